@@ -1,0 +1,396 @@
+// The syntactic grammar of .dnn: chevrotain rules that build a concrete syntax tree (CST).
+// Rules carry no actions; src/syntax/build-ast.ts turns the CST into the AST. Keeping the
+// grammar free of actions is what lets grammar/generate.ts print it as EBNF and diagrams.
+import { CstParser, type CstNode, type IRecognitionException } from "chevrotain";
+import * as T from "./tokens.ts";
+
+export class DnnParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE("file", () => {
+    this.MANY(() => this.SUBRULE(this.declaration));
+  });
+
+  declaration = this.RULE("declaration", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.layerDecl) },
+      { ALT: () => this.SUBRULE(this.fnDecl) },
+      { ALT: () => this.SUBRULE(this.initDecl) },
+      { ALT: () => this.SUBRULE(this.optimizerDecl) },
+      { ALT: () => this.SUBRULE(this.trainDecl) },
+    ]);
+  });
+
+  // import std.layers.{Dense, Conv2D}
+  importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.Identifier, { LABEL: "path" });
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier, { LABEL: "path" });
+    });
+    this.CONSUME2(T.Dot);
+    this.CONSUME(T.LBrace);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
+    this.CONSUME(T.RBrace);
+  });
+
+  modelDecl = this.RULE("modelDecl", () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LBrace);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.inputDecl) },
+        { ALT: () => this.SUBRULE(this.outputDecl) },
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.assignStmt) },
+      ]),
+    );
+    this.CONSUME(T.RBrace);
+  });
+
+  inputDecl = this.RULE("inputDecl", () => {
+    this.CONSUME(T.Input);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+  });
+
+  outputDecl = this.RULE("outputDecl", () => {
+    this.CONSUME(T.Output);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+  });
+
+  paramDecl = this.RULE("paramDecl", () => {
+    this.CONSUME(T.Param);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr, { LABEL: "init" });
+    });
+  });
+
+  letDecl = this.RULE("letDecl", () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  assignStmt = this.RULE("assignStmt", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  // layer Dense(units: int, activation: fn = identity) { param …  forward(x: f32[..., in]) -> … = … }
+  layerDecl = this.RULE("layerDecl", () => {
+    this.CONSUME(T.Layer);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => this.SUBRULE(this.paramList));
+    this.CONSUME(T.LBrace);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.forwardDecl) },
+      ]),
+    );
+    this.CONSUME(T.RBrace);
+  });
+
+  forwardDecl = this.RULE("forwardDecl", () => {
+    this.CONSUME(T.Forward);
+    this.SUBRULE(this.paramList);
+    this.OPTION(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE(this.type, { LABEL: "returns" });
+    });
+    this.SUBRULE(this.body);
+  });
+
+  fnDecl = this.RULE("fnDecl", () => {
+    this.CONSUME(T.Fn);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.SUBRULE(this.paramList);
+    this.OPTION(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE(this.type, { LABEL: "returns" });
+    });
+    this.SUBRULE(this.body);
+  });
+
+  // An initializer is evaluated once per parameter, with that parameter's shape in scope.
+  initDecl = this.RULE("initDecl", () => {
+    this.CONSUME(T.Init);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.SUBRULE(this.paramList);
+    this.SUBRULE(this.body);
+  });
+
+  // optimizer adam(lr: float = 0.001, …) { state m = 0.0  update(p, g, t) { … } }
+  optimizerDecl = this.RULE("optimizerDecl", () => {
+    this.CONSUME(T.Optimizer);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.SUBRULE(this.paramList);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.stateDecl));
+    this.SUBRULE(this.updateDecl);
+    this.CONSUME(T.RBrace);
+  });
+
+  stateDecl = this.RULE("stateDecl", () => {
+    this.CONSUME(T.State);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  updateDecl = this.RULE("updateDecl", () => {
+    this.CONSUME(T.Update);
+    this.SUBRULE(this.paramList);
+    this.CONSUME(T.LBrace);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.assignStmt) },
+      ]),
+    );
+    this.CONSUME(T.RBrace);
+  });
+
+  trainDecl = this.RULE("trainDecl", () => {
+    this.CONSUME(T.Train);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LBrace);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.targetDecl) },
+        { ALT: () => this.SUBRULE(this.letDecl) },
+        { ALT: () => this.SUBRULE(this.lossDecl) },
+        { ALT: () => this.SUBRULE(this.optimizerAssign) },
+      ]),
+    );
+    this.CONSUME(T.RBrace);
+  });
+
+  targetDecl = this.RULE("targetDecl", () => {
+    this.CONSUME(T.Target);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+  });
+
+  lossDecl = this.RULE("lossDecl", () => {
+    this.CONSUME(T.Loss);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  optimizerAssign = this.RULE("optimizerAssign", () => {
+    this.CONSUME(T.Optimizer);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  // `= expr` or `{ let …  expr }`: the value of a block is its last expression.
+  body = this.RULE("body", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expr, { LABEL: "value" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.MANY(() => this.SUBRULE(this.letDecl));
+          this.SUBRULE2(this.expr, { LABEL: "value" });
+          this.CONSUME(T.RBrace);
+        },
+      },
+    ]);
+  });
+
+  paramList = this.RULE("paramList", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.parameter) });
+    this.CONSUME(T.RParen);
+  });
+
+  parameter = this.RULE("parameter", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr, { LABEL: "default" });
+    });
+  });
+
+  // f32[B, 784], i32[B], f32[...], int, float, fn
+  type = this.RULE("type", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dim) });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  dim = this.RULE("dim", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Ellipsis) }, { ALT: () => this.SUBRULE(this.additive) }]);
+  });
+
+  expr = this.RULE("expr", () => {
+    this.SUBRULE(this.additive, { LABEL: "head" });
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      this.SUBRULE2(this.additive, { LABEL: "stages" });
+    });
+  });
+
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]);
+      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
+    });
+  });
+
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.At, { LABEL: "ops" }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: "operands" });
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary, { LABEL: "operand" });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.power) },
+    ]);
+  });
+
+  // `^` binds tighter than unary minus on its left and is right-associative: -x^2^3 = -(x^(2^3)).
+  power = this.RULE("power", () => {
+    this.SUBRULE(this.postfix, { LABEL: "base" });
+    this.OPTION(() => {
+      this.CONSUME(T.Caret);
+      this.SUBRULE(this.unary, { LABEL: "exponent" });
+    });
+  });
+
+  postfix = this.RULE("postfix", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: "suffixes" }) },
+        { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: "suffixes" }) },
+        { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: "suffixes" }) },
+      ]),
+    );
+  });
+
+  callSuffix = this.RULE("callSuffix", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+    this.CONSUME(T.RParen);
+  });
+
+  argument = this.RULE("argument", () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: "name" });
+      this.CONSUME(T.Colon);
+    });
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  indexSuffix = this.RULE("indexSuffix", () => {
+    this.CONSUME(T.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.indexItem) });
+    this.CONSUME(T.RBracket);
+  });
+
+  // i, a:b, :b, a:, :, ...
+  indexItem = this.RULE("indexItem", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Ellipsis) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon, { LABEL: "colon" });
+          this.OPTION(() => this.SUBRULE(this.additive, { LABEL: "end" }));
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE2(this.additive, { LABEL: "start" });
+          this.OPTION2(() => {
+            this.CONSUME2(T.Colon, { LABEL: "colon" });
+            this.OPTION3(() => this.SUBRULE3(this.additive, { LABEL: "end" }));
+          });
+        },
+      },
+    ]);
+  });
+
+  memberSuffix = this.RULE("memberSuffix", () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expr);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+    ]);
+  });
+
+  arrayLiteral = this.RULE("arrayLiteral", () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr, { LABEL: "elements" }) });
+    this.CONSUME(T.RBracket);
+  });
+}
+
+export type { CstNode, IRecognitionException };

@@ -1,0 +1,68 @@
+// The lexical grammar of .dnn as data: every token the parser is built from, in match order.
+// Keywords are declared before Identifier and use `longer_alt` so `modelx` stays an identifier.
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
+// Comments are kept on their own channel so tools (formatter, LSP) can see every byte.
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
+
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+const keyword = (word: string): TokenType =>
+  createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+
+export const Import = keyword("import");
+export const Model = keyword("model");
+export const Layer = keyword("layer");
+export const Fn = keyword("fn");
+export const Init = keyword("init");
+export const Optimizer = keyword("optimizer");
+export const Train = keyword("train");
+export const Input = keyword("input");
+export const Output = keyword("output");
+export const Param = keyword("param");
+export const Let = keyword("let");
+export const State = keyword("state");
+export const Forward = keyword("forward");
+export const Update = keyword("update");
+export const Target = keyword("target");
+export const Loss = keyword("loss");
+export const True = keyword("true");
+export const False = keyword("false");
+
+// Numbers: a float has a '.' or an exponent; everything else is an integer.
+export const FloatLiteral = createToken({ name: "FloatLiteral", pattern: /(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/ });
+export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d+/ });
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
+
+export const Pipe = createToken({ name: "Pipe", pattern: /\|>/ });
+export const Arrow = createToken({ name: "Arrow", pattern: /->/ });
+export const Ellipsis = createToken({ name: "Ellipsis", pattern: /\.\.\./ });
+export const Dot = createToken({ name: "Dot", pattern: /\./ });
+export const Comma = createToken({ name: "Comma", pattern: /,/ });
+export const Colon = createToken({ name: "Colon", pattern: /:/ });
+export const Equals = createToken({ name: "Equals", pattern: /=/ });
+export const Plus = createToken({ name: "Plus", pattern: /\+/ });
+export const Minus = createToken({ name: "Minus", pattern: /-/ });
+export const Star = createToken({ name: "Star", pattern: /\*/ });
+export const Slash = createToken({ name: "Slash", pattern: /\// });
+export const At = createToken({ name: "At", pattern: /@/ });
+export const Caret = createToken({ name: "Caret", pattern: /\^/ });
+export const LParen = createToken({ name: "LParen", pattern: /\(/ });
+export const RParen = createToken({ name: "RParen", pattern: /\)/ });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/ });
+export const RBracket = createToken({ name: "RBracket", pattern: /]/ });
+export const LBrace = createToken({ name: "LBrace", pattern: /{/ });
+export const RBrace = createToken({ name: "RBrace", pattern: /}/ });
+
+export const keywords: TokenType[] = [
+  Import, Model, Layer, Fn, Init, Optimizer, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, True, False,
+];
+
+export const allTokens: TokenType[] = [
+  WhiteSpace, LineComment,
+  ...keywords,
+  Identifier, FloatLiteral, IntLiteral, StringLiteral,
+  Pipe, Arrow, Ellipsis, Dot, Comma, Colon, Equals, Plus, Minus, Star, Slash, At, Caret,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+];

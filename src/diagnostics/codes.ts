@@ -1,0 +1,42 @@
+// The catalogue of diagnostic codes. Codes are stable: never renumber, only add.
+// Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure.
+// docs/diagnostics.md shows each with a failing example; a test keeps the two in step.
+import type { Severity } from "./diagnostic.ts";
+
+export const CODES = {
+  DNN0001: { severity: "error", title: "unexpected character" },
+  DNN0002: { severity: "error", title: "syntax error" },
+  DNN0003: { severity: "error", title: "invalid number literal" },
+
+  DNN0101: { severity: "error", title: "unknown name" },
+  DNN0102: { severity: "error", title: "unknown module" },
+  DNN0103: { severity: "error", title: "name not exported by module" },
+  DNN0104: { severity: "error", title: "duplicate definition" },
+  DNN0105: { severity: "error", title: "unknown model" },
+
+  DNN0201: { severity: "error", title: "type mismatch" },
+  DNN0202: { severity: "error", title: "not callable" },
+  DNN0203: { severity: "error", title: "unknown named argument" },
+  DNN0204: { severity: "error", title: "missing argument" },
+  DNN0205: { severity: "error", title: "too many arguments" },
+  DNN0206: { severity: "error", title: "argument given twice" },
+  DNN0207: { severity: "error", title: "compile-time value expected" },
+  DNN0208: { severity: "error", title: "unknown type" },
+  DNN0209: { severity: "error", title: "unsupported operation" },
+
+  DNN0301: { severity: "error", title: "dimension mismatch" },
+  DNN0302: { severity: "error", title: "rank mismatch" },
+  DNN0303: { severity: "error", title: "shapes do not broadcast" },
+  DNN0304: { severity: "error", title: "matmul inner dimensions differ" },
+  DNN0305: { severity: "error", title: "index out of range" },
+  DNN0306: { severity: "error", title: "array literal is not rectangular" },
+
+  DNN0401: { severity: "error", title: "output never assigned" },
+  DNN0402: { severity: "error", title: "loss is not a scalar" },
+  DNN0403: { severity: "error", title: "train block incomplete" },
+  DNN0404: { severity: "error", title: "assignment to a non-output" },
+  DNN0405: { severity: "error", title: "layer has no forward" },
+  DNN0406: { severity: "warning", title: "unused binding" },
+} as const satisfies Record<string, { severity: Severity; title: string }>;
+
+export type Code = keyof typeof CODES;

@@ -1,0 +1,32 @@
+// Diagnostics are data: any phase produces them, renderers (text, JSON, LSP) present them.
+import type { Span } from "../syntax/source.ts";
+import { CODES, type Code } from "./codes.ts";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Related {
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related: Related[];
+  hint?: string;
+}
+
+export function diagnostic(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related: extra.related ?? [] };
+  if (extra.hint !== undefined) d.hint = extra.hint;
+  return d;
+}
+
+export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === "error");
+
+/** Sort by file then position, so output is stable whatever order phases ran in. */
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
+}

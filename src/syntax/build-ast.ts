@@ -1,0 +1,319 @@
+// CST → AST. The CST may be partial after error recovery (missing children, tokens inserted
+// with NaN offsets); every accessor here tolerates that and yields `error` nodes instead.
+import type { CstNode, IToken, CstElement } from "chevrotain";
+import type * as A from "./ast.ts";
+import type { SourceFile, Span } from "./source.ts";
+
+type Children = Record<string, CstElement[] | undefined>;
+
+const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
+
+export class AstBuilder {
+  constructor(private readonly src: SourceFile) {}
+
+  private tokSpan(t: IToken): Span {
+    const start = Number.isFinite(t.startOffset) ? t.startOffset : 0;
+    const end = Number.isFinite(t.endOffset) ? (t.endOffset as number) + 1 : start;
+    return this.src.span(start, Math.max(start, end));
+  }
+
+  private nodeSpan(n: CstNode | undefined): Span {
+    const loc = n?.location;
+    if (!loc || !Number.isFinite(loc.startOffset)) return this.src.span(0, 0);
+    const end = Number.isFinite(loc.endOffset) ? (loc.endOffset as number) + 1 : loc.startOffset;
+    return this.src.span(loc.startOffset, Math.max(loc.startOffset, end));
+  }
+
+  private tok(c: Children, key: string, i = 0): IToken | undefined {
+    const e = c[key]?.[i];
+    return e && isToken(e) && !e.isInsertedInRecovery ? e : undefined;
+  }
+
+  private node(c: Children, key: string, i = 0): CstNode | undefined {
+    const e = c[key]?.[i];
+    return e && !isToken(e) ? e : undefined;
+  }
+
+  private nodes(c: Children, key: string): CstNode[] {
+    return (c[key] ?? []).filter((e): e is CstNode => !isToken(e));
+  }
+
+  private ident(c: Children, key: string, owner: CstNode, i = 0): A.Ident {
+    const t = this.tok(c, key, i);
+    return t ? { name: t.image, span: this.tokSpan(t) } : { name: "", span: this.nodeSpan(owner) };
+  }
+
+  file(root: CstNode | undefined): A.Decl[] {
+    if (!root) return [];
+    const decls: A.Decl[] = [];
+    for (const d of this.nodes(root.children, "declaration")) {
+      const inner = Object.values(d.children)[0]?.[0];
+      if (!inner || isToken(inner)) continue;
+      const decl = this.declaration(inner);
+      if (decl) decls.push(decl);
+    }
+    return decls;
+  }
+
+  private declaration(n: CstNode): A.Decl | undefined {
+    switch (n.name) {
+      case "importDecl": return this.importDecl(n);
+      case "modelDecl": return this.modelDecl(n);
+      case "layerDecl": return this.layerDecl(n);
+      case "fnDecl": return this.fnDecl(n);
+      case "initDecl": return this.initDecl(n);
+      case "optimizerDecl": return this.optimizerDecl(n);
+      case "trainDecl": return this.trainDecl(n);
+      default: return undefined;
+    }
+  }
+
+  private importDecl(n: CstNode): A.ImportDecl {
+    const c = n.children;
+    const path = (c.path ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
+    const names = (c.names ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
+    return { kind: "import", path, names, span: this.nodeSpan(n) };
+  }
+
+  private modelDecl(n: CstNode): A.ModelDecl {
+    const items: A.ModelItem[] = [];
+    for (const [key, list] of Object.entries(n.children)) {
+      for (const e of list ?? []) {
+        if (isToken(e)) continue;
+        if (key === "inputDecl" || key === "outputDecl") items.push(this.ioDecl(e, key === "inputDecl" ? "input" : "output"));
+        else if (key === "paramDecl") items.push(this.paramDecl(e));
+        else if (key === "letDecl") items.push(this.letDecl(e));
+        else if (key === "assignStmt") items.push(this.assignStmt(e));
+      }
+    }
+    items.sort((a, b) => a.span.start - b.span.start);
+    return { kind: "model", name: this.ident(n.children, "name", n), items, span: this.nodeSpan(n) };
+  }
+
+  private ioDecl(n: CstNode, kind: A.InputDecl["kind"]): A.InputDecl {
+    return { kind, name: this.ident(n.children, "name", n), type: this.type(this.node(n.children, "type"), n), span: this.nodeSpan(n) };
+  }
+
+  private paramDecl(n: CstNode): A.ParamDecl {
+    const c = n.children;
+    const init = this.node(c, "init");
+    const d: A.ParamDecl = { kind: "param", name: this.ident(c, "name", n), type: this.type(this.node(c, "type"), n), span: this.nodeSpan(n) };
+    if (init) d.init = this.expr(init);
+    return d;
+  }
+
+  private letDecl(n: CstNode): A.LetDecl {
+    const c = n.children;
+    const t = this.node(c, "type");
+    const d: A.LetDecl = { kind: "let", name: this.ident(c, "name", n), value: this.expr(this.node(c, "value"), n), span: this.nodeSpan(n) };
+    if (t) d.type = this.type(t, n);
+    return d;
+  }
+
+  private assignStmt(n: CstNode): A.AssignStmt {
+    const c = n.children;
+    return { kind: "assign", name: this.ident(c, "name", n), value: this.expr(this.node(c, "value"), n), span: this.nodeSpan(n) };
+  }
+
+  private layerDecl(n: CstNode): A.LayerDecl {
+    const c = n.children;
+    const items: (A.ParamDecl | A.LetDecl)[] = [
+      ...this.nodes(c, "paramDecl").map((p) => this.paramDecl(p)),
+      ...this.nodes(c, "letDecl").map((l) => this.letDecl(l)),
+    ].sort((a, b) => a.span.start - b.span.start);
+    const d: A.LayerDecl = { kind: "layer", name: this.ident(c, "name", n), params: this.paramList(this.node(c, "paramList")), items, span: this.nodeSpan(n) };
+    const f = this.node(c, "forwardDecl");
+    if (f) {
+      const fc = f.children;
+      const fwd: A.ForwardDecl = { kind: "forward", params: this.paramList(this.node(fc, "paramList")), body: this.body(this.node(fc, "body"), f), span: this.nodeSpan(f) };
+      const r = this.node(fc, "returns");
+      if (r) fwd.returns = this.type(r, f);
+      d.forward = fwd;
+    }
+    return d;
+  }
+
+  private fnDecl(n: CstNode): A.FnDecl {
+    const c = n.children;
+    const d: A.FnDecl = { kind: "fn", name: this.ident(c, "name", n), params: this.paramList(this.node(c, "paramList")), body: this.body(this.node(c, "body"), n), span: this.nodeSpan(n) };
+    const r = this.node(c, "returns");
+    if (r) d.returns = this.type(r, n);
+    return d;
+  }
+
+  private initDecl(n: CstNode): A.InitDecl {
+    const c = n.children;
+    return { kind: "init", name: this.ident(c, "name", n), params: this.paramList(this.node(c, "paramList")), body: this.body(this.node(c, "body"), n), span: this.nodeSpan(n) };
+  }
+
+  private optimizerDecl(n: CstNode): A.OptimizerDecl {
+    const c = n.children;
+    const states = this.nodes(c, "stateDecl").map((s) => ({
+      name: this.ident(s.children, "name", s),
+      value: this.expr(this.node(s.children, "value"), s),
+      span: this.nodeSpan(s),
+    }));
+    const u = this.node(c, "updateDecl");
+    const statements: (A.LetDecl | A.AssignStmt)[] = u
+      ? [...this.nodes(u.children, "letDecl").map((l) => this.letDecl(l)), ...this.nodes(u.children, "assignStmt").map((a) => this.assignStmt(a))].sort((a, b) => a.span.start - b.span.start)
+      : [];
+    return {
+      kind: "optimizer",
+      name: this.ident(c, "name", n),
+      params: this.paramList(this.node(c, "paramList")),
+      states,
+      update: { params: this.paramList(u && this.node(u.children, "paramList")), statements, span: this.nodeSpan(u ?? n) },
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private trainDecl(n: CstNode): A.TrainDecl {
+    const c = n.children;
+    const d: A.TrainDecl = {
+      kind: "train",
+      model: this.ident(c, "name", n),
+      targets: this.nodes(c, "targetDecl").map((t) => this.ioDecl(t, "target")),
+      lets: this.nodes(c, "letDecl").map((l) => this.letDecl(l)),
+      span: this.nodeSpan(n),
+    };
+    const loss = this.node(c, "lossDecl");
+    if (loss) d.loss = { value: this.expr(this.node(loss.children, "value"), loss), span: this.nodeSpan(loss) };
+    const opt = this.node(c, "optimizerAssign");
+    if (opt) d.optimizer = { value: this.expr(this.node(opt.children, "value"), opt), span: this.nodeSpan(opt) };
+    return d;
+  }
+
+  private body(n: CstNode | undefined, owner: CstNode): A.Body {
+    if (!n) return { lets: [], value: { kind: "error", span: this.nodeSpan(owner) }, span: this.nodeSpan(owner) };
+    const c = n.children;
+    return { lets: this.nodes(c, "letDecl").map((l) => this.letDecl(l)), value: this.expr(this.node(c, "value"), n), span: this.nodeSpan(n) };
+  }
+
+  private paramList(n: CstNode | undefined): A.Parameter[] {
+    if (!n) return [];
+    return this.nodes(n.children, "parameter").map((p) => {
+      const c = p.children;
+      const param: A.Parameter = { name: this.ident(c, "name", p), span: this.nodeSpan(p) };
+      const t = this.node(c, "type");
+      if (t) param.type = this.type(t, p);
+      const d = this.node(c, "default");
+      if (d) param.default = this.expr(d);
+      return param;
+    });
+  }
+
+  private type(n: CstNode | undefined, owner: CstNode): A.TypeRef {
+    if (!n) return { name: { name: "", span: this.nodeSpan(owner) }, span: this.nodeSpan(owner) };
+    const c = n.children;
+    const t: A.TypeRef = { name: this.ident(c, "name", n), span: this.nodeSpan(n) };
+    if (c.LBracket) {
+      t.dims = this.nodes(c, "dim").map((d) => {
+        const e = this.tok(d.children, "Ellipsis");
+        if (e) return { kind: "ellipsis", span: this.tokSpan(e) };
+        return { kind: "expr", expr: this.expr(this.node(d.children, "additive"), d), span: this.nodeSpan(d) };
+      });
+    }
+    return t;
+  }
+
+  expr(n: CstNode | undefined, owner?: CstNode): A.Expr {
+    if (!n) return { kind: "error", span: this.nodeSpan(owner) };
+    const c = n.children;
+    switch (n.name) {
+      case "expr": {
+        let acc = this.expr(this.node(c, "head"), n);
+        for (const stage of this.nodes(c, "stages")) {
+          const s = this.expr(stage);
+          acc = { kind: "pipe", input: acc, stage: s, span: this.src.span(acc.span.start, s.span.end) };
+        }
+        return acc;
+      }
+      case "additive":
+      case "multiplicative": {
+        const operands = this.nodes(c, "operands");
+        const ops = (c.ops ?? []).filter(isToken);
+        let acc = this.expr(operands[0], n);
+        for (let i = 0; i < ops.length; i++) {
+          const right = this.expr(operands[i + 1], n);
+          const op = ops[i]!;
+          acc = { kind: "binary", op: op.image as A.BinaryOp, left: acc, right, opSpan: this.tokSpan(op), span: this.src.span(acc.span.start, Math.max(right.span.end, acc.span.end)) };
+        }
+        return acc;
+      }
+      case "unary": {
+        const operand = this.node(c, "operand");
+        if (c.Minus) return { kind: "unary", op: "-", operand: this.expr(operand, n), span: this.nodeSpan(n) };
+        return this.expr(this.node(c, "power"), n);
+      }
+      case "power": {
+        const base = this.expr(this.node(c, "base"), n);
+        const exp = this.node(c, "exponent");
+        if (!c.Caret) return base;
+        const caret = this.tok(c, "Caret");
+        return { kind: "binary", op: "^", left: base, right: this.expr(exp, n), opSpan: caret ? this.tokSpan(caret) : base.span, span: this.nodeSpan(n) };
+      }
+      case "postfix": {
+        let acc = this.expr(this.node(c, "primary"), n);
+        for (const s of this.nodes(c, "suffixes")) acc = this.suffix(acc, s);
+        return acc;
+      }
+      case "primary": return this.primary(n);
+      case "arrayLiteral":
+        return { kind: "array", elements: this.nodes(c, "elements").map((e) => this.expr(e)), span: this.nodeSpan(n) };
+      default:
+        return { kind: "error", span: this.nodeSpan(n) };
+    }
+  }
+
+  private suffix(target: A.Expr, s: CstNode): A.Expr {
+    const c = s.children;
+    const span = this.src.span(target.span.start, Math.max(target.span.end, this.nodeSpan(s).end));
+    if (s.name === "callSuffix") {
+      const args = this.nodes(c, "argument").map((a): A.Arg => {
+        const name = this.tok(a.children, "name");
+        const arg: A.Arg = { value: this.expr(this.node(a.children, "value"), a), span: this.nodeSpan(a) };
+        if (name) arg.name = { name: name.image, span: this.tokSpan(name) };
+        return arg;
+      });
+      return { kind: "call", callee: target, args, span };
+    }
+    if (s.name === "indexSuffix") {
+      const items = this.nodes(c, "indexItem").map((it): A.IndexItem => {
+        const ic = it.children;
+        const sp = this.nodeSpan(it);
+        if (ic.Ellipsis) return { kind: "ellipsis", span: sp };
+        const start = this.node(ic, "start");
+        const end = this.node(ic, "end");
+        if (!ic.colon) return { kind: "at", index: this.expr(start, it), span: sp };
+        const slice: A.IndexItem = { kind: "slice", span: sp };
+        if (start) slice.start = this.expr(start);
+        if (end) slice.end = this.expr(end);
+        return slice;
+      });
+      return { kind: "index", target, items, span };
+    }
+    return { kind: "member", target, name: this.ident(c, "name", s), span };
+  }
+
+  private primary(n: CstNode): A.Expr {
+    const c = n.children;
+    const span = this.nodeSpan(n);
+    const t = this.tok(c, "IntLiteral") ?? this.tok(c, "FloatLiteral");
+    if (t) return { kind: "number", value: Number(t.image), isInt: t.tokenType.name === "IntLiteral", span };
+    const s = this.tok(c, "StringLiteral");
+    if (s) return { kind: "string", value: unquote(s.image), span };
+    if (c.True) return { kind: "bool", value: true, span };
+    if (c.False) return { kind: "bool", value: false, span };
+    const id = this.tok(c, "Identifier");
+    if (id) return { kind: "name", name: id.image, span };
+    const inner = this.node(c, "expr");
+    if (inner) return this.expr(inner);
+    const arr = this.node(c, "arrayLiteral");
+    if (arr) return this.expr(arr);
+    return { kind: "error", span };
+  }
+}
+
+function unquote(image: string): string {
+  return image.slice(1, -1).replace(/\\(.)/g, (_, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
+}

@@ -1,0 +1,131 @@
+// Source text → AST plus syntax diagnostics. Never throws: the lexer skips what it cannot
+// match, the parser recovers (token insertion/deletion, re-sync), and nesting deeper than
+// MAX_NESTING is cut off before the recursive-descent parser could exhaust the stack.
+import { Lexer, type IToken, type IRecognitionException } from "chevrotain";
+import { allTokens } from "../../grammar/tokens.ts";
+import { DnnParser } from "../../grammar/parser.ts";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { FileAst, Decl } from "./ast.ts";
+import { AstBuilder } from "./build-ast.ts";
+import { SourceFile } from "./source.ts";
+
+const MAX_NESTING = 128;
+const MAX_SYNTAX_ERRORS = 50;
+
+const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+let parser: DnnParser | undefined; // built once: chevrotain's self-analysis is the slow part
+
+export interface ParseResult {
+  ast: FileAst;
+  source: SourceFile;
+  diagnostics: Diagnostic[];
+  comments: IToken[];
+}
+
+export function parse(path: string, text: string): ParseResult {
+  const source = new SourceFile(path, text);
+  const diagnostics: Diagnostic[] = [];
+  const lexed = lexer.tokenize(text);
+
+  for (const e of mergeLexErrors(lexed.errors)) {
+    const ch = text.slice(e.offset, e.offset + Math.min(e.length, 1));
+    const shown = /^[\x20-\x7e]$/.test(ch) ? `'${ch}'` : `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    diagnostics.push(diagnostic("DNN0001", source.span(e.offset, e.offset + e.length), `unexpected character ${shown}${e.length > 1 ? ` (and ${e.length - 1} more)` : ""}`));
+  }
+
+  let tokens = lexed.tokens;
+  const cut = nestingCutoff(tokens);
+  if (cut !== undefined) {
+    const t = tokens[cut]!;
+    diagnostics.push(diagnostic("DNN0002", source.span(t.startOffset, t.startOffset + t.image.length), `brackets nested more than ${MAX_NESTING} deep`, { hint: "the rest of the file was not parsed" }));
+    tokens = tokens.slice(0, cut);
+  }
+
+  parser ??= new DnnParser();
+  parser.input = tokens;
+  const cst = parser.file();
+  const syntaxErrors = parser.errors;
+  for (const e of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(source, e));
+  if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
+    const last = syntaxErrors[MAX_SYNTAX_ERRORS]!.token;
+    const at = Number.isFinite(last.startOffset) ? last.startOffset : text.length;
+    diagnostics.push(diagnostic("DNN0002", source.span(at, at), `${syntaxErrors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
+  }
+
+  const decls = new AstBuilder(source).file(cst);
+  const comments = lexed.groups["comments"] ?? [];
+  attachDocs(decls, comments, source);
+  for (const t of lexed.tokens) {
+    if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Number(t.image)))
+      diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));
+  }
+  return { ast: { path, decls }, source, diagnostics, comments };
+}
+
+function mergeLexErrors(errors: { offset: number; length: number }[]): { offset: number; length: number }[] {
+  const merged: { offset: number; length: number }[] = [];
+  for (const e of errors) {
+    const last = merged[merged.length - 1];
+    if (last && last.offset + last.length === e.offset) last.length += e.length;
+    else merged.push({ offset: e.offset, length: e.length });
+  }
+  return merged.slice(0, MAX_SYNTAX_ERRORS);
+}
+
+function nestingCutoff(tokens: IToken[]): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const n = tokens[i]!.tokenType.name;
+    if (n === "LParen" || n === "LBracket" || n === "LBrace") {
+      if (++depth > MAX_NESTING) return i;
+    } else if (n === "RParen" || n === "RBracket" || n === "RBrace") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+function syntaxDiagnostic(source: SourceFile, e: IRecognitionException): Diagnostic {
+  const t = e.token;
+  const atEnd = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset);
+  const start = atEnd ? source.text.length : t.startOffset;
+  const end = atEnd ? start : start + t.image.length;
+  const found = atEnd ? "end of file" : `'${t.image.length > 24 ? t.image.slice(0, 24) + "…" : t.image}'`;
+  const expected = expectedFrom(e.message);
+  const message = expected ? `expected ${expected}, found ${found}` : `unexpected ${found}`;
+  return diagnostic("DNN0002", source.span(start, end), message);
+}
+
+// chevrotain's messages list the expected token sequences; turn them into "a, b or c".
+function expectedFrom(message: string): string | undefined {
+  const one = /Expecting token of type --> (\w+) <--/.exec(message);
+  if (one) return describeToken(one[1]!);
+  const alts = [...message.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!.split(",")[0]!.trim());
+  const unique = [...new Set(alts.map(describeToken))];
+  if (unique.length === 0) return undefined;
+  if (unique.length > 6) return "a declaration or expression";
+  return unique.length === 1 ? unique[0] : `${unique.slice(0, -1).join(", ")} or ${unique[unique.length - 1]}`;
+}
+
+const PUNCT: Record<string, string> = {
+  Pipe: "'|>'", Arrow: "'->'", Ellipsis: "'...'", Dot: "'.'", Comma: "','", Colon: "':'", Equals: "'='", Plus: "'+'", Minus: "'-'",
+  Star: "'*'", Slash: "'/'", At: "'@'", Caret: "'^'", LParen: "'('", RParen: "')'", LBracket: "'['", RBracket: "']'", LBrace: "'{'", RBrace: "'}'",
+  Identifier: "a name", IntLiteral: "an integer", FloatLiteral: "a number", StringLiteral: "a string", EOF: "end of file",
+};
+
+function describeToken(name: string): string {
+  return PUNCT[name] ?? `'${name.toLowerCase()}'`;
+}
+
+// Consecutive line comments directly above a definition are its documentation.
+function attachDocs(decls: Decl[], comments: IToken[], source: SourceFile): void {
+  const byLine = new Map<number, string>();
+  for (const c of comments) {
+    const pos = source.position(c.startOffset);
+    if (source.lineText(pos.line).trimStart().startsWith("//")) byLine.set(pos.line, c.image.replace(/^\/\/\/?\s?/, ""));
+  }
+  for (const d of decls) {
+    if (d.kind !== "layer" && d.kind !== "fn" && d.kind !== "init" && d.kind !== "optimizer") continue;
+    const lines: string[] = [];
+    for (let l = source.position(d.span.start).line - 1; byLine.has(l); l--) lines.unshift(byLine.get(l)!);
+    if (lines.length) d.doc = lines.join("\n");
+  }
+}
