@@ -11,6 +11,11 @@ export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][
 const keyword = (word: string): TokenType =>
   createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
 
+// Soft keywords start an item inside a block but are ordinary names everywhere else
+// (`target` is a fine parameter name): their token is also in the Identifier category.
+const softKeyword = (word: string): TokenType =>
+  createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, categories: [Identifier] });
+
 export const Import = keyword("import");
 export const Model = keyword("model");
 export const Layer = keyword("layer");
@@ -18,15 +23,15 @@ export const Fn = keyword("fn");
 export const Init = keyword("init");
 export const Optimizer = keyword("optimizer");
 export const Train = keyword("train");
-export const Input = keyword("input");
-export const Output = keyword("output");
-export const Param = keyword("param");
+export const Input = softKeyword("input");
+export const Output = softKeyword("output");
+export const Param = softKeyword("param");
 export const Let = keyword("let");
-export const State = keyword("state");
-export const Forward = keyword("forward");
-export const Update = keyword("update");
-export const Target = keyword("target");
-export const Loss = keyword("loss");
+export const State = softKeyword("state");
+export const Forward = softKeyword("forward");
+export const Update = softKeyword("update");
+export const Target = softKeyword("target");
+export const Loss = softKeyword("loss");
 export const True = keyword("true");
 export const False = keyword("false");
 

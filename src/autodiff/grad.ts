@@ -1,0 +1,42 @@
+// Reverse-mode differentiation, graph to graph: appends to the function the nodes that
+// compute d(loss)/d(wrt) for each requested node. Only nodes on a path from some `wrt` to the
+// loss get adjoints, so frozen parameters and integer inputs cost nothing.
+import { Builder, IrError } from "../ir/ir.ts";
+import { showShape } from "../ir/shape.ts";
+import { VJP } from "./vjp.ts";
+
+export function grad(b: Builder, loss: number, wrt: readonly number[]): number[] {
+  const nodes = b.fn.nodes;
+  if (b.node(loss).shape.length !== 0) throw new IrError(`grad: loss must be a scalar, found ${showShape(b.node(loss).shape)}`);
+  const end = nodes.length; // nodes appended below are backward nodes, never differentiated
+
+  const fromWrt = new Set(wrt);
+  for (let i = 0; i <= loss; i++) if (nodes[i]!.inputs.some((x) => fromWrt.has(x))) fromWrt.add(i);
+  const needed = new Set<number>([loss]);
+  for (let i = loss; i >= 0; i--) if (needed.has(i)) for (const x of nodes[i]!.inputs) if (fromWrt.has(x)) needed.add(x);
+
+  const adjoints = new Map<number, number[]>([[loss, [b.const(1)]]]);
+  for (let i = loss; i >= 0; i--) {
+    const contributions = adjoints.get(i);
+    if (!contributions || !needed.has(i) || i >= end) continue;
+    const n = nodes[i]!;
+    if (n.op === "arg") continue;
+    const g = contributions.reduce((acc, x) => b.binary("add", acc, x));
+    adjoints.set(i, [g]);
+    const want = n.inputs.map((x) => needed.has(x) && nodes[x]!.dtype === "f32");
+    if (!want.some(Boolean)) continue;
+    const ins = VJP[n.op](b, n, g, want);
+    n.inputs.forEach((x, k) => {
+      const gx = ins[k];
+      if (gx === undefined || !want[k]) return;
+      const list = adjoints.get(x);
+      if (list) list.push(gx);
+      else adjoints.set(x, [gx]);
+    });
+  }
+  return wrt.map((w) => {
+    const list = adjoints.get(w);
+    if (!list) return b.broadcast(b.const(0), b.node(w).shape);
+    return list.reduce((acc, x) => b.binary("add", acc, x));
+  });
+}

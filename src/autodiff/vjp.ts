@@ -1,0 +1,108 @@
+// One vector-Jacobian product rule per IR primitive: given the node and the adjoint g of its
+// output, build the adjoints of its inputs. Rules are written with the same Builder as the
+// forward graph, so the backward pass is ordinary IR that every later pass understands.
+import { Builder, IrError, type Node, type OpName } from "../ir/ir.ts";
+import type { Shape } from "../ir/shape.ts";
+
+type Rule = (b: Builder, n: Node, g: number, want: readonly boolean[]) => (number | undefined)[];
+
+const c = (b: Builder, v: number, shape: Shape) => b.broadcast(b.const(v), shape);
+const mul = (b: Builder, x: number, y: number) => b.binary("mul", x, y);
+const out = (n: Node) => n.id;
+
+/** Broadcast a reduced adjoint back over the reduced axes of `shape`. */
+function unreduce(b: Builder, g: number, axes: readonly number[], shape: Shape): number {
+  return b.broadcast(b.reshape(g, shape.map((d, i) => (axes.includes(i) ? 1 : d))), shape);
+}
+
+const none: Rule = (_b, n) => n.inputs.map(() => undefined);
+
+export const VJP: Record<OpName, Rule> = {
+  arg: none,
+  const: none,
+  literal: none,
+  iota: none,
+  random: none,
+  cast: none, // casts only ever convert integer data (labels), which has no gradient
+  cmplt: none,
+  cmpeq: none,
+  sign: none,
+
+  neg: (b, _n, g) => [b.unary("neg", g)],
+  exp: (b, n, g) => [mul(b, g, out(n))],
+  log: (b, n, g) => [b.binary("div", g, n.inputs[0]!)],
+  sqrt: (b, n, g) => [b.binary("div", g, mul(b, c(b, 2, n.shape), out(n)))],
+  recip: (b, n, g) => [b.unary("neg", mul(b, g, mul(b, out(n), out(n))))],
+  tanh: (b, n, g) => [mul(b, g, b.binary("sub", c(b, 1, n.shape), mul(b, out(n), out(n))))],
+  sigmoid: (b, n, g) => [mul(b, g, mul(b, out(n), b.binary("sub", c(b, 1, n.shape), out(n))))],
+  relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), n.inputs[0]!), g, c(b, 0, n.shape))],
+  abs: (b, n, g) => [mul(b, g, b.unary("sign", n.inputs[0]!))],
+
+  add: (_b, _n, g) => [g, g],
+  sub: (b, _n, g, want) => [g, want[1] ? b.unary("neg", g) : undefined],
+  mul: (b, n, g, want) => [want[0] ? mul(b, g, n.inputs[1]!) : undefined, want[1] ? mul(b, g, n.inputs[0]!) : undefined],
+  div: (b, n, g, want) => {
+    const y = n.inputs[1]!;
+    return [want[0] ? b.binary("div", g, y) : undefined, want[1] ? b.unary("neg", b.binary("div", mul(b, g, out(n)), y)) : undefined];
+  },
+  // Ties send the whole adjoint to the first operand, as TensorFlow does.
+  max: (b, n, g, want) => pick(b, n, g, want, b.binary("cmplt", n.inputs[0]!, n.inputs[1]!)),
+  min: (b, n, g, want) => pick(b, n, g, want, b.binary("cmplt", n.inputs[1]!, n.inputs[0]!)),
+  pow: (b, n, g, want) => {
+    const [x, y] = n.inputs as [number, number];
+    const dx = want[0] ? mul(b, g, mul(b, y, b.binary("pow", x, b.binary("sub", y, c(b, 1, n.shape))))) : undefined;
+    const dy = want[1] ? mul(b, g, mul(b, out(n), b.unary("log", x))) : undefined;
+    return [dx, dy];
+  },
+  select: (b, n, g, want) => {
+    const [cond] = n.inputs as [number];
+    const zero = c(b, 0, n.shape);
+    return [undefined, want[1] ? b.select(cond, g, zero) : undefined, want[2] ? b.select(cond, zero, g) : undefined];
+  },
+
+  sum: (b, n, g) => {
+    if (n.op !== "sum") throw new IrError("sum rule");
+    return [unreduce(b, g, n.axes, b.node(n.inputs[0]!).shape)];
+  },
+  // The adjoint is shared equally between tied maxima, so it sums to g either way.
+  reduce_max: (b, n, g) => {
+    if (n.op !== "reduce_max") throw new IrError("reduce_max rule");
+    const x = n.inputs[0]!;
+    const shape = b.node(x).shape;
+    const hit = b.cast(b.binary("cmpeq", x, unreduce(b, out(n), n.axes, shape)), "f32");
+    const count = unreduce(b, b.reduce("sum", hit, [...n.axes]), n.axes, shape);
+    return [mul(b, b.binary("div", hit, count), unreduce(b, g, n.axes, shape))];
+  },
+  reshape: (b, n, g) => [b.reshape(g, b.node(n.inputs[0]!).shape)],
+  permute: (b, n, g) => {
+    if (n.op !== "permute") throw new IrError("permute rule");
+    const inv: number[] = [];
+    n.perm.forEach((p, i) => (inv[p] = i));
+    return [b.permute(g, inv)];
+  },
+  broadcast: (b, n, g) => {
+    const src = b.node(n.inputs[0]!).shape;
+    const axes = src.flatMap((d, i) => (d !== n.shape[i] ? [i] : []));
+    return [b.reshape(b.reduce("sum", g, axes), src)];
+  },
+  slice: (b, n, g) => {
+    if (n.op !== "slice") throw new IrError("slice rule");
+    return [b.pad(g, [...n.starts], b.node(n.inputs[0]!).shape)];
+  },
+  pad: (b, n, g) => {
+    if (n.op !== "pad") throw new IrError("pad rule");
+    return [b.slice(g, [...n.before], b.node(n.inputs[0]!).shape)];
+  },
+  matmul: (b, n, g, want) => {
+    const [x, y] = n.inputs as [number, number];
+    const r = n.shape.length;
+    const swap = [...Array(r).keys()];
+    [swap[r - 2], swap[r - 1]] = [r - 1, r - 2];
+    return [want[0] ? b.matmul(g, b.permute(y, swap)) : undefined, want[1] ? b.matmul(b.permute(x, swap), g) : undefined];
+  },
+};
+
+function pick(b: Builder, n: Node, g: number, want: readonly boolean[], secondWins: number): (number | undefined)[] {
+  const zero = c(b, 0, n.shape);
+  return [want[0] ? b.select(secondWins, zero, g) : undefined, want[1] ? b.select(secondWins, g, zero) : undefined];
+}

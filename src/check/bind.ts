@@ -1,0 +1,79 @@
+// Binding call arguments to a definition's parameters: positional first, then named, then
+// defaults (evaluated in the definition's own module). Non-tensor parameter kinds are checked
+// here; tensor parameters are matched against their types when the body is evaluated.
+import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
+import { Env } from "./env.ts";
+import type { Elaborator } from "./elaborate.ts";
+import type { Module } from "./modules.ts";
+import { didYouMean } from "./suggest.ts";
+import { describe, isCallable, type Bound, type Value } from "./values.ts";
+
+export interface CallArg {
+  name?: A.Ident | undefined;
+  value: Value;
+  span: Span;
+}
+
+export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[], module: Module, what: string, span: Span): Bound | undefined {
+  const bound: Bound = new Map();
+  const spans = new Map<string, Span>();
+  let ok = true;
+  let positional = 0;
+  for (const a of args) {
+    if (!a.name) {
+      const p = params[positional++];
+      if (!p) {
+        el.error("DNN0205", a.span, `${what} takes ${params.length} argument${params.length === 1 ? "" : "s"}, but more were given`);
+        ok = false;
+        continue;
+      }
+      bound.set(p.name.name, a.value), spans.set(p.name.name, a.span);
+      continue;
+    }
+    const name = a.name.name;
+    if (!params.some((p) => p.name.name === name)) {
+      const alt = didYouMean(name, params.map((p) => p.name.name));
+      el.error("DNN0203", a.name.span, `${what} has no parameter \`${name}\``, {
+        hint: alt ? `did you mean \`${alt}\`?` : `its parameters are ${params.map((p) => `\`${p.name.name}\``).join(", ") || "none"}`,
+      });
+      ok = false;
+    } else if (bound.has(name)) {
+      el.error("DNN0206", a.name.span, `\`${name}\` is given twice`, { related: [{ span: spans.get(name)!, message: "first given here" }] });
+      ok = false;
+    } else bound.set(name, a.value), spans.set(name, a.span);
+  }
+  for (const p of params) {
+    if (bound.has(p.name.name)) continue;
+    if (!p.default) {
+      el.error("DNN0204", span, `${what} needs an argument for \`${p.name.name}\``, { related: [{ span: p.span, message: "parameter declared here" }] });
+      ok = false;
+      continue;
+    }
+    bound.set(p.name.name, el.expr(p.default, new Env(module)));
+  }
+  if (!ok) return undefined;
+  for (const p of params) {
+    const v = bound.get(p.name.name)!;
+    if (!p.type || p.type.dims || v.kind === "poison") continue;
+    if (!fitsKind(p.type.name.name, v)) {
+      el.error("DNN0201", spans.get(p.name.name) ?? span, `\`${p.name.name}\` of ${what} must be ${article(p.type.name.name)}, found ${describe(v)}`);
+      ok = false;
+    }
+  }
+  return ok ? bound : undefined;
+}
+
+function fitsKind(kind: string, v: Value): boolean {
+  switch (kind) {
+    case "int": return (v.kind === "number" && Number.isInteger(v.value)) || v.kind === "dim";
+    case "float": return v.kind === "number";
+    case "bool": return v.kind === "bool";
+    case "string": return v.kind === "string";
+    case "fn": return isCallable(v);
+    case "init": return v.kind === "init" || v.kind === "number" || v.kind === "array";
+    default: return true;
+  }
+}
+
+const article = (kind: string): string => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);

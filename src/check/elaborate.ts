@@ -1,0 +1,285 @@
+// Elaboration: evaluate the AST of a model into the tensor IR, checking every type and shape
+// on the way. Shape checking needs each layer instantiated with its input's shape, so checking
+// and lowering are one walk (see docs/decisions/0002-elaboration.md). Errors become
+// diagnostics and `poison` values, which absorb follow-on errors so one mistake reports once.
+import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
+import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
+import type { Code } from "../diagnostics/codes.ts";
+import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
+import { broadcastShapes, normAxis, showShape, type Shape } from "../ir/shape.ts";
+import { Env } from "./env.ts";
+import { bindArgs, type CallArg } from "./bind.ts";
+import { callIntrinsic, initConstant } from "./intrinsics.ts";
+import { applyLayer, type ParamSpec } from "./layers.ts";
+import { checkReturn, matchParam } from "./types.ts";
+import { didYouMean } from "./suggest.ts";
+import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
+
+export interface InitContext {
+  shape: Shape;
+  seed: number; // node id of the seed argument
+  stream: number; // distinct random stream per initialised tensor
+}
+
+export class Elaborator {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly params: ParamSpec[] = [];
+  readonly instanceCounts = new Map<string, number>();
+  initContext: InitContext | undefined;
+  private depth = 0;
+
+  constructor(public b: Builder) {}
+
+  error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Value {
+    this.diagnostics.push(diagnostic(code, span, message, extra));
+    return POISON;
+  }
+
+  expr(e: A.Expr, env: Env): Value {
+    switch (e.kind) {
+      case "number": return { kind: "number", value: e.value, isInt: e.isInt };
+      case "string": return { kind: "string", value: e.value };
+      case "bool": return { kind: "bool", value: e.value };
+      case "error": return POISON;
+      case "name": {
+        const v = env.lookup(e.name);
+        if (v?.kind === "intrinsic") return initConstant(this, e.name, e.span) ?? v;
+        if (v) return v;
+        const alt = didYouMean(e.name, env.names());
+        return this.error("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {});
+      }
+      case "array": return { kind: "array", items: e.elements.map((x) => this.expr(x, env)), span: e.span };
+      case "unary": return this.negate(this.expr(e.operand, env), e.span);
+      case "binary": return this.binary(e, env);
+      case "pipe": return this.pipe(e, env);
+      case "call": return this.call(this.expr(e.callee, env), this.args(e.args, env), e.span, env);
+      case "index": return this.index(e, env);
+      case "member": return this.error("DNN0209", e.span, "member access (`a.b`) is not supported yet");
+    }
+  }
+
+  args(args: A.Arg[], env: Env): CallArg[] {
+    return args.map((a) => ({ name: a.name, value: this.expr(a.value, env), span: a.value.span }));
+  }
+
+  private negate(v: Value, span: Span): Value {
+    if (v.kind === "number") return { ...v, value: -v.value };
+    if (v.kind === "tensor") return this.tensor(this.b.unary("neg", v.id), span);
+    if (v.kind === "poison") return v;
+    return this.error("DNN0201", span, `cannot negate a ${describe(v)}`);
+  }
+
+  tensor(id: number, origin: Span): Tensor {
+    const n = this.b.node(id);
+    return { kind: "tensor", id, dtype: n.dtype, shape: n.shape, origin };
+  }
+
+  /** A compile-time number used as a tensor: an f32 scalar constant. */
+  asTensor(v: Value, span: Span, what: string): Tensor | undefined {
+    if (v.kind === "tensor") return v;
+    if (v.kind === "number") return this.tensor(this.b.const(v.value), span);
+    if (v.kind === "array") return this.arrayLiteral(v);
+    if (v.kind !== "poison") this.error("DNN0201", span, `${what} must be a tensor, found ${describe(v)}`);
+    return undefined;
+  }
+
+  arrayLiteral(v: Extract<Value, { kind: "array" }>): Tensor | undefined {
+    const data: number[] = [];
+    const shapeOf = (x: Value): number[] | undefined => {
+      if (x.kind === "number") return (data.push(x.value), []);
+      if (x.kind !== "array") return undefined;
+      const inner = x.items.map(shapeOf);
+      if (inner.some((s) => s === undefined)) return undefined;
+      const first = inner[0] ?? [];
+      if (inner.some((s) => s!.length !== first.length || s!.some((d, i) => d !== first[i]))) return undefined;
+      return [x.items.length, ...first];
+    };
+    const shape = shapeOf(v);
+    if (!shape) {
+      this.error("DNN0306", v.span, "array literal must be rectangular and contain only numbers");
+      return undefined;
+    }
+    return this.tensor(this.b.literal(data, shape), v.span);
+  }
+
+  private binary(e: Extract<A.Expr, { kind: "binary" }>, env: Env): Value {
+    const l = this.expr(e.left, env);
+    const r = this.expr(e.right, env);
+    if (l.kind === "poison" || r.kind === "poison") return POISON;
+    if (l.kind === "number" && r.kind === "number") return foldNumbers(e.op, l, r);
+    if (e.op === "@") {
+      const a = this.asTensor(l, e.left.span, "left operand of `@`");
+      const b = this.asTensor(r, e.right.span, "right operand of `@`");
+      return a && b ? this.matmul(a, b, e) : POISON;
+    }
+    const a = this.asTensor(l, e.left.span, `left operand of \`${e.op}\``);
+    const b = this.asTensor(r, e.right.span, `right operand of \`${e.op}\``);
+    if (!a || !b) return POISON;
+    const op: BinaryOp = ({ "+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow" } as const)[e.op];
+    return this.elementwise(op, a, b, e.opSpan, e.span);
+  }
+
+  /** Binary elementwise op with NumPy broadcasting; both shapes are named on failure. */
+  elementwise(op: BinaryOp, a: Tensor, b: Tensor, opSpan: Span, span: Span): Value {
+    if (a.dtype !== b.dtype)
+      return this.error("DNN0201", opSpan, `cannot combine ${tensorType(a.dtype, a.shape)} and ${tensorType(b.dtype, b.shape)}`, { hint: "convert integers with `float(x)`" });
+    const shape = broadcastShapes(a.shape, b.shape);
+    if (!shape)
+      return this.error("DNN0303", opSpan, `shapes ${showShape(a.shape)} and ${showShape(b.shape)} do not broadcast`, {
+        related: [
+          { span: a.origin, message: `this is ${tensorType(a.dtype, a.shape)}` },
+          { span: b.origin, message: `this is ${tensorType(b.dtype, b.shape)}` },
+        ],
+      });
+    return this.tensor(this.b.binary(op, this.b.broadcast(a.id, shape), this.b.broadcast(b.id, shape)), span);
+  }
+
+  private matmul(a: Tensor, b: Tensor, e: Extract<A.Expr, { kind: "binary" }>): Value {
+    if (a.dtype !== "f32" || b.dtype !== "f32") return this.error("DNN0201", e.opSpan, `\`@\` needs f32 operands, found ${tensorType(a.dtype, a.shape)} and ${tensorType(b.dtype, b.shape)}`);
+    if (a.shape.length === 0 || b.shape.length === 0) return this.error("DNN0302", e.opSpan, "`@` needs operands of rank 1 or more; use `*` for scalars");
+    // NumPy rules: a vector operand gains a unit axis that is dropped from the result.
+    const av = a.shape.length === 1 ? this.b.reshape(a.id, [1, a.shape[0]!]) : a.id;
+    const bv = b.shape.length === 1 ? this.b.reshape(b.id, [b.shape[0]!, 1]) : b.id;
+    const sa = this.b.node(av).shape;
+    const sb = this.b.node(bv).shape;
+    const k1 = sa[sa.length - 1]!;
+    const k2 = sb[sb.length - 2]!;
+    if (k1 !== k2)
+      return this.error("DNN0304", e.opSpan, `\`@\` needs the last dimension of the left operand (${k1}) to equal the second-to-last of the right (${k2})`, {
+        related: [
+          { span: a.origin, message: `this is ${tensorType(a.dtype, a.shape)}` },
+          { span: b.origin, message: `this is ${tensorType(b.dtype, b.shape)}` },
+        ],
+      });
+    const batch = broadcastShapes(sa.slice(0, -2), sb.slice(0, -2));
+    if (!batch) return this.error("DNN0303", e.opSpan, `batch dimensions ${showShape(sa.slice(0, -2))} and ${showShape(sb.slice(0, -2))} do not broadcast`);
+    const x = this.b.broadcast(av, [...batch, ...sa.slice(-2)]);
+    const y = this.b.broadcast(bv, [...batch, ...sb.slice(-2)]);
+    let out = this.b.matmul(x, y);
+    const os = this.b.node(out).shape;
+    if (a.shape.length === 1) out = this.b.reshape(out, [...os.slice(0, -2), os[os.length - 1]!]);
+    if (b.shape.length === 1) out = this.b.reshape(out, this.b.node(out).shape.slice(0, -1));
+    return this.tensor(out, e.span);
+  }
+
+  // `x |> f(a)` is f(x, a) for functions and f(a)(x) for layers; `x |> f` is f(x).
+  private pipe(e: Extract<A.Expr, { kind: "pipe" }>, env: Env): Value {
+    const input = this.expr(e.input, env);
+    const inputArg: CallArg = { value: input, span: e.input.span };
+    if (e.stage.kind === "call") {
+      const callee = this.expr(e.stage.callee, env);
+      const args = this.args(e.stage.args, env);
+      if (callee.kind === "decl" && callee.decl.kind === "layer") {
+        const layer = this.call(callee, args, e.stage.span, env);
+        return this.call(layer, [inputArg], e.span, env);
+      }
+      return this.call(callee, [inputArg, ...args], e.span, env);
+    }
+    return this.call(this.expr(e.stage, env), [inputArg], e.span, env);
+  }
+
+  call(callee: Value, args: CallArg[], span: Span, env: Env): Value {
+    if (callee.kind === "poison" || args.some((a) => a.value.kind === "poison")) return POISON;
+    if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
+    if (callee.kind === "layer") {
+      if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
+      return applyLayer(this, callee, args[0]!, span);
+    }
+    if (callee.kind !== "decl") return this.error("DNN0202", span, `a ${describe(callee)} cannot be called`);
+    const d = callee.decl;
+    const bound = bindArgs(this, d.params, args, callee.module, `${d.kind} ${d.name.name}`, span);
+    if (!bound) return POISON;
+    switch (d.kind) {
+      case "layer": return { kind: "layer", decl: d, module: callee.module, args: bound, span };
+      case "init": return { kind: "init", decl: d, module: callee.module, args: bound, span };
+      case "optimizer": return { kind: "optimizer", decl: d, module: callee.module, args: bound, span };
+      case "fn": return this.callFn(d, callee.module, bound, span);
+    }
+  }
+
+  private callFn(d: A.FnDecl, module: Env["module"], bound: Map<string, Value>, span: Span): Value {
+    if (this.depth > 64) return this.error("DNN0209", span, `\`${d.name.name}\` calls itself too deeply (recursion is not supported)`);
+    const env = new Env(module);
+    for (const p of d.params) {
+      const v = bound.get(p.name.name)!;
+      const ok = matchParam(this, p, v, env, `\`${d.name.name}\``, span);
+      if (!ok) return POISON;
+      env.set(p.name.name, ok);
+    }
+    this.depth++;
+    try {
+      const result = this.body(d.body, env);
+      return d.returns ? checkReturn(this, d.returns, result, env, `\`${d.name.name}\``, span) : result;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  body(body: A.Body, env: Env): Value {
+    for (const l of body.lets) this.let(l, env);
+    return this.expr(body.value, env);
+  }
+
+  let(l: A.LetDecl, env: Env): Value {
+    let v = this.expr(l.value, env);
+    if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
+    env.set(l.name.name, v);
+    return v;
+  }
+
+  /** A compile-time integer (axis, units, index); reports and returns undefined otherwise. */
+  int(v: Value, span: Span, what: string): number | undefined {
+    if (v.kind === "number" && Number.isInteger(v.value)) return v.value;
+    if (v.kind !== "poison") this.error("DNN0207", span, `${what} must be a compile-time integer, found ${describe(v)}`);
+    return undefined;
+  }
+
+  private index(e: Extract<A.Expr, { kind: "index" }>, env: Env): Value {
+    const t = this.asTensor(this.expr(e.target, env), e.target.span, "indexed value");
+    if (!t) return POISON;
+    const rank = t.shape.length;
+    const ell = e.items.findIndex((i) => i.kind === "ellipsis");
+    const explicit = e.items.length - (ell >= 0 ? 1 : 0);
+    if (explicit > rank) return this.error("DNN0302", e.span, `${explicit} indices for a tensor of rank ${rank} (${tensorType(t.dtype, t.shape)})`);
+    const items: (A.IndexItem | undefined)[] =
+      ell >= 0 ? [...e.items.slice(0, ell), ...Array<undefined>(rank - explicit).fill(undefined), ...e.items.slice(ell + 1)] : [...e.items, ...Array<undefined>(rank - explicit).fill(undefined)];
+    const starts: number[] = [];
+    const sliced: Shape[number][] = [];
+    const kept: Shape[number][] = [];
+    for (let ax = 0; ax < rank; ax++) {
+      const it = items[ax];
+      const dim = t.shape[ax]!;
+      if (!it || (it.kind === "slice" && !it.start && !it.end)) {
+        starts.push(0), sliced.push(dim), kept.push(dim);
+        continue;
+      }
+      if (typeof dim !== "number") return this.error("DNN0209", it.span, `cannot index the symbolic dimension ${dim}; only dimensions of known size can be indexed`);
+      if (it.kind === "at") {
+        const i = this.int(this.expr(it.index, env), it.span, "an index");
+        if (i === undefined) return POISON;
+        const at = normAxis(i, dim);
+        if (at < 0 || at >= dim) return this.error("DNN0305", it.span, `index ${i} is out of range for a dimension of size ${dim}`);
+        starts.push(at), sliced.push(1);
+      } else if (it.kind === "slice") {
+        const lo = it.start ? this.int(this.expr(it.start, env), it.start.span, "a slice start") : 0;
+        const hi = it.end ? this.int(this.expr(it.end, env), it.end.span, "a slice end") : dim;
+        if (lo === undefined || hi === undefined) return POISON;
+        const a = Math.min(Math.max(normAxis(lo, dim), 0), dim);
+        const z = Math.min(Math.max(normAxis(hi, dim), 0), dim);
+        if (z <= a) return this.error("DNN0305", it.span, `slice ${lo}:${hi} is empty for a dimension of size ${dim}`);
+        starts.push(a), sliced.push(z - a), kept.push(z - a);
+      }
+    }
+    const s = this.b.slice(t.id, starts, sliced);
+    return this.tensor(this.b.reshape(s, kept), e.span);
+  }
+}
+
+function foldNumbers(op: A.BinaryOp, l: { value: number; isInt: boolean }, r: { value: number; isInt: boolean }): Value {
+  const isInt = l.isInt && r.isInt && op !== "/" && op !== "@";
+  const v = op === "+" ? l.value + r.value : op === "-" ? l.value - r.value : op === "*" || op === "@" ? l.value * r.value : op === "/" ? l.value / r.value : Math.pow(l.value, r.value);
+  return { kind: "number", value: v, isInt: isInt && Number.isInteger(v) };
+}
+
+export type { DType };

@@ -1,0 +1,212 @@
+// The prelude: operations built into the language, each lowered straight to IR primitives.
+// Everything else (activations, losses, layers, optimizers) is written in stdlib/*.dnn.
+import type { Span } from "../syntax/source.ts";
+import type { UnaryOp } from "../ir/ir.ts";
+import { normAxis, size, showShape, type Dim } from "../ir/shape.ts";
+import type { CallArg } from "./bind.ts";
+import type { Elaborator } from "./elaborate.ts";
+import { POISON, describe, type Tensor, type Value } from "./values.ts";
+
+type Impl = (el: Elaborator, a: Args, span: Span) => Value;
+
+/** Positional-or-named argument access with the intrinsic's own parameter names. */
+class Args {
+  constructor(private readonly el: Elaborator, private readonly fn: string, private readonly list: CallArg[], private readonly names: string[], span: Span) {
+    for (const a of list) if (a.name && !names.includes(a.name.name)) el.error("DNN0203", a.name.span, `\`${fn}\` has no parameter \`${a.name.name}\``, { hint: `its parameters are ${names.map((n) => `\`${n}\``).join(", ")}` });
+    if (list.filter((a) => !a.name).length > names.length) el.error("DNN0205", span, `\`${fn}\` takes at most ${names.length} argument${names.length === 1 ? "" : "s"}`);
+  }
+
+  get(name: string): CallArg | undefined {
+    const i = this.names.indexOf(name);
+    return this.list.find((a) => a.name?.name === name) ?? this.list.filter((a) => !a.name)[i];
+  }
+
+  tensor(name: string, span: Span): Tensor | undefined {
+    const a = this.get(name);
+    if (!a) return void this.el.error("DNN0204", span, `\`${this.fn}\` needs an argument for \`${name}\``);
+    return this.el.asTensor(a.value, a.span, `\`${name}\` of \`${this.fn}\``);
+  }
+
+  int(name: string, fallback?: number): number | undefined {
+    const a = this.get(name);
+    return a ? this.el.int(a.value, a.span, `\`${name}\` of \`${this.fn}\``) : fallback;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const a = this.get(name);
+    if (!a) return fallback;
+    if (a.value.kind === "bool") return a.value.value;
+    this.el.error("DNN0201", a.span, `\`${name}\` of \`${this.fn}\` must be a bool, found ${describe(a.value)}`);
+    return fallback;
+  }
+
+  /** `axis: 1` or `axis: [0, 1]`; absent means every axis. */
+  axes(rank: number): number[] | undefined {
+    const a = this.get("axis");
+    if (!a) return [...Array(rank).keys()];
+    const items = a.value.kind === "array" ? a.value.items : [a.value];
+    const out: number[] = [];
+    for (const v of items) {
+      const i = this.el.int(v, a.span, "an axis");
+      if (i === undefined) return undefined;
+      const ax = normAxis(i, rank);
+      if (ax < 0 || ax >= rank) return void this.el.error("DNN0305", a.span, `axis ${i} is out of range for a tensor of rank ${rank}`);
+      out.push(ax);
+    }
+    return out;
+  }
+}
+
+const unary = (op: UnaryOp): Impl => (el, a, span) => {
+  const x = a.tensor("x", span);
+  return x ? el.tensor(el.b.unary(op, x.id), span) : POISON;
+};
+
+const binary = (op: "max" | "min" | "cmplt"): Impl => (el, a, span) => {
+  const x = a.tensor("a", span);
+  const y = a.tensor("b", span);
+  return x && y ? el.elementwise(op, x, y, span, span) : POISON;
+};
+
+function reduce(kind: "sum" | "mean" | "reduce_max"): Impl {
+  return (el, a, span) => {
+    const x = a.tensor("x", span);
+    if (!x) return POISON;
+    const axes = a.axes(x.shape.length);
+    if (!axes) return POISON;
+    const keep = a.bool("keepdims", false);
+    let id = el.b.reduce(kind === "reduce_max" ? "reduce_max" : "sum", x.id, axes);
+    if (kind === "mean") {
+      const n = size(axes.map((ax) => x.shape[ax]!));
+      if (n.syms.length) {
+        // Symbolic extents (the batch) are only known at run time: count = Σ 1 over those axes.
+        const ones = el.b.broadcast(el.b.const(1), axes.map((ax) => x.shape[ax]!));
+        const count = el.b.reduce("sum", ones, [...axes.keys()]);
+        id = el.b.binary("div", id, el.b.broadcast(count, el.b.node(id).shape));
+      } else id = el.b.binary("div", id, el.b.broadcast(el.b.const(n.k), el.b.node(id).shape));
+    }
+    if (keep) id = el.b.reshape(id, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+    return el.tensor(id, span);
+  };
+}
+
+const INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
+  exp: { params: ["x"], impl: unary("exp") },
+  log: { params: ["x"], impl: unary("log") },
+  sqrt: { params: ["x"], impl: unary("sqrt") },
+  abs: { params: ["x"], impl: unary("abs") },
+  tanh: { params: ["x"], impl: unary("tanh") },
+  sigmoid: { params: ["x"], impl: unary("sigmoid") },
+  relu: { params: ["x"], impl: unary("relu") },
+  maximum: { params: ["a", "b"], impl: binary("max") },
+  minimum: { params: ["a", "b"], impl: binary("min") },
+  less: { params: ["a", "b"], impl: binary("cmplt") },
+  greater: { params: ["a", "b"], impl: (el, a, span) => {
+    const x = a.tensor("a", span);
+    const y = a.tensor("b", span);
+    return x && y ? el.elementwise("cmplt", y, x, span, span) : POISON;
+  } },
+  where: { params: ["cond", "a", "b"], impl: (el, a, span) => {
+    const c = a.tensor("cond", span);
+    const x = a.tensor("a", span);
+    const y = a.tensor("b", span);
+    if (!c || !x || !y) return POISON;
+    const xy = el.elementwise("add", x, y, span, span); // checks x and y broadcast together
+    if (xy.kind !== "tensor") return POISON;
+    const all = el.elementwise("add", c, xy, span, span);
+    if (all.kind !== "tensor") return POISON;
+    const s = all.shape;
+    return el.tensor(el.b.select(el.b.broadcast(c.id, s), el.b.broadcast(x.id, s), el.b.broadcast(y.id, s)), span);
+  } },
+  sum: { params: ["x", "axis", "keepdims"], impl: reduce("sum") },
+  mean: { params: ["x", "axis", "keepdims"], impl: reduce("mean") },
+  reduce_max: { params: ["x", "axis", "keepdims"], impl: reduce("reduce_max") },
+  float: { params: ["x"], impl: (el, a, span) => {
+    const x = a.tensor("x", span);
+    return x ? el.tensor(el.b.cast(x.id, "f32"), span) : POISON;
+  } },
+  one_hot: { params: ["labels", "depth"], impl: (el, a, span) => {
+    const labels = a.tensor("labels", span);
+    const depth = a.int("depth");
+    if (!labels || depth === undefined) return POISON;
+    if (labels.dtype !== "i32") return el.error("DNN0201", a.get("labels")!.span, `one_hot needs i32 labels, found ${describe(labels)}`);
+    const shape = [...labels.shape, depth];
+    const iota = el.b.iota(shape, shape.length - 1, "i32");
+    const lab = el.b.broadcast(el.b.reshape(labels.id, [...labels.shape, 1]), shape);
+    return el.tensor(el.b.cast(el.b.binary("cmpeq", iota, lab), "f32"), span);
+  } },
+  reshape: { params: ["x", "shape"], impl: reshapeImpl },
+  transpose: { params: ["x", "perm"], impl: (el, a, span) => {
+    const x = a.tensor("x", span);
+    if (!x) return POISON;
+    const r = x.shape.length;
+    const p = a.get("perm");
+    let perm = [...Array(r).keys()];
+    if (!p) {
+      if (r < 2) return el.error("DNN0302", span, `transpose needs rank 2 or more, found ${describe(x)}`);
+      [perm[r - 2], perm[r - 1]] = [r - 1, r - 2];
+    } else {
+      const items = p.value.kind === "array" ? p.value.items : [];
+      perm = items.map((v) => el.int(v, p.span, "a permutation entry") ?? -1);
+      if (perm.length !== r || [...perm].sort().some((v, i) => v !== i)) return el.error("DNN0305", p.span, `[${perm.join(", ")}] is not a permutation of ${r} axes`);
+    }
+    return el.tensor(el.b.permute(x.id, perm), span);
+  } },
+  rand_uniform: { params: [], impl: (el, _a, span) => random(el, "uniform", span) },
+  rand_normal: { params: [], impl: (el, _a, span) => random(el, "normal", span) },
+};
+
+function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {
+  const x = a.tensor("x", span);
+  const s = a.get("shape");
+  if (!x || !s) return s ? POISON : el.error("DNN0204", span, "`reshape` needs a `shape`");
+  if (s.value.kind !== "array") return el.error("DNN0201", s.span, `\`shape\` of \`reshape\` must be an array of dimensions, found ${describe(s.value)}`);
+  const dims: Dim[] = [];
+  let infer = -1;
+  for (const v of s.value.items) {
+    if (v.kind === "dim") dims.push(v.dim);
+    else if (v.kind === "number" && v.value === -1 && infer < 0) (infer = dims.length), dims.push(1);
+    else {
+      const n = el.int(v, s.span, "a dimension");
+      if (n === undefined || n < 0) return POISON;
+      dims.push(n);
+    }
+  }
+  const have = size(x.shape);
+  const want = size(dims);
+  if (infer >= 0) {
+    const syms = [...have.syms];
+    for (const sym of want.syms) syms.splice(syms.indexOf(sym), 1);
+    if (syms.length || have.k % want.k) return el.error("DNN0301", s.span, `cannot infer the -1 dimension: ${showShape(x.shape)} does not divide by ${showShape(dims.filter((_, i) => i !== infer))}`);
+    dims[infer] = have.k / want.k;
+  } else if (have.k !== want.k || have.syms.join() !== want.syms.join())
+    return el.error("DNN0301", s.span, `cannot reshape ${showShape(x.shape)} to ${showShape(dims)}: the number of elements differs`);
+  return el.tensor(el.b.reshape(x.id, dims), span);
+}
+
+function random(el: Elaborator, dist: "uniform" | "normal", span: Span): Value {
+  const ctx = el.initContext;
+  if (!ctx) return el.error("DNN0209", span, `\`rand_${dist}\` is only available inside an \`init\` definition`);
+  return el.tensor(el.b.random(ctx.seed, ctx.shape, dist, ctx.stream), span);
+}
+
+/** `fan_in` and `fan_out` of the parameter being initialised, as Keras computes them. */
+export function initConstant(el: Elaborator, name: string, span: Span): Value | undefined {
+  if (name !== "fan_in" && name !== "fan_out") return undefined;
+  const ctx = el.initContext;
+  if (!ctx) return el.error("DNN0209", span, `\`${name}\` is only available inside an \`init\` definition`);
+  const s = ctx.shape.map((d) => (typeof d === "number" ? d : 1));
+  const receptive = s.slice(0, -2).reduce((p, d) => p * d, 1);
+  const fanIn = s.length === 0 ? 1 : s.length === 1 ? s[0]! : s[s.length - 2]! * receptive;
+  const fanOut = s.length === 0 ? 1 : s.length === 1 ? s[0]! : s[s.length - 1]! * receptive;
+  return { kind: "number", value: name === "fan_in" ? fanIn : fanOut, isInt: true };
+}
+
+export function callIntrinsic(el: Elaborator, name: string, args: CallArg[], span: Span): Value {
+  const def = INTRINSICS[name];
+  if (!def) return el.error("DNN0202", span, `\`${name}\` is not a function`);
+  const before = el.diagnostics.length;
+  const a = new Args(el, name, args, def.params, span);
+  if (el.diagnostics.length > before) return POISON;
+  return def.impl(el, a, span);
+}

@@ -1,0 +1,77 @@
+// Applying a layer to a tensor: the first forward parameter's type binds the layer's free
+// dimensions (Dense's `in`), then its parameters are declared with those shapes, then the
+// forward body runs. Each application is a new instance with its own parameters, named the
+// way Keras names them (dense, dense_1, …) so weight files line up with other tools.
+import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
+import type { Dim } from "../ir/shape.ts";
+import { Env } from "./env.ts";
+import type { CallArg } from "./bind.ts";
+import type { Elaborator } from "./elaborate.ts";
+import { checkReturn, evalType, matchParam } from "./types.ts";
+import { POISON, type Tensor, type Value } from "./values.ts";
+
+export interface ParamSpec {
+  name: string;
+  shape: Dim[];
+  id: number; // the argument node in the function being built
+  init: Value | undefined; // number, array literal or init value; undefined means zeros
+  initEnv: Env;
+  span: Span;
+}
+
+export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer" }>, input: CallArg, span: Span): Value {
+  const d = layer.decl;
+  const fwd = d.forward;
+  if (!fwd) return el.error("DNN0405", span, `layer ${d.name.name} has no forward`, { related: [{ span: d.name.span, message: "declared here" }] });
+  const env = new Env(layer.module);
+  for (const [k, v] of layer.args) env.set(k, v);
+  const first = fwd.params[0];
+  if (!first) return el.error("DNN0405", fwd.span, `the forward of ${d.name.name} takes no input`);
+  if (fwd.params.length > 1) return el.error("DNN0209", fwd.params[1]!.span, "a forward takes exactly one input");
+  const x = matchParam(el, first, input.value, env, `${d.name.name}`, span);
+  if (!x) return POISON;
+  env.set(first.name.name, x);
+
+  const instance = instanceName(el, d.name.name);
+  for (const item of d.items) {
+    if (item.kind === "let") {
+      el.let(item, env);
+      continue;
+    }
+    const p = declareParam(el, item, env, `${instance}.${item.name.name}`);
+    if (!p) return POISON;
+    env.set(item.name.name, p);
+  }
+  const out = el.body(fwd.body, env);
+  return fwd.returns ? checkReturn(el, fwd.returns, out, env, d.name.name, span) : out;
+}
+
+/** A trainable parameter: an argument of the function being built, initialised by `init`. */
+export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: string): Tensor | undefined {
+  const t = evalType(el, p.type, env);
+  if (!t) return undefined;
+  if (t.dtype !== "f32") return void el.error("DNN0201", p.type.span, `parameters are f32, found ${t.dtype}`);
+  const init = p.init ? el.expr(p.init, env) : undefined;
+  if (init?.kind === "poison") return undefined;
+  if (init && init.kind !== "number" && init.kind !== "array" && init.kind !== "init")
+    return void el.error("DNN0201", p.init!.span, `a parameter is initialised by a number, an array or an initializer such as glorot_uniform()`);
+  if (init?.kind === "array") {
+    const lit = el.arrayLiteral(init);
+    if (!lit) return undefined;
+    if (lit.shape.join(",") !== t.shape.join(","))
+      return void el.error("DNN0301", p.init!.span, `this literal has shape [${lit.shape.join(", ")}], but \`${p.name.name}\` is declared f32[${t.shape.join(", ")}]`, {
+        related: [{ span: p.type.span, message: "declared here" }],
+      });
+  }
+  const id = el.b.arg(name, "param", t.shape);
+  el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span });
+  return el.tensor(id, p.span);
+}
+
+function instanceName(el: Elaborator, layer: string): string {
+  const base = layer.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  const n = el.instanceCounts.get(base) ?? 0;
+  el.instanceCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}

@@ -1,0 +1,114 @@
+// Loading modules: a file plus everything it imports. `std.X` names stdlib/X.dnn; any other
+// dotted path is a .dnn file relative to the importing file (a.b → a/b.dnn).
+import { readFileSync, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type * as A from "../syntax/ast.ts";
+import { parse } from "../syntax/parse.ts";
+import type { SourceFile } from "../syntax/source.ts";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { Decl } from "./values.ts";
+import { didYouMean } from "./suggest.ts";
+
+export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
+
+export interface Module {
+  path: string;
+  ast: A.FileAst;
+  source: SourceFile;
+  /** Names visible at the top level: own definitions, then imported ones. */
+  scope: Map<string, { decl: Decl; module: Module }>;
+  models: Map<string, A.ModelDecl>;
+  trains: A.TrainDecl[];
+}
+
+export interface Program {
+  modules: Map<string, Module>;
+  diagnostics: Diagnostic[];
+  sources: Map<string, SourceFile>;
+}
+
+export interface Host {
+  read(path: string): string | undefined;
+}
+
+export const fsHost: Host = { read: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined) };
+
+export function moduleFile(path: string[], from: string): string {
+  if (path[0] === "std" && path.length > 1) return join(STDLIB_DIR, ...path.slice(1)) + ".dnn";
+  return join(dirname(from), ...path) + ".dnn";
+}
+
+/** Parse `path` and, transitively, what it imports. The entry's text may be given (editors). */
+export function loadProgram(path: string, text: string, host: Host = fsHost, program?: Program): { program: Program; entry: Module } {
+  const prog = program ?? { modules: new Map(), diagnostics: [], sources: new Map() };
+  const entry = load(path, text, host, prog);
+  return { program: prog, entry };
+}
+
+function load(path: string, text: string, host: Host, prog: Program): Module {
+  const parsed = parse(path, text);
+  const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), models: new Map(), trains: [] };
+  prog.modules.set(path, mod);
+  prog.sources.set(path, parsed.source);
+  prog.diagnostics.push(...parsed.diagnostics);
+
+  const seen = new Map<string, A.Ident>();
+  for (const d of parsed.ast.decls) {
+    if (d.kind === "import" || d.kind === "train") {
+      if (d.kind === "train") mod.trains.push(d);
+      continue;
+    }
+    const name = d.name;
+    if (!name.name) continue;
+    const prev = seen.get(name.name);
+    if (prev) {
+      prog.diagnostics.push(diagnostic("DNN0104", name.span, `\`${name.name}\` is defined twice`, { related: [{ span: prev.span, message: "first defined here" }] }));
+      continue;
+    }
+    seen.set(name.name, name);
+    if (d.kind === "model") mod.models.set(name.name, d);
+    else mod.scope.set(name.name, { decl: d, module: mod });
+  }
+
+  for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
+  return mod;
+}
+
+function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): void {
+  if (imp.path.length === 0) return;
+  const file = moduleFile(imp.path.map((p) => p.name), mod.path);
+  let target = prog.modules.get(file);
+  if (!target) {
+    const text = host.read(file);
+    const pathSpan = mod.source.span(imp.path[0]!.span.start, imp.path[imp.path.length - 1]!.span.end);
+    if (text === undefined) {
+      const dotted = imp.path.map((p) => p.name).join(".");
+      const hint = imp.path[0]!.name === "std" ? didYouMean(imp.path[1]?.name ?? "", stdlibModules(host)) : undefined;
+      prog.diagnostics.push(diagnostic("DNN0102", pathSpan, `no module \`${dotted}\` (looked for ${file})`, hint ? { hint: `did you mean \`std.${hint}\`?` } : {}));
+      return;
+    }
+    target = load(file, text, host, prog);
+  }
+  for (const n of imp.names) {
+    const found = target.scope.get(n.name);
+    if (!found) {
+      const alt = didYouMean(n.name, [...target.scope.keys()]);
+      prog.diagnostics.push(
+        diagnostic("DNN0103", n.span, `\`${n.name}\` is not defined in \`${imp.path.map((p) => p.name).join(".")}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}),
+      );
+      continue;
+    }
+    const clash = mod.scope.get(n.name);
+    if (clash && clash.module === mod) {
+      prog.diagnostics.push(diagnostic("DNN0104", n.span, `import of \`${n.name}\` clashes with a definition in this file`, { related: [{ span: clash.decl.name.span, message: "defined here" }] }));
+      continue;
+    }
+    mod.scope.set(n.name, found);
+  }
+}
+
+const STD_MODULES = ["layers", "activations", "losses", "optimizers", "initializers"];
+function stdlibModules(host: Host): string[] {
+  return STD_MODULES.filter((m) => host.read(join(STDLIB_DIR, m + ".dnn")) !== undefined);
+}

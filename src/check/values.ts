@@ -1,0 +1,52 @@
+// What an expression evaluates to during elaboration. Tensors are IR nodes with a shape;
+// everything else (numbers, layers, functions, optimizers) is known at compile time.
+import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
+import type { DType } from "../ir/ir.ts";
+import { showShape, type Dim, type Shape } from "../ir/shape.ts";
+import type { Module } from "./modules.ts";
+
+export type Decl = A.LayerDecl | A.FnDecl | A.InitDecl | A.OptimizerDecl;
+
+/** Arguments of a definition call after binding: parameter name → value. */
+export type Bound = Map<string, Value>;
+
+export type Value =
+  | { kind: "tensor"; id: number; dtype: DType; shape: Shape; origin: Span }
+  | { kind: "number"; value: number; isInt: boolean }
+  | { kind: "dim"; dim: Dim } // a symbolic dimension (B) used as a value
+  | { kind: "bool"; value: boolean }
+  | { kind: "string"; value: string }
+  | { kind: "array"; items: Value[]; span: Span }
+  | { kind: "decl"; decl: Decl; module: Module } // a definition, not yet called
+  | { kind: "intrinsic"; name: string }
+  | { kind: "layer"; decl: A.LayerDecl; module: Module; args: Bound; span: Span } // constructed, not yet applied
+  | { kind: "init"; decl: A.InitDecl; module: Module; args: Bound; span: Span }
+  | { kind: "optimizer"; decl: A.OptimizerDecl; module: Module; args: Bound; span: Span }
+  | { kind: "poison" }; // an error was already reported; absorbs further errors
+
+export type Tensor = Extract<Value, { kind: "tensor" }>;
+export const POISON: Value = { kind: "poison" };
+
+export const tensorType = (dtype: DType, shape: Shape): string => `${dtype}${showShape(shape)}`;
+
+export function describe(v: Value): string {
+  switch (v.kind) {
+    case "tensor": return tensorType(v.dtype, v.shape);
+    case "number": return v.isInt ? "int" : "float";
+    case "dim": return "int";
+    case "bool": return "bool";
+    case "string": return "string";
+    case "array": return "array";
+    case "decl": return `${v.decl.kind} ${v.decl.name.name}`;
+    case "intrinsic": return `fn ${v.name}`;
+    case "layer": return `layer ${v.decl.name.name}`;
+    case "init": return `init ${v.decl.name.name}`;
+    case "optimizer": return `optimizer ${v.decl.name.name}`;
+    case "poison": return "<error>";
+  }
+}
+
+/** A value usable where a function of tensors is expected (activation: relu). */
+export const isCallable = (v: Value): boolean =>
+  v.kind === "intrinsic" || v.kind === "layer" || (v.kind === "decl" && (v.decl.kind === "fn" || v.decl.kind === "layer"));

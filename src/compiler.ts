@@ -1,0 +1,79 @@
+// The batch compiler's driver: a file in, every model's IR functions (and diagnostics) out.
+import type { Fn } from "./ir/ir.ts";
+import type { Dim } from "./ir/shape.ts";
+import type * as A from "./syntax/ast.ts";
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.ts";
+import { didYouMean } from "./check/suggest.ts";
+import { fsHost, loadProgram, type Host, type Program } from "./check/modules.ts";
+import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
+import { trainStepFn, type TrainStep } from "./train/step.ts";
+import { eliminateDeadCode } from "./passes/dce.ts";
+
+export interface CompiledModel {
+  name: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  params: { name: string; shape: Dim[] }[];
+  forward: Fn;
+  init: Fn; // seed → every parameter (and, when trained, every optimizer state)
+  train?: Omit<TrainStep, "fn"> & { fn: Fn };
+}
+
+export interface Compilation {
+  program: Program;
+  models: CompiledModel[];
+  diagnostics: Diagnostic[];
+}
+
+export function compile(path: string, text?: string, host: Host = fsHost): Compilation {
+  const source = text ?? host.read(path) ?? "";
+  const { program, entry } = loadProgram(path, source, host);
+  const diagnostics = [...program.diagnostics];
+  const models: CompiledModel[] = [];
+  if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
+
+  for (const train of entry.trains) {
+    if (!entry.models.has(train.model.name) && train.model.name)
+      diagnostics.push(...unknownModel(train.model, [...entry.models.keys()]));
+  }
+  for (const [name, decl] of entry.models) {
+    const fwd = forwardFn(decl, entry);
+    if (!fwd.fn || !fwd.model) {
+      diagnostics.push(...fwd.el.diagnostics);
+      continue;
+    }
+    const trainDecl = entry.trains.find((t) => t.model.name === name);
+    const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
+    if (tr) diagnostics.push(...tr.el.diagnostics);
+    const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
+    const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
+    diagnostics.push(...fwd.el.diagnostics);
+    if (!init) continue;
+    const model: CompiledModel = {
+      name,
+      inputs: fwd.model.inputs,
+      outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
+      params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape })),
+      forward: eliminateDeadCode(fwd.fn),
+      init: eliminateDeadCode(init),
+    };
+    if (tr?.step) model.train = { ...tr.step, fn: eliminateDeadCode(tr.step.fn) };
+    models.push(model);
+  }
+  return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${d.span.file}|${d.span.start}|${d.span.end}|${d.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function unknownModel(name: A.Ident, models: string[]): Diagnostic[] {
+  const alt = didYouMean(name.name, models);
+  return [diagnostic("DNN0105", name.span, `no model \`${name.name}\` in this file`, alt ? { hint: `did you mean \`${alt}\`?` } : {})];
+}
+
+export { fsHost };

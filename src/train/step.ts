@@ -1,0 +1,36 @@
+// The training step as one IR function: forward, loss, gradients (by the autodiff pass) and
+// every parameter's optimizer update. Optimizer state is explicit: `state` arguments in,
+// updated states out, so the caller owns it and a step is a pure function.
+import type * as A from "../syntax/ast.ts";
+import { Builder, type Fn } from "../ir/ir.ts";
+import { grad } from "../autodiff/grad.ts";
+import { Elaborator } from "../check/elaborate.ts";
+import type { Module } from "../check/modules.ts";
+import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
+import { applyOptimizer, elaborateTrainBlock } from "../check/train.ts";
+
+export interface TrainStep {
+  fn: Fn;
+  targets: TensorInfo[];
+  states: InitSpec[];
+  optimizer: string;
+}
+
+export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module): { el: Elaborator; step?: TrainStep } {
+  const el = new Elaborator(new Builder("train_step"));
+  const m = elaborateModel(el, model, module);
+  if (!m) return { el };
+  const block = elaborateTrainBlock(el, train, m);
+  if (!block) return { el };
+  const step = el.b.arg("step", "step", [], "f32");
+  const params = [...el.params];
+  const grads = grad(el.b, block.loss.id, params.map((p) => p.id));
+
+  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step));
+  if (updates.some((u) => !u)) return { el };
+  el.b.output("loss", block.loss.id);
+  params.forEach((p, i) => el.b.output(p.name, updates[i]!.param));
+  const states: InitSpec[] = [];
+  for (const u of updates) for (const s of u!.states) (el.b.output(s.spec.name, s.id), states.push(s.spec));
+  return { el, step: { fn: el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+}
