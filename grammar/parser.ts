@@ -248,7 +248,7 @@ export class DnnParser extends CstParser {
 
   // f32[B, 784], i32[B], f32[...], int, float, fn
   type = this.RULE("type", () => {
-    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier, { LABEL: "name" }) }, { ALT: () => this.CONSUME(T.Fn, { LABEL: "name" }) }]);
     this.OPTION(() => {
       this.CONSUME(T.LBracket);
       this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dim) });
@@ -309,15 +309,19 @@ export class DnnParser extends CstParser {
     });
   });
 
+  // A `(` or `[` on a new line starts a new expression rather than calling or indexing the
+  // previous one: the grammar has no statement separators, so line breaks decide.
   postfix = this.RULE("postfix", () => {
     this.SUBRULE(this.primary);
-    this.MANY(() =>
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Dot || this.LA(1).startLine === this.LA(0).endLine,
+      DEF: () =>
       this.OR([
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: "suffixes" }) },
       ]),
-    );
+    });
   });
 
   callSuffix = this.RULE("callSuffix", () => {
