@@ -9,6 +9,7 @@ import type { SourceFile } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl } from "./values.ts";
 import { didYouMean } from "./suggest.ts";
+import { bindModule } from "./binder.ts";
 
 export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
 
@@ -72,6 +73,7 @@ function load(path: string, text: string, host: Host, prog: Program): Module {
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
+  prog.diagnostics.push(...bindModule(mod));
   return mod;
 }
 

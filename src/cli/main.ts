@@ -1,0 +1,110 @@
+// The dnnc command. Exit status: 0 success, 1 the input has errors, 2 usage error (bad flag,
+// missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
+import { Command, CommanderError, Option } from "commander";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { compile, type Compilation } from "../compiler.ts";
+import { hasErrors } from "../diagnostics/diagnostic.ts";
+import { renderJson } from "../diagnostics/render-json.ts";
+import { renderTextAll } from "../diagnostics/render-text.ts";
+import { emitTypeScript } from "../backend/ts/emit.ts";
+import { printFn } from "../ir/print.ts";
+
+export const VERSION = "0.1.0";
+const TARGETS = ["ts"] as const;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let status = 0;
+  const program = new Command()
+    .name("dnnc")
+    .description("Compiler for .dnn neural-network definitions")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("check")
+    .description("report syntax, name, type and shape errors")
+    .argument("<files...>", ".dnn files to check")
+    .option("--json", "print diagnostics as a JSON array (0-based LSP positions)")
+    .action((files: string[], opts: { json?: boolean }) => {
+      const results = files.map((f) => compile(f, readSource(f)));
+      report(results, !!opts.json, io);
+      status = results.some((r) => hasErrors(r.diagnostics)) ? 1 : 0;
+    });
+
+  program
+    .command("compile")
+    .description("compile a .dnn file to a standalone module")
+    .argument("<file>", ".dnn file to compile")
+    .addOption(new Option("-t, --target <target>", "what to generate").default("ts"))
+    .option("-o, --out <dir>", "directory to write the generated module into")
+    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code").choices(["ir"]))
+    .option("--json", "print diagnostics as JSON")
+    .action((file: string, opts: { target: string; out?: string; emit?: string; json?: boolean }) => {
+      if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
+      if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
+      const result = compile(file, readSource(file));
+      report([result], !!opts.json, io);
+      if (hasErrors(result.diagnostics)) return void (status = 1);
+      if (opts.emit === "ir") {
+        for (const m of result.models) for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : [])]) io.out(`// model ${m.name}\n${printFn(fn)}\n`);
+        return;
+      }
+      const outDir = opts.out!;
+      if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file, not a directory`);
+      mkdirSync(outDir, { recursive: true });
+      const target = join(outDir, basename(file).replace(/\.dnn$/, "") + ".ts");
+      writeFileSync(target, emitTypeScript(result.models, basename(file)));
+      io.err(`wrote ${target} (${result.models.map((m) => m.name).join(", ") || "no models"})\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      io.err(`dnnc: ${e.message.replace(/^error: /, "")}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`dnnc: ${e.message}\n`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`dnnc: internal compiler error: ${err.message}\nThis is a bug in dnnc, not in your model. Set DNNC_DEBUG=1 for a stack trace.\n`);
+    if (process.env["DNNC_DEBUG"]) io.err(`${err.stack}\n`);
+    return 3;
+  }
+}
+
+function readSource(file: string): string {
+  if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new UsageError(`cannot read ${file}: it is a directory`);
+  return readFileSync(file, "utf8");
+}
+
+function report(results: Compilation[], json: boolean, io: Io): void {
+  const sources = (p: string) => results.map((r) => r.program.sources.get(p)).find((s) => s);
+  const all = results.flatMap((r) => r.diagnostics);
+  if (json) io.out(renderJson(all, sources) + "\n");
+  else if (all.length) io.err(renderTextAll(all, sources, { color: io.color }));
+}
+
+function defaultIo(): Io {
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    color: !!process.stderr.isTTY && !process.env["NO_COLOR"],
+  };
+}
