@@ -29,15 +29,20 @@ export class DnnParser extends CstParser {
   // import std.layers.{Dense, Conv2D}
   importDecl = this.RULE("importDecl", () => {
     this.CONSUME(T.Import);
-    this.CONSUME(T.Identifier, { LABEL: "path" });
+    this.SUBRULE(this.pathSegment, { LABEL: "path" });
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.CONSUME2(T.Identifier, { LABEL: "path" });
+      this.SUBRULE2(this.pathSegment, { LABEL: "path" });
     });
     this.CONSUME2(T.Dot);
     this.CONSUME(T.LBrace);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
     this.CONSUME(T.RBrace);
+  });
+
+  // Module paths name files, so keywords are fine there (`std.layer` is a typo to report, not a syntax error).
+  pathSegment = this.RULE("pathSegment", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.hardKeywords.map((k) => ({ ALT: () => this.CONSUME(k) }))]);
   });
 
   modelDecl = this.RULE("modelDecl", () => {

@@ -64,6 +64,9 @@ export const keywords: TokenType[] = [
   Import, Model, Layer, Fn, Init, Optimizer, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, True, False,
 ];
 
+/** Keywords that are never names (soft keywords already match wherever a name may stand). */
+export const hardKeywords: TokenType[] = [Import, Model, Layer, Fn, Init, Optimizer, Train, Let, True, False];
+
 export const allTokens: TokenType[] = [
   WhiteSpace, LineComment,
   ...keywords,

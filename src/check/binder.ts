@@ -14,7 +14,7 @@ class Scope {
     if (name) this.names.add(name);
   }
   has(name: string): boolean {
-    return this.names.has(name) || (this.parent instanceof Scope ? this.parent.has(name) : this.parent.scope.has(name) || INTRINSIC_NAMES.has(name));
+    return this.names.has(name) || (this.parent instanceof Scope ? this.parent.has(name) : this.parent.scope.has(name) || this.parent.poisoned.has(name) || INTRINSIC_NAMES.has(name));
   }
   all(): string[] {
     return [...this.names, ...(this.parent instanceof Scope ? this.parent.all() : [...this.parent.scope.keys(), ...INTRINSIC_NAMES])];

@@ -172,11 +172,12 @@ export class Elaborator {
       const args = this.args(e.stage.args, env);
       if (callee.kind === "decl" && callee.decl.kind === "layer") {
         const layer = this.call(callee, args, e.stage.span, env);
-        return this.call(layer, [inputArg], e.span, env);
+        return this.call(layer, [inputArg], e.stage.span, env);
       }
-      return this.call(callee, [inputArg, ...args], e.span, env);
+      return this.call(callee, [inputArg, ...args], e.stage.span, env);
     }
-    return this.call(this.expr(e.stage, env), [inputArg], e.span, env);
+    // Errors and shapes of a stage point at the stage, not the whole pipeline.
+    return this.call(this.expr(e.stage, env), [inputArg], e.stage.span, env);
   }
 
   call(callee: Value, args: CallArg[], span: Span, env: Env): Value {

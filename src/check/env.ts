@@ -1,6 +1,6 @@
 // Lexical environments: local bindings, then the module's top-level definitions, then intrinsics.
 import type { Module } from "./modules.ts";
-import type { Value } from "./values.ts";
+import { POISON, type Value } from "./values.ts";
 import { INTRINSIC_NAMES } from "./intrinsic-names.ts";
 
 export class Env {
@@ -25,6 +25,7 @@ export class Env {
     if (local) return local;
     const top = this.module.scope.get(name);
     if (top) return { kind: "decl", decl: top.decl, module: top.module };
+    if (this.module.poisoned.has(name)) return POISON;
     if (INTRINSIC_NAMES.has(name)) return { kind: "intrinsic", name };
     return undefined;
   }

@@ -44,7 +44,9 @@ export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer"
     env.set(item.name.name, p);
   }
   const out = el.body(fwd.body, env);
-  return fwd.returns ? checkReturn(el, fwd.returns, out, env, d.name.name, span) : out;
+  const result = fwd.returns ? checkReturn(el, fwd.returns, out, env, d.name.name, span) : out;
+  // The caller's diagnostics should point at the layer call, not into the layer's body.
+  return result.kind === "tensor" ? { ...result, origin: span } : result;
 }
 
 /** A trainable parameter: an argument of the function being built, initialised by `init`. */

@@ -1,7 +1,7 @@
 // Loading modules: a file plus everything it imports. `std.X` names stdlib/X.dnn; any other
 // dotted path is a .dnn file relative to the importing file (a.b → a/b.dnn).
 import { readFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
 import { parse } from "../syntax/parse.ts";
@@ -19,6 +19,8 @@ export interface Module {
   source: SourceFile;
   /** Names visible at the top level: own definitions, then imported ones. */
   scope: Map<string, { decl: Decl; module: Module }>;
+  /** Names whose import failed: already reported, so their uses are silently poisoned. */
+  poisoned: Set<string>;
   models: Map<string, A.ModelDecl>;
   trains: A.TrainDecl[];
 }
@@ -49,7 +51,7 @@ export function loadProgram(path: string, text: string, host: Host = fsHost, pro
 
 function load(path: string, text: string, host: Host, prog: Program): Module {
   const parsed = parse(path, text);
-  const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), models: new Map(), trains: [] };
+  const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), poisoned: new Set(), models: new Map(), trains: [] };
   prog.modules.set(path, mod);
   prog.sources.set(path, parsed.source);
   prog.diagnostics.push(...parsed.diagnostics);
@@ -87,7 +89,9 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     if (text === undefined) {
       const dotted = imp.path.map((p) => p.name).join(".");
       const hint = imp.path[0]!.name === "std" ? didYouMean(imp.path[1]?.name ?? "", stdlibModules(host)) : undefined;
-      prog.diagnostics.push(diagnostic("DNN0102", pathSpan, `no module \`${dotted}\` (looked for ${file})`, hint ? { hint: `did you mean \`std.${hint}\`?` } : {}));
+      const shown = imp.path[0]!.name === "std" ? `stdlib/${imp.path.slice(1).map((p) => p.name).join("/")}.dnn` : relative(dirname(mod.path), file) || file;
+      prog.diagnostics.push(diagnostic("DNN0102", pathSpan, `no module \`${dotted}\` (looked for ${shown})`, hint ? { hint: `did you mean \`std.${hint}\`?` } : {}));
+      for (const n of imp.names) mod.poisoned.add(n.name);
       return;
     }
     target = load(file, text, host, prog);
@@ -99,6 +103,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
       prog.diagnostics.push(
         diagnostic("DNN0103", n.span, `\`${n.name}\` is not defined in \`${imp.path.map((p) => p.name).join(".")}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}),
       );
+      mod.poisoned.add(n.name);
       continue;
     }
     const clash = mod.scope.get(n.name);

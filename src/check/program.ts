@@ -10,7 +10,7 @@ import type { ParamSpec } from "./layers.ts";
 import { declareParam } from "./layers.ts";
 import type { Module } from "./modules.ts";
 import { evalType, matchParam } from "./types.ts";
-import { describe, tensorType, type Tensor, type Value } from "./values.ts";
+import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
 
 export interface TensorInfo {
   name: string;
@@ -35,15 +35,17 @@ export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Modul
     if (!name) continue;
     if (item.kind === "input") {
       const t = evalType(el, item.type, env, true);
-      if (!t) continue;
+      if (!t) {
+        env.set(name, POISON); // reported once here, not again at every use
+        continue;
+      }
       inputs.push({ name, ...t });
       env.set(name, el.tensor(el.b.arg(name, "input", t.shape, t.dtype), item.name.span));
     } else if (item.kind === "output") {
       const t = evalType(el, item.type, env, true);
       if (t) declared.set(name, { decl: item, ...t });
     } else if (item.kind === "param") {
-      const p = declareParam(el, item, env, name);
-      if (p) env.set(name, p);
+      env.set(name, declareParam(el, item, env, name) ?? POISON);
     } else if (item.kind === "let") el.let(item, env);
     else if (item.kind === "assign") {
       const out = declared.get(name);
@@ -53,10 +55,8 @@ export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Modul
         continue;
       }
       const t = matchParam(el, { name: item.name, type: out.decl.type, span: item.span }, v, env, `output \`${name}\``, item.value.span);
-      if (t && t.kind === "tensor") {
-        assigned.set(name, t);
-        env.set(name, t);
-      }
+      if (t && t.kind === "tensor") assigned.set(name, t);
+      env.set(name, t ?? POISON);
     }
   }
   for (const [name, d] of declared) {

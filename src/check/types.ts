@@ -22,7 +22,7 @@ export function matchParam(el: Elaborator, p: A.Parameter, v: Value, env: Env, o
   if (!DTYPES.has(dtype)) return void el.error("DNN0208", t.name.span, `unknown element type \`${dtype}\``, { hint: "element types are f32 and i32" });
   const expected = () => `${dtype}[${t.dims!.map((d) => showDimPattern(d, env)).join(", ")}]`;
   const mismatch = (code: "DNN0201" | "DNN0301" | "DNN0302", why: string) =>
-    void el.error(code, callSpan, `${owner} expects ${expected()} for \`${p.name.name}\`, found ${tensorType(tensor.dtype, tensor.shape)}${why}`, {
+    void el.error(code, callSpan, `${owner} expects ${expected()}${owner.includes(`\`${p.name.name}\``) ? "" : ` for \`${p.name.name}\``}, found ${tensorType(tensor.dtype, tensor.shape)}${why}`, {
       related: [
         { span: tensor.origin, message: `this is ${tensorType(tensor.dtype, tensor.shape)}` },
         { span: t.span, message: "expected type declared here" },

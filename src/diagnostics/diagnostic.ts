@@ -19,7 +19,9 @@ export interface Diagnostic {
 }
 
 export function diagnostic(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
-  const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related: extra.related ?? [] };
+  // The same span and label twice (x @ x) says nothing new.
+  const related = (extra.related ?? []).filter((r, i, all) => all.findIndex((o) => o.span.file === r.span.file && o.span.start === r.span.start && o.span.end === r.span.end && o.message === r.message) === i);
+  const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related };
   if (extra.hint !== undefined) d.hint = extra.hint;
   return d;
 }

@@ -70,7 +70,10 @@ export class AstBuilder {
 
   private importDecl(n: CstNode): A.ImportDecl {
     const c = n.children;
-    const path = (c.path ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
+    const path = this.nodes(c, "path")
+      .map((seg) => Object.values(seg.children).flat().find((e): e is IToken => isToken(e) && !e.isInsertedInRecovery))
+      .filter((t): t is IToken => t !== undefined)
+      .map((t) => ({ name: t.image, span: this.tokSpan(t) }));
     const names = (c.names ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
     return { kind: "import", path, names, span: this.nodeSpan(n) };
   }

@@ -1,0 +1,23 @@
+// The IR of every sample, and the generated module of the smallest one, pinned as text.
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/compiler.ts";
+import { printFn } from "../../src/ir/print.ts";
+import { emitTypeScript } from "../../src/backend/ts/emit.ts";
+import { expectGolden } from "./goldens.ts";
+
+const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
+
+describe("IR of each sample", () => {
+  it.each(samples)("%s", (file) => {
+    const c = compile(`samples/${file}`);
+    expect(c.diagnostics).toEqual([]);
+    const text = c.models.flatMap((m) => [m.init, m.forward, ...(m.train ? [m.train.fn] : [])].map((fn) => `// ${m.name}\n${printFn(fn)}`)).join("\n");
+    expectGolden(`test/golden/ir/${file.replace(/\.dnn$/, ".ir")}`, text);
+  });
+});
+
+it("generated TypeScript for backprop_221", () => {
+  const c = compile("samples/backprop_221.dnn");
+  expectGolden("test/golden/ts/backprop_221.ts.txt", emitTypeScript(c.models, "backprop_221.dnn"));
+});
