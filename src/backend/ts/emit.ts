@@ -121,7 +121,7 @@ function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj:
     const known = t.shape.filter((d) => typeof d === "number" || bound.has(d as string));
     if (free.length === 1) {
       const per = sizeExpr(known);
-      lines.push(`    const ${free[0]} = ${v}.length / (${per});`);
+      lines.push(`    const ${free[0]} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
       lines.push(`    if (!Number.isInteger(${free[0]}) || ${free[0]} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values, received \${${v}.length}\`);`);
       bound.add(free[0]!);
     } else if (free.length > 1) {
