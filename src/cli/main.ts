@@ -2,7 +2,7 @@
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, isAbsolute, join, relative } from "node:path";
 import { compile, type Compilation } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
@@ -98,7 +98,14 @@ function report(results: Compilation[], json: boolean, io: Io): void {
   const sources = (p: string) => results.map((r) => r.program.sources.get(p)).find((s) => s);
   const all = results.flatMap((r) => r.diagnostics);
   if (json) io.out(renderJson(all, sources) + "\n");
-  else if (all.length) io.err(renderTextAll(all, sources, { color: io.color }));
+  else if (all.length) io.err(renderTextAll(all, sources, { color: io.color, displayPath }));
+}
+
+/** stdlib and other files below the working directory are shown relative to it. */
+function displayPath(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
 function defaultIo(): Io {

@@ -6,6 +6,8 @@ import type { SourceFile, Span } from "../syntax/source.ts";
 export type SourceLookup = (path: string) => SourceFile | undefined;
 export interface TextOptions {
   color?: boolean;
+  /** How a file is named in `-->` lines (the CLI shortens paths below the working directory). */
+  displayPath?: (path: string) => string;
 }
 
 // Tabs render at different widths in different terminals; a fixed expansion keeps carets aligned.
@@ -52,7 +54,8 @@ export function renderText(d: Diagnostic, sources: SourceLookup, opts: TextOptio
   let previousHadSnippet = false;
   for (const s of spots) {
     if (previousHadSnippet) out.push(bar);
-    const where = s.src ? `${s.span.file}:${s.line + 1}:${s.character + 1}` : s.span.file;
+    const file = opts.displayPath ? opts.displayPath(s.span.file) : s.span.file;
+    const where = s.src ? `${file}:${s.line + 1}:${s.character + 1}` : file;
     out.push(paint("gutter", `${pad}${s.primary ? "-->" : ":::"}`) + ` ${where}`);
     previousHadSnippet = s.src !== undefined;
     if (!s.src) {
