@@ -74,6 +74,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
+      if (e.code === "commander.help") return 2; // no command: the usage was printed to stderr
       io.err(`dnnc: ${e.message.replace(/^error: /, "")}\n`);
       return 2;
     }

@@ -227,7 +227,7 @@ export class AstBuilder {
         let acc = this.expr(this.node(c, "head"), n);
         for (const stage of this.nodes(c, "stages")) {
           const s = this.expr(stage);
-          acc = { kind: "pipe", input: acc, stage: s, span: this.src.span(acc.span.start, s.span.end) };
+          acc = { kind: "pipe", input: acc, stage: s, span: this.src.span(acc.span.start, Math.max(acc.span.end, s.span.end)) };
         }
         return acc;
       }
