@@ -1,0 +1,66 @@
+// Compiles a sample the way a user does (`dnnc compile FILE --target ts --out DIR`, through
+// the CLI's main() in-process), typechecks the generated module with tsc on its own, and imports it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { main } from "../../src/cli/main.ts";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface CompiledSample {
+  /** Exit code of main(). */
+  code: number;
+  /** What main() wrote to its out and err streams. */
+  stdout: string;
+  stderr: string;
+  /** The temporary output directory and the generated file in it. */
+  dir: string;
+  file: string;
+  /** Removes the temporary directory. */
+  cleanup: () => void;
+}
+
+/** Runs `dnnc compile <sample> --target ts --out <fresh tmp dir>` through main(). */
+export async function compileSample(sample: string): Promise<CompiledSample> {
+  const dir = mkdtempSync(join(tmpdir(), "dnnc-sample-"));
+  let stdout = "";
+  let stderr = "";
+  const io = { out: (s: string) => void (stdout += s), err: (s: string) => void (stderr += s), color: false };
+  // main() resolves the (repository-relative) sample path against the working directory.
+  if (join(process.cwd(), "/") !== join(ROOT, "/")) throw new Error(`run the tests from the repository root ${ROOT}, not ${process.cwd()}`);
+  const code = await main(["compile", sample, "--target", "ts", "--out", dir], io);
+  const file = join(dir, basename(sample).replace(/\.dnn$/, ".ts"));
+  return { code, stdout, stderr, dir, file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TscResult {
+  status: number | null;
+  output: string;
+}
+
+/**
+ * Typechecks one generated file alone, strictly. Runs in the file's own directory, so no
+ * package.json, tsconfig or node_modules/@types of this repository are picked up: the module
+ * must typecheck with nothing but the standard library.
+ */
+export function tscCheck(file: string): TscResult {
+  const tsc = join(ROOT, "node_modules", ".bin", "tsc");
+  const args = ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", file];
+  const r = spawnSync(tsc, args, { cwd: join(file, ".."), encoding: "utf8", timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+/** Lines of the generated module that are import statements (static or dynamic `import(`). */
+export function importLines(file: string): string[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => /^\s*import[\s{*"'(]/.test(l) || /\bimport\s*\(/.test(l) || /\brequire\s*\(/.test(l));
+}
+
+/** Imports the generated module. */
+export async function importGenerated<T = Record<string, unknown>>(file: string): Promise<T> {
+  return (await import(/* @vite-ignore */ pathToFileURL(file).href)) as T;
+}
