@@ -75,8 +75,10 @@ export class DnnParser extends CstParser {
     this.SUBRULE(this.type);
   });
 
+  // `param` is trained; `state` (in a layer: BatchNorm's moving statistics) is not, and is
+  // updated by assignments in the forward body while training.
   paramDecl = this.RULE("paramDecl", () => {
-    this.CONSUME(T.Param);
+    this.OR([{ ALT: () => this.CONSUME(T.Param, { LABEL: "keyword" }) }, { ALT: () => this.CONSUME(T.State, { LABEL: "keyword" }) }]);
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.type);
@@ -225,7 +227,7 @@ export class DnnParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBrace);
-          this.MANY(() => this.SUBRULE(this.letDecl));
+          this.MANY(() => this.OR2([{ ALT: () => this.SUBRULE(this.letDecl) }, { ALT: () => this.SUBRULE(this.assignStmt) }]));
           this.SUBRULE2(this.expr, { LABEL: "value" });
           this.CONSUME(T.RBrace);
         },
@@ -335,10 +337,12 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
+  // `name = value` is accepted here only to report it as one clear mistake (DNN0002) instead of
+  // a cascade: Python habits are common, and the intent is unambiguous.
   argument = this.RULE("argument", () => {
     this.OPTION(() => {
       this.CONSUME(T.Identifier, { LABEL: "name" });
-      this.CONSUME(T.Colon);
+      this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: "wrongEquals" }) }]);
     });
     this.SUBRULE(this.expr, { LABEL: "value" });
   });
@@ -392,7 +396,25 @@ export class DnnParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.arrayLiteral) },
+      { ALT: () => this.SUBRULE(this.ifExpr) },
     ]);
+  });
+
+  // `if c { … } else { … }`: c is known at compile time (a bool argument, `training`), and
+  // only the branch taken is checked, so the branches may give different shapes.
+  ifExpr = this.RULE("ifExpr", () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expr, { LABEL: "cond" });
+    this.SUBRULE(this.block, { LABEL: "then" });
+    this.CONSUME(T.Else);
+    this.OR([{ ALT: () => this.SUBRULE2(this.block, { LABEL: "else" }) }, { ALT: () => this.SUBRULE2(this.ifExpr, { LABEL: "elseIf" }) }]);
+  });
+
+  block = this.RULE("block", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.letDecl) }, { ALT: () => this.SUBRULE(this.assignStmt) }]));
+    this.SUBRULE(this.expr, { LABEL: "value" });
+    this.CONSUME(T.RBrace);
   });
 
   arrayLiteral = this.RULE("arrayLiteral", () => {

@@ -32,6 +32,8 @@ export const Forward = softKeyword("forward");
 export const Update = softKeyword("update");
 export const Target = softKeyword("target");
 export const Loss = softKeyword("loss");
+export const If = keyword("if");
+export const Else = keyword("else");
 export const True = keyword("true");
 export const False = keyword("false");
 
@@ -61,11 +63,11 @@ export const LBrace = createToken({ name: "LBrace", pattern: /{/ });
 export const RBrace = createToken({ name: "RBrace", pattern: /}/ });
 
 export const keywords: TokenType[] = [
-  Import, Model, Layer, Fn, Init, Optimizer, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, True, False,
+  Import, Model, Layer, Fn, Init, Optimizer, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, If, Else, True, False,
 ];
 
 /** Keywords that are never names (soft keywords already match wherever a name may stand). */
-export const hardKeywords: TokenType[] = [Import, Model, Layer, Fn, Init, Optimizer, Train, Let, True, False];
+export const hardKeywords: TokenType[] = [Import, Model, Layer, Fn, Init, Optimizer, Train, Let, If, Else, True, False];
 
 export const allTokens: TokenType[] = [
   WhiteSpace, LineComment,

@@ -6,6 +6,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagn
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
+import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
 import { eliminateDeadCode } from "./passes/dce.ts";
 
@@ -13,7 +14,8 @@ export interface CompiledModel {
   name: string;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
-  params: { name: string; shape: Dim[] }[];
+  params: { name: string; shape: Dim[]; trainable: boolean }[];
+  summary: SummaryRow[]; // for `dnnc check --shapes`
   forward: Fn;
   init: Fn; // seed → every parameter (and, when trained, every optimizer state)
   train?: Omit<TrainStep, "fn"> & { fn: Fn };
@@ -53,7 +55,8 @@ export function compile(path: string, text?: string, host: Host = fsHost): Compi
       name,
       inputs: fwd.model.inputs,
       outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
-      params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape })),
+      params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
+      summary: fwd.el.summary,
       forward: eliminateDeadCode(fwd.fn),
       init: eliminateDeadCode(init),
     };

@@ -3,11 +3,18 @@
 // loss get adjoints, so frozen parameters and integer inputs cost nothing.
 import { Builder, IrError } from "../ir/ir.ts";
 import { showShape } from "../ir/shape.ts";
-import { VJP } from "./vjp.ts";
+import type { OpName } from "../ir/ir.ts";
+import { VJP, type Rule } from "./vjp.ts";
+import { NN_VJP } from "./vjp-nn.ts";
 
-export function grad(b: Builder, loss: number, wrt: readonly number[]): number[] {
+// Merged on first use: vjp-nn.ts imports this module (scan's rule differentiates its body), so
+// the table must not be built while the modules are still loading.
+let rules: Record<OpName, Rule> | undefined;
+
+/** With `seed` (the adjoint of `loss`, same shape), a vector-Jacobian product of any output. */
+export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: number): number[] {
   const nodes = b.fn.nodes;
-  if (b.node(loss).shape.length !== 0) throw new IrError(`grad: loss must be a scalar, found ${showShape(b.node(loss).shape)}`);
+  if (seed === undefined && b.node(loss).shape.length !== 0) throw new IrError(`grad: loss must be a scalar, found ${showShape(b.node(loss).shape)}`);
   const end = nodes.length; // nodes appended below are backward nodes, never differentiated
 
   const fromWrt = new Set(wrt);
@@ -15,7 +22,7 @@ export function grad(b: Builder, loss: number, wrt: readonly number[]): number[]
   const needed = new Set<number>([loss]);
   for (let i = loss; i >= 0; i--) if (needed.has(i)) for (const x of nodes[i]!.inputs) if (fromWrt.has(x)) needed.add(x);
 
-  const adjoints = new Map<number, number[]>([[loss, [b.const(1)]]]);
+  const adjoints = new Map<number, number[]>([[loss, [seed ?? b.const(1)]]]);
   for (let i = loss; i >= 0; i--) {
     const contributions = adjoints.get(i);
     if (!contributions || !needed.has(i) || i >= end) continue;
@@ -25,7 +32,7 @@ export function grad(b: Builder, loss: number, wrt: readonly number[]): number[]
     adjoints.set(i, [g]);
     const want = n.inputs.map((x) => needed.has(x) && nodes[x]!.dtype === "f32");
     if (!want.some(Boolean)) continue;
-    const ins = VJP[n.op](b, n, g, want);
+    const ins = vjpRules()[n.op](b, n, g, want);
     n.inputs.forEach((x, k) => {
       const gx = ins[k];
       if (gx === undefined || !want[k]) return;
@@ -39,4 +46,9 @@ export function grad(b: Builder, loss: number, wrt: readonly number[]): number[]
     if (!list) return b.broadcast(b.const(0), b.node(w).shape);
     return list.reduce((acc, x) => b.binary("add", acc, x));
   });
+}
+
+/** Every primitive's VJP rule. */
+export function vjpRules(): Record<OpName, Rule> {
+  return (rules ??= { ...VJP, ...NN_VJP });
 }

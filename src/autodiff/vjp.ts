@@ -3,8 +3,9 @@
 // forward graph, so the backward pass is ordinary IR that every later pass understands.
 import { Builder, IrError, type Node, type OpName } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
+import type { NnOp } from "./vjp-nn.ts";
 
-type Rule = (b: Builder, n: Node, g: number, want: readonly boolean[]) => (number | undefined)[];
+export type Rule = (b: Builder, n: Node, g: number, want: readonly boolean[]) => (number | undefined)[];
 
 const c = (b: Builder, v: number, shape: Shape) => b.broadcast(b.const(v), shape);
 const mul = (b: Builder, x: number, y: number) => b.binary("mul", x, y);
@@ -17,7 +18,8 @@ function unreduce(b: Builder, g: number, axes: readonly number[], shape: Shape):
 
 const none: Rule = (_b, n) => n.inputs.map(() => undefined);
 
-export const VJP: Record<OpName, Rule> = {
+// The neural-network primitives' rules are in vjp-nn.ts (scan's needs grad itself).
+export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
   arg: none,
   const: none,
   literal: none,
@@ -48,10 +50,15 @@ export const VJP: Record<OpName, Rule> = {
   // Ties send the whole adjoint to the first operand, as TensorFlow does.
   max: (b, n, g, want) => pick(b, n, g, want, b.binary("cmplt", n.inputs[0]!, n.inputs[1]!)),
   min: (b, n, g, want) => pick(b, n, g, want, b.binary("cmplt", n.inputs[1]!, n.inputs[0]!)),
+  // x^y: d/dx = y·x^(y−1), taken as 0 where x = 0 (finite for y ≥ 1, where it matters), and
+  // d/dy = x^y·log x only where x > 0 (elsewhere log x is not real).
   pow: (b, n, g, want) => {
     const [x, y] = n.inputs as [number, number];
-    const dx = want[0] ? mul(b, g, mul(b, y, b.binary("pow", x, b.binary("sub", y, c(b, 1, n.shape))))) : undefined;
-    const dy = want[1] ? mul(b, g, mul(b, out(n), b.unary("log", x))) : undefined;
+    const zero = c(b, 0, n.shape);
+    const atZero = b.binary("cmpeq", x, zero);
+    const dx = want[0] ? mul(b, g, b.select(atZero, b.select(b.binary("cmpeq", y, c(b, 1, n.shape)), c(b, 1, n.shape), zero), mul(b, y, b.binary("pow", x, b.binary("sub", y, c(b, 1, n.shape)))))) : undefined;
+    const positive = b.binary("cmplt", zero, x);
+    const dy = want[1] ? mul(b, g, b.select(positive, mul(b, out(n), b.unary("log", b.select(positive, x, c(b, 1, n.shape)))), zero)) : undefined;
     return [dx, dy];
   },
   select: (b, n, g, want) => {

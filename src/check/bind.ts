@@ -4,6 +4,7 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { Env } from "./env.ts";
+import { KNOWN_KINDS } from "./kinds.ts";
 import type { Elaborator } from "./elaborate.ts";
 import type { Module } from "./modules.ts";
 import { didYouMean } from "./suggest.ts";
@@ -20,11 +21,19 @@ export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[],
   const spans = new Map<string, Span>();
   let ok = true;
   let positional = 0;
+  let named: CallArg | undefined;
   for (const a of args) {
+    if (a.name) named ??= a;
+    else if (named) {
+      el.error("DNN0215", a.span, `a positional argument cannot follow the named argument \`${named.name!.name}\``, { hint: "name this argument too, or move it before the named ones" });
+      ok = false;
+      continue;
+    }
     if (!a.name) {
       const p = params[positional++];
       if (!p) {
-        el.error("DNN0205", a.span, `${what} takes ${params.length} argument${params.length === 1 ? "" : "s"}, but more were given`);
+        const given = args.filter((x) => !x.name).length;
+        el.error("DNN0205", a.span, `${what} takes ${params.length} argument${params.length === 1 ? "" : "s"}, but ${given} ${given === 1 ? "was" : "were"} given`);
         ok = false;
         continue;
       }
@@ -43,20 +52,32 @@ export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[],
       ok = false;
     } else bound.set(name, a.value), spans.set(name, a.span);
   }
+  // A default may use the parameters before it: `strides: int = pool_size`.
+  const defaults = new Env(module);
   for (const p of params) {
-    if (bound.has(p.name.name)) continue;
+    if (bound.has(p.name.name)) {
+      defaults.set(p.name.name, bound.get(p.name.name)!);
+      continue;
+    }
     if (!p.default) {
       el.error("DNN0204", span, `${what} needs an argument for \`${p.name.name}\``, { related: [{ span: p.span, message: "parameter declared here" }] });
       ok = false;
       continue;
     }
-    bound.set(p.name.name, el.expr(p.default, new Env(module)));
+    const v = el.expr(p.default, defaults);
+    bound.set(p.name.name, v);
+    defaults.set(p.name.name, v);
   }
   if (!ok) return undefined;
   for (const p of params) {
     const v = bound.get(p.name.name)!;
     if (!p.type || p.type.dims || v.kind === "poison") continue;
-    if (!fitsKind(p.type.name.name, v)) {
+    if (!KNOWN_KINDS.has(p.type.name.name)) {
+      el.error("DNN0208", p.type.span, `unknown type \`${p.type.name.name}\``, {
+        hint: p.type.name.name === "f32" || p.type.name.name === "i32" ? `a tensor type has brackets: \`${p.type.name.name}[]\` for a scalar, \`${p.type.name.name}[n]\` for a vector` : "types are int, float, bool, string, fn, or a tensor type such as f32[B, 10]",
+      });
+      ok = false;
+    } else if (!fitsKind(p.type.name.name, v)) {
       el.error("DNN0201", spans.get(p.name.name) ?? span, `\`${p.name.name}\` of ${what} must be ${article(p.type.name.name)}, found ${describe(v)}`);
       ok = false;
     }
@@ -64,7 +85,8 @@ export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[],
   return ok ? bound : undefined;
 }
 
-function fitsKind(kind: string, v: Value): boolean {
+
+export function fitsKind(kind: string, v: Value): boolean {
   switch (kind) {
     case "int": return (v.kind === "number" && Number.isInteger(v.value)) || v.kind === "dim";
     case "float": return v.kind === "number";

@@ -7,11 +7,13 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
-import { broadcastShapes, normAxis, showShape, type Shape } from "../ir/shape.ts";
+import { broadcastShapes, normAxis, showDim, showShape, type Shape } from "../ir/shape.ts";
+import { addDim, divDim, mulDim, subDim } from "../ir/dim.ts";
 import { Env } from "./env.ts";
-import { bindArgs, type CallArg } from "./bind.ts";
+import { bindArgs, fitsKind, type CallArg } from "./bind.ts";
+import { KNOWN_KINDS } from "./kinds.ts";
 import { callIntrinsic, initConstant } from "./intrinsics.ts";
-import { applyLayer, type ParamSpec } from "./layers.ts";
+import { applyLayer, type ParamSpec, type SummaryRow } from "./layers.ts";
 import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
@@ -27,11 +29,49 @@ export class Elaborator {
   readonly params: ParamSpec[] = [];
   readonly instanceCounts = new Map<string, number>();
   initContext: InitContext | undefined;
+  /** True while elaborating the training step: `training` is true and layers update their state. */
+  training = false;
+  /** Depth of `frozen(…)` layer applications being elaborated: their parameters are not trained. */
+  frozen = 0;
+  layerDepth = 0;
+  /** What `dnnc check --shapes` prints: layer applications and bindings, in order. */
+  readonly summary: SummaryRow[] = [];
+  /** New values of layer states (by parameter name) assigned while training. */
+  readonly stateUpdates = new Map<string, number>();
   private depth = 0;
 
   constructor(public b: Builder) {}
 
+  private step: number | undefined;
+  private streams = 1 << 20; // random streams of training noise, apart from initializers' streams
+  nextStream(): number {
+    return this.streams++;
+  }
+  /** The training step's step-number argument (f32 scalar), created on first use. */
+  stepArg(): number {
+    return (this.step ??= this.b.arg("step", "step", [], "f32"));
+  }
+
+  /** The file being checked; errors inside library definitions are reported at its call sites. */
+  entryFile: string | undefined;
+  private readonly callSites: Span[] = [];
+
+  /** Runs `f` with `span` as the place to report errors that arise in another file. */
+  within<T>(span: Span, f: () => T): T {
+    const outermost = span.file === this.entryFile && this.callSites.length === 0;
+    if (outermost) this.callSites.push(span);
+    try {
+      return f();
+    } finally {
+      if (outermost) this.callSites.pop();
+    }
+  }
+
   error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Value {
+    const site = this.callSites[0];
+    if (site && span.file !== this.entryFile)
+      // A mistake in how a library definition is used is shown where the user wrote the call.
+      extra = { ...extra, related: [{ span, message: "the check that failed is here" }, ...(extra.related ?? [])] }, (span = site);
     this.diagnostics.push(diagnostic(code, span, message, extra));
     return POISON;
   }
@@ -44,7 +84,7 @@ export class Elaborator {
       case "error": return POISON;
       case "name": {
         const v = env.lookup(e.name);
-        if (v?.kind === "intrinsic") return initConstant(this, e.name, e.span) ?? v;
+        if (v?.kind === "intrinsic") return e.name === "training" ? { kind: "bool", value: this.training } : (initConstant(this, e.name, e.span) ?? v);
         if (v) return v;
         const alt = didYouMean(e.name, env.names());
         return this.error("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {});
@@ -56,6 +96,12 @@ export class Elaborator {
       case "call": return this.call(this.expr(e.callee, env), this.args(e.args, env), e.span, env);
       case "index": return this.index(e, env);
       case "member": return this.error("DNN0209", e.span, "member access (`a.b`) is not supported yet");
+      case "if": {
+        const c = this.expr(e.cond, env);
+        if (c.kind === "poison") return POISON;
+        if (c.kind !== "bool") return this.error("DNN0210", e.cond.span, `the condition of \`if\` must be a compile-time bool, found ${describe(c)}`, { hint: "conditions are known when the model is compiled: a bool argument or `training`" });
+        return this.body(c.value ? e.then : e.else, env.child());
+      }
     }
   }
 
@@ -108,6 +154,7 @@ export class Elaborator {
     const r = this.expr(e.right, env);
     if (l.kind === "poison" || r.kind === "poison") return POISON;
     if (l.kind === "number" && r.kind === "number") return foldNumbers(e.op, l, r);
+    if ((l.kind === "dim" || l.kind === "number") && (r.kind === "dim" || r.kind === "number")) return this.dimArith(e, l, r);
     if (e.op === "@") {
       const a = this.asTensor(l, e.left.span, "left operand of `@`");
       const b = this.asTensor(r, e.right.span, "right operand of `@`");
@@ -118,6 +165,18 @@ export class Elaborator {
     if (!a || !b) return POISON;
     const op: BinaryOp = ({ "+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow" } as const)[e.op];
     return this.elementwise(op, a, b, e.opSpan, e.span);
+  }
+
+  /** Arithmetic on sizes where one side is symbolic (`T - 1`, `2 * B`): the result is a size too. */
+  private dimArith(e: Extract<A.Expr, { kind: "binary" }>, l: Value, r: Value): Value {
+    const dim = (v: Value, span: Span) => (v.kind === "dim" ? v.dim : v.kind === "number" && Number.isInteger(v.value) ? v.value : undefined);
+    const a = dim(l, e.left.span);
+    const b = dim(r, e.right.span);
+    if (a === undefined || b === undefined) return this.error("DNN0207", e.span, "sizes combine only with integers");
+    const d = e.op === "+" ? addDim(a, b) : e.op === "-" ? subDim(a, b) : e.op === "*" ? mulDim(a, b) : e.op === "/" ? divDim(a, b) : undefined;
+    if (d === undefined)
+      return this.error(e.op === "/" ? "DNN0309" : "DNN0207", e.opSpan, e.op === "/" ? `${showDim(a)} does not divide evenly by ${showDim(b)}` : `\`${e.op}\` is not defined on sizes`);
+    return typeof d === "number" ? { kind: "number", value: d, isInt: true } : { kind: "dim", dim: d };
   }
 
   /** Binary elementwise op with NumPy broadcasting; both shapes are named on failure. */
@@ -170,14 +229,21 @@ export class Elaborator {
     if (e.stage.kind === "call") {
       const callee = this.expr(e.stage.callee, env);
       const args = this.args(e.stage.args, env);
-      if (callee.kind === "decl" && callee.decl.kind === "layer") {
+      // Layer constructors (a layer definition, or `frozen(…)` which returns a layer) are
+      // called with the stage's arguments, and the layer they make is applied to the input.
+      if ((callee.kind === "decl" && callee.decl.kind === "layer") || (callee.kind === "intrinsic" && callee.name === "frozen")) {
         const layer = this.call(callee, args, e.stage.span, env);
         return this.call(layer, [inputArg], e.stage.span, env);
       }
       return this.call(callee, [inputArg, ...args], e.stage.span, env);
     }
     // Errors and shapes of a stage point at the stage, not the whole pipeline.
-    return this.call(this.expr(e.stage, env), [inputArg], e.stage.span, env);
+    const stage = this.expr(e.stage, env);
+    if (stage.kind === "decl" && stage.decl.kind === "layer")
+      return this.error("DNN0214", e.stage.span, `\`${stage.decl.name.name}\` is a layer definition, not a layer: construct one with its arguments`, {
+        hint: `write \`|> ${stage.decl.name.name}(${stage.decl.params.filter((p) => !p.default).map((p) => p.name.name).join(", ")})\``,
+      });
+    return this.call(stage, [inputArg], e.stage.span, env);
   }
 
   call(callee: Value, args: CallArg[], span: Span, env: Env): Value {
@@ -185,22 +251,40 @@ export class Elaborator {
     if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
     if (callee.kind === "layer") {
       if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
-      return applyLayer(this, callee, args[0]!, span);
+      return this.within(span, () => applyLayer(this, callee, args[0]!, span));
     }
-    if (callee.kind !== "decl") return this.error("DNN0202", span, `a ${describe(callee)} cannot be called`);
+    if (callee.kind !== "decl")
+      return this.error("DNN0202", span, callee.kind === "number" ? `the number ${callee.value} cannot be called` : `${article(describe(callee))} cannot be called`, {
+        hint: callee.kind === "number" ? "multiplication is written with `*`: `2 * (x + 1)`" : undefined,
+      });
     const d = callee.decl;
+    const first = args[0];
+    if (d.kind === "fn" && d.params[0]?.type?.dims && first && !first.name && first.value.kind === "array" && first.value.items.every((v) => v.kind === "tensor"))
+      return this.sumOver(callee, first.value.items, args.slice(1), span, env);
     const bound = bindArgs(this, d.params, args, callee.module, `${d.kind} ${d.name.name}`, span);
     if (!bound) return POISON;
     switch (d.kind) {
       case "layer": return { kind: "layer", decl: d, module: callee.module, args: bound, span };
       case "init": return { kind: "init", decl: d, module: callee.module, args: bound, span };
       case "optimizer": return { kind: "optimizer", decl: d, module: callee.module, args: bound, span };
-      case "fn": return this.callFn(d, callee.module, bound, span);
+      case "fn": return this.within(span, () => this.callFn(d, callee.module, bound, span));
     }
   }
 
+  /** f(list, …) where f takes one tensor: the sum of f over the list, e.g. l2(params(), 1e-4). */
+  private sumOver(callee: Value, items: Value[], rest: CallArg[], span: Span, env: Env): Value {
+    let total: number | undefined;
+    for (const item of items) {
+      const v = this.call(callee, [{ value: item, span }, ...rest], span, env);
+      if (v.kind === "poison") return POISON;
+      if (v.kind !== "tensor" || v.shape.length !== 0) return this.error("DNN0201", span, `applied to a list, a function must give an f32[] scalar for each item, found ${describe(v)}`);
+      total = total === undefined ? v.id : this.b.binary("add", total, v.id);
+    }
+    return this.tensor(total!, span);
+  }
+
   private callFn(d: A.FnDecl, module: Env["module"], bound: Map<string, Value>, span: Span): Value {
-    if (this.depth > 64) return this.error("DNN0209", span, `\`${d.name.name}\` calls itself too deeply (recursion is not supported)`);
+    if (this.depth > 64) return this.error("DNN0211", span, `\`${d.name.name}\` calls itself too deeply (recursion is not supported)`);
     const env = new Env(module);
     for (const p of d.params) {
       const v = bound.get(p.name.name)!;
@@ -218,13 +302,30 @@ export class Elaborator {
   }
 
   body(body: A.Body, env: Env): Value {
-    for (const l of body.lets) this.let(l, env);
+    for (const l of body.lets) l.kind === "let" ? this.let(l, env) : this.assignState(l, env);
     return this.expr(body.value, env);
+  }
+
+  /** `moving_mean = …` in a layer's forward: the state's value for the next training step. */
+  private assignState(a: A.AssignStmt, env: Env): void {
+    const cur = env.lookup(a.name.name);
+    const p = cur?.kind === "tensor" ? this.params.find((q) => q.id === cur.id && !q.trainable) : undefined;
+    if (!p) return void this.error("DNN0404", a.name.span, `\`${a.name.name}\` cannot be assigned: only a layer's \`state\` can be updated in its forward`, { hint: "bind a new name with `let`" });
+    const v = this.asTensor(this.expr(a.value, env), a.value.span, `the new value of \`${a.name.name}\``);
+    if (!v) return;
+    const shape = broadcastShapes(v.shape, p.shape);
+    if (!shape || showShape(shape) !== showShape(p.shape))
+      return void this.error("DNN0301", a.value.span, `the new value of \`${a.name.name}\` is ${tensorType(v.dtype, v.shape)}, but the state is ${tensorType("f32", p.shape)}`, { related: [{ span: p.span, message: "declared here" }] });
+    if (this.training) this.stateUpdates.set(p.name, this.b.broadcast(v.id, p.shape));
   }
 
   let(l: A.LetDecl, env: Env): Value {
     let v = this.expr(l.value, env);
-    if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
+    if (l.type && !l.type.dims && !KNOWN_KINDS.has(l.type.name.name))
+      v = this.error("DNN0208", l.type.span, `unknown type \`${l.type.name.name}\``, { hint: "types are int, float, bool, string, fn, or a tensor type such as f32[B, 10] (f32[] for a scalar)" });
+    else if (l.type && !l.type.dims && v.kind !== "poison" && !fitsKind(l.type.name.name, v))
+      v = this.error("DNN0201", l.value.span, `\`${l.name.name}\` is declared ${l.type.name.name}, found ${describe(v)}`, { related: [{ span: l.type.span, message: "declared here" }] });
+    else if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
     env.set(l.name.name, v);
     return v;
   }
@@ -241,6 +342,8 @@ export class Elaborator {
     if (!t) return POISON;
     const rank = t.shape.length;
     const ell = e.items.findIndex((i) => i.kind === "ellipsis");
+    const second = e.items.slice(ell + 1).find((i) => i.kind === "ellipsis");
+    if (ell >= 0 && second) return this.error("DNN0209", second.span, "an index may contain `...` only once");
     const explicit = e.items.length - (ell >= 0 ? 1 : 0);
     if (explicit > rank) return this.error("DNN0302", e.span, `${explicit} indices for a tensor of rank ${rank} (${tensorType(t.dtype, t.shape)})`);
     const items: (A.IndexItem | undefined)[] =
@@ -276,6 +379,8 @@ export class Elaborator {
     return this.tensor(this.b.reshape(s, kept), e.span);
   }
 }
+
+const article = (what: string): string => (/^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`);
 
 function foldNumbers(op: A.BinaryOp, l: { value: number; isInt: boolean }, r: { value: number; isInt: boolean }): Value {
   const isInt = l.isInt && r.isInt && op !== "/" && op !== "@";

@@ -3,59 +3,12 @@
 import type { Span } from "../syntax/source.ts";
 import type { UnaryOp } from "../ir/ir.ts";
 import { normAxis, size, showShape, type Dim } from "../ir/shape.ts";
+import { divDim } from "../ir/dim.ts";
 import type { CallArg } from "./bind.ts";
+import { Args, type Impl } from "./args.ts";
+import { NN_INTRINSICS } from "./intrinsics-nn.ts";
 import type { Elaborator } from "./elaborate.ts";
 import { POISON, describe, type Tensor, type Value } from "./values.ts";
-
-type Impl = (el: Elaborator, a: Args, span: Span) => Value;
-
-/** Positional-or-named argument access with the intrinsic's own parameter names. */
-class Args {
-  constructor(private readonly el: Elaborator, private readonly fn: string, private readonly list: CallArg[], private readonly names: string[], span: Span) {
-    for (const a of list) if (a.name && !names.includes(a.name.name)) el.error("DNN0203", a.name.span, `\`${fn}\` has no parameter \`${a.name.name}\``, { hint: `its parameters are ${names.map((n) => `\`${n}\``).join(", ")}` });
-    if (list.filter((a) => !a.name).length > names.length) el.error("DNN0205", span, `\`${fn}\` takes at most ${names.length} argument${names.length === 1 ? "" : "s"}`);
-  }
-
-  get(name: string): CallArg | undefined {
-    const i = this.names.indexOf(name);
-    return this.list.find((a) => a.name?.name === name) ?? this.list.filter((a) => !a.name)[i];
-  }
-
-  tensor(name: string, span: Span): Tensor | undefined {
-    const a = this.get(name);
-    if (!a) return void this.el.error("DNN0204", span, `\`${this.fn}\` needs an argument for \`${name}\``);
-    return this.el.asTensor(a.value, a.span, `\`${name}\` of \`${this.fn}\``);
-  }
-
-  int(name: string, fallback?: number): number | undefined {
-    const a = this.get(name);
-    return a ? this.el.int(a.value, a.span, `\`${name}\` of \`${this.fn}\``) : fallback;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const a = this.get(name);
-    if (!a) return fallback;
-    if (a.value.kind === "bool") return a.value.value;
-    this.el.error("DNN0201", a.span, `\`${name}\` of \`${this.fn}\` must be a bool, found ${describe(a.value)}`);
-    return fallback;
-  }
-
-  /** `axis: 1` or `axis: [0, 1]`; absent means every axis. */
-  axes(rank: number): number[] | undefined {
-    const a = this.get("axis");
-    if (!a) return [...Array(rank).keys()];
-    const items = a.value.kind === "array" ? a.value.items : [a.value];
-    const out: number[] = [];
-    for (const v of items) {
-      const i = this.el.int(v, a.span, "an axis");
-      if (i === undefined) return undefined;
-      const ax = normAxis(i, rank);
-      if (ax < 0 || ax >= rank) return void this.el.error("DNN0305", a.span, `axis ${i} is out of range for a tensor of rank ${rank}`);
-      out.push(ax);
-    }
-    return out;
-  }
-}
 
 const unary = (op: UnaryOp): Impl => (el, a, span) => {
   const x = a.tensor("x", span);
@@ -78,19 +31,19 @@ function reduce(kind: "sum" | "mean" | "reduce_max"): Impl {
     let id = el.b.reduce(kind === "reduce_max" ? "reduce_max" : "sum", x.id, axes);
     if (kind === "mean") {
       const n = size(axes.map((ax) => x.shape[ax]!));
-      if (n.syms.length) {
+      if (typeof n !== "number") {
         // Symbolic extents (the batch) are only known at run time: count = Σ 1 over those axes.
         const ones = el.b.broadcast(el.b.const(1), axes.map((ax) => x.shape[ax]!));
         const count = el.b.reduce("sum", ones, [...axes.keys()]);
         id = el.b.binary("div", id, el.b.broadcast(count, el.b.node(id).shape));
-      } else id = el.b.binary("div", id, el.b.broadcast(el.b.const(n.k), el.b.node(id).shape));
+      } else id = el.b.binary("div", id, el.b.broadcast(el.b.const(n), el.b.node(id).shape));
     }
     if (keep) id = el.b.reshape(id, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
     return el.tensor(id, span);
   };
 }
 
-const INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
+const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: boolean }> = {
   exp: { params: ["x"], impl: unary("exp") },
   log: { params: ["x"], impl: unary("log") },
   sqrt: { params: ["x"], impl: unary("sqrt") },
@@ -98,6 +51,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
   tanh: { params: ["x"], impl: unary("tanh") },
   sigmoid: { params: ["x"], impl: unary("sigmoid") },
   relu: { params: ["x"], impl: unary("relu") },
+  erf: { params: ["x"], impl: unary("erf") },
   maximum: { params: ["a", "b"], impl: binary("max") },
   minimum: { params: ["a", "b"], impl: binary("min") },
   less: { params: ["a", "b"], impl: binary("cmplt") },
@@ -154,6 +108,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
   } },
   rand_uniform: { params: [], impl: (el, _a, span) => random(el, "uniform", span) },
   rand_normal: { params: [], impl: (el, _a, span) => random(el, "normal", span) },
+  ...NN_INTRINSICS,
 };
 
 function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {
@@ -163,30 +118,31 @@ function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {
   if (s.value.kind !== "array") return el.error("DNN0201", s.span, `\`shape\` of \`reshape\` must be an array of dimensions, found ${describe(s.value)}`);
   const dims: Dim[] = [];
   let infer = -1;
-  for (const v of s.value.items) {
+  // Nested lists flatten, so a layer can write reshape(x, [N, target_shape]).
+  const flat = (vs: Value[]): Value[] => vs.flatMap((v) => (v.kind === "array" ? flat(v.items) : [v]));
+  for (const v of flat(s.value.items)) {
     if (v.kind === "dim") dims.push(v.dim);
     else if (v.kind === "number" && v.value === -1 && infer < 0) (infer = dims.length), dims.push(1);
     else {
       const n = el.int(v, s.span, "a dimension");
-      if (n === undefined || n < 0) return POISON;
+      if (n === undefined) return POISON;
+      if (n < 0) return el.error("DNN0207", s.span, n === -1 ? "only one size of `reshape` may be -1" : `a size must be non-negative (or -1 for "the rest"), found ${n}`);
       dims.push(n);
     }
   }
   const have = size(x.shape);
-  const want = size(dims);
   if (infer >= 0) {
-    const syms = [...have.syms];
-    for (const sym of want.syms) syms.splice(syms.indexOf(sym), 1);
-    if (syms.length || have.k % want.k) return el.error("DNN0301", s.span, `cannot infer the -1 dimension: ${showShape(x.shape)} does not divide by ${showShape(dims.filter((_, i) => i !== infer))}`);
-    dims[infer] = have.k / want.k;
-  } else if (have.k !== want.k || have.syms.join() !== want.syms.join())
+    const rest = divDim(have, size(dims.filter((_, i) => i !== infer)));
+    if (rest === undefined) return el.error("DNN0301", s.span, `cannot infer the -1 dimension: ${showShape(x.shape)} does not divide by ${showShape(dims.filter((_, i) => i !== infer))}`);
+    dims[infer] = rest;
+  } else if (have !== size(dims))
     return el.error("DNN0301", s.span, `cannot reshape ${showShape(x.shape)} to ${showShape(dims)}: the number of elements differs`);
   return el.tensor(el.b.reshape(x.id, dims), span);
 }
 
 function random(el: Elaborator, dist: "uniform" | "normal", span: Span): Value {
   const ctx = el.initContext;
-  if (!ctx) return el.error("DNN0209", span, `\`rand_${dist}\` is only available inside an \`init\` definition`);
+  if (!ctx) return el.error("DNN0212", span, `\`rand_${dist}\` is only available inside an \`init\` definition`, { hint: "training noise (dropout) uses `rand_like(x)`" });
   return el.tensor(el.b.random(ctx.seed, ctx.shape, dist, ctx.stream), span);
 }
 
@@ -194,7 +150,7 @@ function random(el: Elaborator, dist: "uniform" | "normal", span: Span): Value {
 export function initConstant(el: Elaborator, name: string, span: Span): Value | undefined {
   if (name !== "fan_in" && name !== "fan_out") return undefined;
   const ctx = el.initContext;
-  if (!ctx) return el.error("DNN0209", span, `\`${name}\` is only available inside an \`init\` definition`);
+  if (!ctx) return el.error("DNN0212", span, `\`${name}\` is only available inside an \`init\` definition`);
   const s = ctx.shape.map((d) => (typeof d === "number" ? d : 1));
   const receptive = s.slice(0, -2).reduce((p, d) => p * d, 1);
   const fanIn = s.length === 0 ? 1 : s.length === 1 ? s[0]! : s[s.length - 2]! * receptive;
@@ -206,7 +162,7 @@ export function callIntrinsic(el: Elaborator, name: string, args: CallArg[], spa
   const def = INTRINSICS[name];
   if (!def) return el.error("DNN0202", span, `\`${name}\` is not a function`);
   const before = el.diagnostics.length;
-  const a = new Args(el, name, args, def.params, span);
+  const a = new Args(el, name, args, def.params, span, def.variadic);
   if (el.diagnostics.length > before) return POISON;
   return def.impl(el, a, span);
 }

@@ -4,7 +4,8 @@
 // way Keras names them (dense, dense_1, …) so weight files line up with other tools.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import type { Dim } from "../ir/shape.ts";
+import { size, type Dim, type Shape } from "../ir/shape.ts";
+import type { DType } from "../ir/ir.ts";
 import { Env } from "./env.ts";
 import type { CallArg } from "./bind.ts";
 import type { Elaborator } from "./elaborate.ts";
@@ -15,6 +16,7 @@ export interface ParamSpec {
   name: string;
   shape: Dim[];
   id: number; // the argument node in the function being built
+  trainable: boolean; // false for a layer's `state` and for frozen layers' parameters
   init: Value | undefined; // number, array literal or init value; undefined means zeros
   initEnv: Env;
   span: Span;
@@ -34,6 +36,44 @@ export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer"
   env.set(first.name.name, x);
 
   const instance = instanceName(el, d.name.name);
+  const row: LayerRow = { kind: "layer", depth: el.layerDepth, instance, layer: d.name.name, span, shape: [], dtype: "f32", params: 0, trainable: 0 };
+  el.summary.push(row);
+  const before = el.params.length;
+  if (layer.frozen) el.frozen++;
+  el.layerDepth++;
+  try {
+    const out = applyBody(el, d, fwd, env, instance, span);
+    if (out.kind === "tensor") [row.shape, row.dtype] = [out.shape, out.dtype];
+    for (const p of el.params.slice(before)) {
+      const n = size(p.shape) as number;
+      row.params += n;
+      if (p.trainable) row.trainable += n;
+    }
+    return out;
+  } finally {
+    el.layerDepth--;
+    if (layer.frozen) el.frozen--;
+  }
+}
+
+/** One line of `dnnc check --shapes`: a layer application or a named binding, with its type. */
+export type SummaryRow =
+  | LayerRow
+  | { kind: "binding"; name: string; span: Span; shape: Shape; dtype: DType; role: "input" | "let" | "output" };
+
+export interface LayerRow {
+  kind: "layer";
+  depth: number; // nesting: layers applied inside another layer's forward are deeper
+  instance: string;
+  layer: string;
+  span: Span;
+  shape: Shape;
+  dtype: DType;
+  params: number; // elements of every parameter and state it created (Keras's "Param #")
+  trainable: number;
+}
+
+function applyBody(el: Elaborator, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env, instance: string, span: Span): Value {
   for (const item of d.items) {
     if (item.kind === "let") {
       el.let(item, env);
@@ -54,6 +94,11 @@ export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: str
   const t = evalType(el, p.type, env);
   if (!t) return undefined;
   if (t.dtype !== "f32") return void el.error("DNN0201", p.type.span, `parameters are f32, found ${t.dtype}`);
+  const sym = t.shape.find((d) => typeof d === "string");
+  if (sym !== undefined)
+    return void el.error("DNN0310", p.type.span, `\`${p.name.name}\` would have the symbolic size ${sym}: a parameter's shape must be known when the model is compiled`, {
+      hint: "parameters cannot depend on the batch size; a layer's input width must be a fixed number",
+    });
   const init = p.init ? el.expr(p.init, env) : undefined;
   if (init?.kind === "poison") return undefined;
   if (init && init.kind !== "number" && init.kind !== "array" && init.kind !== "init")
@@ -67,12 +112,13 @@ export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: str
       });
   }
   const id = el.b.arg(name, "param", t.shape);
-  el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span });
+  el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span, trainable: !p.state && el.frozen === 0 });
   return el.tensor(id, p.span);
 }
 
 function instanceName(el: Elaborator, layer: string): string {
-  const base = layer.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  // Keras's to_snake_case: Conv2D → conv2d, MaxPool2D → max_pool2d, HTTPServer → http_server.
+  const base = layer.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
   const n = el.instanceCounts.get(base) ?? 0;
   el.instanceCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

@@ -1,6 +1,6 @@
 // Loading modules: a file plus everything it imports. `std.X` names stdlib/X.dnn; any other
 // dotted path is a .dnn file relative to the importing file (a.b → a/b.dnn).
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
@@ -59,7 +59,11 @@ function load(path: string, text: string, host: Host, prog: Program): Module {
   const seen = new Map<string, A.Ident>();
   for (const d of parsed.ast.decls) {
     if (d.kind === "import" || d.kind === "train") {
-      if (d.kind === "train") mod.trains.push(d);
+      if (d.kind === "train") {
+        const prev = mod.trains.find((t) => t.model.name === d.model.name && d.model.name);
+        if (prev) prog.diagnostics.push(diagnostic("DNN0407", d.model.span, `\`${d.model.name}\` already has a train block`, { related: [{ span: prev.model.span, message: "first train block here" }], hint: "a model is trained one way: merge the two blocks" }));
+        else mod.trains.push(d);
+      }
       continue;
     }
     const name = d.name;
@@ -115,7 +119,11 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
   }
 }
 
-const STD_MODULES = ["layers", "activations", "losses", "optimizers", "initializers"];
 function stdlibModules(host: Host): string[] {
-  return STD_MODULES.filter((m) => host.read(join(STDLIB_DIR, m + ".dnn")) !== undefined);
+  // Every stdlib/*.dnn file is a module; reading the folder keeps suggestions in step with it.
+  try {
+    return readdirSync(STDLIB_DIR).filter((f) => f.endsWith(".dnn")).map((f) => f.slice(0, -4)).filter((m) => host.read(join(STDLIB_DIR, m + ".dnn")) !== undefined);
+  } catch {
+    return [];
+  }
 }

@@ -29,8 +29,14 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
   for (const l of train.lets) el.let(l, env);
   if (!train.loss) return void el.error("DNN0403", train.model.span, `train ${train.model.name} has no \`loss = …\``);
   if (!train.optimizer) return void el.error("DNN0403", train.model.span, `train ${train.model.name} has no \`optimizer = …\``, { hint: "for example `optimizer = adam(lr: 0.001)`" });
+  const paramsBefore = el.params.length;
   const loss = el.expr(train.loss.value, env);
   const opt = el.expr(train.optimizer.value, env);
+  if (el.params.length > paramsBefore)
+    // The model's forward and init would not know these parameters.
+    return void el.error("DNN0409", train.loss.value.span, "a layer is applied in the train block: layers (and their parameters) belong in the model", {
+      hint: "apply the layer in the model and declare its result as an output",
+    });
   if (el.diagnostics.length > before) return undefined;
   if (loss.kind !== "tensor" || loss.shape.length !== 0 || loss.dtype !== "f32")
     return void el.error("DNN0402", train.loss.value.span, `the loss must be an f32 scalar (f32[]), found ${describe(loss)}`, {

@@ -4,12 +4,14 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { DType } from "../ir/ir.ts";
 import { showShape, type Dim, type Shape } from "../ir/shape.ts";
+import { solveFor } from "../ir/dim.ts";
+import { KNOWN_KINDS } from "./kinds.ts";
 import type { Env } from "./env.ts";
 import type { Elaborator } from "./elaborate.ts";
 import { POISON, describe, tensorType, type Value } from "./values.ts";
 
 const DTYPES = new Set(["f32", "i32"]);
-const KINDS = new Set(["int", "float", "bool", "string", "fn", "init"]);
+const KINDS = KNOWN_KINDS;
 const REST = "...";
 
 /** Check `v` against parameter `p`'s type, binding dimension names; returns the value to bind. */
@@ -21,19 +23,20 @@ export function matchParam(el: Elaborator, p: A.Parameter, v: Value, env: Env, o
   const dtype = t.name.name;
   if (!DTYPES.has(dtype)) return void el.error("DNN0208", t.name.span, `unknown element type \`${dtype}\``, { hint: "element types are f32 and i32" });
   const expected = () => `${dtype}[${t.dims!.map((d) => showDimPattern(d, env)).join(", ")}]`;
-  const mismatch = (code: "DNN0201" | "DNN0301" | "DNN0302", why: string) =>
+  const mismatch = (code: "DNN0201" | "DNN0301" | "DNN0302", why: string, hint?: string) =>
     void el.error(code, callSpan, `${owner} expects ${expected()}${owner.includes(`\`${p.name.name}\``) ? "" : ` for \`${p.name.name}\``}, found ${tensorType(tensor.dtype, tensor.shape)}${why}`, {
       related: [
         { span: tensor.origin, message: `this is ${tensorType(tensor.dtype, tensor.shape)}` },
         { span: t.span, message: "expected type declared here" },
       ],
+      hint,
     });
   if (tensor.dtype !== dtype) return mismatch("DNN0201", "");
   const dims = t.dims;
   const restAt = dims.findIndex((d) => d.kind === "ellipsis");
   const fixed = dims.length - (restAt >= 0 ? 1 : 0);
   const rank = tensor.shape.length;
-  if (restAt >= 0 ? rank < fixed : rank !== fixed) return mismatch("DNN0302", ` (rank ${rank}, expected ${restAt >= 0 ? `at least ${fixed}` : fixed})`);
+  if (restAt >= 0 ? rank < fixed : rank !== fixed) return mismatch("DNN0302", ` (rank ${rank}, expected ${restAt >= 0 ? `at least ${fixed}` : fixed})`, rank > fixed && restAt < 0 && fixed === 2 ? "flatten the extra axes first: `|> Flatten()`" : undefined);
   const restLen = rank - fixed;
   let ax = 0;
   for (const d of dims) {
@@ -48,6 +51,16 @@ export function matchParam(el: Elaborator, p: A.Parameter, v: Value, env: Env, o
     const actual = tensor.shape[ax++]!;
     if (d.expr.kind === "name" && !env.getLocal(d.expr.name)) {
       env.set(d.expr.name, dimValue(actual));
+      continue;
+    }
+    // `f32[N, 2 * n]` with `n` not yet bound: solve for it (a linear size pattern binds its one unknown).
+    const unknown = unboundName(d.expr, env);
+    if (unknown) {
+      env.set(unknown, { kind: "dim", dim: unknown });
+      const pattern = evalDim(el, d.expr, env);
+      const solved = pattern === undefined ? undefined : solveFor(pattern, unknown, actual);
+      if (solved === undefined || (typeof solved === "number" && solved < 0)) return mismatch("DNN0301", "");
+      env.set(unknown, dimValue(solved));
       continue;
     }
     const want = evalDim(el, d.expr, env);
@@ -74,10 +87,6 @@ export function checkReturn(el: Elaborator, t: A.TypeRef, v: Value, env: Env, ow
 export function evalType(el: Elaborator, t: A.TypeRef, env: Env, newSymbols = false): { dtype: DType; shape: Dim[] } | undefined {
   const name = t.name.name;
   if (!name) return undefined;
-  if (!DTYPES.has(name)) {
-    el.error("DNN0208", t.name.span, KINDS.has(name) ? `expected a tensor type here, found \`${name}\`` : `unknown element type \`${name}\``, { hint: "tensor types look like f32[B, 10] or i32[B]" });
-    return undefined;
-  }
   const shape: Dim[] = [];
   for (const d of t.dims ?? []) {
     if (d.kind === "ellipsis") {
@@ -91,20 +100,37 @@ export function evalType(el: Elaborator, t: A.TypeRef, env: Env, newSymbols = fa
     if (v === undefined) return undefined;
     shape.push(v);
   }
+  // Checked after the dimensions, so a bad element type still binds them (no follow-on errors).
+  if (!DTYPES.has(name))
+    return void el.error("DNN0208", t.name.span, KINDS.has(name) ? `expected a tensor type here, found \`${name}\`` : `unknown element type \`${name}\``, { hint: "tensor types look like f32[B, 10] or i32[B]" });
   return { dtype: name as DType, shape };
 }
 
 export function evalDim(el: Elaborator, e: A.Expr, env: Env): Dim | undefined {
   if (e.kind === "name") {
     const v = env.lookup(e.name);
-    if (!v) return void el.error("DNN0101", e.span, `unknown dimension \`${e.name}\``, { hint: "a dimension is an integer or a name bound by an input or argument type" });
+    if (!v) return void el.error("DNN0308", e.span, `unknown dimension \`${e.name}\``, { hint: "a dimension is an integer or a name bound by an input or argument type" });
     if (v.kind === "dim") return v.dim;
   }
   const v = el.expr(e, env);
   if (v.kind === "dim") return v.dim;
   if (v.kind === "number" && Number.isInteger(v.value) && v.value >= 0) return v.value;
-  if (v.kind !== "poison") el.error("DNN0207", e.span, `a dimension must be a non-negative integer, found ${v.kind === "number" ? v.value : describe(v)}`);
+  if (v.kind === "number" && !Number.isInteger(v.value) && e.kind === "binary" && e.op === "/")
+    el.error("DNN0309", e.span, `this size is ${v.value}: the division does not come out even`);
+  else if (v.kind !== "poison") el.error("DNN0207", e.span, `a dimension must be a non-negative integer, found ${v.kind === "number" ? v.value : describe(v)}`);
   return undefined;
+}
+
+/** The single name in a size expression that nothing binds yet, if there is exactly one. */
+function unboundName(e: A.Expr, env: Env): string | undefined {
+  const names = new Set<string>();
+  const walk = (x: A.Expr): void => {
+    if (x.kind === "name" && !env.lookup(x.name)) names.add(x.name);
+    else if (x.kind === "binary") walk(x.left), walk(x.right);
+    else if (x.kind === "unary") walk(x.operand);
+  };
+  walk(e);
+  return names.size === 1 ? [...names][0] : undefined;
 }
 
 const dimValue = (d: Dim): Value => (typeof d === "number" ? { kind: "number", value: d, isInt: true } : { kind: "dim", dim: d });
@@ -121,5 +147,19 @@ function showDimPattern(d: A.Dim, env: Env): string {
     if (v?.kind === "dim") return String(v.dim);
     return d.expr.name;
   }
-  return d.expr.kind === "number" ? String(d.expr.value) : "?";
+  return showSizeExpr(d.expr, env);
+}
+
+/** A size pattern as written, with the names already bound shown by their values. */
+function showSizeExpr(e: A.Expr, env: Env): string {
+  switch (e.kind) {
+    case "number": return String(e.value);
+    case "name": {
+      const v = env.getLocal(e.name);
+      return v?.kind === "number" ? String(v.value) : v?.kind === "dim" ? String(v.dim) : e.name;
+    }
+    case "binary": return `${showSizeExpr(e.left, env)} ${e.op} ${showSizeExpr(e.right, env)}`;
+    case "unary": return `-${showSizeExpr(e.operand, env)}`;
+    default: return "?";
+  }
 }

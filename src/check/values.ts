@@ -20,7 +20,7 @@ export type Value =
   | { kind: "array"; items: Value[]; span: Span }
   | { kind: "decl"; decl: Decl; module: Module } // a definition, not yet called
   | { kind: "intrinsic"; name: string }
-  | { kind: "layer"; decl: A.LayerDecl; module: Module; args: Bound; span: Span } // constructed, not yet applied
+  | { kind: "layer"; decl: A.LayerDecl; module: Module; args: Bound; span: Span; frozen?: boolean } // constructed, not yet applied
   | { kind: "init"; decl: A.InitDecl; module: Module; args: Bound; span: Span }
   | { kind: "optimizer"; decl: A.OptimizerDecl; module: Module; args: Bound; span: Span }
   | { kind: "poison" }; // an error was already reported; absorbs further errors

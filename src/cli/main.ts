@@ -9,6 +9,8 @@ import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { emitTypeScript } from "../backend/ts/emit.ts";
 import { printFn } from "../ir/print.ts";
+import { size } from "../ir/shape.ts";
+import { printSummary } from "../check/summary.ts";
 
 export const VERSION = "0.1.0";
 const TARGETS = ["ts"] as const;
@@ -36,9 +38,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .description("report syntax, name, type and shape errors")
     .argument("<files...>", ".dnn files to check")
     .option("--json", "print diagnostics as a JSON array (0-based LSP positions)")
-    .action((files: string[], opts: { json?: boolean }) => {
+    .option("--shapes", "print every binding and layer with its inferred type, and parameter counts")
+    .action((files: string[], opts: { json?: boolean; shapes?: boolean }) => {
       const results = files.map((f) => compile(f, readSource(f)));
       report(results, !!opts.json, io);
+      if (opts.shapes && !opts.json)
+        for (const r of results)
+          for (const m of r.models) {
+            const source = [...r.program.sources.values()].find((s) => s.path === m.summary.find((row) => row.kind === "binding")?.span.file);
+            io.out(printSummary(m.name, m.summary, m.params.map((p) => ({ size: size(p.shape) as number, trainable: p.trainable })), source) + "\n");
+          }
       status = results.some((r) => hasErrors(r.diagnostics)) ? 1 : 0;
     });
 

@@ -13,6 +13,7 @@ export const CODES = {
   DNN0103: { severity: "error", title: "name not exported by module" },
   DNN0104: { severity: "error", title: "duplicate definition" },
   DNN0105: { severity: "error", title: "unknown model" },
+  DNN0106: { severity: "error", title: "no parameter matches" },
 
   DNN0201: { severity: "error", title: "type mismatch" },
   DNN0202: { severity: "error", title: "not callable" },
@@ -23,6 +24,12 @@ export const CODES = {
   DNN0207: { severity: "error", title: "compile-time value expected" },
   DNN0208: { severity: "error", title: "unknown type" },
   DNN0209: { severity: "error", title: "unsupported operation" },
+  DNN0210: { severity: "error", title: "condition not known at compile time" },
+  DNN0211: { severity: "error", title: "recursion" },
+  DNN0212: { severity: "error", title: "only available in an initializer" },
+  DNN0213: { severity: "error", title: "only available while training" },
+  DNN0214: { severity: "error", title: "layer definition used as a layer" },
+  DNN0215: { severity: "error", title: "positional argument after a named one" },
 
   DNN0301: { severity: "error", title: "dimension mismatch" },
   DNN0302: { severity: "error", title: "rank mismatch" },
@@ -30,6 +37,10 @@ export const CODES = {
   DNN0304: { severity: "error", title: "matmul inner dimensions differ" },
   DNN0305: { severity: "error", title: "index out of range" },
   DNN0306: { severity: "error", title: "array literal is not rectangular" },
+  DNN0307: { severity: "error", title: "window larger than input" },
+  DNN0308: { severity: "error", title: "unknown dimension" },
+  DNN0309: { severity: "error", title: "size does not divide evenly" },
+  DNN0310: { severity: "error", title: "parameter with a symbolic size" },
 
   DNN0401: { severity: "error", title: "output never assigned" },
   DNN0402: { severity: "error", title: "loss is not a scalar" },
@@ -37,6 +48,9 @@ export const CODES = {
   DNN0404: { severity: "error", title: "assignment to a non-output" },
   DNN0405: { severity: "error", title: "layer has no forward" },
   DNN0406: { severity: "warning", title: "unused binding" },
+  DNN0407: { severity: "error", title: "defined twice in a model" },
+  DNN0408: { severity: "error", title: "parameters created inside a scan cell" },
+  DNN0409: { severity: "error", title: "layer applied outside its model" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

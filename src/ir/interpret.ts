@@ -4,10 +4,12 @@
 // dimensions (the batch B) take their values from `dims`.
 import type { Fn, Node } from "./ir.ts";
 import { showShape, type Dim } from "./shape.ts";
+import { evalDim } from "./dim.ts";
+import { erf, gatherOp, scanOp, scatterAddOp, unwindowOp, windowOp } from "./interpret-nn.ts";
 
 export function interpret(fn: Fn, args: readonly Float64Array[], dims: Readonly<Record<string, number>> = {}): Float64Array[] {
   const dim = (d: Dim): number => {
-    const v = typeof d === "number" ? d : dims[d];
+    const v = evalDim(d, dims);
     if (v === undefined || !Number.isInteger(v) || v < 0) throw new Error(`${fn.name}: dimension ${d} has no value (pass it in dims)`);
     return v;
   };
@@ -20,14 +22,14 @@ export function interpret(fn: Fn, args: readonly Float64Array[], dims: Readonly<
   const shapes: number[][] = [];
   for (const n of fn.nodes) {
     shapes.push(n.shape.map(dim));
-    const v = evalNode(n, n.inputs.map((i) => vals[i]!), n.inputs.map((i) => shapes[i]!), shapes[n.id]!, args);
+    const v = evalNode(n, n.inputs.map((i) => vals[i]!), n.inputs.map((i) => shapes[i]!), shapes[n.id]!, args, dim, dims);
     if (v.length !== numel(shapes[n.id]!)) throw new Error(`${fn.name}: %${n.id} (${n.op}) produced ${v.length} values for shape ${showShape(n.shape)}`);
     vals.push(v);
   }
   return fn.outputs.map((o) => vals[o.id]!.slice());
 }
 
-function evalNode(n: Node, xs: Float64Array[], ins: number[][], shape: number[], args: readonly Float64Array[]): Float64Array {
+function evalNode(n: Node, xs: Float64Array[], ins: number[][], shape: number[], args: readonly Float64Array[], dim: (d: Dim) => number, dims: Readonly<Record<string, number>>): Float64Array {
   const [x, y, z] = xs as [Float64Array, Float64Array, Float64Array];
   const s = ins[0]!;
   const map1 = (f: (a: number) => number) => x.map(f);
@@ -79,12 +81,12 @@ function evalNode(n: Node, xs: Float64Array[], ins: number[][], shape: number[],
     }
     case "broadcast": return tabulate(shape, (o) => x[offset(s, o.map((v, ax) => (s[ax] === 1 ? 0 : v)))]!);
     case "slice": {
-      const starts = n.starts;
+      const starts = n.starts.map(dim);
       inBounds(n, starts, shape, s);
       return tabulate(shape, (o) => x[offset(s, o.map((v, ax) => v + starts[ax]!))]!);
     }
     case "pad": {
-      const before = n.before;
+      const before = n.before.map(dim);
       inBounds(n, before, s, shape);
       const out = new Float64Array(numel(shape));
       forEachIndex(s, (idx, i) => (out[offset(shape, idx.map((v, ax) => v + before[ax]!))] = x[i]!));
@@ -116,6 +118,12 @@ function evalNode(n: Node, xs: Float64Array[], ins: number[][], shape: number[],
       // Box–Muller; u1 is in (0, 1] so the log is finite.
       return tabulate(shape, (_, i) => Math.fround(Math.sqrt(-2 * Math.log(uniform(2 * i) + 1 / 16777216)) * Math.cos(2 * Math.PI * uniform(2 * i + 1))));
     }
+    case "erf": return map1(erf);
+    case "window": return windowOp(n, x, s, shape);
+    case "unwindow": return unwindowOp(n, x, ins[0]!, shape);
+    case "gather": return gatherOp(x, s, y, ins[1]!);
+    case "scatter_add": return scatterAddOp(x, y, ins[1]!, shape);
+    case "scan": return scanOp(n, xs, ins, shape, dims, interpret);
     default:
       throw new Error(`%${(n as Node).id}: unknown op ${(n as Node).op}`);
   }

@@ -1,10 +1,11 @@
 // The tensor IR: a closed set of primitives in an SSA graph. Every pass and backend handles
 // exactly this list; layers, activations, losses and optimizers are compositions of it.
-import { broadcastShapes, sameShape, showShape, size, sameSize, type Dim, type Shape } from "./shape.ts";
+import { broadcastShapes, sameShape, showShape, size, type Dim, type Shape } from "./shape.ts";
+import { addDim, fitsWithin } from "./dim.ts";
 
 export type DType = "f32" | "i32";
 
-export const UNARY = ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign"] as const;
+export const UNARY = ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf"] as const;
 export const BINARY = ["add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq"] as const;
 export type UnaryOp = (typeof UNARY)[number];
 export type BinaryOp = (typeof BINARY)[number];
@@ -20,12 +21,32 @@ export type Op =
   | { op: "reshape" }
   | { op: "permute"; perm: readonly number[] }
   | { op: "broadcast" } // same rank; each input dim is 1 or equal to the output dim
-  | { op: "slice"; starts: readonly number[] } // output shape gives the extents
-  | { op: "pad"; before: readonly number[] } // zero padding; output shape gives the extents
+  | { op: "slice"; starts: readonly Dim[] } // output shape gives the extents; offsets may be symbolic
+  | { op: "pad"; before: readonly Dim[] } // zero padding; output shape gives the extents
   | { op: "matmul" } // [..., m, k] @ [..., k, n] with equal leading dims
   | { op: "cast" }
   | { op: "iota"; axis: number } // element index along `axis`
-  | { op: "random"; dist: "uniform" | "normal"; stream: number }; // inputs: seed; counter-based
+  | { op: "random"; dist: "uniform" | "normal"; stream: number } // inputs: seed; counter-based
+  // Sliding windows over the two spatial axes of an NHWC tensor: [N, H, W, C] → [N, OH, OW, KH, KW, C].
+  // Convolution is window + matmul and pooling is window + reduce (docs/decisions/0003).
+  // Positions outside the input read `fill` (0 for convolution, -inf for max pooling).
+  | ({ op: "window" } & Window)
+  | ({ op: "unwindow" } & Window) // the adjoint of window: sums each window element back to its source
+  | { op: "gather" } // inputs: table [V, ...D], indices i32[...S] → [...S, ...D]; out-of-range rows read 0
+  | { op: "scatter_add" } // inputs: updates [...S, ...D], indices i32[...S] → [V, ...D]: the adjoint of gather
+  // Recurrence: inputs init carry, sequence xs, then constants. `body` maps (carry, xs at step t,
+  // ...constants) to the next carry; the result stacks every step's carry along `axis`, where xs
+  // has its time axis. With `reverse`, steps run from the last to the first.
+  | { op: "scan"; body: Fn; axis: number; reverse: boolean };
+
+/** Geometry of a window op over the spatial axes 1 and 2. */
+export interface Window {
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  dilation: readonly [number, number];
+  padBefore: readonly [number, number];
+  fill: number;
+}
 
 export type OpName = Op["op"];
 
@@ -102,7 +123,7 @@ export class Builder {
   }
 
   literal(data: readonly number[], shape: Shape): number {
-    if (shape.some((d) => typeof d !== "number") || !sameSize(size(shape), { k: data.length, syms: [] })) throw new IrError(`literal of ${data.length} values cannot have shape ${showShape(shape)}`);
+    if (shape.some((d) => typeof d !== "number") || size(shape) !== data.length) throw new IrError(`literal of ${data.length} values cannot have shape ${showShape(shape)}`);
     return this.push({ op: "literal", data }, [], shape, "f32");
   }
 
@@ -134,13 +155,13 @@ export class Builder {
   reshape(x: number, shape: Shape): number {
     const n = this.node(x);
     if (sameShape(n.shape, shape)) return x;
-    if (!sameSize(size(n.shape), size(shape))) throw new IrError(`reshape: ${showShape(n.shape)} to ${showShape(shape)}`);
+    if (size(n.shape) !== size(shape)) throw new IrError(`reshape: ${showShape(n.shape)} to ${showShape(shape)}`);
     return this.push({ op: "reshape" }, [x], shape, n.dtype);
   }
 
   permute(x: number, perm: number[]): number {
     const n = this.node(x);
-    if (perm.length !== n.shape.length || [...perm].sort().some((p, i) => p !== i)) throw new IrError(`permute: bad permutation ${perm}`);
+    if (perm.length !== n.shape.length || [...perm].sort((p, q) => p - q).some((p, i) => p !== i)) throw new IrError(`permute: bad permutation ${perm}`);
     if (perm.every((p, i) => p === i)) return x;
     return this.push({ op: "permute", perm }, [x], perm.map((p) => n.shape[p]!), n.dtype);
   }
@@ -156,16 +177,20 @@ export class Builder {
     return this.push({ op: "broadcast" }, [padded], shape, n.dtype);
   }
 
-  slice(x: number, starts: number[], shape: Shape): number {
+  slice(x: number, starts: readonly Dim[], shape: Shape): number {
     const n = this.node(x);
     if (starts.length !== n.shape.length || shape.length !== n.shape.length) throw new IrError("slice: rank mismatch");
-    return this.push({ op: "slice", starts }, [x], shape, n.dtype);
+    if (!shape.every((d, i) => fitsWithin(addDim(starts[i]!, d), n.shape[i]!) && fitsWithin(0, starts[i]!)))
+      throw new IrError(`slice: ${showShape(shape)} at [${starts.join(", ")}] does not fit ${showShape(n.shape)}`);
+    return this.push({ op: "slice", starts: [...starts] }, [x], shape, n.dtype);
   }
 
-  pad(x: number, before: number[], shape: Shape): number {
+  pad(x: number, before: readonly Dim[], shape: Shape): number {
     const n = this.node(x);
     if (before.length !== n.shape.length || shape.length !== n.shape.length) throw new IrError("pad: rank mismatch");
-    return this.push({ op: "pad", before }, [x], shape, n.dtype);
+    if (!shape.every((d, i) => fitsWithin(addDim(before[i]!, n.shape[i]!), d) && fitsWithin(0, before[i]!)))
+      throw new IrError(`pad: ${showShape(n.shape)} at [${before.join(", ")}] does not fit in ${showShape(shape)}`);
+    return this.push({ op: "pad", before: [...before] }, [x], shape, n.dtype);
   }
 
   matmul(a: number, b: number): number {
@@ -183,10 +208,83 @@ export class Builder {
   }
 
   iota(shape: Shape, axis: number, dtype: DType = "f32"): number {
+    if (axis < 0 || axis >= shape.length) throw new IrError(`iota: axis ${axis} out of range for ${showShape(shape)}`);
     return this.push({ op: "iota", axis }, [], shape, dtype);
   }
 
   random(seed: number, shape: Shape, dist: "uniform" | "normal", stream: number): number {
     return this.push({ op: "random", dist, stream }, [seed], shape, "f32");
   }
+
+  window(x: number, w: Window, padAfter: readonly [number, number]): number {
+    const n = this.node(x);
+    const [N, H, W, C] = n.shape as Dim[];
+    if (n.shape.length !== 4 || typeof H !== "number" || typeof W !== "number") throw new IrError(`window: needs [N, H, W, C] with known H and W, found ${showShape(n.shape)}`);
+    const oh = windowCount(H, w, 0, padAfter[0]);
+    const ow = windowCount(W, w, 1, padAfter[1]);
+    if (oh < 1 || ow < 1) throw new IrError(`window: ${w.kernel} window does not fit ${showShape(n.shape)}`);
+    return this.push({ op: "window", ...windowOf(w) }, [x], [N!, oh, ow, w.kernel[0], w.kernel[1], C!], n.dtype);
+  }
+
+  /** The adjoint of window: `shape` is the [N, H, W, C] shape the windows were taken from. */
+  unwindow(x: number, w: Window, shape: Shape): number {
+    const n = this.node(x);
+    const [N, H, W, C] = shape as Dim[];
+    if (n.shape.length !== 6 || shape.length !== 4 || typeof H !== "number" || typeof W !== "number") throw new IrError(`unwindow: ${showShape(n.shape)} to ${showShape(shape)}`);
+    const [, oh, ow, kh, kw, c] = n.shape;
+    const fits = (i: 0 | 1, size: number, out: Dim | undefined) => typeof out === "number" && out >= 1 && (out - 1) * w.stride[i] - w.padBefore[i] < size;
+    if (n.shape[0] !== N || c !== C || kh !== w.kernel[0] || kw !== w.kernel[1] || !fits(0, H, oh!) || !fits(1, W, ow!)) throw new IrError(`unwindow: ${showShape(n.shape)} to ${showShape(shape)}`);
+    return this.push({ op: "unwindow", ...windowOf(w) }, [x], shape, n.dtype);
+  }
+
+  gather(table: number, indices: number): number {
+    const t = this.node(table);
+    const i = this.node(indices);
+    if (t.shape.length < 1 || i.dtype !== "i32") throw new IrError(`gather: table ${showShape(t.shape)}, indices ${i.dtype}${showShape(i.shape)}`);
+    return this.push({ op: "gather" }, [table, indices], [...i.shape, ...t.shape.slice(1)], t.dtype);
+  }
+
+  scatterAdd(updates: number, indices: number, rows: Dim): number {
+    const u = this.node(updates);
+    const i = this.node(indices);
+    const r = i.shape.length;
+    if (i.dtype !== "i32" || !sameShape(u.shape.slice(0, r), i.shape)) throw new IrError(`scatter_add: updates ${showShape(u.shape)}, indices ${i.dtype}${showShape(i.shape)}`);
+    return this.push({ op: "scatter_add" }, [updates, indices], [rows, ...u.shape.slice(r)], u.dtype);
+  }
+
+  /** See the scan op. `body` must take (carry, step slice of xs, ...consts) and return the next carry. */
+  scan(body: Fn, init: number, xs: number, consts: number[], axis: number, reverse = false): number {
+    const c = this.node(init);
+    const x = this.node(xs);
+    if (axis < 0 || axis >= x.shape.length || axis > c.shape.length) throw new IrError(`scan: axis ${axis} out of range`);
+    const step = x.shape.filter((_, i) => i !== axis);
+    const want: [Shape, DType][] = [[c.shape, c.dtype], [step, x.dtype], ...consts.map((k): [Shape, DType] => [this.node(k).shape, this.node(k).dtype])];
+    if (body.args.length !== want.length || body.outputs.length !== 1) throw new IrError(`scan: body takes ${body.args.length} arguments and returns ${body.outputs.length} values, expected ${want.length} and 1`);
+    body.args.forEach((a, i) => {
+      if (!sameShape(a.shape, want[i]![0]) || a.dtype !== want[i]![1]) throw new IrError(`scan: body argument ${a.name} is ${a.dtype}${showShape(a.shape)}, expected ${want[i]![1]}${showShape(want[i]![0])}`);
+    });
+    const result = body.nodes[body.outputs[0]!.id]!;
+    if (!sameShape(result.shape, c.shape) || result.dtype !== c.dtype) throw new IrError(`scan: body returns ${showShape(result.shape)}, carry is ${showShape(c.shape)}`);
+    const shape = [...c.shape.slice(0, axis), x.shape[axis]!, ...c.shape.slice(axis)];
+    return this.push({ op: "scan", body, axis, reverse }, [init, xs, ...consts], shape, c.dtype);
+  }
+}
+
+/** Just the geometry, from anything that carries it (a window node, for instance). */
+const windowOf = (w: Window): Window => ({ kernel: w.kernel, stride: w.stride, dilation: w.dilation, padBefore: w.padBefore, fill: w.fill });
+
+/** How many windows fit along spatial axis `i` of size `size`, given the padding. */
+export function windowCount(size: number, w: Window, i: 0 | 1, padAfter: number): number {
+  const span = w.dilation[i] * (w.kernel[i] - 1) + 1;
+  return Math.floor((size + w.padBefore[i] + padAfter - span) / w.stride[i]) + 1;
+}
+
+/** The padding after the input that makes a window op produce `out`'s spatial sizes. */
+export function padAfterOf(out: { shape: Shape } & Window, input: Shape): [number, number] {
+  return [0, 1].map((i) => {
+    const size = input[1 + i] as number;
+    const count = out.shape[1 + i] as number;
+    const span = out.dilation[i]! * (out.kernel[i]! - 1) + 1;
+    return Math.max(0, (count - 1) * out.stride[i]! + span - size - out.padBefore[i]!);
+  }) as [number, number];
 }

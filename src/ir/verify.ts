@@ -1,7 +1,7 @@
 // IR verifier: a function is well formed when replaying every node through a fresh Builder
 // (which enforces each primitive's shape rule) reproduces the same shapes and dtypes, ids are
 // dense and topological, and every output names an existing node. Passes run it in tests.
-import { Builder, IrError, isBinary, isUnary, type Fn, type Node } from "./ir.ts";
+import { Builder, IrError, isBinary, isUnary, padAfterOf, type Fn, type Node } from "./ir.ts";
 import { sameShape, showShape } from "./shape.ts";
 
 export function verify(fn: Fn): void {
@@ -19,7 +19,8 @@ export function verify(fn: Fn): void {
   for (const o of fn.outputs) if (!fn.nodes[o.id]) throw new IrError(`${fn.name}: output ${o.name} refers to missing node %${o.id}`);
 }
 
-function replay(b: Builder, n: Node, ins: number[], fn: Fn): number {
+/** Appends node `n` of `fn` to `b`, with its inputs renamed to `ins` (verification, inlining). */
+export function replay(b: Builder, n: Node, ins: number[], fn: Fn): number {
   const [x, y, z] = ins as [number, number, number];
   switch (n.op) {
     case "arg": {
@@ -41,6 +42,13 @@ function replay(b: Builder, n: Node, ins: number[], fn: Fn): number {
     case "cast": return b.cast(x, n.dtype);
     case "iota": return b.iota(n.shape, n.axis, n.dtype);
     case "random": return b.random(x, n.shape, n.dist, n.stream);
+    case "window": return b.window(x, n, padAfterOf(n, b.node(x).shape));
+    case "unwindow": return b.unwindow(x, n, n.shape);
+    case "gather": return b.gather(x, y);
+    case "scatter_add": return b.scatterAdd(x, y, n.shape[0]!);
+    case "scan":
+      verify(n.body);
+      return b.scan(n.body, x, y, ins.slice(2), n.axis, n.reverse);
     default:
       if (isUnary(n.op)) return b.unary(n.op, x);
       if (isBinary(n.op)) return b.binary(n.op, x, y);

@@ -19,6 +19,7 @@ export type Expr =
   | { kind: "call"; callee: Expr; args: Arg[]; span: Span }
   | { kind: "index"; target: Expr; items: IndexItem[]; span: Span }
   | { kind: "member"; target: Expr; name: Ident; span: Span }
+  | { kind: "if"; cond: Expr; then: Body; else: Body; span: Span }
   | { kind: "error"; span: Span };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "@" | "^";
@@ -50,7 +51,7 @@ export interface Parameter {
 }
 
 export interface Body {
-  lets: LetDecl[];
+  lets: (LetDecl | AssignStmt)[]; // in source order; assignments update a layer's `state`
   value: Expr;
   span: Span;
 }
@@ -79,6 +80,7 @@ export interface InputDecl {
 
 export interface ParamDecl {
   kind: "param";
+  state: boolean; // declared with `state`: not trained, updated by the forward body in training
   name: Ident;
   type: TypeRef;
   init?: Expr;
@@ -108,6 +110,7 @@ export interface LayerDecl {
   params: Parameter[];
   items: (ParamDecl | LetDecl)[];
   forward?: ForwardDecl;
+  extraForwards?: Span[]; // a second `forward` is an error (DNN0407), kept for the checker to report
   doc?: string;
   span: Span;
 }

@@ -3,12 +3,15 @@
 import type { CstNode, IToken, CstElement } from "chevrotain";
 import type * as A from "./ast.ts";
 import type { SourceFile, Span } from "./source.ts";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 
 type Children = Record<string, CstElement[] | undefined>;
 
 const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
 
 export class AstBuilder {
+  /** Mistakes the grammar accepts on purpose so it can name them (see the argument rule). */
+  readonly diagnostics: Diagnostic[] = [];
   constructor(private readonly src: SourceFile) {}
 
   private tokSpan(t: IToken): Span {
@@ -100,7 +103,7 @@ export class AstBuilder {
   private paramDecl(n: CstNode): A.ParamDecl {
     const c = n.children;
     const init = this.node(c, "init");
-    const d: A.ParamDecl = { kind: "param", name: this.ident(c, "name", n), type: this.type(this.node(c, "type"), n), span: this.nodeSpan(n) };
+    const d: A.ParamDecl = { kind: "param", state: this.tok(c, "keyword")?.image === "state", name: this.ident(c, "name", n), type: this.type(this.node(c, "type"), n), span: this.nodeSpan(n) };
     if (init) d.init = this.expr(init);
     return d;
   }
@@ -126,6 +129,8 @@ export class AstBuilder {
     ].sort((a, b) => a.span.start - b.span.start);
     const d: A.LayerDecl = { kind: "layer", name: this.ident(c, "name", n), params: this.paramList(this.node(c, "paramList")), items, span: this.nodeSpan(n) };
     const f = this.node(c, "forwardDecl");
+    const more = this.nodes(c, "forwardDecl").slice(1);
+    if (more.length) d.extraForwards = more.map((x) => this.nodeSpan(x));
     if (f) {
       const fc = f.children;
       const fwd: A.ForwardDecl = { kind: "forward", params: this.paramList(this.node(fc, "paramList")), body: this.body(this.node(fc, "body"), f), span: this.nodeSpan(f) };
@@ -189,7 +194,8 @@ export class AstBuilder {
   private body(n: CstNode | undefined, owner: CstNode): A.Body {
     if (!n) return { lets: [], value: { kind: "error", span: this.nodeSpan(owner) }, span: this.nodeSpan(owner) };
     const c = n.children;
-    return { lets: this.nodes(c, "letDecl").map((l) => this.letDecl(l)), value: this.expr(this.node(c, "value"), n), span: this.nodeSpan(n) };
+    const lets = [...this.nodes(c, "letDecl").map((l) => this.letDecl(l)), ...this.nodes(c, "assignStmt").map((a) => this.assignStmt(a))].sort((a, b) => a.span.start - b.span.start);
+    return { lets, value: this.expr(this.node(c, "value"), n), span: this.nodeSpan(n) };
   }
 
   private paramList(n: CstNode | undefined): A.Parameter[] {
@@ -261,6 +267,11 @@ export class AstBuilder {
         return acc;
       }
       case "primary": return this.primary(n);
+      case "ifExpr": {
+        const elseIf = this.node(c, "elseIf");
+        const otherwise = elseIf ? { lets: [], value: this.expr(elseIf), span: this.nodeSpan(elseIf) } : this.body(this.node(c, "else"), n);
+        return { kind: "if", cond: this.expr(this.node(c, "cond"), n), then: this.body(this.node(c, "then"), n), else: otherwise, span: this.nodeSpan(n) };
+      }
       case "arrayLiteral":
         return { kind: "array", elements: this.nodes(c, "elements").map((e) => this.expr(e)), span: this.nodeSpan(n) };
       default:
@@ -276,6 +287,9 @@ export class AstBuilder {
         const name = this.tok(a.children, "name");
         const arg: A.Arg = { value: this.expr(this.node(a.children, "value"), a), span: this.nodeSpan(a) };
         if (name) arg.name = { name: name.image, span: this.tokSpan(name) };
+        const eq = this.tok(a.children, "wrongEquals");
+        if (eq && name)
+          this.diagnostics.push(diagnostic("DNN0002", this.tokSpan(eq), `named arguments are written \`${name.image}: value\`, not \`${name.image} = value\``, { hint: `write \`${name.image}: …\`` }));
         return arg;
       });
       return { kind: "call", callee: target, args, span };
@@ -311,7 +325,7 @@ export class AstBuilder {
     if (id) return { kind: "name", name: id.image, span };
     const inner = this.node(c, "expr");
     if (inner) return this.expr(inner);
-    const arr = this.node(c, "arrayLiteral");
+    const arr = this.node(c, "arrayLiteral") ?? this.node(c, "ifExpr");
     if (arr) return this.expr(arr);
     return { kind: "error", span };
   }

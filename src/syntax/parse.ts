@@ -54,11 +54,13 @@ export function parse(path: string, text: string): ParseResult {
     diagnostics.push(diagnostic("DNN0002", source.span(at, at), `${syntaxErrors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
   }
 
-  const decls = new AstBuilder(source).file(cst);
+  const builder = new AstBuilder(source);
+  const decls = builder.file(cst);
+  diagnostics.push(...builder.diagnostics);
   const comments = lexed.groups["comments"] ?? [];
   attachDocs(decls, comments, source);
   for (const t of lexed.tokens) {
-    if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Number(t.image)))
+    if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Math.fround(Number(t.image))))
       diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));
   }
   return { ast: { path, decls }, source, diagnostics, comments };

@@ -18,18 +18,21 @@ export interface TrainStep {
 
 export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module): { el: Elaborator; step?: TrainStep } {
   const el = new Elaborator(new Builder("train_step"));
+  el.training = true;
   const m = elaborateModel(el, model, module);
   if (!m) return { el };
   const block = elaborateTrainBlock(el, train, m);
   if (!block) return { el };
-  const step = el.b.arg("step", "step", [], "f32");
-  const params = [...el.params];
+  const step = el.stepArg();
+  const params = el.params.filter((p) => p.trainable);
   const grads = grad(el.b, block.loss.id, params.map((p) => p.id));
 
   const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step));
   if (updates.some((u) => !u)) return { el };
+  const next = new Map(params.map((p, i) => [p.name, updates[i]!.param]));
   el.b.output("loss", block.loss.id);
-  params.forEach((p, i) => el.b.output(p.name, updates[i]!.param));
+  // Frozen parameters come back unchanged; layer states take the value their forward assigned.
+  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? el.stateUpdates.get(p.name) ?? p.id);
   const states: InitSpec[] = [];
   for (const u of updates) for (const s of u!.states) (el.b.output(s.spec.name, s.id), states.push(s.spec));
   return { el, step: { fn: el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };

@@ -5,13 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { BINARY, Builder, UNARY, type BinaryOp, type DType, type Fn, type OpName, type UnaryOp } from "../../src/ir/ir.ts";
+import { BINARY, Builder, UNARY, type BinaryOp, type DType, type Fn, type OpName, type UnaryOp, type Window } from "../../src/ir/ir.ts";
 import type { Shape } from "../../src/ir/shape.ts";
 import { printFn } from "../../src/ir/print.ts";
 import { verify } from "../../src/ir/verify.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import { grad } from "../../src/autodiff/grad.ts";
-import { VJP } from "../../src/autodiff/vjp.ts";
+import { vjpRules } from "../../src/autodiff/grad.ts";
+
+const VJP = vjpRules();
 
 // Central differences (f(x+h) - f(x-h)) / 2h in float64 have two error sources:
 //  - truncation, |f'''|·h²/6 ≈ 1.7e-13·|f'''|: inputs stay ≥ 0.1 from every singularity
@@ -162,6 +164,7 @@ const UNARY_DOMAIN: Record<UnaryOp, fc.Arbitrary<number> | null> = {
   relu: awayFromZero(1e-3),
   abs: awayFromZero(1e-3),
   sign: null,
+  erf: real,
 };
 
 const BINARY_DOMAIN: Record<BinaryOp, fc.Arbitrary<[number, number]> | null> = {
@@ -359,6 +362,85 @@ describe("autodiff matches central differences", () => {
       }),
     ),
   );
+  // ---- neural-network primitives -----------------------------------------------------------
+
+  // Convolution geometry: stride 2, dilation 2 and padding, and a plain 2×2 window.
+  const geometries: { image: number[]; w: Window; after: [number, number] }[] = [
+    { image: [2, 5, 6, 2], w: { kernel: [2, 3], stride: [2, 1], dilation: [1, 2], padBefore: [1, 1], fill: 0 }, after: [1, 0] },
+    { image: [1, 4, 4, 1], w: { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: 0 }, after: [0, 0] },
+  ];
+  fdProperty(
+    "conv2d as window + matmul (stride, dilation, padding)",
+    ["window"],
+    fc.constantFrom(...geometries).chain((g) => {
+      const C = g.image[3]!;
+      const patch = g.w.kernel[0] * g.w.kernel[1] * C;
+      return fc.tuple(tensor(g.image, real), tensor([patch, 3], real)).map(([x, k]): Case => ({
+        inputs: [{ shape: g.image, data: x }, { shape: [patch, 3], data: k }],
+        build: (b, [xi, ki]) => {
+          const win = b.window(xi!, g.w, g.after);
+          const [N, OH, OW] = b.node(win).shape as number[];
+          return b.matmul(b.reshape(win, [N! * OH! * OW!, patch]), ki!);
+        },
+      }));
+    }),
+    40,
+  );
+  fdProperty(
+    "max pooling as window (fill −∞, padding) + reduce_max",
+    ["window", "reduce_max"],
+    distinct([1, 5, 5, 2]).map((x): Case => ({
+      inputs: [{ shape: [1, 5, 5, 2], data: x }],
+      build: (b, [xi]) => b.reduce("reduce_max", b.window(xi!, { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: -Infinity }, [1, 1]), [3, 4]),
+    })),
+    40,
+  );
+  fdProperty(
+    "unwindow (the adjoint of window)",
+    ["unwindow"],
+    fc.constantFrom(...geometries).chain((g) => {
+      const probe = new Builder("probe");
+      const shape = probe.node(probe.window(probe.arg("x", "input", g.image), g.w, g.after)).shape as number[];
+      return tensor(shape, real).map((d): Case => ({ inputs: [{ shape, data: d }], build: (b, [x]) => b.unwindow(x!, g.w, g.image) }));
+    }),
+    40,
+  );
+  fdProperty(
+    "gather (embedding lookup, rows out of range read 0)",
+    ["gather"],
+    fc.tuple(tensor([4, 3], real), tensor([2, 3], fc.integer({ min: -1, max: 4 }))).map(([t, i]): Case => ({
+      inputs: [{ shape: [4, 3], data: t }, { shape: [2, 3], data: i, dtype: "i32" }],
+      build: (b, [table, idx]) => b.gather(table!, idx!),
+    })),
+  );
+  fdProperty(
+    "scatter_add (repeated and out-of-range indices)",
+    ["scatter_add"],
+    fc.tuple(tensor([2, 3, 2], real), tensor([2, 3], fc.integer({ min: -1, max: 4 }))).map(([u, i]): Case => ({
+      inputs: [{ shape: [2, 3, 2], data: u }, { shape: [2, 3], data: i, dtype: "i32" }],
+      build: (b, [upd, idx]) => b.scatterAdd(upd!, idx!, 4),
+    })),
+  );
+  // An RNN: c' = tanh(x_t @ W + c @ U), over 4 steps, forwards and in reverse, batch 2.
+  const rnnCell = (() => {
+    const cb = new Builder("cell");
+    const carry = cb.arg("carry", "input", [2, 3]);
+    const xt = cb.arg("x_t", "input", [2, 2]);
+    const W = cb.arg("W", "input", [2, 3]);
+    const U = cb.arg("U", "input", [3, 3]);
+    cb.output("carry", cb.unary("tanh", cb.binary("add", cb.matmul(xt, W), cb.matmul(carry, U))));
+    return cb.fn;
+  })();
+  for (const reverse of [false, true])
+    fdProperty(
+      `scan: an RNN over 4 steps${reverse ? ", in reverse" : ""} (init, sequence and weights)`,
+      ["scan"],
+      fc.tuple(tensor([2, 3], real), tensor([2, 4, 2], real), tensor([2, 3], real), tensor([3, 3], real)).map(([c0, xs, w, u]): Case => ({
+        inputs: [{ shape: [2, 3], data: c0 }, { shape: [2, 4, 2], data: xs }, { shape: [2, 3], data: w }, { shape: [3, 3], data: u }],
+        build: (b, [c, x, W, U]) => b.scan(rnnCell, c!, x!, [W!, U!], 1, reverse),
+      })),
+      25,
+    );
 });
 
 describe("autodiff conventions at non-differentiable points", () => {

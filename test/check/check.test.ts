@@ -102,6 +102,10 @@ const cases: Record<string, Case> = {
     src: "model M {\n  input x: f64[B, 8]\n  output y: f32[B, 8]\n  y = x\n}\n",
     code: "DNN0208", at: "2:12", text: "f64", message: /unknown element type `f64`/,
   },
+  "let that is never used (a warning)": {
+    src: model("  output y: f32[B, 4]\n  let h = x |> Dense(16, activation: relu)\n  y = x |> Dense(4)"),
+    code: "DNN0406", at: "5:7", text: "h", message: /`h` is never used/, hint: /rename it to `_h`/,
+  },
   "reshape to a different size": {
     src: model("  output y: f32[B, 3, 3]\n  y = reshape(x, [B, 3, 3])"),
     code: "DNN0301", at: "5:18", text: "[B, 3, 3]", message: /cannot reshape \[B, 8\] to \[B, 3, 3\]/,
@@ -136,5 +140,48 @@ describe("clean programs", () => {
     expect(c.models[0]!.params.map((p) => `${p.name}${JSON.stringify(p.shape)}`)).toEqual([
       "dense.kernel[8,4]", "dense.bias[4]", "dense_1.kernel[4,3]", "dense_1.bias[3]", "dense_2.kernel[3,2]", "dense_2.bias[2]",
     ]);
+  });
+});
+
+describe("unused bindings (DNN0406)", () => {
+  const warnings = (src: string) => compile("unused.dnn", src).diagnostics.map((d) => `${d.severity}[${d.code}] ${d.message}`);
+
+  it("counts a model's let as used when only the train block reads it", () => {
+    const src = model("  output y: f32[B, 4]\n  let h = x |> Dense(4)\n  y = relu(h)\n  let act = h ^ 2", "import std.layers.{Dense}\nimport std.optimizers.{sgd}") +
+      "train M {\n  let penalty = 0.01 * mean(act)\n  loss = mean(y) + penalty\n  optimizer = sgd()\n}\n";
+    expect(warnings(src)).toEqual([]);
+  });
+
+  it("counts a let read only in a type as used", () => {
+    const src = "layer Wide(units: int) {\n  let hidden = 2 * units\n  param w: f32[n, hidden] = 0.1\n  forward(x: f32[B, n]) -> f32[B, hidden] = x @ w\n}\n" +
+      model("  output y: f32[B, 8]\n  let k = 8\n  let z: f32[B, k] = x\n  y = z |> Wide(4)", "");
+    expect(warnings(src)).toEqual([]);
+  });
+
+  it("exempts names that start with `_`", () => {
+    expect(warnings(model("  output y: f32[B, 8]\n  let _debug = x * 2.0\n  y = x", ""))).toEqual([]);
+  });
+
+  it("reports lets in functions, initializers, layer forwards, if branches and train blocks", () => {
+    const src = [
+      "import std.optimizers.{sgd}",
+      "fn f(x) {\n  let a = x * 2.0\n  x\n}",
+      "init i() {\n  let b = fan_in\n  rand_uniform()\n}",
+      "layer L {\n  param w: f32[] = i()\n  forward(x) {\n    let c = x\n    if true { let d = 1.0\n      x * w } else { x }\n  }\n}",
+      "model M {\n  input x: f32[B, 8]\n  output y: f32[B, 8]\n  y = f(x) |> L()\n}",
+      "train M {\n  let e = 1.0\n  loss = mean(y)\n  optimizer = sgd()\n}",
+    ].join("\n");
+    expect(warnings(src)).toEqual(["a", "b", "c", "d", "e"].map((n) => `warning[DNN0406] \`${n}\` is never used`));
+  });
+
+  it("reports a let shadowed before it is read, but not one read by its successor", () => {
+    const src = model("  output y: f32[B, 8]\n  let h = x * 2.0\n  let h = x * 3.0\n  let g = x\n  let g = g + 1.0\n  y = h + g", "");
+    const ds = compile("shadow.dnn", src).diagnostics;
+    expect(ds.map((d) => `${d.code} ${src.slice(0, d.span.start).split("\n").length}`)).toEqual(["DNN0406 5"]);
+  });
+
+  it("stays quiet after a syntax error", () => {
+    const ds = compile("broken.dnn", model("  output y: f32[B, 8]\n  let h = x * 2.0\n  y = (h +", "")).diagnostics;
+    expect(ds.map((d) => d.code).filter((c) => c === "DNN0406")).toEqual([]);
   });
 });

@@ -316,3 +316,22 @@ describe("a shape error", () => {
     expect(r.stdout).not.toContain("fn forward(");
   }, TIMEOUT);
 });
+
+describe("dnnc check --shapes", () => {
+  it("prints the Keras-style summary of the MNIST CNN on stdout, 93,322 parameters", () => {
+    const r = dnnc("check", "--shapes", "samples/mnist_cnn.dnn");
+    expectNoStackTrace(r);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Model: MnistCNN");
+    expect(r.stdout).toMatch(/conv2d \(Conv2D\)\s+f32\[B, 26, 26, 32\]\s+320/);
+    expect(r.stdout).toMatch(/flatten \(Flatten\)\s+f32\[B, 576\]\s+0/);
+    expect(r.stdout).toContain("Total params: 93,322");
+  }, TIMEOUT);
+
+  it("prints diagnostics and no summary for a file with errors", () => {
+    const r = dnnc("check", "--shapes", THREE);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+  }, TIMEOUT);
+});

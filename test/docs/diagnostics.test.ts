@@ -1,0 +1,129 @@
+// docs/diagnostics.md is the catalogue of diagnostic codes, tested like code. For every code in
+// src/diagnostics/codes.ts it must have a section `## DNNxxxx: <title>` with two ```dnn blocks:
+// a failing example that yields exactly one diagnostic, with the section's code (one mistake, one
+// diagnostic), and after "Fix:" the corrected file, which must compile cleanly. The text report
+// of each failing example is pinned in test/golden/catalogue/DNNxxxx.txt (UPDATE_GOLDEN=1
+// rewrites them), so the span the caret points at is reviewed once and then held.
+//
+// A section may say `> Not reported yet: … as DNNyyyy`: the checker reports that code for the
+// example today. The test expects exactly that, so the note has to go when the checker changes.
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/compiler.ts";
+import { CODES, type Code } from "../../src/diagnostics/codes.ts";
+import { renderTextAll } from "../../src/diagnostics/render-text.ts";
+import { expectGolden } from "../golden/goldens.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DOC_PATH = join(ROOT, "docs", "diagnostics.md");
+const doc = readFileSync(DOC_PATH, "utf8");
+
+interface Section {
+  code: string;
+  title: string;
+  line: number; // 1-based line of the heading
+  failing?: string;
+  fix?: string;
+  blocks: number;
+  hasFixLabel: boolean;
+  reportedAs?: string; // from a "Not reported yet" note
+}
+
+function sections(markdown: string): Section[] {
+  const out: Section[] = [];
+  const lines = markdown.split(/\r?\n/);
+  let current: Section | undefined;
+  let fence: string[] | undefined;
+  let fenceInfo = "";
+  let sawFixLabel = false; // a "Fix:" paragraph since the failing example
+  lines.forEach((text, i) => {
+    if (fence) {
+      if (/^```\s*$/.test(text)) {
+        if (current && fenceInfo === "dnn") {
+          const code = fence.join("\n") + "\n";
+          current.blocks++;
+          if (current.blocks === 1) current.failing = code;
+          else if (current.blocks === 2) (current.fix = code), (current.hasFixLabel = sawFixLabel);
+        }
+        fence = undefined;
+      } else fence.push(text);
+      return;
+    }
+    const fenceOpen = /^```(.*)$/.exec(text);
+    if (fenceOpen) {
+      fence = [];
+      fenceInfo = fenceOpen[1]!.trim();
+      return;
+    }
+    const heading = /^## (DNN\d{4}): (.*)$/.exec(text);
+    if (heading) {
+      current = { code: heading[1]!, title: heading[2]!.trim(), line: i + 1, blocks: 0, hasFixLabel: false };
+      out.push(current);
+      sawFixLabel = false;
+      return;
+    }
+    if (/^## /.test(text)) current = undefined;
+    if (!current) return;
+    if (/^Fix:/.test(text) && current.blocks === 1) sawFixLabel = true;
+    const note = /^> Not reported yet:.*?\b(DNN\d{4})\b/.exec(text);
+    if (note) current.reportedAs = note[1]!;
+  });
+  if (fence) throw new Error(`${DOC_PATH}: a code block is never closed`);
+  return out;
+}
+
+const all = sections(doc);
+const documented = new Map(all.map((s) => [s.code, s]));
+
+function check(code: string, text: string) {
+  const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
+  const result = compile(path, text);
+  const lookup = (p: string) => result.program.sources.get(p);
+  const rendered = renderTextAll(result.diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
+  return { diagnostics: result.diagnostics, rendered };
+}
+
+describe("docs/diagnostics.md", () => {
+  it("has one section per code in codes.ts, in catalogue order, titled as there", () => {
+    expect(all.map((s) => `${s.code}: ${s.title}`)).toEqual(Object.entries(CODES).map(([code, c]) => `${code}: ${c.title}`));
+  });
+
+  it.each(Object.keys(CODES).map((c) => [c]))("documents %s", (code) => {
+    expect(documented.has(code), `no section "## ${code}: …" in docs/diagnostics.md`).toBe(true);
+  });
+
+  it("shows at least 30 codes produced by their own examples", () => {
+    expect(all.filter((s) => !s.reportedAs).length).toBeGreaterThanOrEqual(30);
+  });
+
+  describe.each(all.map((s) => [`${s.code}: ${s.title} (line ${s.line})`, s] as const))("%s", (_name, s) => {
+    it("has a failing example, then \"Fix:\" and the corrected file", () => {
+      expect(s.blocks, "exactly two ```dnn blocks").toBe(2);
+      expect(s.hasFixLabel, 'a paragraph starting "Fix:" between the two blocks').toBe(true);
+    });
+
+    it("the failing example reports exactly one diagnostic, with this code", () => {
+      const { diagnostics, rendered } = check(s.code, s.failing ?? "");
+      const expected = (s.reportedAs ?? s.code) as Code;
+      expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
+      const d = diagnostics[0]!;
+      if (s.reportedAs && d.code === s.code)
+        throw new Error(`${s.code} is reported now: remove the "Not reported yet" note from docs/diagnostics.md`);
+      expect(d.code, rendered).toBe(expected);
+      expect(d.severity).toBe(CODES[expected].severity);
+      // The report's span lies in the example itself, not in the stdlib.
+      expect(d.span.file).toBe(join(ROOT, "docs", "diagnostics", `${s.code}.dnn`));
+    });
+
+    it("the report matches test/golden/catalogue", () => {
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "").rendered);
+    });
+
+    it("the fix compiles cleanly", () => {
+      const { diagnostics, rendered } = check(s.code, s.fix ?? "");
+      expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
+    });
+  });
+});
