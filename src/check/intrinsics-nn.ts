@@ -167,7 +167,7 @@ function scan(el: Elaborator, a: Args, span: Span): Value {
   // The cell is elaborated once, into its own IR function: carry, step input and the tensor
   // constants become its arguments; other constants (numbers, functions) are passed as they are.
   const outer = el.b;
-  const body = new Builder(`${cell.decl.name.name}_cell`);
+  const body = new Builder(cell.decl.name.name);
   el.b = body;
   const paramsBefore = el.params.length;
   const consts: number[] = [];

@@ -7,7 +7,12 @@ export function printFn(fn: Fn): string {
   const lines = [`fn ${fn.name}(`];
   fn.args.forEach((a, i) => lines.push(`  ${a.name}: ${a.dtype}${showShape(a.shape)} ${a.role}${i < fn.args.length - 1 ? "," : ""}`));
   lines.push(") {");
-  for (const n of fn.nodes) if (n.op !== "arg") lines.push(`  ${printNode(n, fn)}`);
+  for (const n of fn.nodes) {
+    if (n.op === "arg") continue;
+    lines.push(`  ${printNode(n, fn)}`);
+    // A scan's body is a function of its own, printed beneath it.
+    if (n.op === "scan") lines.push(...printFn(n.body).trimEnd().split("\n").map((l) => `    ${l}`));
+  }
   lines.push(`  return ${fn.outputs.map((o) => `${o.name}=${ref(fn, o.id)}`).join(", ")}`);
   lines.push("}");
   return lines.join("\n") + "\n";
@@ -35,6 +40,9 @@ function attrs(n: Node): string {
     case "pad": return ` before=[${n.before.join(", ")}]`;
     case "iota": return ` axis=${n.axis}`;
     case "random": return ` ${n.dist} stream=${n.stream}`;
+    case "window":
+    case "unwindow": return ` kernel=${n.kernel.join("x")} stride=${n.stride.join("x")} dilation=${n.dilation.join("x")} pad=[${n.padBefore.join(", ")}]${n.fill !== 0 ? ` fill=${fmtNum(n.fill)}` : ""}`;
+    case "scan": return ` axis=${n.axis}${n.reverse ? " reverse" : ""} body=${n.body.name}`;
     default: return "";
   }
 }

@@ -8,11 +8,13 @@ import type { CompiledModel } from "../../compiler.ts";
 import type { TensorInfo } from "../../check/program.ts";
 import { KernelEmitter, sizeExpr } from "./kernels.ts";
 
-const HELPERS = (() => {
-  const text = readFileSync(new URL("./helpers.ts", import.meta.url), "utf8");
-  const body = text.slice(text.indexOf("// dnnc:helpers-begin") + 21, text.indexOf("// dnnc:helpers-end"));
-  return body.replace(/^export /gm, "").trim();
-})();
+const HELPERS = ["./helpers.ts", "./helpers-nn.ts"]
+  .map((file) => {
+    const text = readFileSync(new URL(file, import.meta.url), "utf8");
+    const body = text.slice(text.indexOf("// dnnc:helpers-begin") + 21, text.indexOf("// dnnc:helpers-end"));
+    return body.replace(/^export /gm, "").trim();
+  })
+  .join("\n\n");
 
 export function emitTypeScript(models: CompiledModel[], sourceName: string): string {
   const out = [
@@ -157,10 +159,17 @@ function emitFn(fn: Fn, name: string, symbols: string[]): string[] {
     names.set(n.id, id);
     params.push(`${id}: ${a.role === "seed" ? "number" : "Float32Array"}`);
   }
-  const k = new KernelEmitter(fn, names);
+  // A scan's body becomes a function of its own, emitted before the function that runs it.
+  const nested: string[] = [];
+  const k = new KernelEmitter(fn, names, (body, id) => {
+    const bodyName = `${name}_${ident(body.name)}_${id}`;
+    nested.push(...emitFn(body, bodyName, symbols));
+    return `${bodyName}(${symbols.map((s) => `${s}, `).join("")}`;
+  });
   const body = fn.nodes.flatMap((n) => k.emit(n).map((l) => `  ${l}`));
   const outs = fn.outputs.map((o) => k.name(o.id));
   return [
+    ...nested,
     `/** ${fn.name}: ${fn.args.map((a) => `${a.name} ${a.dtype}[${a.shape.join(", ")}]`).join(", ")} → ${fn.outputs.map((o) => o.name).join(", ")} */`,
     `function ${name}(${params.join(", ")}): Float32Array[] {`,
     ...body,

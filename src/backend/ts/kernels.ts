@@ -5,19 +5,23 @@ import type { Fn, Node } from "../../ir/ir.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { fmtNum } from "../../ir/print.ts";
 
-export const dimExpr = (d: Dim): string => (typeof d === "number" ? String(d) : d);
+// Compound sizes ("T - 1", "169*B") are bracketed so they stay whole inside larger expressions.
+export const dimExpr = (d: Dim): string => (typeof d === "number" ? String(d) : /^\w+$/.test(d) ? d : `(${d})`);
 export const shapeExpr = (s: Shape): string => `[${s.map(dimExpr).join(", ")}]`;
 export function sizeExpr(s: Shape): string {
   const k = s.filter((d): d is number => typeof d === "number").reduce((a, b) => a * b, 1);
-  const syms = s.filter((d): d is string => typeof d === "string");
+  const syms = s.filter((d): d is string => typeof d === "string").map(dimExpr);
   return [...syms, ...(k !== 1 || syms.length === 0 ? [String(k)] : [])].join(" * ");
 }
 
-const ELEMENTWISE = new Set(["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq", "select", "cast"]);
+const ELEMENTWISE = new Set(["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf", "add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq", "select", "cast"]);
 
 export class KernelEmitter {
   private readonly consumers: Node[][];
-  constructor(private readonly fn: Fn, private readonly names: Map<number, string>) {
+  /** `nested(body, id)` emits a scan body as a function and returns the start of a call to it. */
+  constructor(private readonly fn: Fn, private readonly names: Map<number, string>, private readonly nested: (body: Fn, id: number) => string = () => {
+    throw new Error("scan needs a nested-function emitter");
+  }) {
     this.consumers = fn.nodes.map(() => []);
     for (const n of fn.nodes) for (const x of n.inputs) this.consumers[x]!.push(n);
   }
@@ -58,17 +62,33 @@ export class KernelEmitter {
       case "reshape": return [`const ${t} = ${x};`];
       case "broadcast": return [`const ${t} = broadcastTo(${x}, ${inShape(0)}, ${shapeExpr(n.shape)});`];
       case "permute": return [`const ${t} = permute(${x}, ${inShape(0)}, [${n.perm.join(", ")}]);`];
-      case "slice": return [`const ${t} = slice(${x}, ${inShape(0)}, [${n.starts.join(", ")}], ${shapeExpr(n.shape)});`];
-      case "pad": return [`const ${t} = pad(${x}, ${inShape(0)}, [${n.before.join(", ")}], ${shapeExpr(n.shape)});`];
+      case "slice": return [`const ${t} = slice(${x}, ${inShape(0)}, [${n.starts.map(dimExpr).join(", ")}], ${shapeExpr(n.shape)});`];
+      case "pad": return [`const ${t} = pad(${x}, ${inShape(0)}, [${n.before.map(dimExpr).join(", ")}], ${shapeExpr(n.shape)});`];
       case "sum":
       case "reduce_max": return [`const ${t} = reduce(${x}, ${inShape(0)}, [${n.axes.join(", ")}], ${n.op === "reduce_max"});`];
       case "iota": return [`const ${t} = iota(${shapeExpr(n.shape)}, ${n.axis});`];
-      case "random": return [`const ${t} = random(${x}, ${n.stream}, ${sizeExpr(n.shape)}, ${n.dist === "normal"});`];
+      case "random": {
+        // The init function's seed is a number; the training step's (dropout) is a tensor.
+        const seed = this.fn.nodes[n.inputs[0]!]!.op === "arg" && this.fn.args[(this.fn.nodes[n.inputs[0]!] as { index: number }).index]!.role === "seed" ? x : `${x}[0]!`;
+        return [`const ${t} = random(${seed}, ${n.stream}, ${sizeExpr(n.shape)}, ${n.dist === "normal"});`];
+      }
       case "matmul": {
         const s = n.shape;
         const a = this.fn.nodes[n.inputs[0]!]!.shape;
         const batch = sizeExpr(s.slice(0, -2));
         return [`const ${t} = matmul(${x}, ${this.name(n.inputs[1]!)}, ${batch}, ${dimExpr(s[s.length - 2]!)}, ${dimExpr(a[a.length - 1]!)}, ${dimExpr(s[s.length - 1]!)});`];
+      }
+      case "window": return [`const ${t} = windows(${x}, ${inShape(0)}, ${shapeExpr(n.shape)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], ${fmtLiteral(n.fill)});`];
+      case "unwindow": return [`const ${t} = unwindows(${x}, ${inShape(0)}, ${shapeExpr(n.shape)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}]);`];
+      case "gather": {
+        const table = this.fn.nodes[n.inputs[0]!]!.shape;
+        return [`const ${t} = gatherRows(${x}, ${dimExpr(table[0]!)}, ${sizeExpr(table.slice(1))}, ${this.name(n.inputs[1]!)});`];
+      }
+      case "scatter_add": return [`const ${t} = scatterRows(${x}, ${dimExpr(n.shape[0]!)}, ${sizeExpr(n.shape.slice(1))}, ${this.name(n.inputs[1]!)});`];
+      case "scan": {
+        const call = this.nested(n.body, n.id);
+        const consts = n.inputs.slice(2).map((i) => `, ${this.name(i)}`).join("");
+        return [`const ${t} = scan(${x}, ${this.name(n.inputs[1]!)}, ${inShape(1)}, ${shapeExpr(n.shape)}, ${n.axis}, ${n.reverse}, (c, xt) => ${call}c, xt${consts})[0]!);`];
       }
       default:
         return [`const ${t} = new Float32Array(${sizeExpr(n.shape)});`, `for (let i = 0; i < ${t}.length; i++) ${t}[i] = ${this.elementwise(n)};`];
@@ -88,6 +108,7 @@ export class KernelEmitter {
       case "relu": return `Math.max(${a}, 0)`;
       case "abs": return `Math.abs(${a})`;
       case "sign": return `Math.sign(${a})`;
+      case "erf": return `erf(${a})`;
       case "add": return `${a} + ${b}`;
       case "sub": return `${a} - ${b}`;
       case "mul": return `${a} * ${b}`;
@@ -95,14 +116,18 @@ export class KernelEmitter {
       case "max": return `Math.max(${a}, ${b})`;
       case "min": return `Math.min(${a}, ${b})`;
       case "pow": return b === "2" ? `${a} * ${a}` : `Math.pow(${a}, ${b})`;
-      case "cmplt": return `${a} < ${b} ? 1 : 0`;
-      case "cmpeq": return `${a} === ${b} ? 1 : 0`;
+      // Two constants compare at compile time (tsc rejects comparing distinct literals).
+      case "cmplt": return isNumber(a) && isNumber(b) ? String(num(a!) < num(b!) ? 1 : 0) : `${a} < ${b} ? 1 : 0`;
+      case "cmpeq": return isNumber(a) && isNumber(b) ? String(num(a!) === num(b!) ? 1 : 0) : `${a} === ${b} ? 1 : 0`;
       case "select": return `${a} !== 0 ? ${b} : ${c}`;
       case "cast": return n.dtype === "i32" ? `Math.trunc(${a})` : `${a}`;
       default: throw new Error(`not elementwise: ${n.op}`);
     }
   }
 }
+
+const isNumber = (s: string | undefined): boolean => s !== undefined && /^\(?-?[\d.e+-]+\)?$|^-?Infinity$/.test(s);
+const num = (s: string): number => Number(s.replace(/[()]/g, ""));
 
 function fmtLiteral(v: number): string {
   const s = fmtNum(v);
