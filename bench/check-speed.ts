@@ -1,0 +1,371 @@
+// How fast is `dnnc check`? Generates a realistic 2,000-line .dnn file with 200 layer
+// applications (bench/lib/gen-models.ts), asserts that it checks clean, then measures
+//
+//   1. in-process: `compile(path, text)` from src/compiler.ts — the whole front end (parse,
+//      bind, elaborate and shape-check every model, autodiff of every train step) — as an editor
+//      or a test calls it: warm-up runs discarded, then the median and p90 of the rest;
+//   2. where the in-process time goes: the same steps as compile(), each timed on its own;
+//   3. the command a user types: `node bin/dnnc.js check FILE` in a fresh process, whose wall
+//      time includes Node's start-up and tsx transpiling the compiler (with tsx's cache, as on a
+//      second run, and without it, as on the very first run after an install or an edit).
+//
+// The target: the in-process median under 300 ms on one core. On Linux the benchmark re-runs
+// itself pinned to one CPU with `taskset` (--no-pin to skip). Results go to
+// bench/results/check-speed.json.
+//
+//   npx tsx bench/check-speed.ts [--runs N] [--warmup N] [--cli-runs N] [--no-pin]
+//                                [--profile] [--emit FILE] [--strict]
+//
+// --profile samples the in-process runs with the V8 CPU profiler (node:inspector) and prints
+// self time by source file and by function (positions mapped back to the .ts sources); the raw
+// profile is written next to the generated file in a temporary folder (the path is printed; open
+// it in Chrome DevTools). --emit writes the generated source to FILE. --strict exits 1 when the
+// target is missed (the default only reports it: shared machines are noisy).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { findSourceMap } from "node:module";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { generate } from "./lib/gen-models.ts";
+import { compile, fsHost } from "../src/compiler.ts";
+import { hasErrors } from "../src/diagnostics/diagnostic.ts";
+import { renderTextAll } from "../src/diagnostics/render-text.ts";
+import { parse } from "../src/syntax/parse.ts";
+import { loadProgram } from "../src/check/modules.ts";
+import { forwardFn, initFn } from "../src/check/program.ts";
+import { trainStepFn } from "../src/train/step.ts";
+import { eliminateDeadCode } from "../src/passes/dce.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = join(ROOT, "bench", "results");
+const TARGET_MS = 300;
+const LINES = 2000;
+const LAYERS = 200;
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 0) fail(`${name} needs a whole number`);
+  return n;
+};
+const stringOption = (name: string) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+
+function fail(message: string): never {
+  process.stderr.write(`check-speed: ${message}\n`);
+  process.exit(1);
+}
+
+// Internal: `--cold-phases FILE` times the phases of one check in this fresh process, prints
+// them as JSON and exits (the parent runs it to see where a cold process spends its time).
+const coldFile = stringOption("--cold-phases");
+if (coldFile) {
+  const t0 = performance.now();
+  const phases = phasesOnce(coldFile, readFileSync(coldFile, "utf8"), true);
+  process.stdout.write(JSON.stringify({ totalMs: performance.now() - t0, phases }) + "\n");
+  process.exit(0);
+}
+
+// Pin to one core, once: re-run this script under `taskset -c <cpu>`.
+if (!flag("--no-pin") && !process.env["DNNC_BENCH_PINNED"] && process.platform === "linux") {
+  const probe = spawnSync("taskset", ["-p", String(process.pid)], { encoding: "utf8" });
+  if (probe.status === 0) {
+    const cpu = String(Math.max(0, cpus().length - 1));
+    const r = spawnSync("taskset", ["-c", cpu, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+      stdio: "inherit",
+      env: { ...process.env, DNNC_BENCH_PINNED: cpu },
+    });
+    process.exit(r.status ?? 1);
+  }
+}
+
+const RUNS = Math.max(20, option("--runs", 30));
+const WARMUP = option("--warmup", 10);
+const CLI_RUNS = Math.max(1, option("--cli-runs", 3));
+
+// ---- the workload --------------------------------------------------------------------------
+
+const gen = generate({ layers: LAYERS, lines: LINES });
+if (Math.abs(gen.lines - LINES) > LINES * 0.05) fail(`generated ${gen.lines} lines, want ${LINES} ± 5 %`);
+if (gen.layers !== LAYERS) fail(`generated ${gen.layers} layer applications, want ${LAYERS}`);
+const dir = mkdtempSync(join(tmpdir(), "dnnc-bench-"));
+const file = join(dir, "check-speed.dnn");
+writeFileSync(file, gen.text);
+const emit = stringOption("--emit");
+if (emit) writeFileSync(emit, gen.text);
+
+// ---- 1. in-process -------------------------------------------------------------------------
+
+function checkOnce(): number {
+  const t0 = performance.now();
+  const result = compile(file, gen.text);
+  const ms = performance.now() - t0;
+  if (result.diagnostics.length) {
+    const sources = (p: string) => result.program.sources.get(p);
+    const what = hasErrors(result.diagnostics) ? "errors" : "warnings";
+    fail(`the generated file does not check clean: ${result.diagnostics.length} ${what} (file kept at ${file}):\n${renderTextAll(result.diagnostics.slice(0, 5), sources)}`);
+  }
+  if (result.models.length !== gen.models || result.models.some((m) => !m.train))
+    fail(`expected ${gen.models} models, each with a train step; got ${result.models.length} (${result.models.filter((m) => m.train).length} trained)`);
+  return ms;
+}
+
+const first = checkOnce(); // a fresh process: cold JIT and cold module caches
+for (let i = 1; i < WARMUP; i++) checkOnce();
+const samples: number[] = [];
+// The phase runs (below) alternate with these, so both see the same machine load.
+const phaseRuns: Phases[] = [];
+let phaseError: string | undefined;
+const sources: [string, string][] = [...compile(file, gen.text).program.sources.values()].map((s) => [s.path, s.text]);
+for (let i = 0; i < RUNS; i++) {
+  samples.push(checkOnce());
+  if (!phaseError && i % 2 === 0) {
+    try {
+      phaseRuns.push(phasesOnce(file, gen.text));
+    } catch (e) {
+      phaseError = e instanceof Error ? e.message : String(e);
+    }
+  }
+}
+
+// ---- 2. phases -----------------------------------------------------------------------------
+// The steps of compile() (src/compiler.ts), timed one by one. If compile() changes shape this
+// may drift from it; the sum is printed next to the median so a gap shows.
+
+interface Phases {
+  [phase: string]: number;
+}
+
+/** `cold`: the first check in this process; the parser is built (once per process) on its own line. */
+function phasesOnce(file: string, text: string, cold = false): Phases {
+  const p: Phases = {};
+  const lap = <T>(name: string, f: () => T): T => {
+    const t0 = performance.now();
+    const v = f();
+    p[name] = (p[name] ?? 0) + performance.now() - t0;
+    return v;
+  };
+  if (cold) lap("build the parser (chevrotain self-analysis, once)", () => parse("empty.dnn", ""));
+  const { entry } = lap("load: read + parse + bind (file and stdlib)", () => loadProgram(file, text, fsHost));
+  for (const [name, decl] of entry.models) {
+    const fwd = lap("elaborate models (forward)", () => forwardFn(decl, entry));
+    if (!fwd.fn) continue;
+    const trainDecl = entry.trains.find((t) => t.model.name === name);
+    const tr = trainDecl ? lap("train steps (elaborate loss + autodiff + optimizer)", () => trainStepFn(trainDecl, decl, entry)) : undefined;
+    const specs = fwd.el.params.map((q) => ({ name: q.name, shape: q.shape, init: q.init, env: q.initEnv, span: q.span }));
+    const init = lap("init functions", () => initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]));
+    lap("dead-code elimination", () => {
+      eliminateDeadCode(fwd.fn!);
+      if (init) eliminateDeadCode(init);
+      if (tr?.step) eliminateDeadCode(tr.step.fn);
+    });
+  }
+  return p;
+}
+
+let phases: { name: string; median: number }[] | undefined;
+if (!phaseError && phaseRuns.length) {
+  phases = Object.keys(phaseRuns[0]!).map((name) => ({ name, median: quantile(phaseRuns.map((r) => r[name] ?? 0), 0.5) }));
+  // Parsing is part of load: time it on its own, in a loop of its own (interleaved with the
+  // rest it would pay for their garbage collection), and show it under load.
+  const parses: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    for (const [path, src] of sources) parse(path, src);
+    parses.push(performance.now() - t0);
+  }
+  phases.splice(1, 0, { name: "  of which parse (file and stdlib, timed alone)", median: quantile(parses.slice(5), 0.5) });
+}
+
+// The same, for the first check in a fresh process (cold JIT, parser not yet built).
+let coldPhases: { totalMs: number; phases: Phases } | undefined;
+{
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--cold-phases", file], { encoding: "utf8" });
+  try {
+    coldPhases = JSON.parse(r.stdout);
+  } catch {
+    phaseError ??= `the cold-phase run failed: ${r.stderr.slice(0, 500)}`;
+  }
+}
+
+// ---- optional CPU profile ------------------------------------------------------------------
+
+let profileSummary: { byFile: { file: string; ms: number; share: number }[]; byFunction: { fn: string; ms: number; share: number }[] } | undefined;
+if (flag("--profile")) profileSummary = await profile(Math.min(RUNS, 20));
+
+// ---- 3. the command, in fresh processes ----------------------------------------------------
+
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}): { ms: number; status: number | null; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "dnnc.js"), ...argv], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+  return { ms: performance.now() - t0, status: r.status, stderr: r.stderr };
+}
+
+function cliSeries(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const runs = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    const r = cli(argv, env);
+    if (r.status !== 0) fail(`\`dnnc ${argv.join(" ")}\` exited ${r.status}:\n${r.stderr}`);
+    runs.push(r.ms);
+  }
+  return { first: runs[0]!, median: quantile(runs, 0.5), runs: runs.map(round) };
+}
+
+const cliCheckUncached = cliSeries(["check", file], { TSX_DISABLE_CACHE: "1" });
+const cliCheck = cliSeries(["check", file]);
+const cliVersion = cliSeries(["--version"]);
+const cliSmall = cliSeries(["check", join(ROOT, "samples", "mlp_digits.dnn")]);
+
+// ---- report --------------------------------------------------------------------------------
+
+const median = quantile(samples, 0.5);
+const p90 = quantile(samples, 0.9);
+const met = median < TARGET_MS;
+const pinned = process.env["DNNC_BENCH_PINNED"];
+
+const rows: [string, string][] = [
+  ["file", `${gen.lines} lines, ${gen.layers} layer applications, ${gen.models} models with train blocks, ${(gen.text.length / 1024).toFixed(0)} KiB`],
+  ["machine", `${cpus().length} × ${cpus()[0]?.model.trim() ?? "?"}, Node ${process.version}${pinned ? `, pinned to CPU ${pinned}` : ", not pinned"}`],
+  ["compile(): first call in this process", ms(first)],
+  [`compile(): median of ${RUNS} (after ${WARMUP} warm-up)`, ms(median)],
+  ["compile(): p90", ms(p90)],
+  ["compile(): min / max", `${ms(Math.min(...samples))} / ${ms(Math.max(...samples))}`],
+  [`dnnc check FILE, fresh process, no tsx cache (first of ${CLI_RUNS} / median)`, `${ms(cliCheckUncached.first)} / ${ms(cliCheckUncached.median)}`],
+  [`dnnc check FILE, fresh process, tsx cache warm (first / median)`, `${ms(cliCheck.first)} / ${ms(cliCheck.median)}`],
+  ["dnnc check samples/mlp_digits.dnn (median)", ms(cliSmall.median)],
+  ["dnnc --version: start-up alone (median)", ms(cliVersion.median)],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+const out: string[] = [];
+out.push("dnnc check speed");
+for (const [k, v] of rows) out.push(`  ${k.padEnd(width)}  ${v}`);
+if (phases) {
+  out.push("", "where compile() spends its time (medians; each step timed on its own)");
+  const w2 = Math.max(...phases.map((r) => r.name.length));
+  const total = phases.filter((r) => !r.name.includes("of which")).reduce((s, r) => s + r.median, 0);
+  for (const r of phases) out.push(`  ${r.name.padEnd(w2)}  ${ms(r.median).padStart(9)}  ${r.name.includes("of which") ? "" : pct(r.median / total)}`);
+  out.push(`  ${"sum".padEnd(w2)}  ${ms(total).padStart(9)}  (compile() median ${ms(median)})`);
+  if (coldPhases) {
+    out.push("", "the same, first check in a fresh process");
+    const cold = Object.entries(coldPhases.phases);
+    const coldTotal = cold.filter(([k]) => !k.includes("of which")).reduce((s, [, v]) => s + v, 0);
+    for (const [k, v] of cold) out.push(`  ${k.padEnd(w2)}  ${ms(v).padStart(9)}  ${k.includes("of which") ? "" : pct(v / coldTotal)}`);
+    out.push(`  ${"sum".padEnd(w2)}  ${ms(coldTotal).padStart(9)}`);
+  }
+} else out.push("", `phase breakdown unavailable: ${phaseError}`);
+if (profileSummary) {
+  out.push("", "CPU profile: self time by file");
+  for (const r of profileSummary.byFile.slice(0, 12)) out.push(`  ${pct(r.share).padStart(6)}  ${ms(r.ms).padStart(9)}  ${r.file}`);
+  out.push("", "CPU profile: self time by function");
+  for (const r of profileSummary.byFunction.slice(0, 20)) out.push(`  ${pct(r.share).padStart(6)}  ${ms(r.ms).padStart(9)}  ${r.fn}`);
+  out.push(`  (per compile(); raw profile: ${join(dir, "check-speed.cpuprofile")})`);
+}
+out.push("", `target: median under ${TARGET_MS} ms — ${met ? "MET" : "MISSED"} (${ms(median)})`);
+console.log(out.join("\n"));
+
+mkdirSync(RESULTS, { recursive: true });
+const json = {
+  benchmark: "check-speed",
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim(), node: process.version, platform: `${process.platform}-${process.arch}`, pinnedCpu: pinned ?? null },
+  file: { lines: gen.lines, layers: gen.layers, models: gen.models, bytes: gen.text.length, paddingLines: gen.padded },
+  inProcess: {
+    what: "compile(path, text) from src/compiler.ts",
+    warmup: WARMUP,
+    runs: RUNS,
+    firstMs: round(first),
+    medianMs: round(median),
+    p90Ms: round(p90),
+    minMs: round(Math.min(...samples)),
+    maxMs: round(Math.max(...samples)),
+    samplesMs: samples.map(round),
+  },
+  phasesMs: phases ? Object.fromEntries(phases.map((r) => [r.name.trim(), round(r.median)])) : null,
+  coldPhasesMs: coldPhases ? Object.fromEntries(Object.entries(coldPhases.phases).map(([k, v]) => [k.trim(), round(v)])) : null,
+  cli: {
+    what: "wall time of `node bin/dnnc.js …` in a fresh process",
+    checkNoTsxCache: cliCheckUncached,
+    check: cliCheck,
+    checkSmallSample: cliSmall,
+    version: cliVersion,
+  },
+  profile: profileSummary ?? null,
+  target: { medianUnderMs: TARGET_MS, met },
+};
+writeFileSync(join(RESULTS, "check-speed.json"), JSON.stringify(json, roundReplacer, 2) + "\n");
+console.log(`\nwrote ${relative(process.cwd(), join(RESULTS, "check-speed.json"))}`);
+if (!profileSummary) rmSync(dir, { recursive: true, force: true });
+if (flag("--strict") && !met) process.exit(1);
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i), hi = Math.ceil(i);
+  return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
+}
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+function roundReplacer(_k: string, v: unknown) {
+  return typeof v === "number" ? round(v) : v;
+}
+function ms(x: number): string {
+  return `${x.toFixed(1)} ms`;
+}
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}
+
+async function profile(runs: number) {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  for (let i = 0; i < runs; i++) compile(file, gen.text);
+  const { profile } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
+  session.disconnect();
+  writeFileSync(join(dir, "check-speed.cpuprofile"), JSON.stringify(profile));
+
+  // Self time per node = samples hitting it × the average interval.
+  const hits = new Map<number, number>();
+  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const perSample = totalMs / profile.samples.length;
+  const byFile = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const n = hits.get(node.id) ?? 0;
+    if (!n) continue;
+    const { url, functionName, lineNumber, columnNumber } = node.callFrame;
+    const where = url ? relative(ROOT, url.startsWith("file://") ? fileURLToPath(url.split("?")[0]!) : url) : `(${functionName || "native"})`;
+    byFile.set(where, (byFile.get(where) ?? 0) + n * perSample);
+    // tsx emits each module on one line: map the function's position back through its source map.
+    let line = lineNumber + 1;
+    const entry = (url ? findSourceMap(url.split("?")[0]!)?.findEntry(lineNumber, columnNumber) : undefined) as { originalLine?: number } | undefined;
+    if (typeof entry?.originalLine === "number") line = entry.originalLine + 1;
+    const fn = `${functionName || "(anonymous)"}  ${where}${url ? `:${line}` : ""}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + n * perSample);
+  }
+  const rank = <K extends string>(m: Map<string, number>, key: K) =>
+    [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ [key]: k, ms: v / runs, share: v / totalMs }) as { [P in K]: string } & { ms: number; share: number });
+  return { byFile: rank(byFile, "file"), byFunction: rank(byFunction, "fn") };
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  startTime: number;
+  endTime: number;
+}
+
