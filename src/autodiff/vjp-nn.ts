@@ -50,6 +50,11 @@ export const NN_VJP = {
  * flat vectors: its carry is [Σ dK (all constants) ; dx_t ; dc_{t−1}], its sequence row is
  * [g_t ; c_{t−1} ; x_t]. Stacking the backward carries yields dx for every step; the last one
  * holds the constants' summed adjoints and the adjoint of the initial carry.
+ *
+ * Packing keeps scan one primitive with one shape rule, so every pass and backend handles the
+ * backward loop with no new case. Its price: the stacked backward output repeats the constants'
+ * running sums at every step (T·|K| values where only the last row is read). A scan with
+ * several carries, some not stacked, would avoid that; worth it once memory planning shows it.
  */
 function scanVjp(b: Builder, n: Extract<Node, { op: "scan" }>, g: number, want: readonly boolean[]): (number | undefined)[] {
   const [init, xs, ...consts] = n.inputs as [number, number, ...number[]];
@@ -72,7 +77,8 @@ function scanVjp(b: Builder, n: Extract<Node, { op: "scan" }>, g: number, want: 
   };
   const Y = steps(n.id, Cs);
   const G = steps(g, Cs);
-  const X = steps(xs, Xs);
+  // Integer steps (token ids) travel in the f32 row and are cast back in the body: exact below 2^24.
+  const X = b.cast(steps(xs, Xs), "f32");
   // c_{t−1}: the previous step's carry, which is the row before (after, for a reverse scan).
   const T1 = addDim(T, -1);
   const initRow = b.reshape(init, [1, Cs]);
@@ -110,7 +116,7 @@ function backwardBody(fwd: Fn, cShape: Shape, xShape: Shape, kShapes: Shape[], z
   const ks = kShapes.map((s, i) => bb.arg(`c${i}`, "input", s, fwd.args[2 + i]!.dtype));
   const gt = bb.reshape(bb.slice(row, [0], [z.Cs]), cShape);
   const cPrev = bb.reshape(bb.slice(row, [z.Cs], [z.Cs]), cShape);
-  const xt = bb.reshape(bb.slice(row, [mulDim(z.Cs, 2)], [z.Xs]), xShape);
+  const xt = bb.cast(bb.reshape(bb.slice(row, [mulDim(z.Cs, 2)], [z.Xs]), xShape), fwd.args[1]!.dtype);
   const later = bb.reshape(bb.slice(carry, [addDim(z.Kn, z.Xs)], [z.Cs]), cShape);
   const a = bb.binary("add", gt, later);
 

@@ -133,8 +133,12 @@ export function solveFor(d: Dim, sym: string, value: Dim): Dim | undefined {
   return a === 0 ? undefined : divDim(subDim(value, print(rest)), a);
 }
 
-/** Whether a ≤ b for every non-negative value of the symbols (b − a has no negative coefficient). */
+/**
+ * Whether a ≤ b for every value of the symbols, which are sizes of at least 1 (generated code
+ * checks that): b − a must not decrease in any symbol and must hold with every symbol at 1.
+ */
 export function fitsWithin(a: Dim, b: Dim): boolean {
   if (typeof a === "number" && typeof b === "number") return a <= b;
-  return [...parse(subDim(b, a))].every(([, k]) => k >= 0);
+  const d = [...parse(subDim(b, a))];
+  return d.every(([m, k]) => m === "" || k >= 0) && d.reduce((sum, [, k]) => sum + k, 0) >= 0;
 }

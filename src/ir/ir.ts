@@ -279,12 +279,16 @@ export function windowCount(size: number, w: Window, i: 0 | 1, padAfter: number)
   return Math.floor((size + w.padBefore[i] + padAfter - span) / w.stride[i]) + 1;
 }
 
-/** The padding after the input that makes a window op produce `out`'s spatial sizes. */
+/**
+ * The padding after the input that makes a window op produce `out`'s spatial sizes. It is
+ * negative when the last windows stop short of the input's end: clamping it to 0 would make
+ * windowCount give more windows than `out` has whenever more than a stride is left over.
+ */
 export function padAfterOf(out: { shape: Shape } & Window, input: Shape): [number, number] {
   return [0, 1].map((i) => {
     const size = input[1 + i] as number;
     const count = out.shape[1 + i] as number;
     const span = out.dilation[i]! * (out.kernel[i]! - 1) + 1;
-    return Math.max(0, (count - 1) * out.stride[i]! + span - size - out.padBefore[i]!);
+    return (count - 1) * out.stride[i]! + span - size - out.padBefore[i]!;
   }) as [number, number];
 }

@@ -1,20 +1,31 @@
 // Dead-code elimination: keep only nodes an output depends on (arguments always stay, they
-// are the function's signature), renumbering so ids remain dense and topological.
+// are the function's signature), renumbering so ids remain dense and topological. A scan's
+// body is cleaned the same way (its argument list is fixed by the scan, so only inner nodes go).
 import type { Fn, Node } from "../ir/ir.ts";
 
 export function eliminateDeadCode(fn: Fn): Fn {
-  const live = new Set<number>(fn.outputs.map((o) => o.id));
-  for (let i = fn.nodes.length - 1; i >= 0; i--) {
-    const n = fn.nodes[i]!;
-    if (n.op === "arg") live.add(i);
-    if (live.has(i)) for (const x of n.inputs) live.add(x);
+  const n = fn.nodes.length;
+  const live = new Uint8Array(n);
+  for (const o of fn.outputs) live[o.id] = 1;
+  let count = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    const node = fn.nodes[i]!;
+    if (node.op === "arg") live[i] = 1;
+    if (live[i]) {
+      count++;
+      for (const x of node.inputs) live[x] = 1;
+    }
   }
-  const remap = new Map<number, number>();
+  const hasScan = fn.nodes.some((x) => x.op === "scan");
+  if (count === n && !hasScan) return fn;
+  const remap = new Int32Array(n);
   const nodes: Node[] = [];
-  for (const n of fn.nodes) {
-    if (!live.has(n.id)) continue;
-    remap.set(n.id, nodes.length);
-    nodes.push({ ...n, id: nodes.length, inputs: n.inputs.map((x) => remap.get(x)!) });
+  for (const node of fn.nodes) {
+    if (!live[node.id]) continue;
+    remap[node.id] = nodes.length;
+    const moved = { ...node, id: nodes.length, inputs: node.inputs.map((x) => remap[x]!) } as Node;
+    if (moved.op === "scan") moved.body = eliminateDeadCode(moved.body);
+    nodes.push(moved);
   }
-  return { ...fn, nodes, outputs: fn.outputs.map((o) => ({ ...o, id: remap.get(o.id)! })) };
+  return { ...fn, nodes, outputs: fn.outputs.map((o) => ({ ...o, id: remap[o.id]! })) };
 }

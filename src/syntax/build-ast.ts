@@ -78,6 +78,12 @@ export class AstBuilder {
       .filter((t): t is IToken => t !== undefined)
       .map((t) => ({ name: t.image, span: this.tokSpan(t) }));
     const names = (c.names ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
+    if (!c.LBrace && path.length > 1) {
+      const last = path.pop()!;
+      const module = path.map((p) => p.name).join(".");
+      this.diagnostics.push(diagnostic("DNN0002", last.span, `the names an import brings in go in braces`, { hint: `write \`import ${module}.{${last.name}}\`` }));
+      names.push(last);
+    }
     return { kind: "import", path, names, span: this.nodeSpan(n) };
   }
 

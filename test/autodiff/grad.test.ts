@@ -1,31 +1,17 @@
-// Finite-difference checks of reverse-mode autodiff. Each case builds a tiny function with the
-// Builder (inputs as args, the op under test applied, loss = sum(output * W) with W a literal of
-// random weights so every output element matters), calls grad(), and compares the gradients the
-// reference interpreter computes from the backward graph with central differences of the loss.
+// Finite-difference checks of reverse-mode autodiff (the harness is in fd.ts; the cases of the
+// neural-network primitives in grad-nn.ts), plus the conventions at non-differentiable points
+// and a check that every primitive of the IR has a case.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { BINARY, Builder, UNARY, type BinaryOp, type DType, type Fn, type OpName, type UnaryOp, type Window } from "../../src/ir/ir.ts";
-import type { Shape } from "../../src/ir/shape.ts";
-import { printFn } from "../../src/ir/print.ts";
-import { verify } from "../../src/ir/verify.ts";
+import { BINARY, Builder, UNARY, type BinaryOp, type OpName, type UnaryOp } from "../../src/ir/ir.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import { grad } from "../../src/autodiff/grad.ts";
 import { vjpRules } from "../../src/autodiff/grad.ts";
+import { awayFromZero, COVERED, distinct, dim, fdProperty, permutation, positive, range, real, shapeOf, tensor, uniform, unzip, type Case } from "./fd.ts";
+import { nnGradientCases } from "./grad-nn.ts";
 
 const VJP = vjpRules();
-
-// Central differences (f(x+h) - f(x-h)) / 2h in float64 have two error sources:
-//  - truncation, |f'''|·h²/6 ≈ 1.7e-13·|f'''|: inputs stay ≥ 0.1 from every singularity
-//    (log, sqrt, recip, div, pow), so |f'''| ≲ 1e4 and this stays below ~1e-8 — relatively far
-//    smaller still, since f' grows along with f''' near a singularity;
-//  - rounding, about ε·k·S/h ≈ 2.2e-10·k·S, where S = Σ|wᵢ·yᵢ| bounds the magnitude of the terms
-//    of the loss and k (≲ 30) counts the roundings along the way.
-// RTOL·|g| + ATOL·(1 + S) sits two to three orders of magnitude above both, while a wrong rule
-// (sign, factor, transposition, a missing contribution) is off by O(|g|).
-const H = 1e-6;
-const RTOL = 1e-5;
-const ATOL = 1e-7;
 
 // Every primitive of the IR: the members of the Op union in ir.ts (read from its source, since
 // the union exists only as a type), the UNARY and BINARY lists, and the keys of the VJP table.
@@ -42,113 +28,6 @@ const ALL_OPS = new Set<string>([...unionNames, ...UNARY, ...BINARY, ...Object.k
 // The last four still get a finite-difference check below ("piecewise-constant ops"), which
 // confirms their gradient is zero away from the jumps.
 const NON_DIFFERENTIABLE: readonly OpName[] = ["arg", "const", "literal", "iota", "random", "cast", "sign", "cmplt", "cmpeq"];
-
-/** Ops some finite-difference case claims to cover (each case then checks it really built one). */
-const COVERED = new Set<string>();
-
-interface Input {
-  shape: Shape;
-  data: number[];
-  dtype?: DType; // i32 inputs (labels) are never differentiated
-}
-
-interface Case {
-  inputs: Input[];
-  /** The op's output, or it with the nodes whose values must stay clear of 0 (a kink such as relu's). */
-  build: (b: Builder, xs: number[]) => number | { out: number; kinks: number[] };
-  dims?: Record<string, number>;
-}
-
-const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
-/** Small deterministic PRNG for the loss weights: ±[0.5, 1.5), distinct per element. */
-function weights(seed: number, n: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    return (u < 0.5 ? -1 : 1) * (0.5 + 2 * (u < 0.5 ? u : u - 0.5));
-  });
-}
-
-/** Builds the case, differentiates it, and compares with central differences. Returns the forward ops. */
-function checkCase(c: Case, seed: number): string[] {
-  const b = new Builder("case");
-  const xs = c.inputs.map((x, i) => b.arg(`x${i}`, x.dtype === "i32" ? "target" : "input", x.shape, x.dtype ?? "f32"));
-  const built = c.build(b, xs);
-  const [y, kinks] = typeof built === "number" ? [built, []] : [built.out, built.kinks];
-  const yShape = b.node(y).shape as number[];
-  const w = b.literal(weights(seed, numel(yShape)), yShape);
-  const terms = b.binary("mul", y, w);
-  const loss = b.reduce("sum", terms, [...yShape.keys()]);
-  b.output("loss", loss);
-  const nFwd = b.fn.nodes.length;
-  const wrtArgs = c.inputs.flatMap((x, i) => (x.dtype === "i32" ? [] : [i]));
-  grad(b, loss, wrtArgs.map((i) => xs[i]!)).forEach((g, k) => b.output(`d${k}`, g));
-  verify(b.fn);
-
-  const dims = c.dims ?? {};
-  const args = c.inputs.map((x) => Float64Array.from(x.data));
-  const fwd: Fn = { ...b.fn, nodes: b.fn.nodes.slice(0, nFwd), outputs: [{ name: "loss", id: loss }, { name: "terms", id: terms }, ...kinks.map((id) => ({ name: `k${id}`, id }))] };
-  const [, termValues, ...kinkValues] = interpret(fwd, args, dims);
-  fc.pre(kinkValues.every((v) => v.every((x) => Math.abs(x) > 1e-4)));
-  const scale = 1 + termValues!.reduce((a, v) => a + Math.abs(v), 0);
-  const [, ...analytic] = interpret(b.fn, args, dims);
-
-  const lossAt = (i: number, j: number, v: number): number => {
-    const old = args[i]![j]!;
-    args[i]![j] = v;
-    const l = interpret(fwd, args, dims)[0]![0]!;
-    args[i]![j] = old;
-    return l;
-  };
-  wrtArgs.forEach((i, k) => {
-    const g = analytic[k]!;
-    for (let j = 0; j < args[i]!.length; j++) {
-      const x = args[i]![j]!;
-      const [up, down] = [x + H, x - H];
-      const numeric = (lossAt(i, j, up) - lossAt(i, j, down)) / (up - down);
-      const a = g[j]!;
-      if (!(Math.abs(a - numeric) <= RTOL * Math.max(Math.abs(a), Math.abs(numeric)) + ATOL * scale))
-        throw new Error(`d loss / d x${i}[${j}]: autodiff ${a}, central difference ${numeric}\ninputs: ${JSON.stringify(c.inputs)}\n${printFn(b.fn)}`);
-    }
-  });
-  return b.fn.nodes.slice(0, nFwd).map((n) => n.op);
-}
-
-/** A property over `arb`, plus a check that the runs between them built every op in `covers`. */
-function fdProperty(name: string, covers: readonly OpName[], arb: fc.Arbitrary<Case>, numRuns = 100): void {
-  for (const op of covers) COVERED.add(op);
-  it(name, () => {
-    const seen = new Set<string>();
-    fc.assert(
-      fc.property(arb, fc.integer(), (c, seed) => {
-        for (const op of checkCase(c, seed)) seen.add(op);
-      }),
-      { numRuns },
-    );
-    for (const op of covers) expect(seen.has(op), `${name}: no run built a ${op} node`).toBe(true);
-  });
-}
-
-// ---- arbitraries -------------------------------------------------------------------------------
-
-const dim = fc.integer({ min: 1, max: 4 });
-const shapeOf = (minRank = 0, maxRank = 3) => fc.array(dim, { minLength: minRank, maxLength: maxRank });
-const range = (n: number) => [...Array(n).keys()];
-/** Spread evenly over [lo, hi] (fc.double draws by bit pattern, so mostly tiny magnitudes). */
-const uniform = (lo: number, hi: number) => fc.integer({ min: 0, max: 1_000_000 }).map((k) => lo + ((hi - lo) * k) / 1_000_000);
-const real = uniform(-2, 2);
-const positive = uniform(0.1, 3);
-/** |x| in [lo, 2]: clear of 0 for relu/abs/recip/divisors, and of ties for max/min. */
-const awayFromZero = (lo: number) => fc.tuple(fc.boolean(), uniform(lo, 2)).map(([neg, v]) => (neg ? -v : v));
-const tensor = <T>(s: readonly number[], d: fc.Arbitrary<T>) => fc.array(d, { minLength: numel(s), maxLength: numel(s) });
-/** Pairwise distinct values, at least 0.01 apart: no ties for reduce_max. */
-const distinct = (s: readonly number[]) => fc.uniqueArray(fc.integer({ min: -300, max: 300 }), { minLength: numel(s), maxLength: numel(s) }).map((v) => v.map((k) => k / 100));
-const unzip = (pairs: [number, number][]) => [pairs.map((p) => p[0]), pairs.map((p) => p[1])] as const;
-const permutation = (n: number) => fc.shuffledSubarray(range(n), { minLength: n, maxLength: n });
 
 // ---- elementwise ops ---------------------------------------------------------------------------
 
@@ -362,85 +241,7 @@ describe("autodiff matches central differences", () => {
       }),
     ),
   );
-  // ---- neural-network primitives -----------------------------------------------------------
-
-  // Convolution geometry: stride 2, dilation 2 and padding, and a plain 2×2 window.
-  const geometries: { image: number[]; w: Window; after: [number, number] }[] = [
-    { image: [2, 5, 6, 2], w: { kernel: [2, 3], stride: [2, 1], dilation: [1, 2], padBefore: [1, 1], fill: 0 }, after: [1, 0] },
-    { image: [1, 4, 4, 1], w: { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: 0 }, after: [0, 0] },
-  ];
-  fdProperty(
-    "conv2d as window + matmul (stride, dilation, padding)",
-    ["window"],
-    fc.constantFrom(...geometries).chain((g) => {
-      const C = g.image[3]!;
-      const patch = g.w.kernel[0] * g.w.kernel[1] * C;
-      return fc.tuple(tensor(g.image, real), tensor([patch, 3], real)).map(([x, k]): Case => ({
-        inputs: [{ shape: g.image, data: x }, { shape: [patch, 3], data: k }],
-        build: (b, [xi, ki]) => {
-          const win = b.window(xi!, g.w, g.after);
-          const [N, OH, OW] = b.node(win).shape as number[];
-          return b.matmul(b.reshape(win, [N! * OH! * OW!, patch]), ki!);
-        },
-      }));
-    }),
-    40,
-  );
-  fdProperty(
-    "max pooling as window (fill −∞, padding) + reduce_max",
-    ["window", "reduce_max"],
-    distinct([1, 5, 5, 2]).map((x): Case => ({
-      inputs: [{ shape: [1, 5, 5, 2], data: x }],
-      build: (b, [xi]) => b.reduce("reduce_max", b.window(xi!, { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: -Infinity }, [1, 1]), [3, 4]),
-    })),
-    40,
-  );
-  fdProperty(
-    "unwindow (the adjoint of window)",
-    ["unwindow"],
-    fc.constantFrom(...geometries).chain((g) => {
-      const probe = new Builder("probe");
-      const shape = probe.node(probe.window(probe.arg("x", "input", g.image), g.w, g.after)).shape as number[];
-      return tensor(shape, real).map((d): Case => ({ inputs: [{ shape, data: d }], build: (b, [x]) => b.unwindow(x!, g.w, g.image) }));
-    }),
-    40,
-  );
-  fdProperty(
-    "gather (embedding lookup, rows out of range read 0)",
-    ["gather"],
-    fc.tuple(tensor([4, 3], real), tensor([2, 3], fc.integer({ min: -1, max: 4 }))).map(([t, i]): Case => ({
-      inputs: [{ shape: [4, 3], data: t }, { shape: [2, 3], data: i, dtype: "i32" }],
-      build: (b, [table, idx]) => b.gather(table!, idx!),
-    })),
-  );
-  fdProperty(
-    "scatter_add (repeated and out-of-range indices)",
-    ["scatter_add"],
-    fc.tuple(tensor([2, 3, 2], real), tensor([2, 3], fc.integer({ min: -1, max: 4 }))).map(([u, i]): Case => ({
-      inputs: [{ shape: [2, 3, 2], data: u }, { shape: [2, 3], data: i, dtype: "i32" }],
-      build: (b, [upd, idx]) => b.scatterAdd(upd!, idx!, 4),
-    })),
-  );
-  // An RNN: c' = tanh(x_t @ W + c @ U), over 4 steps, forwards and in reverse, batch 2.
-  const rnnCell = (() => {
-    const cb = new Builder("cell");
-    const carry = cb.arg("carry", "input", [2, 3]);
-    const xt = cb.arg("x_t", "input", [2, 2]);
-    const W = cb.arg("W", "input", [2, 3]);
-    const U = cb.arg("U", "input", [3, 3]);
-    cb.output("carry", cb.unary("tanh", cb.binary("add", cb.matmul(xt, W), cb.matmul(carry, U))));
-    return cb.fn;
-  })();
-  for (const reverse of [false, true])
-    fdProperty(
-      `scan: an RNN over 4 steps${reverse ? ", in reverse" : ""} (init, sequence and weights)`,
-      ["scan"],
-      fc.tuple(tensor([2, 3], real), tensor([2, 4, 2], real), tensor([2, 3], real), tensor([3, 3], real)).map(([c0, xs, w, u]): Case => ({
-        inputs: [{ shape: [2, 3], data: c0 }, { shape: [2, 4, 2], data: xs }, { shape: [2, 3], data: w }, { shape: [3, 3], data: u }],
-        build: (b, [c, x, W, U]) => b.scan(rnnCell, c!, x!, [W!, U!], 1, reverse),
-      })),
-      25,
-    );
+  nnGradientCases();
 });
 
 describe("autodiff conventions at non-differentiable points", () => {
@@ -460,6 +261,14 @@ describe("autodiff conventions at non-differentiable points", () => {
     expect(gradOf([[2], [2]], [[1, 2], [1, 3]], (b, [x, y]) => b.reduce("sum", b.binary("min", x!, y!), [0]))).toEqual([[1, 1], [0, 0]]);
     expect(gradOf([[3]], [[-1, 0, 1]], (b, [x]) => b.reduce("sum", b.unary("relu", x!), [0]))).toEqual([[0, 0, 1]]);
     expect(gradOf([[3]], [[-1, 0, 1]], (b, [x]) => b.reduce("sum", b.unary("abs", x!), [0]))).toEqual([[-1, 0, 1]]);
+  });
+
+  it("pow: d/dx at x = 0 is y·0^(y−1) where finite (1 for y = 1, else 0), d/dy takes log x only where x > 0", () => {
+    const [dx, dy] = gradOf([[7], [7]], [[0, 0, 0, 0, -1, 2, -2], [1, 2, 3, 0, 2, 3, 0.5]], (b, [x, y]) => b.reduce("sum", b.binary("pow", x!, y!), [0]));
+    expect(dx).toEqual([1, 0, 0, 0, -2, 12, NaN]); // (−2)^0.5 is not real, so neither is its slope
+    expect(dy!.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(dy![5]).toBeCloseTo(8 * Math.LN2, 14);
+    expect(dy![6]).toBe(0);
   });
 
   it("gives a zero gradient to an input the loss does not depend on", () => {

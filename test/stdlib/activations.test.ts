@@ -33,7 +33,9 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   identity: { dnn: "identity(x)", f: (x) => x, df: () => 1 },
-  leaky_relu: { dnn: "leaky_relu(x)", f: (x) => (x > 0 ? x : 0.3 * x), df: (x) => (x > 0 ? 1 : 0.3) },
+  linear: { dnn: "linear(x)", f: (x) => x, df: () => 1 },
+  // keras.activations.leaky_relu: negative_slope = 0.2 by default.
+  leaky_relu: { dnn: "leaky_relu(x)", f: (x) => (x > 0 ? x : 0.2 * x), df: (x) => (x > 0 ? 1 : 0.2) },
   leaky_relu_01: { dnn: "leaky_relu(x, alpha: 0.1)", f: (x) => (x > 0 ? x : 0.1 * x), df: (x) => (x > 0 ? 1 : 0.1) },
   softplus: { dnn: "softplus(x)", f: softplus, df: sigmoid },
   elu: { dnn: "elu(x)", f: (x) => elu(x), df: (x) => (x > 0 ? 1 : Math.exp(x)), kinks: [0], datol: 1e-16 },
@@ -61,6 +63,17 @@ const CASES: Record<string, Case> = {
     },
   },
   silu: { dnn: "silu(x)", f: (x) => x * sigmoid(x), df: (x) => sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x)) },
+  swish: { dnn: "swish(x)", f: (x) => x * sigmoid(x), df: (x) => sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x)) },
+  // keras.activations.log_sigmoid: log(1 / (1 + e^−x)); derivative 1 − sigmoid(x) = sigmoid(−x).
+  log_sigmoid: { dnn: "log_sigmoid(x)", f: (x) => -softplus(-x), df: (x) => sigmoid(-x) },
+  // keras.activations.hard_silu: x · relu6(x + 3) / 6; derivative (2x + 3)/6 inside (−3, 3), 0 below, 1 above.
+  hard_silu: {
+    dnn: "hard_silu(x)",
+    f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
+    df: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6),
+    kinks: [-3, 3],
+    points: [...XS, -3, 3, -2.5, 2.5],
+  },
   // TensorFlow's Relu6Grad: g where 0 < x < 6, so 0 at both kinks.
   relu6: { dnn: "relu6(x)", f: (x) => Math.min(Math.max(x, 0), 6), df: (x) => (x > 0 && x < 6 ? 1 : 0), points: [...XS, 6, 5.999, 6.001] },
   hard_sigmoid: { dnn: "hard_sigmoid(x)", f: (x) => Math.min(Math.max(x / 6 + 0.5, 0), 1), df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0), points: [...XS, -3, 3] },
@@ -82,7 +95,8 @@ const CASES: Record<string, Case> = {
   },
 };
 
-const IMPORT = "import std.activations.{identity, log1p, softmax, log_softmax, leaky_relu, softplus, elu, selu, gelu, gelu_tanh, silu, relu6, hard_sigmoid, softsign, mish}";
+const IMPORT = `import std.activations.{identity, linear, log1p, softmax, log_softmax, leaky_relu, softplus, elu, selu, gelu,
+  gelu_tanh, silu, swish, log_sigmoid, relu6, hard_sigmoid, hard_silu, softsign, mish}`;
 
 /** An optimizer that leaves p alone and stores its gradient as a state: the gradient, read exactly. */
 const CAPTURE = `
@@ -120,7 +134,8 @@ describe("std.activations: values", () => {
     expect(at("selu", -1)).toBeCloseTo(-1.1113307378125625, 14);
     expect(at("gelu_tanh", 1)).toBeCloseTo(0.8411919906082768, 14);
     expect(at("hard_sigmoid", 1)).toBeCloseTo(4 / 6, 14);
-    expect(at("leaky_relu", -1)).toBeCloseTo(-0.3, 14);
+    // keras.ops.leaky_relu([-1., 0., 1.]) = [-0.2, 0., 1.] (its documented example).
+    expect(values("leaky_relu", [-1, 0, 1])).toEqual([-0.2, 0, 1]);
     // elu keeps its precision near 0 (e^x − 1 is not computed by subtraction).
     expectClose("elu(-1e-8)", [at("elu", -1e-8)], [Math.expm1(-1e-8)], 1e-14, 0);
   });

@@ -115,6 +115,34 @@ describe("std.initializers: distributions of 65,536 draws", () => {
     expect(new Set(draw("zeros()", [16, 16]))).toEqual(new Set([0]));
     expect(new Set(draw("ones()", [16, 16]))).toEqual(new Set([1]));
     expect(new Set(draw("constant(0.25)", [16, 16]))).toEqual(new Set([0.25]));
+    // keras.initializers.Constant(value=0.0).
+    expect(new Set(draw("constant()", [16, 16]))).toEqual(new Set([0]));
+  });
+
+  // Keras's _compute_fans for a kernel of rank > 2: receptive field = product of all but the last
+  // two axes; fan_in = shape[-2]·receptive, fan_out = shape[-1]·receptive. For [5, 5, 16, 96]
+  // that is fan_in 400 and fan_out 2400, so glorot and he give clearly different widths.
+  it.each([
+    ["glorot_uniform()", Math.sqrt(6 / 2800) / Math.sqrt(3), Math.sqrt(6 / 2800)],
+    ["glorot_normal()", Math.sqrt(2 / 2800), (2 * Math.sqrt(2 / 2800)) / TRUNC],
+    ["he_uniform()", Math.sqrt(6 / 400) / Math.sqrt(3), Math.sqrt(6 / 400)],
+    ["he_normal()", Math.sqrt(2 / 400), (2 * Math.sqrt(2 / 400)) / TRUNC],
+    ["lecun_normal()", Math.sqrt(1 / 400), (2 * Math.sqrt(1 / 400)) / TRUNC],
+  ] as const)("%s on a 5×5×16×96 convolution kernel uses Keras's fans (400 in, 2400 out)", (init, sd, bound) => {
+    const m = compileModel(`${IMPORT}
+model Init {
+  input x: f32[B, 400]
+  output y: f32[B, 96]
+  param w: f32[5, 5, 16, 96] = ${init}
+  y = x @ reshape(w, [400, 96])
+}`);
+    const v = runInit(m, 7)["w"]!;
+    const s = stats(v);
+    expect(s.n).toBe(38400);
+    expect(Math.abs(s.mean)).toBeLessThan((5 * sd) / Math.sqrt(s.n));
+    expect(Math.abs(s.sd / sd - 1), `stddev ${s.sd}, expected ${sd}`).toBeLessThan(0.02);
+    expect(Math.max(-s.min, s.max)).toBeLessThanOrEqual(bound * (1 + 1e-6));
+    expect(Math.max(-s.min, s.max)).toBeGreaterThan(0.97 * bound);
   });
 
   it("another seed gives other draws from the same distribution", () => {

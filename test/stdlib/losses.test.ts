@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { compileModel, expectClose, run } from "./harness.ts";
 
-const IMPORT = `import std.losses.{mse, rmse, mae, msle, rmsle, huber, half_sse, binary_cross_entropy,
+const IMPORT = `import std.losses.{mse, rmse, mae, msle, rmsle, huber, log_cosh, poisson, kl_divergence, half_sse, binary_cross_entropy,
   binary_cross_entropy_from_logits, cross_entropy, sparse_cross_entropy, nll, log_probabilities}
 import std.activations.{log_softmax}`;
 
@@ -32,6 +32,7 @@ const BIN = [1, 0, 1, 1, 0, 1, 0, 1, 0, 0.25, 0.5, 1];
 const LOGITS = [1000, 0, -1000, -1000, 1000, 0, 0, 0, 0, 2, -1, 0.5];
 const ONEHOT = [0, 0, 1, 1, 0, 0, 0, 1, 0, 0.2, 0.3, 0.5]; // the last row is a soft target
 const LABELS = [2, 0, 1, 2];
+const COUNTS = [0, 3, 1, 2, 0, 1, 0, 5, 2, 1, 1, 0];
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rows = (xs: number[]) => Array.from({ length: xs.length / N }, (_, i) => xs.slice(i * N, i * N + N));
@@ -60,6 +61,15 @@ const KERAS = {
   // keras.losses.huber: ½e² for |e| ≤ δ, δ|e| − ½δ² beyond.
   huber: (p: number[], t: number[], d = 1) =>
     mean(zip(p, t).map(([a, b]) => (Math.abs(a - b) <= d ? 0.5 * (a - b) ** 2 : d * Math.abs(a - b) - 0.5 * d * d))),
+  // keras.losses.log_cosh, written directly as log(cosh(e)) (finite for the errors used here).
+  log_cosh: (p: number[], t: number[]) => mean(zip(p, t).map(([a, b]) => Math.log(Math.cosh(a - b)))),
+  // keras.losses.poisson: y_pred − y_true·log(y_pred + ε).
+  poisson: (p: number[], t: number[]) => mean(zip(p, t).map(([a, b]) => a - b * Math.log(a + EPS))),
+  // keras.losses.kl_divergence: both clipped to [ε, 1], Σ y·log(y/p) over the last axis, mean over rows.
+  kl: (p: number[], t: number[]) => {
+    const c = (v: number) => Math.min(Math.max(v, EPS), 1);
+    return mean(rows(p).map((r, i) => r.reduce((acc, v, j) => acc + c(rows(t)[i]![j]!) * Math.log(c(rows(t)[i]![j]!) / c(v)), 0)));
+  },
   half_sse: (p: number[], t: number[]) => 0.5 * zip(p, t).reduce((s, [a, b]) => s + (b - a) ** 2, 0),
   // keras.losses.binary_crossentropy: clip to [ε, 1 − ε], then −(y log p + (1 − y) log(1 − p)).
   bce: (p: number[], y: number[]) => mean(zip(p, y).map(([a, b]) => -(b * Math.log(clip(a)) + (1 - b) * Math.log(1 - clip(a))))),
@@ -119,6 +129,9 @@ describe("std.losses: values against Keras's formulas", () => {
     ["huber, delta 1", "huber(p, t)", () => KERAS.huber(PRED, TGT)],
     ["huber, delta 2.5", "huber(p, t, delta: 2.5)", () => KERAS.huber(PRED, TGT, 2.5)],
     ["half_sse", "half_sse(p, t)", () => KERAS.half_sse(PRED, TGT)],
+    ["log_cosh", "log_cosh(p, t)", () => KERAS.log_cosh(PRED, TGT)],
+    ["poisson (rates with 0, counts)", "poisson(p, t)", () => KERAS.poisson(PROB, COUNTS)],
+    ["kl_divergence (probabilities with 0 and 1, soft targets)", "kl_divergence(p, t)", () => KERAS.kl(PROB, ONEHOT)],
     ["binary_cross_entropy on probabilities 0 and 1 (clipped)", "binary_cross_entropy(p, t)", () => KERAS.bce(PROB, BIN)],
     ["binary_cross_entropy_from_logits at ±1000", "binary_cross_entropy_from_logits(p, t)", () => KERAS.bceLogits(LOGITS, BIN)],
     ["binary_cross_entropy(from_logits: true)", "binary_cross_entropy(p, t, from_logits: true)", () => KERAS.bceLogits(LOGITS, BIN)],
@@ -130,6 +143,8 @@ describe("std.losses: values against Keras's formulas", () => {
   ];
   const inputsFor = (expr: string): [number[], number[]] =>
     expr.startsWith("binary_cross_entropy(p, t)") ? [PROB, BIN]
+    : expr.startsWith("poisson") ? [PROB, COUNTS]
+    : expr.startsWith("kl_divergence") ? [PROB, ONEHOT]
     : expr.includes("from_logits: false") ? [PROB, ONEHOT]
     : expr.startsWith("binary") ? [LOGITS, BIN]
     : /cross_entropy|nll/.test(expr) ? [LOGITS, ONEHOT]
@@ -216,6 +231,23 @@ describe("std.losses: gradients against derivatives by hand", () => {
   it("huber: e inside delta, delta·sign(e) beyond, over n", () => {
     const expected = zip(PRED, TGT).map(([a, b]) => (Math.abs(a - b) <= 1 ? a - b : Math.sign(a - b)) / n);
     expectClose("d huber", lossGrad("huber(p, t)", PRED, TGT), expected, 1e-12, 1e-15);
+  });
+
+  it("log_cosh: tanh(p − t)/n, finite for an error of ±1000", () => {
+    const p = [...PRED.slice(0, 10), 1000, -1000];
+    const t = [...TGT.slice(0, 10), 0, 0];
+    expectClose("d log_cosh", lossGrad("log_cosh(p, t)", p, t), zip(p, t).map(([a, b]) => Math.tanh(a - b) / n), 1e-12, 1e-15);
+    // log(cosh(±1000)) = 1000 − log 2, where cosh itself overflows.
+    expectClose("log_cosh at ±1000", [lossValue("log_cosh(p, t)", [1000, -1000, 0], [0, 0, 0], [0])], [(2 * (1000 - Math.LN2)) / 3], 1e-15, 0);
+  });
+
+  it("poisson: (1 − t/(p + ε))/n", () => {
+    expectClose("d poisson", lossGrad("poisson(p, t)", PROB, COUNTS), zip(PROB, COUNTS).map(([a, b]) => (1 - b / (a + EPS)) / n), 1e-12, 1e-15);
+  });
+
+  it("kl_divergence: −t/(p·B) inside the clip range [ε, 1] (ends included, as TensorFlow's clip_by_value), 0 outside", () => {
+    const expected = zip(PROB, ONEHOT).map(([p, t]) => (p >= EPS && p <= 1 ? -Math.min(Math.max(t, EPS), 1) / p / B : 0));
+    expectClose("d kl_divergence", lossGrad("kl_divergence(p, t)", PROB, ONEHOT), expected, 1e-9, 1e-12);
   });
 
   it("binary_cross_entropy_from_logits: (sigmoid(z) − y)/n, finite at ±1000 and 0.5 − y at z = 0", () => {

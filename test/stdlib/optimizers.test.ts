@@ -98,7 +98,7 @@ function mseGrads(w: Vec, b: number, x: Vec, t: Vec): { gw: Vec; gb: number } {
 }
 
 function source(opt: string): string {
-  return `import std.optimizers.{sgd, adagrad, rmsprop, adam, adamw}
+  return `import std.optimizers.{sgd, momentum, adagrad, rmsprop, adam, adamw}
 
 model Linear {
   input x: f32[B, 2]
@@ -120,6 +120,10 @@ const CASES: [string, KerasOptimizer][] = [
   ["sgd(lr: 0.1, momentum: 0.9)", sgd({ lr: 0.1, momentum: 0.9 })],
   ["sgd(lr: 0.1, momentum: 0.9, nesterov: true)", sgd({ lr: 0.1, momentum: 0.9, nesterov: true })],
   ["sgd(lr: 0.05, nesterov: true)", sgd({ lr: 0.05, nesterov: true })],
+  // momentum(…) is SGD with momentum 0.9 unless given.
+  ["momentum()", sgd({ lr: 0.01, momentum: 0.9 })],
+  ["momentum(lr: 0.05, nesterov: true)", sgd({ lr: 0.05, momentum: 0.9, nesterov: true })],
+  ["momentum(lr: 0.1, momentum: 0.5)", sgd({ lr: 0.1, momentum: 0.5 })],
   ["adagrad()", adagrad()],
   ["adagrad(lr: 0.1, initial_accumulator_value: 0.5, epsilon: 1e-3)", adagrad({ lr: 0.1, initial_accumulator_value: 0.5, epsilon: 1e-3 })],
   ["rmsprop()", rmsprop()],
