@@ -262,11 +262,13 @@ describe("fixed nasty inputs return promptly", () => {
     const ms = performance.now() - t0;
     expect(thrown, "parse threw").toBeUndefined();
     expect(resultViolation(text, r!)).toBeUndefined();
-    expect(ms, `took ${ms.toFixed(0)} ms`).toBeLessThan(5_000);
+    // A generous bound: it catches a quadratic or exponential recovery (hours on these inputs),
+    // not a busy CI machine (these take 1-5 s on an idle one, up to ~10 s under load).
+    expect(ms, `took ${ms.toFixed(0)} ms`).toBeLessThan(20_000);
     const found = new Set(r!.diagnostics.map((d) => d.code));
     if (codes.length === 0) expect([...found]).toEqual([]);
     else for (const c of codes) expect([...found]).toContain(c);
-  }, 30_000);
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------
