@@ -169,9 +169,9 @@ export class Elaborator {
 
   /** Arithmetic on sizes where one side is symbolic (`T - 1`, `2 * B`): the result is a size too. */
   private dimArith(e: Extract<A.Expr, { kind: "binary" }>, l: Value, r: Value): Value {
-    const dim = (v: Value, span: Span) => (v.kind === "dim" ? v.dim : v.kind === "number" && Number.isInteger(v.value) ? v.value : undefined);
-    const a = dim(l, e.left.span);
-    const b = dim(r, e.right.span);
+    const dim = (v: Value) => (v.kind === "dim" ? v.dim : v.kind === "number" && Number.isInteger(v.value) ? v.value : undefined);
+    const a = dim(l);
+    const b = dim(r);
     if (a === undefined || b === undefined) return this.error("DNN0207", e.span, "sizes combine only with integers");
     const d = e.op === "+" ? addDim(a, b) : e.op === "-" ? subDim(a, b) : e.op === "*" ? mulDim(a, b) : e.op === "/" ? divDim(a, b) : undefined;
     if (d === undefined)
