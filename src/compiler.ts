@@ -8,7 +8,7 @@ import { fsHost, loadProgram, type Host, type Program } from "./check/modules.ts
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
-import { eliminateDeadCode } from "./passes/dce.ts";
+import { simplify, type PassName } from "./passes/pipeline.ts";
 
 export interface CompiledModel {
   name: string;
@@ -27,7 +27,8 @@ export interface Compilation {
   diagnostics: Diagnostic[];
 }
 
-export function compile(path: string, text?: string, host: Host = fsHost): Compilation {
+/** `after`: the last simplification pass to run (see passes/pipeline.ts); all of them by default. */
+export function compile(path: string, text?: string, host: Host = fsHost, after: PassName | "none" = "dce"): Compilation {
   const source = text ?? host.read(path) ?? "";
   const { program, entry } = loadProgram(path, source, host);
   const diagnostics = [...program.diagnostics];
@@ -57,10 +58,10 @@ export function compile(path: string, text?: string, host: Host = fsHost): Compi
       outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
       params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
       summary: fwd.el.summary,
-      forward: eliminateDeadCode(fwd.fn),
-      init: eliminateDeadCode(init),
+      forward: simplify(fwd.fn, after),
+      init: simplify(init, after),
     };
-    if (tr?.step) model.train = { ...tr.step, fn: eliminateDeadCode(tr.step.fn) };
+    if (tr?.step) model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
     models.push(model);
   }
   return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };

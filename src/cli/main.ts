@@ -9,6 +9,7 @@ import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { emitTypeScript } from "../backend/ts/emit.ts";
 import { printFn } from "../ir/print.ts";
+import { PASS_NAMES, type PassName } from "../passes/pipeline.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 
@@ -58,11 +59,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option("-t, --target <target>", "what to generate").default("ts"))
     .option("-o, --out <dir>", "directory to write the generated module into")
     .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code").choices(["ir"]))
+    .addOption(new Option("--after <pass>", "with --emit ir: stop after this simplification pass").choices([...PASS_NAMES]).default("dce"))
     .option("--json", "print diagnostics as JSON")
-    .action((file: string, opts: { target: string; out?: string; emit?: string; json?: boolean }) => {
+    .action((file: string, opts: { target: string; out?: string; emit?: string; after: string; json?: boolean }) => {
       if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
-      const result = compile(file, readSource(file));
+      const result = compile(file, readSource(file), undefined, (opts.emit ? opts.after : "dce") as PassName);
       report([result], !!opts.json, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
       if (opts.emit === "ir") {

@@ -335,3 +335,20 @@ describe("dnnc check --shapes", () => {
     expect(r.stdout).toBe("");
   }, TIMEOUT);
 });
+
+describe("dnnc compile --emit ir --after", () => {
+  it("stops after the named pass: `none` shows the IR as elaborated, the default is fully simplified", () => {
+    const raw = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir", "--after", "none");
+    const simplified = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir");
+    expect(raw.status).toBe(0);
+    expect(simplified.status).toBe(0);
+    const count = (s: string) => s.split("\n").filter((l) => /^\s+%\d+:/.test(l)).length;
+    expect(count(raw.stdout)).toBeGreaterThan(count(simplified.stdout));
+  }, TIMEOUT);
+
+  it("rejects an unknown pass with the list of passes", () => {
+    const r = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir", "--after", "inline");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/fold, cse, dce/);
+  }, TIMEOUT);
+});

@@ -76,7 +76,9 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(`  static create(options: CreateOptions = {}): ${C} {`);
   lines.push("    const seed = options.seed ?? 0;");
   lines.push(`    if (!Number.isInteger(seed)) throw new TypeError(\`${C}.create: seed must be an integer, received \${String(seed)}\`);`);
-  lines.push(`    const all = ${C}_init(seed);`);
+  // Equal initial values may come back as one shared array (CSE merges equal nodes): each
+  // parameter and state must own its buffer, since training updates them in place.
+  lines.push(`    const all = ${C}_init(seed).map((a, i, xs) => (xs.indexOf(a) < i ? a.slice() : a));`);
   lines.push(`    return new ${C}(all.slice(0, ${m.params.length}), all.slice(${m.params.length}));`);
   lines.push("  }", "");
 

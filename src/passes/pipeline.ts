@@ -1,0 +1,26 @@
+// The simplification passes, in the order compile() runs them on every IR function. Each is a
+// pure function from one Fn to the next; `--emit ir --after NAME` stops after one of them.
+import type { Fn } from "../ir/ir.ts";
+import { eliminateCommonSubexpressions } from "./cse.ts";
+import { eliminateDeadCode } from "./dce.ts";
+import { foldConstants } from "./fold.ts";
+
+export const PASSES = [
+  { name: "fold", run: foldConstants },
+  { name: "cse", run: eliminateCommonSubexpressions },
+  { name: "dce", run: eliminateDeadCode },
+] as const;
+
+export type PassName = (typeof PASSES)[number]["name"];
+export const PASS_NAMES: readonly string[] = ["none", ...PASSES.map((p) => p.name)];
+
+/** Runs the passes in order, stopping after `after` ("none": the IR as elaboration built it). */
+export function simplify(fn: Fn, after: PassName | "none" = "dce"): Fn {
+  if (after === "none") return fn;
+  let out = fn;
+  for (const p of PASSES) {
+    out = p.run(out);
+    if (p.name === after) break;
+  }
+  return out;
+}
