@@ -86,7 +86,8 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(`  forward(inputs: ${C}Inputs): ${C}Outputs {`);
   lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs"));
   const fwdArgs = callArgs(m.forward, symbols);
-  lines.push(`    const [${m.outputs.map((o) => ident(o.name)).join(", ")}] = ${C}_forward(${fwdArgs});`);
+  // Outputs that are one value come back as one array; each output gets its own.
+  lines.push(`    const [${m.outputs.map((o) => ident(o.name)).join(", ")}] = ${C}_forward(${fwdArgs})${m.outputs.length > 1 ? ".map((a, i, xs) => (xs.indexOf(a) < i ? a.slice() : a))" : ""};`);
   lines.push(`    return { ${m.outputs.map((o) => `${o.name}: ${ident(o.name)}!`).join(", ")} };`);
   lines.push("  }", "");
 
