@@ -85,7 +85,7 @@ function scanVjp(b: Builder, n: Extract<Node, { op: "scan" }>, g: number, want: 
   const prev = n.reverse
     ? b.binary("add", b.pad(b.slice(Y, [1, 0], [T1, Cs]), [0, 0], [T, Cs]), b.pad(initRow, [T1, 0], [T, Cs]))
     : b.binary("add", b.pad(b.slice(Y, [0, 0], [T1, Cs]), [1, 0], [T, Cs]), b.pad(initRow, [0, 0], [T, Cs]));
-  const S = concat(b, [G, prev, X], 1);
+  const S = b.concat([G, prev, X], 1);
 
   const body = backwardBody(n.body, cShape, stepX, kShapes, { Cs, Xs, Kn, L, P });
   const back = b.scan(body, c(b, 0, [L]), S, consts, 0, !n.reverse);
@@ -128,25 +128,10 @@ function backwardBody(fwd: Fn, cShape: Shape, xShape: Shape, kShapes: Shape[], z
 
   const parts: number[] = [];
   if (kShapes.length) {
-    const flatK = concat(bb, dk.map((d, i) => bb.reshape(d!, [size(kShapes[i]!)])), 0);
+    const flatK = bb.concat(dk.map((d, i) => bb.reshape(d!, [size(kShapes[i]!)])), 0);
     parts.push(bb.binary("add", bb.slice(carry, [0], [z.Kn]), flatK));
   }
   parts.push(bb.reshape(dx!, [z.Xs]), bb.reshape(dPrev!, [z.Cs]));
-  bb.output("carry", concat(bb, parts, 0));
+  bb.output("carry", bb.concat(parts, 0));
   return bb.fn;
-}
-
-/** Concatenation along `axis` as padding and adding, the same lowering the language uses. */
-function concat(b: Builder, parts: number[], axis: number): number {
-  const shapes = parts.map((p) => b.node(p).shape);
-  const total = shapes.reduce<Dim>((acc, s) => addDim(acc, s[axis]!), 0);
-  const shape = shapes[0]!.map((d, i) => (i === axis ? total : d));
-  let offset: Dim = 0;
-  let acc: number | undefined;
-  for (const [i, p] of parts.entries()) {
-    const padded = b.pad(p, shape.map((_, j) => (j === axis ? offset : 0)), shape);
-    acc = acc === undefined ? padded : b.binary("add", acc, padded);
-    offset = addDim(offset, shapes[i]![axis]!);
-  }
-  return acc!;
 }

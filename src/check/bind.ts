@@ -4,7 +4,6 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { Env } from "./env.ts";
-import { KNOWN_KINDS } from "./kinds.ts";
 import type { Elaborator } from "./elaborate.ts";
 import type { Module } from "./modules.ts";
 import { didYouMean } from "./suggest.ts";
@@ -71,13 +70,9 @@ export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[],
   if (!ok) return undefined;
   for (const p of params) {
     const v = bound.get(p.name.name)!;
+    // Unknown kind names were reported by the binder, which stops checking before any call.
     if (!p.type || p.type.dims || v.kind === "poison") continue;
-    if (!KNOWN_KINDS.has(p.type.name.name)) {
-      el.error("DNN0208", p.type.span, `unknown type \`${p.type.name.name}\``, {
-        hint: p.type.name.name === "f32" || p.type.name.name === "i32" ? `a tensor type has brackets: \`${p.type.name.name}[]\` for a scalar, \`${p.type.name.name}[n]\` for a vector` : "types are int, float, bool, string, fn, or a tensor type such as f32[B, 10]",
-      });
-      ok = false;
-    } else if (!fitsKind(p.type.name.name, v)) {
+    if (!fitsKind(p.type.name.name, v)) {
       el.error("DNN0201", spans.get(p.name.name) ?? span, `\`${p.name.name}\` of ${what} must be ${article(p.type.name.name)}, found ${describe(v)}`);
       ok = false;
     }

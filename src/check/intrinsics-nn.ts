@@ -4,7 +4,7 @@
 // concat = pad + add; see docs/decisions/0003-primitives.md).
 import type { Span } from "../syntax/source.ts";
 import { Builder, windowCount, type Window } from "../ir/ir.ts";
-import { addDim, mulDim } from "../ir/dim.ts";
+import { mulDim } from "../ir/dim.ts";
 import { normAxis, showShape, type Dim } from "../ir/shape.ts";
 import type { Args, Impl } from "./args.ts";
 import type { CallArg } from "./bind.ts";
@@ -140,16 +140,7 @@ function concat(el: Elaborator, a: Args, span: Span): Value {
       });
     if (typeof t.shape[axis] !== "number" || typeof first.shape[axis] !== "number") return el.error("DNN0209", span, `concat along a symbolic axis (${showShape(t.shape)}) is not supported`);
   }
-  const total = parts.reduce<Dim>((s, t) => addDim(s, t.shape[axis]!), 0);
-  const shape = first.shape.map((d, i) => (i === axis ? total : d));
-  let offset = 0;
-  let acc: number | undefined;
-  for (const t of parts) {
-    const padded = el.b.pad(t.id, shape.map((_, i) => (i === axis ? offset : 0)), shape);
-    acc = acc === undefined ? padded : el.b.binary("add", acc, padded);
-    offset += t.shape[axis] as number;
-  }
-  return el.tensor(acc!, span);
+  return el.tensor(el.b.concat(parts.map((t) => t.id), axis), span);
 }
 
 /** scan(cell, xs, init, consts…): carry = cell(carry, xs[:, t], consts…) for each step t; every carry, stacked on axis 1. */

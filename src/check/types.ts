@@ -11,7 +11,6 @@ import type { Elaborator } from "./elaborate.ts";
 import { POISON, describe, tensorType, type Value } from "./values.ts";
 
 const DTYPES = new Set(["f32", "i32"]);
-const KINDS = KNOWN_KINDS;
 const REST = "...";
 
 /** Check `v` against parameter `p`'s type, binding dimension names; returns the value to bind. */
@@ -102,7 +101,7 @@ export function evalType(el: Elaborator, t: A.TypeRef, env: Env, newSymbols = fa
   }
   // Checked after the dimensions, so a bad element type still binds them (no follow-on errors).
   if (!DTYPES.has(name))
-    return void el.error("DNN0208", t.name.span, KINDS.has(name) ? `expected a tensor type here, found \`${name}\`` : `unknown element type \`${name}\``, { hint: "tensor types look like f32[B, 10] or i32[B]" });
+    return void el.error("DNN0208", t.name.span, KNOWN_KINDS.has(name) ? `expected a tensor type here, found \`${name}\`` : `unknown element type \`${name}\``, { hint: "tensor types look like f32[B, 10] or i32[B]" });
   return { dtype: name as DType, shape };
 }
 

@@ -237,6 +237,21 @@ export class Builder {
     return this.push({ op: "unwindow", ...windowOf(w) }, [x], shape, n.dtype);
   }
 
+  /** Concatenation along `axis`, composed from pad and add (not a primitive: its adjoint is slices). */
+  concat(parts: readonly number[], axis: number): number {
+    const shapes = parts.map((p) => this.node(p).shape);
+    const total = shapes.reduce<Dim>((acc, s) => addDim(acc, s[axis]!), 0);
+    const shape = shapes[0]!.map((d, i) => (i === axis ? total : d));
+    let offset: Dim = 0;
+    let acc: number | undefined;
+    for (const [i, p] of parts.entries()) {
+      const padded = this.pad(p, shape.map((_, j) => (j === axis ? offset : 0)), shape);
+      acc = acc === undefined ? padded : this.binary("add", acc, padded);
+      offset = addDim(offset, shapes[i]![axis]!);
+    }
+    return acc!;
+  }
+
   gather(table: number, indices: number): number {
     const t = this.node(table);
     const i = this.node(indices);

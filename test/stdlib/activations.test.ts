@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { compileModel, expectClose, run } from "./harness.ts";
 import { erf } from "./erf.ts";
+import { CAPTURE } from "../helpers/capture.ts";
 
 const XS = [-1000, -50, -20, -5, -1.5, -1, -0.3, -1e-8, 0, 1e-8, 0.3, 1, 1.5, 5, 20, 50, 1000];
 
@@ -98,15 +99,6 @@ const CASES: Record<string, Case> = {
 const IMPORT = `import std.activations.{identity, linear, log1p, softmax, log_softmax, leaky_relu, softplus, elu, selu, gelu,
   gelu_tanh, silu, swish, log_sigmoid, relu6, hard_sigmoid, hard_silu, softsign, mish}`;
 
-/** An optimizer that leaves p alone and stores its gradient as a state: the gradient, read exactly. */
-const CAPTURE = `
-optimizer capture() {
-  state grad = 0.0
-  update(p, g) {
-    grad = g
-    p = p
-  }
-}`;
 
 /** Values of one activation (by CASES key) at `xs`, from its own compiled model. */
 function values(name: string, xs: number[] = XS): number[] {

@@ -9,15 +9,8 @@ import { compileModel, expectClose, run } from "./harness.ts";
 const IMPORT = `import std.losses.{mse, rmse, mae, msle, rmsle, huber, log_cosh, poisson, kl_divergence, half_sse, binary_cross_entropy,
   binary_cross_entropy_from_logits, cross_entropy, sparse_cross_entropy, nll, log_probabilities}
 import std.activations.{log_softmax}`;
+import { CAPTURE } from "../helpers/capture.ts";
 
-const CAPTURE = `
-optimizer capture() {
-  state grad = 0.0
-  update(p, g) {
-    grad = g
-    p = p
-  }
-}`;
 
 const B = 4;
 const N = 3;
