@@ -71,14 +71,13 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
     if (n.op !== "sum") throw new IrError("sum rule");
     return [unreduce(b, g, n.axes, b.node(n.inputs[0]!).shape)];
   },
-  // The adjoint is shared equally between tied maxima, so it sums to g either way.
+  // The whole adjoint goes to the first maximum (in row-major order over the reduced axes), as
+  // TensorFlow's max-pooling gradient does: a subgradient, and it keeps ties from splitting.
   reduce_max: (b, n, g) => {
     if (n.op !== "reduce_max") throw new IrError("reduce_max rule");
     const x = n.inputs[0]!;
     const shape = b.node(x).shape;
-    const hit = b.cast(b.binary("cmpeq", x, unreduce(b, out(n), n.axes, shape)), "f32");
-    const count = unreduce(b, b.reduce("sum", hit, [...n.axes]), n.axes, shape);
-    return [mul(b, b.binary("div", hit, count), unreduce(b, g, n.axes, shape))];
+    return [b.select(firstArgmax(b, x, out(n), n.axes), unreduce(b, g, n.axes, shape), c(b, 0, shape))];
   },
   reshape: (b, n, g) => [b.reshape(g, b.node(n.inputs[0]!).shape)],
   permute: (b, n, g) => {
@@ -112,4 +111,22 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
 function pick(b: Builder, n: Node, g: number, want: readonly boolean[], secondWins: number): (number | undefined)[] {
   const zero = c(b, 0, n.shape);
   return [want[0] ? b.select(secondWins, zero, g) : undefined, want[1] ? b.select(secondWins, g, zero) : undefined];
+}
+
+/**
+ * A 1/0 mask of x's shape marking, in each reduced group, the first position holding the group's
+ * maximum `max`. Lexicographic over the reduced axes, one axis at a time (so symbolic sizes need
+ * no strides): keep the hits with the smallest index along the axis, then the next axis.
+ */
+function firstArgmax(b: Builder, x: number, max: number, axes: readonly number[]): number {
+  const shape = b.node(x).shape;
+  const zero = c(b, 0, shape);
+  let hit = b.binary("cmpeq", x, unreduce(b, max, axes, shape));
+  for (const axis of axes) {
+    // The smallest index among the hits, as −max(−index) (there is no reduce_min primitive).
+    const negIndex = b.unary("neg", b.iota(shape, axis));
+    const first = b.unary("neg", b.reduce("reduce_max", b.select(hit, negIndex, c(b, -Infinity, shape)), [...axes]));
+    hit = b.select(hit, b.binary("cmpeq", negIndex, b.unary("neg", unreduce(b, first, axes, shape))), zero);
+  }
+  return hit;
 }

@@ -252,8 +252,13 @@ describe("autodiff conventions at non-differentiable points", () => {
     return interpret(b.fn, data.map((d) => Float64Array.from(d)), {}).map((v) => [...v]);
   };
 
-  it("reduce_max shares the adjoint equally between tied maxima", () => {
-    expect(gradOf([[4]], [[1, 3, 3, 2]], (b, [x]) => b.reduce("reduce_max", x!, [0]))).toEqual([[0, 0.5, 0.5, 0]]);
+  it("reduce_max sends the whole adjoint to the first maximum (row-major over the reduced axes), as max-pooling's gradient does", () => {
+    expect(gradOf([[4]], [[1, 3, 3, 2]], (b, [x]) => b.reduce("reduce_max", x!, [0]))).toEqual([[0, 1, 0, 0]]);
+    // Two reduced axes of a [2, 2, 3] tensor: per row of axis 0, the first of the tied maxima in
+    // (axis 1, axis 2) order: [0][0][2] before [0][1][0] and [0][1][2]; [1][1][1] before [1][1][2].
+    const x = [1, 2, 5, 5, 0, 5, -Infinity, 0, 1, 3, 7, 7];
+    const sumOfMax = (b: Builder, [v]: number[]) => b.reduce("sum", b.reduce("reduce_max", v!, [1, 2]), [0]);
+    expect(gradOf([[2, 2, 3]], [x], sumOfMax)).toEqual([[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0]]);
   });
 
   it("max and min send a tie's adjoint to the first operand; relu's and abs's at 0 is 0", () => {
