@@ -198,6 +198,7 @@ export class DnnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.lossDecl) },
         { ALT: () => this.SUBRULE(this.optimizerAssign) },
+        { ALT: () => this.SUBRULE(this.clipNormDecl) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -212,6 +213,13 @@ export class DnnParser extends CstParser {
 
   lossDecl = this.RULE("lossDecl", () => {
     this.CONSUME(T.Loss);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  // `clip_norm = 1.0`: gradients scaled down together when their global norm exceeds it.
+  clipNormDecl = this.RULE("clipNormDecl", () => {
+    this.CONSUME(T.ClipNorm);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expr, { LABEL: "value" });
   });

@@ -186,7 +186,7 @@ export function bindModule(mod: Module): Diagnostic[] {
     for (const tg of t.targets) s.add(tg.name.name), dims(tg.type, s);
     for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
-    if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), finish(s);
+    if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), finish(s);
   }
   for (const s of modelScopes.values()) finish(s);
   if (!recovered)

@@ -14,6 +14,8 @@ export interface TrainBlock {
   targets: TensorInfo[];
   loss: Tensor;
   optimizer: Extract<Value, { kind: "optimizer" }>;
+  /** The largest global gradient norm let through (Keras's global_clipnorm); none when absent. */
+  clipNorm?: number;
 }
 
 export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: ModelElaboration): TrainBlock | undefined {
@@ -32,6 +34,7 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
   const paramsBefore = el.params.length;
   const loss = el.expr(train.loss.value, env);
   const opt = el.expr(train.optimizer.value, env);
+  const clip = train.clipNorm && el.expr(train.clipNorm.value, env);
   if (el.params.length > paramsBefore)
     // The model's forward and init would not know these parameters.
     return void el.error("DNN0409", train.loss.value.span, "a layer is applied in the train block: layers (and their parameters) belong in the model", {
@@ -44,7 +47,11 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
     });
   if (opt.kind !== "optimizer")
     return void el.error("DNN0201", train.optimizer.value.span, `expected an optimizer such as \`adam(lr: 0.001)\`, found ${describe(opt)}`);
-  return { targets, loss, optimizer: opt };
+  if (clip && clip.kind !== "poison" && (clip.kind !== "number" || !(clip.value > 0) || !Number.isFinite(clip.value)))
+    return void el.error("DNN0410", train.clipNorm!.value.span, `clip_norm must be a positive compile-time number, found ${clip.kind === "number" ? clip.value : describe(clip)}`, {
+      hint: "for example `clip_norm = 1.0`",
+    });
+  return { targets, loss, optimizer: opt, clipNorm: clip && clip.kind === "number" ? clip.value : undefined };
 }
 
 export interface OptimizerResult {

@@ -51,6 +51,7 @@ export const CODES = {
   DNN0407: { severity: "error", title: "defined twice in a model" },
   DNN0408: { severity: "error", title: "parameters created inside a scan cell" },
   DNN0409: { severity: "error", title: "layer applied outside its model" },
+  DNN0410: { severity: "error", title: "clip_norm is not a positive number" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

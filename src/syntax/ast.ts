@@ -157,6 +157,7 @@ export interface TrainDecl {
   lets: LetDecl[];
   loss?: { value: Expr; span: Span };
   optimizer?: { value: Expr; span: Span };
+  clipNorm?: { value: Expr; span: Span };
   span: Span;
 }
 

@@ -194,6 +194,8 @@ export class AstBuilder {
     if (loss) d.loss = { value: this.expr(this.node(loss.children, "value"), loss), span: this.nodeSpan(loss) };
     const opt = this.node(c, "optimizerAssign");
     if (opt) d.optimizer = { value: this.expr(this.node(opt.children, "value"), opt), span: this.nodeSpan(opt) };
+    const clip = this.node(c, "clipNormDecl");
+    if (clip) d.clipNorm = { value: this.expr(this.node(clip.children, "value"), clip), span: this.nodeSpan(clip) };
     return d;
   }
 

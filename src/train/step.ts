@@ -3,6 +3,7 @@
 // updated states out, so the caller owns it and a step is a pure function.
 import type * as A from "../syntax/ast.ts";
 import { Builder, type Fn } from "../ir/ir.ts";
+import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
@@ -25,7 +26,8 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   if (!block) return { el };
   const step = el.stepArg();
   const params = el.params.filter((p) => p.trainable);
-  const grads = grad(el.b, block.loss.id, params.map((p) => p.id));
+  const raw = grad(el.b, block.loss.id, params.map((p) => p.id));
+  const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
 
   const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step));
   if (updates.some((u) => !u)) return { el };
@@ -36,4 +38,18 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const states: InitSpec[] = [];
   for (const u of updates) for (const s of u!.states) (el.b.output(s.spec.name, s.id), states.push(s.spec));
   return { el, step: { fn: el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+}
+
+/**
+ * Every gradient times clip / max(‖g‖, clip), with ‖g‖ the norm of all of them together
+ * (tf.clip_by_global_norm, Keras's `global_clipnorm`): the step keeps its direction and its
+ * length is at most `clip`.
+ */
+function clipByGlobalNorm(b: Builder, grads: readonly number[], clip: number): number[] {
+  const squares = grads.map((g) => b.reduce("sum", b.binary("mul", g, g), b.node(g).shape.map((_, i) => i)));
+  const norm = b.unary("sqrt", squares.reduce((acc, s) => b.binary("add", acc, s)));
+  const limit = b.const(clip);
+  const scale = b.binary("div", limit, b.binary("max", norm, limit));
+  const spread = (shape: Shape) => b.broadcast(b.reshape(scale, shape.map(() => 1)), shape);
+  return grads.map((g) => b.binary("mul", g, spread(b.node(g).shape)));
 }
