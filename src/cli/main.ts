@@ -9,7 +9,8 @@ import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { emitTypeScript } from "../backend/ts/emit.ts";
 import { printFn } from "../ir/print.ts";
-import { PASS_NAMES, type PassName } from "../passes/pipeline.ts";
+import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
+import type { Fn } from "../ir/ir.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 
@@ -59,16 +60,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option("-t, --target <target>", "what to generate").default("ts"))
     .option("-o, --out <dir>", "directory to write the generated module into")
     .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code").choices(["ir"]))
-    .addOption(new Option("--after <pass>", "with --emit ir: stop after this simplification pass").choices([...PASS_NAMES]).default("dce"))
+    .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--json", "print diagnostics as JSON")
-    .action((file: string, opts: { target: string; out?: string; emit?: string; after: string; json?: boolean }) => {
+    .action((file: string, opts: { target: string; out?: string; emit?: string; after?: string; json?: boolean }) => {
       if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
-      const result = compile(file, readSource(file), undefined, (opts.emit ? opts.after : "dce") as PassName);
+      if (opts.after && !opts.emit) throw new UsageError("--after goes with --emit ir");
+      const result = compile(file, readSource(file), undefined, (opts.emit ? (opts.after ?? "none") : "dce") as PassName);
       report([result], !!opts.json, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
       if (opts.emit === "ir") {
-        for (const m of result.models) for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : [])]) io.out(`// model ${m.name}\n${printFn(fn)}\n`);
+        for (const m of result.models)
+          for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : [])])
+            for (const s of opts.after ? [{ after: opts.after, fn }] : stages(fn)) io.out(`${irHeading(m.name, s.after, s.fn)}\n${printFn(s.fn)}\n`);
         return;
       }
       const outDir = opts.out!;
@@ -126,4 +130,9 @@ function defaultIo(): Io {
     err: (s) => void process.stderr.write(s),
     color: !!process.stderr.isTTY && !process.env["NO_COLOR"],
   };
+}
+
+function irHeading(model: string, after: string, fn: Fn): string {
+  const nodes = fn.nodes.filter((n) => n.op !== "arg").length;
+  return `// model ${model}, ${fn.name}, ${after === "none" ? "as elaborated" : `after ${after}`}: ${nodes} node${nodes === 1 ? "" : "s"}`;
 }

@@ -71,6 +71,23 @@ export interface Fn {
   args: Arg[];
   nodes: Node[]; // topologically ordered; node.id is its index
   outputs: Output[];
+  /** Named runs of nodes for a reader (a training step's forward, backward and update): each starts at node `start`. */
+  sections?: readonly Section[];
+}
+
+export interface Section {
+  name: string;
+  start: number;
+}
+
+/**
+ * `fn`'s sections moved onto `out`, a pass's result: `firstNew[i]` is how many nodes `out` had
+ * when the pass reached node i of `fn`. Passes keep node order, so a section starts where the
+ * first node made from it (or after it) landed.
+ */
+export function carrySections(fn: Fn, out: Fn, firstNew: ArrayLike<number>): Fn {
+  if (!fn.sections) return out;
+  return { ...out, sections: fn.sections.map((s) => ({ name: s.name, start: s.start < firstNew.length ? firstNew[s.start]! : out.nodes.length })) };
 }
 
 export const isUnary = (op: string): op is UnaryOp => (UNARY as readonly string[]).includes(op);

@@ -7,12 +7,18 @@ export function printFn(fn: Fn): string {
   const lines = [`fn ${fn.name}(`];
   fn.args.forEach((a, i) => lines.push(`  ${a.name}: ${a.dtype}${showShape(a.shape)} ${a.role}${i < fn.args.length - 1 ? "," : ""}`));
   lines.push(") {");
+  const sections = [...(fn.sections ?? [])];
+  const heading = (upTo: number) => {
+    while (sections.length > 0 && sections[0]!.start <= upTo) lines.push(`  // ${sections.shift()!.name}`);
+  };
   for (const n of fn.nodes) {
     if (n.op === "arg") continue;
+    heading(n.id);
     lines.push(`  ${printNode(n, fn)}`);
     // A scan's body is a function of its own, printed beneath it.
     if (n.op === "scan") lines.push(...printFn(n.body).trimEnd().split("\n").map((l) => `    ${l}`));
   }
+  heading(Infinity);
   lines.push(`  return ${fn.outputs.map((o) => `${o.name}=${ref(fn, o.id)}`).join(", ")}`);
   lines.push("}");
   return lines.join("\n") + "\n";

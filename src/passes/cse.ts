@@ -1,7 +1,7 @@
 // Common-subexpression elimination: two nodes with the same op, attributes and inputs compute
 // the same value (every primitive is pure; random is counter-based, so equal seeds and streams
 // draw equal numbers), so the later one is replaced by the earlier.
-import { Builder, type Fn, type Node } from "../ir/ir.ts";
+import { Builder, carrySections, type Fn, type Node } from "../ir/ir.ts";
 import { replay } from "../ir/verify.ts";
 
 /** Op, attributes and inputs as text; a scan's body counts by identity (`bodies` numbers them). */
@@ -18,7 +18,9 @@ export function eliminateCommonSubexpressions(fn: Fn): Fn {
   const seen = new Map<string, number>();
   const bodies = new Map<Fn, number>();
   const remap: number[] = [];
+  const firstNew: number[] = [];
   for (const n of fn.nodes) {
+    firstNew.push(b.fn.nodes.length);
     const ins = n.inputs.map((x) => remap[x]!);
     if (n.op === "arg") {
       remap.push(replay(b, n, ins, fn));
@@ -35,5 +37,5 @@ export function eliminateCommonSubexpressions(fn: Fn): Fn {
     remap.push(id);
   }
   for (const o of fn.outputs) b.output(o.name, remap[o.id]!);
-  return b.fn;
+  return carrySections(fn, b.fn, firstNew);
 }

@@ -1,7 +1,7 @@
 // Dead-code elimination: keep only nodes an output depends on (arguments always stay, they
 // are the function's signature), renumbering so ids remain dense and topological. A scan's
 // body is cleaned the same way (its argument list is fixed by the scan, so only inner nodes go).
-import type { Fn, Node } from "../ir/ir.ts";
+import { carrySections, type Fn, type Node } from "../ir/ir.ts";
 
 export function eliminateDeadCode(fn: Fn): Fn {
   const n = fn.nodes.length;
@@ -20,12 +20,14 @@ export function eliminateDeadCode(fn: Fn): Fn {
   if (count === n && !hasScan) return fn;
   const remap = new Int32Array(n);
   const nodes: Node[] = [];
+  const firstNew = new Int32Array(n);
   for (const node of fn.nodes) {
+    firstNew[node.id] = nodes.length;
     if (!live[node.id]) continue;
     remap[node.id] = nodes.length;
     const moved = { ...node, id: nodes.length, inputs: node.inputs.map((x) => remap[x]!) } as Node;
     if (moved.op === "scan") moved.body = eliminateDeadCode(moved.body);
     nodes.push(moved);
   }
-  return { ...fn, nodes, outputs: fn.outputs.map((o) => ({ ...o, id: remap[o.id]! })) };
+  return carrySections(fn, { ...fn, nodes, outputs: fn.outputs.map((o) => ({ ...o, id: remap[o.id]! })) }, firstNew);
 }

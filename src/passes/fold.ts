@@ -3,7 +3,7 @@
 // constant condition become their operand; reshape and permute chains collapse (the Builder
 // drops the identity ones). Only rewrites that are exact in IEEE arithmetic: x * 0 is not 0 for
 // an infinite x, so it stays.
-import { Builder, isBinary, isUnary, type BinaryOp, type Fn, type UnaryOp } from "../ir/ir.ts";
+import { Builder, carrySections, isBinary, isUnary, type BinaryOp, type Fn, type UnaryOp } from "../ir/ir.ts";
 import { erf } from "../ir/interpret-nn.ts";
 import { replay } from "../ir/verify.ts";
 
@@ -36,6 +36,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
 export function foldConstants(fn: Fn): Fn {
   const b = new Builder(fn.name);
   const remap: number[] = [];
+  const firstNew: number[] = [];
   /** The one value a node holds everywhere, if it is a constant or a reshape/broadcast of one. */
   const scalar = (id: number): number | undefined => {
     const n = b.node(id);
@@ -48,6 +49,7 @@ export function foldConstants(fn: Fn): Fn {
     return b.broadcast(b.const(n.dtype === "i32" ? Math.trunc(v) : v, n.dtype), n.shape);
   };
   for (const n of fn.nodes) {
+    firstNew.push(b.fn.nodes.length);
     const ins = n.inputs.map((x) => remap[x]!);
     const [x, y, z] = ins as [number, number, number];
     let id: number | undefined;
@@ -75,5 +77,5 @@ export function foldConstants(fn: Fn): Fn {
     remap.push(id ?? replay(b, n, ins, fn));
   }
   for (const o of fn.outputs) b.output(o.name, remap[o.id]!);
-  return b.fn;
+  return carrySections(fn, b.fn, firstNew);
 }

@@ -14,6 +14,13 @@ export const PASSES = [
 export type PassName = (typeof PASSES)[number]["name"];
 export const PASS_NAMES: readonly string[] = ["none", ...PASSES.map((p) => p.name)];
 
+/** `fn` as elaborated, then after each pass in turn: what `--emit ir` shows. */
+export function stages(fn: Fn): { after: PassName | "none"; fn: Fn }[] {
+  const out: { after: PassName | "none"; fn: Fn }[] = [{ after: "none", fn }];
+  for (const p of PASSES) out.push({ after: p.name, fn: p.run(out[out.length - 1]!.fn) });
+  return out;
+}
+
 /** Runs the passes in order, stopping after `after` ("none": the IR as elaboration built it). */
 export function simplify(fn: Fn, after: PassName | "none" = "dce"): Fn {
   if (after === "none") return fn;

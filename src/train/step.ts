@@ -26,9 +26,11 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   if (!block) return { el };
   const step = el.stepArg();
   const params = el.params.filter((p) => p.trainable);
+  const backward = el.b.fn.nodes.length;
   const raw = grad(el.b, block.loss.id, params.map((p) => p.id));
   const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
 
+  const update = el.b.fn.nodes.length;
   const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step));
   if (updates.some((u) => !u)) return { el };
   const next = new Map(params.map((p, i) => [p.name, updates[i]!.param]));
@@ -37,6 +39,11 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? el.stateUpdates.get(p.name) ?? p.id);
   const states: InitSpec[] = [];
   for (const u of updates) for (const s of u!.states) (el.b.output(s.spec.name, s.id), states.push(s.spec));
+  el.b.fn.sections = [
+    { name: "forward and loss", start: 0 },
+    { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
+    { name: `update: ${block.optimizer.decl.name.name}`, start: update },
+  ];
   return { el, step: { fn: el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
 }
 

@@ -337,13 +337,38 @@ describe("dnnc check --shapes", () => {
 });
 
 describe("dnnc compile --emit ir --after", () => {
-  it("stops after the named pass: `none` shows the IR as elaborated, the default is fully simplified", () => {
+  it("stops after the named pass: `none` shows the IR as elaborated, `dce` fully simplified", () => {
     const raw = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir", "--after", "none");
-    const simplified = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir");
+    const simplified = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir", "--after", "dce");
     expect(raw.status).toBe(0);
     expect(simplified.status).toBe(0);
     const count = (s: string) => s.split("\n").filter((l) => /^\s+%\d+:/.test(l)).length;
     expect(count(raw.stdout)).toBeGreaterThan(count(simplified.stdout));
+    expect(simplified.stdout).toContain("// model DigitsMLP, train_step, after dce: ");
+    expect(simplified.stdout).not.toContain("as elaborated");
+  }, TIMEOUT);
+
+  it("without --after prints every function as elaborated and after each pass, the training step in forward, backward and update sections", () => {
+    const r = dnnc("compile", "samples/backprop_221.dnn", "--emit", "ir");
+    expect(r.status).toBe(0);
+    const headings = r.stdout.split("\n").filter((l) => l.startsWith("// model"));
+    expect(headings.map((h) => h.replace(/: \d+ nodes?$/, ""))).toEqual(
+      ["init", "forward", "train_step"].flatMap((fn) => ["as elaborated", "after fold", "after cse", "after dce"].map((s) => `// model Net221, ${fn}, ${s}`)),
+    );
+    const step = r.stdout.slice(r.stdout.lastIndexOf("train_step, after dce"));
+    const at = (s: string) => step.indexOf(s);
+    expect(at("  // forward and loss")).toBeGreaterThan(0);
+    expect(at("  // backward: gradients of 4 trainable parameters")).toBeGreaterThan(at("  // forward and loss"));
+    expect(at("  // update: sgd")).toBeGreaterThan(at("  // backward"));
+    // The backward section holds the transposed matmuls of the gradients; the update adds the velocity.
+    expect(step.slice(at("  // backward"), at("  // update"))).toMatch(/= permute .*\n.*= matmul /);
+    expect(step.slice(at("  // update"))).toMatch(/= add W_h, /);
+  }, TIMEOUT);
+
+  it("--after without --emit is a usage error", () => {
+    const r = dnnc("compile", "samples/mlp_digits.dnn", "--after", "dce", "--out", "never-written");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--after goes with --emit ir/);
   }, TIMEOUT);
 
   it("rejects an unknown pass with the list of passes", () => {
