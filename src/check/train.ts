@@ -56,7 +56,8 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
 
 export interface OptimizerResult {
   param: number;
-  states: { spec: InitSpec; id: number }[];
+  /** Each state's new value `id` and its argument node `arg` (the old value). */
+  states: { spec: InitSpec; id: number; arg: number }[];
 }
 
 export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: ParamSpec, g: number, step: number): OptimizerResult | undefined {
@@ -97,7 +98,7 @@ export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: 
     current.set(st.name.name, nt);
     env.set(st.name.name, nt);
   }
-  return { param: current.get(names[0]!)!.id, states: states.map((s) => ({ spec: s.spec, id: current.get(s.name)!.id })) };
+  return { param: current.get(names[0]!)!.id, states: states.map((s) => ({ spec: s.spec, id: current.get(s.name)!.id, arg: s.id })) };
 }
 
 function sameOrBroadcast(t: Tensor, shape: readonly (number | string)[]): boolean {

@@ -5,6 +5,7 @@ import type * as A from "../syntax/ast.ts";
 import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
+import { withoutDeadCode } from "../passes/dce.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
@@ -37,14 +38,21 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
   for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? el.stateUpdates.get(p.name) ?? p.id);
+  // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
+  // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
+  const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
+  const unused = new Set<string>();
   const states: InitSpec[] = [];
-  for (const u of updates) for (const s of u!.states) (el.b.output(s.spec.name, s.id), states.push(s.spec));
+  for (const u of updates)
+    for (const s of u!.states)
+      if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
+      else (el.b.output(s.spec.name, s.id), states.push(s.spec));
   el.b.fn.sections = [
     { name: "forward and loss", start: 0 },
     { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
-  return { el, step: { fn: el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+  return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
 }
 
 /**

@@ -146,7 +146,10 @@ describe("std.optimizers: three training steps against Keras's update rules", ()
     const stateArgs = fn.args.filter((a) => a.role === "state").map((a) => a.name);
     const kerasStates = { w: [keras.init(), keras.init()], b: [keras.init()] };
     const stateKey = (name: string) => name.slice(name.indexOf(`/${optName}.`) + optName.length + 2);
-    expect(new Set(stateArgs.map(stateKey)), "state names").toEqual(new Set(Object.keys(keras.init())));
+    // A state the update never reads nor changes leaves the step (uncentered RMSprop's average
+    // gradient; Keras does not create it either); every other state is Keras's.
+    const expected = Object.keys(keras.init()).filter((k) => !(optName === "rmsprop" && k === "average_gradient" && !opt.includes("centered: true")));
+    expect(new Set(stateArgs.map(stateKey)), "state names").toEqual(new Set(expected));
     const values: Record<string, number[]> = runInit(model, 1);
     expectClose("w (init)", values["w"]!, W0, 0, 0);
     for (const s of stateArgs) {
@@ -175,10 +178,6 @@ describe("std.optimizers: three training steps against Keras's update rules", ()
         if (optName === "sgd" && !/momentum: 0\.[1-9]/.test(opt)) continue;
         // Keras keeps no momentum buffer for rmsprop without momentum, nor an average gradient uncentered.
         if (optName === "rmsprop" && key === "momentum_buffer" && !/momentum: 0\.[1-9]/.test(opt)) continue;
-        if (optName === "rmsprop" && key === "average_gradient" && !opt.includes("centered: true")) {
-          expectClose(`${s} after step ${t} (unused, stays 0)`, values[s]!, values[s]!.map(() => 0), 0, 0);
-          continue;
-        }
         const param = s.slice(0, s.indexOf("/")) as "w" | "b";
         expectClose(`${s} after step ${t}`, values[s]!, kerasStates[param].map((st) => st[key]!), 1e-12, 1e-15);
       }
