@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import { compile, type CompiledModel } from "../../src/compiler.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import type { Fn } from "../../src/ir/ir.ts";
+import { CAPTURE } from "../helpers/capture.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -50,4 +51,50 @@ export function expectClose(what: string, actual: readonly number[], expected: r
     const ok = a === e || Math.abs(a - e) <= atol + rtol * Math.abs(e);
     expect(ok, `${what}[${i}] = ${a}, expected ${e} (|diff| = ${Math.abs(a - e)}, rtol ${rtol}, atol ${atol})`).toBe(true);
   }
+}
+
+/** Every std.losses definition, and log_softmax, in scope for lossValue's and lossGrad's expressions. */
+export const LOSS_IMPORTS = `import std.losses.{mse, rmse, mae, msle, rmsle, huber, log_cosh, poisson, kl_divergence, half_sse, binary_cross_entropy,
+  binary_cross_entropy_from_logits, cross_entropy, sparse_cross_entropy, nll, log_probabilities}
+import std.activations.{log_softmax}`;
+
+/**
+ * The value of a loss expression over p and t (both f32[B, n], row-major) and labels l (i32[B]), with
+ * B = p.length / n, through the forward function in the float64 interpreter.
+ */
+export function lossValue(expr: string, p: readonly number[], t: readonly number[], labels: readonly number[], n: number): number {
+  const m = compileModel(`${LOSS_IMPORTS}
+model L {
+  input p: f32[B, ${n}]
+  input t: f32[B, ${n}]
+  input l: i32[B]
+  output loss_value: f32[]
+  loss_value = ${expr}
+}`);
+  const args = Object.fromEntries(m.forward.args.map((a) => [a.name, a.name === "p" ? p : a.name === "t" ? t : labels]));
+  return run(m.forward, args, { B: p.length / n })["loss_value"]![0]!;
+}
+
+/**
+ * The gradient of the same loss expression with respect to p, at p (t and l fixed): p becomes a parameter,
+ * the expression the training loss, and the CAPTURE optimizer stores the gradient the compiled training
+ * step (reverse-mode autodiff) hands it.
+ */
+export function lossGrad(expr: string, p: readonly number[], t: readonly number[], labels: readonly number[], n: number): number[] {
+  const b = p.length / n;
+  const m = compileModel(`${LOSS_IMPORTS}
+${CAPTURE}
+model L {
+  input t: f32[${b}, ${n}]
+  input l: i32[${b}]
+  param p: f32[${b}, ${n}] = 0.0
+  output pred: f32[${b}, ${n}]
+  pred = p
+}
+train L {
+  loss = ${expr.replaceAll(/\bp\b/g, "pred")}
+  optimizer = capture()
+}`);
+  const byName: Record<string, readonly number[]> = { p, t, l: labels, step: [1], "p/capture.grad": p.map(() => 0) };
+  return run(m.train!.fn, Object.fromEntries(m.train!.fn.args.map((a) => [a.name, byName[a.name]!])))["p/capture.grad"]!;
 }

@@ -4,13 +4,7 @@
 // (reverse-mode autodiff), read exactly by an optimizer that stores g, and are compared with
 // derivatives worked out by hand.
 import { describe, expect, it } from "vitest";
-import { compileModel, expectClose, run } from "./harness.ts";
-
-const IMPORT = `import std.losses.{mse, rmse, mae, msle, rmsle, huber, log_cosh, poisson, kl_divergence, half_sse, binary_cross_entropy,
-  binary_cross_entropy_from_logits, cross_entropy, sparse_cross_entropy, nll, log_probabilities}
-import std.activations.{log_softmax}`;
-import { CAPTURE } from "../helpers/capture.ts";
-
+import { compileModel, expectClose, LOSS_IMPORTS as IMPORT, lossGrad as lossGradOf, lossValue as lossValueOf, run } from "./harness.ts";
 
 const B = 4;
 const N = 3;
@@ -79,38 +73,11 @@ const KERAS = {
     ),
 };
 
-/** Runs one loss expression over p and t (both f32[B, N]) and labels l (i32[B]); returns its value. */
-function lossValue(expr: string, p: number[], t: number[], labels: number[] = LABELS): number {
-  const m = compileModel(`${IMPORT}
-model L {
-  input p: f32[B, ${N}]
-  input t: f32[B, ${N}]
-  input l: i32[B]
-  output loss_value: f32[]
-  loss_value = ${expr}
-}`);
-  const args = Object.fromEntries(m.forward.args.map((a) => [a.name, a.name === "p" ? p : a.name === "t" ? t : labels]));
-  return run(m.forward, args, { B: p.length / N })["loss_value"]![0]!;
-}
+/** One loss expression's value over p and t (both f32[B, N]) and labels l (i32[B]). */
+const lossValue = (expr: string, p: number[], t: number[], labels: number[] = LABELS): number => lossValueOf(expr, p, t, labels, N);
 
-/** The gradient of a loss expression with respect to p (a parameter here), at p, with t and l fixed. */
-function lossGrad(expr: string, p: number[], t: number[], labels: number[] = LABELS): number[] {
-  const m = compileModel(`${IMPORT}
-${CAPTURE}
-model L {
-  input t: f32[${p.length / N}, ${N}]
-  input l: i32[${p.length / N}]
-  param p: f32[${p.length / N}, ${N}] = 0.0
-  output pred: f32[${p.length / N}, ${N}]
-  pred = p
-}
-train L {
-  loss = ${expr.replaceAll(/\bp\b/g, "pred")}
-  optimizer = capture()
-}`);
-  const byName: Record<string, number[]> = { p, t, l: labels, step: [1], "p/capture.grad": p.map(() => 0) };
-  return run(m.train!.fn, Object.fromEntries(m.train!.fn.args.map((a) => [a.name, byName[a.name]!])))["p/capture.grad"]!;
-}
+/** Its gradient with respect to p, at p, with t and l fixed. */
+const lossGrad = (expr: string, p: number[], t: number[], labels: number[] = LABELS): number[] => lossGradOf(expr, p, t, labels, N);
 
 describe("std.losses: values against Keras's formulas", () => {
   const cases: [string, string, () => number][] = [
