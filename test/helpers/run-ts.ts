@@ -31,6 +31,7 @@ export async function compileFns(fns: Readonly<Record<string, Fn>>): Promise<TsM
   const entries = Object.entries(fns).map(([name, fn]) => ({ fn, name: `fn_${name}`, symbols: symbolsOfFn(fn) }));
   const text = emitFunctionsModule(entries);
   const dir = mkdtempSync(join(tmpdir(), "dnnc-fns-"));
+  if (process.env.DNNC_KEEP) console.log("kept", dir);
   const file = join(dir, "fns.ts");
   writeFileSync(file, text);
   const tsc = tscCheck(file);
@@ -51,6 +52,6 @@ export async function compileFns(fns: Readonly<Record<string, Fn>>): Promise<TsM
       const values = args.map((a, i) => (e.fn.args[i]!.role === "seed" ? a[0]! : Float32Array.from(a)));
       return f(...sym, ...values);
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => (process.env.DNNC_KEEP ? undefined : rmSync(dir, { recursive: true, force: true })),
   };
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../src/ir/ir.ts";
 import type { Shape } from "../../src/ir/shape.ts";
 import { interpret } from "../../src/ir/interpret.ts";
-import { random as tsRandom } from "../../src/backend/ts/helpers.ts";
+import { normalAt, uniformAt } from "../../src/backend/ts/helpers.ts";
+
+const tsRandom = (seed: number, stream: number, n: number, normal: boolean) =>
+  Float32Array.from({ length: n }, (_, i) => (normal ? normalAt : uniformAt)(seed, stream, i));
 
 /** Builds fn(x: f32[xShape], ...) = body(...), runs it on the given data, returns the single output as an array. */
 function run(inputs: [Shape, number[]][], body: (b: Builder, xs: number[]) => number, dims: Record<string, number> = {}): number[] {

@@ -1,5 +1,7 @@
-// Loops the generated TypeScript calls for the neural-network primitives (windows, gathers,
-// recurrence). Like helpers.ts, copied verbatim (minus `export`) into every generated module.
+// Runtime loops for the neural-network primitives (windows, gathers, recurrence). Like
+// helpers.ts, copied verbatim (minus `export`) into every generated module; each writes into
+// memory it is given.
+import type { Workspace } from "./helpers.ts";
 // dnnc:helpers-begin
 
 /** erf(x) to float32 accuracy (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
@@ -9,75 +11,75 @@ export function erf(x: number): number {
   return x < 0 ? -y : y;
 }
 
-/** Calls f(position in the [N, OH, OW, KH, KW, C] windows, position in the [N, H, W, C] image or -1). */
-function eachWindow(image: readonly number[], windows: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], f: (w: number, src: number) => void): void {
+/**
+ * Sliding windows of an NHWC image: out [N, OH, OW, KH, KW, C] (im2col, so a convolution is one
+ * matmul). With `add` false, out ← windows (positions outside read `fill`); with `add` true, the
+ * adjoint: image += each window element at its source (`out` is then the windows, read).
+ */
+export function windowsOf(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
   const [N, H, W, C] = image as [number, number, number, number];
-  const [, OH, OW, KH, KW] = windows as [number, number, number, number, number];
+  const [, OH, OW, KH, KW] = shape as [number, number, number, number, number];
+  const [sh, sw] = stride as [number, number];
+  const [dh, dw] = dilation as [number, number];
+  const [ph, pw] = padBefore as [number, number];
+  if (add) img.fill(0);
   let w = 0;
   for (let b = 0; b < N; b++)
     for (let oh = 0; oh < OH; oh++)
       for (let ow = 0; ow < OW; ow++)
         for (let kh = 0; kh < KH; kh++) {
-          const h = oh * stride[0]! - padBefore[0]! + kh * dilation[0]!;
-          for (let kw = 0; kw < KW; kw++) {
-            const v = ow * stride[1]! - padBefore[1]! + kw * dilation[1]!;
-            const base = h >= 0 && h < H && v >= 0 && v < W ? ((b * H + h) * W + v) * C : -1;
-            for (let c = 0; c < C; c++) f(w++, base < 0 ? -1 : base + c);
+          const h = oh * sh - ph + kh * dh;
+          for (let kw = 0; kw < KW; kw++, w += C) {
+            const v = ow * sw - pw + kw * dw;
+            if (h < 0 || h >= H || v < 0 || v >= W) {
+              if (!add) win.fill(fill, w, w + C);
+              continue;
+            }
+            const base = ((b * H + h) * W + v) * C;
+            if (add) for (let c = 0; c < C; c++) img[base + c] += win[w + c]!;
+            else for (let c = 0; c < C; c++) win[w + c] = img[base + c]!;
           }
         }
 }
 
-export function windows(src: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number): Float32Array {
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  eachWindow(image, shape, stride, dilation, padBefore, (w, s) => (out[w] = s < 0 ? fill : src[s]!));
-  return out;
-}
-
-export function unwindows(src: Float32Array, shape: readonly number[], image: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[]): Float32Array {
-  const out = new Float32Array(image.reduce((a, b) => a * b, 1));
-  eachWindow(image, shape, stride, dilation, padBefore, (w, s) => {
-    if (s >= 0) out[s] = out[s]! + src[w]!;
-  });
-  return out;
-}
-
-/** Rows of `table` ([V, row]) at `indices`; rows out of range read 0. */
-export function gatherRows(table: Float32Array, rows: number, row: number, indices: Float32Array): Float32Array {
-  const out = new Float32Array(indices.length * row);
+/** out ← rows of `table` ([V, row]) at `indices`; rows out of range read 0. */
+export function gatherRows(out: Float32Array, table: Float32Array, rows: number, row: number, indices: Float32Array): void {
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i]!;
     if (r >= 0 && r < rows && Number.isInteger(r)) out.set(table.subarray(r * row, (r + 1) * row), i * row);
+    else out.fill(0, i * row, (i + 1) * row);
   }
-  return out;
 }
 
-export function scatterRows(updates: Float32Array, rows: number, row: number, indices: Float32Array): Float32Array {
-  const out = new Float32Array(rows * row);
+/** out ([rows, row]) ← Σ updates at their indices: the adjoint of gatherRows. */
+export function scatterRows(out: Float32Array, updates: Float32Array, rows: number, row: number, indices: Float32Array): void {
+  out.fill(0);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i]!;
     if (r < 0 || r >= rows || !Number.isInteger(r)) continue;
-    for (let k = 0; k < row; k++) out[r * row + k] = out[r * row + k]! + updates[i * row + k]!;
+    for (let k = 0; k < row; k++) out[r * row + k] += updates[i * row + k]!;
   }
-  return out;
 }
 
-/** Runs `step` over axis `axis` of xs (shape `xShape`), stacking every carry along the same axis of `shape`. */
-export function scan(init: Float32Array, xs: Float32Array, xShape: readonly number[], shape: readonly number[], axis: number, reverse: boolean, step: (carry: Float32Array, x: Float32Array) => Float32Array): Float32Array {
+/**
+ * Runs `step` over axis `axis` of xs (shape `xShape`), stacking every carry along the same axis
+ * of out (shape `shape`). `ws.scratch` holds the step's input slice and the carry between
+ * steps (the step's result lives in its own workspace, which the next step reuses).
+ */
+export function scanInto(out: Float32Array, init: Float32Array, xs: Float32Array, xShape: readonly number[], shape: readonly number[], axis: number, reverse: boolean, ws: Workspace, step: (carry: Float32Array, x: Float32Array) => Float32Array): void {
   const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
   const T = xShape[axis]!;
   const xOuter = size(xShape.slice(0, axis));
   const xInner = size(xShape.slice(axis + 1));
   const cOuter = size(shape.slice(0, axis));
   const cInner = size(shape.slice(axis + 1));
-  const out = new Float32Array(size(shape));
-  let carry = init;
+  const [x, carry] = ws.scratch as [Float32Array, Float32Array];
+  carry.set(init);
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
-    const x = new Float32Array(xOuter * xInner);
     for (let o = 0; o < xOuter; o++) x.set(xs.subarray((o * T + t) * xInner, (o * T + t + 1) * xInner), o * xInner);
-    carry = step(carry, x);
+    carry.set(step(carry, x));
     for (let o = 0; o < cOuter; o++) out.set(carry.subarray(o * cInner, (o + 1) * cInner), (o * T + t) * cInner);
   }
-  return out;
 }
 // dnnc:helpers-end

@@ -1,7 +1,108 @@
-// Loops the generated TypeScript calls for the primitives that move data between shapes.
-// This file is real, type-checked code: the emitter copies it verbatim (minus `export`) into
-// every generated module, so the output depends on nothing. Elementwise ops are emitted inline.
+// Runtime of the generated TypeScript: memory planning at run time, the blocked matmul, the
+// counter-based random numbers and small data-movement loops. This file is real, type-checked
+// code: the emitter copies it verbatim (minus `export`) into every generated module, so the
+// output depends on nothing. Every helper writes into memory it is given and allocates nothing
+// (the matmul's packing panels grow once, counted like the arenas).
+import { placeBuffers } from "../../schedule/place.ts";
 // dnnc:helpers-begin
+
+/** Memory the generated code has allocated: arenas and packing panels. Steady-state training adds none. */
+export const memoryStats = { allocations: 0, bytes: 0 };
+
+/** A function's planned memory: one view per buffer, sub-workspaces of scan bodies, scratch. */
+export interface Workspace {
+  b: Float32Array[];
+  sub: Workspace[];
+  scratch: Float32Array[];
+  out: Float32Array[];
+}
+
+export function allocate(n: number): Float32Array {
+  memoryStats.allocations++;
+  memoryStats.bytes += 4 * n;
+  return new Float32Array(n);
+}
+
+/** One arena for all buffers of a function, and a view of it per buffer. */
+export function arenaViews(sizes: readonly number[], first: readonly number[], last: readonly number[]): Float32Array[] {
+  const { offsets, total } = placeBuffers(sizes, first, last);
+  const arena = allocate(total);
+  return sizes.map((n, i) => arena.subarray(offsets[i]!, offsets[i]! + n));
+}
+
+// Packing panels of the matmul, grown on demand (float64: the products accumulate in doubles).
+let packA = new Float64Array(0);
+let packB = new Float64Array(0);
+const KC = 256;
+const MC = 64;
+
+/**
+ * C = op(A) @ op(B) for an m×k op(A) and a k×n op(B), C row-major m×n at `co`. A is read
+ * row-major m×k at `ao`, or k×m when `ta` (A transposed); B k×n at `bo`, or n×k when `tb`.
+ * Blocked for the cache (k in panels of KC, m in MC rows) with a 4×4 register tile: each step of
+ * the inner loop loads 8 numbers for 16 multiply-adds.
+ */
+export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
+  C.fill(0, co, co + m * n);
+  const n4 = (n + 3) & ~3;
+  if (packB.length < KC * n4) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * n4), (packB = new Float64Array(KC * n4)));
+  if (packA.length < KC * MC) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * MC), (packA = new Float64Array(KC * MC)));
+  const Ap = packA;
+  const Bp = packB;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    // B[k0 : k0 + kc, :] as strips of 4 columns, k-major within a strip.
+    for (let j4 = 0; j4 < n4; j4 += 4)
+      for (let kk = 0, o = j4 * kc; kk < kc; kk++, o += 4)
+        for (let jj = 0; jj < 4; jj++) {
+          const j = j4 + jj;
+          Bp[o + jj] = j >= n ? 0 : tb ? B[bo + j * k + k0 + kk]! : B[bo + (k0 + kk) * n + j]!;
+        }
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc4 = (Math.min(MC, m - i0) + 3) & ~3;
+      for (let i4 = 0; i4 < mc4; i4 += 4)
+        for (let kk = 0, o = i4 * kc; kk < kc; kk++, o += 4)
+          for (let ii = 0; ii < 4; ii++) {
+            const i = i0 + i4 + ii;
+            Ap[o + ii] = i >= m ? 0 : ta ? A[ao + (k0 + kk) * m + i]! : A[ao + i * k + k0 + kk]!;
+          }
+      for (let i4 = 0; i4 < mc4; i4 += 4)
+        for (let j4 = 0; j4 < n4; j4 += 4) {
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          for (let kk = 0, pa = i4 * kc, pb = j4 * kc; kk < kc; kk++, pa += 4, pb += 4) {
+            const a0 = Ap[pa]!, a1 = Ap[pa + 1]!, a2 = Ap[pa + 2]!, a3 = Ap[pa + 3]!;
+            const b0 = Bp[pb]!, b1 = Bp[pb + 1]!, b2 = Bp[pb + 2]!, b3 = Bp[pb + 3]!;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+          }
+          const i = i0 + i4;
+          const rows = Math.min(4, m - i);
+          const cols = Math.min(4, n - j4);
+          let o = co + i * n + j4;
+          if (rows === 4 && cols === 4) {
+            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
+            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
+            C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
+            C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+          } else {
+            for (let r = 0; r < rows; r++, o += n) {
+              const t0 = r === 0 ? c00 : r === 1 ? c10 : r === 2 ? c20 : c30;
+              const t1 = r === 0 ? c01 : r === 1 ? c11 : r === 2 ? c21 : c31;
+              const t2 = r === 0 ? c02 : r === 1 ? c12 : r === 2 ? c22 : c32;
+              const t3 = r === 0 ? c03 : r === 1 ? c13 : r === 2 ? c23 : c33;
+              C[o] += t0;
+              if (cols > 1) C[o + 1] += t1;
+              if (cols > 2) C[o + 2] += t2;
+              if (cols > 3) C[o + 3] += t3;
+            }
+          }
+        }
+    }
+  }
+}
 
 /** Row-major strides of a shape. */
 export function stridesOf(shape: readonly number[]): number[] {
@@ -14,15 +115,14 @@ export function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
-/** Copies `src` (shape `from`, strides `srcStrides` possibly 0 for broadcast axes) into a new dense tensor of shape `to`. */
-export function gather(src: Float32Array, srcStrides: readonly number[], offset: number, to: readonly number[]): Float32Array {
-  const n = to.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
+/** out (dense, shape `to`) ← src read with `srcStrides` from `offset`: permutes and slices. */
+export function stridedCopy(out: Float32Array, src: Float32Array, srcStrides: readonly number[], offset: number, to: readonly number[]): void {
   const rank = to.length;
   if (rank === 0) {
     out[0] = src[offset]!;
-    return out;
+    return;
   }
+  const n = out.length;
   const idx = new Array<number>(rank).fill(0);
   const inner = to[rank - 1]!;
   const innerStride = srcStrides[rank - 1]!;
@@ -36,82 +136,31 @@ export function gather(src: Float32Array, srcStrides: readonly number[], offset:
       idx[ax] = 0;
     }
   }
-  return out;
 }
 
-export function broadcastTo(src: Float32Array, from: readonly number[], to: readonly number[]): Float32Array {
-  const st = stridesOf(from).map((s, i) => (from[i] === 1 && to[i] !== 1 ? 0 : s));
-  return gather(src, st, 0, to);
-}
-
-export function permute(src: Float32Array, from: readonly number[], perm: readonly number[]): Float32Array {
-  const st = stridesOf(from);
-  return gather(src, perm.map((p) => st[p]!), 0, perm.map((p) => from[p]!));
-}
-
-export function slice(src: Float32Array, from: readonly number[], starts: readonly number[], to: readonly number[]): Float32Array {
-  const st = stridesOf(from);
-  return gather(src, st, starts.reduce((a, s, i) => a + s * st[i]!, 0), to);
-}
-
-/** Zero padding: the inverse of slice. */
-export function pad(src: Float32Array, from: readonly number[], before: readonly number[], to: readonly number[]): Float32Array {
-  const out = new Float32Array(to.reduce((a, b) => a * b, 1));
+/** out ← src zero-padded: src lands at `before` inside `to`. */
+export function padInto(out: Float32Array, src: Float32Array, from: readonly number[], before: readonly number[], to: readonly number[]): void {
+  out.fill(0);
   const dst = stridesOf(to);
-  const st = stridesOf(from);
-  const n = src.length;
-  for (let i = 0; i < n; i++) {
-    let o = 0;
-    for (let ax = 0; ax < from.length; ax++) o += (Math.floor(i / st[ax]!) % from[ax]! + before[ax]!) * dst[ax]!;
-    out[o] = src[i]!;
-  }
-  return out;
-}
-
-/** Sum or max over `axes` (which disappear from the result). */
-export function reduce(src: Float32Array, from: readonly number[], axes: readonly number[], max: boolean): Float32Array {
-  const keep = from.map((d, i) => (axes.includes(i) ? 1 : d));
-  const out = new Float32Array(keep.reduce((a, b) => a * b, 1)).fill(max ? -Infinity : 0);
-  const st = stridesOf(from);
-  const ost = stridesOf(keep).map((s, i) => (axes.includes(i) ? 0 : s));
-  const n = src.length;
+  const offset = before.reduce((a, b, i) => a + b * dst[i]!, 0);
+  // Writing the source densely into the padded region is a strided copy run backwards.
   const rank = from.length;
-  for (let i = 0; i < n; i++) {
-    let o = 0;
-    for (let ax = 0; ax < rank; ax++) o += (Math.floor(i / st[ax]!) % from[ax]!) * ost[ax]!;
-    const v = src[i]!;
-    if (max) {
-      if (v > out[o]! || Number.isNaN(v)) out[o] = v;
-    } else out[o] = out[o]! + v;
+  if (rank === 0) {
+    out[offset] = src[0]!;
+    return;
   }
-  return out;
-}
-
-/** [batch, m, k] @ [batch, k, n], i-k-j order so the inner loop streams rows of b and out. */
-export function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number): Float32Array {
-  const out = new Float32Array(batch * m * n);
-  for (let t = 0; t < batch; t++) {
-    const ao = t * m * k;
-    const bo = t * k * n;
-    const oo = t * m * n;
-    for (let i = 0; i < m; i++) {
-      const orow = oo + i * n;
-      for (let p = 0; p < k; p++) {
-        const av = a[ao + i * k + p]!;
-        const brow = bo + p * n;
-        for (let j = 0; j < n; j++) out[orow + j] = out[orow + j]! + av * b[brow + j]!;
-      }
+  const idx = new Array<number>(rank).fill(0);
+  const inner = from[rank - 1]!;
+  let base = offset;
+  for (let i = 0; i < src.length; i += inner) {
+    for (let j = 0; j < inner; j++) out[base + j * dst[rank - 1]!] = src[i + j]!;
+    for (let ax = rank - 2; ax >= 0; ax--) {
+      base += dst[ax]!;
+      if (++idx[ax]! < from[ax]!) break;
+      base -= dst[ax]! * from[ax]!;
+      idx[ax] = 0;
     }
   }
-  return out;
-}
-
-export function iota(shape: readonly number[], axis: number): Float32Array {
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const stride = stridesOf(shape)[axis]!;
-  const dim = shape[axis]!;
-  for (let i = 0; i < out.length; i++) out[i] = Math.floor(i / stride) % dim;
-  return out;
 }
 
 /** Logistic sigmoid without overflow: e^x is only ever taken of a non-positive x. */
@@ -136,20 +185,18 @@ export function randomBits(seed: number, stream: number, i: number): number {
   return mix32(mix32(mix32(seed >>> 0) ^ stream) ^ i);
 }
 
-export function random(seed: number, stream: number, n: number, normal: boolean): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!normal) {
-      out[i] = (randomBits(seed, stream, i) >>> 8) / 16777216;
-      continue;
-    }
-    // Box–Muller; u1 is in (0, 1] so the log is finite.
-    const u1 = ((randomBits(seed, stream, 2 * i) >>> 8) + 1) / 16777216;
-    const u2 = (randomBits(seed, stream, 2 * i + 1) >>> 8) / 16777216;
-    out[i] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  }
-  return out;
+/** Uniform in [0, 1): the top 24 bits, so every value is a float32 exactly. */
+export function uniformAt(seed: number, stream: number, i: number): number {
+  return (randomBits(seed, stream, i) >>> 8) / 16777216;
 }
+
+/** Standard normal by Box–Muller from draws 2i and 2i + 1; u1 is in (0, 1] so the log is finite. */
+export function normalAt(seed: number, stream: number, i: number): number {
+  const u1 = ((randomBits(seed, stream, 2 * i) >>> 8) + 1) / 16777216;
+  const u2 = (randomBits(seed, stream, 2 * i + 1) >>> 8) / 16777216;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
 /** A short description of a value for error messages. */
 export function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);

@@ -97,7 +97,7 @@ describe("generated TypeScript agrees with the interpreter on the neural-network
   });
 
   it("emits a scan body as a function that takes the batch size", () => {
-    expect(mod.text).toMatch(/function fn_rnn_rnn_cell_\d+\(B: number, carry: Float32Array, x_t: Float32Array, W: Float32Array, U: Float32Array\)/);
+    expect(mod.text).toMatch(/function fn_rnn_impl_scan\d+\(ws: Workspace, B: number, in_carry: Float32Array, in_x_t: Float32Array, in_W: Float32Array, in_U: Float32Array\)/);
   });
 
   it.each(Object.keys(CASES))("%s", (name) => {

@@ -1,0 +1,240 @@
+// One kernel of a schedule → one TypeScript function. Elementwise bodies become a loop nest
+// (loops.ts) computing each fused node into a local and storing only what other kernels read;
+// a reduction accumulates its prologue's values; a matmul calls the blocked gemm, then runs its
+// epilogue over the product; the other primitives call a runtime helper.
+import type { Fn, Node } from "../../ir/ir.ts";
+import { productDim } from "../../ir/dim.ts";
+import type { Dim, Shape } from "../../ir/shape.ts";
+import { printNode } from "../../ir/print.ts";
+import type { Kernel, Schedule } from "../../schedule/kernel.ts";
+import { scalarValue } from "../../schedule/fuse.ts";
+import { dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
+import { broadcastStrides, loopNest, rowMajor, type Nest } from "./loops.ts";
+
+export interface KernelCode {
+  /** The function's text. */
+  lines: string[];
+  /** Memory the function reads or writes, by node: its parameters after the symbols. */
+  memory: number[];
+  /** Sub-workspaces (scan bodies) the kernel needs, by scan node. */
+  scans: number[];
+}
+
+export interface RenderContext {
+  schedule: Schedule;
+  symbols: readonly string[];
+  /** The identifier of a node's memory inside kernel functions (an argument's or a buffer's). */
+  memName: (id: number) => string;
+  /** Emits a scan body as a function; returns its name. */
+  nested: (body: Fn, id: number) => string;
+}
+
+const OPS: Record<string, (a: string[], n: Node) => string> = {
+  neg: ([a]) => `-${a}`,
+  exp: ([a]) => `Math.exp(${a})`,
+  log: ([a]) => `Math.log(${a})`,
+  sqrt: ([a]) => `Math.sqrt(${a})`,
+  recip: ([a]) => `1 / ${a}`,
+  tanh: ([a]) => `Math.tanh(${a})`,
+  sigmoid: ([a]) => `sigmoid(${a})`,
+  relu: ([a]) => `Math.max(${a}, 0)`,
+  abs: ([a]) => `Math.abs(${a})`,
+  sign: ([a]) => `Math.sign(${a})`,
+  erf: ([a]) => `erf(${a})`,
+  add: ([a, b]) => `${a} + ${b}`,
+  sub: ([a, b]) => `${a} - ${b}`,
+  mul: ([a, b]) => `${a} * ${b}`,
+  div: ([a, b]) => `${a} / ${b}`,
+  max: ([a, b]) => `Math.max(${a}, ${b})`,
+  min: ([a, b]) => `Math.min(${a}, ${b})`,
+  pow: ([a, b]) => (b === "2" ? `${a} * ${a}` : `Math.pow(${a}, ${b})`),
+  // `+(…)` keeps tsc from rejecting a comparison of two distinct literals.
+  cmplt: ([a, b]) => `+${a} < +${b} ? 1 : 0`,
+  cmpeq: ([a, b]) => `+${a} === +${b} ? 1 : 0`,
+  select: ([c, a, b]) => `${c} !== 0 ? ${a} : ${b}`,
+  cast: ([a], n) => (n.dtype === "i32" ? `Math.trunc(${a})` : `${a}`),
+};
+
+/** Per-element code over a domain: the fused body's locals, memory reads as strided accesses. */
+class ElementLoop {
+  readonly accesses: Dim[][];
+  readonly lines: string[] = [];
+  constructor(
+    readonly domain: Shape,
+    private readonly fn: Fn,
+    private readonly inBody: ReadonlySet<number>,
+    private readonly mem: (id: number) => string,
+  ) {
+    this.accesses = [rowMajor(domain)];
+  }
+
+  /** The index of an access with these strides (0: the domain's own row-major order). */
+  access(strides: readonly Dim[]): number {
+    const key = JSON.stringify(strides);
+    const at = this.accesses.findIndex((a) => JSON.stringify(a) === key);
+    return at >= 0 ? at : this.accesses.push([...strides]) - 1;
+  }
+
+  /** A node's value at the current element: a literal, a local of the body, or a read. */
+  value(x: number): string {
+    const c = scalarValue(this.fn, x);
+    if (c !== undefined) return fmtLiteral(c);
+    return this.inBody.has(x) ? `v${x}` : `${this.mem(x)}[@0@]!`;
+  }
+
+  /** Adds the body's nodes, storing those in `stores`. */
+  addBody(body: readonly number[], stores: readonly number[], memName: (id: number) => string): void {
+    const fn = this.fn;
+    for (const id of body) {
+      const n = fn.nodes[id]!;
+      let expr: string;
+      if (scalarValue(fn, id) !== undefined) expr = this.value(id);
+      else if (n.op === "broadcast") {
+        const u = n.inputs[0]!;
+        expr = this.inBody.has(u) ? `v${u}` : `${this.mem(u)}[@${this.access(broadcastStrides(fn.nodes[u]!.shape, n.shape))}@]!`;
+      } else if (n.op === "iota") expr = `@${this.access(n.shape.map((_, j) => (j === n.axis ? 1 : 0)))}@`;
+      else if (n.op === "random") {
+        const seed = n.inputs[0]!;
+        const text = isSeed(fn, seed) ? this.mem(seed) : scalarValue(fn, seed) !== undefined ? this.value(seed) : `${this.mem(seed)}[0]!`;
+        expr = `${n.dist === "normal" ? "normalAt" : "uniformAt"}(${text}, ${n.stream}, @0@)`;
+      } else {
+        const op = OPS[n.op];
+        if (!op) throw new Error(`not elementwise: ${n.op}`);
+        expr = op(n.inputs.map((x) => this.value(x)), n);
+      }
+      this.lines.push(`const v${id} = ${expr};`);
+      if (stores.includes(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
+    }
+  }
+
+  /** The loop nest, once every access is known, and a function filling offsets into lines. */
+  finish(prefix = ""): { nest: Nest; fill: (line: string) => string } {
+    const nest = loopNest(this.domain, this.accesses, prefix);
+    return { nest, fill: (l) => l.replace(/@(\d+)@/g, (_, a: string) => nest.offset(Number(a))) };
+  }
+}
+
+export function renderKernel(ctx: RenderContext, k: Kernel, name: string): KernelCode {
+  const { schedule: s } = ctx;
+  const fn = s.fn;
+  const node = (id: number) => fn.nodes[id]!;
+  const memory = new Set<number>();
+  const scans: number[] = [];
+  const mem = (id: number) => {
+    const b = s.base[id]!;
+    memory.add(b);
+    return ctx.memName(b);
+  };
+  const loopOver = (domain: Shape) => {
+    const loop = new ElementLoop(domain, fn, new Set(k.body), mem);
+    loop.addBody(k.body, k.stores, ctx.memName);
+    return loop;
+  };
+  const elementwise = (domain: Shape) => {
+    const loop = loopOver(domain);
+    const { nest, fill } = loop.finish();
+    return nest.render(loop.lines.map(fill));
+  };
+
+  const body: string[] = [];
+  if (k.kind === "elementwise") body.push(...elementwise(node(k.body[0]!).shape));
+  else if (k.kind === "reduce") body.push(...reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
+  else if (k.kind === "matmul") {
+    body.push(...matmul(node(k.head!), s, mem));
+    if (k.body.length > 0) body.push(...elementwise(node(k.head!).shape));
+  } else body.push(...op(node(k.head!), ctx, mem, scans));
+
+  const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
+  const params = [
+    ...ctx.symbols.map((x) => `${x}: number`),
+    ...[...memory].map((m) => `${ctx.memName(m)}: ${isSeed(fn, m) ? "number" : "Float32Array"}`),
+    ...scans.map((id) => `ws${id}: Workspace`),
+  ];
+  return {
+    lines: [`// ${k.kind} kernel of ${ops.length} op${ops.length === 1 ? "" : "s"}:`, ...ops.map((id) => `//   ${printNode(node(id), fn)}`), `function ${name}(${params.join(", ")}): void {`, ...body.map((l) => `  ${l}`), "}", ""],
+    memory: [...memory],
+    scans,
+  };
+}
+
+const isSeed = (fn: Fn, id: number) => {
+  const n = fn.nodes[id]!;
+  return n.op === "arg" && fn.args[n.index]!.role === "seed";
+};
+
+/** A sum or max: the prologue's value of each input element folded into its output element. */
+function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string[] {
+  if (r.op !== "sum" && r.op !== "reduce_max") throw new Error("reduce kernel without a reduction");
+  const outStrides = rowMajor(r.shape);
+  let kept = 0;
+  const outK = loop.access(loop.domain.map((_, j) => (r.axes.includes(j) ? 0 : outStrides[kept++]!)));
+  const x = loop.value(r.inputs[0]!);
+  const out = mem(r.id);
+  const max = r.op === "reduce_max";
+  const init = max ? "-Infinity" : "0";
+  const { nest, fill } = loop.finish();
+  const reduced = nest.axes.map((a) => a.strides[outK] === 0);
+  const split = reduced.indexOf(true);
+  if (split >= 0 && reduced.slice(split).every((b) => b)) {
+    // Reduced loops innermost: accumulate in a local, store once per output element.
+    const fold = max ? "if (r > acc || r !== r) acc = r;" : "acc += r;";
+    const at = nest.offsetAt(outK, split - 1);
+    const around = (level: number) => (level === split ? { before: [`let acc = ${init};`], after: [`${out}[${at}] = acc;`] } : { before: [], after: [] });
+    return nest.render([...loop.lines, `const r = ${x};`, fold].map(fill), around);
+  }
+  const o = `@${outK}@`;
+  const fold = max ? `if (r > ${out}[${o}]! || r !== r) ${out}[${o}] = r;` : `${out}[${o}] += r;`;
+  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold].map(fill))];
+}
+
+/** The product by the blocked gemm, once per leading (batch) index. */
+function matmul(n: Node, s: Schedule, mem: (id: number) => string): string[] {
+  const [a, b] = n.inputs as [number, number];
+  const sh = n.shape;
+  const aShape = s.fn.nodes[a]!.shape;
+  const [m, cols, k] = [sh[sh.length - 2]!, sh[sh.length - 1]!, aShape[aShape.length - 1]!];
+  const batch = productDim(sh.slice(0, -2));
+  const at = (size: Dim) => (batch === 1 ? "0" : `t * ${dimExpr(size)}`);
+  const ta = s.storage[a] === "transposed";
+  const tb = s.storage[b] === "transposed";
+  const call = `gemm(${mem(a)}, ${at(productDim([m, k]))}, ${ta}, ${mem(b)}, ${at(productDim([k, cols]))}, ${tb}, ${mem(n.id)}, ${at(productDim([m, cols]))}, ${dimExpr(m)}, ${dimExpr(cols)}, ${dimExpr(k)});`;
+  return batch === 1 ? [call] : [`for (let t = 0; t < ${dimExpr(batch)}; t++) ${call}`];
+}
+
+function op(n: Node, ctx: RenderContext, mem: (id: number) => string, scans: number[]): string[] {
+  const fn = ctx.schedule.fn;
+  const t = mem(n.id);
+  const x = n.inputs[0] !== undefined ? mem(n.inputs[0]) : "";
+  const inShape = (k: number) => shapeExpr(fn.nodes[n.inputs[k]!]!.shape);
+  switch (n.op) {
+    case "literal": return [`${t}.set([${n.data.map(fmtLiteral).join(", ")}]);`];
+    case "permute": {
+      const from = fn.nodes[n.inputs[0]!]!.shape;
+      const st = rowMajor(from);
+      return [`stridedCopy(${t}, ${x}, [${n.perm.map((p) => dimExpr(st[p]!)).join(", ")}], 0, ${shapeExpr(n.shape)});`];
+    }
+    case "slice": {
+      const st = rowMajor(fn.nodes[n.inputs[0]!]!.shape);
+      const offset = n.starts.map((d, i) => `${dimExpr(d)} * ${dimExpr(st[i]!)}`).join(" + ") || "0";
+      return [`stridedCopy(${t}, ${x}, [${st.map(dimExpr).join(", ")}], ${offset}, ${shapeExpr(n.shape)});`];
+    }
+    case "pad": return [`padInto(${t}, ${x}, ${inShape(0)}, [${n.before.map(dimExpr).join(", ")}], ${shapeExpr(n.shape)});`];
+    case "window": return [`windowsOf(${t}, ${x}, ${inShape(0)}, ${shapeExpr(n.shape)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], ${fmtLiteral(n.fill)}, false);`];
+    case "unwindow": return [`windowsOf(${x}, ${t}, ${shapeExpr(n.shape)}, ${inShape(0)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], 0, true);`];
+    case "gather": {
+      const table = fn.nodes[n.inputs[0]!]!.shape;
+      return [`gatherRows(${t}, ${x}, ${dimExpr(table[0]!)}, ${sizeExpr(table.slice(1))}, ${mem(n.inputs[1]!)});`];
+    }
+    case "scatter_add": return [`scatterRows(${t}, ${x}, ${dimExpr(n.shape[0]!)}, ${sizeExpr(n.shape.slice(1))}, ${mem(n.inputs[1]!)});`];
+    case "scan": {
+      scans.push(n.id);
+      const body = ctx.nested(n.body, n.id);
+      const consts = n.inputs.slice(2).map((i) => `, ${mem(i)}`).join("");
+      const syms = ctx.symbols.map((s) => `${s}, `).join("");
+      return [
+        `scanInto(${t}, ${x}, ${mem(n.inputs[1]!)}, ${inShape(1)}, ${shapeExpr(n.shape)}, ${n.axis}, ${n.reverse}, ws${n.id}, (c, xt) => ${body}(ws${n.id}.sub[0]!, ${syms}c, xt${consts})[0]!);`,
+      ];
+    }
+    default: throw new Error(`no kernel for ${n.op}`);
+  }
+}

@@ -1,0 +1,180 @@
+// Fusion: partitions an IR function into kernels (kernel.ts). Elementwise nodes of one shape
+// join into one loop; such a loop becomes the prologue of the reduction that consumes it, or
+// the epilogue of the matmul it consumes; a permute feeding only matmuls is never copied (the
+// matmul reads it transposed), a reshape never (it is a view). A merge is refused when it would
+// make the kernel graph cyclic, or a reduction's prologue need the reduction's own result.
+import { isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
+import { sameShape } from "../ir/shape.ts";
+import type { Kernel, KernelKind, Schedule, Storage } from "./kernel.ts";
+
+type Role = "arg" | "scalar" | "view" | "transposed" | "elementwise" | KernelKind;
+
+/** The number a node holds everywhere, if it is a constant or a reshape/broadcast of one. */
+export function scalarValue(fn: Fn, id: number): number | undefined {
+  const n = fn.nodes[id]!;
+  if (n.op === "const") return n.value;
+  if (n.op === "reshape" || n.op === "broadcast") return scalarValue(fn, n.inputs[0]!);
+  return undefined;
+}
+
+const isElementwiseOp = (n: Node): boolean => isUnary(n.op) || isBinary(n.op) || ["select", "cast", "iota", "random", "broadcast", "const"].includes(n.op);
+
+/** A permute that swaps the last two axes and keeps the rest: what a matmul can read transposed. */
+export function swapsLastTwo(n: Node): boolean {
+  if (n.op !== "permute") return false;
+  const r = n.perm.length;
+  return r >= 2 && n.perm.every((p, i) => p === (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
+}
+
+export function fuse(fn: Fn): Schedule {
+  const nodes = fn.nodes;
+  const outputs = new Set(fn.outputs.map((o) => o.id));
+  const users: number[][] = nodes.map(() => []);
+  for (const n of nodes) for (const x of n.inputs) users[x]!.push(n.id);
+
+  const role: Role[] = nodes.map((n) => {
+    if (n.op === "arg") return "arg";
+    if (!outputs.has(n.id) && scalarValue(fn, n.id) !== undefined) return "scalar";
+    if (n.op === "reshape") return "view";
+    if (swapsLastTwo(n) && !outputs.has(n.id) && users[n.id]!.every((u) => nodes[u]!.op === "matmul")) return "transposed";
+    if (isElementwiseOp(n)) return "elementwise";
+    if (n.op === "sum" || n.op === "reduce_max") return "reduce";
+    if (n.op === "matmul") return "matmul";
+    return "op";
+  });
+  // A constant that a kernel must read from memory (a matmul operand, a permute's source) is
+  // computed into memory like any elementwise value; elsewhere it is a literal in the loop.
+  for (const n of nodes) {
+    const r = role[n.id]!;
+    if (r === "op" || r === "matmul" || r === "view" || r === "transposed") for (const x of n.inputs) if (role[x] === "scalar") role[x] = "elementwise";
+  }
+  // Memory that views and transposed reads look through.
+  const base = nodes.map((n) => n.id);
+  for (const n of nodes) if (role[n.id] === "view" || role[n.id] === "transposed") base[n.id] = base[n.inputs[0]!]!;
+
+  // Union-find over kernels; a kernel is named by its representative node.
+  const parent = nodes.map((n) => n.id);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  const members = new Map<number, number[]>();
+  const kind = new Map<number, KernelKind>();
+  const head = new Map<number, number>();
+  for (const n of nodes) {
+    const r = role[n.id]!;
+    if (r === "elementwise" || r === "reduce" || r === "matmul" || r === "op") {
+      members.set(n.id, [n.id]);
+      kind.set(n.id, r === "elementwise" ? "elementwise" : r);
+      if (r !== "elementwise") head.set(n.id, n.id);
+    }
+  }
+  /** The kernel computing a value, looking through views, transposed reads and scalars (none: -1). */
+  const kernelOf = (x: number): number => (members.has(find(base[x]!)) ? find(base[x]!) : -1);
+
+  /** Whether some path leaves kernel `from` and enters kernel `to` through a third kernel. */
+  const reachesVia = (from: number, to: number): boolean => {
+    const limit = Math.max(...members.get(to)!);
+    const seen = new Set<number>([from]);
+    const stack: number[] = [];
+    const enter = (k: number) => {
+      if (k < 0 || seen.has(k)) return;
+      seen.add(k);
+      stack.push(k);
+    };
+    const next = (k: number, first: boolean): boolean => {
+      for (const m of members.get(k)!)
+        for (const u of consumersThroughViews(m)) {
+          if (u > limit) continue;
+          const ku = kernelOf(u);
+          if (ku === to) {
+            if (!first) return true;
+          } else enter(ku);
+        }
+      return false;
+    };
+    next(from, true);
+    while (stack.length > 0) if (next(stack.pop()!, false)) return true;
+    return false;
+  };
+  /** Consumers of a node, looking through the views and transposed reads of it. */
+  const consumersThroughViews = (x: number): number[] =>
+    users[x]!.flatMap((u) => (role[u] === "view" || role[u] === "transposed" ? consumersThroughViews(u) : role[u] === "scalar" ? [] : [u]));
+
+  const tryMerge = (a: number, b: number): boolean => {
+    const [ka, kb] = [find(a), find(b)];
+    if (ka === kb) return true;
+    const [kindA, kindB] = [kind.get(ka)!, kind.get(kb)!];
+    if (kindA !== "elementwise" && kindB !== "elementwise") return false;
+    if (kindA === "op" || kindB === "op") return false;
+    const [heavy, light] = kindA === "elementwise" ? [kb, ka] : [ka, kb];
+    const h = head.get(heavy);
+    if (h !== undefined) {
+      const lightMembers = members.get(light)!;
+      // A reduction's prologue runs before its result exists; a matmul's epilogue must not make its operands.
+      if (kind.get(heavy) === "reduce" && lightMembers.some((m) => nodes[m]!.inputs.includes(h))) return false;
+      if (kind.get(heavy) === "matmul" && nodes[h]!.inputs.some((x) => lightMembers.includes(base[x]!))) return false;
+      if (kind.get(heavy) === "reduce" && nodes[h]!.inputs[0] !== undefined && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[nodes[h]!.inputs[0]!]!.shape)) return false;
+      if (kind.get(heavy) === "matmul" && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[h]!.shape)) return false;
+    }
+    if (reachesVia(ka, kb) || reachesVia(kb, ka)) return false;
+    parent[light] = heavy;
+    members.set(heavy, [...members.get(heavy)!, ...members.get(light)!].sort((x, y) => x - y));
+    members.delete(light);
+    kind.delete(light);
+    return true;
+  };
+
+  // 1. Elementwise chains of one shape.
+  for (const n of nodes) {
+    if (role[n.id] !== "elementwise" || n.op === "broadcast" || n.op === "random") continue;
+    for (const x of n.inputs) if (role[x] === "elementwise" && sameShape(nodes[x]!.shape, n.shape)) tryMerge(n.id, x);
+  }
+  for (const n of nodes) {
+    // 2. A reduction takes the loop producing its input as its prologue.
+    if (role[n.id] === "reduce" && role[n.inputs[0]!] === "elementwise" && kind.get(find(n.inputs[0]!)) === "elementwise") tryMerge(n.id, n.inputs[0]!);
+    // 3. A matmul takes the loops consuming its result as its epilogue.
+    if (role[n.id] === "matmul")
+      for (const u of users[n.id]!) if (role[u] === "elementwise" && sameShape(nodes[u]!.shape, n.shape) && kind.get(find(u)) === "elementwise") tryMerge(n.id, u);
+  }
+
+  // Storage: a value stays in a register only if every reader is in its own kernel's loop.
+  const storage: Storage[] = nodes.map((n) => {
+    const r = role[n.id]!;
+    if (r === "arg" || r === "scalar" || r === "view" || r === "transposed") return r;
+    if (r !== "elementwise" || outputs.has(n.id)) return "buffer";
+    const k = find(n.id);
+    const perElement = (u: number) =>
+      find(u) === k && role[u] !== "view" && ((role[u] === "elementwise" && nodes[u]!.op !== "broadcast" && nodes[u]!.op !== "random") || (role[u] === "reduce" && head.get(k) === u));
+    return users[n.id]!.every(perElement) ? "local" : "buffer";
+  });
+  // Anything viewed, read transposed or stored is memory.
+  for (const n of nodes) if ((role[n.id] === "view" || role[n.id] === "transposed") && storage[base[n.id]!] === "local") storage[base[n.id]!] = "buffer";
+
+  return { fn, kernels: orderKernels(fn, members, kind, head, storage, kernelOf), storage, base };
+}
+
+/** Kernels in an order that respects their dependences, earliest first node first (Kahn). */
+function orderKernels(fn: Fn, members: Map<number, number[]>, kind: Map<number, KernelKind>, head: Map<number, number>, storage: Storage[], kernelOf: (x: number) => number): Kernel[] {
+  const reps = [...members.keys()].sort((a, b) => members.get(a)![0]! - members.get(b)![0]!);
+  const deps = new Map(reps.map((r) => [r, new Set<number>()]));
+  const after = new Map(reps.map((r) => [r, [] as number[]]));
+  for (const r of reps)
+    for (const m of members.get(r)!)
+      for (const x of fn.nodes[m]!.inputs) {
+        const k = kernelOf(x);
+        if (k >= 0 && k !== r && !deps.get(r)!.has(k)) (deps.get(r)!.add(k), after.get(k)!.push(r));
+      }
+  const ready = reps.filter((r) => deps.get(r)!.size === 0);
+  const order: Kernel[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => members.get(a)![0]! - members.get(b)![0]!);
+    const r = ready.shift()!;
+    const h = head.get(r);
+    const all = members.get(r)!;
+    order.push({ kind: kind.get(r)!, ...(h !== undefined ? { head: h } : {}), body: all.filter((m) => m !== h), stores: all.filter((m) => storage[m] === "buffer") });
+    for (const s of after.get(r)!) {
+      deps.get(s)!.delete(r);
+      if (deps.get(s)!.size === 0) ready.push(s);
+    }
+  }
+  if (order.length !== reps.length) throw new Error("fusion produced a cyclic kernel graph");
+  return order;
+}

@@ -1,0 +1,42 @@
+// Memory planning: every buffer of a schedule with its size and lifetime (the kernels from the
+// one that writes it to the last that reads it, through views and transposed reads). Offsets
+// are placed by `placeBuffers` (backend/ts/helpers.ts) once sizes are numbers, at run time in
+// generated code and here when the compiler states a figure for a batch size.
+import { evalDim } from "../ir/dim.ts";
+import { size, type Dim } from "../ir/shape.ts";
+import { placeBuffers } from "./place.ts";
+import type { Schedule } from "./kernel.ts";
+
+export interface PlannedBuffer {
+  node: number;
+  size: Dim;
+  /** Index of the kernel that writes it. */
+  first: number;
+  /** Index of the last kernel that reads it (the kernel count for function outputs). */
+  last: number;
+}
+
+export function planBuffers(s: Schedule): PlannedBuffer[] {
+  const writer = new Map<number, number>();
+  const lastRead = new Map<number, number>();
+  s.kernels.forEach((k, i) => {
+    for (const id of k.stores) writer.set(id, i);
+    for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body])
+      for (const x of s.fn.nodes[id]!.inputs) lastRead.set(s.base[x]!, i);
+  });
+  const end = s.kernels.length;
+  for (const o of s.fn.outputs) lastRead.set(s.base[o.id]!, end);
+  return [...writer.keys()]
+    .sort((a, b) => a - b)
+    .map((node) => ({ node, size: size(s.fn.nodes[node]!.shape), first: writer.get(node)!, last: Math.max(writer.get(node)!, lastRead.get(node) ?? 0) }));
+}
+
+/** The arena's size in float32 elements for these symbol values. */
+export function arenaSize(buffers: readonly PlannedBuffer[], dims: Readonly<Record<string, number>>): number {
+  const sizes = buffers.map((b) => {
+    const v = evalDim(b.size, dims);
+    if (v === undefined) throw new Error(`no value for a symbol of ${b.size}`);
+    return v;
+  });
+  return placeBuffers(sizes, buffers.map((b) => b.first), buffers.map((b) => b.last)).total;
+}
