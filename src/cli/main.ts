@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
-import { compile, type Compilation } from "../compiler.ts";
+import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
@@ -11,6 +11,10 @@ import { emitTypeScript } from "../backend/ts/emit.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
+import { evalDim, symbolsOf } from "../ir/dim.ts";
+import { fuse } from "../schedule/fuse.ts";
+import { printSchedule } from "../schedule/print.ts";
+import { scheduleStats } from "../schedule/stats.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 
@@ -59,14 +63,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument("<file>", ".dnn file to compile")
     .addOption(new Option("-t, --target <target>", "what to generate").default("ts"))
     .option("-o, --out <dir>", "directory to write the generated module into")
-    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code").choices(["ir"]))
+    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code: the IR, or its fused kernels and buffers").choices(["ir", "kernels"]))
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
+    .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
-    .action((file: string, opts: { target: string; out?: string; emit?: string; after?: string; json?: boolean }) => {
+    .action((file: string, opts: { target: string; out?: string; emit?: string; after?: string; batch: string; json?: boolean }) => {
       if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
-      if (opts.after && !opts.emit) throw new UsageError("--after goes with --emit ir");
-      const result = compile(file, readSource(file), undefined, (opts.emit ? (opts.after ?? "none") : "dce") as PassName);
+      if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
+      const batch = Number(opts.batch);
+      if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
+      const result = compile(file, readSource(file), undefined, (opts.emit === "ir" ? (opts.after ?? "none") : "dce") as PassName);
       report([result], !!opts.json, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
       if (opts.emit === "ir") {
@@ -75,12 +82,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
             for (const s of opts.after ? [{ after: opts.after, fn }] : stages(fn)) io.out(`${irHeading(m.name, s.after, s.fn)}\n${printFn(s.fn)}\n`);
         return;
       }
+      if (opts.emit === "kernels") {
+        for (const m of result.models) for (const fn of functionsOf(m)) io.out(`// model ${m.name}\n${printSchedule(fuse(fn))}\n`);
+        return;
+      }
       const outDir = opts.out!;
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file, not a directory`);
       mkdirSync(outDir, { recursive: true });
       const target = join(outDir, basename(file).replace(/\.dnn$/, "") + ".ts");
       writeFileSync(target, emitTypeScript(result.models, basename(file)));
       io.err(`wrote ${target} (${result.models.map((m) => m.name).join(", ") || "no models"})\n`);
+      for (const m of result.models) io.err(costSummary(m, batch));
     });
 
   try {
@@ -125,6 +137,12 @@ function displayPath(path: string): string {
 }
 
 function defaultIo(): Io {
+  // `dnnc … | head` closes the pipe early: that ends the output, it is not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      process.exit(0);
+    });
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
@@ -136,3 +154,21 @@ function irHeading(model: string, after: string, fn: Fn): string {
   const nodes = fn.nodes.filter((n) => n.op !== "arg").length;
   return `// model ${model}, ${fn.name}, ${after === "none" ? "as elaborated" : `after ${after}`}: ${nodes} node${nodes === 1 ? "" : "s"}`;
 }
+
+const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.train ? [m.train.fn] : [])];
+
+/** What the model's functions cost once fused, every symbolic size taken as `batch`. */
+function costSummary(m: CompiledModel, batch: number): string {
+  const fns = [m.forward, ...(m.train ? [m.train.fn] : [])];
+  const dims = Object.fromEntries([...new Set(fns.flatMap((f) => f.args.flatMap((a) => a.shape.flatMap((d) => symbolsOf(d)))))].map((x) => [x, batch]));
+  const at = Object.keys(dims).length > 0 ? ` at ${Object.keys(dims).map((x) => `${x} = ${batch}`).join(", ")}` : "";
+  const params = m.params.reduce((acc, p) => acc + (evalDim(size(p.shape), {}) ?? 0), 0);
+  const lines = fns.map((f) => {
+    const s = scheduleStats(fuse(f), dims);
+    const what = f === m.forward ? "forward" : "training step";
+    return `  ${what}${at}: ${s.primitives} primitives in ${s.kernels} kernels, ${mega(s.flops)}FLOP, ${mega(s.bytesMoved)}B moved, peak ${mega(s.arenaBytes + s.argumentBytes)}B (${mega(s.arenaBytes)}B workspace + ${mega(s.argumentBytes)}B arguments)\n`;
+  });
+  return `${m.name}: ${params.toLocaleString("en-US")} parameters\n${lines.join("")}`;
+}
+
+const mega = (v: number): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${v} `);

@@ -6,8 +6,11 @@
 import { placeBuffers } from "../../schedule/place.ts";
 // dnnc:helpers-begin
 
-/** Memory the generated code has allocated: arenas and packing panels. Steady-state training adds none. */
-export const memoryStats = { allocations: 0, bytes: 0 };
+/**
+ * Memory the generated code has allocated: every allocation and its bytes (arenas, packing
+ * panels, scratch), and the arenas' bytes alone. Steady-state training adds none.
+ */
+export const memoryStats = { allocations: 0, bytes: 0, arenaBytes: 0 };
 
 /** A function's planned memory: one view per buffer, sub-workspaces of scan bodies, scratch. */
 export interface Workspace {
@@ -27,6 +30,7 @@ export function allocate(n: number): Float32Array {
 export function arenaViews(sizes: readonly number[], first: readonly number[], last: readonly number[]): Float32Array[] {
   const { offsets, total } = placeBuffers(sizes, first, last);
   const arena = allocate(total);
+  memoryStats.arenaBytes += 4 * total;
   return sizes.map((n, i) => arena.subarray(offsets[i]!, offsets[i]! + n));
 }
 

@@ -1,0 +1,73 @@
+// What a schedule costs for given sizes: primitives before fusion and kernels after, the
+// arithmetic (FLOPs), the bytes kernels read and write, and the arena the memory plan needs.
+// `dnnc compile` prints these; tests hold the generated code to the arena figure.
+import { evalDim } from "../ir/dim.ts";
+import { isBinary, isUnary, type Node } from "../ir/ir.ts";
+import { size, type Dim } from "../ir/shape.ts";
+import type { Schedule } from "./kernel.ts";
+import { fuse } from "./fuse.ts";
+import { arenaSize, planBuffers } from "./memory.ts";
+
+export interface ScheduleStats {
+  primitives: number;
+  kernels: number;
+  flops: number;
+  /** Bytes the kernels read from and write to memory (registers of a fused loop cost nothing). */
+  bytesMoved: number;
+  /** Bytes of the function's arena (every intermediate buffer, placed by liveness) and its scan bodies'. */
+  arenaBytes: number;
+  /** Bytes of its arguments (inputs, parameters, states). */
+  argumentBytes: number;
+}
+
+export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>>): ScheduleStats {
+  const fn = s.fn;
+  const num = (d: Dim) => {
+    const v = evalDim(d, dims);
+    if (v === undefined) throw new Error(`no value for a symbol of ${d}`);
+    return v;
+  };
+  const elements = (n: Node) => num(size(n.shape));
+  let flops = 0;
+  let bytesMoved = 0;
+  let primitives = fn.nodes.filter((n) => n.op !== "arg").length;
+  let kernels = s.kernels.length;
+  let nestedArena = 0;
+  for (const k of s.kernels) {
+    const ids = [...(k.head !== undefined ? [k.head] : []), ...k.body];
+    const inKernel = new Set(ids);
+    const reads = new Set<number>();
+    for (const id of ids) {
+      const n = fn.nodes[id]!;
+      if (isUnary(n.op) || isBinary(n.op) || n.op === "select") flops += elements(n);
+      if (n.op === "sum" || n.op === "reduce_max") flops += elements(fn.nodes[n.inputs[0]!]!);
+      if (n.op === "matmul") {
+        const a = fn.nodes[n.inputs[0]!]!.shape;
+        flops += 2 * elements(n) * num(a[a.length - 1]!);
+      }
+      if (n.op === "unwindow" || n.op === "scatter_add") flops += elements(fn.nodes[n.inputs[0]!]!);
+      if (n.op === "scan") {
+        // The body runs once per step along the scanned axis, in a workspace of its own.
+        const body = scheduleStats(fuse(n.body), dims);
+        const steps = num(fn.nodes[n.inputs[1]!]!.shape[n.axis]!);
+        flops += steps * body.flops;
+        bytesMoved += steps * body.bytesMoved;
+        primitives += body.primitives;
+        kernels += body.kernels;
+        nestedArena += body.arenaBytes;
+      }
+      for (const x of n.inputs) if (!inKernel.has(x) && s.storage[x] !== "scalar") reads.add(s.base[x]!);
+    }
+    for (const r of reads) if (fn.nodes[r]!.op !== "arg" || fn.args[(fn.nodes[r] as { index: number }).index]!.role !== "seed") bytesMoved += 4 * elements(fn.nodes[r]!);
+    for (const w of k.stores) bytesMoved += 4 * elements(fn.nodes[w]!);
+  }
+  const argumentBytes = fn.args.reduce((acc, a) => acc + (a.role === "seed" ? 0 : 4 * num(size(a.shape))), 0);
+  return {
+    primitives,
+    kernels,
+    flops,
+    bytesMoved,
+    arenaBytes: 4 * arenaSize(planBuffers(s), dims) + nestedArena,
+    argumentBytes,
+  };
+}

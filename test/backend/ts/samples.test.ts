@@ -1,0 +1,83 @@
+// The fused, memory-planned generated code computes what the reference interpreter computes:
+// every function (init, forward, training step) of every sample, on random inputs, with the
+// parameters and optimizer states init produces. The interpreter runs the unfused IR in float64;
+// the generated code float32 buffers with float64 registers.
+//
+// Adam's first step, lr·g/(|g| + ε), turns float32 noise in a gradient that is 0 in exact
+// arithmetic (the bias of a layer followed by BatchNorm: ~1e-8 here) into a step of a sizeable
+// fraction of lr, so the shipped training steps are compared to 0.1·lr; each sample's training
+// step is also compiled with `sgd(lr: 0.1)` in place of its optimizer, where the new parameters
+// are linear in the gradients, and compared tightly.
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile, type CompiledModel } from "../../../src/compiler.ts";
+import { symbolsOf } from "../../../src/ir/dim.ts";
+import { interpret } from "../../../src/ir/interpret.ts";
+import type { Fn } from "../../../src/ir/ir.ts";
+import { size } from "../../../src/ir/shape.ts";
+import { evalDim } from "../../../src/ir/dim.ts";
+import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+
+const DIMS = { B: 3 };
+const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
+const withSgd = (text: string) => text.replace(/import std\.optimizers\.\{\w+\}/, "import std.optimizers.{sgd}").replace(/optimizer\s*=\s*[^\n]+/g, "optimizer = sgd(lr: 0.1)");
+const models: [string, CompiledModel, number][] = samples.flatMap((file) => {
+  const text = readFileSync(`samples/${file}`, "utf8");
+  const base = file.replace(/\.dnn$/, "");
+  return [
+    ...compile(`samples/${file}`).models.map((m): [string, CompiledModel, number] => [`${base}_${m.name}`, m, 1e-4]),
+    ...compile(`samples/${file}`, withSgd(text)).models.map((m): [string, CompiledModel, number] => [`${base}_${m.name}_sgd`, m, 2e-7]),
+  ];
+});
+const functionsOf = (m: CompiledModel, name: string) => (name.endsWith("_sgd") ? [m.train!.fn] : [m.init, m.forward, ...(m.train ? [m.train.fn] : [])]);
+
+/** Deterministic values in (−1, 1), float32-exact. */
+const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(12.9898 * (i + 1) + 78.233 * seed)));
+
+function argsFor(fn: Fn, m: CompiledModel): number[][] {
+  const init = interpret(m.init, m.init.args.map(() => Float64Array.of(5)), {});
+  const initByName = new Map(m.init.outputs.map((o, i) => [o.name, [...init[i]!].map(Math.fround)]));
+  return fn.args.map((a, i) => {
+    if (a.role === "seed") return [5];
+    if (a.role === "step") return [1];
+    if (a.role === "param" || a.role === "state") return initByName.get(a.name)!;
+    const n = evalDim(size(a.shape), DIMS)!;
+    return a.dtype === "i32" ? Array.from({ length: n }, (_, j) => (j * 7 + i) % 2) : noise(n, i + 1);
+  });
+}
+
+let mod: TsModule;
+beforeAll(async () => {
+  const fns: Record<string, Fn> = {};
+  for (const [name, m] of models) for (const fn of functionsOf(m, name)) fns[`${name}_${fn.name}`] = fn;
+  mod = await compileFns(fns);
+}, 180_000);
+afterAll(() => mod?.cleanup());
+
+describe("generated code = reference interpreter, on every sample", () => {
+  it("the module of every sample's functions passes tsc --strict alone", () => {
+    expect(mod.tsc.output).toBe("");
+  });
+
+  it.each(models.flatMap(([name, m, atol]) => functionsOf(m, name).map((fn): [string, Fn, CompiledModel, number] => [`${name}.${fn.name}`, fn, m, fn.name === "train_step" ? atol : 2e-7])))(
+    "%s",
+    (name, fn, m, atol) => {
+      const args = argsFor(fn, m);
+      const dims = Object.fromEntries([...new Set(fn.args.flatMap((a) => a.shape.flatMap((d) => symbolsOf(d))))].map((x) => [x, DIMS[x as "B"]]));
+      const want = interpret(fn, args.map((a) => Float64Array.from(a)), dims);
+      const got = mod.run(name.replace(".", "_"), args, dims);
+      fn.outputs.forEach((o, k) => {
+        const w = want[k]!;
+        const g = got[k]!;
+        expect(g.length, `${o.name}: length`).toBe(w.length);
+        const scale = w.reduce((acc, v) => Math.max(acc, Math.abs(v)), 0);
+        for (let i = 0; i < w.length; i++) {
+          const err = Math.abs(g[i]! - w[i]!);
+          // float32 storage against float64, relative to the output's largest entry.
+          expect(err <= atol + 2e-4 * scale, `${name} ${o.name}[${i}] = ${g[i]}, interpreter ${w[i]} (|diff| ${err}, largest ${scale})`).toBe(true);
+        }
+      });
+    },
+    60_000,
+  );
+});

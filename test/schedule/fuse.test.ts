@@ -1,0 +1,77 @@
+// Fusion's invariants on every function of every sample, and the schedules of the two small
+// samples pinned as golden text.
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/compiler.ts";
+import type { Fn } from "../../src/ir/ir.ts";
+import { fuse } from "../../src/schedule/fuse.ts";
+import { planBuffers } from "../../src/schedule/memory.ts";
+import { printSchedule } from "../../src/schedule/print.ts";
+import { expectGolden } from "../golden/goldens.ts";
+
+const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
+const functions: [string, Fn][] = samples.flatMap((file) =>
+  compile(`samples/${file}`).models.flatMap((m) => [m.init, m.forward, ...(m.train ? [m.train.fn] : [])].map((fn): [string, Fn] => [`${file} ${m.name}.${fn.name}`, fn])),
+);
+// Scan bodies are scheduled on their own too.
+const withBodies = (fn: Fn): Fn[] => [fn, ...fn.nodes.flatMap((n) => (n.op === "scan" ? withBodies(n.body) : []))];
+
+describe("fusion on every sample", () => {
+  it.each(functions)("%s: every value computed once, kernels in dependence order, registers never read across kernels", (_name, top) => {
+    for (const fn of withBodies(top)) {
+      const s = fuse(fn);
+      const kernelOf = new Map<number, number>();
+      s.kernels.forEach((k, i) => {
+        for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body]) {
+          expect(kernelOf.has(id), `%${id} in two kernels`).toBe(false);
+          kernelOf.set(id, i);
+        }
+      });
+      for (const n of fn.nodes) {
+        const where = s.storage[n.id]!;
+        if (where === "local" || where === "buffer") expect(kernelOf.has(n.id), `%${n.id} (${n.op}) is computed by a kernel`).toBe(true);
+        else expect(kernelOf.has(n.id), `%${n.id} (${where}) is not computed`).toBe(false);
+        for (const x of n.inputs) {
+          const producer = kernelOf.get(s.base[x]!);
+          const consumer = kernelOf.get(n.id);
+          if (producer === undefined || consumer === undefined) continue;
+          expect(producer, `%${n.id} reads %${x} before it is computed`).toBeLessThanOrEqual(consumer);
+          if (s.storage[x] === "local") expect(producer, `%${n.id} reads the register %${x} of another kernel`).toBe(consumer);
+        }
+      }
+      for (const o of fn.outputs) expect(["buffer", "arg", "view"]).toContain(s.storage[o.id]);
+      // Buffers live from their writer to their last reader.
+      for (const b of planBuffers(s)) expect(b.first).toBeLessThanOrEqual(b.last);
+    }
+  });
+
+  it("fuses: the MLP's training step runs in far fewer kernels than it has primitives", () => {
+    const fn = functions.find(([name]) => name === "mlp_digits.dnn DigitsMLP.train_step")![1];
+    const s = fuse(fn);
+    const primitives = fn.nodes.filter((n) => n.op !== "arg").length;
+    expect(s.kernels.length).toBeLessThan(primitives / 4);
+    // Each Dense layer's bias and activation ride in its matmul's epilogue.
+    const matmuls = s.kernels.filter((k) => k.kind === "matmul");
+    expect(matmuls.some((k) => k.body.some((id) => fn.nodes[id]!.op === "relu"))).toBe(true);
+    // Adam's update of a parameter (m, v and the parameter) is one loop: here the epilogue of
+    // the matmul that computes the parameter's gradient.
+    const update = s.kernels.filter((k) => k.stores.some((id) => fn.outputs.some((o) => o.id === id && o.name === "dense.kernel")));
+    expect(update.length).toBe(1);
+    const outs = new Set(update[0]!.stores.flatMap((id) => fn.outputs.filter((o) => o.id === id).map((o) => o.name)));
+    expect(outs).toEqual(new Set(["dense.kernel", "dense.kernel/adam.m", "dense.kernel/adam.v"]));
+  });
+
+  it("reads a transposed operand in place: no permute is copied in the MLP's training step", () => {
+    const fn = functions.find(([name]) => name === "mlp_digits.dnn DigitsMLP.train_step")![1];
+    const s = fuse(fn);
+    expect(s.kernels.filter((k) => k.kind === "op" && fn.nodes[k.head!]!.op === "permute")).toEqual([]);
+    expect(s.storage.filter((x) => x === "transposed").length).toBeGreaterThan(0);
+  });
+});
+
+describe("schedules, pinned", () => {
+  it.each(["backprop_221.dnn", "mlp_digits.dnn"])("%s", (file) => {
+    const text = compile(`samples/${file}`).models.flatMap((m) => [m.forward, ...(m.train ? [m.train.fn] : [])].map((fn) => `// ${m.name}\n${printSchedule(fuse(fn))}`)).join("\n");
+    expectGolden(`test/golden/kernels/${file.replace(/\.dnn$/, ".txt")}`, text);
+  });
+});
