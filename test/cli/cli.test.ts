@@ -236,7 +236,12 @@ describe("dnnc compile", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     const target = join(dir, "backprop_221.ts");
-    expect(r.stderr).toBe(`wrote ${target} (Net221)\n`);
+    // What was written, then what the fused functions cost (every symbolic size at --batch, 64).
+    const lines = r.stderr.split("\n");
+    expect(lines[0]).toBe(`wrote ${target} (Net221)`);
+    expect(lines[1]).toBe("Net221: 9 parameters");
+    expect(lines[2]).toMatch(/^  forward at B = 64: \d+ primitives in 2 kernels, [\d.]+ kFLOP, [\d.]+ kB moved, peak [\d.]+ kB \([\d.]+ kB workspace \+ [\d.]+ k?B arguments\)$/);
+    expect(lines[3]).toMatch(/^  training step at B = 64: \d+ primitives in \d+ kernels, /);
     expect(readdirSync(dir)).toEqual(["backprop_221.ts"]);
     const ts = readFileSync(target, "utf8");
     expect(ts).toContain("export class Net221");
@@ -252,6 +257,22 @@ describe("dnnc compile", () => {
     expect(r.stdout).toContain("fn forward(");
     expect(r.stdout).toContain("fn train_step(");
     expect(r.stdout).toMatch(/= matmul /);
+  }, TIMEOUT);
+
+  it("--batch sets the size the costs are stated at, and must be a positive integer", () => {
+    const r = dnnc("compile", "samples/backprop_221.dnn", "--out", join(out, "b8"), "--batch", "8");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/forward at B = 8: /);
+    const bad = dnnc("compile", "samples/backprop_221.dnn", "--out", join(out, "b0"), "--batch", "0");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--batch must be a positive integer, received '0'/);
+  }, TIMEOUT);
+
+  it("--emit kernels prints each function's kernels and buffers", () => {
+    const r = dnnc("compile", "samples/backprop_221.dnn", "--emit", "kernels");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/schedule forward: 10 primitives in 2 kernels\n  k0 matmul\n    %5: f32\[B, 2\] = matmul x, W_h  ; stored/);
+    expect(r.stdout).toMatch(/buffers \(\d+\), live from the kernel writing them/);
   }, TIMEOUT);
 
   it("refuses a file with errors: exit 1, the diagnostics, and no output written", () => {
