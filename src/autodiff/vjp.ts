@@ -114,14 +114,31 @@ function pick(b: Builder, n: Node, g: number, want: readonly boolean[], secondWi
 }
 
 /**
- * A 1/0 mask of x's shape marking, in each reduced group, the first position holding the group's
- * maximum `max`. Lexicographic over the reduced axes, one axis at a time (so symbolic sizes need
- * no strides): keep the hits with the smallest index along the axis, then the next axis.
+ * A 1/0 mask of x's shape marking, in each reduced group, the first position (row-major over
+ * the reduced axes) holding the group's maximum `max`.
  */
 function firstArgmax(b: Builder, x: number, max: number, axes: readonly number[]): number {
   const shape = b.node(x).shape;
   const zero = c(b, 0, shape);
   let hit = b.binary("cmpeq", x, unreduce(b, max, axes, shape));
+  const sizes = axes.map((a) => shape[a]!);
+  if (axes.length === 0) return hit; // no reduction: every element is its own maximum
+  if (sizes.every((d) => typeof d === "number")) {
+    // One reduction: the position within the group, smallest among the hits.
+    let position: number | undefined;
+    let stride = 1;
+    for (let i = axes.length - 1; i >= 0; i--) {
+      const along = b.iota(shape, axes[i]!);
+      const term = stride === 1 ? along : mul(b, along, c(b, stride, shape));
+      position = position === undefined ? term : b.binary("add", position, term);
+      stride *= sizes[i] as number;
+    }
+    const negPosition = b.unary("neg", position!);
+    const first = b.unary("neg", b.reduce("reduce_max", b.select(hit, negPosition, c(b, -Infinity, shape)), [...axes]));
+    return b.binary("cmpeq", position!, unreduce(b, first, axes, shape));
+  }
+  // Symbolic sizes have no strides: lexicographically, one axis at a time, keep the hits with
+  // the smallest index along it.
   for (const axis of axes) {
     // The smallest index among the hits, as −max(−index) (there is no reduce_min primitive).
     const negIndex = b.unary("neg", b.iota(shape, axis));
