@@ -8,6 +8,7 @@ import { fsHost, loadProgram, type Host, type Program } from "./check/modules.ts
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
+import { lossFn } from "./train/evaluate.ts";
 import { simplify, type PassName } from "./passes/pipeline.ts";
 
 export interface CompiledModel {
@@ -19,6 +20,8 @@ export interface CompiledModel {
   forward: Fn;
   init: Fn; // seed → every parameter (and, when trained, every optimizer state)
   train?: Omit<TrainStep, "fn"> & { fn: Fn };
+  /** With a train block: inputs, parameters and targets → the loss, in inference mode, updating nothing. */
+  evaluate?: Fn;
 }
 
 export interface Compilation {
@@ -61,7 +64,11 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
       forward: simplify(fwd.fn, after),
       init: simplify(init, after),
     };
-    if (tr?.step) model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
+    if (tr?.step) {
+      model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
+      const evaluate = lossFn(trainDecl!, decl, entry);
+      if (evaluate) model.evaluate = simplify(evaluate, after);
+    }
     models.push(model);
   }
   return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };

@@ -78,7 +78,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (hasErrors(result.diagnostics)) return void (status = 1);
       if (opts.emit === "ir") {
         for (const m of result.models)
-          for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : [])])
+          for (const fn of functionsOf(m))
             for (const s of opts.after ? [{ after: opts.after, fn }] : stages(fn)) io.out(`${irHeading(m.name, s.after, s.fn)}\n${printFn(s.fn)}\n`);
         return;
       }
@@ -155,7 +155,7 @@ function irHeading(model: string, after: string, fn: Fn): string {
   return `// model ${model}, ${fn.name}, ${after === "none" ? "as elaborated" : `after ${after}`}: ${nodes} node${nodes === 1 ? "" : "s"}`;
 }
 
-const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.train ? [m.train.fn] : [])];
+const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])];
 
 /** What the model's functions cost once fused, every symbolic size taken as `batch`. */
 function costSummary(m: CompiledModel, batch: number): string {

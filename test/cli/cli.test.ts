@@ -374,7 +374,7 @@ describe("dnnc compile --emit ir --after", () => {
     expect(r.status).toBe(0);
     const headings = r.stdout.split("\n").filter((l) => l.startsWith("// model"));
     expect(headings.map((h) => h.replace(/: \d+ nodes?$/, ""))).toEqual(
-      ["init", "forward", "train_step"].flatMap((fn) => ["as elaborated", "after fold", "after cse", "after dce"].map((s) => `// model Net221, ${fn}, ${s}`)),
+      ["init", "forward", "evaluate", "train_step"].flatMap((fn) => ["as elaborated", "after fold", "after cse", "after dce"].map((s) => `// model Net221, ${fn}, ${s}`)),
     );
     const step = r.stdout.slice(r.stdout.lastIndexOf("train_step, after dce"));
     const at = (s: string) => step.indexOf(s);

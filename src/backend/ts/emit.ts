@@ -14,7 +14,7 @@ import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = ["../../schedule/place.ts", "./helpers.ts", "./helpers-nn.ts"]
+const HELPERS = ["../../schedule/place.ts", "./helpers.ts", "./helpers-nn.ts", "./helpers-io.ts"]
   .map((file) => {
     const text = readFileSync(new URL(file, import.meta.url), "utf8");
     const body = text.slice(text.indexOf("// dnnc:helpers-begin") + 21, text.indexOf("// dnnc:helpers-end"));
@@ -37,6 +37,11 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "export interface CreateOptions {",
     "  /** Seed of the parameter initializers (an integer); the same seed gives the same model. */",
     "  seed?: number;",
+    "}",
+    "",
+    "export interface LoadOptions {",
+    "  /** Skip tensors of the file that the model does not have, instead of refusing the file. */",
+    "  ignoreUnknown?: boolean;",
     "}",
     "",
   ];
@@ -74,6 +79,18 @@ const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : "Float3
 function emitModel(m: CompiledModel): string[] {
   const C = m.name;
   const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.filter((d): d is string => typeof d === "string")))];
+  const P = m.params.length;
+  // What save() writes and load() reads: the parameters, then the optimizer state.
+  const states = m.train?.states ?? [];
+  const stored = [...m.params, ...states].map((t) => {
+    if (!t.shape.every((d): d is number => typeof d === "number")) throw new Error(`dnnc: parameter ${t.name} of ${C} has a symbolic shape [${t.shape.join(", ")}]`);
+    return `{ name: ${JSON.stringify(t.name)}, shape: [${t.shape.join(", ")}] }`;
+  });
+  const initial = states.map((s) => (s.init?.kind === "number" ? String(s.init.value) : "0"));
+  if (m.evaluate) {
+    const order = (fn: Fn) => fn.args.filter((a) => a.role === "param").map((a) => a.name).join("\n");
+    if (order(m.evaluate) !== m.params.map((p) => p.name).join("\n")) throw new Error(`dnnc: ${C}'s evaluate function takes the parameters in another order`);
+  }
   const lines: string[] = [];
   const field = (t: TensorInfo) => `  ${t.name}: ${arrayType(t)};`;
   lines.push(`export interface ${C}Inputs {`, ...m.inputs.map(field), "}", "");
@@ -85,11 +102,19 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);
   lines.push(`  static readonly parameters: readonly TensorSpec[] = [`, ...m.params.map((p) => `    ${spec(p)},`), "  ];");
+  if (m.train) {
+    lines.push(`  /** The ${m.train.optimizer} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
+    lines.push(`  static readonly optimizerStates: readonly TensorSpec[] = [`, ...states.map((s) => `    ${spec(s)},`), "  ];");
+  }
+  lines.push("  /** Names and shapes of the tensors save() writes and load() reads: the parameters, then the optimizer state. */");
+  lines.push(`  private static readonly stored: readonly { name: string; shape: readonly number[] }[] = [`, ...stored.map((t) => `    ${t},`), "  ];");
+  lines.push("  /** The optimizer state's initial values, one per state tensor. */");
+  lines.push(`  private static readonly stateInitial: readonly number[] = [${initial.join(", ")}];`);
   lines.push("", "  private stepCount = 0;");
   lines.push("  private readonly step = new Float32Array(1);");
   lines.push("  /** Workspaces by function and batch size: made on first use, reused after. */");
   lines.push("  private readonly workspaces = new Map<string, Workspace>();");
-  lines.push("  /** Integer inputs carried as float32, by name (reused while the length stays). */");
+  lines.push("  /** Integer inputs carried as float32, by name and length. */");
   lines.push("  private readonly converted = new Map<string, Float32Array>();", "");
   lines.push("  private constructor(", "    private readonly params: Float32Array[],", "    private readonly states: Float32Array[],", "  ) {}", "");
 
@@ -100,7 +125,7 @@ function emitModel(m: CompiledModel): string[] {
   // The init function's results are views of its arena (and equal values may share one, after
   // CSE): each parameter and state gets its own copy, which training updates in place.
   lines.push(`    const all = ${C}_init(${C}_init_workspace(), seed).map((a) => a.slice());`);
-  lines.push(`    return new ${C}(all.slice(0, ${m.params.length}), all.slice(${m.params.length}));`);
+  lines.push(`    return new ${C}(all.slice(0, ${P}), all.slice(${P}));`);
   lines.push("  }", "");
 
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
@@ -111,69 +136,144 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(`    return { ${m.outputs.map((o, i) => `${o.name}: out[${i}]!.slice()`).join(", ")} };`);
   lines.push("  }", "");
 
+  if (m.outputs.length > 0) {
+    const first = m.outputs[0]!;
+    lines.push(`  /** The model's ${m.outputs.length === 1 ? "output" : "first output"}, \`${first.name}\` (${typeText(first)}), on a batch: \`forward(inputs).${first.name}\`. */`);
+    lines.push(`  predict(inputs: ${C}Inputs): Float32Array {`);
+    lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs"));
+    lines.push(`    return ${C}_forward(${callArgs(m.forward, symbols, `${C}_forward`, "inputs")})[0]!.slice();`);
+    lines.push("  }", "");
+  }
+
   if (m.train) {
     lines.push(`  /** One ${m.train.optimizer} step on a batch; returns the loss before the update. */`);
     lines.push(`  trainStep(batch: ${C}Batch): number {`);
     lines.push(...bindInputs(`${C}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch"));
     lines.push("    this.step[0] = ++this.stepCount;");
     lines.push(`    const out = ${C}_train_step(${callArgs(m.train.fn, symbols, `${C}_train_step`, "batch")});`);
-    lines.push(`    for (let i = 0; i < ${m.params.length}; i++) this.params[i]!.set(out[1 + i]!);`);
-    lines.push(`    for (let i = 0; i < this.states.length; i++) this.states[i]!.set(out[${1 + m.params.length} + i]!);`);
+    lines.push(`    for (let i = 0; i < ${P}; i++) this.params[i]!.set(out[1 + i]!);`);
+    lines.push(`    for (let i = 0; i < this.states.length; i++) this.states[i]!.set(out[${1 + P} + i]!);`);
     lines.push("    return out[0]![0]!;");
     lines.push("  }", "");
+    if (m.evaluate) {
+      lines.push("  /**");
+      lines.push("   * The loss on a batch in inference mode (dropout off, BatchNorm on its moving statistics, as");
+      lines.push("   * in forward), changing nothing: no update, no optimizer or layer state, no step.");
+      lines.push("   */");
+      lines.push(`  evaluate(batch: ${C}Batch): number {`);
+      lines.push(...bindInputs(`${C}.evaluate`, [...m.inputs, ...m.train.targets], symbols, "batch"));
+      lines.push(`    return ${C}_evaluate(${callArgs(m.evaluate, symbols, `${C}_evaluate`, "batch")})[0]![0]!;`);
+      lines.push("  }", "");
+    }
     lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
   }
 
   lines.push("  /** A copy of a parameter's values, row-major. */");
-  lines.push("  getParameter(name: string): Float32Array {", "    return this.params[this.indexOf(name)]!.slice();", "  }", "");
+  lines.push("  getParameter(name: string): Float32Array {", "    return this.params[this.indexOf(name, \"getParameter\")]!.slice();", "  }", "");
   lines.push("  /** Overwrites a parameter; `values` must have exactly the parameter's size. */");
   lines.push("  setParameter(name: string, values: ArrayLike<number>): void {");
-  lines.push("    const p = this.params[this.indexOf(name)]!;");
-  lines.push(`    if (values.length !== p.length) throw new RangeError(\`${C}.setParameter: "\${name}" has \${p.length} values (shape [\${${C}.parameters[this.indexOf(name)]!.shape.join(", ")}]), received \${values.length}\`);`);
-  lines.push("    p.set(values);", "  }", "");
+  lines.push(`    this.params[this.checkValues("setParameter", name, values)]!.set(values);`);
+  lines.push("  }", "");
+  lines.push("  /** Copies of every parameter, by name, in creation order. */");
+  lines.push("  getParameters(): Record<string, Float32Array> {");
+  lines.push("    const out: Record<string, Float32Array> = {};");
+  lines.push(`    ${C}.parameters.forEach((p, i) => (out[p.name] = this.params[i]!.slice()));`);
+  lines.push("    return out;", "  }", "");
+  lines.push("  /** Overwrites the named parameters (any of them), all or nothing: every name and size is checked first. */");
+  lines.push("  setParameters(values: Record<string, ArrayLike<number>>): void {");
+  lines.push(`    if (typeof values !== "object" || values === null) throw new TypeError(\`${C}.setParameters: expects an object of parameters by name, received \${describe(values)}\`);`);
+  lines.push(`    const checked = Object.entries(values).map(([name, v]) => [this.checkValues("setParameters", name, v), v] as const);`);
+  lines.push("    for (const [i, v] of checked) this.params[i]!.set(v);");
+  lines.push("  }", "");
+
+  lines.push("  /**");
+  lines.push("   * The parameters and the optimizer state as a safetensors file: float32 tensors named as in");
+  lines.push("   * `parameters` and `optimizerStates`, the model's name and step count in `__metadata__`.");
+  lines.push("   */");
+  lines.push("  save(): Uint8Array {");
+  lines.push(`    const data = [...this.params, ...this.states];`);
+  lines.push(`    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`);
+  lines.push(`    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`);
+  lines.push("  }", "");
+  lines.push("  /**");
+  lines.push("   * Reads a safetensors file into this model, all or nothing: a file that is malformed, lacks a");
+  lines.push("   * parameter, has one of another shape or a tensor the model lacks (unless");
+  lines.push("   * `options.ignoreUnknown`) is refused with an Error and the model is left unchanged. With the");
+  lines.push("   * optimizer state in the file, training resumes where it stopped; without it, the state and the");
+  lines.push("   * step count restart from their initial values. Returns the model.");
+  lines.push("   */");
+  lines.push("  load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): this {");
+  lines.push(`    const file = safetensorsRead(${JSON.stringify(`${C}.load`)}, bytes);`);
+  if (m.train) lines.push(`    const steps = safetensorsSteps(${JSON.stringify(`${C}.load`)}, file);`);
+  lines.push(`    const names = ${C}.stored.map((t) => t.name);`);
+  lines.push(`    const shapes = ${C}.stored.map((t) => t.shape);`);
+  const loadCall = `safetensorsLoad(${JSON.stringify(`${C}.load`)}, file, names, shapes, ${P}, [...this.params, ...this.states], ${C}.stateInitial, options.ignoreUnknown === true)`;
+  // Training resumes at the file's step only with its optimizer state; otherwise it starts afresh.
+  if (m.train) lines.push(`    const resumed = ${loadCall};`, "    this.stepCount = resumed ? (steps ?? 0) : 0;");
+  else lines.push(`    ${loadCall};`);
+  lines.push("    return this;");
+  lines.push("  }", "");
+
   lines.push("  private workspace(key: string, make: () => Workspace): Workspace {");
   lines.push("    let ws = this.workspaces.get(key);");
   lines.push("    if (!ws) this.workspaces.set(key, (ws = make()));");
   lines.push("    return ws;", "  }", "");
   lines.push("  private asFloat32(name: string, values: Int32Array): Float32Array {");
-  lines.push("    let f = this.converted.get(name);");
-  lines.push("    if (!f || f.length !== values.length) this.converted.set(name, (f = allocate(values.length)));");
+  lines.push("    const key = `${name}:${values.length}`;");
+  lines.push("    let f = this.converted.get(key);");
+  lines.push("    if (!f) this.converted.set(key, (f = allocate(values.length)));");
   lines.push("    f.set(values);");
   lines.push("    return f;", "  }", "");
-  lines.push("  private indexOf(name: string): number {");
+  lines.push("  private indexOf(name: string, method: string): number {");
   lines.push(`    const i = ${C}.parameters.findIndex((p) => p.name === name);`);
-  lines.push(`    if (i < 0) throw new RangeError(\`${C}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
+  lines.push(`    if (i < 0) throw new RangeError(\`${C}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
+  lines.push("    return i;", "  }", "");
+  lines.push("  /** The index of parameter `name`, after checking that `values` has its size. */");
+  lines.push("  private checkValues(method: string, name: string, values: ArrayLike<number>): number {");
+  lines.push("    const i = this.indexOf(name, method);");
+  lines.push("    const p = this.params[i]!;");
+  lines.push(`    const n = values !== null && typeof values === "object" ? values.length : undefined;`);
+  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${C}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
+  lines.push(`    if (n !== p.length) throw new RangeError(\`${C}.\${method}: "\${name}" has \${p.length} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
   lines.push("    return i;", "  }");
   lines.push("}", "");
 
   lines.push(...emitFn(m.init, `${C}_init`, []));
   lines.push(...emitFn(m.forward, `${C}_forward`, symbols));
   if (m.train) lines.push(...emitFn(m.train.fn, `${C}_train_step`, symbols));
+  if (m.evaluate) lines.push(...emitFn(m.evaluate, `${C}_evaluate`, symbols));
   return lines;
 }
 
-/** Validates each input's type and length and binds the symbolic dimensions (B) from them. */
+/**
+ * Validates each input's type and length and binds the symbolic dimensions (B) from them. A
+ * length that disagrees with a size bound by an earlier input names that input too.
+ */
 function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj: string): string[] {
   const lines: string[] = [];
-  const bound = new Set<string>();
+  const boundBy = new Map<string, string>();
+  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => `"${t.name}"`).join(", ")}, received \${describe(${obj})}\`);`);
   for (const t of inputs) {
     const v = `${obj}.${t.name}`;
     const kind = arrayType(t);
-    lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be a ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
-    const free = [...new Set(t.shape.filter((d): d is string => typeof d === "string" && !bound.has(d)))];
-    const known = t.shape.filter((d) => typeof d === "number" || bound.has(d as string));
+    lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
+    const free = [...new Set(t.shape.filter((d): d is string => typeof d === "string" && !boundBy.has(d)))];
+    const known = t.shape.filter((d) => typeof d === "number" || boundBy.has(d as string));
+    // Where the symbols this input's size uses came from: "B = 32 from the length of "x"".
+    const from = [...new Set(known.filter((d): d is string => typeof d === "string"))].map((d) => `${d} = \${${d}} from the length of "${boundBy.get(d)}"`);
+    const note = from.length > 0 ? ` (${from.join(", ")})` : "";
     if (free.length === 1) {
       const per = sizeExpr(known);
       lines.push(`    const ${free[0]} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
-      lines.push(`    if (!Number.isInteger(${free[0]}) || ${free[0]} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values, received \${${v}.length}\`);`);
-      bound.add(free[0]!);
+      lines.push(`    if (!Number.isInteger(${free[0]}) || ${free[0]} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
+      boundBy.set(free[0]!, t.name);
     } else if (free.length > 1) {
       lines.push(`    throw new RangeError("${where}: cannot infer ${free.join(" and ")} from the length of \\"${t.name}\\" alone");`);
     } else {
-      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, \${${sizeExpr(t.shape)}} values, received \${${v}.length}\`);`);
+      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
     }
   }
-  for (const s of symbols) if (!bound.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
+  for (const s of symbols) if (!boundBy.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
   return lines;
 }
 

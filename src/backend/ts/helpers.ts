@@ -47,7 +47,7 @@ const MC = 64;
  * the inner loop loads 8 numbers for 16 multiply-adds.
  */
 export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
-  C.fill(0, co, co + m * n);
+  if (k === 0) C.fill(0, co, co + m * n);
   const n4 = (n + 3) & ~3;
   if (packB.length < KC * n4) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * n4), (packB = new Float64Array(KC * n4)));
   if (packA.length < KC * MC) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * MC), (packA = new Float64Array(KC * MC)));
@@ -86,12 +86,19 @@ export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, 
           const rows = Math.min(4, m - i);
           const cols = Math.min(4, n - j4);
           let o = co + i * n + j4;
-          if (rows === 4 && cols === 4) {
+          if (rows === 4 && cols === 4 && k0 === 0) {
+            // The first panel writes C; later ones accumulate (no separate pass to zero it).
+            C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += n;
+            C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += n;
+            C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += n;
+            C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
+          } else if (rows === 4 && cols === 4) {
             C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
             C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
             C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
             C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
           } else {
+            if (k0 === 0) for (let r = 0; r < rows; r++) C.fill(0, o + r * n, o + r * n + cols);
             for (let r = 0; r < rows; r++, o += n) {
               const t0 = r === 0 ? c00 : r === 1 ? c10 : r === 2 ? c20 : c30;
               const t1 = r === 0 ? c01 : r === 1 ? c11 : r === 2 ? c21 : c31;

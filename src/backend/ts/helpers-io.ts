@@ -1,0 +1,245 @@
+// Runtime of the generated TypeScript, continued: saving and loading weights in the safetensors
+// format (https://huggingface.co/docs/safetensors): an 8-byte little-endian unsigned length N,
+// N bytes of UTF-8 JSON naming every tensor's dtype, shape and byte range in the data section,
+// then the data, little-endian, every byte belonging to exactly one tensor. Like helpers.ts
+// this file is real, type-checked code that the emitter copies verbatim (minus `export`) into
+// every generated module; it uses only the ECMAScript library (DataView, no TextEncoder).
+import { describe } from "./helpers.ts";
+// dnnc:helpers-begin
+
+/** One tensor of a safetensors file: byte offsets `begin`, `end` are absolute in the file. */
+export interface StTensor {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A safetensors file whose structure has been checked: header, dtypes, sizes, offsets. */
+export interface StFile {
+  bytes: Uint8Array;
+  metadata: Record<string, string>;
+  tensors: Map<string, StTensor>;
+}
+
+/** Bytes per element of the dtypes the format defines. */
+const ST_DTYPE_BYTES: Record<string, number> = {
+  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
+  I16: 2, U16: 2, F16: 2, BF16: 2,
+  I32: 4, U32: 4, F32: 4,
+  I64: 8, U64: 8, F64: 8,
+};
+
+/** Float dtypes a parameter loads from (converted to float32, rounding to nearest). */
+const ST_FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
+
+const ST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+const stShape = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
+
+/**
+ * A safetensors file of float32 tensors, in the given order, with string `metadata`. The header
+ * is ASCII JSON (other characters \u-escaped), padded with spaces so the data starts on an
+ * 8-byte boundary, as the reference implementation writes it.
+ */
+export function safetensorsWrite(tensors: readonly { name: string; shape: readonly number[]; data: Float32Array }[], metadata: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    offset += 4 * t.data.length;
+  }
+  let json = JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  json += " ".repeat((8 - ((8 + json.length) % 8)) % 8);
+  const start = 8 + json.length;
+  const out = new Uint8Array(start + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, json.length, true);
+  view.setUint32(4, Math.floor(json.length / 4294967296), true);
+  for (let i = 0; i < json.length; i++) out[8 + i] = json.charCodeAt(i);
+  let at = start;
+  for (const t of tensors) {
+    if (ST_LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, 4 * t.data.length), at);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i]!, true);
+    at += 4 * t.data.length;
+  }
+  return out;
+}
+
+/** Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF); the index of the first bad byte when invalid. */
+function stUtf8(bytes: Uint8Array, from: number, to: number): string | number {
+  let s = "";
+  for (let i = from; i < to; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      s += String.fromCharCode(b);
+      i++;
+      continue;
+    }
+    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= to) return i - from;
+    let c = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const x = bytes[i + k]!;
+      if ((x & 0xc0) !== 0x80) return i - from;
+      c = (c << 6) | (x & 0x3f);
+    }
+    if ((n === 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (n === 3 && (c < 0x10000 || c > 0x10ffff))) return i - from;
+    s += String.fromCodePoint(c);
+    i += n + 1;
+  }
+  return s;
+}
+
+const stIsCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Parses and checks a safetensors file: its length, the header's length, UTF-8 and JSON, every
+ * entry's dtype, shape and data offsets (in range, matching dtype × shape), and that the tensors
+ * cover the data section exactly — no gap, no overlap, nothing after the last. Throws an Error
+ * starting with `where` at the first problem; reads no tensor data.
+ */
+export function safetensorsRead(where: string, bytes: Uint8Array | ArrayBuffer): StFile {
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: expects the file's bytes as a Uint8Array, received ${describe(bytes)}`);
+  const fail = (message: string): never => {
+    throw new Error(`${where}: not a valid safetensors file: ${message}`);
+  };
+  if (bytes.length < 8) fail(`it is ${bytes.length} bytes long, shorter than the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(0, true) + view.getUint32(4, true) * 4294967296;
+  if (n > bytes.length - 8) fail(`the header length is ${n} bytes, but only ${bytes.length - 8} bytes follow it`);
+  if (n < 2 || bytes[8] !== 0x7b) fail('the header does not start with "{"');
+  const text = stUtf8(bytes, 8, 8 + n);
+  if (typeof text === "number") return fail(`the header is not valid UTF-8 (byte ${text} of the header)`);
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    return fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) return fail("the header is not a JSON object");
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const tensors = new Map<string, StTensor>();
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail("__metadata__ is not an object of strings");
+      for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (typeof v !== "string") fail(`__metadata__ "${k}" is a ${v === null ? "null" : typeof v}, not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return fail(`tensor "${name}" is not an object with dtype, shape and data_offsets`);
+    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+    if (typeof dtype !== "string") return fail(`tensor "${name}" has no dtype string`);
+    const width = ST_DTYPE_BYTES[dtype];
+    if (width === undefined) return fail(`tensor "${name}" has unknown dtype "${dtype}" (known: ${Object.keys(ST_DTYPE_BYTES).join(", ")})`);
+    if (!Array.isArray(shape) || !shape.every(stIsCount)) return fail(`tensor "${name}" has a shape that is not a list of non-negative integers: ${JSON.stringify(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(stIsCount) || offsets[0] > offsets[1])
+      return fail(`tensor "${name}" has data_offsets ${JSON.stringify(offsets)}, not [begin, end] with 0 ≤ begin ≤ end`);
+    const [begin, end] = offsets as [number, number];
+    if (end > dataLength) fail(`tensor "${name}" has data_offsets [${begin}, ${end}], past the end of the ${dataLength}-byte data section`);
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (count * width !== end - begin)
+      fail(`tensor "${name}" is ${dtype}${stShape(shape as number[])}, ${count * width} bytes, but its data_offsets [${begin}, ${end}] span ${end - begin}`);
+    tensors.set(name, { name, dtype, shape: shape as number[], begin: dataStart + begin, end: dataStart + end });
+  }
+  // Every byte of the data section belongs to exactly one tensor.
+  const sorted = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = dataStart;
+  let previous: StTensor | undefined;
+  for (const t of sorted) {
+    if (t.begin < at) fail(`tensors "${previous!.name}" and "${t.name}" overlap (data_offsets [${previous!.begin - dataStart}, ${previous!.end - dataStart}] and [${t.begin - dataStart}, ${t.end - dataStart}])`);
+    if (t.begin > at) fail(`bytes [${at - dataStart}, ${t.begin - dataStart}) of the data section belong to no tensor`);
+    at = t.end;
+    previous = t;
+  }
+  if (at < bytes.length) fail(`the last ${bytes.length - at} bytes of the file belong to no tensor`);
+  return { bytes, metadata, tensors };
+}
+
+/** Tensor `t` of `file`, converted to float32, into `out` (of the tensor's size). */
+export function safetensorsCopy(file: StFile, t: StTensor, out: Float32Array): void {
+  const { bytes } = file;
+  if (t.dtype === "F32" && ST_LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer, out.byteOffset, 4 * out.length).set(bytes.subarray(t.begin, t.end));
+    return;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + t.begin, t.end - t.begin);
+  for (let i = 0; i < out.length; i++) {
+    if (t.dtype === "F32") out[i] = view.getFloat32(4 * i, true);
+    else if (t.dtype === "F64") out[i] = view.getFloat64(8 * i, true);
+    else if (t.dtype === "BF16") out[i] = stFloat32Bits(view.getUint16(2 * i, true) << 16);
+    else {
+      const h = view.getUint16(2 * i, true);
+      const e = (h >> 10) & 0x1f;
+      const f = h & 0x3ff;
+      const m = e === 0 ? f * 2 ** -24 : e === 31 ? (f === 0 ? Infinity : NaN) : (1 + f / 1024) * 2 ** (e - 15);
+      out[i] = h & 0x8000 ? -m : m;
+    }
+  }
+}
+
+const stBits = new DataView(new ArrayBuffer(4));
+function stFloat32Bits(bits: number): number {
+  stBits.setUint32(0, bits >>> 0);
+  return stBits.getFloat32(0);
+}
+
+/**
+ * Loads a safetensors file into a model's tensors, all or nothing: `names[i]` (of `shapes[i]`)
+ * goes into `targets[i]`. The first `required` (the parameters) must all be in the file; the
+ * rest (optimizer state) all or none — with none, they are reset to `initial`. Every check runs
+ * before the first write, so a refused file leaves the model unchanged. Returns whether the
+ * file held the whole optimizer state (so also when there is none), that is whether training
+ * resumes where the file left it.
+ */
+export function safetensorsLoad(
+  where: string,
+  file: StFile,
+  names: readonly string[],
+  shapes: readonly (readonly number[])[],
+  required: number,
+  targets: readonly Float32Array[],
+  initial: readonly number[],
+  ignoreUnknown: boolean,
+): boolean {
+  const expected = new Set(names);
+  const unknown = [...file.tensors.keys()].filter((k) => !expected.has(k));
+  const list = (xs: string[]) => xs.slice(0, 8).map((x) => `"${x}"`).join(", ") + (xs.length > 8 ? `, … (${xs.length} in all)` : "");
+  if (unknown.length > 0 && !ignoreUnknown)
+    throw new Error(`${where}: the file holds ${unknown.length === 1 ? "a tensor" : "tensors"} this model does not have: ${list(unknown)} (pass { ignoreUnknown: true } to skip ${unknown.length === 1 ? "it" : "them"})`);
+  const found = names.map((name) => file.tensors.get(name));
+  const missing = names.filter((_, i) => i < required && !found[i]);
+  if (missing.length > 0) throw new Error(`${where}: the file has no tensor ${list(missing)}; the model's parameters are ${list(names.slice(0, required))}`);
+  const states = found.slice(required);
+  const withState = states.some((t) => t !== undefined);
+  const absent = names.slice(required).filter((_, i) => !states[i]);
+  if (withState && absent.length > 0)
+    throw new Error(`${where}: the file holds part of the optimizer state but not ${list(absent)}: it must hold all of it (to resume training) or none (to train afresh from its weights)`);
+  found.forEach((t, i) => {
+    if (!t) return;
+    if (t.shape.length !== shapes[i]!.length || t.shape.some((d, k) => d !== shapes[i]![k]))
+      throw new Error(`${where}: tensor "${t.name}" has shape ${stShape(t.shape)}, expected ${stShape(shapes[i]!)}`);
+    if (!ST_FLOAT_DTYPES.includes(t.dtype)) throw new Error(`${where}: tensor "${t.name}" is ${t.dtype}; a float32 tensor loads from ${ST_FLOAT_DTYPES.join(", ")}`);
+  });
+  found.forEach((t, i) => {
+    if (t) safetensorsCopy(file, t, targets[i]!);
+    else targets[i]!.fill(initial[i - required]!);
+  });
+  return withState || names.length === required;
+}
+
+/** The step count a file records in `__metadata__` ("dnnc.steps"), if any; throws when it is not a count. */
+export function safetensorsSteps(where: string, file: StFile): number | undefined {
+  const text = file.metadata["dnnc.steps"];
+  if (text === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new Error(`${where}: __metadata__ "dnnc.steps" must be a non-negative integer, found ${JSON.stringify(text)}`);
+  return Number(text);
+}
+// dnnc:helpers-end

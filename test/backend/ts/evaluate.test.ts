@@ -1,0 +1,76 @@
+// The `evaluate` IR function of every sample's train block (src/train/evaluate.ts): inputs,
+// parameters and targets in, the loss out, in inference mode. Checked three ways: its signature
+// (nothing an update needs: no optimizer state, no step), the reference interpreter against the
+// training step's loss where inference and training agree (no dropout, no BatchNorm), and the
+// generated code against the interpreter on every sample.
+import { readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile, type CompiledModel } from "../../../src/compiler.ts";
+import { evalDim, symbolsOf } from "../../../src/ir/dim.ts";
+import { interpret } from "../../../src/ir/interpret.ts";
+import type { Fn } from "../../../src/ir/ir.ts";
+import { size } from "../../../src/ir/shape.ts";
+import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+
+const DIMS = { B: 3 };
+const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
+const models: [string, CompiledModel][] = samples.flatMap((file) => compile(`samples/${file}`).models.map((m): [string, CompiledModel] => [`${file.replace(/\.dnn$/, "")}_${m.name}`, m]));
+/** Models whose forward pass does not depend on `training` (no dropout, no BatchNorm). */
+const INFERENCE_EQUALS_TRAINING = ["backprop_221_Net221", "mlp_digits_DigitsMLP", "mnist_cnn_MnistCNN", "lstm_mnist_LstmClassifier", "lstm_mnist_GruClassifier"];
+
+const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(12.9898 * (i + 1) + 78.233 * seed)));
+
+/** Arguments of `fn` by name: parameters and states from init (seed 5), inputs and targets deterministic. */
+function argsFor(fn: Fn, m: CompiledModel): number[][] {
+  const init = interpret(m.init, m.init.args.map(() => Float64Array.of(5)), {});
+  const initByName = new Map(m.init.outputs.map((o, i) => [o.name, [...init[i]!].map(Math.fround)]));
+  const inputs = [...m.inputs, ...(m.train?.targets ?? [])];
+  return fn.args.map((a) => {
+    if (a.role === "step") return [1];
+    if (a.role === "param" || a.role === "state") return initByName.get(a.name)!;
+    const k = inputs.findIndex((t) => t.name === a.name);
+    const n = evalDim(size(a.shape), DIMS)!;
+    return a.dtype === "i32" ? Array.from({ length: n }, (_, j) => (j * 7 + k) % 2) : noise(n, k + 1);
+  });
+}
+const dimsOf = (fn: Fn) => Object.fromEntries([...new Set(fn.args.flatMap((a) => a.shape.flatMap((d) => symbolsOf(d))))].map((x) => [x, DIMS[x as "B"]]));
+
+let mod: TsModule;
+beforeAll(async () => {
+  const fns: Record<string, Fn> = {};
+  for (const [name, m] of models) if (m.evaluate) fns[`${name}_evaluate`] = m.evaluate;
+  mod = await compileFns(fns);
+}, 180_000);
+afterAll(() => mod?.cleanup());
+
+describe("evaluate of every sample", () => {
+  it("every model with a train block has one: inputs, parameters and targets in, the loss out", () => {
+    expect(models.length).toBeGreaterThanOrEqual(7);
+    for (const [name, m] of models) {
+      expect(m.evaluate, name).toBeDefined();
+      const fn = m.evaluate!;
+      expect(fn.outputs.map((o) => o.name), name).toEqual(["loss"]);
+      expect(fn.args.map((a) => a.role).filter((r) => r !== "input" && r !== "param" && r !== "target"), name).toEqual([]);
+      expect(fn.args.filter((a) => a.role === "param").map((a) => a.name), name).toEqual(m.params.map((p) => p.name));
+      expect(fn.args.filter((a) => a.role === "target").map((a) => a.name), name).toEqual(m.train!.targets.map((t) => t.name));
+    }
+  });
+
+  it("the generated module of every evaluate function passes tsc --strict alone", () => {
+    expect(mod.tsc.output).toBe("");
+  });
+
+  it.each(models)("%s: generated code = interpreter; = the training step's loss exactly where inference and training agree, another loss elsewhere", (name, m) => {
+    const fn = m.evaluate!;
+    const args = argsFor(fn, m);
+    const want = interpret(fn, args.map((a) => Float64Array.from(a)), dimsOf(fn))[0]![0]!;
+    const got = mod.run(`${name}_evaluate`, args, dimsOf(fn))[0]![0]!;
+    expect(Number.isFinite(want)).toBe(true);
+    expect(Math.abs(got - want), `${name}: generated ${got}, interpreter ${want}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
+    const step = m.train!.fn;
+    const loss = interpret(step, argsFor(step, m).map((a) => Float64Array.from(a)), dimsOf(step))[0]![0]!;
+    if (INFERENCE_EQUALS_TRAINING.includes(name)) expect(Math.abs(loss - want), `${name}: training step's loss ${loss}, evaluate ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+    // With dropout or BatchNorm, training mode gives another loss: evaluate is not the training forward.
+    else expect(Math.abs(loss - want), `${name}: training step's loss ${loss}, evaluate ${want}`).toBeGreaterThan(1e-6);
+  }, 60_000);
+});
