@@ -4,7 +4,7 @@
 // matmul reads it transposed), a reshape never (it is a view). A merge is refused when it would
 // make the kernel graph cyclic, or a reduction's prologue need the reduction's own result.
 import { isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
-import { sameShape } from "../ir/shape.ts";
+import { sameShape, size } from "../ir/shape.ts";
 import type { Kernel, KernelKind, Schedule, Storage } from "./kernel.ts";
 
 type Role = "arg" | "scalar" | "view" | "transposed" | "elementwise" | KernelKind;
@@ -112,7 +112,7 @@ export function fuse(fn: Fn): Schedule {
       if (kind.get(heavy) === "reduce" && lightMembers.some((m) => nodes[m]!.inputs.includes(h))) return false;
       if (kind.get(heavy) === "matmul" && nodes[h]!.inputs.some((x) => lightMembers.includes(base[x]!))) return false;
       if (kind.get(heavy) === "reduce" && nodes[h]!.inputs[0] !== undefined && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[nodes[h]!.inputs[0]!]!.shape)) return false;
-      if (kind.get(heavy) === "matmul" && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[h]!.shape)) return false;
+      if (kind.get(heavy) === "matmul" && size(nodes[lightMembers[0]!]!.shape) !== size(nodes[h]!.shape)) return false;
     }
     if (reachesVia(ka, kb) || reachesVia(kb, ka)) return false;
     parent[light] = heavy;
@@ -130,9 +130,11 @@ export function fuse(fn: Fn): Schedule {
   for (const n of nodes) {
     // 2. A reduction takes the loop producing its input as its prologue.
     if (role[n.id] === "reduce" && role[n.inputs[0]!] === "elementwise" && kind.get(find(n.inputs[0]!)) === "elementwise") tryMerge(n.id, n.inputs[0]!);
-    // 3. A matmul takes the loops consuming its result as its epilogue.
+    // 3. A matmul takes the loops consuming its result as its epilogue, also through a reshape
+    // (a convolution's [N·OH·OW, C] product read as [N, OH, OW, C]): same elements, same order.
     if (role[n.id] === "matmul")
-      for (const u of users[n.id]!) if (role[u] === "elementwise" && sameShape(nodes[u]!.shape, n.shape) && kind.get(find(u)) === "elementwise") tryMerge(n.id, u);
+      for (const u of consumersThroughViews(n.id))
+        if (role[u] === "elementwise" && size(nodes[u]!.shape) === size(n.shape) && kind.get(find(u)) === "elementwise") tryMerge(n.id, u);
   }
 
   // Storage: a value stays in a register only if every reader is in its own kernel's loop.

@@ -141,7 +141,8 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   else if (k.kind === "reduce") body.push(...reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
   else if (k.kind === "matmul") {
     body.push(...matmul(node(k.head!), s, mem));
-    if (k.body.length > 0) body.push(...elementwise(node(k.head!).shape));
+    // The epilogue runs over its own shape: the product's, or a reshape of it.
+    if (k.body.length > 0) body.push(...elementwise(node(k.body[0]!).shape));
   } else body.push(...op(node(k.head!), ctx, mem, scans));
 
   const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
