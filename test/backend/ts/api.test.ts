@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, compileSample, importGenerated, importLines, tscCheck, type CompiledSample } from "../../helpers/compile-sample.ts";
+import { ROOT, importLines, loadGenerated, tscCheck, type CompiledSample } from "../../helpers/compile-sample.ts";
 
 const TIMEOUT = 120_000;
 
@@ -40,12 +40,7 @@ let DigitsMLP: ModelClass;
 let RegularizedMLP: ModelClass;
 let Scorer: ModelClass;
 
-async function load(sample: string, name: string): Promise<ModelClass> {
-  const s = await compileSample(sample);
-  samples.push(s);
-  if (s.code !== 0) throw new Error(`dnnc compile ${sample} failed (${s.code}):\n${s.stderr}`);
-  return (await importGenerated<Record<string, ModelClass>>(s.file))[name]!;
-}
+const load = (sample: string, name: string) => loadGenerated<ModelClass>(sample, name, samples);
 
 beforeAll(async () => {
   Net221 = await load("samples/backprop_221.dnn", "Net221");

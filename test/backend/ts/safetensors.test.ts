@@ -6,7 +6,7 @@
 // written from that text alone: files built byte by byte, and a minimal reader that shares no
 // code with the generated runtime.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSample, importGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
+import { loadGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
 
 const TIMEOUT = 120_000;
 
@@ -32,12 +32,7 @@ let Net221: ModelClass;
 let DigitsMLP: ModelClass;
 let RegularizedMLP: ModelClass;
 
-async function load(sample: string, name: string): Promise<ModelClass> {
-  const s = await compileSample(sample);
-  samples.push(s);
-  if (s.code !== 0) throw new Error(`dnnc compile ${sample} failed (${s.code}):\n${s.stderr}`);
-  return (await importGenerated<Record<string, ModelClass>>(s.file))[name]!;
-}
+const load = (sample: string, name: string) => loadGenerated<ModelClass>(sample, name, samples);
 
 beforeAll(async () => {
   Net221 = await load("samples/backprop_221.dnn", "Net221");
