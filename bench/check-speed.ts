@@ -35,6 +35,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { generate } from "./lib/gen-models.ts";
+import { pinToOneCpu } from "./lib/pin.ts";
+import { cpuNow, quantile } from "./lib/timing.ts";
 import { compile, fsHost } from "../src/compiler.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
 import { renderTextAll } from "../src/diagnostics/render-text.ts";
@@ -79,18 +81,8 @@ if (coldFile) {
   process.exit(0);
 }
 
-// Pin to one core, once: re-run this script under `taskset -c <cpu>`.
-if (!flag("--no-pin") && !process.env["DNNC_BENCH_PINNED"] && process.platform === "linux") {
-  const probe = spawnSync("taskset", ["-p", String(process.pid)], { encoding: "utf8" });
-  if (probe.status === 0) {
-    const cpu = String(Math.max(0, cpus().length - 1));
-    const r = spawnSync("taskset", ["-c", cpu, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
-      stdio: "inherit",
-      env: { ...process.env, DNNC_BENCH_PINNED: cpu },
-    });
-    process.exit(r.status ?? 1);
-  }
-}
+// Pin to one core (where `taskset` allows): from here on a child process runs the benchmark.
+pinToOneCpu(fileURLToPath(import.meta.url), args, flag("--no-pin"));
 
 const loadBefore = loadavg();
 const RUNS = Math.max(20, option("--runs", 30));
@@ -375,18 +367,6 @@ if (flag("--strict") && !met) process.exit(1);
 
 // ---- helpers -------------------------------------------------------------------------------
 
-/** The process's CPU time so far (user + system, every thread), in ms. */
-function cpuNow(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i), hi = Math.ceil(i);
-  return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
-}
 function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
