@@ -53,11 +53,23 @@ export function tscCheck(file: string): TscResult {
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
-/** Lines of the generated module that are import statements (static or dynamic `import(`). */
+/**
+ * Lines of the generated module that are import statements (static or dynamic `import(`, or
+ * `require(`), in code: comments, string literals and lines inside a multi-line template
+ * literal are text (the worker threads' source is such a string: it runs in a worker the caller
+ * starts from the `node:worker_threads` it passes).
+ */
 export function importLines(file: string): string[] {
+  let inTemplate = false;
   return readFileSync(file, "utf8")
     .split("\n")
-    .filter((l) => /^\s*import[\s{*"'(]/.test(l) || /\bimport\s*\(/.test(l) || /\brequire\s*\(/.test(l));
+    .filter((l) => {
+      const code = !inTemplate;
+      if ((l.match(/(?<!\\)`/g) ?? []).length % 2 === 1) inTemplate = !inTemplate;
+      if (!code || /^\s*(\/\*|\*)/.test(l)) return false;
+      const bare = l.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""').replace(/\/\/.*$/, "");
+      return /^\s*import[\s{*"'(]/.test(bare) || /\bimport\s*\(/.test(bare) || /\brequire\s*\(/.test(bare);
+    });
 }
 
 /** Imports the generated module. */

@@ -14,7 +14,7 @@ import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = ["../../schedule/place.ts", "./helpers.ts", "./helpers-nn.ts", "./helpers-io.ts"]
+const HELPERS = ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts"]
   .map((file) => {
     const text = readFileSync(new URL(file, import.meta.url), "utf8");
     const body = text.slice(text.indexOf("// dnnc:helpers-begin") + 21, text.indexOf("// dnnc:helpers-end"));
@@ -37,6 +37,10 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "export interface CreateOptions {",
     "  /** Seed of the parameter initializers (an integer); the same seed gives the same model. */",
     "  seed?: number;",
+    "  /** Threads for the matrix products (default 1); results are bit-identical. Needs `workerThreads`. */",
+    "  threads?: number;",
+    '  /** Node\'s worker threads: `await import("node:worker_threads")` (the module imports nothing itself). */',
+    "  workerThreads?: WorkerThreads;",
     "}",
     "",
     "export interface LoadOptions {",
@@ -46,7 +50,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "",
   ];
   for (const m of models) out.push(...emitModel(m), "");
-  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats };", "");
+  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, type WorkerThreads };", "");
   return out.join("\n");
 }
 
@@ -124,7 +128,11 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(`    if (!Number.isInteger(seed)) throw new TypeError(\`${C}.create: seed must be an integer, received \${String(seed)}\`);`);
   // The init function's results are views of its arena (and equal values may share one, after
   // CSE): each parameter and state gets its own copy, which training updates in place.
-  lines.push(`    const all = ${C}_init(${C}_init_workspace(), seed).map((a) => a.slice());`);
+  lines.push("    const threads = options.threads ?? 1;");
+  lines.push(`    if (!Number.isInteger(threads) || threads < 1) throw new TypeError(\`${C}.create: threads must be a positive integer, received \${String(threads)}\`);`);
+  lines.push(`    if (threads > 1 && !options.workerThreads) throw new TypeError(\`${C}.create: threads: \${threads} needs workerThreads: await import("node:worker_threads")\`);`);
+  lines.push("    if (threads > 1) startThreads(threads, options.workerThreads!);");
+  lines.push(`    const all = ${C}_init(${C}_init_workspace(), seed).map(copyOf);`);
   lines.push(`    return new ${C}(all.slice(0, ${P}), all.slice(${P}));`);
   lines.push("  }", "");
 
@@ -218,6 +226,14 @@ function emitModel(m: CompiledModel): string[] {
   lines.push("    let ws = this.workspaces.get(key);");
   lines.push("    if (!ws) this.workspaces.set(key, (ws = make()));");
   lines.push("    return ws;", "  }", "");
+  lines.push("  /** Inputs as they are, or, with threads, copied into shared memory the workers can read. */");
+  lines.push("  private staged(name: string, values: Float32Array): Float32Array {");
+  lines.push("    if (!threadsStarted()) return values;");
+  lines.push("    const key = `${name}:${values.length}:f32`;");
+  lines.push("    let f = this.converted.get(key);");
+  lines.push("    if (!f) this.converted.set(key, (f = allocate(values.length)));");
+  lines.push("    f.set(values);");
+  lines.push("    return f;", "  }", "");
   lines.push("  private asFloat32(name: string, values: Int32Array): Float32Array {");
   lines.push("    const key = `${name}:${values.length}`;");
   lines.push("    let f = this.converted.get(key);");
@@ -287,7 +303,7 @@ function callArgs(fn: Fn, symbols: string[], generated: string, obj: string): st
     if (a.role === "param") return `this.params[${p++}]!`;
     if (a.role === "state") return `this.states[${s++}]!`;
     if (a.role === "step") return "this.step";
-    return a.dtype === "i32" ? `this.asFloat32(${JSON.stringify(a.name)}, ${obj}.${a.name})` : `${obj}.${a.name}`;
+    return a.dtype === "i32" ? `this.asFloat32(${JSON.stringify(a.name)}, ${obj}.${a.name})` : `this.staged(${JSON.stringify(a.name)}, ${obj}.${a.name})`;
   });
   return [ws, ...symbols, ...args].join(", ");
 }

@@ -4,6 +4,7 @@
 // output depends on nothing. Every helper writes into memory it is given and allocates nothing
 // (the matmul's packing panels grow once, counted like the arenas).
 import { placeBuffers } from "../../schedule/place.ts";
+import { newFloat32 } from "./helpers-threads.ts";
 // dnnc:helpers-begin
 
 /**
@@ -23,7 +24,14 @@ export interface Workspace {
 export function allocate(n: number): Float32Array {
   memoryStats.allocations++;
   memoryStats.bytes += 4 * n;
-  return new Float32Array(n);
+  return newFloat32(n);
+}
+
+/** A copy of `a` in memory of the module's own (shared once threads have started). */
+export function copyOf(a: Float32Array): Float32Array {
+  const c = allocate(a.length);
+  c.set(a);
+  return c;
 }
 
 /** One arena for all buffers of a function, and a view of it per buffer. */
@@ -34,25 +42,30 @@ export function arenaViews(sizes: readonly number[], first: readonly number[], l
   return sizes.map((n, i) => arena.subarray(offsets[i]!, offsets[i]! + n));
 }
 
-// Packing panels of the matmul, grown on demand (float64: the products accumulate in doubles).
-let packA = new Float64Array(0);
-let packB = new Float64Array(0);
-const KC = 256;
-const MC = 64;
+/** Packing panels of the matmul, grown on demand (float64: the products accumulate in doubles). */
+export interface GemmScratch {
+  a: Float64Array;
+  b: Float64Array;
+  stats: { allocations: number; bytes: number };
+}
+export const gemmScratch: GemmScratch = { a: new Float64Array(0), b: new Float64Array(0), stats: memoryStats };
 
 /**
  * C = op(A) @ op(B) for an m×k op(A) and a k×n op(B), C row-major m×n at `co`. A is read
- * row-major m×k at `ao`, or k×m when `ta` (A transposed); B k×n at `bo`, or n×k when `tb`.
- * Blocked for the cache (k in panels of KC, m in MC rows) with a 4×4 register tile: each step of
- * the inner loop loads 8 numbers for 16 multiply-adds.
+ * row-major at `ao` with rows `lda` apart, or, when `ta` (A transposed), as its k×m transpose
+ * with rows `lda` apart; B k×n at `bo`, or n×k when `tb`. Blocked for the cache (k in panels of
+ * KC, m in MC rows) with a 4×4 register tile: each step of the inner loop loads 8 numbers for 16
+ * multiply-adds. Self-contained (no free variables), so worker threads can run its source.
  */
-export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
+export function gemmRows(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number, lda: number, scratch: GemmScratch): void {
+  const KC = 256;
+  const MC = 64;
   if (k === 0) C.fill(0, co, co + m * n);
   const n4 = (n + 3) & ~3;
-  if (packB.length < KC * n4) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * n4), (packB = new Float64Array(KC * n4)));
-  if (packA.length < KC * MC) (memoryStats.allocations++, (memoryStats.bytes += 8 * KC * MC), (packA = new Float64Array(KC * MC)));
-  const Ap = packA;
-  const Bp = packB;
+  if (scratch.b.length < KC * n4) (scratch.stats.allocations++, (scratch.stats.bytes += 8 * KC * n4), (scratch.b = new Float64Array(KC * n4)));
+  if (scratch.a.length < KC * MC) (scratch.stats.allocations++, (scratch.stats.bytes += 8 * KC * MC), (scratch.a = new Float64Array(KC * MC)));
+  const Ap = scratch.a;
+  const Bp = scratch.b;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
     // B[k0 : k0 + kc, :] as strips of 4 columns, k-major within a strip.
@@ -68,7 +81,7 @@ export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, 
         for (let kk = 0, o = i4 * kc; kk < kc; kk++, o += 4)
           for (let ii = 0; ii < 4; ii++) {
             const i = i0 + i4 + ii;
-            Ap[o + ii] = i >= m ? 0 : ta ? A[ao + (k0 + kk) * m + i]! : A[ao + i * k + k0 + kk]!;
+            Ap[o + ii] = i >= m ? 0 : ta ? A[ao + (k0 + kk) * lda + i]! : A[ao + i * lda + k0 + kk]!;
           }
       for (let i4 = 0; i4 < mc4; i4 += 4)
         for (let j4 = 0; j4 < n4; j4 += 4) {
