@@ -1,0 +1,63 @@
+// Does the second core pay? dnnc's generated training step on one thread and on two
+// (create({ threads: 2, workerThreads })), batch 64, for the MLP 784-256-128-10 and the Keras
+// MNIST CNN, in one process. Unlike train-speed this benchmark is not pinned to one CPU: it
+// needs both. Both runs start from the same weights and see the same batch, and the benchmark
+// checks that every loss is bit-identical between them (exit 1 otherwise). Wall-clock medians
+// (CPU time counts both threads' work, so it cannot show a speedup).
+//
+//   npm run bench -- --only threads
+//   npx tsx bench/threads.ts [--models mlp,cnn] [--json FILE]
+import * as workerThreads from "node:worker_threads";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileModel, type GeneratedClass } from "./lib/dnnc-runner.ts";
+import { mulberry32 } from "./lib/random.ts";
+import { measure } from "./lib/timing.ts";
+import { CNN, MLP, type ModelSpec } from "./lib/train-models.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BATCH = 64;
+const args = process.argv.slice(2);
+const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const models = [MLP, CNN].filter((m) => (at("--models") ?? "mlp,cnn").split(",").includes(m.key));
+const jsonPath = at("--json") ?? join(ROOT, "bench", "results", "threads.json");
+
+type Threaded = GeneratedClass & { create(o: { seed: number; threads?: number; workerThreads?: unknown }): ReturnType<GeneratedClass["create"]> };
+
+async function run(spec: ModelSpec, out: string) {
+  const { cls } = await compileModel(ROOT, spec.dnn, out);
+  const M = cls as Threaded;
+  const rand = mulberry32(7);
+  const x = Float32Array.from({ length: BATCH * spec.input.reduce((a, b) => a * b, 1) }, () => rand());
+  const y = Int32Array.from({ length: BATCH }, () => Math.floor(rand() * spec.classes));
+  const losses: [number[], number[]] = [[], []];
+  const policy = { warmupMs: 500, maxWarmup: 5, minReps: 3, maxReps: 30, budgetMs: 6000 };
+  // The thread pool belongs to the module and, once started, makes its new memory shared:
+  // the one-thread model is timed to the end before the threaded one exists.
+  const one = M.create({ seed: 1 });
+  const t1 = await measure(() => losses[0].push(one.trainStep({ x, y })), policy);
+  const two = M.create({ seed: 1, threads: 2, workerThreads });
+  const t2 = await measure(() => losses[1].push(two.trainStep({ x, y })), policy);
+  // Same weights, same batch, same number of steps: the same losses, bit for bit.
+  const n = Math.min(losses[0].length, losses[1].length);
+  for (let i = 0; i < n; i++) if (losses[0][i] !== losses[1][i]) throw new Error(`${spec.title}: step ${i + 1} loss ${losses[1][i]} on two threads, ${losses[0][i]} on one`);
+  return { model: spec.title, oneThreadMs: t1.median, twoThreadsMs: t2.median, speedup: t1.median / t2.median, reps: [t1.reps, t2.reps], identicalSteps: n };
+}
+
+const out = mkdtempSync(join(tmpdir(), "dnnc-threads-"));
+try {
+  const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} CPUs, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+  process.stdout.write(`${machine}\n\n| model | 1 thread, ms | 2 threads, ms | speedup | identical losses |\n|---|---:|---:|---:|---:|\n`);
+  const results = [];
+  for (const spec of models) {
+    const r = await run(spec, out);
+    results.push(r);
+    process.stdout.write(`| ${r.model} | ${r.oneThreadMs.toFixed(1)} | ${r.twoThreadsMs.toFixed(1)} | ${r.speedup.toFixed(2)}× | ${r.identicalSteps} steps |\n`);
+  }
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), machine, batch: BATCH, results }, null, 2) + "\n");
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
