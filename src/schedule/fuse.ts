@@ -109,7 +109,7 @@ export function fuse(fn: Fn): Schedule {
     if (h !== undefined) {
       const lightMembers = members.get(light)!;
       // A reduction's prologue runs before its result exists; a matmul's epilogue must not make its operands.
-      if (kind.get(heavy) === "reduce" && lightMembers.some((m) => nodes[m]!.inputs.includes(h))) return false;
+      if (kind.get(heavy) === "reduce" && lightMembers.some((m) => nodes[m]!.inputs.some((x) => base[x] === h))) return false;
       if (kind.get(heavy) === "matmul" && nodes[h]!.inputs.some((x) => lightMembers.includes(base[x]!))) return false;
       if (kind.get(heavy) === "reduce" && nodes[h]!.inputs[0] !== undefined && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[nodes[h]!.inputs[0]!]!.shape)) return false;
       if (kind.get(heavy) === "matmul" && size(nodes[lightMembers[0]!]!.shape) !== size(nodes[h]!.shape)) return false;

@@ -75,3 +75,22 @@ describe("schedules, pinned", () => {
     expectGolden(`test/golden/kernels/${file.replace(/\.dnn$/, ".txt")}`, text);
   });
 });
+
+describe("fusion refuses what would be wrong", () => {
+  it("a reduction's prologue never reads the reduction's own result, even through a reshape", async () => {
+    const { Builder } = await import("../../src/ir/ir.ts");
+    // y = sum(x · max(x) broadcast back): the max's loop cannot also compute x · max.
+    const b = new Builder("t");
+    const x = b.arg("x", "input", [4, 3]);
+    const e = b.unary("exp", x);
+    const m = b.reduce("reduce_max", e, [1]);
+    const back = b.broadcast(b.reshape(m, [4, 1]), [4, 3]);
+    const prod = b.binary("mul", e, back);
+    b.output("y", b.reduce("sum", prod, [1]));
+    const s = fuse(b.fn);
+    const maxKernel = s.kernels.find((k) => k.head === m)!;
+    expect(maxKernel.body).toContain(e); // exp is the max's prologue…
+    expect(maxKernel.body).not.toContain(prod); // …but x · max is not
+    expect(maxKernel.body).not.toContain(back);
+  });
+});
