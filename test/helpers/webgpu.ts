@@ -1,0 +1,30 @@
+// A WebGPU device for tests, from Dawn (the npm package `webgpu`) on whatever Vulkan adapter the
+// machine has — Mesa's lavapipe on machines without a GPU (scripts/setup-webgpu.sh installs it).
+// Where no adapter can be had, tests say so by name; under CI=true that is a failure.
+import { create, globals } from "webgpu";
+
+Object.assign(globalThis, globals); // GPUBufferUsage, GPUMapMode, … as in a browser
+
+export interface Gpu {
+  device: GPUDevice;
+  /** The adapter, as Dawn describes it (e.g. "llvmpipe … Mesa 25.0.7"). */
+  description: string;
+}
+
+let acquired: Promise<Gpu | string> | undefined;
+
+/** The device, or why there is none. One per test process. */
+export function gpu(): Promise<Gpu | string> {
+  acquired ??= (async () => {
+    const navigatorGpu = create([]);
+    const adapter = await navigatorGpu.requestAdapter();
+    if (!adapter) return "no WebGPU adapter: Dawn found no Vulkan driver (run scripts/setup-webgpu.sh as root to install Mesa's lavapipe)";
+    const info = adapter.info;
+    const device = await adapter.requestDevice();
+    return { device, description: [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") };
+  })();
+  return acquired;
+}
+
+/** Whether WebGPU tests must run (CI) or may report their absence and stop. */
+export const webgpuRequired = () => process.env["CI"] === "true";
