@@ -12,12 +12,16 @@ export interface Gpu {
 }
 
 let acquired: Promise<Gpu | string> | undefined;
+// Dawn's node binding lives as long as the object `create` returns is referenced: once that is
+// garbage collected, devices made from it crash the process at random (futex and mutex
+// assertions in the driver's threads). Held for the life of the process.
+let instance: GPU | undefined;
 
 /** The device, or why there is none. One per test process. */
 export function gpu(): Promise<Gpu | string> {
   acquired ??= (async () => {
-    const navigatorGpu = create([]);
-    const adapter = await navigatorGpu.requestAdapter();
+    instance ??= create([]);
+    const adapter = await instance.requestAdapter();
     if (!adapter) return "no WebGPU adapter: Dawn found no Vulkan driver (run scripts/setup-webgpu.sh as root to install Mesa's lavapipe)";
     const info = adapter.info;
     const device = await adapter.requestDevice();
