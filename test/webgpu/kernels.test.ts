@@ -1,7 +1,8 @@
 // The WGSL kernels (src/backend/wgsl/render.ts) run for real on WebGPU (Dawn; lavapipe without
-// a GPU) and compute what the float64 reference interpreter computes, for every function of the
-// samples whose kernels are all elementwise, reductions and matmuls (the MLPs: their forward,
-// evaluate and whole training step). Every shader compiles with no message at all.
+// a GPU) and compute what the float64 reference interpreter computes, for every function of
+// every sample (init, forward, evaluate, the whole training step) except those with a scan —
+// the recurrent sample, whose WGSL is still to come. Every shader compiles with no message.
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { evalDim } from "../../src/ir/dim.ts";
@@ -14,13 +15,32 @@ import { runOnGpu } from "../helpers/run-wgsl.ts";
 
 const B = 5;
 const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(12.9898 * (i + 1) + 78.233 * seed)));
-const cases: [string, Fn, Fn][] = ["backprop_221", "mlp_digits"].flatMap((name) =>
-  compile(`samples/${name}.dnn`).models.flatMap((m) => [m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])].map((fn): [string, Fn, Fn] => [`${name} ${m.name}.${fn.name}`, fn, m.init])),
-);
+const hasScan = (fn: Fn) => fn.nodes.some((n) => n.op === "scan");
+// Each training step also with sgd(lr: 0.1) in place of its optimizer: new parameters linear in
+// the gradients, so they are compared as tightly as everything else. (Adam's first step,
+// lr·g/(|g| + ε), turns float32 noise in a gradient that is 0 in exact arithmetic — an L1
+// penalty's sign at a weight that cancels, a bias before BatchNorm — into a step of a sizeable
+// fraction of lr, either way: in the shipped steps at most 1 in 1,000 entries may differ, by
+// less than 2·lr.)
+const withSgd = (text: string) => text.replace(/import std\.optimizers\.\{\w+\}/, "import std.optimizers.{sgd}").replace(/optimizer\s*=\s*[^\n]+/g, "optimizer = sgd(lr: 0.1)");
+const all: [string, Fn, Fn][] = readdirSync("samples")
+  .filter((f) => f.endsWith(".dnn"))
+  .flatMap((file) => {
+    const base = file.replace(/\.dnn$/, "");
+    return [
+      ...compile(`samples/${file}`).models.flatMap((m) =>
+        [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])].map((fn): [string, Fn, Fn] => [`${base} ${m.name}.${fn.name}`, fn, m.init]),
+      ),
+      ...compile(`samples/${file}`, withSgd(readFileSync(`samples/${file}`, "utf8"))).models.flatMap((m) => (m.train ? [[`${base} ${m.name}.train_step with sgd`, m.train.fn, m.init] as [string, Fn, Fn]] : [])),
+    ];
+  });
+const cases = all.filter(([, fn]) => !hasScan(fn));
 
 describe("WGSL kernels on WebGPU", () => {
-  it("cover the cases: elementwise, reduce and matmul kernels only", () => {
-    for (const [, fn] of cases) expect(fuse(fn).kernels.every((k) => k.kind !== "op")).toBe(true);
+  it("cover every sample's functions but the recurrent ones (scan: not yet)", () => {
+    expect(new Set(all.filter(([, fn]) => hasScan(fn)).map(([name]) => name.split(" ")[0]))).toEqual(new Set(["lstm_mnist"]));
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    expect(cases.some(([, fn]) => fuse(fn).kernels.some((k) => k.kind === "op"))).toBe(true);
   });
 
   it.each(cases)("%s equals the reference interpreter", async (name, fn, init) => {
@@ -45,9 +65,16 @@ describe("WGSL kernels on WebGPU", () => {
       const got = run.outputs[k]!;
       expect(got.length, o.name).toBe(w.length);
       const scale = w.reduce((acc, v) => Math.max(acc, Math.abs(v)), 0);
-      // float32 on the GPU (exp/log to a few ulp) against float64; Adam's first step amplifies
-      // float32 noise in gradients that cancel to ~0, hence the absolute 1e-4 (0.1·lr).
-      for (let i = 0; i < w.length; i++) expect(Math.abs(got[i]! - w[i]!) <= 1e-4 + 1e-4 * scale, `${name} ${o.name}[${i}] = ${got[i]}, interpreter ${w[i]}`).toBe(true);
+      // float32 on the GPU (exp/log to a few ulp) against float64, relative to the output's
+      // largest entry; the shipped training steps' noise-driven Adam steps as above.
+      const shipped = fn.name === "train_step" && !name.endsWith("with sgd");
+      const off = [...w.keys()].filter((i) => !(Math.abs(got[i]! - w[i]!) <= 1e-4 + 1e-4 * scale));
+      const show = (i: number) => `${name} ${o.name}[${i}] = ${got[i]}, interpreter ${w[i]}`;
+      if (!shipped) expect(off.map(show)).toEqual([]);
+      else {
+        expect(off.length, `${off.length} of ${w.length} entries differ; first: ${off.slice(0, 3).map(show).join("; ")}`).toBeLessThanOrEqual(w.length / 1000);
+        for (const i of off) expect(Math.abs(got[i]! - w[i]!), show(i)).toBeLessThan(2e-3);
+      }
     });
   }, 60_000);
 });
