@@ -1,44 +1,11 @@
 // Loop nests over a kernel's domain. Every memory access of the kernel is a stride per domain
 // axis (0 where it broadcasts); adjacent axes that every access walks contiguously merge into
-// one loop, so a same-shape elementwise kernel is one flat loop and a bias add two. Offsets are
-// built up one loop level at a time, so the innermost loop adds at most one product per access.
-import { mulDim } from "../../ir/dim.ts";
+// one loop (schedule/strides.ts), so a same-shape elementwise kernel is one flat loop and a bias
+// add two. Offsets are built up one loop level at a time, so the innermost loop adds at most one
+// product per access.
 import type { Dim, Shape } from "../../ir/shape.ts";
+import { coalesce, type Axis } from "../../schedule/strides.ts";
 import { dimExpr } from "./exprs.ts";
-
-/** Row-major strides of a shape (symbolic where the shape is). */
-export function rowMajor(shape: Shape): Dim[] {
-  const out: Dim[] = new Array(shape.length);
-  let acc: Dim = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = acc;
-    acc = mulDim(acc, shape[i]!);
-  }
-  return out;
-}
-
-/** Strides that read `from` broadcast to `to` (same rank): 0 along the axes `from` has as 1. */
-export const broadcastStrides = (from: Shape, to: Shape): Dim[] => rowMajor(from).map((s, i) => (from[i] === 1 && to[i] !== 1 ? 0 : s));
-
-interface Axis {
-  size: Dim;
-  strides: Dim[];
-}
-
-/** Drops size-1 axes and merges neighbours every access walks contiguously. */
-export function coalesce(domain: Shape, accesses: readonly (readonly Dim[])[]): Axis[] {
-  const axes: Axis[] = [];
-  domain.forEach((size, j) => {
-    if (size === 1) return;
-    const strides = accesses.map((a) => a[j]!);
-    const prev = axes[axes.length - 1];
-    if (prev && prev.strides.every((s, k) => s === mulDim(strides[k]!, size))) {
-      prev.size = mulDim(prev.size, size);
-      prev.strides = strides;
-    } else axes.push({ size, strides });
-  });
-  return axes;
-}
 
 export interface Nest {
   /** Loop levels after coalescing. */

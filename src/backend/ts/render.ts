@@ -9,7 +9,8 @@ import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
 import { dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
-import { broadcastStrides, loopNest, rowMajor, type Nest } from "./loops.ts";
+import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
+import { loopNest, type Nest } from "./loops.ts";
 
 export interface KernelCode {
   /** The function's text. */

@@ -12,7 +12,7 @@ import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
-import { broadcastStrides, coalesce, rowMajor } from "../ts/loops.ts";
+import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts";
 
 export const WORKGROUP = 64;
 
