@@ -5,6 +5,7 @@
 //
 //   npm run bench                      # all of them
 //   npm run bench -- --only check-speed --profile
+//   npm run bench:gpu                  # --only gpu-speed (skips itself, exit 0, where there is no WebGPU adapter)
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";

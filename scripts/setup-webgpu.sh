@@ -1,45 +1,61 @@
 #!/usr/bin/env bash
 # WebGPU without a GPU (docs: README "WebGPU"): installs, where missing, what lets the tests run
 # WGSL for real on a machine with no GPU — Mesa's software Vulkan driver lavapipe, from Debian
-# bookworm-backports (bookworm's own Mesa 22 is too old for Dawn, the npm package `webgpu`).
+# bookworm-backports (bookworm's own Mesa 22 is too old for Dawn, the npm package `webgpu`), and
+# Debian's chromium, whose bundled SwiftShader gives the browser tests a WebGPU adapter.
 # Idempotent; needs root (or sudo) only when something is missing. Called by .ci/run.
 set -euo pipefail
 
-# Present and new enough (Mesa ≥ 24): nothing to do.
+need_mesa=1
+need_chromium=1
+# Present and new enough (Mesa ≥ 24): nothing to do for lavapipe.
 if command -v dpkg-query >/dev/null; then
   have=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
   if [ -n "$have" ] && dpkg --compare-versions "$have" ge 24; then
     echo "setup-webgpu: lavapipe present (mesa-vulkan-drivers $have)"
-    exit 0
+    need_mesa=0
   fi
 elif ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then
   echo "setup-webgpu: a lavapipe driver is present (not a Debian system: its version is not checked)"
-  exit 0
+  need_mesa=0
 fi
+# The tests launch /usr/bin/chromium by that path (test/helpers/browser.ts).
+if [ -x /usr/bin/chromium ]; then
+  echo "setup-webgpu: chromium present ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
+  need_chromium=0
+fi
+[ "$need_mesa$need_chromium" = 00 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then
-  echo "setup-webgpu: lavapipe is missing and this is not a Debian/Ubuntu system: install Mesa's Vulkan drivers (≥ 24) yourself" >&2
+  [ $need_mesa = 1 ] && echo "setup-webgpu: lavapipe is missing and this is not a Debian/Ubuntu system: install Mesa's Vulkan drivers (≥ 24) yourself" >&2
+  [ $need_chromium = 1 ] && echo "setup-webgpu: /usr/bin/chromium is missing and this is not a Debian/Ubuntu system: install Chromium there yourself" >&2
   exit 1
 fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null; then SUDO=sudo; else
-    echo "setup-webgpu: lavapipe is missing; run this script as root to install it" >&2
+    echo "setup-webgpu: lavapipe or chromium is missing; run this script as root to install them" >&2
     exit 1
   fi
 fi
 
 . /etc/os-release
-if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+mesa_from=()
+if [ $need_mesa = 1 ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
   # Mesa 25 from bookworm-backports: Dawn needs a newer lavapipe than bookworm's.
   if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
     printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
       $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
   fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers
-else
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mesa-vulkan-drivers
+  mesa_from=(-t bookworm-backports)
 fi
-echo "setup-webgpu: installed mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+$SUDO apt-get update -qq
+
+if [ $need_mesa = 1 ]; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${mesa_from[@]}" mesa-vulkan-drivers
+  echo "setup-webgpu: installed mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+fi
+if [ $need_chromium = 1 ]; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  echo "setup-webgpu: installed $(/usr/bin/chromium --version)"
+fi

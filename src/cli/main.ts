@@ -1,13 +1,14 @@
 // The dnnc command. Exit status: 0 success, 1 the input has errors, 2 usage error (bad flag,
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { emitTypeScript } from "../backend/ts/emit.ts";
+import { emitWgsl } from "../backend/wgsl/emit.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
@@ -19,7 +20,7 @@ import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 
 export const VERSION = "0.1.0";
-const TARGETS = ["ts"] as const;
+const TARGETS = ["ts", "wgsl"] as const;
 
 class UsageError extends Error {}
 
@@ -89,9 +90,22 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const outDir = opts.out!;
       if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file, not a directory`);
       mkdirSync(outDir, { recursive: true });
-      const target = join(outDir, basename(file).replace(/\.dnn$/, "") + ".ts");
-      writeFileSync(target, emitTypeScript(result.models, basename(file)));
-      io.err(`wrote ${target} (${result.models.map((m) => m.name).join(", ") || "no models"})\n`);
+      const base = basename(file).replace(/\.dnn$/, "");
+      const target = join(outDir, base + ".ts");
+      const models = result.models.map((m) => m.name).join(", ") || "no models";
+      if (opts.target === "wgsl") {
+        // The module holds its shaders; the .wgsl files are the same text, to read or lint.
+        const wgsl = emitWgsl(result.models, basename(file));
+        writeFileSync(target, wgsl.module);
+        const shaderDir = join(outDir, `${base}.wgsl`);
+        rmSync(shaderDir, { recursive: true, force: true });
+        mkdirSync(shaderDir);
+        for (const s of wgsl.shaders) writeFileSync(join(shaderDir, `${s.name}.wgsl`), s.code);
+        io.err(`wrote ${target} (${models}) and ${wgsl.shaders.length} shaders in ${shaderDir}/\n`);
+      } else {
+        writeFileSync(target, emitTypeScript(result.models, basename(file)));
+        io.err(`wrote ${target} (${models})\n`);
+      }
       for (const m of result.models) io.err(costSummary(m, batch));
     });
 

@@ -22,15 +22,15 @@ export interface CompiledSample {
   cleanup: () => void;
 }
 
-/** Runs `dnnc compile <sample> --target ts --out <fresh tmp dir>` through main(). */
-export async function compileSample(sample: string): Promise<CompiledSample> {
+/** Runs `dnnc compile <sample> --target <target> --out <fresh tmp dir>` through main(). */
+export async function compileSample(sample: string, target: "ts" | "wgsl" = "ts"): Promise<CompiledSample> {
   const dir = mkdtempSync(join(tmpdir(), "dnnc-sample-"));
   let stdout = "";
   let stderr = "";
   const io = { out: (s: string) => void (stdout += s), err: (s: string) => void (stderr += s), color: false };
   // main() resolves the (repository-relative) sample path against the working directory.
   if (join(process.cwd(), "/") !== join(ROOT, "/")) throw new Error(`run the tests from the repository root ${ROOT}, not ${process.cwd()}`);
-  const code = await main(["compile", sample, "--target", "ts", "--out", dir], io);
+  const code = await main(["compile", sample, "--target", target, "--out", dir], io);
   const file = join(dir, basename(sample).replace(/\.dnn$/, ".ts"));
   return { code, stdout, stderr, dir, file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -43,11 +43,13 @@ export interface TscResult {
 /**
  * Typechecks one generated file alone, strictly. Runs in the file's own directory, so no
  * package.json, tsconfig or node_modules/@types of this repository are picked up: the module
- * must typecheck with nothing but the standard library.
+ * must typecheck with nothing but the standard library (and, for WebGPU, @webgpu/types).
  */
-export function tscCheck(file: string): TscResult {
+export function tscCheck(file: string, options: { webgpu?: boolean } = {}): TscResult {
   const tsc = join(ROOT, "node_modules", ".bin", "tsc");
-  const args = ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", file];
+  // A WebGPU module needs WebGPU's types, which TypeScript's own libraries lack: @webgpu/types.
+  const webgpu = options.webgpu ? ["--typeRoots", join(ROOT, "node_modules", "@webgpu"), "--types", "types"] : [];
+  const args = ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", ...webgpu, file];
   const r = spawnSync(tsc, args, { cwd: join(file, ".."), encoding: "utf8", timeout: 120_000 });
   if (r.error) throw r.error;
   return { status: r.status, output: r.stdout + r.stderr };

@@ -4,8 +4,15 @@
 // then the data, little-endian, every byte belonging to exactly one tensor. Like helpers.ts
 // this file is real, type-checked code that the emitter copies verbatim (minus `export`) into
 // every generated module; it uses only the ECMAScript library (DataView, no TextEncoder).
-import { describe } from "./helpers.ts";
 // dnnc:helpers-begin
+
+/** A short description of a value for error messages. */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of ${(v as Float32Array).length} values`;
+  if (Array.isArray(v)) return `an array of ${v.length} values`;
+  return typeof v;
+}
 
 /** One tensor of a safetensors file: byte offsets `begin`, `end` are absolute in the file. */
 export interface StTensor {

@@ -221,11 +221,4 @@ export function normalAt(seed: number, stream: number, i: number): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** A short description of a value for error messages. */
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of ${(v as Float32Array).length} values`;
-  if (Array.isArray(v)) return `an array of ${v.length} values`;
-  return typeof v;
-}
 // dnnc:helpers-end

@@ -1,0 +1,89 @@
+// Reduction kernels (sum, reduce_max), their prologue computed per element before reducing.
+// A short reduction runs as a loop in one invocation per output element; a long one (a sum over
+// the batch, a loss total) in a workgroup per few outputs: lanes accumulate strided parts, then
+// a tree in workgroup memory combines them. Both orders are fixed, so results do not depend on
+// how invocations are scheduled.
+import { productDim } from "../../ir/dim.ts";
+import { rowMajor } from "../../schedule/strides.ts";
+import type { KernelCode, KernelContext } from "./render.ts";
+import { WORKGROUP } from "./render.ts";
+import { dim, lit } from "./prelude.ts";
+
+/** Reduced sizes from which a workgroup shares each output's reduction (symbolic ones: the batch, say). */
+const TREE_FROM = 64;
+/** Invocations of a tree-reduction workgroup. */
+const TREE_SIZE = 256;
+
+export function reduceKernel({ k, node, at, elementwise, coordsOf }: KernelContext): KernelCode {
+  const r = node(k.head!);
+  if (r.op !== "sum" && r.op !== "reduce_max") throw new Error("reduce kernel without a reduction");
+  const x = r.inputs[0]!;
+  const domain = node(x).shape;
+  const kept = domain.map((_, j) => j).filter((j) => !r.axes.includes(j));
+  const reduced = r.axes;
+  const keptShape = kept.map((j) => domain[j]!);
+  const reducedShape = reduced.map((j) => domain[j]!);
+  const keptCount = productDim(keptShape);
+  const count = productDim(reducedShape);
+  // The input element's row-major index from the output index i and the reduced index r.
+  const e = elementwise("e", (strides) => {
+    const kp = coordsOf(keptShape, "i")(kept.map((j) => strides[j]!));
+    const rp = coordsOf(reducedShape, "r")(reduced.map((j) => strides[j]!));
+    return `${kp} + ${rp}`;
+  });
+  const max = r.op === "reduce_max";
+  // reduce_max keeps a NaN it meets: NaN compares false both ways.
+  const combine = (acc: string, v: string) => (max ? `if (${v} > ${acc} || ${v} != ${v}) { ${acc} = ${v}; }` : `${acc} += ${v};`);
+  const accumulate = (from: string, step: string) => {
+    const full = rowMajor(domain);
+    const keptPart = coordsOf(keptShape, "i")(kept.map((j) => full[j]!));
+    const reducedPart = coordsOf(reducedShape, "r")(reduced.map((j) => full[j]!));
+    return [
+      `for (var r = ${from}; r < ${dim(count)}; r += ${step}) {`,
+      `  let e = ${keptPart} + ${reducedPart};`,
+      ...e.out.map((l) => `  ${l}`),
+      `  let x = ${e.value(x)};`,
+      `  ${combine("acc", "x")}`,
+      "}",
+    ];
+  };
+  const init = `var acc = ${max ? lit(-Infinity) : "0.0"};`;
+
+  if (typeof count === "number" && count < TREE_FROM)
+    return {
+      lines: [`let i = g * ${WORKGROUP}u + lid;`, `if (i >= ${dim(keptCount)}) { return; }`, init, ...accumulate("0u", "1u"), `${at(r.id, "i")} = acc;`],
+      workgroups: [{ of: keptCount, per: WORKGROUP }],
+      size: WORKGROUP,
+    };
+
+  // With the innermost axis kept, neighbouring outputs read neighbouring memory: a workgroup
+  // takes several (lanes `kk`), each reduced by TREE_SIZE / KW lanes `rl`.
+  const innerKept = kept.includes(domain.length - 1);
+  const KW = innerKept ? 16 : 1;
+  const RW = TREE_SIZE / KW;
+  const combineTree = max
+    ? "let y = red_[lid + w]; if (y > red_[lid] || y != y) { red_[lid] = y; }"
+    : "red_[lid] += red_[lid + w];";
+  return {
+    decls: [`var<workgroup> red_: array<f32, ${TREE_SIZE}>;`],
+    lines: [
+      `let kk = lid % ${KW}u;`,
+      `let rl = lid / ${KW}u;`,
+      `let i = g * ${KW}u + kk;`,
+      init,
+      `if (i < ${dim(keptCount)}) {`,
+      ...accumulate("rl", `${RW}u`).map((l) => `  ${l}`),
+      "}",
+      "red_[lid] = acc;",
+      "workgroupBarrier();",
+      // Halving strides (in units of KW): lane rl adds lane rl + w, always the same pairs.
+      `for (var w = ${(RW / 2) * KW}u; w >= ${KW}u; w /= 2u) {`,
+      `  if (lid < w) { ${combineTree} }`,
+      "  workgroupBarrier();",
+      "}",
+      `if (rl == 0u && i < ${dim(keptCount)}) { ${at(r.id, "i")} = red_[kk]; }`,
+    ],
+    workgroups: [{ of: keptCount, per: KW }],
+    size: TREE_SIZE,
+  };
+}

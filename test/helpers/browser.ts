@@ -1,0 +1,73 @@
+// WebGPU in a real browser for tests: Debian's chromium (scripts/setup-webgpu.sh installs it),
+// headless, driven by playwright-core, computing on its bundled SwiftShader (DESIGN.md §7).
+// Where no browser or adapter can be had, tests say so by name; under CI=true that is a failure.
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type {} from "webgpu"; // the WebGPU types only: the page's navigator.gpu, not Dawn
+
+export { serve, type Served } from "../../samples/web/server.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = [
+  // WebGPU on Linux is behind a flag, and SwiftShader (a CPU Vulkan) is no adapter by default.
+  "--enable-unsafe-webgpu",
+  "--enable-unsafe-swiftshader",
+  "--use-webgpu-adapter=swiftshader",
+  // Containers run as root without user namespaces; and no traffic beyond 127.0.0.1.
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export interface WebgpuPage {
+  page: Page;
+  /** Uncaught errors and console errors of the page, in order, for failure messages. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A headless chromium page at `url` (which must be http://127.0.0.1…: WebGPU needs a secure
+ * context) with a WebGPU adapter, or why there is none.
+ */
+export async function webgpuPage(url: string): Promise<WebgpuPage | string> {
+  if (!existsSync(CHROMIUM)) return `no browser: ${CHROMIUM} is missing (run scripts/setup-webgpu.sh as root to install Debian's chromium)`;
+  let browser: Browser;
+  try {
+    // playwright's headless mode is chromium's "new" headless (the full browser), which has WebGPU.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  } catch (e) {
+    return `chromium did not start: ${(e as Error).message.split("\n")[0]}`;
+  }
+  const errors: string[] = [];
+  let page: Page, adapter: string;
+  try {
+    page = await browser.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    await page.goto(url);
+    adapter = await page.evaluate(async () => {
+      const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu; // in the page
+      if (!gpu) return "navigator.gpu is undefined";
+      return (await gpu.requestAdapter()) ? "" : "requestAdapter() returned null";
+    });
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+  if (adapter) {
+    const version = browser.version();
+    await browser.close();
+    return `no WebGPU adapter in chromium ${version}: ${adapter}`;
+  }
+  return { page, errors, close: () => browser.close() };
+}
+
+/** Reports that browser tests cannot run: a failure under CI=true, a loud warning elsewhere. */
+export function browserUnavailable(reason: string): void {
+  // As webgpuRequired() in ./webgpu.ts, which is not imported: it loads Dawn, which no page needs.
+  if (process.env["CI"] === "true") throw new Error(reason);
+  console.warn(`\n*** browser WebGPU tests not run: ${reason} ***\n`);
+}
