@@ -1,14 +1,3 @@
 // A small deterministic random number generator for benchmark inputs: the same seed always gives
 // the same workload, so runs (and machines) can be compared.
-
-/** mulberry32: uniform in [0, 1), 32 bits of state; good enough for data and picking widths. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../../src/train/random.ts";

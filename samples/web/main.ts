@@ -4,6 +4,8 @@
 // TypeScript-backend run this can be compared with. Query: ?epochs=30&batch=30&seed=1&lossEvery=5.
 // When done it sets window.dnncResult, which test/browser/digits.test.ts reads.
 
+import { mulberry32, shuffle } from "../../src/train/random.ts";
+
 /** The part of the generated module's API this page uses. */
 interface DigitsMLP {
   trainStep(batch: { x: Float32Array; y: Int32Array }, options?: { readLoss?: boolean }): Promise<number>;
@@ -35,25 +37,6 @@ const MODEL = "./generated/mlp_digits.ts";
 const $ = (id: string) => document.getElementById(id)!;
 const status = (text: string) => ($("status").textContent = text);
 
-/** mulberry32: a tiny deterministic PRNG, uniform on [0, 1), for a fixed split and order. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(a: T[], rand: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 /** Rows of 64 pixels (0..16) and a label, from the gzipped CSV. */
 async function loadDigits(): Promise<number[][]> {

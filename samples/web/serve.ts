@@ -14,7 +14,8 @@ export function serveDigits(port = 0): Promise<Served> {
   const { module } = emitWgsl(models, "mlp_digits.dnn");
   return serve({
     port,
-    mounts: { "/": here("."), "/data/": here("../data/digits") },
+    // main.ts imports ../../src/train/random.ts, which the browser resolves to /src/train/random.ts.
+    mounts: { "/": here("."), "/data/": here("../data/digits"), "/src/train/": here("../../src/train") },
     files: { "/generated/mlp_digits.ts": module },
   });
 }

@@ -3,38 +3,19 @@
 // a device, runs a compute shader and reports what it read back — the chain the digits sample
 // (samples/web) stands on. Without a browser or an adapter: a loud warning, or under CI=true a
 // failure.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserUnavailable, serve, webgpuPage, type Served, type WebgpuPage } from "../helpers/browser.ts";
 
 const PAGE = `<!doctype html><script type="module" src="double.ts"></script>`;
-// Typed, so the server's transpiling is part of what is tested.
+// Typed, so the server's transpiling is part of what is tested; the shader round trip is the
+// one the Node test runs on Dawn.
 const DOUBLE = `
-const n: number = 1000;
+import { doubleOnGpu } from "./double-shader.ts";
 async function run(): Promise<number[]> {
   const adapter = (await navigator.gpu.requestAdapter())!;
   const device: GPUDevice = await adapter.requestDevice();
-  const module = device.createShaderModule({ code: \`
-    @group(0) @binding(0) var<storage, read_write> data: array<f32>;
-    @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
-      if (id.x < arrayLength(&data)) { data[id.x] = data[id.x] * 2.0 + 1.0; }
-    }\` });
-  const messages = (await module.getCompilationInfo()).messages.map((m) => m.message);
-  if (messages.length) throw new Error(messages.join("\\n"));
-  const buffer = device.createBuffer({ size: 4 * n, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(buffer, 0, Float32Array.from({ length: n }, (_, i) => i));
-  const pipeline = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer } }] });
-  const readback = device.createBuffer({ size: 4 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(Math.ceil(n / 64));
-  pass.end();
-  encoder.copyBufferToBuffer(buffer, 0, readback, 0, 4 * n);
-  device.queue.submit([encoder.finish()]);
-  await readback.mapAsync(GPUMapMode.READ);
-  return Array.from(new Float32Array(readback.getMappedRange()));
+  return doubleOnGpu(device, 1000);
 }
 (window as any).result = run().then((values) => ({ values }), (e) => ({ error: String(e) }));
 `;
@@ -43,7 +24,7 @@ let served: Served;
 let browser: WebgpuPage | string;
 
 beforeAll(async () => {
-  served = await serve({ mounts: {}, files: { "/index.html": PAGE, "/double.ts": DOUBLE } });
+  served = await serve({ mounts: {}, files: { "/index.html": PAGE, "/double.ts": DOUBLE, "/double-shader.ts": readFileSync(new URL("../helpers/double-shader.ts", import.meta.url), "utf8") } });
   browser = await webgpuPage(served.url);
 }, 60_000);
 

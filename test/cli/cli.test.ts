@@ -176,7 +176,7 @@ describe("usage errors exit 2 with one line on stderr and no stack trace", () =>
     { name: "a missing file to compile", args: ["compile", "test/fixtures/no_such_file.dnn", "--out", out], says: /no such file/ },
     { name: "a directory instead of a file", args: ["check", "samples"], says: /samples.*directory/ },
     { name: "compile without --out", args: ["compile", "samples/backprop_221.dnn"], says: /--out/ },
-    { name: "compile --target wgsl (unknown target)", args: ["compile", "samples/backprop_221.dnn", "--target", "wgsl", "--out", out], says: /unknown target 'wgsl'/ },
+    { name: "compile --target cuda (unknown target)", args: ["compile", "samples/backprop_221.dnn", "--target", "cuda", "--out", out], says: /unknown target 'cuda' \(expected one of: ts, wgsl\)/ },
     { name: "compile --emit with an unknown form", args: ["compile", "samples/backprop_221.dnn", "--emit", "asm"], says: /asm/ },
     { name: "check with no files", args: ["check"], says: /missing required argument/ },
   ];
@@ -246,6 +246,22 @@ describe("dnnc compile", () => {
     const ts = readFileSync(target, "utf8");
     expect(ts).toContain("export class Net221");
     expect(ts).not.toMatch(/^\s*$/);
+  }, TIMEOUT);
+
+  it("--target wgsl --out <dir> writes the WebGPU module and every shader as a .wgsl file", () => {
+    const dir = join(out, "wgsl");
+    const r = dnnc("compile", "samples/backprop_221.dnn", "--target", "wgsl", "--out", dir);
+    expect(r.status).toBe(0);
+    const shaders = readdirSync(join(dir, "backprop_221.wgsl"));
+    expect(r.stderr.split("\n")[0]).toBe(`wrote ${join(dir, "backprop_221.ts")} (Net221) and ${shaders.length} shaders in ${join(dir, "backprop_221.wgsl")}/`);
+    expect(readdirSync(dir).sort()).toEqual(["backprop_221.ts", "backprop_221.wgsl"]);
+    expect(shaders.length).toBeGreaterThan(5);
+    expect(shaders.every((f) => /^Net221_\d+\.wgsl$/.test(f))).toBe(true);
+    const module = readFileSync(join(dir, "backprop_221.ts"), "utf8");
+    expect(module).toContain("export class Net221");
+    expect(module).toContain("static async create(");
+    // The module holds the very text of each file.
+    expect(module).toContain(JSON.stringify(readFileSync(join(dir, "backprop_221.wgsl", "Net221_0.wgsl"), "utf8")));
   }, TIMEOUT);
 
   it("--emit ir prints the IR of init, forward and train_step on stdout", () => {

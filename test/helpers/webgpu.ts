@@ -32,3 +32,15 @@ export function gpu(): Promise<Gpu | string> {
 
 /** Whether WebGPU tests must run (CI) or may report their absence and stop. */
 export const webgpuRequired = () => process.env["CI"] === "true";
+
+/**
+ * The device for a test, or undefined when there is none and that may be said instead of
+ * failing: outside CI a loud warning naming why; under CI=true the test fails with the reason.
+ */
+export async function gpuOrWarn(): Promise<Gpu | undefined> {
+  const g = await gpu();
+  if (typeof g !== "string") return g;
+  if (webgpuRequired()) throw new Error(g);
+  console.warn(`\n*** WebGPU tests not run: ${g} ***\n`);
+  return undefined;
+}

@@ -5,22 +5,16 @@
 import { expect } from "vitest";
 import type * as TF from "@tensorflow/tfjs";
 import { CAPTURE } from "../helpers/capture.ts";
+import { mulberry32 } from "../../src/train/random.ts";
 import { compileModel, run } from "../stdlib/harness.ts";
 
 // ---- seeded data ----------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so every run sees the same numbers. */
+/** Seeded uniform numbers on [lo, hi) (mulberry32), so every run sees the same numbers. */
 export function rng(seed: number): (lo?: number, hi?: number) => number {
-  let a = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    // Rounded to float32, so TensorFlow.js (float32) and dnnc (float64) start from identical values.
-    return Math.fround(lo + (hi - lo) * u);
-  };
+  const next = mulberry32(seed);
+  // Rounded to float32, so TensorFlow.js (float32) and dnnc (float64) start from identical values.
+  return (lo = -1, hi = 1) => Math.fround(lo + (hi - lo) * next());
 }
 
 export const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, compileSample, importGenerated, importLines, tscCheck, type CompiledSample } from "../helpers/compile-sample.ts";
+import { mulberry32, shuffle } from "../../src/train/random.ts";
 
 const TIMEOUT = 60_000;
 
@@ -24,26 +25,6 @@ interface DigitsMLPClass {
   readonly targets: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[];
 }
 
-/** mulberry32: a tiny deterministic 32-bit PRNG, uniform on [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fisher–Yates shuffle in place, driven by `rand`. */
-function shuffle<T>(a: T[], rand: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 interface Rows {
   x: Float32Array; // n × 64 pixel values 0..16

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
 import { compileSample, importGenerated, type CompiledSample } from "../helpers/compile-sample.ts";
-import { gpu, webgpuRequired, type Gpu } from "../helpers/webgpu.ts";
+import { gpuOrWarn, type Gpu } from "../helpers/webgpu.ts";
 
 interface Digits {
   forward(x: { x: Float32Array }): Promise<{ logits: Float32Array }>;
@@ -32,12 +32,8 @@ let g: Gpu | undefined;
 let Gpu: DigitsClass;
 let Ts: { create(o: object): TsDigits };
 beforeAll(async () => {
-  const found = await gpu();
-  if (typeof found === "string") {
-    if (webgpuRequired()) throw new Error(found);
-    return console.warn(`*** WebGPU tests not run: ${found} ***`);
-  }
-  g = found;
+  g = await gpuOrWarn();
+  if (!g) return;
   const [w, t] = [await compileSample("samples/mlp_digits.dnn", "wgsl"), await compileSample("samples/mlp_digits.dnn", "ts")];
   compiled.push(w, t);
   Gpu = (await importGenerated<Record<string, DigitsClass>>(w.file)).DigitsMLP!;

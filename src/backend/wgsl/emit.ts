@@ -210,7 +210,10 @@ function emitPlan(p: Plan, name: string, symbols: readonly string[], args: strin
       if ("shader" in s) {
         const memory = s.memory.map(([k, r]) => `["${k}", ${r}]`).join(", ");
         const consts = s.consts.map(([k, d]) => `["${k}", ${e(d)}]`).join(", ");
-        const groups = s.workgroups.map(({ of, per }) => (per === 1 ? e(of) : typeof of === "number" ? String(Math.ceil(of / per)) : `Math.ceil(${e(of)} / ${per})`)).join(" * ") || "1";
+        // Static factors folded into one number; each symbolic one a ceiling the host computes.
+        const known = s.workgroups.reduce((n, { of, per }) => (typeof of === "number" ? n * Math.ceil(of / per) : n), 1);
+        const symbolic = s.workgroups.filter(({ of }) => typeof of !== "number").map(({ of, per }) => (per === 1 ? e(of) : `Math.ceil(${e(of)} / ${per})`));
+        const groups = [...(known !== 1 || symbolic.length === 0 ? [String(known)] : []), ...symbolic].join(" * ");
         return [`${indent}{ shader: ${s.shader}, memory: [${memory}], consts: [${consts}], workgroups: ${groups} },`];
       }
       return [`${indent}{ count: ${e(s.count)}, reverse: ${s.reverse}, steps: [`, ...steps(s.steps, indent + "  "), `${indent}] },`];
