@@ -115,3 +115,43 @@ export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[
   return lines;
 }
 
+
+/**
+ * save() and load(): `data` an expression for the stored tensors' values (the parameters, then
+ * the optimizer state), `targets` the arrays load() fills; `written`, given the name of those
+ * arrays, a statement run once the file has passed every check (the GPU's writes).
+ */
+export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string; async?: boolean; written?: (values: string) => string }): string[] {
+  const C = m.name;
+  const where = JSON.stringify(`${C}.load`);
+  const loadCall = `safetensorsLoad(${where}, file, ${C}.stored.map((t) => t.name), ${C}.stored.map((t) => t.shape), ${m.params.length}, values, ${C}.stateInitial, options.ignoreUnknown === true)`;
+  return [
+    "  /**",
+    "   * The parameters and the optimizer state as a safetensors file: float32 tensors named as in",
+    "   * `parameters` and `optimizerStates`, the model's name and step count in `__metadata__`.",
+    "   */",
+    `  ${o.async ? "async save(): Promise<Uint8Array>" : "save(): Uint8Array"} {`,
+    `    const data = ${o.data};`,
+    `    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`,
+    `    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
+    "  }",
+    "",
+    "  /**",
+    "   * Reads a safetensors file into this model, all or nothing: a file that is malformed, lacks a",
+    "   * parameter, has one of another shape or a tensor the model lacks (unless",
+    "   * `options.ignoreUnknown`) is refused with an Error and the model is left unchanged. With the",
+    "   * optimizer state in the file, training resumes where it stopped; without it, the state and the",
+    "   * step count restart from their initial values. Returns the model.",
+    "   */",
+    "  load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): this {",
+    `    const file = safetensorsRead(${where}, bytes);`,
+    ...(m.train ? [`    const steps = safetensorsSteps(${where}, file);`] : []),
+    `    const values = ${o.targets};`,
+    // Training resumes at the file's step only with its optimizer state; otherwise it starts afresh.
+    ...(m.train ? [`    const resumed = ${loadCall};`, "    this.stepCount = resumed ? (steps ?? 0) : 0;"] : [`    ${loadCall};`]),
+    ...(o.written ? [`    ${o.written("values")}`] : []),
+    "    return this;",
+    "  }",
+    "",
+  ];
+}

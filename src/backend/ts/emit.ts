@@ -6,7 +6,7 @@
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, ident, modelHead, parameterChecks, typeText } from "../model-api.ts";
+import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
@@ -150,33 +150,7 @@ function emitModel(m: CompiledModel): string[] {
   lines.push("    for (const [i, v] of checked) this.params[i]!.set(v);");
   lines.push("  }", "");
 
-  lines.push("  /**");
-  lines.push("   * The parameters and the optimizer state as a safetensors file: float32 tensors named as in");
-  lines.push("   * `parameters` and `optimizerStates`, the model's name and step count in `__metadata__`.");
-  lines.push("   */");
-  lines.push("  save(): Uint8Array {");
-  lines.push(`    const data = [...this.params, ...this.states];`);
-  lines.push(`    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`);
-  lines.push(`    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`);
-  lines.push("  }", "");
-  lines.push("  /**");
-  lines.push("   * Reads a safetensors file into this model, all or nothing: a file that is malformed, lacks a");
-  lines.push("   * parameter, has one of another shape or a tensor the model lacks (unless");
-  lines.push("   * `options.ignoreUnknown`) is refused with an Error and the model is left unchanged. With the");
-  lines.push("   * optimizer state in the file, training resumes where it stopped; without it, the state and the");
-  lines.push("   * step count restart from their initial values. Returns the model.");
-  lines.push("   */");
-  lines.push("  load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): this {");
-  lines.push(`    const file = safetensorsRead(${JSON.stringify(`${C}.load`)}, bytes);`);
-  if (m.train) lines.push(`    const steps = safetensorsSteps(${JSON.stringify(`${C}.load`)}, file);`);
-  lines.push(`    const names = ${C}.stored.map((t) => t.name);`);
-  lines.push(`    const shapes = ${C}.stored.map((t) => t.shape);`);
-  const loadCall = `safetensorsLoad(${JSON.stringify(`${C}.load`)}, file, names, shapes, ${P}, [...this.params, ...this.states], ${C}.stateInitial, options.ignoreUnknown === true)`;
-  // Training resumes at the file's step only with its optimizer state; otherwise it starts afresh.
-  if (m.train) lines.push(`    const resumed = ${loadCall};`, "    this.stepCount = resumed ? (steps ?? 0) : 0;");
-  else lines.push(`    ${loadCall};`);
-  lines.push("    return this;");
-  lines.push("  }", "");
+  lines.push(...saveAndLoad(m, { data: "[...this.params, ...this.states]", targets: "[...this.params, ...this.states]" }));
 
   lines.push("  private workspace(key: string, make: () => Workspace): Workspace {");
   lines.push("    let ws = this.workspaces.get(key);");

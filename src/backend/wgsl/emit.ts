@@ -6,7 +6,7 @@
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, modelHead, parameterChecks } from "../model-api.ts";
+import { bindInputs, helpersOf, modelHead, parameterChecks, saveAndLoad } from "../model-api.ts";
 import { dimExpr, sizeExpr } from "../ts/exprs.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
@@ -169,26 +169,8 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
   lines.push(`    const checked = Object.entries(values).map(([name, v]) => [this.checkValues("setParameters", name, v), v] as const);`);
   lines.push(`    for (const [i, v] of checked) this.gpu.write(${C}.offsets[i]!, Float32Array.from(v));`);
   lines.push("  }", "");
-  lines.push("  /** The parameters and the optimizer state as a safetensors file (as the TypeScript backend writes it). */");
-  lines.push("  async save(): Promise<Uint8Array> {");
-  lines.push(`    const data = await this.gpu.read(${C}.stored.map((_, i) => [${C}.offsets[i]!, ${C}.sizes[i]!] as const));`);
-  lines.push(`    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`);
-  lines.push(`    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`);
-  lines.push("  }", "");
-  lines.push("  /**");
-  lines.push("   * Reads a safetensors file into this model, all or nothing, as the TypeScript backend's load:");
-  lines.push("   * every check runs before anything is written to the GPU. Returns the model.");
-  lines.push("   */");
-  lines.push("  load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): this {");
-  lines.push(`    const file = safetensorsRead(${JSON.stringify(`${C}.load`)}, bytes);`);
-  if (m.train) lines.push(`    const steps = safetensorsSteps(${JSON.stringify(`${C}.load`)}, file);`);
-  lines.push(`    const values = ${C}.sizes.map((n) => new Float32Array(n));`);
-  const loadCall = `safetensorsLoad(${JSON.stringify(`${C}.load`)}, file, ${C}.stored.map((t) => t.name), ${C}.stored.map((t) => t.shape), ${P}, values, ${C}.stateInitial, options.ignoreUnknown === true)`;
-  if (m.train) lines.push(`    const resumed = ${loadCall};`, "    this.stepCount = resumed ? (steps ?? 0) : 0;");
-  else lines.push(`    ${loadCall};`);
-  lines.push(`    values.forEach((v, i) => this.gpu.write(${C}.offsets[i]!, v));`);
-  lines.push("    return this;");
-  lines.push("  }", "");
+  // Loaded into fresh arrays first, written to the GPU only once the whole file has passed.
+  lines.push(...saveAndLoad(m, { async: true, data: `await this.gpu.read(${C}.stored.map((_, i) => [${C}.offsets[i]!, ${C}.sizes[i]!] as const))`, targets: `${C}.sizes.map((n) => new Float32Array(n))`, written: (v) => `${v}.forEach((v, i) => this.gpu.write(${C}.offsets[i]!, v));` }));
   lines.push("  /** Dispatches a call of `fn` (\"forward\", \"train_step\", …) recorded for batch size `batch`, once it has run. */");
   lines.push("  dispatches(fn: string, batch: number): number | undefined {");
   lines.push(`    return this.gpu.dispatchCount(${symbols.length > 0 ? "`${fn}:${batch}`" : "fn"});`);
