@@ -19,6 +19,23 @@ export function helpersOf(base: string, files: readonly string[]): string {
     .join("\n\n");
 }
 
+/** The declarations every generated module starts with. */
+export const TENSOR_SPEC = [
+  "export interface TensorSpec {",
+  "  readonly name: string;",
+  '  readonly dtype: "f32" | "i32";',
+  "  readonly shape: readonly (number | string)[];",
+  "}",
+  "",
+];
+export const LOAD_OPTIONS = [
+  "export interface LoadOptions {",
+  "  /** Skip tensors of the file that the model does not have, instead of refusing the file. */",
+  "  ignoreUnknown?: boolean;",
+  "}",
+  "",
+];
+
 export const ident = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, "_");
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
   `{ name: ${JSON.stringify(t.name)}, dtype: ${JSON.stringify(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => JSON.stringify(d)).join(", ")}] }`;

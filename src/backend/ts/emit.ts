@@ -6,7 +6,7 @@
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText } from "../model-api.ts";
+import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
@@ -20,12 +20,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "// Standalone: no imports. Integer tensors (labels) are carried internally as Float32Array,",
     "// which holds every integer below 2^24 exactly.",
     "",
-    "export interface TensorSpec {",
-    "  readonly name: string;",
-    '  readonly dtype: "f32" | "i32";',
-    "  readonly shape: readonly (number | string)[];",
-    "}",
-    "",
+    ...TENSOR_SPEC,
     "export interface CreateOptions {",
     "  /** Seed of the parameter initializers (an integer); the same seed gives the same model. */",
     "  seed?: number;",
@@ -35,11 +30,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "  workerThreads?: WorkerThreads;",
     "}",
     "",
-    "export interface LoadOptions {",
-    "  /** Skip tensors of the file that the model does not have, instead of refusing the file. */",
-    "  ignoreUnknown?: boolean;",
-    "}",
-    "",
+    ...LOAD_OPTIONS,
   ];
   for (const m of models) out.push(...emitModel(m), "");
   out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, type WorkerThreads };", "");

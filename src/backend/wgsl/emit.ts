@@ -6,7 +6,7 @@
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, modelHead, parameterChecks, saveAndLoad } from "../model-api.ts";
+import { bindInputs, helpersOf, modelHead, parameterChecks, saveAndLoad, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { dimExpr, sizeExpr } from "../ts/exprs.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
@@ -26,12 +26,7 @@ export function emitWgsl(models: CompiledModel[], sourceName: string): WgslOutpu
     "// Standalone: no imports; needs WebGPU (navigator.gpu, or a GPUDevice passed to create).",
     "// Integer tensors (labels) are carried as float32 on the GPU, exact below 2^24.",
     "",
-    "export interface TensorSpec {",
-    "  readonly name: string;",
-    '  readonly dtype: "f32" | "i32";',
-    "  readonly shape: readonly (number | string)[];",
-    "}",
-    "",
+    ...TENSOR_SPEC,
     "export interface CreateOptions {",
     "  /** Seed of the parameter initializers, an integer in [0, 2^24); the same seed gives the same model as the TypeScript backend's. */",
     "  seed?: number;",
@@ -39,11 +34,7 @@ export function emitWgsl(models: CompiledModel[], sourceName: string): WgslOutpu
     "  device?: GPUDevice;",
     "}",
     "",
-    "export interface LoadOptions {",
-    "  /** Skip tensors of the file that the model does not have, instead of refusing the file. */",
-    "  ignoreUnknown?: boolean;",
-    "}",
-    "",
+    ...LOAD_OPTIONS,
     "export interface TrainStepOptions {",
     "  /** Read the loss back (default true); without it the step is queued and the result is NaN. */",
     "  readLoss?: boolean;",
