@@ -10,8 +10,6 @@ export interface GpuRun {
   outputs: Float32Array[];
   /** Compilation messages of every shader, with its text. */
   messages: string[];
-  /** Dispatches of the call (scans unrolled). */
-  dispatches: number;
 }
 
 export async function runOnGpu(device: GPUDevice, fn: Fn, args: readonly ArrayLike<number>[], dims: Readonly<Record<string, number>>): Promise<GpuRun> {
@@ -22,7 +20,7 @@ export async function runOnGpu(device: GPUDevice, fn: Fn, args: readonly ArrayLi
   const machine = await GpuMachine.create(fn.name, { device }, shaders.codes, 0);
   try {
     const outputs = await machine.run(fn.name, () => plan, args.map((a) => Float32Array.from(a)), fn.outputs.map((_, i) => i));
-    return { outputs, messages, dispatches: machine.dispatchCount(fn.name)! };
+    return { outputs, messages };
   } finally {
     machine.destroy();
   }

@@ -103,16 +103,11 @@ function planFn(fn: Fn, symbols: readonly string[], shaders: Shaders, regions: R
     steps.push({
       shader: shaders.add(w.code),
       memory: w.memory.map((id): [string, number] => [`o${id}`, regionOf(id)]),
-      consts: symbols.filter((x) => new RegExp(`override ${x}:`).test(w.code)).map((x): [string, Dim] => [x, x]),
+      consts: w.sizes.map((x): [string, Dim] => [x, x]),
       workgroups: w.workgroups,
     });
   }
   return { steps, outputs: fn.outputs.map((o) => [regionOf(o.id), size(fn.nodes[o.id]!.shape)]) };
-}
-
-/** Dispatches of a plan, loops unrolled, for these sizes (what a call records). */
-export function dispatchCount(steps: readonly Step[], count: (d: Dim) => number): number {
-  return steps.reduce((n, st) => n + ("shader" in st ? 1 : count(st.count) * dispatchCount(st.steps, count)), 0);
 }
 
 /**

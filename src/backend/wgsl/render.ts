@@ -6,7 +6,7 @@
 // Elementwise and op kernels run one invocation per output element; matmuls are tiled through
 // workgroup memory (matmul.ts), large reductions reduce in workgroup trees (reduce.ts).
 import { isBinary, isUnary, type Node } from "../../ir/ir.ts";
-import { addDim, divDim, mulDim, productDim } from "../../ir/dim.ts";
+import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
@@ -24,6 +24,8 @@ export interface WgslKernel {
   code: string;
   /** Memory the kernel reads or writes, by node (each has an `o<id>` offset constant). */
   memory: number[];
+  /** The symbolic sizes it declares as override constants (a pipeline may set no other). */
+  sizes: string[];
   /**
    * Workgroups to dispatch, in all: the product of ⌈of / per⌉ over the factors (a Dim cannot
    * hold a ceiling, the host computes it), dispatched as `(min(g, 65535), ⌈g / 65535⌉)`, each
@@ -34,7 +36,6 @@ export interface WgslKernel {
 
 /** ∏ ⌈of / per⌉. */
 export type Workgroups = readonly { of: Dim; per: number }[];
-
 
 
 /** What the kernel renderers share: memory access and the per-element code of a kernel's body. */
@@ -158,5 +159,5 @@ export function renderWgsl(s: Schedule, k: Kernel, symbols: readonly string[]): 
     "}",
     "",
   ].join("\n");
-  return { code, memory: [...memory], workgroups: c.workgroups };
+  return { code, memory: [...memory], sizes: used, workgroups: c.workgroups };
 }
