@@ -4,7 +4,7 @@ import type { Dim } from "./ir/shape.ts";
 import type * as A from "./syntax/ast.ts";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { didYouMean } from "./check/suggest.ts";
-import { fsHost, loadProgram, type Host, type Program } from "./check/modules.ts";
+import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
@@ -38,43 +38,51 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
   const models: CompiledModel[] = [];
   if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
 
-  for (const train of entry.trains) {
-    if (!entry.models.has(train.model.name) && train.model.name)
-      diagnostics.push(...unknownModel(train.model, [...entry.models.keys()]));
-  }
+  diagnostics.push(...trainsWithoutModel(entry));
   for (const [name, decl] of entry.models) {
-    const fwd = forwardFn(decl, entry);
-    if (!fwd.fn || !fwd.model) {
-      diagnostics.push(...fwd.el.diagnostics);
-      continue;
-    }
-    const trainDecl = entry.trains.find((t) => t.model.name === name);
-    const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
-    if (tr) diagnostics.push(...tr.el.diagnostics);
-    const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
-    const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
-    diagnostics.push(...fwd.el.diagnostics);
-    if (!init) continue;
-    const model: CompiledModel = {
-      name,
-      inputs: fwd.model.inputs,
-      outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
-      params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
-      summary: fwd.el.summary,
-      forward: simplify(fwd.fn, after),
-      init: simplify(init, after),
-    };
-    if (tr?.step) {
-      model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
-      const evaluate = lossFn(trainDecl!, decl, entry);
-      if (evaluate) model.evaluate = simplify(evaluate, after);
-    }
-    models.push(model);
+    const r = compileModel(name, decl, entry, after);
+    diagnostics.push(...r.diagnostics);
+    if (r.model) models.push(r.model);
   }
   return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
 }
 
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
+/** Train blocks naming no model of the file. */
+export function trainsWithoutModel(entry: Module): Diagnostic[] {
+  return entry.trains.flatMap((t) => (t.model.name && !entry.models.has(t.model.name) ? unknownModel(t.model, [...entry.models.keys()]) : []));
+}
+
+/** One model of a loaded file: its forward, init, training step and evaluation. Models are
+ * independent of each other, so an editor recompiles only the one being edited. */
+export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce"): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const fwd = forwardFn(decl, entry);
+  if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics };
+  const trainDecl = entry.trains.find((t) => t.model.name === name);
+  const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
+  if (tr) diagnostics.push(...tr.el.diagnostics);
+  const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
+  const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
+  diagnostics.push(...fwd.el.diagnostics);
+  if (!init) return { diagnostics };
+  const model: CompiledModel = {
+    name,
+    inputs: fwd.model.inputs,
+    outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
+    params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
+    summary: fwd.el.summary,
+    forward: simplify(fwd.fn, after),
+    init: simplify(init, after),
+  };
+  if (tr?.step) {
+    model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
+    const evaluate = lossFn(trainDecl!, decl, entry);
+    if (evaluate) model.evaluate = simplify(evaluate, after);
+  }
+  return { model, diagnostics };
+}
+
+export function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return ds.filter((d) => {
     const key = `${d.code}|${d.span.file}|${d.span.start}|${d.span.end}|${d.message}`;

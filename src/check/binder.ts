@@ -3,6 +3,7 @@
 // are not resolved here: they are bound by the types themselves (see types.ts). The same walk
 // finds `let`s whose value is never read (DNN0406, a warning; `_name` opts out).
 import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { INTRINSIC_NAMES } from "./intrinsic-names.ts";
 import type { Module } from "./modules.ts";
@@ -15,42 +16,69 @@ interface LetBinding {
   used: boolean;
 }
 
+/** A use of a name and the definition it resolves to (editors' go-to-definition and references). */
+export interface Reference {
+  name: string;
+  span: Span;
+  /** The defining name: a local binding, or a top-level definition, maybe in another module. */
+  target: Span;
+}
+
+interface Binding {
+  at: Span;
+  let?: LetBinding; // only `let`s are checked for being unused
+}
+
 class Scope {
-  private readonly names = new Map<string, LetBinding | undefined>();
+  private readonly names = new Map<string, Binding>();
   constructor(private readonly parent: Scope | Module) {}
-  add(name: string): void {
-    if (name) this.names.set(name, undefined);
+  add(id: A.Ident): void {
+    if (id.name) this.names.set(id.name, { at: id.span });
   }
   /** Binds a `let`; returns the binding it shadows in this same scope, if any. */
-  declare(name: A.Ident): LetBinding | undefined {
-    if (!name.name) return undefined;
-    const previous = this.names.get(name.name);
-    this.names.set(name.name, { name, used: false });
+  declare(id: A.Ident): LetBinding | undefined {
+    if (!id.name) return undefined;
+    const previous = this.names.get(id.name)?.let;
+    this.names.set(id.name, { at: id.span, let: { name: id, used: false } });
     return previous;
+  }
+  hasOwn(name: string): boolean {
+    return this.names.has(name);
   }
   has(name: string): boolean {
     return this.names.has(name) || (this.parent instanceof Scope ? this.parent.has(name) : this.parent.scope.has(name) || this.parent.poisoned.has(name) || INTRINSIC_NAMES.has(name));
   }
-  /** Resolves a read of `name`, marking the `let` it refers to as used. */
-  use(name: string): boolean {
-    if (this.names.has(name)) {
-      const b = this.names.get(name);
-      if (b) b.used = true;
-      return true;
+  /** Resolves a read of `name`, marking the `let` it refers to as used: where it is defined
+   * (undefined for intrinsics and failed imports), or false when nothing defines it. */
+  use(name: string): Span | undefined | false {
+    const b = this.names.get(name);
+    if (b) {
+      if (b.let) b.let.used = true;
+      return b.at;
     }
-    return this.parent instanceof Scope ? this.parent.use(name) : this.has(name);
+    if (this.parent instanceof Scope) return this.parent.use(name);
+    const top = this.parent.scope.get(name);
+    if (top) return top.decl.name.span;
+    return this.has(name) ? undefined : false;
   }
   /** The `let`s of this scope (not its parents') that nothing read. */
   unused(): LetBinding[] {
-    return [...this.names.values()].filter((b): b is LetBinding => b !== undefined && !b.used);
+    return [...this.names.values()].flatMap((b) => (b.let && !b.let.used ? [b.let] : []));
   }
   all(): string[] {
     return [...this.names.keys(), ...(this.parent instanceof Scope ? this.parent.all() : [...this.parent.scope.keys(), ...INTRINSIC_NAMES])];
   }
 }
 
-export function bindModule(mod: Module): Diagnostic[] {
+export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references: Reference[] } {
   const out: Diagnostic[] = [];
+  const references: Reference[] = [];
+  /** Resolves a use of a name, recording where it points; false when nothing defines it. */
+  const use = (id: A.Ident, s: Scope): boolean => {
+    const target = s.use(id.name);
+    if (target) references.push({ name: id.name, span: id.span, target });
+    return target !== false;
+  };
   // After a syntax error, parts of the tree are missing: a binding may look unused only
   // because the line that used it did not parse, so unused-binding warnings are held back.
   let recovered = false;
@@ -64,7 +92,7 @@ export function bindModule(mod: Module): Diagnostic[] {
     if (!e) return;
     switch (e.kind) {
       case "name":
-        if (!s.use(e.name)) {
+        if (!use(e, s)) {
           const alt = didYouMean(e.name, s.all());
           out.push(diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}));
         }
@@ -91,7 +119,7 @@ export function bindModule(mod: Module): Diagnostic[] {
   // So does a name inside a size pattern (`f32[N, 2 * n]` binds `n` by solving for it).
   // A name that is already bound is checked instead, which reads it (`let k = 4` … `f32[B, k]`).
   const dimNames = (e: A.Expr, s: Scope): void => {
-    if (e.kind === "name") s.use(e.name) || s.add(e.name);
+    if (e.kind === "name") use(e, s) || s.add(e);
     else if (e.kind === "binary") dimNames(e.left, s), dimNames(e.right, s);
     else if (e.kind === "unary") dimNames(e.operand, s);
   };
@@ -99,7 +127,7 @@ export function bindModule(mod: Module): Diagnostic[] {
   const params = (ps: A.Parameter[], s: Scope, outer: Scope) => {
     const defaults = new Scope(outer);
     for (const p of ps) {
-      expr(p.default, defaults), defaults.add(p.name.name), s.add(p.name.name), dims(p.type, s);
+      expr(p.default, defaults), defaults.add(p.name), s.add(p.name), dims(p.type, s);
       const kind = p.type && !p.type.dims ? p.type.name.name : undefined;
       if (kind && !KNOWN_KINDS.has(kind))
         out.push(diagnostic("DNN0208", p.type!.span, `unknown type \`${kind}\``, {
@@ -111,7 +139,7 @@ export function bindModule(mod: Module): Diagnostic[] {
     for (const l of b.lets) {
       expr(l.value, s);
       if (l.kind === "let") dims(l.type, s), declare(l.name, s);
-      else if (!s.has(l.name.name)) out.push(diagnostic("DNN0101", l.name.span, `unknown name \`${l.name.name}\``));
+      else if (!use(l.name, s)) out.push(diagnostic("DNN0101", l.name.span, `unknown name \`${l.name.name}\``));
     }
     expr(b.value, s);
     finish(s);
@@ -120,7 +148,7 @@ export function bindModule(mod: Module): Diagnostic[] {
   // Types that only read names (return types, parameter shapes) mark the lets they mention.
   const reads = (t: A.TypeRef | undefined, s: Scope): void => {
     const walk = (e: A.Expr): void => {
-      if (e.kind === "name") s.use(e.name);
+      if (e.kind === "name") use(e, s);
       else if (e.kind === "binary") walk(e.left), walk(e.right);
       else if (e.kind === "unary") walk(e.operand);
     };
@@ -142,7 +170,7 @@ export function bindModule(mod: Module): Diagnostic[] {
           out.push(diagnostic("DNN0407", span, `layer ${d.name.name} has more than one forward`, { related: d.forward ? [{ span: d.forward.span, message: "first forward here" }] : [] }));
         params(d.params, top, new Scope(mod));
         for (const it of d.items) {
-          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name.name);
+          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name);
           else expr(it.value, top), dims(it.type, top), declare(it.name, top);
         }
         if (d.forward) {
@@ -155,7 +183,7 @@ export function bindModule(mod: Module): Diagnostic[] {
         break;
       case "optimizer": {
         params(d.params, top, new Scope(mod));
-        for (const st of d.states) (expr(st.value, top), top.add(st.name.name));
+        for (const st of d.states) (expr(st.value, top), top.add(st.name));
         const u = new Scope(top);
         params(d.update.params, u, top);
         for (const st of d.update.statements) {
@@ -167,10 +195,11 @@ export function bindModule(mod: Module): Diagnostic[] {
       }
       case "model":
         for (const it of d.items) {
-          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name.name);
+          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name);
           else if (it.kind === "let") expr(it.value, top), dims(it.type, top), declare(it.name, top);
-          else if (it.kind === "assign") expr(it.value, top), top.add(it.name.name);
-          else dims(it.type, top), top.add(it.name.name);
+          // An output's assignment refers to its declaration (`output y: …` then `y = …`).
+          else if (it.kind === "assign") expr(it.value, top), top.hasOwn(it.name.name) ? use(it.name, top) : top.add(it.name);
+          else dims(it.type, top), top.add(it.name);
         }
         modelScopes.set(d.name.name, top);
         break;
@@ -182,8 +211,10 @@ export function bindModule(mod: Module): Diagnostic[] {
   // they are judged unused only after the train blocks have been read.
   for (const t of mod.trains) {
     const model = modelScopes.get(t.model.name);
+    const decl = mod.models.get(t.model.name);
+    if (decl) references.push({ name: t.model.name, span: t.model.span, target: decl.name.span });
     const s = new Scope(model ?? mod);
-    for (const tg of t.targets) s.add(tg.name.name), dims(tg.type, s);
+    for (const tg of t.targets) s.add(tg.name), dims(tg.type, s);
     for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
     if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), finish(s);
@@ -193,5 +224,5 @@ export function bindModule(mod: Module): Diagnostic[] {
     for (const b of unused.sort((x, y) => x.name.span.start - y.name.span.start))
       if (!b.name.name.startsWith("_"))
         out.push(diagnostic("DNN0406", b.name.span, `\`${b.name.name}\` is never used`, { hint: `remove it, or rename it to \`_${b.name.name}\` to keep it` }));
-  return out;
+  return { diagnostics: out, references };
 }

@@ -17,6 +17,7 @@ import { applyLayer, type ParamSpec, type SummaryRow } from "./layers.ts";
 import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
+import { noteValue } from "./facts.ts";
 
 export interface InitContext {
   shape: Shape;
@@ -77,6 +78,12 @@ export class Elaborator {
   }
 
   expr(e: A.Expr, env: Env): Value {
+    const v = this.evaluate(e, env);
+    noteValue(e.span, v);
+    return v;
+  }
+
+  private evaluate(e: A.Expr, env: Env): Value {
     switch (e.kind) {
       case "number": return { kind: "number", value: e.value, isInt: e.isInt };
       case "string": return { kind: "string", value: e.value };
@@ -231,11 +238,12 @@ export class Elaborator {
       const args = this.args(e.stage.args, env);
       // Layer constructors (a layer definition, or `frozen(…)` which returns a layer) are
       // called with the stage's arguments, and the layer they make is applied to the input.
+      noteValue(e.stage.callee.span, callee);
       if ((callee.kind === "decl" && callee.decl.kind === "layer") || (callee.kind === "intrinsic" && callee.name === "frozen")) {
         const layer = this.call(callee, args, e.stage.span, env);
-        return this.call(layer, [inputArg], e.stage.span, env);
+        return this.noted(e.stage.span, this.call(layer, [inputArg], e.stage.span, env));
       }
-      return this.call(callee, [inputArg, ...args], e.stage.span, env);
+      return this.noted(e.stage.span, this.call(callee, [inputArg, ...args], e.stage.span, env));
     }
     // Errors and shapes of a stage point at the stage, not the whole pipeline.
     const stage = this.expr(e.stage, env);
@@ -243,7 +251,13 @@ export class Elaborator {
       return this.error("DNN0214", e.stage.span, `\`${stage.decl.name.name}\` is a layer definition, not a layer: construct one with its arguments`, {
         hint: `write \`|> ${stage.decl.name.name}(${stage.decl.params.filter((p) => !p.default).map((p) => p.name.name).join(", ")})\``,
       });
-    return this.call(stage, [inputArg], e.stage.span, env);
+    return this.noted(e.stage.span, this.call(stage, [inputArg], e.stage.span, env));
+  }
+
+  /** Records `v` as what the code at `span` evaluates to (for editors), and returns it. */
+  noted(span: Span, v: Value): Value {
+    noteValue(span, v);
+    return v;
   }
 
   call(callee: Value, args: CallArg[], span: Span, env: Env): Value {
@@ -290,7 +304,7 @@ export class Elaborator {
       const v = bound.get(p.name.name)!;
       const ok = matchParam(this, p, v, env, `\`${d.name.name}\``, span);
       if (!ok) return POISON;
-      env.set(p.name.name, ok);
+      env.set(p.name.name, this.noted(p.name.span, ok));
     }
     this.depth++;
     try {
@@ -326,7 +340,7 @@ export class Elaborator {
     else if (l.type && !l.type.dims && v.kind !== "poison" && !fitsKind(l.type.name.name, v))
       v = this.error("DNN0201", l.value.span, `\`${l.name.name}\` is declared ${l.type.name.name}, found ${describe(v)}`, { related: [{ span: l.type.span, message: "declared here" }] });
     else if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
-    env.set(l.name.name, v);
+    env.set(l.name.name, this.noted(l.name.span, v));
     return v;
   }
 

@@ -158,6 +158,9 @@ export function initConstant(el: Elaborator, name: string, span: Span): Value | 
   return { kind: "number", value: name === "fan_in" ? fanIn : fanOut, isInt: true };
 }
 
+/** The parameter names of a built-in function (signature help, completion). */
+export const intrinsicParams = (name: string): readonly string[] | undefined => INTRINSICS[name]?.params;
+
 export function callIntrinsic(el: Elaborator, name: string, args: CallArg[], span: Span): Value {
   const def = INTRINSICS[name];
   if (!def) return el.error("DNN0202", span, `\`${name}\` is not a function`);

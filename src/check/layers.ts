@@ -11,6 +11,7 @@ import type { CallArg } from "./bind.ts";
 import type { Elaborator } from "./elaborate.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
 import { POISON, type Tensor, type Value } from "./values.ts";
+import { noteValue } from "./facts.ts";
 
 export interface ParamSpec {
   name: string;
@@ -28,12 +29,14 @@ export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer"
   if (!fwd) return el.error("DNN0405", span, `layer ${d.name.name} has no forward`, { related: [{ span: d.name.span, message: "declared here" }] });
   const env = new Env(layer.module);
   for (const [k, v] of layer.args) env.set(k, v);
+  for (const p of d.params) if (layer.args.has(p.name.name)) noteValue(p.name.span, layer.args.get(p.name.name)!);
   const first = fwd.params[0];
   if (!first) return el.error("DNN0405", fwd.span, `the forward of ${d.name.name} takes no input`);
   if (fwd.params.length > 1) return el.error("DNN0209", fwd.params[1]!.span, "a forward takes exactly one input");
   const x = matchParam(el, first, input.value, env, `${d.name.name}`, span);
   if (!x) return POISON;
   env.set(first.name.name, x);
+  noteValue(first.name.span, x);
 
   const instance = instanceName(el, d.name.name);
   const row: LayerRow = { kind: "layer", depth: el.layerDepth, instance, layer: d.name.name, span, shape: [], dtype: "f32", params: 0, trainable: 0 };
@@ -113,7 +116,7 @@ export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: str
   }
   const id = el.b.arg(name, "param", t.shape);
   el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span, trainable: !p.state && el.frozen === 0 });
-  return el.tensor(id, p.span);
+  return el.noted(p.name.span, el.tensor(id, p.span)) as Tensor;
 }
 
 function instanceName(el: Elaborator, layer: string): string {

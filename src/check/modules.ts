@@ -4,12 +4,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
-import { parse } from "../syntax/parse.ts";
+import { parse, type ParseResult } from "../syntax/parse.ts";
 import type { SourceFile } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl } from "./values.ts";
 import { didYouMean } from "./suggest.ts";
-import { bindModule } from "./binder.ts";
+import { bindModule, type Reference } from "./binder.ts";
 
 export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
 
@@ -23,6 +23,8 @@ export interface Module {
   poisoned: Set<string>;
   models: Map<string, A.ModelDecl>;
   trains: A.TrainDecl[];
+  /** Every use of a name and where it is defined, imports included (for editors). */
+  references: Reference[];
 }
 
 export interface Program {
@@ -42,19 +44,20 @@ export function moduleFile(path: string[], from: string): string {
   return join(dirname(from), ...path) + ".dnn";
 }
 
-/** Parse `path` and, transitively, what it imports. The entry's text may be given (editors). */
-export function loadProgram(path: string, text: string, host: Host = fsHost, program?: Program): { program: Program; entry: Module } {
+/** Parse `path` and, transitively, what it imports. Editors pass the entry's text, and its
+ * parse when they have re-parsed only what an edit touched (src/ide/reparse.ts). */
+export function loadProgram(path: string, text: string, host: Host = fsHost, program?: Program, parsed?: ParseResult): { program: Program; entry: Module } {
   const prog = program ?? { modules: new Map(), diagnostics: [], sources: new Map() };
-  const entry = load(path, text, host, prog);
+  const entry = load(path, text, host, prog, parsed);
   return { program: prog, entry };
 }
 
 // Parsed stdlib files, reused while their text is unchanged: every check imports them, and
 // parsing them again was ~20% of checking a large file (bench/check-speed.ts). ASTs are
 // never mutated after parsing, so sharing them is safe.
-const stdlibParses = new Map<string, ReturnType<typeof parse>>();
+const stdlibParses = new Map<string, ParseResult>();
 
-function parseCached(path: string, text: string): ReturnType<typeof parse> {
+function parseCached(path: string, text: string): ParseResult {
   if (!path.startsWith(STDLIB_DIR)) return parse(path, text);
   const hit = stdlibParses.get(path);
   if (hit && hit.source.text === text) return hit;
@@ -63,9 +66,8 @@ function parseCached(path: string, text: string): ReturnType<typeof parse> {
   return parsed;
 }
 
-function load(path: string, text: string, host: Host, prog: Program): Module {
-  const parsed = parseCached(path, text);
-  const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), poisoned: new Set(), models: new Map(), trains: [] };
+function load(path: string, text: string, host: Host, prog: Program, parsed = parseCached(path, text)): Module {
+  const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), poisoned: new Set(), models: new Map(), trains: [], references: [] };
   prog.modules.set(path, mod);
   prog.sources.set(path, parsed.source);
   prog.diagnostics.push(...parsed.diagnostics);
@@ -93,7 +95,9 @@ function load(path: string, text: string, host: Host, prog: Program): Module {
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
-  prog.diagnostics.push(...bindModule(mod));
+  const bound = bindModule(mod);
+  prog.diagnostics.push(...bound.diagnostics);
+  mod.references.push(...bound.references);
   return mod;
 }
 
@@ -130,6 +134,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
       continue;
     }
     mod.scope.set(n.name, found);
+    mod.references.push({ name: n.name, span: n.span, target: found.decl.name.span });
   }
 }
 

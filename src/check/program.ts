@@ -45,7 +45,7 @@ export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Modul
       }
       inputs.push({ name, ...t });
       el.summary.push({ kind: "binding", role: "input", name, span: item.name.span, ...t });
-      env.set(name, el.tensor(el.b.arg(name, "input", t.shape, t.dtype), item.name.span));
+      env.set(name, el.noted(item.name.span, el.tensor(el.b.arg(name, "input", t.shape, t.dtype), item.name.span)));
     } else if (item.kind === "output") {
       // Output sizes must come from the inputs: a name no input binds is an unknown dimension.
       const t = evalType(el, item.type, env);
@@ -76,7 +76,7 @@ export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Modul
         assignedAt.set(name, item.name.span);
         el.summary.push({ kind: "binding", role: "output", name, span: item.name.span, shape: t.shape, dtype: t.dtype });
       }
-      env.set(name, t ?? POISON);
+      env.set(name, el.noted(item.name.span, t ?? POISON));
     }
   }
   for (const [name, d] of declared) {

@@ -26,7 +26,7 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
     const type = evalType(el, t.type, env, true);
     if (!type || !t.name.name) continue;
     targets.push({ name: t.name.name, ...type });
-    env.set(t.name.name, el.tensor(el.b.arg(t.name.name, "target", type.shape, type.dtype), t.name.span));
+    env.set(t.name.name, el.noted(t.name.span, el.tensor(el.b.arg(t.name.name, "target", type.shape, type.dtype), t.name.span)));
   }
   for (const l of train.lets) el.let(l, env);
   if (!train.loss) return void el.error("DNN0403", train.model.span, `train ${train.model.name} has no \`loss = …\``);

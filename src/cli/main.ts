@@ -18,8 +18,11 @@ import { printSchedule } from "../schedule/print.ts";
 import { scheduleStats } from "../schedule/stats.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
+import { formatFiles, type FmtOptions } from "./fmt.ts";
 
-export const VERSION = "0.1.0";
+import { VERSION } from "./version.ts";
+
+export { VERSION };
 const TARGETS = ["ts", "wgsl"] as const;
 
 class UsageError extends Error {}
@@ -107,6 +110,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         io.err(`wrote ${target} (${models})\n`);
       }
       for (const m of result.models) io.err(costSummary(m, batch));
+    });
+
+  program
+    .command("fmt")
+    .description("format .dnn files in place (indentation and spacing; line breaks are kept)")
+    .argument("<files...>", ".dnn files to format; - formats standard input to standard output")
+    .option("--check", "write nothing: list the files that are not formatted, exit 1 if there are any")
+    .option("--stdout", "print the formatted text instead of rewriting the files")
+    .action((files: string[], opts: FmtOptions) => {
+      if (opts.check && opts.stdout) throw new UsageError("--check and --stdout do not go together");
+      const inputs = files.map((path) => ({ path, text: path === "-" ? readFileSync(0, "utf8") : readSource(path) }));
+      status = formatFiles(inputs, opts, { ...io, displayPath });
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server (Language Server Protocol over standard input and output)")
+    .option("--stdio", "talk over standard input and output (the default and only transport; editors pass it)")
+    .action(async () => {
+      const { startServer } = await import("../lsp/server.ts");
+      startServer();
+      status = await new Promise<number>(() => {}); // serves until the client says exit
     });
 
   try {

@@ -24,6 +24,12 @@ export interface ParseResult {
   comments: IToken[];
 }
 
+/** The tokens of `text` (comments apart), for tools that look at the text around a cursor. */
+export function lex(text: string): { tokens: IToken[]; comments: IToken[] } {
+  const lexed = lexer.tokenize(text);
+  return { tokens: lexed.tokens, comments: lexed.groups["comments"] ?? [] };
+}
+
 export function parse(path: string, text: string): ParseResult {
   const source = new SourceFile(path, text);
   const diagnostics: Diagnostic[] = [];

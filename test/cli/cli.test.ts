@@ -1,7 +1,7 @@
 // The dnnc executable as users run it: `node bin/dnnc.js …` in a child process, so argument
 // parsing, exit codes, stdout/stderr separation and the tsx loader are all part of what is tested.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +19,15 @@ interface Run {
 
 /** Runs bin/dnnc.js from the repository root, so paths in arguments and output are repository-relative. */
 function dnnc(...args: string[]): Run {
+  return dnncWithInput(undefined, ...args);
+}
+
+/** The same, with `input` on standard input. */
+function dnncWithInput(input: string | undefined, ...args: string[]): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env["DNNC_DEBUG"]; // a user's mistake must not print a stack trace even by accident
   delete env["FORCE_COLOR"];
-  const r = spawnSync(process.execPath, ["bin/dnnc.js", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: TIMEOUT });
+  const r = spawnSync(process.execPath, ["bin/dnnc.js", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: TIMEOUT, input });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -179,6 +184,8 @@ describe("usage errors exit 2 with one line on stderr and no stack trace", () =>
     { name: "compile --target cuda (unknown target)", args: ["compile", "samples/backprop_221.dnn", "--target", "cuda", "--out", out], says: /unknown target 'cuda' \(expected one of: ts, wgsl\)/ },
     { name: "compile --emit with an unknown form", args: ["compile", "samples/backprop_221.dnn", "--emit", "asm"], says: /asm/ },
     { name: "check with no files", args: ["check"], says: /missing required argument/ },
+    { name: "a missing file to format", args: ["fmt", "test/fixtures/no_such_file.dnn"], says: /no such file/ },
+    { name: "fmt --check with --stdout", args: ["fmt", "--check", "--stdout", "samples/mlp_digits.dnn"], says: /--check and --stdout/ },
   ];
 
   it.each(cases)("$name: dnnc $args", ({ args, says }) => {
@@ -412,5 +419,72 @@ describe("dnnc compile --emit ir --after", () => {
     const r = dnnc("compile", "samples/mlp_digits.dnn", "--emit", "ir", "--after", "inline");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/fold, cse, dce/);
+  }, TIMEOUT);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("dnnc fmt", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dnnc-cli-fmt-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const MESSY = "model  M{\ninput x : f32[B,3]\n      output y:f32[B,3]\n y=x*2.0\n}\n";
+  const TIDY = "model M {\n  input x: f32[B, 3]\n  output y: f32[B, 3]\n  y = x * 2.0\n}\n";
+  const BROKEN = "model  M{\n  input x f32[B, 3]\n}\n";
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("--check on samples/ and stdlib/: already formatted, exit 0, no output", () => {
+    const r = dnnc("fmt", "--check", ...SOURCES);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+  }, TIMEOUT);
+
+  it("--check lists the files that would change and exits 1, writing nothing", () => {
+    const messy = file("check-messy.dnn", MESSY);
+    const tidy = file("check-tidy.dnn", TIDY);
+    const r = dnnc("fmt", "--check", messy, tidy);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`${messy}\n`);
+    expect(r.stderr).toBe("1 file is not formatted (dnnc fmt rewrites them)\n");
+    expect(readFileSync(messy, "utf8")).toBe(MESSY);
+  }, TIMEOUT);
+
+  it("rewrites files in place, silently, exit 0", () => {
+    const messy = file("inplace.dnn", MESSY);
+    const r = dnnc("fmt", messy);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(readFileSync(messy, "utf8")).toBe(TIDY);
+  }, TIMEOUT);
+
+  it("a file with syntax errors: the diagnostics, exit 1, that file untouched (the others still formatted)", () => {
+    const broken = file("broken.dnn", BROKEN);
+    const messy = file("beside-broken.dnn", MESSY);
+    const r = dnnc("fmt", broken, messy);
+    expect(r.status).toBe(1);
+    expectNoStackTrace(r);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("error[DNN0002]: expected ':', found 'f32'");
+    expect(r.stderr).toContain(`--> ${broken}:2:11`);
+    expect(readFileSync(broken, "utf8")).toBe(BROKEN);
+    expect(readFileSync(messy, "utf8")).toBe(TIDY);
+  }, TIMEOUT);
+
+  it("a missing file among others: exit 2 before anything is written", () => {
+    const messy = file("beside-missing.dnn", MESSY);
+    const r = dnnc("fmt", messy, join(dir, "missing.dnn"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/missing\.dnn: no such file/);
+    expect(readFileSync(messy, "utf8")).toBe(MESSY);
+  }, TIMEOUT);
+
+  it("--stdout prints the result and leaves the file as it was; - formats standard input", () => {
+    const messy = file("stdout.dnn", MESSY);
+    const r = dnnc("fmt", "--stdout", messy);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: TIDY, stderr: "" });
+    expect(readFileSync(messy, "utf8")).toBe(MESSY);
+    const piped = dnncWithInput(MESSY, "fmt", "-");
+    expect({ status: piped.status, stdout: piped.stdout, stderr: piped.stderr }).toEqual({ status: 0, stdout: TIDY, stderr: "" });
   }, TIMEOUT);
 });
