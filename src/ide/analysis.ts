@@ -1,0 +1,115 @@
+// The editor's view of one document: the batch compiler's phases run over it, plus what an
+// editor needs that the compiler throws away (the value of every expression, where every name
+// points). Re-analysis after an edit is incremental where it is cheap to be exact: only the
+// declarations the edit touched are re-parsed (reparse.ts), and a model whose text, train
+// block and surroundings are unchanged keeps its results, spans moved past the edit.
+// Diagnostics are those `dnnc check` prints, object for object.
+import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
+import { parse, type ParseResult } from "../syntax/parse.ts";
+import { fsHost, loadProgram, type Host, type Module, type Program } from "../check/modules.ts";
+import { compileModel, dedupe, trainsWithoutModel } from "../compiler.ts";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
+import type { SummaryRow } from "../check/layers.ts";
+import { diffTexts, mapSpan, type TextChange } from "./text-change.ts";
+import { reparse } from "./reparse.ts";
+
+/** What checking one model left behind, kept while the model's text is unchanged. */
+export interface ModelResult {
+  key: string;
+  diagnostics: Diagnostic[];
+  facts: TypeFact[];
+  summary: SummaryRow[];
+  params: { name: string; size: number; trainable: boolean }[];
+}
+
+export interface Analysis {
+  path: string;
+  text: string;
+  parsed: ParseResult;
+  program: Program;
+  entry: Module;
+  /** As `dnnc check` reports them, every file's. */
+  diagnostics: Diagnostic[];
+  models: Map<string, ModelResult>;
+  /** Everything the models' elaboration recorded in this file, by start offset. */
+  facts: TypeFact[];
+  /** Internal errors met while analysing (a bug in dnnc, never the user's). */
+  failures: string[];
+  contextKey: string;
+}
+
+export function analyse(path: string, text: string, host: Host = fsHost, prev?: Analysis): Analysis {
+  const parsed = prev && prev.path === path ? reparse(prev.parsed, text) : parse(path, text);
+  const { program, entry } = loadProgram(path, text, host, undefined, parsed);
+  const contextKey = contextOf(entry, program);
+  const change = prev && prev.path === path ? diffTexts(prev.text, text) : undefined;
+  const reusable = prev && prev.path === path && prev.contextKey === contextKey ? prev.models : new Map<string, ModelResult>();
+
+  const models = new Map<string, ModelResult>();
+  const failures: string[] = [];
+  for (const [name, decl] of entry.models) {
+    const key = modelKey(entry, decl);
+    const old = reusable.get(name);
+    const kept = old && old.key === key ? (change ? moved(old, change, path) : old) : undefined;
+    if (kept) {
+      models.set(name, kept);
+      continue;
+    }
+    try {
+      models.set(name, checkModel(name, decl, entry, key));
+    } catch (e) {
+      failures.push(`checking model ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+  // As compile() does: past a syntax or name error, models are not checked (their facts are
+  // still gathered for hovers, but their diagnostics would mostly be echoes of the first error).
+  const diagnostics = hasErrors(program.diagnostics)
+    ? sortDiagnostics([...program.diagnostics])
+    : sortDiagnostics(dedupe([...program.diagnostics, ...trainsWithoutModel(entry), ...[...models.values()].flatMap((m) => m.diagnostics)]));
+  const facts = [...models.values()].flatMap((m) => m.facts).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+  return { path, text, parsed, program, entry, diagnostics, models, facts, failures, contextKey };
+}
+
+function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string): ModelResult {
+  const sink = new FactSink(entry.path);
+  const r = recordingFacts(sink, () => compileModel(name, decl, entry, "none"));
+  return {
+    key,
+    diagnostics: r.diagnostics,
+    facts: [...sink.facts.values()],
+    summary: r.model?.summary ?? [],
+    params: (r.model?.params ?? []).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
+  };
+}
+
+const textOf = (m: Module, s: Span): string => m.source.text.slice(s.start, s.end);
+
+/** A model's own text and its train block's: what its results depend on besides the context. */
+function modelKey(entry: Module, decl: A.ModelDecl): string {
+  const train = entry.trains.find((t) => t.model.name === decl.name.name);
+  return textOf(entry, decl.span) + "\0" + (train ? textOf(entry, train.span) : "");
+}
+
+/** Everything a model may depend on except models and train blocks: the file's other
+ * definitions, its imports, and the text of every module it loads. */
+function contextOf(entry: Module, program: Program): string {
+  const own = entry.ast.decls.filter((d) => d.kind !== "model" && d.kind !== "train").map((d) => textOf(entry, d.span));
+  const others = [...program.modules.values()].filter((m) => m !== entry).map((m) => m.path + "\n" + m.source.text);
+  return [...own, ...others].join("\0");
+}
+
+/** A kept model's results with their spans moved past the edit; undefined if any overlaps it. */
+function moved(r: ModelResult, c: TextChange, file: string): ModelResult | undefined {
+  let lost = false;
+  const at = (s: Span): Span => mapSpan(c, file, s) ?? ((lost = true), s);
+  const result: ModelResult = {
+    key: r.key,
+    diagnostics: r.diagnostics.map((d) => ({ ...d, span: at(d.span), related: d.related.map((x) => ({ ...x, span: at(x.span) })) })),
+    facts: r.facts.map((f) => ({ ...f, span: at(f.span) })),
+    summary: r.summary.map((row) => ({ ...row, span: at(row.span) })),
+    params: r.params,
+  };
+  return lost ? undefined : result;
+}

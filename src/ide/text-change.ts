@@ -1,0 +1,53 @@
+// How one version of a document became the next, as the single region that differs (the
+// common prefix and suffix are kept). An editor sends small edits, so everything before the
+// region keeps its offsets and everything after shifts by one delta: the analysis keeps its
+// results for unchanged parts and moves their spans instead of recomputing them.
+import type { Span } from "../syntax/source.ts";
+
+export interface TextChange {
+  start: number; // first differing offset, in both versions
+  oldEnd: number; // end of the replaced region in the old text
+  newEnd: number; // end of the replacement in the new text
+}
+
+export function diffTexts(before: string, after: string): TextChange | undefined {
+  if (before === after) return undefined;
+  const limit = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < limit - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/** Where an old offset is in the new text; undefined inside the replaced region. */
+export function mapOffset(c: TextChange, offset: number): number | undefined {
+  if (offset <= c.start) return offset;
+  if (offset >= c.oldEnd) return offset + (c.newEnd - c.oldEnd);
+  return undefined;
+}
+
+/** A span of the changed file moved to the new text (spans of other files are unchanged);
+ * undefined when it overlaps the replaced region. */
+export function mapSpan(c: TextChange, file: string, s: Span): Span | undefined {
+  if (s.file !== file) return s;
+  if (s.end <= c.start) return s;
+  if (s.start >= c.oldEnd) return { file, start: s.start + c.newEnd - c.oldEnd, end: s.end + c.newEnd - c.oldEnd };
+  return undefined;
+}
+
+/** A deep copy of `value` with every span of `file` moved by `delta` characters. */
+export function shiftSpans<T>(value: T, file: string, delta: number): T {
+  if (delta === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o["file"] === file && typeof o["start"] === "number" && typeof o["end"] === "number" && Object.keys(o).length === 3)
+      return { file, start: (o["start"] as number) + delta, end: (o["end"] as number) + delta };
+    const out: Record<string, unknown> = {};
+    for (const k in o) out[k] = walk(o[k]);
+    return out;
+  };
+  return walk(value) as T;
+}

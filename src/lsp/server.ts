@@ -1,0 +1,197 @@
+// `dnnc lsp`: the language server. The protocol is vscode-languageserver's; everything it
+// answers comes from src/ide/, which knows nothing of the protocol. Documents are analysed
+// on open and, debounced, after edits; a request first brings its document's analysis up to
+// date, so answers never describe stale text. Nothing a client sends may stop the server: a
+// failure inside a handler is logged and answered with "nothing".
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
+  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type DocumentSymbol, type InitializeResult,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { fsHost, type Host } from "../check/modules.ts";
+import type { SourceFile } from "../syntax/source.ts";
+import { analyse, type Analysis } from "../ide/analysis.ts";
+import { hover } from "../ide/hover.ts";
+import { definitionAt, referencesAt } from "../ide/navigation.ts";
+import { complete, type CompletionKind } from "../ide/completion.ts";
+import { signatureHelp } from "../ide/signature-help.ts";
+import { folds, outline, type OutlineItem } from "../ide/outline.ts";
+import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "../ide/semantic-tokens.ts";
+import { format } from "../format/format.ts";
+import { VERSION } from "../cli/version.ts";
+import { pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
+import { importedDiagnostics } from "./imported.ts";
+
+/** How long after the last keystroke a document is re-analysed. */
+const DEBOUNCE_MS = 15;
+
+interface State {
+  analysis?: Analysis;
+  timer?: NodeJS.Timeout;
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, State>();
+  // Open documents take precedence over the disk, so an unsaved imported file is seen as typed.
+  const host: Host = { read: (path) => documents.get(pathToUri(path))?.getText() ?? fsHost.read(path) };
+
+  const guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R) => (...args: A): R => {
+    try {
+      return f(...args);
+    } catch (e) {
+      connection.console.error(`dnnc: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return none;
+    }
+  };
+
+  /** The document's analysis, brought up to date with its text first. */
+  const current = (uri: string): Analysis | undefined => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const state = states.get(uri) ?? {};
+    states.set(uri, state);
+    if (state.timer) clearTimeout(state.timer), (state.timer = undefined);
+    const text = doc.getText();
+    if (state.analysis?.text !== text) {
+      state.analysis = analyse(uriToPath(uri), text, host, state.analysis);
+      for (const f of state.analysis.failures) connection.console.error(`dnnc: internal error: ${f}`);
+      publish(uri, state.analysis);
+    }
+    return state.analysis;
+  };
+
+  const publish = (uri: string, a: Analysis) => {
+    const sources = (p: string): SourceFile | undefined => a.program.sources.get(p);
+    const own = a.diagnostics.filter((d) => d.span.file === a.path).flatMap((d) => toLspDiagnostic(d, sources) ?? []);
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [...own, ...importedDiagnostics(a, sources)] });
+  };
+
+  const analyseSoon = (uri: string) => {
+    const state = states.get(uri) ?? {};
+    states.set(uri, state);
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(guard("analysis", () => void current(uri), undefined), DEBOUNCE_MS);
+  };
+
+  connection.onInitialize((): InitializeResult => ({
+    serverInfo: { name: "dnnc", version: VERSION },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      completionProvider: { triggerCharacters: ["(", ",", ":", ">", "="] },
+      signatureHelpProvider: { triggerCharacters: ["(", ","], retriggerCharacters: [":"] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+      documentFormattingProvider: true,
+    },
+  }));
+
+  documents.onDidOpen(guard("open", (e) => void current(e.document.uri), undefined));
+  documents.onDidChangeContent(guard("change", (e) => analyseSoon(e.document.uri), undefined));
+  documents.onDidClose(guard("close", (e) => {
+    const state = states.get(e.document.uri);
+    if (state?.timer) clearTimeout(state.timer);
+    states.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  }, undefined));
+
+  const at = (uri: string, position: { line: number; character: number }) => {
+    const a = current(uri);
+    return a && { a, offset: a.entry.source.offset(position) };
+  };
+
+  connection.onHover(guard("hover", (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    const h = c && hover(c.a, c.offset);
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(c.a.entry.source, h.span) } : null;
+  }, null));
+
+  connection.onDefinition(guard("definition", (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    const target = c && definitionAt(c.a, c.offset);
+    return (target && toLocation((f) => c.a.program.sources.get(f), target)) ?? null;
+  }, null));
+
+  connection.onReferences(guard("references", (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    if (!c) return [];
+    return referencesAt(c.a, c.offset, p.context.includeDeclaration).flatMap((s) => toLocation((f) => c.a.program.sources.get(f), s) ?? []);
+  }, []));
+
+  connection.onCompletion(guard("completion", (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    if (!c) return [];
+    return complete(c.a, c.offset).map((x): CompletionItem => ({
+      label: x.label,
+      kind: COMPLETION_KIND[x.kind],
+      detail: x.detail,
+      documentation: x.documentation ? { kind: MarkupKind.Markdown, value: x.documentation } : undefined,
+      insertText: x.insertText,
+      sortText: x.sortText,
+      additionalTextEdits: x.edit ? [{ range: toRange(c.a.entry.source, { file: c.a.path, start: x.edit.offset, end: x.edit.offset }), newText: x.edit.text }] : undefined,
+    }));
+  }, []));
+
+  connection.onSignatureHelp(guard("signature help", (p) => {
+    const c = at(p.textDocument.uri, p.position);
+    const s = c && signatureHelp(c.a, c.offset);
+    if (!s) return null;
+    return {
+      signatures: [{ label: s.label, parameters: s.parameters.map((label) => ({ label })), documentation: s.documentation && { kind: MarkupKind.Markdown, value: s.documentation } }],
+      activeSignature: 0,
+      activeParameter: s.active < 0 ? undefined : s.active,
+    };
+  }, null));
+
+  connection.onDocumentSymbol(guard("document symbols", (p) => {
+    const a = current(p.textDocument.uri);
+    if (!a) return [];
+    const symbol = (o: OutlineItem): DocumentSymbol => ({
+      name: o.name, detail: o.detail, kind: SYMBOL_KIND[o.kind] ?? SymbolKind.Variable,
+      range: toRange(a.entry.source, o.extent), selectionRange: toRange(a.entry.source, o.span), children: o.children.map(symbol),
+    });
+    return outline(a).map(symbol);
+  }, []));
+
+  connection.onFoldingRanges(guard("folding", (p) => {
+    const a = current(p.textDocument.uri);
+    return a ? folds(a).map((f) => ({ startLine: f.startLine, endLine: f.endLine, kind: f.kind === "comment" ? FoldingRangeKind.Comment : f.kind === "imports" ? FoldingRangeKind.Imports : undefined })) : [];
+  }, []));
+
+  connection.languages.semanticTokens.on(guard("semantic tokens", (p) => {
+    const a = current(p.textDocument.uri);
+    const builder = new SemanticTokensBuilder();
+    for (const t of a ? semanticTokens(a) : []) {
+      const pos = a!.entry.source.position(t.offset);
+      builder.push(pos.line, pos.character, t.length, TOKEN_TYPES.indexOf(t.type), t.modifiers.reduce((bits, m) => bits | (1 << TOKEN_MODIFIERS.indexOf(m)), 0));
+    }
+    return builder.build();
+  }, { data: [] }));
+
+  connection.onDocumentFormatting(guard("formatting", (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    const text = doc.getText();
+    const result = format(uriToPath(p.textDocument.uri), text, { indent: p.options.tabSize });
+    if (result.text === text) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: result.text }];
+  }, []));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
+  keyword: CompletionItemKind.Keyword, layer: CompletionItemKind.Class, function: CompletionItemKind.Function, init: CompletionItemKind.Function,
+  optimizer: CompletionItemKind.Function, argument: CompletionItemKind.Field, variable: CompletionItemKind.Variable, builtin: CompletionItemKind.Function,
+  value: CompletionItemKind.Value,
+};
+
+const SYMBOL_KIND: Partial<Record<OutlineItem["kind"], SymbolKind>> = {
+  model: SymbolKind.Class, layer: SymbolKind.Class, train: SymbolKind.Event, fn: SymbolKind.Function, init: SymbolKind.Function, optimizer: SymbolKind.Function,
+  input: SymbolKind.Variable, output: SymbolKind.Variable, target: SymbolKind.Variable, param: SymbolKind.Field, state: SymbolKind.Field, let: SymbolKind.Variable,
+};
