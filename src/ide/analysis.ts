@@ -19,9 +19,26 @@ import { reparse } from "./reparse.ts";
 export interface ModelResult {
   key: string;
   diagnostics: Diagnostic[];
-  facts: TypeFact[];
-  summary: SummaryRow[];
+  facts: Moving<TypeFact>;
+  summary: Moving<SummaryRow>;
   params: { name: string; size: number; trainable: boolean }[];
+}
+
+/** Spanned records moved past edits only when someone reads them: most edits are followed by
+ * no hover, and a large file's models hold thousands of facts. */
+export class Moving<T extends { span: Span }> {
+  private moved: T[] | undefined;
+  constructor(private readonly base: T[], private readonly file: string, private readonly changes: TextChange[] = []) {}
+  after(c: TextChange): Moving<T> {
+    return new Moving(this.base, this.file, [...this.changes, c]);
+  }
+  get(): T[] {
+    return (this.moved ??= this.changes.length === 0 ? this.base : this.base.flatMap((x) => {
+      let span: Span | undefined = x.span;
+      for (const c of this.changes) if (span) span = mapSpan(c, this.file, span);
+      return span ? [{ ...x, span }] : [];
+    }));
+  }
 }
 
 export interface Analysis {
@@ -34,17 +51,17 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   models: Map<string, ModelResult>;
   /** Everything the models' elaboration recorded in this file, by start offset. */
-  facts: TypeFact[];
+  facts(): TypeFact[];
   /** Internal errors met while analysing (a bug in dnnc, never the user's). */
   failures: string[];
   contextKey: string;
 }
 
 export function analyse(path: string, text: string, host: Host = fsHost, prev?: Analysis): Analysis {
-  const parsed = prev && prev.path === path ? reparse(prev.parsed, text) : parse(path, text);
+  const change = prev && prev.path === path ? diffTexts(prev.text, text) : undefined;
+  const parsed = prev && prev.path === path ? reparse(prev.parsed, text, change) : parse(path, text);
   const { program, entry } = loadProgram(path, text, host, undefined, parsed);
   const contextKey = contextOf(entry, program);
-  const change = prev && prev.path === path ? diffTexts(prev.text, text) : undefined;
   const reusable = prev && prev.path === path && prev.contextKey === contextKey ? prev.models : new Map<string, ModelResult>();
 
   const models = new Map<string, ModelResult>();
@@ -68,8 +85,9 @@ export function analyse(path: string, text: string, host: Host = fsHost, prev?: 
   const diagnostics = hasErrors(program.diagnostics)
     ? sortDiagnostics([...program.diagnostics])
     : sortDiagnostics(dedupe([...program.diagnostics, ...trainsWithoutModel(entry), ...[...models.values()].flatMap((m) => m.diagnostics)]));
-  const facts = [...models.values()].flatMap((m) => m.facts).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-  return { path, text, parsed, program, entry, diagnostics, models, facts, failures, contextKey };
+  let facts: TypeFact[] | undefined;
+  const allFacts = () => (facts ??= [...models.values()].flatMap((m) => m.facts.get()).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end));
+  return { path, text, parsed, program, entry, diagnostics, models, facts: allFacts, failures, contextKey };
 }
 
 function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string): ModelResult {
@@ -78,8 +96,8 @@ function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string)
   return {
     key,
     diagnostics: r.diagnostics,
-    facts: [...sink.facts.values()],
-    summary: r.model?.summary ?? [],
+    facts: new Moving([...sink.facts.values()], entry.path),
+    summary: new Moving(r.model?.summary ?? [], entry.path),
     params: (r.model?.params ?? []).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
   };
 }
@@ -100,15 +118,16 @@ function contextOf(entry: Module, program: Program): string {
   return [...own, ...others].join("\0");
 }
 
-/** A kept model's results with their spans moved past the edit; undefined if any overlaps it. */
+/** A kept model's results with their spans moved past the edit; undefined if a diagnostic
+ * overlaps it (facts and rows cannot: they lie in the model's text and its context, unchanged). */
 function moved(r: ModelResult, c: TextChange, file: string): ModelResult | undefined {
   let lost = false;
   const at = (s: Span): Span => mapSpan(c, file, s) ?? ((lost = true), s);
   const result: ModelResult = {
     key: r.key,
     diagnostics: r.diagnostics.map((d) => ({ ...d, span: at(d.span), related: d.related.map((x) => ({ ...x, span: at(x.span) })) })),
-    facts: r.facts.map((f) => ({ ...f, span: at(f.span) })),
-    summary: r.summary.map((row) => ({ ...row, span: at(row.span) })),
+    facts: r.facts.after(c),
+    summary: r.summary.after(c),
     params: r.params,
   };
   return lost ? undefined : result;

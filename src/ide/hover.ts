@@ -22,8 +22,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 
 export function hover(a: Analysis, offset: number): HoverInfo | undefined {
   const found = findAt(a, offset);
-  const fact = smallest(a.facts.filter((f) => contains(f.span, offset)));
-  const rows = [...a.models.values()].flatMap((m) => m.summary).filter((r): r is LayerRow => r.kind === "layer" && contains(r.span, offset));
+  const fact = smallest(a.facts().filter((f) => contains(f.span, offset)));
+  const rows = [...a.models.values()].flatMap((m) => m.summary.get()).filter((r): r is LayerRow => r.kind === "layer" && contains(r.span, offset));
   const row = smallest(rows);
 
   if (found?.decl) {
@@ -54,7 +54,7 @@ export function hover(a: Analysis, offset: number): HoverInfo | undefined {
 }
 
 function factAt(a: Analysis, span: Span): string[] | undefined {
-  return a.facts.find((f: TypeFact) => sameSpan(f.span, span))?.types;
+  return a.facts().find((f: TypeFact) => sameSpan(f.span, span))?.types;
 }
 
 function layerLine(row: LayerRow): string {

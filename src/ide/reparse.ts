@@ -1,8 +1,8 @@
 // Re-parsing after an edit: only the top-level declarations the edit touches. Declarations
 // start with a keyword and never depend on their neighbours, so the text between the last
 // untouched declaration before the edit and the first one after it parses on its own. It is
-// parsed in place — preceded by the earlier lines blanked to spaces — so offsets and line
-// numbers come out as in the whole file. Anything unusual (a syntax error before or after,
+// parsed from the start of its first line (the part of that line before it blanked), and its
+// spans moved down to where that line is. Anything unusual (a syntax error before or after,
 // an edit that merges or splits declarations badly) falls back to parsing the whole file, so
 // the result always equals parse(text); test/ide/reparse.test.ts checks that on random edits.
 import type { IToken } from "chevrotain";
@@ -10,9 +10,8 @@ import { parse, type ParseResult } from "../syntax/parse.ts";
 import { SourceFile } from "../syntax/source.ts";
 import { diffTexts, shiftSpans } from "./text-change.ts";
 
-export function reparse(prev: ParseResult, text: string): ParseResult {
+export function reparse(prev: ParseResult, text: string, change = diffTexts(prev.source.text, text)): ParseResult {
   const path = prev.source.path;
-  const change = diffTexts(prev.source.text, text);
   if (!change) return prev;
   if (prev.diagnostics.length > 0) return parse(path, text);
   const decls = prev.ast.decls;
@@ -29,21 +28,22 @@ export function reparse(prev: ParseResult, text: string): ParseResult {
   const oldTo = after < decls.length ? decls[after]!.span.start : prev.source.text.length;
   const to = oldTo + delta;
 
-  const blank = text.slice(0, from).replace(/[^\n]/g, " ");
-  const part = parse(path, blank + text.slice(from, to));
-  if (part.diagnostics.length > 0) return parse(path, text);
   const source = new SourceFile(path, text);
+  const lineStart = source.lineStarts[source.position(from).line]!;
+  const part = parse(path, " ".repeat(from - lineStart) + text.slice(from, to));
+  if (part.diagnostics.length > 0) return parse(path, text);
+  const firstLine = source.position(from).line;
   const kept = decls.slice(after).map((d) => shiftSpans(d, path, delta));
   const lineDelta = source.lineStarts.length - prev.source.lineStarts.length;
   const oldEndLine = prev.source.position(oldTo).line;
   const colDelta = source.position(to).character - prev.source.position(oldTo).character;
   return {
-    ast: { path, decls: [...decls.slice(0, before), ...part.ast.decls, ...kept] },
+    ast: { path, decls: [...decls.slice(0, before), ...shiftSpans(part.ast.decls, path, lineStart), ...kept] },
     source,
     diagnostics: [],
     comments: [
       ...prev.comments.filter((c) => c.startOffset < from),
-      ...part.comments,
+      ...part.comments.map((c) => shiftToken(c, lineStart, firstLine, -1, 0)),
       ...prev.comments.filter((c) => c.startOffset >= oldTo).map((c) => shiftToken(c, delta, lineDelta, oldEndLine, colDelta)),
     ],
   };

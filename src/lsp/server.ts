@@ -181,6 +181,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: result.text }];
   }, []));
 
+  // A bug that escapes every guard is logged; the editor keeps its server.
+  process.on("uncaughtException", (e) => connection.console.error(`dnnc: uncaught: ${e.stack ?? e.message}`));
   documents.listen(connection);
   connection.listen();
 }

@@ -148,7 +148,7 @@ describe("requests", () => {
   });
 
   it("semantic tokens tell layers, inputs and built-ins apart", async () => {
-    const { data } = await client.connection.sendRequest(SemanticTokensRequest.type, doc);
+    const data = (await client.connection.sendRequest(SemanticTokensRequest.type, doc))!.data;
     const decoded: { line: number; char: number; type: string }[] = [];
     let line = 0, char = 0;
     for (let i = 0; i < data.length; i += 5) {
@@ -170,7 +170,7 @@ describe("requests", () => {
     const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } });
     expect(edits).toHaveLength(1);
     expect(edits![0]!.newText).toBe("model M {\n  input x: f32[B, 3]\n  output y: f32[B, 3]\n  y = x\n}\n");
-    const clean = await client.connection.sendRequest(DocumentFormattingRequest.type, doc);
+    const clean = await client.connection.sendRequest(DocumentFormattingRequest.type, { ...doc, options: { tabSize: 2, insertSpaces: true } });
     expect(clean).toEqual([]);
   });
 
