@@ -1,7 +1,9 @@
 // Prints the grammar that DnnParser actually runs, so the docs can never drift from the parser:
 // grammar/dnn.ebnf (W3C-style EBNF) and grammar/diagrams.html (chevrotain railroad diagrams).
-// Run: npx tsx grammar/generate.ts
-import { writeFileSync } from "node:fs";
+// Also copies the hand-written TextMate grammar, grammar/dnn.tmLanguage.json, into the VS Code
+// extension (editors/vscode/syntaxes/), which is packaged from its own folder and so cannot
+// point outside it. Run: npx tsx grammar/generate.ts
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createSyntaxDiagramsCode, Lexer, type ISerializedGast } from "chevrotain";
 import { DnnParser } from "./parser.ts";
@@ -121,9 +123,17 @@ export function renderDiagrams(): string {
 
 export const EBNF_PATH = fileURLToPath(new URL("./dnn.ebnf", import.meta.url));
 export const DIAGRAMS_PATH = fileURLToPath(new URL("./diagrams.html", import.meta.url));
+export const TEXTMATE_PATH = fileURLToPath(new URL("./dnn.tmLanguage.json", import.meta.url));
+export const VSCODE_TEXTMATE_PATH = fileURLToPath(new URL("../editors/vscode/syntaxes/dnn.tmLanguage.json", import.meta.url));
+
+/** What editors/vscode/syntaxes/dnn.tmLanguage.json must hold: grammar/dnn.tmLanguage.json, byte for byte. */
+export function renderVscodeTextMate(): string {
+  return readFileSync(TEXTMATE_PATH, "utf8");
+}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(EBNF_PATH, renderEbnf());
   writeFileSync(DIAGRAMS_PATH, renderDiagrams());
-  console.log(`wrote ${EBNF_PATH}\nwrote ${DIAGRAMS_PATH}`);
+  writeFileSync(VSCODE_TEXTMATE_PATH, renderVscodeTextMate());
+  console.log(`wrote ${EBNF_PATH}\nwrote ${DIAGRAMS_PATH}\nwrote ${VSCODE_TEXTMATE_PATH}`);
 }

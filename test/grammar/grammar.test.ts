@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DIAGRAMS_PATH, EBNF_PATH, renderDiagrams, renderEbnf } from "../../grammar/generate.ts";
+import { DIAGRAMS_PATH, EBNF_PATH, renderDiagrams, renderEbnf, renderVscodeTextMate, TEXTMATE_PATH, VSCODE_TEXTMATE_PATH } from "../../grammar/generate.ts";
 import { DnnParser } from "../../grammar/parser.ts";
 import { keywords } from "../../grammar/tokens.ts";
 
 const REGENERATE = "grammar/ is stale: run `npx tsx grammar/generate.ts`";
 
 type Grammar = { scopeName: string; repository: Record<string, { patterns: Array<{ match?: string }> }> };
-const tmText = readFileSync(new URL("../../grammar/dnn.tmLanguage.json", import.meta.url), "utf8");
+const tmText = readFileSync(TEXTMATE_PATH, "utf8");
 
 // Every regex in a TextMate grammar lives under one of these keys, at any depth.
 function regexes(node: unknown, found: string[] = []): string[] {
@@ -52,6 +52,11 @@ describe("grammar/dnn.tmLanguage.json", () => {
     expect(keywordRegexes.some((re) => re.exec(word)?.[0] === word)).toBe(true);
     // Like the lexer, only whole words are keywords.
     expect(keywordRegexes.some((re) => re.test(`${word}x`) || re.test(`x${word}`))).toBe(false);
+  });
+
+  it("is the grammar the VS Code extension ships", () => {
+    const stale = "editors/vscode/syntaxes/dnn.tmLanguage.json is not a copy of grammar/dnn.tmLanguage.json: run `npx tsx grammar/generate.ts`";
+    expect(readFileSync(VSCODE_TEXTMATE_PATH, "utf8") === renderVscodeTextMate(), stale).toBe(true);
   });
 
   it("uses only regexes that JavaScript compiles", () => {
