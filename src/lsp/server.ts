@@ -18,7 +18,7 @@ import { signatureHelp } from "../ide/signature-help.ts";
 import { folds, outline, type OutlineItem } from "../ide/outline.ts";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "../ide/semantic-tokens.ts";
 import { format } from "../format/format.ts";
-import { VERSION } from "../cli/version.ts";
+import { VERSION } from "../version.ts";
 import { pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
 import { importedDiagnostics } from "./imported.ts";
 

@@ -1,2 +1,0 @@
-// The version `dnnc --version` prints and the language server reports.
-export const VERSION = "0.1.0";
