@@ -20,7 +20,7 @@ import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 import { formatFiles, type FmtOptions } from "./fmt.ts";
 
-import { VERSION } from "./version.ts";
+import { VERSION } from "../version.ts";
 
 export { VERSION };
 const TARGETS = ["ts", "wgsl"] as const;
