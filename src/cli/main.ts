@@ -19,6 +19,9 @@ import { scheduleStats } from "../schedule/stats.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 import { formatFiles, type FmtOptions } from "./fmt.ts";
+import { train, type TrainOptions } from "./train.ts";
+import { TrainError } from "../fit/load-model.ts";
+import { DatasetMissingError } from "../data/dataset.ts";
 
 import { VERSION } from "../version.ts";
 
@@ -125,6 +128,40 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("train")
+    .description("train a model on a dataset: progress, validation, checkpoints, a final test evaluation and an HTML report")
+    .argument("<file>", ".dnn file with a model and its train block")
+    .option("--data <name|dir|csv>", `digits, fashion-mnist, mnist, a directory of IDX files, or a CSV file (label last)`, "digits")
+    .option("--test-data <csv>", "with a CSV --data: the test set")
+    .option("--model <name>", "the model to train, when several have train blocks")
+    .option("--epochs <n>", "passes over the training data", "10")
+    .option("--batch <n>", "examples per step", "32")
+    .option("--lr <rate>", "the optimizer's learning rate (default: the train block's)")
+    .option("--seed <n>", "initial weights, shuffling, the validation split and augmentation", "0")
+    .option("--validation-split <fraction>", "held out of the training data for validation after each epoch", "0.1")
+    .addOption(new Option("--backend <backend>", "ts (CPU) or wgsl (WebGPU)").choices(["ts", "wgsl"]).default("ts"))
+    .option("--threads <n>", "ts backend: matrix products on this many threads")
+    .option("--checkpoint <path>", "safetensors file written after every epoch and on Ctrl-C (default: FILE.safetensors)")
+    .option("--resume <checkpoint>", "continue from a checkpoint: parameters, optimizer state, step count")
+    .option("--init-from <checkpoint>", "start from a checkpoint's parameters alone (fine-tuning); others keep their initial values")
+    .option("--classes <list>", "train and test on these classes only, relabelled from 0 (e.g. 0-4, or 5,6,7,8,9)")
+    .option("--early-stopping <patience>", "stop after this many epochs without a better validation loss, restoring the best weights")
+    .option("--reduce-lr <patience>", "multiply the learning rate by --reduce-lr-factor after this many epochs without a better validation loss")
+    .option("--reduce-lr-factor <f>", "see --reduce-lr", "0.5")
+    .option("--min-lr <rate>", "the learning rate never drops below this", "1e-6")
+    .option("--augment <spec>", "image augmentation of training batches: flip, shift=PIXELS, rotate=DEGREES, comma-separated")
+    .option("--normalize", "standardise inputs with the training set's mean and standard deviation")
+    .option("--limit <n>", "use only the first n training examples (a quick run)")
+    .option("--report <path>", "the HTML report (default: FILE.report.html)")
+    .option("--json", "print the result (test accuracy, history) as JSON on standard output")
+    .action(async (file: string, opts: TrainOptions) => {
+      const result = compile(file, readSource(file));
+      report([result], false, io);
+      if (hasErrors(result.diagnostics)) return void (status = 1);
+      status = await train(file, result, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, columns: process.stderr.columns }, argv.slice(argv.indexOf("train") + 1));
+    });
+
+  program
     .command("lsp")
     .description("run the language server (Language Server Protocol over standard input and output)")
     .option("--stdio", "talk over standard input and output (the default and only transport; editors pass it)")
@@ -144,7 +181,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.err(`dnnc: ${e.message.replace(/^error: /, "")}\n`);
       return 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof TrainError || e instanceof DatasetMissingError) {
       io.err(`dnnc: ${e.message}\n`);
       return 2;
     }

@@ -1,0 +1,195 @@
+// CSV as a labelled dataset: one example per line, one numeric feature per column, one label
+// column. Comma-separated, optional double quotes ("" escapes a quote; no newlines inside a
+// field), CRLF or LF, a UTF-8 byte-order mark, gzip (detected by content) and blank lines at the
+// end are all accepted. Anything else — a cell that is not a number, a row with too few or too
+// many fields, a blank line between rows — is an Error at file:line:column, because a silently
+// misread training set shows up only later as a model that will not learn.
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { checkDataset, numberedClasses, type Dataset } from "./dataset.ts";
+import { gunzipIfNeeded } from "./idx.ts";
+
+export interface CsvOptions {
+  /**
+   * The label column: "last" (the default), "first", a 0-based column index (negative counts from
+   * the end: -1 is the last) or a column name from the header.
+   */
+  label?: "last" | "first" | number | string;
+  /**
+   * Whether the first line names the columns. "auto" (the default): it does when one of its
+   * feature cells is not a number, or its label cell is not a number while the next line's is.
+   */
+  header?: boolean | "auto";
+  /** Every feature is multiplied by this (1 by default): 1/255 for pixels, 1/16 for digits. */
+  scale?: number;
+  /**
+   * Class names. Numeric labels index into them; name labels are looked up in them (so a train
+   * and a test file agree on the mapping). By default see `parseCsv`.
+   */
+  classes?: string[];
+  /** The dataset's name; the file's base name by default. */
+  name?: string;
+}
+
+/** Reads a CSV file (gzipped or not): see `parseCsv`. */
+export function loadCsv(path: string, opts: CsvOptions = {}): Dataset {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(err.code === "ENOENT" ? `${path}: no such file` : `${path}: ${err.message}`);
+  }
+  let text: string;
+  try {
+    text = Buffer.from(gunzipIfNeeded(bytes)).toString("utf8");
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  return parseCsv(text, path, { ...opts, name: opts.name ?? basename(path) });
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Positions of a line's fields: text (unquoted) and the 1-based column where each starts. */
+function splitLine(line: string, where: (col: number) => string): { cells: string[]; cols: number[] } {
+  if (!line.includes('"')) {
+    const cells = line.split(",");
+    const cols: number[] = [];
+    for (let i = 0, c = 1; i < cells.length; c += cells[i]!.length + 1, i++) cols.push(c);
+    return { cells, cols };
+  }
+  const cells: string[] = [];
+  const cols: number[] = [];
+  let i = 0;
+  for (;;) {
+    cols.push(i + 1);
+    if (line[i] === '"') {
+      let cell = "";
+      let j = i + 1;
+      for (;;) {
+        if (j >= line.length) throw new Error(`${where(i + 1)}: unterminated quoted field`);
+        if (line[j] === '"') {
+          if (line[j + 1] === '"') (cell += '"'), (j += 2);
+          else break;
+        } else cell += line[j++];
+      }
+      j++;
+      if (j < line.length && line[j] !== ",") throw new Error(`${where(j + 1)}: expected a comma after the quoted field`);
+      cells.push(cell);
+      i = j;
+    } else {
+      const end = line.indexOf(",", i);
+      cells.push(line.slice(i, end < 0 ? line.length : end));
+      i = end < 0 ? line.length : end;
+    }
+    if (i >= line.length) return { cells, cols };
+    i++; // the comma
+  }
+}
+
+/**
+ * Parses CSV text into a Dataset whose examples have shape [features]. `file` prefixes every
+ * error (file:line:column, 1-based, column counted in characters).
+ *
+ * Labels are either all numbers — integers ≥ 0, used as the class index, with classes "0" … up to
+ * the largest (or `opts.classes`) — or, when the first data row's label is not a number, all
+ * names: class i is then the i-th name in sorted order (plain code-unit order, so the same
+ * names give the same indices in every file and on every machine), or its place in `opts.classes`.
+ */
+export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dataset {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith("\r")) lines[i] = lines[i]!.slice(0, -1);
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === "") end--;
+  if (end === 0) throw new Error(`${file}: no data: the file is empty`);
+  const at = (line: number) => (col: number) => `${file}:${line + 1}:${col}`;
+
+  const first = splitLine(lines[0]!, at(0));
+  const width = first.cells.length;
+  if (width < 2) throw new Error(`${at(0)(1)}: one column only: a CSV dataset needs at least one feature and a label`);
+  const isNum = (s: string) => NUMBER.test(s.trim());
+  const columnIndex = (k: number, what: string) => {
+    const c = k < 0 ? width + k : k;
+    if (!Number.isInteger(k) || c < 0 || c >= width) throw new Error(`${file}: label column ${what} does not exist: the first line has ${width} columns`);
+    return c;
+  };
+
+  let header = opts.header ?? "auto";
+  const label = opts.label ?? "last";
+  if (typeof label === "string" && label !== "last" && label !== "first") {
+    if (header === false) throw new Error(`${file}: the label column is named ("${label}") but header is false: a column name needs a header line`);
+    header = true;
+  }
+  let lab =
+    label === "last" ? width - 1 : label === "first" ? 0 : typeof label === "number" ? columnIndex(label, String(label)) : -1;
+  if (header === "auto") {
+    const second = end > 1 ? splitLine(lines[1]!, at(1)).cells : undefined;
+    header =
+      first.cells.some((c, i) => i !== lab && !isNum(c)) ||
+      (!isNum(first.cells[lab]!) && second !== undefined && second[lab] !== undefined && isNum(second[lab]!));
+  }
+  const names = header ? first.cells.map((c) => c.trim()) : undefined;
+  if (lab < 0) {
+    lab = names!.indexOf(label as string);
+    if (lab < 0) throw new Error(`${at(0)(1)}: no column named "${label}"; the columns are ${names!.map((n) => `"${n}"`).join(", ")}`);
+  }
+  const start = header ? 1 : 0;
+  const n = end - start;
+  if (n === 0) throw new Error(`${file}: no data: the file has a header line and nothing after it`);
+
+  const f = width - 1;
+  const scale = opts.scale ?? 1;
+  const x = new Float32Array(n * f);
+  const y = new Int32Array(n);
+  const labelNames: string[] = [];
+  let byName: boolean | undefined;
+  const named = (c: number) => (names ? ` ("${names[c]}")` : "");
+  for (let r = 0; r < n; r++) {
+    const li = start + r;
+    const line = lines[li]!;
+    if (line.trim() === "") throw new Error(`${at(li)(1)}: blank line between rows of data`);
+    const { cells, cols } = splitLine(line, at(li));
+    if (cells.length !== width) {
+      const col = cells.length > width ? cols[width]! : line.length + 1;
+      throw new Error(`${at(li)(col)}: ${cells.length} fields where line ${start === 1 ? "1 (the header)" : "1"} has ${width}`);
+    }
+    for (let c = 0, k = r * f; c < width; c++) {
+      const cell = cells[c]!.trim();
+      if (c === lab) {
+        byName ??= !isNum(cell);
+        if (byName) {
+          if (cell === "") throw new Error(`${at(li)(cols[c]!)}: empty label`);
+          labelNames.push(cell);
+          continue;
+        }
+        const v = Number(cell);
+        if (!isNum(cell)) throw new Error(`${at(li)(cols[c]!)}: label "${cell}" is not a number (the first row's label is, so labels are class indices)`);
+        if (!Number.isInteger(v) || v < 0) throw new Error(`${at(li)(cols[c]!)}: label ${cell} is not an integer ≥ 0`);
+        y[r] = v;
+        continue;
+      }
+      if (!isNum(cell)) {
+        throw new Error(`${at(li)(cols[c]!)}: ${cell === "" ? "empty cell" : `"${cell}" is not a number`} in column ${c + 1}${named(c)}`);
+      }
+      x[k++] = Number(cell) * scale;
+    }
+  }
+
+  let classes: string[];
+  if (byName) {
+    classes = opts.classes ? [...opts.classes] : [...new Set(labelNames)].sort();
+    const index = new Map(classes.map((c, i) => [c, i]));
+    labelNames.forEach((name, r) => {
+      const i = index.get(name);
+      if (i === undefined) throw new Error(`${file}:${start + r + 1}: label "${name}" is not one of the classes given (${classes.join(", ")})`);
+      y[r] = i;
+    });
+  } else {
+    const max = y.reduce((a, b) => Math.max(a, b), -1);
+    classes = opts.classes ? [...opts.classes] : numberedClasses(max + 1);
+    if (max >= classes.length) throw new Error(`${file}: label ${max} is outside the ${classes.length} classes given`);
+  }
+  return checkDataset({ name: opts.name ?? file, x, y, n, shape: [f], classes });
+}

@@ -1,0 +1,147 @@
+// The training loop of `dnnc train`: epochs of shuffled (and optionally augmented) batches,
+// validation after each, early stopping and learning-rate reduction on a plateau, a checkpoint
+// after every epoch, and a clean stop when asked (Ctrl-C) with the last checkpoint written.
+import { batches } from "../data/batches.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { Confusion } from "./metrics.ts";
+import type { TrainableModel } from "./model.ts";
+import { writeCheckpoint } from "./checkpoint.ts";
+
+export interface EpochStats {
+  epoch: number; // 1-based
+  loss: number; // mean training loss over the epoch's batches
+  accuracy: number; // training accuracy, from the forward pass of one batch in SAMPLE_EVERY
+  valLoss?: number;
+  valAccuracy?: number;
+  lr?: number;
+  seconds: number;
+  examplesPerSecond: number;
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  step: number; // batches done in this epoch
+  steps: number; // batches per epoch
+  loss: number; // running mean
+  accuracy: number;
+  examplesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface FitOptions {
+  model: TrainableModel;
+  input: string; // the model's input name, fed the dataset's x
+  target: string; // the train block's target name, fed its y
+  output: string; // the output whose arg max is the predicted class
+  classes: number;
+  train: Dataset;
+  validation?: Dataset;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Rewrites a batch's x (augmentation); may return `out`. */
+  augment?: (x: Float32Array, batch: number, out: Float32Array) => Float32Array;
+  earlyStopping?: { patience: number; restoreBest: boolean };
+  reduceLr?: { patience: number; factor: number; minLr: number; get(): Promise<number>; set(lr: number): Promise<void> };
+  checkpoint?: string;
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (s: EpochStats) => void;
+  onNote?: (message: string) => void;
+  /** Polled between batches: true stops training after the current batch. */
+  interrupted?: () => boolean;
+}
+
+export interface FitResult {
+  history: EpochStats[];
+  stoppedEarly: boolean;
+  interrupted: boolean;
+  bestEpoch?: number;
+}
+
+const SAMPLE_EVERY = 8;
+
+export async function fit(o: FitOptions): Promise<FitResult> {
+  const history: EpochStats[] = [];
+  let best = { loss: Infinity, epoch: 0, weights: undefined as Uint8Array | undefined };
+  let sinceImproved = 0;
+  let sinceLrImproved = 0;
+  let lrBest = Infinity;
+  const steps = Math.ceil(o.train.n / o.batchSize);
+  let augmented: Float32Array | undefined;
+  let lastYield = performance.now();
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const started = performance.now();
+    let lossSum = 0, lossCount = 0, seen = 0, step = 0;
+    const sampled = new Confusion(o.classes);
+    for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: o.seed * 1000 + epoch })) {
+      let x = b.x;
+      if (o.augment) {
+        const out = augmented?.length === b.x.length ? augmented : (augmented = new Float32Array(b.x.length));
+        x = o.augment(b.x, b.size, out);
+      }
+      if (step % SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
+      const loss = await o.model.trainStep({ [o.input]: x, [o.target]: b.y });
+      if (!Number.isFinite(loss)) o.onNote?.(`the loss is ${loss} at epoch ${epoch}, step ${step + 1}`);
+      lossSum += loss * b.size, lossCount += b.size, seen += b.size, step++;
+      const elapsed = (performance.now() - started) / 1000;
+      o.onProgress?.({ epoch, epochs: o.epochs, step, steps, loss: lossSum / lossCount, accuracy: sampled.accuracy, examplesPerSecond: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
+      if (performance.now() - lastYield > 50) {
+        // The TypeScript backend never waits, so without this a signal (Ctrl-C) would not be
+        // delivered until training ended: its handler runs only when the event loop turns.
+        await new Promise((done) => setImmediate(done));
+        lastYield = performance.now();
+      }
+      if (o.interrupted?.()) break;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled.accuracy, seconds, examplesPerSecond: seen / seconds };
+    if (o.reduceLr) stats.lr = await o.reduceLr.get();
+    const stopped = o.interrupted?.() ?? false;
+    if (o.validation && !stopped) {
+      const v = await evaluate(o.model, o.validation, o);
+      stats.valLoss = v.loss;
+      stats.valAccuracy = v.confusion.accuracy;
+    }
+    history.push(stats);
+    o.onEpoch?.(stats);
+    if (o.checkpoint) writeCheckpoint(o.checkpoint, await o.model.save());
+    if (stopped) return { history, stoppedEarly: false, interrupted: true, bestEpoch: best.epoch || undefined };
+
+    const monitored = stats.valLoss ?? stats.loss;
+    if (monitored < best.loss) {
+      best = { loss: monitored, epoch, weights: o.earlyStopping?.restoreBest ? await o.model.save() : undefined };
+      sinceImproved = 0;
+    } else sinceImproved++;
+    if (o.reduceLr) {
+      if (monitored < lrBest) (lrBest = monitored), (sinceLrImproved = 0);
+      else if (++sinceLrImproved >= o.reduceLr.patience) {
+        const lr = stats.lr!;
+        const next = Math.max(o.reduceLr.minLr, lr * o.reduceLr.factor);
+        if (next < lr) {
+          await o.reduceLr.set(next);
+          o.onNote?.(`no improvement for ${sinceLrImproved} epochs: learning rate ${lr} → ${next}`);
+        }
+        sinceLrImproved = 0;
+      }
+    }
+    if (o.earlyStopping && sinceImproved >= o.earlyStopping.patience) {
+      if (best.weights) await o.model.load(best.weights);
+      o.onNote?.(`no improvement for ${sinceImproved} epochs: stopped${best.weights ? `, weights of epoch ${best.epoch} restored` : ""}`);
+      return { history, stoppedEarly: true, interrupted: false, bestEpoch: best.epoch };
+    }
+  }
+  return { history, stoppedEarly: false, interrupted: false, bestEpoch: best.epoch || undefined };
+}
+
+/** Loss (the train block's, in inference mode) and confusion matrix over a whole dataset. */
+export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOptions, "input" | "target" | "classes" | "batchSize">): Promise<{ loss: number; confusion: Confusion }> {
+  const confusion = new Confusion(o.classes);
+  let lossSum = 0;
+  for (const b of batches(d, o.batchSize, { shuffle: false, seed: 0 })) {
+    confusion.add(await model.predict({ [o.input]: b.x }), b.y, b.size);
+    lossSum += (await model.evaluate({ [o.input]: b.x, [o.target]: b.y })) * b.size;
+  }
+  return { loss: lossSum / d.n, confusion };
+}

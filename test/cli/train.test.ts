@@ -1,0 +1,113 @@
+// `dnnc train` as a user runs it: a child process in a scratch directory, the digits set (in
+// the repository), checkpoints that load again, an interrupted run that leaves one, and
+// refused checkpoints that say which tensor and which shape.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { readSafetensors, writeSafetensors } from "../../src/fit/safetensors.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MLP = join(ROOT, "samples/mlp_digits.dnn");
+const TIMEOUT = 120_000;
+
+function dnnc(cwd: string, ...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env["DNNC_DEBUG"];
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/dnnc.js"), ...args], { cwd, encoding: "utf8", env, timeout: TIMEOUT });
+  if (r.error) throw r.error;
+  expect(r.stderr).not.toMatch(/^\s+at /m); // never a stack trace
+  expect(r.stderr).not.toContain("internal compiler error");
+  return r;
+}
+const scratch = () => mkdtempSync(join(tmpdir(), "dnnc-train-test-"));
+
+describe("dnnc train", () => {
+  it("trains the digits MLP: per-epoch lines, a test evaluation, a checkpoint and a report", () => {
+    const dir = scratch();
+    const r = dnnc(dir, "train", MLP, "--epochs", "3", "--json");
+    expect(r.status).toBe(0);
+    const epochs = r.stderr.split("\n").filter((l) => /^epoch \d+: loss/.test(l));
+    expect(epochs).toHaveLength(3); // not a terminal: plain lines, no bar
+    const result = JSON.parse(r.stdout);
+    expect(result.history.map((h: { loss: number }) => h.loss)).toEqual([...result.history.map((h: { loss: number }) => h.loss)].sort((a, b) => b - a));
+    expect(result.testAccuracy).toBeGreaterThan(0.85);
+    expect(readSafetensors(readFileSync(join(dir, "mlp_digits.safetensors"))).has("dense.kernel")).toBe(true);
+    const report = readFileSync(join(dir, "mlp_digits.report.html"), "utf8");
+    expect(report).toContain("<svg");
+    expect(report).toMatch(/Test set: accuracy \d+\.\d+ %/);
+    expect(report).toContain("true \\ predicted");
+    // Resuming continues from the checkpoint's weights: the next epoch starts near where it stopped.
+    const resumed = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "mlp_digits.safetensors", "--json", "--checkpoint", "again.safetensors");
+    expect(resumed.status).toBe(0);
+    expect(JSON.parse(resumed.stdout).history[0].loss).toBeLessThan(result.history[0].loss);
+  }, TIMEOUT);
+
+  it("Ctrl-C stops after the current batch and leaves a checkpoint that loads", async () => {
+    const dir = scratch();
+    const child = spawn(process.execPath, [join(ROOT, "bin/dnnc.js"), "train", MLP, "--epochs", "100000", "--checkpoint", "stopped.safetensors"], { cwd: dir });
+    let stderr = "";
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    await new Promise<void>((done) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/epoch 2: loss/.test(stderr)) done();
+      }),
+    );
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted: checkpoint with \d+ steps written to stopped\.safetensors/);
+    const resumed = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "stopped.safetensors");
+    expect(resumed.status).toBe(0);
+  }, TIMEOUT);
+
+  it("refuses a corrupt checkpoint or one of another shape, naming the tensor and the expected shape", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "corrupt.safetensors"), Buffer.from("this is not a checkpoint"));
+    const corrupt = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "corrupt.safetensors");
+    expect(corrupt.status).toBe(2);
+    expect(corrupt.stderr).toMatch(/checkpoint corrupt\.safetensors refused: not a valid safetensors file/);
+
+    expect(dnnc(dir, "train", MLP, "--epochs", "1", "--checkpoint", "good.safetensors").status).toBe(0);
+    const tensors = readSafetensors(readFileSync(join(dir, "good.safetensors")));
+    const kernel = tensors.get("dense.kernel")!;
+    tensors.set("dense.kernel", { ...kernel, shape: [kernel.shape[0]! / 2, kernel.shape[1]! * 2] }); // same bytes, another shape
+    writeFileSync(join(dir, "reshaped.safetensors"), writeSafetensors(tensors));
+    const wrong = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "reshaped.safetensors");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/checkpoint reshaped\.safetensors refused: tensor "dense\.kernel" has shape \[32, \d+\], expected \[64, \d+\]/);
+    expect(existsSync(join(dir, "mlp_digits.safetensors"))).toBe(false); // nothing trained
+  }, TIMEOUT);
+
+  it("--init-from takes parameters only, and says which start afresh", () => {
+    const dir = scratch();
+    expect(dnnc(dir, "train", MLP, "--epochs", "1", "--checkpoint", "base.safetensors").status).toBe(0);
+    const tensors = readSafetensors(readFileSync(join(dir, "base.safetensors")));
+    tensors.delete("dense_1.bias");
+    writeFileSync(join(dir, "partial.safetensors"), writeSafetensors(tensors));
+    const r = dnnc(dir, "train", MLP, "--epochs", "1", "--init-from", "partial.safetensors");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("parameters from partial.safetensors; initialised afresh: dense_1.bias (not in the checkpoint)");
+  }, TIMEOUT);
+
+  it.each([
+    [["--data", "nowhere"], /--data nowhere: no such dataset or file/],
+    [["--augment", "flip"], /--augment works on images \[height, width, channels\]; digits\/train has examples of shape \[64\]/],
+    [["--augment", "spin=3"], /--augment: unknown part 'spin=3'/],
+    [["--classes", "a-b"], /--classes: expected a list such as 0-4/],
+    [["--epochs", "0"], /--epochs must be a positive integer, received '0'/],
+    [["--validation-split", "1"], /--validation-split must be in \[0, 1\)/],
+  ])("a mistake in %j is one line, exit 2", (args, message) => {
+    const r = dnnc(scratch(), "train", MLP, ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  }, TIMEOUT);
+
+  it("a model that is not a classifier over one input is refused by name", () => {
+    const r = dnnc(scratch(), "train", join(ROOT, "samples/backprop_221.dnn"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/dnnc train trains classifiers/);
+  }, TIMEOUT);
+});
