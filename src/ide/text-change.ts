@@ -48,8 +48,8 @@ export function shiftSpans<T>(value: T, file: string, delta: number): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== "object") return v;
     const o = v as Record<string, unknown>;
-    if (o["file"] === file && typeof o["start"] === "number" && typeof o["end"] === "number" && Object.keys(o).length === 3)
-      return { file, start: (o["start"] as number) + delta, end: (o["end"] as number) + delta };
+    // A span: the only objects with a numeric `start` (a slice's `start` is an expression).
+    if (typeof o["start"] === "number" && o["file"] === file) return { file, start: (o["start"] as number) + delta, end: (o["end"] as number) + delta };
     const out: Record<string, unknown> = {};
     for (const k in o) out[k] = walk(o[k]);
     return out;
