@@ -65,19 +65,24 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
   const P = m.params.length;
   const layout = persistentLayout(m);
   const stateNames = (m.train?.states ?? []).map((s) => s.name);
-  const argSpec = (fn: Fn) =>
+  /** Each argument's offset in persistent memory, or undefined for an input. */
+  const kept = (fn: Fn) =>
     fn.args.map((a) => {
-      if (a.role === "param") return `{ keep: ${layout.offsets[m.params.findIndex((p) => p.name === a.name)]} }`;
-      if (a.role === "state") return `{ keep: ${layout.offsets[P + stateNames.indexOf(a.name)]} }`;
-      if (a.role === "step") return `{ keep: ${layout.step} }`;
-      if (a.role === "seed") return `{ keep: ${layout.seed} }`;
-      return `{ size: ${sizeExpr(a.shape)} }`;
+      if (a.role === "param") return layout.offsets[m.params.findIndex((p) => p.name === a.name)];
+      if (a.role === "state") return layout.offsets[P + stateNames.indexOf(a.name)];
+      if (a.role === "step") return layout.step;
+      if (a.role === "seed") return layout.seed;
+      return undefined;
     });
   const { symbols, lines } = modelHead(m);
   const plans: string[] = [];
   const planOf = (fn: Fn, update: [number, number][], sizes = symbols) => {
     const name = `${C}_${fn.name}_plan`;
-    plans.push(...emitPlan(planGpu(fn, sizes, table), name, sizes, argSpec(fn), update));
+    const keep = kept(fn);
+    // An output copied onto an argument's memory after the call may be computed there.
+    const replaces = update.map(([o, at]): [number, number] => [o, keep.indexOf(at)]).filter(([, a]) => a >= 0);
+    const args = fn.args.map((a, i) => (keep[i] !== undefined ? `{ keep: ${keep[i]} }` : `{ size: ${sizeExpr(a.shape)} }`));
+    plans.push(...emitPlan(planGpu(fn, sizes, table, replaces), name, sizes, args, update));
     return name;
   };
   const all = layout.offsets.map((o, i): [number, number] => [i, o]);
@@ -86,7 +91,7 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
   const train = m.train ? planOf(m.train.fn, all.map(([i, o]) => [1 + i, o])) : undefined;
   const evaluate = m.evaluate ? planOf(m.evaluate, []) : undefined;
   const inputsOf = (fn: Fn, obj: string) =>
-    `[${fn.args.filter((a) => a.role === "input" || a.role === "target").map((a) => (a.dtype === "i32" ? `Float32Array.from(${obj}.${a.name})` : `${obj}.${a.name}`)).join(", ")}]`;
+    `[${fn.args.filter((a) => a.role === "input" || a.role === "target").map((a) => `${obj}.${a.name}`).join(", ")}]`;
   const key = (fn: Fn) => (symbols.length > 0 ? `\`${fn.name}:${symbols.map((x) => `\${${x}}`).join(",")}\`` : JSON.stringify(fn.name));
   const call = (fn: Fn, plan: string, obj: string, read: string) => `await this.gpu.run(${key(fn)}, () => ${plan}(${symbols.join(", ")}), ${inputsOf(fn, obj)}, ${read})`;
   const offsets = `[${layout.offsets.join(", ")}]`;

@@ -1,34 +1,34 @@
-// Matmul kernels ([..., m, k] × [..., k, n], either operand possibly stored transposed), tiled:
-// a workgroup computes a TM×TN tile of one batch entry's product, staging TM×TK and TK×TN
-// slices of the operands through workgroup memory, each invocation all TM rows of RN columns
-// (interleaved) in registers. Every invocation walking the same rows makes reads of the A tile
-// uniform: one load for all lanes on a SIMD CPU driver (lavapipe), a broadcast on a GPU; on
-// lavapipe this measured faster than 4×4 blocks of a 16×16 workgroup (the CNN's big im2col
-// products ~110-130 ms against ~210 ms). Every product element still sums its k terms in order
-// from 0, as the untiled loop did; the epilogue (the kernel's elementwise body) runs on each
-// element as it is stored. Tiles 16×64 with k steps of 32, 16 invocations of 4 columns each:
-// on lavapipe the MLP step measured ~25 ms against ~40 with k steps of 16 and 2 columns (fewer
-// workgroup barriers, which a CPU driver pays dearly for); untuned for real GPUs.
+// Matmul kernels ([..., m, k] × [..., k, n], either operand possibly stored transposed), in
+// register blocks read straight from memory: a workgroup of W invocations computes a TM×TN block
+// of one batch entry's product, each invocation all TM rows of RN columns (interleaved, stride W)
+// in registers, reading for every k its TM values of A and RN values of B. No workgroup memory,
+// no barriers. Every product element sums its k terms in order from 0, as the untiled loop did;
+// the epilogue (the kernel's elementwise body) runs on each element as it is stored.
+//
+// Why this shape: a CPU driver (lavapipe) runs a workgroup's invocations as SIMD lanes on one
+// thread, and inside a loop it turns every load — uniform or not, from storage or workgroup
+// memory — into a scalar load per lane, each behind a branch. Loads, not arithmetic, are the cost,
+// so an invocation should do as many multiply-adds per load as it can: TM + RN loads for TM·RN of
+// them. 16 rows of 8 columns on 8 lanes (one 256-bit vector) measured fastest on lavapipe, alone:
+// the MLP's x·W₁ (64×784 by 784×256) 1.9 ms against 8 ms for 16×64 tiles staged through
+// workgroup memory, the CNN's im2col products 3–4× faster; larger blocks spill, vec4 loads are
+// slower still. On a discrete GPU 8-invocation workgroups leave most of a warp idle; untuned there.
 import { mulDim, productDim } from "../../ir/dim.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { KernelCode, KernelContext } from "./render.ts";
 import { dim } from "./prelude.ts";
 
-interface Tiles {
-  TM: number;
-  TN: number;
-  TK: number;
-  RN: number;
-}
+/** Invocations per workgroup: one SIMD vector of a 256-bit CPU driver. */
+const W = 8;
 
-/** The tile for a product's static sizes: no wider than needed where a side is small. */
-function tilesFor(m: Dim, n: Dim, k: Dim): Tiles {
-  const fit = (d: Dim, most: number, least: number) => {
+/** The block for a product's static sizes: fewer rows or columns where a side is small. */
+function blockFor(m: Dim, n: Dim): { TM: number; RN: number } {
+  const fit = (d: Dim, most: number) => {
     let t = most;
-    while (typeof d === "number" && t / 2 >= d && t / 2 >= least) t /= 2;
+    while (typeof d === "number" && t > 1 && t / 2 >= d) t /= 2;
     return t;
   };
-  return { TM: fit(m, 16, 4), TN: fit(n, 64, 16), TK: typeof k === "number" && k < 32 ? k : 32, RN: 4 };
+  return { TM: fit(m, 16), RN: Math.ceil(fit(n, 8 * W) / W) };
 }
 
 export function matmulKernel({ s, k, node, at, elementwise, coordsOf }: KernelContext): KernelCode {
@@ -40,78 +40,62 @@ export function matmulKernel({ s, k, node, at, elementwise, coordsOf }: KernelCo
   const batch = productDim(sh.slice(0, -2));
   const ta = s.storage[a] === "transposed";
   const tb = s.storage[b] === "transposed";
-  const { TM, TN, TK, RN } = tilesFor(M, N, K);
-  const threads = TN / RN;
+  const { TM, RN } = blockFor(M, N);
+  const TN = W * RN;
   const [m, nn, kk] = [dim(M), dim(N), dim(K)];
+  // Columns in groups of up to 4, each group one vector accumulator per row.
+  const V = Math.min(4, RN);
+  const vec = V === 1 ? "f32" : `vec${V}<f32>`;
+  const rows = [...Array(TM).keys()];
+  const cols = [...Array(RN).keys()];
+  const groups = [...Array(RN / V).keys()];
+  const acc = (r: number, q: number) => `acc${r}_${q}`;
 
   // The epilogue reads the product (or a reshape of it) from the register it is in.
   const given = new Map<number, string>([[n.id, "x"]]);
   for (const id of k.body) for (const u of node(id).inputs) if (s.storage[u] === "view" && s.base[u] === s.base[n.id]) given.set(u, "x");
   const epilogue = k.body.length > 0 ? elementwise("i", coordsOf(node(k.body[0]!).shape, "i"), given).out : [];
-  const vec = (r: number) => (r === 1 ? "f32" : `vec${r}<f32>`);
+  // The product itself is stored only where something outside the kernel reads it (a weight
+  // gradient consumed by its optimizer update in the epilogue is not).
+  const mine = new Set([n.id, ...k.body]);
+  const aliases = (x: number) => s.base[x] === n.id;
+  const readOutside =
+    s.fn.outputs.some((o) => aliases(o.id)) ||
+    s.fn.nodes.some((u) => !mine.has(u.id) && s.storage[u.id] !== "view" && s.storage[u.id] !== "transposed" && u.inputs.some(aliases));
   const decls = [
-    `var<workgroup> ta_: array<f32, ${TK * TM}>;`,
-    `var<workgroup> tb_: array<f32, ${TK * TN}>;`,
     "fn out_(t: u32, row: u32, col: u32, x: f32) {",
-    `  if (row >= ${m} || col >= ${nn}) { return; }`,
+    `  if (col >= ${nn}) { return; }`,
     `  let i = t * ${dim(mulDim(M, N))} + row * ${nn} + col;`,
-    `  ${at(n.id, "i")} = x;`,
+    ...(readOutside || k.body.length === 0 ? [`  ${at(n.id, "i")} = x;`] : []),
     ...epilogue.map((l) => `  ${l}`),
     "}",
   ];
-  const rows = [...Array(TM).keys()];
-  const cols = [...Array(RN).keys()];
-  // Operand tiles are loaded walking memory in order (row-major or transposed alike), each
-  // stored k-major so the inner loop reads a run of rows and a run of columns per step.
-  const load = (tile: string, size: number, walk: string[], inside: string, address: string, index: string) => [
-    `for (var j = lid; j < ${size}u; j += ${threads}u) {`,
-    ...walk.map((l) => `  ${l}`),
-    "  var v = 0.0;",
-    `  if (${inside}) { v = ${address}; }`,
-    `  ${tile}[${index}] = v;`,
-    "}",
-  ];
+  // Rows and columns past the product's edge read its last row or column (clamped) and are not stored.
   const lines = [
     `let tilesN = (${nn} + ${TN - 1}u) / ${TN}u;`,
     `let tiles = tilesN * ((${m} + ${TM - 1}u) / ${TM}u);`,
     "let t = g / tiles;",
     `if (t >= ${dim(batch)}) { return; }`,
     `let row0 = (g % tiles) / tilesN * ${TM}u;`,
-    `let col0 = g % tilesN * ${TN}u;`,
+    `let col0 = g % tilesN * ${TN}u + lid;`,
     `let ab = t * ${dim(mulDim(M, K))};`,
     `let bb = t * ${dim(mulDim(K, N))};`,
-    ...rows.map((r) => `var acc${r} = ${vec(RN)}();`),
-    `for (var k0 = 0u; k0 < ${kk}; k0 += ${TK}u) {`,
-    ...load(
-      "ta_",
-      TM * TK,
-      ta ? [`let p = j / ${TM}u;`, `let r = j % ${TM}u;`] : [`let r = j / ${TK}u;`, `let p = j % ${TK}u;`],
-      `row0 + r < ${m} && k0 + p < ${kk}`,
-      at(a, ta ? `ab + (k0 + p) * ${m} + row0 + r` : `ab + (row0 + r) * ${kk} + k0 + p`),
-      `p * ${TM}u + r`,
-    ).map((l) => `  ${l}`),
-    ...load(
-      "tb_",
-      TK * TN,
-      tb ? [`let c = j / ${TK}u;`, `let p = j % ${TK}u;`] : [`let p = j / ${TN}u;`, `let c = j % ${TN}u;`],
-      `col0 + c < ${nn} && k0 + p < ${kk}`,
-      at(b, tb ? `bb + (col0 + c) * ${kk} + k0 + p` : `bb + (k0 + p) * ${nn} + col0 + c`),
-      `p * ${TN}u + c`,
-    ).map((l) => `  ${l}`),
-    "  workgroupBarrier();",
-    // A bound known only at run time keeps LLVM from unrolling 32 steps of 16 rows (compile time).
-    `  for (var p = 0u; p < min(${TK}u, ${kk} - k0); p++) {`,
-    `    let b = ${RN === 1 ? `tb_[p * ${TN}u + lid]` : `${vec(RN)}(${cols.map((c) => `tb_[p * ${TN}u + lid + ${c * threads}u]`).join(", ")})`};`,
-    ...rows.map((r) => `    acc${r} += ta_[p * ${TM}u + ${r}u] * b;`),
-    "  }",
-    "  workgroupBarrier();",
+    ...rows.map((r) => `let a${r} = ab + min(row0 + ${r}u, ${m} - 1u)${ta ? "" : ` * ${kk}`};`),
+    ...cols.map((c) => `let b${c} = bb + min(col0 + ${c * W}u, ${nn} - 1u)${tb ? ` * ${kk}` : ""};`),
+    ...rows.flatMap((r) => groups.map((q) => `var ${acc(r, q)} = ${vec}();`)),
+    `for (var p = 0u; p < ${kk}; p++) {`,
+    ...groups.map((q) => {
+      const loads = [...Array(V).keys()].map((c) => at(b, `b${q * V + c} + p${tb ? "" : ` * ${nn}`}`));
+      return `  let b_${q} = ${V === 1 ? loads[0] : `${vec}(${loads.join(", ")})`};`;
+    }),
+    ...rows.map((r) => `  { let x = ${at(a, `a${r} + p${ta ? ` * ${m}` : ""}`)}; ${groups.map((q) => `${acc(r, q)} += x * b_${q};`).join(" ")} }`),
     "}",
-    // The stores (and the epilogue in them) in a loop with a bound known only at run time: 16×2
-    // inlined copies of a fused optimizer update took lavapipe's LLVM seconds to compile.
-    `var res = array<${vec(RN)}, ${TM}>(${rows.map((r) => `acc${r}`).join(", ")});`,
-    `for (var r = 0u; r < min(${TM}u, ${m} - row0); r++) {`,
-    `  for (var c = 0u; c < ${RN}u; c++) { out_(t, row0 + r, col0 + lid + c * ${threads}u, res[r]${RN === 1 ? "" : "[c]"}); }`,
+    // The stores (and the epilogue in them) in one loop with a bound known only at run time: the
+    // epilogue (a fused optimizer update, say) inlined once per element took LLVM seconds to compile.
+    `var res = array<f32, ${TM * RN}>(${rows.flatMap((r) => cols.map((c) => (V === 1 ? acc(r, c) : `${acc(r, Math.floor(c / V))}[${c % V}]`))).join(", ")});`,
+    `for (var e = 0u; e < min(${TM}u, ${m} - row0) * ${RN}u; e++) {`,
+    `  out_(t, row0 + e / ${RN}u, col0 + e % ${RN}u * ${W}u, res[e]);`,
     "}",
   ];
-  return { decls, lines, workgroups: [{ of: batch, per: 1 }, { of: M, per: TM }, { of: N, per: TN }], size: threads };
+  return { decls, lines, workgroups: [{ of: batch, per: 1 }, { of: M, per: TM }, { of: N, per: TN }], size: W };
 }

@@ -3,8 +3,8 @@
 // reads (no per-stage storage-buffer limit to trip over); each tensor's element offset and each
 // symbolic size is a pipeline-overridable constant, set when the sizes are known.
 //
-// Elementwise and op kernels run one invocation per output element; matmuls are tiled through
-// workgroup memory (matmul.ts), large reductions reduce in workgroup trees (reduce.ts).
+// Elementwise and op kernels run one invocation per output element; matmuls in register blocks
+// (matmul.ts), long reductions of few outputs in workgroup trees (reduce.ts).
 import { isBinary, isUnary, type Node } from "../../ir/ir.ts";
 import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
