@@ -60,10 +60,11 @@ export interface OptimizerResult {
   states: { spec: InitSpec; id: number; arg: number }[];
 }
 
-export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: ParamSpec, g: number, step: number): OptimizerResult | undefined {
+/** `lr`: the learning rate's state argument, which replaces the optimizer's `lr` number. */
+export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: ParamSpec, g: number, step: number, lr?: number): OptimizerResult | undefined {
   const d = opt.decl;
   const env = new Env(opt.module);
-  for (const [k, v] of opt.args) env.set(k, v);
+  for (const [k, v] of opt.args) env.set(k, k === "lr" && lr !== undefined ? el.tensor(lr, opt.span) : v);
   const names = d.update.params.map((x) => x.name.name);
   if (names.length < 2 || names.length > 3) return void el.error("DNN0209", d.update.span, "`update` takes (p, g) or (p, g, t): the parameter, its gradient and the step number");
   const current = new Map<string, Tensor>();

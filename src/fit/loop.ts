@@ -121,14 +121,14 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         const next = Math.max(o.reduceLr.minLr, lr * o.reduceLr.factor);
         if (next < lr) {
           await o.reduceLr.set(next);
-          o.onNote?.(`no improvement for ${sinceLrImproved} epochs: learning rate ${lr} → ${next}`);
+          o.onNote?.(`no improvement for ${epochs(sinceLrImproved)}: learning rate ${lr.toPrecision(3)} → ${next.toPrecision(3)}`);
         }
         sinceLrImproved = 0;
       }
     }
     if (o.earlyStopping && sinceImproved >= o.earlyStopping.patience) {
       if (best.weights) await o.model.load(best.weights);
-      o.onNote?.(`no improvement for ${sinceImproved} epochs: stopped${best.weights ? `, weights of epoch ${best.epoch} restored` : ""}`);
+      o.onNote?.(`no improvement for ${epochs(sinceImproved)}: stopped${best.weights ? `, weights of epoch ${best.epoch} restored` : ""}`);
       return { history, stoppedEarly: true, interrupted: false, bestEpoch: best.epoch };
     }
   }
@@ -145,3 +145,5 @@ export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOpt
   }
   return { loss: lossSum / d.n, confusion };
 }
+
+const epochs = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;

@@ -9,7 +9,8 @@ import { withoutDeadCode } from "../passes/dce.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
-import { applyOptimizer, elaborateTrainBlock } from "../check/train.ts";
+import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train.ts";
+import { Env } from "../check/env.ts";
 
 export interface TrainStep {
   fn: Fn;
@@ -32,7 +33,8 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
 
   const update = el.b.fn.nodes.length;
-  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step));
+  const lr = learningRate(el, block.optimizer);
+  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step, lr?.id));
   if (updates.some((u) => !u)) return { el };
   const next = new Map(params.map((p, i) => [p.name, updates[i]!.param]));
   el.b.output("loss", block.loss.id);
@@ -43,6 +45,10 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
   const unused = new Set<string>();
   const states: InitSpec[] = [];
+  // States in the order of their arguments (the learning rate's was made first): the
+  // generated modules pass and receive them positionally.
+  if (lr && read.has(lr.id)) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
+  else if (lr) unused.add(lr.spec.name);
   for (const u of updates)
     for (const s of u!.states)
       if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
@@ -53,6 +59,19 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
   return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+}
+
+/**
+ * The optimizer's learning rate as a state of its own, `lr`, rather than a constant folded into
+ * the update: it is saved with the other states and can be changed between steps (a schedule,
+ * `dnnc train --reduce-lr`) without recompiling. Its initial value is the train block's.
+ * Optimizers without a numeric `lr` argument keep all their arguments as constants.
+ */
+function learningRate(el: Elaborator, opt: TrainBlock["optimizer"]): { id: number; spec: InitSpec } | undefined {
+  const v = opt.args.get("lr");
+  if (v?.kind !== "number") return undefined;
+  const id = el.b.arg("lr", "state", []);
+  return { id, spec: { name: "lr", shape: [], init: v, env: new Env(opt.module), span: opt.span } };
 }
 
 /**

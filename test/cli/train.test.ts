@@ -92,6 +92,19 @@ describe("dnnc train", () => {
     expect(r.stderr).toContain("parameters from partial.safetensors; initialised afresh: dense_1.bias (not in the checkpoint)");
   }, TIMEOUT);
 
+  it("--lr sets the learning rate kept in the checkpoint; --reduce-lr lowers it on a plateau", () => {
+    const dir = scratch();
+    const r = dnnc(dir, "train", MLP, "--epochs", "2", "--lr", "0.25", "--checkpoint", "lr.safetensors");
+    expect(r.status).toBe(0);
+    const lr = readSafetensors(readFileSync(join(dir, "lr.safetensors"))).get("lr")!;
+    expect(new DataView(lr.data.buffer, lr.data.byteOffset, 4).getFloat32(0, true)).toBeCloseTo(0.25, 6);
+    // At lr 2 Adam cannot improve for long: every epoch without a better validation loss halves it.
+    const plateau = dnnc(dir, "train", MLP, "--epochs", "6", "--lr", "2", "--reduce-lr", "1", "--min-lr", "0.3");
+    expect(plateau.status).toBe(0);
+    expect(plateau.stderr).toMatch(/no improvement for 1 epoch: learning rate 2\.00 → 1\.00/);
+    expect(plateau.stderr).not.toMatch(/→ 0\.[0-2]/); // never below --min-lr
+  }, TIMEOUT);
+
   it.each([
     [["--data", "nowhere"], /--data nowhere: no such dataset or file/],
     [["--augment", "flip"], /--augment works on images \[height, width, channels\]; digits\/train has examples of shape \[64\]/],

@@ -57,7 +57,7 @@ describe("clip_norm", () => {
 
   it("clips what the optimizer sees: sgd(lr: 0.1) moves a by −0.1 · the clipped gradient", () => {
     const fn = compileModel(source("clip_norm = 1.0", "sgd(lr: 0.1)")).train!.fn;
-    const states = Object.fromEntries(fn.args.filter((a) => a.role === "state").map((a) => [a.name, a.name.startsWith("a/") ? [0, 0] : [0]]));
+    const states = Object.fromEntries(fn.args.filter((a) => a.role === "state").map((a) => [a.name, a.name === "lr" ? [0.1] : a.name.startsWith("a/") ? [0, 0] : [0]]));
     const out = run(fn, { x: [0, 0], a: [1, 2], b: [0.5], u: [3, 0], v: [4], step: [1], ...states }, { B: 1 });
     expectClose("a", out["a"]!, [1 - 0.06, 2], 1e-12, 1e-15);
     expectClose("b", out["b"]!, [0.5 - 0.08], 1e-12, 1e-15);

@@ -167,13 +167,14 @@ describe("save", () => {
       '{"__metadata__":{"dnnc.model":"Net221","dnnc.steps":"0"},' +
         '"W_h":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b_h":{"dtype":"F32","shape":[2],"data_offsets":[16,24]},' +
         '"W_o":{"dtype":"F32","shape":[2,1],"data_offsets":[24,32]},"b_o":{"dtype":"F32","shape":[1],"data_offsets":[32,36]},' +
-        '"W_h/sgd.velocity":{"dtype":"F32","shape":[2,2],"data_offsets":[36,52]},"b_h/sgd.velocity":{"dtype":"F32","shape":[2],"data_offsets":[52,60]},' +
-        '"W_o/sgd.velocity":{"dtype":"F32","shape":[2,1],"data_offsets":[60,68]},"b_o/sgd.velocity":{"dtype":"F32","shape":[1],"data_offsets":[68,72]}}',
+        '"lr":{"dtype":"F32","shape":[],"data_offsets":[36,40]},' +
+        '"W_h/sgd.velocity":{"dtype":"F32","shape":[2,2],"data_offsets":[40,56]},"b_h/sgd.velocity":{"dtype":"F32","shape":[2],"data_offsets":[56,64]},' +
+        '"W_o/sgd.velocity":{"dtype":"F32","shape":[2,1],"data_offsets":[64,72]},"b_o/sgd.velocity":{"dtype":"F32","shape":[1],"data_offsets":[72,76]}}',
     );
     expect([...bytes.subarray(0, 8)]).toEqual(u64le(f.headerLength));
     // W_h = [[0.3, -0.1], [0.5, 0.2]] as float32, little-endian: 0.3f = 0x3E99999A, −0.1f = 0xBDCCCCCD, …
     expect([...bytes.subarray(8 + f.headerLength, 8 + f.headerLength + 16)]).toEqual([0x9a, 0x99, 0x99, 0x3e, 0xcd, 0xcc, 0xcc, 0xbd, 0x00, 0x00, 0x00, 0x3f, 0xcd, 0xcc, 0x4c, 0x3e]);
-    expect(bytes.length).toBe(8 + f.headerLength + 72);
+    expect(bytes.length).toBe(8 + f.headerLength + 76);
   });
 });
 
@@ -322,7 +323,7 @@ describe("load refuses a malformed or mismatched file with a precise Error, leav
     ["a parameter of the wrong shape", () => build(params.map((p) => (p.name === "W_o" ? { ...p, shape: [1, 2] } : p))), 'Net221.load: tensor "W_o" has shape [1, 2], expected [2, 1]'],
     ["a parameter of the wrong size", () => build(params.map((p) => (p.name === "b_h" ? { ...p, shape: [3], values: [1, 2, 3] } : p))), 'Net221.load: tensor "b_h" has shape [3], expected [2]'],
     ["an integer dtype for a parameter", () => build(params.map((p) => (p.name === "b_o" ? { ...p, dtype: "I32" } : p))), 'Net221.load: tensor "b_o" is I32; a float32 tensor loads from F32, F64, F16, BF16'],
-    ["part of the optimizer state", () => build([...params, { name: "W_h/sgd.velocity", shape: [2, 2], values: [0, 0, 0, 0] }]), 'Net221.load: the file holds part of the optimizer state but not "b_h/sgd.velocity", "W_o/sgd.velocity", "b_o/sgd.velocity": it must hold all of it (to resume training) or none (to train afresh from its weights)'],
+    ["part of the optimizer state", () => build([...params, { name: "W_h/sgd.velocity", shape: [2, 2], values: [0, 0, 0, 0] }]), 'Net221.load: the file holds part of the optimizer state but not "lr", "b_h/sgd.velocity", "W_o/sgd.velocity", "b_o/sgd.velocity": it must hold all of it (to resume training) or none (to train afresh from its weights)'],
     ["a step count that is not a count", () => build(params, { "dnnc.steps": "3.5" }), 'Net221.load: __metadata__ "dnnc.steps" must be a non-negative integer, found "3.5"'],
     ["an unknown tensor", () => build([...params, { name: "W_x", shape: [1], values: [0] }]), 'Net221.load: the file holds a tensor this model does not have: "W_x" (pass { ignoreUnknown: true } to skip it)'],
   ];
