@@ -41,7 +41,8 @@ export function complete(a: Analysis, offset: number): Completion[] {
   if (ctx.depth === 0 && (!prev || prev === "}" || ctx.previous?.tokenType.name === "RBrace")) return TOP_KEYWORDS.map((k) => ({ label: k, kind: "keyword" }));
   const out: Completion[] = [];
   if (ctx.call && ctx.call.named === undefined) out.push(...namedArguments(a, ctx));
-  const atStatementStart = ctx.depth > 0 && (!ctx.call) && (prev === "{" || prev === "}" || (ctx.previous !== undefined && a.text.slice(ctx.previous.startOffset + ctx.previous.image.length, ctx.word.start).includes("\n")));
+  const lineStart = ctx.previous !== undefined && a.text.slice(ctx.previous.startOffset + ctx.previous.image.length, ctx.word.start).includes("\n");
+  const atStatementStart = ctx.depth > 0 && !ctx.call && (prev === "{" || prev === "}" || lineStart);
   if (atStatementStart) out.push(...BLOCK_KEYWORDS.map((k): Completion => ({ label: k, kind: "keyword", sortText: "2" + k })));
   out.push(...namesInScope(a, offset));
   return out;
@@ -112,7 +113,7 @@ function namesInScope(a: Analysis, offset: number): Completion[] {
   const enclosing = defs.find((d) => !d.parent && d.extent.start <= offset && offset <= d.extent.end);
   for (const d of defs)
     if (d.parent && d.parent === enclosing && d.span.end <= offset) add({ label: d.name, kind: "variable", detail: d.kind, sortText: "1" + d.name });
-  for (const [name, { decl, module }] of a.entry.scope) add(item(decl, module.source.text, "2"));
+  for (const { decl, module } of a.entry.scope.values()) add(item(decl, module.source.text, "2"));
   for (const name of INTRINSIC_NAMES) add({ label: name, kind: "builtin", detail: "built-in", documentation: builtinDoc(name)?.meaning, sortText: "4" + name });
   return out;
 }

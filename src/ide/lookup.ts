@@ -46,7 +46,9 @@ function resolve(a: Analysis, name: string, span: Span, target: Span): Found {
 /** `units` in `Dense(units: 64)`: the parameter of the called definition. */
 function namedArgument(a: Analysis, offset: number): Found | undefined {
   const tokens = lex(a.text).tokens;
-  const i = tokens.findIndex((t) => t.startOffset <= offset && offset <= t.startOffset + t.image.length);
+  // The token under the cursor, or the one just before it (a cursor at a word's end).
+  const within = tokens.findIndex((t) => t.startOffset <= offset && offset < t.startOffset + t.image.length);
+  const i = within >= 0 && /\w/.test(tokens[within]!.image) ? within : tokens.findIndex((t) => t.startOffset + t.image.length === offset);
   const t = tokens[i];
   if (!t || tokens[i + 1]?.image !== ":") return undefined;
   const call = cursorContext(a.text, t.startOffset).call;
