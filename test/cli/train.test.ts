@@ -50,14 +50,18 @@ describe("dnnc train", () => {
     const child = spawn(process.execPath, [join(ROOT, "bin/dnnc.js"), "train", MLP, "--epochs", "100000", "--checkpoint", "stopped.safetensors"], { cwd: dir });
     let stderr = "";
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    await new Promise<void>((done) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (/epoch 2: loss/.test(stderr)) done();
-      }),
-    );
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    try {
+      await new Promise<void>((done) =>
+        child.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+          if (/epoch 2: loss/.test(stderr)) done();
+        }),
+      );
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL"); // never leave a training process behind
+    }
     expect(stderr).toMatch(/interrupted: checkpoint with \d+ steps written to stopped\.safetensors/);
     const resumed = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "stopped.safetensors");
     expect(resumed.status).toBe(0);
