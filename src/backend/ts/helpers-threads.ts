@@ -94,7 +94,9 @@ export function gemm(A: Float32Array, ao: number, ta: boolean, B: Float32Array, 
     Atomics.notify(control, 0);
   });
   gemmRows(A, ao, ta, B, bo, tb, C, co, Math.min(share, m), n, k, lda, gemmScratch);
-  for (const control of pool.controls) while (Atomics.load(control, 1) !== job) Atomics.wait(control, 1, Atomics.load(control, 1));
+  // Sleep only while the value is still the one just read: reading it again for the wait could
+  // see the worker's `job` after its notify had gone unheard, and sleep forever.
+  for (const control of pool.controls) for (let v; (v = Atomics.load(control, 1)) !== job; ) Atomics.wait(control, 1, v);
   threadStats.splitProducts++;
 }
 // dnnc:helpers-end
