@@ -54,6 +54,19 @@ describe("parameter counts equal Keras's", () => {
         2 * (16 + 4 * 16 + 5 * 32 + 5 * 64),
     ],
     ["transfer.dnn", "TransferClassifier", conv(3, 3, 32) + conv(3, 32, 64) + conv(3, 64, 128) + dense(128, 5), dense(128, 5)],
+    ["mlp_fashion.dnn", "FashionMLP", dense(784, 256) + dense(256, 128) + dense(128, 100) + dense(100, 10), dense(784, 256) + dense(256, 128) + dense(128, 100) + dense(100, 10)],
+    ["cnn_fashion.dnn", "FashionCNN", 93_322, 93_322],
+    ["gru_fashion.dnn", "FashionGRU", gru(28, 128) + dense(128, 10), gru(28, 128) + dense(128, 10)],
+    ["lstm_fashion.dnn", "FashionLSTM", lstm(28, 128) + dense(128, 10), lstm(28, 128) + dense(128, 10)],
+    ["regularized_fashion.dnn", "RegularizedFashionMLP", dense(784, 512) + dense(512, 256) + dense(256, 10), dense(784, 512) + dense(512, 256) + dense(256, 10)],
+    [
+      "resnet_fashion.dnn",
+      "FashionResNet",
+      conv(3, 1, 16) + bn(16) + block(16, 16, false) + block(16, 32, true) + block(32, 32, false) + block(32, 64, true) + dense(64, 10),
+      conv(3, 1, 16) + bn(16) + block(16, 16, false) + block(16, 32, true) + block(32, 32, false) + block(32, 64, true) + dense(64, 10) - 2 * (16 + 2 * 16 + 3 * 32 + 2 * 32 + 3 * 64),
+    ],
+    ["transfer_fashion.dnn", "FashionPretrain", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5)],
+    ["transfer_fashion.dnn", "FashionTransfer", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), dense(1600, 64) + dense(64, 5)],
     ["regularized_mlp.dnn", "RegularizedMLP", dense(784, 256) + bn(256) + dense(256, 128) + bn(128) + dense(128, 10), dense(784, 256) + dense(256, 128) + dense(128, 10) + 2 * 256 + 2 * 128],
   ];
   it.each(cases)("%s %s", (file, model, total, trainable) => {

@@ -44,3 +44,12 @@ export async function gpuOrWarn(): Promise<Gpu | undefined> {
   console.warn(`\n*** WebGPU tests not run: ${g} ***\n`);
   return undefined;
 }
+
+/**
+ * The samples whose every function and training step the WebGPU tests run: all but the
+ * Fashion-MNIST ones (samples/*_fashion.dnn), which use the same layers as these at the
+ * dataset's sizes and would add minutes of software-GPU time (and of LLVM compiling their
+ * shaders on a cold Mesa cache) without exercising a kernel these do not. Every sample's
+ * shaders, those included, are still compiled in Dawn by api.test.ts.
+ */
+export const gpuSamples = (files: string[]): string[] => files.filter((f) => f.endsWith(".dnn") && !f.endsWith("_fashion.dnn"));

@@ -10,7 +10,7 @@ import { interpret } from "../../src/ir/interpret.ts";
 import type { Fn } from "../../src/ir/ir.ts";
 import { size } from "../../src/ir/shape.ts";
 import { fuse } from "../../src/schedule/fuse.ts";
-import { gpuOrWarn } from "../helpers/webgpu.ts";
+import { gpuOrWarn, gpuSamples } from "../helpers/webgpu.ts";
 import { runOnGpu } from "../helpers/run-wgsl.ts";
 
 const B = 5;
@@ -22,8 +22,7 @@ const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => M
 // fraction of lr, either way: in the shipped steps at most 1 in 1,000 entries may differ, by
 // less than 2·lr.)
 const withSgd = (text: string) => text.replace(/import std\.optimizers\.\{\w+\}/, "import std.optimizers.{sgd}").replace(/optimizer\s*=\s*[^\n]+/g, "optimizer = sgd(lr: 0.1)");
-const all: [string, Fn, Fn][] = readdirSync("samples")
-  .filter((f) => f.endsWith(".dnn"))
+const all: [string, Fn, Fn][] = gpuSamples(readdirSync("samples"))
   .flatMap((file) => {
     const base = file.replace(/\.dnn$/, "");
     return [

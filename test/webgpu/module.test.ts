@@ -14,7 +14,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileSample, importGenerated, tscCheck, type CompiledSample } from "../helpers/compile-sample.ts";
-import { gpuOrWarn } from "../helpers/webgpu.ts";
+import { gpuOrWarn, gpuSamples } from "../helpers/webgpu.ts";
 
 type Batch = Record<string, Float32Array | Int32Array>;
 interface Spec {
@@ -46,7 +46,7 @@ interface GpuModel {
 }
 
 const B = 4;
-const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
+const samples = gpuSamples(readdirSync("samples"));
 const compiled: CompiledSample[] = [];
 afterAll(() => compiled.forEach((c) => c.cleanup()));
 

@@ -1,0 +1,388 @@
+// `npm run results`: trains every Fashion-MNIST sample (samples/*_fashion.dnn) for real, one after
+// the other, with the exact `dnnc train` command its header gives, and writes docs/results.md: per
+// sample the test accuracy on the full Fashion-MNIST test set, the epochs, the wall time, the
+// command, the machine, and the figure the Fashion-MNIST README's benchmark table lists for the
+// same kind of network.
+//
+//   npm run results                       # all of them, in order (hours on a 2-core machine)
+//   npm run results -- --only cnn_fashion # one sample; the others' rows are kept as they were
+//   npm run results -- --dry-run          # print the commands, run nothing, write nothing
+//
+// The commands run from out/results/ (git-ignored), where the checkpoints and HTML reports land;
+// the sample's path is resolved from the repository root. A sample's header holds its commands as
+// `// Train: npx dnnc train …` lines (or `// Pretrain:` then `// Fine-tune:`, run in that order).
+// Each run's numbers are also kept in docs/results.md itself, in a comment at its end, so that
+// `--only` rewrites one section and keeps the others.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DOC = join(ROOT, "docs/results.md");
+const WORK = join(ROOT, "out/results");
+const README = "https://github.com/zalandoresearch/fashion-mnist#benchmark";
+
+interface Published {
+  accuracy: number;
+  row: string; // the table's "Classifier" cell, verbatim
+  preprocessing: string;
+  submitter: string;
+  note?: string;
+}
+
+interface SampleInfo {
+  name: string; // samples/<name>.dnn
+  network: string;
+  target?: { accuracy: number; note: string };
+  published?: Published;
+  comparison?: string; // why there is no published figure, or how it compares
+  /** Measured before any full run, for planning: per epoch of the header's command. */
+  perEpoch: string;
+}
+
+// The rows of the Fashion-MNIST README's "Benchmark" table (commit b2617bb of 2022-03-21). The
+// README warns that the maintainers have not tested the submitted results.
+const MLP_ROW: Published = { accuracy: 0.8833, row: "MLP 256-128-100", preprocessing: "None", submitter: "@heitorrapela" };
+const GRU_ROW: Published = { accuracy: 0.888, row: "GRU+SVM", preprocessing: "None", submitter: "@AFAgarap", note: "the same submitter lists 0.897 for GRU+SVM with dropout" };
+
+const SAMPLES: SampleInfo[] = [
+  {
+    name: "mlp_fashion",
+    perEpoch: "20 s",
+    network: "MLP 784-256-128-100-10 (ReLU), Adam",
+    target: { accuracy: 0.88, note: "MLP ≥ 0.88" },
+    published: MLP_ROW,
+  },
+  {
+    name: "cnn_fashion",
+    perEpoch: "4.2 min with 2 threads (4.7 with one)",
+    network: "the Keras MNIST CNN: Conv 32 → pool → Conv 64 → pool → Conv 64 → Dense 64 → Dense 10, Adam",
+    target: { accuracy: 0.91, note: "CNN ≥ 0.91" },
+    published: { accuracy: 0.916, row: "2 Conv+pooling", preprocessing: "None", submitter: "TensorFlow's doc (tensorflow.org/tutorials/layers)", note: "a wider network: two 5×5 convolutions (32, 64) and a 1024-unit dense layer with dropout" },
+  },
+  {
+    name: "gru_fashion",
+    perEpoch: "4.1 min",
+    network: "GRU(128) over the 28 rows, Dense 10, Adam",
+    target: { accuracy: 0.88, note: "GRU or LSTM ≥ 0.88" },
+    published: GRU_ROW,
+  },
+  {
+    name: "lstm_fashion",
+    perEpoch: "5.9 min",
+    network: "LSTM(128) over the 28 rows, Dense 10, Adam",
+    target: { accuracy: 0.88, note: "GRU or LSTM ≥ 0.88" },
+    published: GRU_ROW,
+    comparison: "the table has no LSTM row; GRU+SVM is the nearest recurrent network",
+  },
+  {
+    name: "resnet_fashion",
+    perEpoch: "5.2 min with 2 threads (7.3 with one)",
+    network: "small ResNet: stem Conv 16 + BatchNorm + max pool, four basic residual blocks (16; 32, 32; 64 filters), global average pool, Dense 10, SGD with momentum; random flips and 2-pixel shifts",
+    target: { accuracy: 0.92, note: "ResNet ≥ 0.92" },
+    published: { accuracy: 0.949, row: "ResNet18", preprocessing: "Normalization, random horizontal flip, random vertical flip, random translation, random rotation.", submitter: "Kyriakos Efthymiadis", note: "ResNet18 has about 11 million parameters, this network 97,514; the same submitter lists a 2-conv network with the same augmentation at 0.919" },
+  },
+  {
+    name: "transfer_fashion",
+    perEpoch: "2.3 min pretraining, 1.0 min fine-tuning (27,000 images each)",
+    network: "CNN pretrained on classes 0–4, then its frozen convolutional base with a new head on classes 5–9",
+    comparison: "no published row: two 5-class problems, not comparable with the table's 10-class accuracies",
+  },
+  {
+    name: "regularized_fashion",
+    perEpoch: "46 s",
+    network: "MLP 784-512-256-10 with dropout 0.3, L1 on the first kernel and L2 on every kernel, Adam",
+    published: MLP_ROW,
+    comparison: "the nearest row is an unregularized MLP",
+  },
+];
+
+interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  date: string; // ISO, when the run ended
+  loadAverage: number[]; // 1, 5 and 15 minutes, when the run ended: other work on the machine slows it
+}
+
+interface Run {
+  label: string; // "Train", "Pretrain", "Fine-tune"
+  command: string; // as in the sample's header
+  status: "ok" | "failed";
+  exitCode?: number;
+  wallSeconds: number;
+  epochs?: number;
+  testAccuracy?: number;
+  testLoss?: number;
+  testExamples?: number;
+  bestValAccuracy?: number;
+  machine: Machine;
+}
+
+interface Stored {
+  [sample: string]: Run[];
+}
+
+const DATA_START = "<!-- results-data";
+let interrupted = false;
+const DATA_END = "-->";
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const dryRun = argv.includes("--dry-run");
+  const onlyAt = argv.indexOf("--only");
+  const only = onlyAt >= 0 ? argv[onlyAt + 1]?.replace(/\.dnn$/, "").replace(/^samples\//, "") : undefined;
+  const unknown = argv.filter((a, i) => a !== "--dry-run" && a !== "--only" && i !== onlyAt + 1);
+  if ((onlyAt >= 0 && !only) || unknown.length) {
+    process.stderr.write(`results: usage: npm run results -- [--only NAME] [--dry-run] (unknown: ${unknown.join(" ") || "--only needs a name"})\n`);
+    return 2;
+  }
+  const onDisk = readdirSync(join(ROOT, "samples")).filter((f) => f.endsWith("_fashion.dnn")).map((f) => f.slice(0, -4));
+  for (const f of onDisk) if (!SAMPLES.some((s) => s.name === f)) process.stderr.write(`results: samples/${f}.dnn is not listed in scripts/results.ts: skipped\n`);
+  const chosen = SAMPLES.filter((s) => !only || s.name === only || s.name === `${only}_fashion`);
+  if (chosen.length === 0) {
+    process.stderr.write(`results: no sample named ${only} (known: ${SAMPLES.map((s) => s.name).join(", ")})\n`);
+    return 2;
+  }
+  const plans = chosen.map((s) => ({ sample: s, commands: headerCommands(s.name) }));
+
+  if (dryRun) {
+    process.stdout.write(`# from ${WORK} (samples/… resolved from ${ROOT}); each command also gets --json\n`);
+    for (const p of plans) for (const c of p.commands) process.stdout.write(`${c.command}\n`);
+    return 0;
+  }
+  return await runAll(plans);
+}
+
+/** The `// Train:` (or `// Pretrain:`, `// Fine-tune:`) commands of a sample's header comment. */
+export function headerCommands(name: string): { label: string; command: string }[] {
+  const file = join(ROOT, "samples", `${name}.dnn`);
+  const header: string[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.startsWith("//")) break;
+    header.push(line);
+  }
+  const out: { label: string; command: string }[] = [];
+  for (const line of header) {
+    const m = /^\/\/ (Train|Pretrain|Fine-tune):\s+(npx dnnc train .*\S)\s*$/.exec(line);
+    if (m) out.push({ label: m[1]!, command: m[2]! });
+  }
+  if (out.length === 0) throw new Error(`samples/${name}.dnn: no "// Train: npx dnnc train …" line in its header comment`);
+  for (const c of out) {
+    if (/["'`$\\|;&<>]/.test(c.command)) throw new Error(`samples/${name}.dnn: the command "${c.command}" needs a shell; results runs plain words`);
+    if (!c.command.includes(` samples/${name}.dnn `)) throw new Error(`samples/${name}.dnn: the command "${c.command}" does not train samples/${name}.dnn`);
+  }
+  return out;
+}
+
+async function runAll(plans: { sample: SampleInfo; commands: { label: string; command: string }[] }[]): Promise<number> {
+  mkdirSync(WORK, { recursive: true });
+  const stored = readStored();
+  let failed = 0;
+  for (const p of plans) {
+    const runs: Run[] = [];
+    for (const c of p.commands) {
+      process.stderr.write(`\n=== ${p.sample.name}: ${c.command}\n`);
+      const run = await runOne(c.label, c.command);
+      runs.push(run);
+      if (run.status !== "ok") {
+        failed++;
+        break; // a fine-tune without its pretraining would only fail again
+      }
+    }
+    if (interrupted) {
+      process.stderr.write(`results: interrupted during ${p.sample.name}; its section of docs/results.md is left as it was\n`);
+      return 130;
+    }
+    stored[p.sample.name] = runs;
+    writeFileSync(DOC, render(stored)); // after each sample: an interrupted session keeps what it did
+    process.stderr.write(`results: ${p.sample.name} written to docs/results.md\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+function runOne(label: string, command: string): Promise<Run> {
+  const words = command.split(/\s+/).slice(2); // drop "npx dnnc"
+  const args = words.map((w) => (/^samples\/.*\.dnn$/.test(w) ? join(ROOT, w) : w));
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/dnnc.js"), ...args, "--json"], { cwd: WORK, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderrTail = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => {
+      process.stderr.write(b);
+      stderrTail = (stderrTail + b.toString()).slice(-20_000);
+    });
+    // Ctrl-C reaches dnnc train directly (same process group): it stops after the batch and writes
+    // its checkpoint. Here it only means: record this run as interrupted and start no other.
+    const onSigint = () => void (interrupted = true);
+    process.on("SIGINT", onSigint);
+    child.on("close", (code) => {
+      process.off("SIGINT", onSigint);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const run: Run = { label, command, status: code === 0 ? "ok" : "failed", wallSeconds, machine: machine() };
+      if (code !== 0) run.exitCode = code ?? -1;
+      const json = stdout.trim().split("\n").pop();
+      if (code === 0 && json) {
+        try {
+          const r = JSON.parse(json) as { epochs: number; testAccuracy?: number; testLoss?: number; history: { valAccuracy?: number }[] };
+          run.epochs = r.epochs;
+          run.testAccuracy = r.testAccuracy;
+          run.testLoss = r.testLoss;
+          const vals = r.history.map((h) => h.valAccuracy).filter((v): v is number => v !== undefined);
+          if (vals.length) run.bestValAccuracy = Math.max(...vals);
+        } catch {
+          run.status = "failed";
+        }
+      }
+      const tested = /test: accuracy [\d.]+, loss [\d.]+ on ([\d,]+) examples/.exec(stderrTail);
+      if (tested) run.testExamples = Number(tested[1]!.replace(/,/g, ""));
+      resolve(run);
+    });
+  });
+}
+
+function machine(): Machine {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+function readStored(): Stored {
+  if (!existsSync(DOC)) return {};
+  const text = readFileSync(DOC, "utf8");
+  const at = text.indexOf(DATA_START);
+  if (at < 0) return {};
+  const end = text.indexOf(DATA_END, at);
+  try {
+    return JSON.parse(text.slice(at + DATA_START.length, end)) as Stored;
+  } catch {
+    process.stderr.write("results: the data comment at the end of docs/results.md is not JSON: starting afresh\n");
+    return {};
+  }
+}
+
+const acc = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
+
+function duration(s: number): string {
+  const r = Math.round(s);
+  const h = Math.floor(r / 3600);
+  const m = Math.floor((r % 3600) / 60);
+  return h ? `${h} h ${String(m).padStart(2, "0")} min` : m ? `${m} min ${String(r % 60).padStart(2, "0")} s` : `${r} s`;
+}
+
+function machineLine(m: Machine): string {
+  const load = m.loadAverage ? `, load average ${m.loadAverage.join(" ")} at the end` : "";
+  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; finished ${m.date.slice(0, 16).replace("T", " ")} UTC${load}`;
+}
+
+function publishedCell(p: Published | undefined): string {
+  return p ? `${p.accuracy} (${p.row})` : "—";
+}
+
+/** The whole of docs/results.md from the stored runs (samples never run show "not yet run"). */
+export function render(stored: Stored): string {
+  const lines: string[] = [];
+  const w = (s = "") => lines.push(s);
+  w("# Results: the samples on Fashion-MNIST");
+  w();
+  w("Written by `npm run results` ([scripts/results.ts](../scripts/results.ts)), which trains every");
+  w("`samples/*_fashion.dnn` with the command in its header comment (plus `--json`), one after the");
+  w("other, on the TypeScript backend, and rewrites this file after each sample; `--only NAME` reruns");
+  w("one sample and keeps the other sections, `--dry-run` prints the commands. Accuracies are on the");
+  w("full Fashion-MNIST test set (10,000 images) unless a section says otherwise; wall time is the");
+  w("whole command: compiling, loading the data, training with validation after each epoch, and the");
+  w("final test evaluation. Do not edit by hand: the numbers are also kept in a comment at the end.");
+  w();
+  w(`Published figures are from the "Benchmark" section of the Fashion-MNIST README (${README}, at`);
+  w("commit b2617bb, March 2022): the table of submitted results, which its maintainers say they have");
+  w("not verified. Each row is the closest kind of network the table lists, not the same network.");
+  w();
+  w("Targets (issue 8): MLP ≥ 0.88, CNN ≥ 0.91, GRU or LSTM ≥ 0.88, ResNet ≥ 0.92.");
+  w();
+  w("| sample | test accuracy | published (row) | target | epochs | wall time |");
+  w("|---|---|---|---|---|---|");
+  for (const s of SAMPLES) {
+    const runs = stored[s.name];
+    const last = runs?.[runs.length - 1];
+    const accCell = !runs ? "not yet run" : last?.status !== "ok" ? "failed" : runs.map((r) => acc(r.testAccuracy)).join(" → ");
+    const target = s.target ? `${s.target.accuracy}${last?.testAccuracy !== undefined && last.status === "ok" ? (last.testAccuracy >= s.target.accuracy ? " ✓" : " ✗") : ""}` : "—";
+    const epochs = runs ? runs.map((r) => r.epochs ?? "—").join(" + ") : "—";
+    const wall = runs ? duration(runs.reduce((t, r) => t + r.wallSeconds, 0)) : "—";
+    w(`| [${s.name}](../samples/${s.name}.dnn) | ${accCell} | ${publishedCell(s.published)} | ${target} | ${epochs} | ${wall} |`);
+  }
+  w();
+  w("For transfer_fashion the two accuracies are the pretraining's (classes 0–4) and the fine-tuning's");
+  w("(classes 5–9), each on the 5,000 test images of its classes.");
+  w();
+  w("Time per epoch of each command, measured before the first full runs (2 December 2026, on a");
+  w("2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images, ×9):");
+  w(SAMPLES.map((s) => `${s.name} ${s.perEpoch}`).join("; ") + ".");
+  for (const s of SAMPLES) {
+    w();
+    w(`## ${s.name}`);
+    w();
+    w(`${s.network}. [samples/${s.name}.dnn](../samples/${s.name}.dnn)`);
+    w();
+    const runs = stored[s.name];
+    const commands = safeCommands(s.name);
+    w("| | |");
+    w("|---|---|");
+    if (s.published) {
+      const p = s.published;
+      w(`| published | ${p.accuracy}: "${p.row}", preprocessing: ${p.preprocessing.replace(/\.$/, "")}; submitted by ${p.submitter}${p.note ? ` (${p.note})` : ""}${s.comparison ? `; ${s.comparison}` : ""} |`);
+    } else w(`| published | —${s.comparison ? `: ${s.comparison}` : ""} |`);
+    if (s.target) w(`| target | ${s.target.note} |`);
+    commands.forEach((c, i) => {
+      const run = runs?.find((r) => r.label === c.label && r.command === c.command) ?? runs?.[i];
+      const tag = commands.length > 1 ? `${c.label.toLowerCase()}: ` : "";
+      w(`| ${tag}command | \`${c.command}\` |`);
+      if (!run) {
+        w(`| ${tag}test accuracy | not yet run |`);
+        return;
+      }
+      if (run.command !== c.command) w(`| ${tag}note | measured with an earlier command: \`${run.command}\` |`);
+      if (run.status !== "ok") w(`| ${tag}test accuracy | failed (exit ${run.exitCode ?? "?"}) |`);
+      else w(`| ${tag}test accuracy | **${acc(run.testAccuracy)}** (loss ${run.testLoss?.toFixed(4) ?? "—"}) on ${run.testExamples?.toLocaleString("en-US") ?? "?"} test images |`);
+      if (run.bestValAccuracy !== undefined) w(`| ${tag}best validation accuracy | ${acc(run.bestValAccuracy)} |`);
+      w(`| ${tag}epochs | ${run.epochs ?? "—"} |`);
+      w(`| ${tag}wall time | ${duration(run.wallSeconds)} |`);
+      w(`| ${tag}machine | ${machineLine(run.machine)} |`);
+    });
+  }
+  w();
+  w(`${DATA_START}`);
+  w(JSON.stringify(stored, null, 1));
+  w(DATA_END);
+  return lines.join("\n") + "\n";
+}
+
+function safeCommands(name: string): { label: string; command: string }[] {
+  try {
+    return headerCommands(name);
+  } catch (e) {
+    return [{ label: "Train", command: `(${e instanceof Error ? e.message : String(e)})` }];
+  }
+}
+
+// Run only as a script (tests may import render and headerCommands).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`results: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
