@@ -4,10 +4,9 @@
 // end are all accepted. Anything else — a cell that is not a number, a row with too few or too
 // many fields, a blank line between rows — is an Error at file:line:column, because a silently
 // misread training set shows up only later as a model that will not learn.
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { checkDataset, numberedClasses, type Dataset } from "./dataset.ts";
-import { gunzipIfNeeded } from "./idx.ts";
+import { gunzipIfNeeded, readDataFile } from "./idx.ts";
 
 export interface CsvOptions {
   /**
@@ -33,13 +32,7 @@ export interface CsvOptions {
 
 /** Reads a CSV file (gzipped or not): see `parseCsv`. */
 export function loadCsv(path: string, opts: CsvOptions = {}): Dataset {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(err.code === "ENOENT" ? `${path}: no such file` : `${path}: ${err.message}`);
-  }
+  const bytes = readDataFile(path);
   let text: string;
   try {
     text = Buffer.from(gunzipIfNeeded(bytes)).toString("utf8");

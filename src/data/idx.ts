@@ -84,15 +84,19 @@ export function readIdx(input: Uint8Array): Idx {
   return { dims, data };
 }
 
-/** Reads and parses an IDX file; any problem is an Error starting with the path. */
-export function readIdxFile(path: string): Idx {
-  let bytes: Uint8Array;
+/** A data file's bytes; a missing or unreadable file is an Error starting with the path. */
+export function readDataFile(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new Error(err.code === "ENOENT" ? `${path}: no such file` : `${path}: ${err.message}`);
   }
+}
+
+/** Reads and parses an IDX file; any problem is an Error starting with the path. */
+export function readIdxFile(path: string): Idx {
+  const bytes = readDataFile(path);
   try {
     return readIdx(bytes);
   } catch (e) {
