@@ -98,9 +98,10 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   };
   process.on("SIGINT", onSigint);
   io.err(`training ${cls.name} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${o.backend} backend\n`);
-  let result;
+  // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
+  // finish (it is short) rather than killing the process before the checkpoint and report.
   try {
-    result = await fit({
+    const result = await fit({
       model, input: input.name, target: target.name, output: output.name, classes,
       train: split.train, validation: split.validation,
       epochs: positive(o.epochs, "--epochs"), batchSize: positive(o.batch, "--batch"), seed,
@@ -111,20 +112,20 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
       interrupted: () => stop > 0,
     });
+    if (result.interrupted) {
+      io.err(`interrupted: checkpoint with ${model.steps} steps written to ${checkpoint} (resume with --resume ${checkpoint})\n`);
+      return 130;
+    }
+    const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: positive(o.batch, "--batch") }) : undefined;
+    writeCheckpoint(checkpoint, await model.save());
+    const seconds = (performance.now() - started) / 1000;
+    writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
+    if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
+    io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
+    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion.accuracy, testLoss: tested?.loss, testExamples: tested?.confusion.total, history: result.history }) + "\n");
   } finally {
     process.off("SIGINT", onSigint);
   }
-  if (result.interrupted) {
-    io.err(`interrupted: checkpoint with ${model.steps} steps written to ${checkpoint} (resume with --resume ${checkpoint})\n`);
-    return 130;
-  }
-  const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: positive(o.batch, "--batch") }) : undefined;
-  writeCheckpoint(checkpoint, await model.save());
-  const seconds = (performance.now() - started) / 1000;
-  writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${split.train.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
-  if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
-  io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
-  if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion.accuracy, testLoss: tested?.loss, history: result.history }) + "\n");
   model.destroy?.();
   loaded.dispose();
   return 0;
