@@ -107,7 +107,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       epochs: positive(o.epochs, "--epochs"), batchSize: positive(o.batch, "--batch"), seed,
       augment: o.augment ? augmentFor(o.augment, trainSet, seed) : undefined,
       earlyStopping: o.earlyStopping ? { patience: positive(o.earlyStopping, "--early-stopping"), restoreBest: true } : undefined,
-      reduceLr: o.reduceLr && lr.available ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
+      reduceLr: o.reduceLr ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
       checkpoint,
       onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
       interrupted: () => stop > 0,
@@ -168,7 +168,6 @@ function loadDataOrThrow(o: TrainOptions): { train: Dataset; test?: Dataset } {
 function learningRate(model: TrainableModel) {
   const read = async () => readSafetensors(await model.save());
   return {
-    available: true,
     get: async () => {
       const v = scalarF32((await read()).get("lr"));
       if (v === undefined) throw new TrainError("this model's optimizer has no learning rate `lr` to change");
