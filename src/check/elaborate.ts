@@ -7,7 +7,7 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
-import { broadcastShapes, normAxis, showDim, showShape, type Shape } from "../ir/shape.ts";
+import { broadcastShapes, showDim, showShape, type Shape } from "../ir/shape.ts";
 import { addDim, divDim, mulDim, subDim } from "../ir/dim.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind, type CallArg } from "./bind.ts";
@@ -18,6 +18,7 @@ import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
+import { elaborateIndex } from "./index-expr.ts";
 
 export interface InitContext {
   shape: Shape;
@@ -101,7 +102,7 @@ export class Elaborator {
       case "binary": return this.binary(e, env);
       case "pipe": return this.pipe(e, env);
       case "call": return this.call(this.expr(e.callee, env), this.args(e.args, env), e.span, env);
-      case "index": return this.index(e, env);
+      case "index": return elaborateIndex(this, e, env);
       case "member": return this.error("DNN0209", e.span, "member access (`a.b`) is not supported yet");
       case "if": {
         const c = this.expr(e.cond, env);
@@ -349,48 +350,6 @@ export class Elaborator {
     if (v.kind === "number" && Number.isInteger(v.value)) return v.value;
     if (v.kind !== "poison") this.error("DNN0207", span, `${what} must be a compile-time integer, found ${describe(v)}`);
     return undefined;
-  }
-
-  private index(e: Extract<A.Expr, { kind: "index" }>, env: Env): Value {
-    const t = this.asTensor(this.expr(e.target, env), e.target.span, "indexed value");
-    if (!t) return POISON;
-    const rank = t.shape.length;
-    const ell = e.items.findIndex((i) => i.kind === "ellipsis");
-    const second = e.items.slice(ell + 1).find((i) => i.kind === "ellipsis");
-    if (ell >= 0 && second) return this.error("DNN0209", second.span, "an index may contain `...` only once");
-    const explicit = e.items.length - (ell >= 0 ? 1 : 0);
-    if (explicit > rank) return this.error("DNN0302", e.span, `${explicit} indices for a tensor of rank ${rank} (${tensorType(t.dtype, t.shape)})`);
-    const items: (A.IndexItem | undefined)[] =
-      ell >= 0 ? [...e.items.slice(0, ell), ...Array<undefined>(rank - explicit).fill(undefined), ...e.items.slice(ell + 1)] : [...e.items, ...Array<undefined>(rank - explicit).fill(undefined)];
-    const starts: number[] = [];
-    const sliced: Shape[number][] = [];
-    const kept: Shape[number][] = [];
-    for (let ax = 0; ax < rank; ax++) {
-      const it = items[ax];
-      const dim = t.shape[ax]!;
-      if (!it || (it.kind === "slice" && !it.start && !it.end)) {
-        starts.push(0), sliced.push(dim), kept.push(dim);
-        continue;
-      }
-      if (typeof dim !== "number") return this.error("DNN0209", it.span, `cannot index the symbolic dimension ${dim}; only dimensions of known size can be indexed`);
-      if (it.kind === "at") {
-        const i = this.int(this.expr(it.index, env), it.span, "an index");
-        if (i === undefined) return POISON;
-        const at = normAxis(i, dim);
-        if (at < 0 || at >= dim) return this.error("DNN0305", it.span, `index ${i} is out of range for a dimension of size ${dim}`);
-        starts.push(at), sliced.push(1);
-      } else if (it.kind === "slice") {
-        const lo = it.start ? this.int(this.expr(it.start, env), it.start.span, "a slice start") : 0;
-        const hi = it.end ? this.int(this.expr(it.end, env), it.end.span, "a slice end") : dim;
-        if (lo === undefined || hi === undefined) return POISON;
-        const a = Math.min(Math.max(normAxis(lo, dim), 0), dim);
-        const z = Math.min(Math.max(normAxis(hi, dim), 0), dim);
-        if (z <= a) return this.error("DNN0305", it.span, `slice ${lo}:${hi} is empty for a dimension of size ${dim}`);
-        starts.push(a), sliced.push(z - a), kept.push(z - a);
-      }
-    }
-    const s = this.b.slice(t.id, starts, sliced);
-    return this.tensor(this.b.reshape(s, kept), e.span);
   }
 }
 
