@@ -148,6 +148,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--early-stopping <patience>", "stop after this many epochs without a better validation loss, restoring the best weights")
     .option("--reduce-lr <patience>", "multiply the learning rate by --reduce-lr-factor after this many epochs without a better validation loss")
     .option("--reduce-lr-factor <f>", "see --reduce-lr", "0.5")
+    .addOption(new Option("--lr-schedule <schedule>", "constant, or cosine: from the learning rate at the first epoch down to --min-lr after the last, set once an epoch").choices(["constant", "cosine"]).default("constant"))
     .option("--min-lr <rate>", "the learning rate never drops below this", "1e-6")
     .option("--augment <spec>", "image augmentation of training batches: flip, shift=PIXELS, rotate=DEGREES, comma-separated")
     .option("--normalize", "standardise inputs with the training set's mean and standard deviation")

@@ -31,6 +31,7 @@ export interface TrainOptions {
   classes?: string;
   earlyStopping?: string;
   reduceLr?: string;
+  lrSchedule?: "constant" | "cosine";
   reduceLrFactor: string;
   minLr: string;
   augment?: string;
@@ -89,6 +90,9 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   }
   const lr = learningRate(model);
   if (o.lr) await lr.set(Number(o.lr));
+  const epochCount = positive(o.epochs, "--epochs");
+  if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
+  const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(await lr.get(), Number(o.minLr), epochCount), set: lr.set } : undefined;
 
   const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
   let stop = 0;
@@ -104,11 +108,11 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     const result = await fit({
       model, input: input.name, target: target.name, output: output.name, classes,
       train: split.train, validation: split.validation,
-      epochs: positive(o.epochs, "--epochs"), batchSize: positive(o.batch, "--batch"), seed,
+      epochs: epochCount, batchSize: positive(o.batch, "--batch"), seed,
       augment: o.augment ? augmentFor(o.augment, trainSet, seed) : undefined,
       earlyStopping: o.earlyStopping ? { patience: positive(o.earlyStopping, "--early-stopping"), restoreBest: true } : undefined,
       reduceLr: o.reduceLr ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
-      checkpoint,
+      schedule, checkpoint,
       onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
       interrupted: () => stop > 0,
     });
@@ -181,6 +185,12 @@ function learningRate(model: TrainableModel) {
       await model.load(writeSafetensors(tensors));
     },
   };
+}
+
+/** Cosine annealing per epoch, as PyTorch's CosineAnnealingLR stepped once an epoch: the first
+ * epoch at `initial`, then along half a cosine towards `min` (reached after the last epoch). */
+export function cosineLr(initial: number, min: number, epochs: number): (epoch: number) => number {
+  return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
 
 /** Loads a checkpoint, or says in one line why it is refused (the model is left as it was). */

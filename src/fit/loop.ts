@@ -1,6 +1,8 @@
 // The training loop of `dnnc train`: epochs of shuffled (and optionally augmented) batches,
 // validation after each, early stopping and learning-rate reduction on a plateau, a checkpoint
 // after every epoch, and a clean stop when asked (Ctrl-C) with the last checkpoint written.
+// The learning rate changes only between epochs (a plateau, or a schedule): it is optimizer state
+// that is rewritten through save/load, cheap once per epoch, a GPU readback if done every step.
 import { batches } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { Confusion } from "./metrics.ts";
@@ -44,6 +46,8 @@ export interface FitOptions {
   augment?: (x: Float32Array, batch: number, out: Float32Array) => Float32Array;
   earlyStopping?: { patience: number; restoreBest: boolean };
   reduceLr?: { patience: number; factor: number; minLr: number; get(): Promise<number>; set(lr: number): Promise<void> };
+  /** A learning rate per epoch (1-based), set before the epoch's first step. */
+  schedule?: { lrAt(epoch: number): number; set(lr: number): Promise<void> };
   checkpoint?: string;
   onProgress?: (p: Progress) => void;
   onEpoch?: (s: EpochStats) => void;
@@ -73,6 +77,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const started = performance.now();
+    const scheduled = o.schedule?.lrAt(epoch);
+    if (scheduled !== undefined) await o.schedule!.set(scheduled);
     let lossSum = 0, lossCount = 0, seen = 0, step = 0;
     const sampled = new Confusion(o.classes);
     for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: o.seed * 1000 + epoch })) {
@@ -98,6 +104,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     const seconds = (performance.now() - started) / 1000;
     const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled.accuracy, seconds, examplesPerSecond: seen / seconds };
     if (o.reduceLr) stats.lr = await o.reduceLr.get();
+    else if (scheduled !== undefined) stats.lr = scheduled;
     const stopped = o.interrupted?.() ?? false;
     if (o.validation && !stopped) {
       const v = await evaluate(o.model, o.validation, o);

@@ -109,6 +109,22 @@ describe("dnnc train", () => {
     expect(plateau.stderr).not.toMatch(/→ 0\.[0-2]/); // never below --min-lr
   }, TIMEOUT);
 
+  it("--lr-schedule cosine sets each epoch's learning rate along half a cosine", () => {
+    const dir = scratch();
+    const r = dnnc(dir, "train", MLP, "--epochs", "4", "--lr", "0.01", "--lr-schedule", "cosine", "--min-lr", "0.001", "--json", "--checkpoint", "cos.safetensors");
+    expect(r.status).toBe(0);
+    const lrs = JSON.parse(r.stdout).history.map((h: { lr: number }) => h.lr);
+    // min + (initial − min)·(1 + cos(π·(epoch − 1)/epochs))/2, worked by hand for epochs 1–4
+    const expected = [0.01, 0.001 + 0.009 * (1 + Math.SQRT1_2) / 2, 0.0055, 0.001 + 0.009 * (1 - Math.SQRT1_2) / 2];
+    lrs.forEach((lr: number, i: number) => expect(lr).toBeCloseTo(expected[i]!, 9));
+    const saved = readSafetensors(readFileSync(join(dir, "cos.safetensors"))).get("lr")!;
+    expect(new DataView(saved.data.buffer, saved.data.byteOffset, 4).getFloat32(0, true)).toBeCloseTo(expected[3]!, 6);
+    expect(r.stderr).toMatch(/epoch 4: .* lr 0\.00232 /);
+    const both = dnnc(dir, "train", MLP, "--lr-schedule", "cosine", "--reduce-lr", "2");
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--lr-schedule cosine and --reduce-lr each set the learning rate: choose one/);
+  }, TIMEOUT);
+
   it.each([
     [["--data", "nowhere"], /--data nowhere: no such dataset or file/],
     [["--augment", "flip"], /--augment works on images \[height, width, channels\]; digits\/train has examples of shape \[64\]/],
