@@ -1,27 +1,18 @@
 // `dnnc train` as a user runs it: a child process in a scratch directory, the digits set (in
 // the repository), checkpoints that load again, an interrupted run that leaves one, and
 // refused checkpoints that say which tensor and which shape.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readSafetensors, writeSafetensors } from "../../src/fit/safetensors.ts";
+import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
 const TIMEOUT = 120_000;
 
-function dnnc(cwd: string, ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env["DNNC_DEBUG"];
-  const r = spawnSync(process.execPath, [join(ROOT, "bin/dnnc.js"), ...args], { cwd, encoding: "utf8", env, timeout: TIMEOUT });
-  if (r.error) throw r.error;
-  expect(r.stderr).not.toMatch(/^\s+at /m); // never a stack trace
-  expect(r.stderr).not.toContain("internal compiler error");
-  return r;
-}
+const dnnc = (cwd: string, ...args: string[]) => dnncIn(cwd, TIMEOUT, ...args);
 const scratch = () => mkdtempSync(join(tmpdir(), "dnnc-train-test-"));
 
 describe("dnnc train", () => {
