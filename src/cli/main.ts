@@ -144,6 +144,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--checkpoint <path>", "safetensors file written after every epoch and on Ctrl-C (default: FILE.safetensors)")
     .option("--resume <checkpoint>", "continue from a checkpoint: parameters, optimizer state, step count")
     .option("--init-from <checkpoint>", "start from a checkpoint's parameters alone (fine-tuning); others keep their initial values")
+    .option("--init-from-only <patterns>", "with --init-from: only these parameters or layers' parameters, comma-separated, * for any characters (e.g. conv2d,conv2d_1)")
     .option("--classes <list>", "train and test on these classes only, relabelled from 0 (e.g. 0-4, or 5,6,7,8,9)")
     .option("--early-stopping <patience>", "stop after this many epochs without a better validation loss, restoring the best weights")
     .option("--reduce-lr <patience>", "multiply the learning rate by --reduce-lr-factor after this many epochs without a better validation loss")

@@ -28,6 +28,7 @@ export interface TrainOptions {
   checkpoint?: string;
   resume?: string;
   initFrom?: string;
+  initFromOnly?: string;
   classes?: string;
   earlyStopping?: string;
   reduceLr?: string;
@@ -82,10 +83,13 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
 
   const model = (await cls.create({ seed, ...loaded.createOptions, ...(o.threads ? { threads: positive(o.threads, "--threads"), workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
   if (o.resume) await loadCheckpoint(model, o.resume, (b) => b);
+  if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
   if (o.initFrom) {
     const fresh: string[] = [];
     const current = readSafetensors(await model.save());
-    await loadCheckpoint(model, o.initFrom, (b) => withParametersOf(current, b, cls.parameters, fresh));
+    const chosen = o.initFromOnly ? chosenParameters(o.initFromOnly, cls) : cls.parameters;
+    for (const p of cls.parameters) if (!chosen.includes(p)) fresh.push(`${p.name} (not chosen by --init-from-only)`);
+    await loadCheckpoint(model, o.initFrom, (b) => withParametersOf(current, b, chosen, fresh));
     io.err(`parameters from ${o.initFrom}${fresh.length ? `; initialised afresh: ${fresh.join(", ")}` : ": all of them"}\n`);
   }
   const lr = learningRate(model);
@@ -217,6 +221,20 @@ function withParametersOf(current: Map<string, Entry>, bytes: Uint8Array, params
   }
   return writeSafetensors(merged);
 }
+
+/** The parameters named by --init-from-only's comma-separated patterns, each matching a whole
+ * parameter name (`conv2d.kernel`) or a layer's (`conv2d`: all of that layer's parameters), `*` for any run
+ * of characters. A pattern that matches nothing is a mistake, said with the names there are. */
+function chosenParameters(spec: string, cls: { name: string; parameters: readonly { name: string; shape: readonly (number | string)[] }[] }) {
+  const globs = spec.split(",").map((x) => x.trim()).filter(Boolean).map((p) => ({ p, re: new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`) }));
+  // A layer is any dotted prefix: `block` for block.conv2d.kernel, as `block.conv2d` is.
+  const matches = (re: RegExp, name: string) => re.test(name) || [...name.matchAll(/\./g)].some((m) => re.test(name.slice(0, m.index)));
+  for (const g of globs)
+    if (!cls.parameters.some((q) => matches(g.re, q.name))) throw new TrainError(`--init-from-only: '${g.p}' matches no parameter or layer of ${cls.name} (parameters: ${names(cls.parameters)})`);
+  return cls.parameters.filter((q) => globs.some((g) => matches(g.re, q.name)));
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 
 function augmentFor(spec: string, d: Dataset, seed: number) {
   const s: data.AugmentSpec = {};

@@ -85,6 +85,15 @@ describe("dnnc train", () => {
     const r = dnnc(dir, "train", MLP, "--epochs", "1", "--init-from", "partial.safetensors");
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("parameters from partial.safetensors; initialised afresh: dense_1.bias (not in the checkpoint)");
+    // A new head with the same layers as the old one would silently start from the old one's
+    // weights: --init-from-only says which parameters to take.
+    const only = dnnc(dir, "train", MLP, "--epochs", "1", "--init-from", "base.safetensors", "--init-from-only", "dense", "--checkpoint", "only.safetensors");
+    expect(only.status).toBe(0);
+    expect(only.stderr).toContain("initialised afresh: dense_1.kernel (not chosen by --init-from-only), dense_1.bias (not chosen by --init-from-only)");
+    const typo = dnnc(dir, "train", MLP, "--init-from", "base.safetensors", "--init-from-only", "dense.kernel,dnese*");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/--init-from-only: 'dnese\*' matches no parameter or layer of DigitsMLP \(parameters: dense\.kernel, dense\.bias, dense_1\.kernel, dense_1\.bias\)/);
+    expect(dnnc(dir, "train", MLP, "--init-from-only", "dense").stderr).toMatch(/give --init-from too/);
   }, TIMEOUT);
 
   it("--lr sets the learning rate kept in the checkpoint; --reduce-lr lowers it on a plateau", () => {
