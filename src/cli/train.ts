@@ -223,8 +223,8 @@ function withParametersOf(current: Map<string, Entry>, bytes: Uint8Array, params
 }
 
 /** The parameters named by --init-from-only's comma-separated patterns, each matching a whole
- * parameter name (`conv2d.kernel`) or a layer's (`conv2d`: all of that layer's parameters), `*` for any run
- * of characters. A pattern that matches nothing is a mistake, said with the names there are. */
+ * parameter name (`conv2d.kernel`) or a layer's (`conv2d`: all of that layer's parameters), `*`
+ * for any run of characters. A pattern that matches nothing is a mistake, said with the names. */
 function chosenParameters(spec: string, cls: { name: string; parameters: readonly { name: string; shape: readonly (number | string)[] }[] }) {
   const globs = spec.split(",").map((x) => x.trim()).filter(Boolean).map((p) => ({ p, re: new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`) }));
   // A layer is any dotted prefix: `block` for block.conv2d.kernel, as `block.conv2d` is.
