@@ -7,6 +7,7 @@
 //   npm run results                       # all of them, in order (hours on a 2-core machine)
 //   npm run results -- --only cnn_fashion # one sample; the others' rows are kept as they were
 //   npm run results -- --dry-run          # print the commands, run nothing, write nothing
+//   npm run results -- --rewrite          # run nothing; rewrite docs/results.md from its stored runs
 //
 // The commands run from out/results/ (git-ignored), where the checkpoints and HTML reports land;
 // the sample's path is resolved from the repository root. A sample's header holds its commands as
@@ -134,11 +135,12 @@ const DATA_END = "-->";
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const dryRun = argv.includes("--dry-run");
+  const rewrite = argv.includes("--rewrite");
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? argv[onlyAt + 1]?.replace(/\.dnn$/, "").replace(/^samples\//, "") : undefined;
-  const unknown = argv.filter((a, i) => a !== "--dry-run" && a !== "--only" && i !== onlyAt + 1);
+  const unknown = argv.filter((a, i) => a !== "--dry-run" && a !== "--rewrite" && a !== "--only" && i !== onlyAt + 1);
   if ((onlyAt >= 0 && !only) || unknown.length) {
-    process.stderr.write(`results: usage: npm run results -- [--only NAME] [--dry-run] (unknown: ${unknown.join(" ") || "--only needs a name"})\n`);
+    process.stderr.write(`results: usage: npm run results -- [--only NAME] [--dry-run | --rewrite] (unknown: ${unknown.join(" ") || "--only needs a name"})\n`);
     return 2;
   }
   const onDisk = readdirSync(join(ROOT, "samples")).filter((f) => f.endsWith("_fashion.dnn")).map((f) => f.slice(0, -4));
@@ -150,6 +152,11 @@ async function main(): Promise<number> {
   }
   const plans = chosen.map((s) => ({ sample: s, commands: headerCommands(s.name) }));
 
+  if (rewrite) {
+    // After a change to this script's text or tables: the runs kept in the file, rendered anew.
+    writeFileSync(DOC, render(readStored()));
+    return 0;
+  }
   if (dryRun) {
     process.stdout.write(`# from ${WORK} (samples/… resolved from ${ROOT}); each command also gets --json\n`);
     for (const p of plans) for (const c of p.commands) process.stdout.write(`${c.command}\n`);
@@ -301,10 +308,15 @@ export function render(stored: Stored): string {
   w("Written by `npm run results` ([scripts/results.ts](../scripts/results.ts)), which trains every");
   w("`samples/*_fashion.dnn` with the command in its header comment (plus `--json`), one after the");
   w("other, on the TypeScript backend, and rewrites this file after each sample; `--only NAME` reruns");
-  w("one sample and keeps the other sections, `--dry-run` prints the commands. Accuracies are on the");
+  w("one sample and keeps the other sections, `--dry-run` prints the commands, `--rewrite` renders");
+  w("this file again from the numbers it keeps. Accuracies are on the");
   w("full Fashion-MNIST test set (10,000 images) unless a section says otherwise; wall time is the");
   w("whole command: compiling, loading the data, training with validation after each epoch, and the");
   w("final test evaluation. Do not edit by hand: the numbers are also kept in a comment at the end.");
+  w("Wall times are of one shared 2-core machine: each section's \"machine\" row gives the load average");
+  w("when the run ended — a load of 4 means the run had about half the machine (on 2 December 2026");
+  w("cnn_fashion, gru_fashion and resnet_fashion were trained side by side), so it took about twice");
+  w("as long as it would alone. The per-epoch times below were measured nearer to alone.");
   w();
   w(`Published figures are from the "Benchmark" section of the Fashion-MNIST README (${README}, at`);
   w("commit b2617bb, March 2022): the table of submitted results, which its maintainers say they have");
