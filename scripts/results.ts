@@ -8,6 +8,7 @@
 //   npm run results -- --only cnn_fashion # one sample; the others' rows are kept as they were
 //   npm run results -- --dry-run          # print the commands, run nothing, write nothing
 //   npm run results -- --rewrite          # run nothing; rewrite docs/results.md from its stored runs
+//   npm run results -- --only X --from Continue  # X's commands from that label on, the earlier kept
 //
 // The commands run from out/results/ (git-ignored), where the checkpoints and HTML reports land;
 // the sample's path is resolved from the repository root. A sample's header holds its commands as
@@ -111,7 +112,7 @@ interface Machine {
 }
 
 interface Run {
-  label: string; // "Train", "Pretrain", "Fine-tune"
+  label: string; // "Train", "Pretrain", "Fine-tune", "Continue"
   command: string; // as in the sample's header
   status: "ok" | "failed";
   exitCode?: number;
@@ -136,11 +137,13 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const dryRun = argv.includes("--dry-run");
   const rewrite = argv.includes("--rewrite");
+  const fromAt = argv.indexOf("--from");
+  const from = fromAt >= 0 ? argv[fromAt + 1] : undefined;
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? argv[onlyAt + 1]?.replace(/\.dnn$/, "").replace(/^samples\//, "") : undefined;
-  const unknown = argv.filter((a, i) => a !== "--dry-run" && a !== "--rewrite" && a !== "--only" && i !== onlyAt + 1);
-  if ((onlyAt >= 0 && !only) || unknown.length) {
-    process.stderr.write(`results: usage: npm run results -- [--only NAME] [--dry-run | --rewrite] (unknown: ${unknown.join(" ") || "--only needs a name"})\n`);
+  const unknown = argv.filter((a, i) => a !== "--dry-run" && a !== "--rewrite" && a !== "--only" && a !== "--from" && i !== onlyAt + 1 && i !== fromAt + 1);
+  if ((onlyAt >= 0 && !only) || (fromAt >= 0 && (!from || !only)) || unknown.length) {
+    process.stderr.write(`results: usage: npm run results -- [--only NAME [--from LABEL]] [--dry-run | --rewrite] (unknown: ${unknown.join(" ") || "--only needs a name; --from needs --only and a label"})\n`);
     return 2;
   }
   const onDisk = readdirSync(join(ROOT, "samples")).filter((f) => f.endsWith("_fashion.dnn")).map((f) => f.slice(0, -4));
@@ -150,7 +153,18 @@ async function main(): Promise<number> {
     process.stderr.write(`results: no sample named ${only} (known: ${SAMPLES.map((s) => s.name).join(", ")})\n`);
     return 2;
   }
-  const plans = chosen.map((s) => ({ sample: s, commands: headerCommands(s.name) }));
+  const plans = chosen.map((s) => ({ sample: s, commands: headerCommands(s.name), kept: undefined as Run[] | undefined }));
+  if (from) {
+    // The later steps of a sample whose earlier ones are kept (e.g. a continuation after a run).
+    const at = plans[0]!.commands.findIndex((c) => c.label === from);
+    const kept = readStored()[plans[0]!.sample.name] ?? [];
+    if (at < 0 || kept.length < at || kept.slice(0, at).some((r) => r.status !== "ok")) {
+      process.stderr.write(`results: --from ${from}: ${at < 0 ? `${plans[0]!.sample.name} has no "${from}" command` : "the steps before it have no successful run kept"}\n`);
+      return 2;
+    }
+    plans[0]!.kept = kept.slice(0, at);
+    plans[0]!.commands = plans[0]!.commands.slice(at);
+  }
 
   if (rewrite) {
     // After a change to this script's text or tables: the runs kept in the file, rendered anew.
@@ -175,7 +189,7 @@ export function headerCommands(name: string): { label: string; command: string }
   }
   const out: { label: string; command: string }[] = [];
   for (const line of header) {
-    const m = /^\/\/ (Train|Pretrain|Fine-tune):\s+(npx dnnc train .*\S)\s*$/.exec(line);
+    const m = /^\/\/ (Train|Pretrain|Fine-tune|Continue):\s+(npx dnnc train .*\S)\s*$/.exec(line);
     if (m) out.push({ label: m[1]!, command: m[2]! });
   }
   if (out.length === 0) throw new Error(`samples/${name}.dnn: no "// Train: npx dnnc train …" line in its header comment`);
@@ -186,11 +200,11 @@ export function headerCommands(name: string): { label: string; command: string }
   return out;
 }
 
-async function runAll(plans: { sample: SampleInfo; commands: { label: string; command: string }[] }[]): Promise<number> {
+async function runAll(plans: { sample: SampleInfo; commands: { label: string; command: string }[]; kept?: Run[] }[]): Promise<number> {
   mkdirSync(WORK, { recursive: true });
   let failed = 0;
   for (const p of plans) {
-    const runs: Run[] = [];
+    const runs: Run[] = [...(p.kept ?? [])];
     for (const c of p.commands) {
       process.stderr.write(`\n=== ${p.sample.name}: ${c.command}\n`);
       const run = await runOne(c.label, c.command);
@@ -337,7 +351,8 @@ export function render(stored: Stored): string {
   }
   w();
   w("For transfer_fashion the two accuracies are the pretraining's (classes 0–4) and the fine-tuning's");
-  w("(classes 5–9), each on the 5,000 test images of its classes.");
+  w("(classes 5–9), each on the 5,000 test images of its classes. For resnet_fashion they are after its");
+  w("first run and after the continuation from that run's checkpoint.");
   w();
   w("Time per epoch of each command, measured before the first full runs (2 December 2026, on a");
   w("2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images, ×9):");
