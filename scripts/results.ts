@@ -329,8 +329,9 @@ export function render(stored: Stored): string {
   w("final test evaluation. Do not edit by hand: the numbers are also kept in a comment at the end.");
   w("Wall times are of one shared 2-core machine: each section's \"machine\" row gives the load average");
   w("when the run ended — a load of 4 means the run had about half the machine (on 2 December 2026");
-  w("cnn_fashion, gru_fashion and resnet_fashion were trained side by side), so it took about twice");
-  w("as long as it would alone. The per-epoch times below were measured nearer to alone.");
+  w("cnn_fashion and gru_fashion were trained side by side, and beside an earlier resnet_fashion run),");
+  w("so it took about twice as long as it would alone. The per-epoch times below were measured nearer");
+  w("to alone.");
   w();
   w(`Published figures are from the "Benchmark" section of the Fashion-MNIST README (${README}, at`);
   w("commit b2617bb, March 2022): the table of submitted results, which its maintainers say they have");
@@ -351,8 +352,7 @@ export function render(stored: Stored): string {
   }
   w();
   w("For transfer_fashion the two accuracies are the pretraining's (classes 0–4) and the fine-tuning's");
-  w("(classes 5–9), each on the 5,000 test images of its classes. For resnet_fashion they are after its");
-  w("first run and after the continuation from that run's checkpoint.");
+  w("(classes 5–9), each on the 5,000 test images of its classes.");
   w();
   w("Time per epoch of each command, measured before the first full runs (2 December 2026, on a");
   w("2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images, ×9):");

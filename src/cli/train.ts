@@ -11,8 +11,8 @@ import { loadGenerated, TrainError, type Backend } from "../fit/load-model.ts";
 import { perExample, type TrainableModel } from "../fit/model.ts";
 import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
-import { f32Entry, readSafetensors, scalarF32, writeSafetensors, type Entry } from "../fit/safetensors.ts";
-import { writeCheckpoint } from "../fit/checkpoint.ts";
+import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
+import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
 
 export interface TrainOptions {
   data: string;
@@ -82,11 +82,13 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const classes = Math.max(...(output.shape.slice(-1) as number[]), 1);
 
   const model = (await cls.create({ seed, ...loaded.createOptions, ...(o.threads ? { threads: positive(o.threads, "--threads"), workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
-  if (o.resume) await loadCheckpoint(model, o.resume, (b) => b);
+  // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
+  const resumed = o.resume ? await loadCheckpoint(model, o.resume, (b) => b) : undefined;
+  const done = resumed ? runEpochs(resumed, o.resume!) : 0;
   if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
   if (o.initFrom) {
     const fresh: string[] = [];
-    const current = readSafetensors(await model.save());
+    const current = await model.save();
     const chosen = o.initFromOnly ? chosenParameters(o.initFromOnly, cls) : cls.parameters;
     for (const p of cls.parameters) if (!chosen.includes(p)) fresh.push(`${p.name} (not chosen by --init-from-only)`);
     await loadCheckpoint(model, o.initFrom, (b) => withParametersOf(current, b, chosen, fresh));
@@ -95,8 +97,11 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const lr = learningRate(model);
   if (o.lr) await lr.set(Number(o.lr));
   const epochCount = positive(o.epochs, "--epochs");
+  if (done >= epochCount)
+    throw new TrainError(`${o.resume} has ${done} of the run's epochs done, and --epochs is ${epochCount}: with --resume, --epochs counts the whole run; give more than ${done}, or start a new run from its weights with --init-from`);
   if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
-  const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(await lr.get(), Number(o.minLr), epochCount), set: lr.set } : undefined;
+  const firstLr = o.lr ? Number(o.lr) : (resumed && Number(readMetadata(resumed)[FIRST_LR])) || (await lr.peek());
+  const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), Number(o.minLr), epochCount), set: lr.set } : undefined;
 
   const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
   let stop = 0;
@@ -112,20 +117,21 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     const result = await fit({
       model, input: input.name, target: target.name, output: output.name, classes,
       train: split.train, validation: split.validation,
-      epochs: epochCount, batchSize: positive(o.batch, "--batch"), seed,
+      firstEpoch: done + 1, epochs: epochCount, batchSize: positive(o.batch, "--batch"), seed,
       augment: o.augment ? augmentFor(o.augment, trainSet, seed) : undefined,
       earlyStopping: o.earlyStopping ? { patience: positive(o.earlyStopping, "--early-stopping"), restoreBest: true } : undefined,
       reduceLr: o.reduceLr ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
-      schedule, checkpoint,
+      schedule, checkpoint, checkpointMetadata: firstLr ? { [FIRST_LR]: String(firstLr) } : {},
       onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
       interrupted: () => stop > 0,
     });
+    const reached = result.history.at(-1)?.epoch ?? done + 1;
     if (result.interrupted) {
-      io.err(`interrupted: checkpoint with ${model.steps} steps written to ${checkpoint} (resume with --resume ${checkpoint})\n`);
+      io.err(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}\n`);
       return 130;
     }
     const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: positive(o.batch, "--batch") }) : undefined;
-    writeCheckpoint(checkpoint, await model.save());
+    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...(firstLr ? { [FIRST_LR]: String(firstLr) } : {}), [EPOCH]: String(reached) }));
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
     if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
@@ -174,21 +180,31 @@ function loadDataOrThrow(o: TrainOptions): { train: Dataset; test?: Dataset } {
 
 /** The learning rate, kept in the checkpoint as the tensor `lr` (see docs/generated-api.md). */
 function learningRate(model: TrainableModel) {
-  const read = async () => readSafetensors(await model.save());
+  const peek = async () => scalarF32(readSafetensors(await model.save()).get("lr"));
   return {
+    peek,
     get: async () => {
-      const v = scalarF32((await read()).get("lr"));
+      const v = await peek();
       if (v === undefined) throw new TrainError("this model's optimizer has no learning rate `lr` to change");
       return v;
     },
     set: async (value: number) => {
       if (!(value > 0)) throw new TrainError(`the learning rate must be positive, received ${value}`);
-      const tensors = await read();
+      const bytes = await model.save();
+      const tensors = readSafetensors(bytes);
       if (!tensors.has("lr")) throw new TrainError("this model's optimizer has no learning rate `lr` to set");
       tensors.set("lr", f32Entry(value));
-      await model.load(writeSafetensors(tensors));
+      await model.load(writeSafetensors(tensors, readMetadata(bytes)));
     },
   };
+}
+
+/** The epochs a checkpoint's run has done (0 for a file that does not say: a model's own save()). */
+function runEpochs(bytes: Uint8Array, path: string): number {
+  const text = readMetadata(bytes)[EPOCH];
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text)) throw new TrainError(`checkpoint ${path} refused: __metadata__ "${EPOCH}" must be a count of epochs, found ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /** Cosine annealing per epoch, as PyTorch's CosineAnnealingLR stepped once an epoch: the first
@@ -197,11 +213,13 @@ export function cosineLr(initial: number, min: number, epochs: number): (epoch: 
   return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
 
-/** Loads a checkpoint, or says in one line why it is refused (the model is left as it was). */
-async function loadCheckpoint(model: TrainableModel, path: string, select: (bytes: Uint8Array) => Uint8Array): Promise<void> {
+/** Loads a checkpoint and returns its bytes, or says in one line why it is refused (the model is left as it was). */
+async function loadCheckpoint(model: TrainableModel, path: string, select: (bytes: Uint8Array) => Uint8Array): Promise<Uint8Array> {
   if (!existsSync(path)) throw new TrainError(`cannot read checkpoint ${path}: no such file`);
   try {
-    await model.load(select(readFileSync(path)));
+    const bytes = readFileSync(path);
+    await model.load(select(bytes));
+    return bytes;
   } catch (e) {
     throw new TrainError(`checkpoint ${path} refused: ${e instanceof Error ? e.message.replace(/^\w+\.load: /, "") : String(e)}`);
   }
@@ -210,8 +228,9 @@ async function loadCheckpoint(model: TrainableModel, path: string, select: (byte
 /** The model's own tensors (`current`) with the parameters the checkpoint has under the same
  * name and shape put in: no optimizer state or step count from it, as fine-tuning starts its
  * own. Parameters it lacks keep their initial values and are listed in `fresh`. */
-function withParametersOf(current: Map<string, Entry>, bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Uint8Array {
+function withParametersOf(model: Uint8Array, bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Uint8Array {
   const from = readSafetensors(bytes);
+  const current = readSafetensors(model);
   const merged = new Map(current);
   for (const p of params) {
     const t = from.get(p.name);
@@ -219,7 +238,7 @@ function withParametersOf(current: Map<string, Entry>, bytes: Uint8Array, params
     else if (t.dtype !== current.get(p.name)?.dtype || t.shape.join(",") !== p.shape.join(",")) fresh.push(`${p.name} (the checkpoint's is ${t.dtype}[${t.shape.join(", ")}], this model's F32[${p.shape.join(", ")}])`);
     else merged.set(p.name, t);
   }
-  return writeSafetensors(merged);
+  return writeSafetensors(merged, readMetadata(model));
 }
 
 /** The parameters named by --init-from-only's comma-separated patterns, each matching a whole

@@ -7,7 +7,8 @@ import { batches } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { Confusion } from "./metrics.ts";
 import type { TrainableModel } from "./model.ts";
-import { writeCheckpoint } from "./checkpoint.ts";
+import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
+import { withMetadata } from "./safetensors.ts";
 
 export interface EpochStats {
   epoch: number; // 1-based
@@ -39,6 +40,8 @@ export interface FitOptions {
   classes: number;
   train: Dataset;
   validation?: Dataset;
+  /** 1 unless a resumed run goes on from a later epoch; `epochs` is the last. */
+  firstEpoch?: number;
   epochs: number;
   batchSize: number;
   seed: number;
@@ -49,6 +52,8 @@ export interface FitOptions {
   /** A learning rate per epoch (1-based), set before the epoch's first step. */
   schedule?: { lrAt(epoch: number): number; set(lr: number): Promise<void> };
   checkpoint?: string;
+  /** Kept in the checkpoint's metadata beside the epochs done. */
+  checkpointMetadata?: Record<string, string>;
   onProgress?: (p: Progress) => void;
   onEpoch?: (s: EpochStats) => void;
   onNote?: (message: string) => void;
@@ -75,7 +80,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let augmented: Float32Array | undefined;
   let lastYield = performance.now();
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  for (let epoch = o.firstEpoch ?? 1; epoch <= o.epochs; epoch++) {
     const started = performance.now();
     const scheduled = o.schedule?.lrAt(epoch);
     if (scheduled !== undefined) await o.schedule!.set(scheduled);
@@ -113,7 +118,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     }
     history.push(stats);
     o.onEpoch?.(stats);
-    if (o.checkpoint) writeCheckpoint(o.checkpoint, await o.model.save());
+    if (o.checkpoint) writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(stopped ? epoch - 1 : epoch) }));
     if (stopped) return { history, stoppedEarly: false, interrupted: true, bestEpoch: best.epoch || undefined };
 
     const monitored = stats.valLoss ?? stats.loss;

@@ -1,6 +1,7 @@
 // Reading and rewriting the tensors of a safetensors file (a generated model's checkpoint)
-// without a model: `dnnc train` keeps the learning rate there (`lr`), and fine-tuning loads a
-// checkpoint's parameters without its optimizer state.
+// without a model: `dnnc train` keeps the learning rate there (`lr`) and the epoch reached in its
+// metadata, and fine-tuning loads a checkpoint's parameters without its optimizer state. A
+// rewrite keeps the metadata: it holds the step count, which Adam's bias correction depends on.
 export interface Entry {
   dtype: string;
   shape: number[];
@@ -8,17 +9,7 @@ export interface Entry {
 }
 
 export function readSafetensors(bytes: Uint8Array): Map<string, Entry> {
-  if (bytes.length < 8) throw new Error("not a safetensors file: shorter than its 8-byte header length");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw new Error(`not a safetensors file: the header length is ${headerLength} bytes, but only ${bytes.length - 8} bytes follow it`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch {
-    throw new Error("not a safetensors file: its header is not JSON");
-  }
-  const base = 8 + headerLength;
+  const { header, base } = readHeader(bytes);
   const out = new Map<string, Entry>();
   for (const [name, t] of Object.entries(header)) {
     if (name === "__metadata__") continue;
@@ -29,8 +20,34 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Entry> {
   return out;
 }
 
-export function writeSafetensors(tensors: Map<string, Entry>): Uint8Array {
-  const header: Record<string, unknown> = {};
+/** The file's `__metadata__` (the generated model keeps its step count there, `dnnc train` its epoch). */
+export function readMetadata(bytes: Uint8Array): Record<string, string> {
+  const m = readHeader(bytes).header.__metadata__ as unknown;
+  return typeof m === "object" && m !== null ? (m as Record<string, string>) : {};
+}
+
+/** The same file with `extra` added to its metadata. */
+export function withMetadata(bytes: Uint8Array, extra: Record<string, string>): Uint8Array {
+  return writeSafetensors(readSafetensors(bytes), { ...readMetadata(bytes), ...extra });
+}
+
+function readHeader(bytes: Uint8Array) {
+  if (bytes.length < 8) throw new Error("not a safetensors file: shorter than its 8-byte header length");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw new Error(`not a safetensors file: the header length is ${headerLength} bytes, but only ${bytes.length - 8} bytes follow it`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw new Error("not a safetensors file: its header is not JSON");
+  }
+  return { header, base: 8 + headerLength };
+}
+
+/** Writes `tensors` in order, with `metadata` (e.g. the step count read from the file they came from). */
+export function writeSafetensors(tensors: Map<string, Entry>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const [name, t] of tensors) header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, (offset += t.data.length)] };
   let json = JSON.stringify(header);

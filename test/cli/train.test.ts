@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readSafetensors, writeSafetensors } from "../../src/fit/safetensors.ts";
+import { readMetadata, readSafetensors, withMetadata, writeSafetensors } from "../../src/fit/safetensors.ts";
 import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
 
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
@@ -30,10 +30,15 @@ describe("dnnc train", () => {
     expect(report).toContain("<svg");
     expect(report).toMatch(/Test set: accuracy \d+\.\d+ %/);
     expect(report).toContain("true \\ predicted");
-    // Resuming continues from the checkpoint's weights: the next epoch starts near where it stopped.
-    const resumed = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "mlp_digits.safetensors", "--json", "--checkpoint", "again.safetensors");
+    // Resuming goes on from the checkpoint's weights and epoch: --epochs counts the whole run.
+    const resumed = dnnc(dir, "train", MLP, "--epochs", "4", "--resume", "mlp_digits.safetensors", "--json", "--checkpoint", "again.safetensors");
     expect(resumed.status).toBe(0);
-    expect(JSON.parse(resumed.stdout).history[0].loss).toBeLessThan(result.history[0].loss);
+    const history = JSON.parse(resumed.stdout).history;
+    expect(history.map((h: { epoch: number }) => h.epoch)).toEqual([4]);
+    expect(history[0].loss).toBeLessThan(result.history[0].loss);
+    const over = dnnc(dir, "train", MLP, "--epochs", "3", "--resume", "again.safetensors");
+    expect(over.status).toBe(2);
+    expect(over.stderr).toMatch(/again\.safetensors has 4 of the run's epochs done, and --epochs is 3: with --resume, --epochs counts the whole run; give more than 4, or start a new run from its weights with --init-from/);
   }, TIMEOUT);
 
   it("Ctrl-C stops after the current batch and leaves a checkpoint that loads", async () => {
@@ -53,9 +58,14 @@ describe("dnnc train", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL"); // never leave a training process behind
     }
-    expect(stderr).toMatch(/interrupted: checkpoint with \d+ steps written to stopped\.safetensors/);
-    const resumed = dnnc(dir, "train", MLP, "--epochs", "1", "--resume", "stopped.safetensors");
+    const m = /interrupted in epoch (\d+) of 100000: checkpoint with \d+ steps written to stopped\.safetensors; the same command with --resume stopped\.safetensors goes on from epoch (\d+)/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const epoch = Number(m![1]);
+    expect(Number(m![2])).toBe(epoch);
+    expect(readMetadata(readFileSync(join(dir, "stopped.safetensors")))["dnnc.train.epoch"]).toBe(String(epoch - 1)); // the interrupted epoch is not done
+    const resumed = dnnc(dir, "train", MLP, "--epochs", String(epoch), "--resume", "stopped.safetensors", "--json");
     expect(resumed.status).toBe(0);
+    expect(JSON.parse(resumed.stdout).history.map((h: { epoch: number }) => h.epoch)).toEqual([epoch]);
   }, TIMEOUT);
 
   it("refuses a corrupt checkpoint or one of another shape, naming the tensor and the expected shape", () => {
@@ -111,7 +121,7 @@ describe("dnnc train", () => {
 
   it("--lr-schedule cosine sets each epoch's learning rate along half a cosine", () => {
     const dir = scratch();
-    const r = dnnc(dir, "train", MLP, "--epochs", "4", "--lr", "0.01", "--lr-schedule", "cosine", "--min-lr", "0.001", "--json", "--checkpoint", "cos.safetensors");
+    const r = dnnc(dir, "train", MLP, "--epochs", "4", "--batch", "32", "--lr", "0.01", "--lr-schedule", "cosine", "--min-lr", "0.001", "--json", "--checkpoint", "cos.safetensors");
     expect(r.status).toBe(0);
     const lrs = JSON.parse(r.stdout).history.map((h: { lr: number }) => h.lr);
     // min + (initial − min)·(1 + cos(π·(epoch − 1)/epochs))/2, worked by hand for epochs 1–4
@@ -120,6 +130,17 @@ describe("dnnc train", () => {
     const saved = readSafetensors(readFileSync(join(dir, "cos.safetensors"))).get("lr")!;
     expect(new DataView(saved.data.buffer, saved.data.byteOffset, 4).getFloat32(0, true)).toBeCloseTo(expected[3]!, 6);
     expect(r.stderr).toMatch(/epoch 4: .* lr 0\.00232 /);
+    // Setting the rate each epoch keeps the step count (Adam's bias correction depends on it).
+    const examples = Number(/digits\/train: ([\d,]+) examples/.exec(r.stderr)![1]!.replace(/,/g, ""));
+    const bytes = readFileSync(join(dir, "cos.safetensors"));
+    expect(readMetadata(bytes)).toMatchObject({ "dnnc.steps": String(4 * Math.ceil(examples / 32)), "dnnc.train.epoch": "4", "dnnc.train.lr": "0.01" });
+    // A run stopped after epoch 1 and resumed goes on along the same cosine.
+    writeFileSync(join(dir, "after1.safetensors"), withMetadata(bytes, { "dnnc.train.epoch": "1" }));
+    const rest = dnnc(dir, "train", MLP, "--epochs", "4", "--lr-schedule", "cosine", "--min-lr", "0.001", "--json", "--resume", "after1.safetensors");
+    expect(rest.status).toBe(0);
+    const later = JSON.parse(rest.stdout).history as { epoch: number; lr: number }[];
+    expect(later.map((h) => h.epoch)).toEqual([2, 3, 4]);
+    later.forEach((h) => expect(h.lr).toBeCloseTo(expected[h.epoch - 1]!, 9));
     const both = dnnc(dir, "train", MLP, "--lr-schedule", "cosine", "--reduce-lr", "2");
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/--lr-schedule cosine and --reduce-lr each set the learning rate: choose one/);

@@ -11,7 +11,7 @@ import { gpuOrWarn } from "../helpers/webgpu.ts";
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
 const TIMEOUT = 300_000; // a cold Mesa shader cache compiles every kernel with LLVM first
 
-interface Result { testAccuracy: number; history: { loss: number; valAccuracy: number }[] }
+interface Result { testAccuracy: number; history: { epoch: number; loss: number; valAccuracy: number }[] }
 
 describe("dnnc train --backend wgsl", () => {
   it("trains the digits MLP on WebGPU, and its checkpoint resumes on the TypeScript backend", async () => {
@@ -24,10 +24,11 @@ describe("dnnc train --backend wgsl", () => {
     expect(trained.history[1]!.loss).toBeLessThan(trained.history[0]!.loss);
     expect(trained.testAccuracy).toBeGreaterThan(0.85);
 
-    const cpu = dnncIn(dir, TIMEOUT, "train", MLP, "--backend", "ts", "--resume", "gpu.safetensors", "--epochs", "1", "--json");
+    const cpu = dnncIn(dir, TIMEOUT, "train", MLP, "--backend", "ts", "--resume", "gpu.safetensors", "--epochs", "3", "--json");
     expect(cpu.status).toBe(0);
     const resumed = JSON.parse(cpu.stdout) as Result;
     // Continuing, not starting over: the first CPU epoch starts where the GPU run ended.
+    expect(resumed.history.map((h) => h.epoch)).toEqual([3]);
     expect(resumed.history[0]!.loss).toBeLessThan(trained.history[0]!.loss);
     expect(resumed.testAccuracy).toBeGreaterThan(0.85);
   }, 2 * TIMEOUT);
