@@ -102,6 +102,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
   const firstLr = o.lr ? Number(o.lr) : (resumed && Number(readMetadata(resumed)[FIRST_LR])) || (await lr.peek());
   const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), Number(o.minLr), epochCount), set: lr.set } : undefined;
+  const runMetadata: Record<string, string> = firstLr ? { [FIRST_LR]: String(firstLr) } : {};
 
   const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
   let stop = 0;
@@ -121,7 +122,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       augment: o.augment ? augmentFor(o.augment, trainSet, seed) : undefined,
       earlyStopping: o.earlyStopping ? { patience: positive(o.earlyStopping, "--early-stopping"), restoreBest: true } : undefined,
       reduceLr: o.reduceLr ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
-      schedule, checkpoint, checkpointMetadata: firstLr ? { [FIRST_LR]: String(firstLr) } : {},
+      schedule, checkpoint, checkpointMetadata: runMetadata,
       onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
       interrupted: () => stop > 0,
     });
@@ -131,7 +132,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       return 130;
     }
     const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: positive(o.batch, "--batch") }) : undefined;
-    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...(firstLr ? { [FIRST_LR]: String(firstLr) } : {}), [EPOCH]: String(reached) }));
+    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
     if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
@@ -225,7 +226,7 @@ async function loadCheckpoint(model: TrainableModel, path: string, select: (byte
   }
 }
 
-/** The model's own tensors (`current`) with the parameters the checkpoint has under the same
+/** The model's own file (`model`) with the parameters the checkpoint has under the same
  * name and shape put in: no optimizer state or step count from it, as fine-tuning starts its
  * own. Parameters it lacks keep their initial values and are listed in `fresh`. */
 function withParametersOf(model: Uint8Array, bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Uint8Array {
