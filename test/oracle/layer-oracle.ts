@@ -213,11 +213,11 @@ export function expectCloseScaled(what: string, actual: readonly number[], expec
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    expect(Number.isFinite(a) && Number.isFinite(e), `${what}[${i}]: ${a} vs ${e}`).toBe(true);
+    if (!(Number.isFinite(a) && Number.isFinite(e))) expect.fail(`${what}[${i}]: ${a} vs ${e}`);
     const diff = Math.abs(a - e);
     if (Math.abs(e) >= 1e-2 * scale) worst = Math.max(worst, diff / Math.abs(e));
     used = Math.max(used, diff / (atol + rtol * Math.abs(e)));
-    expect(diff <= atol + rtol * Math.abs(e), `${what}[${i}] = ${a}, expected ${e} (|diff| = ${diff}, rtol ${rtol}, atol ${atol})`).toBe(true);
+    if (!(diff <= atol + rtol * Math.abs(e))) expect.fail(`${what}[${i}] = ${a}, expected ${e} (|diff| = ${diff}, rtol ${rtol}, atol ${atol})`);
   }
   const before = measured.get(what) ?? { rel: 0, used: 0 };
   measured.set(what, { rel: Math.max(before.rel, worst), used: Math.max(before.used, used) });

@@ -23,10 +23,10 @@ export function expectNear(what: string, actual: readonly number[], expected: re
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    expect(Number.isFinite(e), `${what}[${i}]: tfjs gave ${e}`).toBe(true);
-    expect(Number.isFinite(a), `${what}[${i}] = ${a}, tfjs ${e}`).toBe(true);
+    if (!Number.isFinite(e)) expect.fail(`${what}[${i}]: tfjs gave ${e}`);
+    if (!Number.isFinite(a)) expect.fail(`${what}[${i}] = ${a}, tfjs ${e}`);
     const diff = Math.abs(a - e);
-    expect(diff <= rtol * Math.abs(e) + atol, `${what}[${i}] = ${a}, tfjs ${e} (|diff| = ${diff}, rtol ${rtol}, atol ${atol})`).toBe(true);
+    if (!(diff <= rtol * Math.abs(e) + atol)) expect.fail(`${what}[${i}] = ${a}, tfjs ${e} (|diff| = ${diff}, rtol ${rtol}, atol ${atol})`);
     seen.abs = Math.max(seen.abs, diff);
     seen.used = Math.max(seen.used, diff / (rtol * Math.abs(e) + atol));
     if (Math.abs(e) > relFloor) seen.rel = Math.max(seen.rel, diff / Math.abs(e));

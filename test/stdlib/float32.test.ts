@@ -137,9 +137,9 @@ function expectNear(what: string, actual: ArrayLike<number>, expected: number[],
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    expect(Number.isFinite(e), `${what}[${i}]: the expectation ${e} is not finite`).toBe(true);
-    expect(Number.isFinite(a), `${what}[${i}] = ${a}, expected ${e}`).toBe(true);
-    expect(Math.abs(a - e) <= rtol * (Math.abs(e) + 1), `${what}[${i}] = ${a}, expected ${e}`).toBe(true);
+    if (!Number.isFinite(e)) expect.fail(`${what}[${i}]: the expectation ${e} is not finite`);
+    if (!Number.isFinite(a)) expect.fail(`${what}[${i}] = ${a}, expected ${e}`);
+    if (!(Math.abs(a - e) <= rtol * (Math.abs(e) + 1))) expect.fail(`${what}[${i}] = ${a}, expected ${e}`);
   }
 }
 

@@ -47,9 +47,9 @@ export function expectClose(what: string, actual: readonly number[], expected: r
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    if (Number.isFinite(e)) expect(Number.isFinite(a), `${what}[${i}] = ${a}, expected the finite ${e}`).toBe(true);
+    if (Number.isFinite(e) && !Number.isFinite(a)) expect.fail(`${what}[${i}] = ${a}, expected the finite ${e}`);
     const ok = a === e || Math.abs(a - e) <= atol + rtol * Math.abs(e);
-    expect(ok, `${what}[${i}] = ${a}, expected ${e} (|diff| = ${Math.abs(a - e)}, rtol ${rtol}, atol ${atol})`).toBe(true);
+    if (!ok) expect.fail(`${what}[${i}] = ${a}, expected ${e} (|diff| = ${Math.abs(a - e)}, rtol ${rtol}, atol ${atol})`);
   }
 }
 
