@@ -11,6 +11,7 @@ import { interpret } from "../../../src/ir/interpret.ts";
 import type { Fn } from "../../../src/ir/ir.ts";
 import { size } from "../../../src/ir/shape.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+import { initialValues, noise } from "../../helpers/sample-values.ts";
 
 const DIMS = { B: 3 };
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
@@ -24,12 +25,9 @@ function trainingDiffers(m: CompiledModel): boolean {
   return updatesState || fn.nodes.some((n) => n.op === "random");
 }
 
-const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(12.9898 * (i + 1) + 78.233 * seed)));
-
 /** Arguments of `fn` by name: parameters and states from init (seed 5), inputs and targets deterministic. */
 function argsFor(fn: Fn, m: CompiledModel): number[][] {
-  const init = interpret(m.init, m.init.args.map(() => Float64Array.of(5)), {});
-  const initByName = new Map(m.init.outputs.map((o, i) => [o.name, [...init[i]!].map(Math.fround)]));
+  const initByName = initialValues(m);
   const inputs = [...m.inputs, ...(m.train?.targets ?? [])];
   return fn.args.map((a) => {
     if (a.role === "step") return [1];

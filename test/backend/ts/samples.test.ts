@@ -17,6 +17,7 @@ import type { Fn } from "../../../src/ir/ir.ts";
 import { size } from "../../../src/ir/shape.ts";
 import { evalDim } from "../../../src/ir/dim.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+import { initialValues, noise } from "../../helpers/sample-values.ts";
 
 const DIMS = { B: 3 };
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
@@ -30,20 +31,6 @@ const models: [string, CompiledModel, number][] = samples.flatMap((file) => {
   ];
 });
 const functionsOf = (m: CompiledModel, name: string) => (name.endsWith("_sgd") ? [m.train!.fn] : [m.init, m.forward, ...(m.train ? [m.train.fn] : [])]);
-
-/** Deterministic values in (−1, 1), float32-exact. */
-const noise = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(12.9898 * (i + 1) + 78.233 * seed)));
-
-/** init's outputs by name, float32-rounded; interpreted once per model (seconds for the big ones). */
-const initialised = new Map<CompiledModel, Map<string, number[]>>();
-function initialValues(m: CompiledModel): Map<string, number[]> {
-  let byName = initialised.get(m);
-  if (!byName) {
-    const init = interpret(m.init, m.init.args.map(() => Float64Array.of(5)), {});
-    initialised.set(m, (byName = new Map(m.init.outputs.map((o, i) => [o.name, Array.from(init[i]!, Math.fround)]))));
-  }
-  return byName;
-}
 
 function argsFor(fn: Fn, m: CompiledModel): number[][] {
   const initByName = initialValues(m);
