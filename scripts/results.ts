@@ -8,7 +8,7 @@
 //   npm run results -- --only cnn_fashion # one sample; the others' rows are kept as they were
 //   npm run results -- --dry-run          # print the commands, run nothing, write nothing
 //   npm run results -- --rewrite          # run nothing; rewrite docs/results.md from its stored runs
-//   npm run results -- --only X --from Continue  # X's commands from that label on, the earlier kept
+//   npm run results -- --only transfer_fashion --from Fine-tune  # a sample's commands from that label on, the earlier runs kept
 //
 // The commands run from out/results/ (git-ignored), where the checkpoints and HTML reports land;
 // the sample's path is resolved from the repository root. A sample's header holds its commands as
