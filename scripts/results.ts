@@ -330,8 +330,8 @@ export function render(stored: Stored): string {
   w("Wall times are of one shared 2-core machine: each section's \"machine\" row gives the load average");
   w("when the run ended — a load of 4 means the run had about half the machine (on 2 December 2026");
   w("cnn_fashion and gru_fashion were trained side by side, and beside an earlier resnet_fashion run),");
-  w("so it took about twice as long as it would alone. The per-epoch times below were measured nearer");
-  w("to alone.");
+  w("so it took about twice as long as it would alone; resnet_fashion's run shared the machine with");
+  w("test runs for about 40 of its minutes. The per-epoch times below were measured nearer to alone.");
   w();
   w(`Published figures are from the "Benchmark" section of the Fashion-MNIST README (${README}, at`);
   w("commit b2617bb, March 2022): the table of submitted results, which its maintainers say they have");
