@@ -1,7 +1,7 @@
 // samples/web end to end: serve.ts compiles samples/mlp_digits.dnn to WGSL and serves the page,
 // headless chromium trains DigitsMLP in it on WebGPU (SwiftShader) and the test reads the
-// accuracy the page reports on the held-out digits. Without a browser or an adapter: a loud
-// warning, or under CI=true a failure.
+// accuracy the page reports on the held-out digits. Without a browser or an adapter the test
+// fails, saying why.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveDigits } from "../../samples/web/serve.ts";

@@ -1,8 +1,8 @@
 // WebGPU in a real browser: headless chromium on its SwiftShader, serving a page from
 // 127.0.0.1 whose TypeScript module the test server transpiles. The page gets an adapter and
 // a device, runs a compute shader and reports what it read back — the chain the digits sample
-// (samples/web) stands on. Without a browser or an adapter: a loud warning, or under CI=true a
-// failure.
+// (samples/web) stands on. Without a browser or an adapter the test fails,
+// saying why.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserUnavailable, serve, webgpuPage, type Served, type WebgpuPage } from "../helpers/browser.ts";

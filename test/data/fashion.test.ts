@@ -1,12 +1,11 @@
 // Fashion-MNIST from Debian's dataset-fashion-mnist (scripts/setup-datasets.sh installs it).
-// Where it is not installed these tests are skipped with a loud warning; under CI=true the file
-// fails instead, since the samples' tests and results need it.
+// Where it is not installed these tests fail, with the loader's error saying how to install it.
 import { describe, expect, it } from "vitest";
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, DatasetMissingError, fashionMissingError, loadFromDir, loadNamed } from "../../src/data/builtin.ts";
 import type { Dataset } from "../../src/data/dataset.ts";
-import { fashionOrWarn } from "./helpers.ts";
+import { fashionInstalled } from "./helpers.ts";
 
-const installed = fashionOrWarn();
+const installed = fashionInstalled();
 const TIMEOUT = 120_000;
 
 describe("the error when Fashion-MNIST is missing", () => {
@@ -22,9 +21,7 @@ describe("the error when Fashion-MNIST is missing", () => {
   });
 });
 
-// Skipped only where the dataset is absent outside CI, and then said loudly by fashionOrWarn;
-// under CI=true its absence fails the file (scripts/setup-datasets.sh installs it, as .ci/run does).
-describe.skipIf(!installed)(`Fashion-MNIST in ${FASHION_MNIST_DIR}`, () => {
+describe(`Fashion-MNIST in ${FASHION_MNIST_DIR}`, () => {
   let train: Dataset;
   let test: Dataset;
 

@@ -1,6 +1,6 @@
 // WebGPU in a real browser for tests: Debian's chromium (scripts/setup-webgpu.sh installs it),
 // headless, driven by playwright-core, computing on its bundled SwiftShader (DESIGN.md §7).
-// Where no browser or adapter can be had, tests say so by name; under CI=true that is a failure.
+// Where no browser or adapter can be had, the tests fail, saying why.
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type {} from "webgpu"; // the WebGPU types only: the page's navigator.gpu, not Dawn
@@ -65,9 +65,7 @@ export async function webgpuPage(url: string): Promise<WebgpuPage | string> {
   return { page, errors, close: () => browser.close() };
 }
 
-/** Reports that browser tests cannot run: a failure under CI=true, a loud warning elsewhere. */
-export function browserUnavailable(reason: string): void {
-  // As webgpuRequired() in ./webgpu.ts, which is not imported: it loads Dawn, which no page needs.
-  if (process.env["CI"] === "true") throw new Error(reason);
-  console.warn(`\n*** browser WebGPU tests not run: ${reason} ***\n`);
+/** Fails a browser test that cannot run, saying why (the README's set-up command installs chromium). */
+export function browserUnavailable(reason: string): never {
+  throw new Error(reason);
 }

@@ -1,6 +1,6 @@
 // A WebGPU device for tests, from Dawn (the npm package `webgpu`) on whatever Vulkan adapter the
 // machine has — Mesa's lavapipe on machines without a GPU (scripts/setup-webgpu.sh installs it).
-// Where no adapter can be had, tests say so by name; under CI=true that is a failure.
+// Where no adapter can be had, the tests fail, saying why.
 import { create, globals } from "webgpu";
 
 Object.assign(globalThis, globals); // GPUBufferUsage, GPUMapMode, … as in a browser
@@ -30,19 +30,11 @@ export function gpu(): Promise<Gpu | string> {
   return acquired;
 }
 
-/** Whether WebGPU tests must run (CI) or may report their absence and stop. */
-export const webgpuRequired = () => process.env["CI"] === "true";
-
-/**
- * The device for a test, or undefined when there is none and that may be said instead of
- * failing: outside CI a loud warning naming why; under CI=true the test fails with the reason.
- */
-export async function gpuOrWarn(): Promise<Gpu | undefined> {
+/** The device for a test; without one the test fails, saying why (the README's set-up command installs lavapipe). */
+export async function requireGpu(): Promise<Gpu> {
   const g = await gpu();
-  if (typeof g !== "string") return g;
-  if (webgpuRequired()) throw new Error(g);
-  console.warn(`\n*** WebGPU tests not run: ${g} ***\n`);
-  return undefined;
+  if (typeof g === "string") throw new Error(g);
+  return g;
 }
 
 /**

@@ -9,8 +9,8 @@
 // The slice: the first TRAIN_N training and TEST_N test images, written as an IDX directory in a
 // temporary folder and passed as `--data DIR` (with --limit for the slower models): evaluating on
 // all 10,000 test images would take longer than the training. Checkpoints and reports are written
-// to the same folder. Where Fashion-MNIST is not installed the training tests are skipped with a
-// loud warning; under CI=true the file fails instead (test/data/helpers.ts).
+// to the same folder. Where Fashion-MNIST is not installed the training tests fail, with the
+// loader's error saying how to install it.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,10 +19,8 @@ import { main } from "../../src/cli/main.ts";
 import { loadNamed } from "../../src/data/builtin.ts";
 import { readSafetensors } from "../../src/fit/safetensors.ts";
 import { headerCommands } from "../../scripts/results.ts";
-import { fashionOrWarn, writeIdx } from "../data/helpers.ts";
+import { writeIdx } from "../data/helpers.ts";
 import { ROOT } from "../helpers/compile-sample.ts";
-
-const installed = fashionOrWarn();
 
 const SAMPLES = ["mlp_fashion", "cnn_fashion", "gru_fashion", "lstm_fashion", "resnet_fashion", "transfer_fashion", "regularized_fashion"];
 const TRAIN_N = 2000;
@@ -114,9 +112,7 @@ function expectLearned(r: TrainRun, epochs: number, floor: number): void {
   expect(r.stderr).toMatch(/test: accuracy [\d.]+, loss [\d.]+ on [\d,]+ examples/);
 }
 
-// Skipped only where the dataset is absent outside CI, and then said loudly by fashionOrWarn;
-// under CI=true its absence fails the file (scripts/setup-datasets.sh installs it, as .ci/run does).
-describe.skipIf(!installed)("the Fashion-MNIST samples, trained briefly on a slice", () => {
+describe("the Fashion-MNIST samples, trained briefly on a slice", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "dnnc-fashion-"));
     mkdirSync(join(dir, "fashion"));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
 import { compileSample, importGenerated, type CompiledSample } from "../helpers/compile-sample.ts";
-import { gpuOrWarn, type Gpu } from "../helpers/webgpu.ts";
+import { requireGpu, type Gpu } from "../helpers/webgpu.ts";
 
 interface Digits {
   forward(x: { x: Float32Array }): Promise<{ logits: Float32Array }>;
@@ -28,12 +28,11 @@ interface TsDigits {
 }
 
 const compiled: CompiledSample[] = [];
-let g: Gpu | undefined;
+let g: Gpu;
 let Gpu: DigitsClass;
 let Ts: { create(o: object): TsDigits };
 beforeAll(async () => {
-  g = await gpuOrWarn();
-  if (!g) return;
+  g = await requireGpu();
   const [w, t] = [await compileSample("samples/mlp_digits.dnn", "wgsl"), await compileSample("samples/mlp_digits.dnn", "ts")];
   compiled.push(w, t);
   Gpu = (await importGenerated<Record<string, DigitsClass>>(w.file)).DigitsMLP!;
@@ -45,7 +44,6 @@ const batch = (B: number) => ({ x: Float32Array.from({ length: 64 * B }, (_, i) 
 
 describe("the generated WGSL module's API", () => {
   it("refuses to start without WebGPU, saying how to give it a device", async () => {
-    if (!g) return;
     const nav = Object.getOwnPropertyDescriptor(globalThis, "navigator");
     Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true });
     try {
@@ -57,7 +55,6 @@ describe("the generated WGSL module's API", () => {
   });
 
   it("checks inputs before queueing anything, naming the input and the shape", async () => {
-    if (!g) return;
     const m = await Gpu.create({ device: g.device });
     try {
       await expect(m.forward({ x: new Float32Array(65) })).rejects.toThrow('DigitsMLP.forward: "x" expects f32[B, 64], a positive multiple of 64 values, received 65');
@@ -68,7 +65,6 @@ describe("the generated WGSL module's API", () => {
   });
 
   it("names the device limit a batch would exceed instead of computing garbage", async () => {
-    if (!g) return;
     const m = await Gpu.create({ device: g.device });
     try {
       const B = Math.ceil(g.device.limits.maxStorageBufferBindingSize / 4 / 64) + 1;
@@ -81,7 +77,6 @@ describe("the generated WGSL module's API", () => {
   }, 60_000);
 
   it("moves weights and optimizer state to the TypeScript target and back through safetensors", async () => {
-    if (!g) return;
     const m = await Gpu.create({ seed: 3, device: g.device });
     try {
       for (let i = 0; i < 2; i++) await m.trainStep(batch(8));
@@ -101,11 +96,10 @@ describe("the generated WGSL module's API", () => {
   }, 60_000);
 
   it("every shader of every sample compiles in Dawn with no message", async () => {
-    if (!g) return;
     const files = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
     const shaders = files.flatMap((f) => emitWgsl(compile(`samples/${f}`).models, f).shaders.map((s) => ({ ...s, file: f })));
     expect(shaders.length).toBeGreaterThan(100);
-    const infos = await Promise.all(shaders.map((s) => g!.device.createShaderModule({ code: s.code }).getCompilationInfo()));
+    const infos = await Promise.all(shaders.map((s) => g.device.createShaderModule({ code: s.code }).getCompilationInfo()));
     const messages = infos.flatMap((info, i) => info.messages.map((m) => `${shaders[i]!.file} ${shaders[i]!.name} ${m.type} ${m.lineNum}:${m.linePos} ${m.message}`));
     expect(messages).toEqual([]);
   }, 120_000);

@@ -10,7 +10,7 @@ import { interpret } from "../../src/ir/interpret.ts";
 import type { Fn } from "../../src/ir/ir.ts";
 import { size } from "../../src/ir/shape.ts";
 import { fuse } from "../../src/schedule/fuse.ts";
-import { gpuOrWarn, gpuSamples } from "../helpers/webgpu.ts";
+import { requireGpu, gpuSamples } from "../helpers/webgpu.ts";
 import { runOnGpu } from "../helpers/run-wgsl.ts";
 
 const B = 5;
@@ -42,8 +42,7 @@ describe("WGSL kernels on WebGPU", () => {
   });
 
   it.each(cases)("%s equals the reference interpreter", async (name, fn, init) => {
-    const g = await gpuOrWarn();
-    if (!g) return;
+    const g = await requireGpu();
     const initValues = interpret(init, init.args.map(() => Float64Array.of(3)), {});
     const byName = new Map(init.outputs.map((o, i) => [o.name, [...initValues[i]!].map(Math.fround)]));
     const args = fn.args.map((a, i) => {

@@ -14,7 +14,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileSample, importGenerated, tscCheck, type CompiledSample } from "../helpers/compile-sample.ts";
-import { gpuOrWarn, gpuSamples } from "../helpers/webgpu.ts";
+import { requireGpu, gpuSamples } from "../helpers/webgpu.ts";
 
 type Batch = Record<string, Float32Array | Int32Array>;
 interface Spec {
@@ -84,8 +84,7 @@ function tensors(bytes: Uint8Array): Map<string, Float32Array> {
 
 describe("the generated WGSL module", () => {
   it.each(samples)("%s agrees with the generated TypeScript", async (file) => {
-    const g = await gpuOrWarn();
-    if (!g) return;
+    const g = await requireGpu();
     const ts = await compileSample(`samples/${file}`, "ts");
     const wgsl = await compileSample(`samples/${file}`, "wgsl");
     compiled.push(ts, wgsl);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
-import { gpuOrWarn } from "../helpers/webgpu.ts";
+import { requireGpu } from "../helpers/webgpu.ts";
 
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
 const TIMEOUT = 300_000; // a cold Mesa shader cache compiles every kernel with LLVM first
@@ -15,7 +15,7 @@ interface Result { testAccuracy: number; history: { epoch: number; loss: number;
 
 describe("dnnc train --backend wgsl", () => {
   it("trains the digits MLP on WebGPU, and its checkpoint resumes on the TypeScript backend", async () => {
-    if (!(await gpuOrWarn())) return;
+    await requireGpu();
     const dir = mkdtempSync(join(tmpdir(), "dnnc-train-wgsl-"));
     const gpu = dnncIn(dir, TIMEOUT, "train", MLP, "--backend", "wgsl", "--epochs", "2", "--json", "--checkpoint", "gpu.safetensors");
     expect(gpu.status).toBe(0);
