@@ -7,7 +7,7 @@
 // and requests out of order are dealt with before any of this (stdio.ts).
 import {
   TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
-  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type DocumentSymbol, type InitializeResult,
+  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fsHost, type Host } from "../check/modules.ts";
@@ -75,8 +75,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
       } catch (e) {
         // Nothing of the last analysis is kept: it describes another text.
         Object.assign(state, { analysis: undefined, crashed: text });
-        connection.console.error(`dnnc: internal error: analysing ${uri}: ${describeError(e)}`);
-        void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [crashDiagnostic(e instanceof Error ? e.message : String(e))] });
+        reportCrash(uri, "analysing", e);
         return undefined;
       }
       state.crashed = undefined;
@@ -88,10 +87,22 @@ export function startServer(connection: Connection = stdioConnection()): void {
 
   const publish = (uri: string, a: Analysis) => {
     const sources = (p: string): SourceFile | undefined => a.program.sources.get(p);
-    const own = a.diagnostics.filter((d) => d.span.file === a.path).flatMap((d) => toLspDiagnostic(d, sources) ?? []);
-    // A model the checker failed on has no diagnostics of its own: say so, once, or it looks clean.
-    const crashed = a.failures.length > 0 ? [crashDiagnostic(a.failures[0]!.split("\n")[0]!)] : [];
-    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [...crashed, ...own, ...importedDiagnostics(a, sources)] });
+    let diagnostics: LspDiagnostic[];
+    try {
+      const own = a.diagnostics.filter((d) => d.span.file === a.path).flatMap((d) => toLspDiagnostic(d, sources) ?? []);
+      // A model the checker failed on has no diagnostics of its own: say so, once, or it looks clean.
+      const crashed = a.failures.length > 0 ? [crashDiagnostic(a.failures[0]!.split("\n")[0]!)] : [];
+      diagnostics = [...crashed, ...own, ...importedDiagnostics(a, sources)];
+    } catch (e) {
+      return reportCrash(uri, "reporting the diagnostics of", e);
+    }
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
+  };
+
+  /** dnnc itself failed on a document: one diagnostic says so, the stack goes to the client's log. */
+  const reportCrash = (uri: string, doing: string, e: unknown) => {
+    connection.console.error(`dnnc: internal error: ${doing} ${uri}: ${describeError(e)}`);
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [crashDiagnostic(e instanceof Error ? e.message : String(e))] });
   };
 
   const analyseSoon = (uri: string) => {

@@ -25,8 +25,10 @@ export function stdioConnection(): Connection {
   const gate = new Gate(reader, writer, (line) => connection?.console.warn(line));
   // Past the framing check, the reader fails only on a body that is not JSON, or on the stream.
   reader.onError((e) => die(`unreadable message from the client: ${e.message}`, EXIT_BAD_INPUT));
-  // Input ended: cleanly after `shutdown`, otherwise the client went away (as vscode-languageserver's own stdio does).
-  reader.onClose(() => process.exit(gate.shutdown ? 0 : 1));
+  // Input ended: cleanly after `shutdown`, otherwise the client went away (as vscode-languageserver's
+  // own stdio does). The reader decodes each body on a later turn of the event loop, so the exit
+  // waits one turn: a last body that is not JSON is still reported (status 2), not lost.
+  reader.onClose(() => setImmediate(() => process.exit(gate.shutdown ? 0 : 1)));
   writer.onError(([e]) => die(`cannot write to the client: ${e.message}`, 1));
   const server = createConnection(ProposedFeatures.all, gate, writer);
   connection = server;

@@ -41,6 +41,12 @@ describe("framing errors end the server (status 2, one line on stderr)", () => {
     await expectFramingExit(s, reason);
   }, 30_000);
 
+  it("a body that is not JSON right before the end of input is still reported", async () => {
+    const s = start();
+    s.proc.stdin.end("Content-Length: 5\r\n\r\nhello");
+    await expectFramingExit(s, /unreadable message from the client: .*JSON/);
+  }, 30_000);
+
   it.each([["10^12", "1000000000000"], ["one byte over the limit", String(MAX_MESSAGE_BYTES + 1)]])(
     "a Content-Length of %s is refused at its header, before any of the body is sent",
     async (_, length) => {
