@@ -1,10 +1,11 @@
 // `dnnc lsp`: the language server. The protocol is vscode-languageserver's; everything it
 // answers comes from src/ide/, which knows nothing of the protocol. Documents are analysed
 // on open and, debounced, after edits; a request first brings its document's analysis up to
-// date, so answers never describe stale text. Nothing a client sends may stop the server: a
-// failure inside a handler is logged and answered with "nothing", and a document the checker
-// fails on gets one diagnostic saying so (a broken file must not look clean). Malformed input
-// and requests out of order are dealt with before any of this (stdio.ts).
+// date, so answers never describe stale text. Nothing a client sends within the protocol may
+// stop the server: a failure inside a handler is logged and answered with "nothing", and a
+// document the checker fails on gets one diagnostic saying so (a broken file must not look
+// clean). Input that breaks the protocol's framing ends it, and requests out of order or with
+// malformed params are answered with errors, before any of this (stdio.ts).
 import {
   TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
   SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
