@@ -41,5 +41,17 @@ export function toLspDiagnostic(d: Diagnostic, sources: (path: string) => Source
   };
 }
 
+/** The one diagnostic shown when the checker itself fails on a document (a bug in dnnc). */
+export function crashDiagnostic(error: string): LspDiagnostic {
+  const start = { line: 0, character: 0 };
+  return {
+    range: { start, end: start },
+    severity: DiagnosticSeverity.Error,
+    code: "internal",
+    source: "dnnc",
+    message: `dnnc crashed while checking this file: ${error} — please report it (the language server's log has the details)`,
+  };
+}
+
 /** A heading's anchor as GitHub and VS Code's preview make it. */
 const anchor = (heading: string): string => heading.toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-");

@@ -1,11 +1,14 @@
 // `dnnc lsp`: the language server. The protocol is vscode-languageserver's; everything it
 // answers comes from src/ide/, which knows nothing of the protocol. Documents are analysed
 // on open and, debounced, after edits; a request first brings its document's analysis up to
-// date, so answers never describe stale text. Nothing a client sends may stop the server: a
-// failure inside a handler is logged and answered with "nothing".
+// date, so answers never describe stale text. Nothing a client sends within the protocol may
+// stop the server: a failure inside a handler is logged and answered with "nothing", and a
+// document the checker fails on gets one diagnostic saying so (a broken file must not look
+// clean). Input that breaks the protocol's framing ends it, and requests out of order or with
+// malformed params are answered with errors, before any of this (stdio.ts).
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
-  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type DocumentSymbol, type InitializeResult,
+  TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
+  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fsHost, type Host } from "../check/modules.ts";
@@ -19,18 +22,31 @@ import { folds, outline, type OutlineItem } from "../ide/outline.ts";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "../ide/semantic-tokens.ts";
 import { format } from "../format/format.ts";
 import { VERSION } from "../version.ts";
-import { pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
+import { crashDiagnostic, pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
 import { importedDiagnostics } from "./imported.ts";
+import { stdioConnection } from "./stdio.ts";
 
 /** How long after the last keystroke a document is re-analysed. */
 const DEBOUNCE_MS = 15;
 
 interface State {
   analysis?: Analysis;
+  /** The text the analysis last threw on: not analysed again until it changes. */
+  crashed?: string;
   timer?: NodeJS.Timeout;
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+/** Tests stand in for a checker bug (there is no known one to rely on) with DNNC_LSP_FAULT=TEXT:
+ * analysing a document that contains TEXT throws. Unset, analysis is exactly `analyse`. */
+const FAULT = process.env["DNNC_LSP_FAULT"];
+const analyseDocument: typeof analyse = (path, text, host, prev) => {
+  if (FAULT && text.includes(FAULT)) throw new Error(`injected fault: the document contains ${JSON.stringify(FAULT)} (DNNC_LSP_FAULT)`);
+  return analyse(path, text, host, prev);
+};
+
+const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
+export function startServer(connection: Connection = stdioConnection()): void {
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, State>();
   // Open documents take precedence over the disk, so an unsaved imported file is seen as typed.
@@ -40,7 +56,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       return f(...args);
     } catch (e) {
-      connection.console.error(`dnnc: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      connection.console.error(`dnnc: ${what} failed: ${describeError(e)}`);
       return none;
     }
   };
@@ -53,8 +69,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     states.set(uri, state);
     if (state.timer) clearTimeout(state.timer), (state.timer = undefined);
     const text = doc.getText();
+    if (state.crashed === text) return undefined;
     if (state.analysis?.text !== text) {
-      state.analysis = analyse(uriToPath(uri), text, host, state.analysis);
+      try {
+        state.analysis = analyseDocument(uriToPath(uri), text, host, state.analysis);
+      } catch (e) {
+        // Nothing of the last analysis is kept: it describes another text.
+        Object.assign(state, { analysis: undefined, crashed: text });
+        reportCrash(uri, "analysing", e);
+        return undefined;
+      }
+      state.crashed = undefined;
       for (const f of state.analysis.failures) connection.console.error(`dnnc: internal error: ${f}`);
       publish(uri, state.analysis);
     }
@@ -63,8 +88,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const publish = (uri: string, a: Analysis) => {
     const sources = (p: string): SourceFile | undefined => a.program.sources.get(p);
-    const own = a.diagnostics.filter((d) => d.span.file === a.path).flatMap((d) => toLspDiagnostic(d, sources) ?? []);
-    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [...own, ...importedDiagnostics(a, sources)] });
+    let diagnostics: LspDiagnostic[];
+    try {
+      const own = a.diagnostics.filter((d) => d.span.file === a.path).flatMap((d) => toLspDiagnostic(d, sources) ?? []);
+      // A model the checker failed on has no diagnostics of its own: say so, once, or it looks clean.
+      const crashed = a.failures.length > 0 ? [crashDiagnostic(a.failures[0]!.split("\n")[0]!)] : [];
+      diagnostics = [...crashed, ...own, ...importedDiagnostics(a, sources)];
+    } catch (e) {
+      return reportCrash(uri, "reporting the diagnostics of", e);
+    }
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
+  };
+
+  /** dnnc itself failed on a document: one diagnostic says so, the stack goes to the client's log. */
+  const reportCrash = (uri: string, doing: string, e: unknown) => {
+    connection.console.error(`dnnc: internal error: ${doing} ${uri}: ${describeError(e)}`);
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: [crashDiagnostic(e instanceof Error ? e.message : String(e))] });
   };
 
   const analyseSoon = (uri: string) => {

@@ -174,10 +174,11 @@ describe("requests", () => {
     expect(clean).toEqual([]);
   });
 
-  it("requests about unknown documents or impossible positions answer nothing, and the server lives on", async () => {
+  it("requests about unknown documents or positions past the end answer nothing, invalid positions an error, and the server lives on", async () => {
     expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: "file:///nope.dnn" }, position: { line: 0, character: 0 } })).toBeNull();
     expect(await client.connection.sendRequest(HoverRequest.type, { ...doc, position: { line: 9999, character: 9999 } })).toBeDefined();
-    expect(await client.connection.sendRequest(CompletionRequest.type, { ...doc, position: { line: -1, character: -5 } })).toBeDefined();
+    // Positions are unsigned in the protocol: a negative one is invalid params (robustness.test.ts has more).
+    await expect(client.connection.sendRequest(CompletionRequest.type, { ...doc, position: { line: -1, character: -5 } })).rejects.toMatchObject({ code: -32602 });
     expect(client.exited).toBeUndefined();
   });
 });
