@@ -51,6 +51,8 @@ describe("readSafetensors refuses crafted files with a reason, whatever they cla
   });
 });
 
+const dnnc = (cwd: string, ...args: string[]) => dnncIn(cwd, 120_000, ...args);
+
 describe("dnnc train refuses such a checkpoint in one line, exit 2", () => {
   const dir = mkdtempSync(join(tmpdir(), "dnnc-st-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,4 +68,3 @@ describe("dnnc train refuses such a checkpoint in one line, exit 2", () => {
   }, 120_000);
 });
 
-const dncc = (cwd: string, ...args: string[]) => dnncIn(cwd, 120_000, ...args);

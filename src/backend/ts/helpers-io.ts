@@ -101,7 +101,7 @@ const stJson = (value: unknown): string => {
  * first bad byte when invalid. Linear in the length: code units are gathered in blocks, each
  * turned into a string once (adding characters one at a time builds a rope of a node each).
  */
-function stUtf8(bytes: Uint8Array, from: number, to: number): string | number {
+export function stUtf8(bytes: Uint8Array, from: number, to: number): string | number {
   const parts: string[] = [];
   const units = new Uint16Array(8194);
   let k = 0;
