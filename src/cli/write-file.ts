@@ -2,12 +2,13 @@
 // emptied: the new bytes go to a temporary file beside it (the same filesystem, so the rename is
 // atomic), are flushed to the disk, and the temporary file is then renamed over the old one.
 // `dnnc fmt` rewrites sources this way, and `dnnc compile` its outputs.
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
- * Replaces (or creates) `path` with `data`. An existing file keeps its mode (and, where the
- * process may set it, its owner); a symbolic link is followed, its target replaced. On failure
+ * Replaces (or creates) `path` with `data`. An existing file must be writable by the process, and
+ * keeps its mode (and, where the process may set it, its owner); a symbolic link is followed, its
+ * target replaced. On failure
  * the file is as it was and the temporary file is gone.
  */
 export function writeFileAtomically(path: string, data: string | Uint8Array): void {
@@ -19,6 +20,9 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
+  // A rename would replace a file the process may not write (read-only, another user's): as
+  // writing in place would, refuse it.
+  if (old) accessSync(target, constants.W_OK);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${Date.now().toString(36)}.tmp`);
   const fd = openSync(temporary, "wx", 0o666);
   try {

@@ -256,6 +256,18 @@ describe("dnnc fmt", () => {
     expect(readFileSync(join(dir, "real.dnn"), "utf8")).toBe(TIDY);
   });
 
+  it("a file it may not write (read-only to the user running it) is left as it is: one line, exit 2", () => {
+    const dir = fresh();
+    chmodSync(dir, 0o777); // the directory is writable: a rename alone would replace the file
+    const file = join(dir, "readonly.dnn");
+    writeFileSync(file, MESSY);
+    chmodSync(file, 0o444);
+    const r = dnnc(["fmt", file], { asNobody: true });
+    expect(r.status).toBe(2);
+    expectOneLine(r, new RegExp(`^dnnc: cannot write ${file}: permission denied \\(EACCES\\)$`));
+    expect(readFileSync(file, "utf8")).toBe(MESSY);
+  });
+
   it("a write that fails (past a file size limit) leaves the file exactly as it was: one line, exit 2", () => {
     const dir = fresh();
     const file = join(dir, "long.dnn");
