@@ -197,13 +197,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 }
 
 function readSource(file: string): string {
-  return readSourceBytes(file).toString("utf8");
-}
-
-/** The bytes, for `fmt`, which refuses rather than rewrites what is not UTF-8. */
-function readSourceBytes(file: string): Buffer {
   if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
   if (statSync(file).isDirectory()) throw new UsageError(`cannot read ${file}: it is a directory`);
+  return readFileSync(file, "utf8");
+}
+
+/**
+ * A FILE argument's bytes, for `fmt`, which must see bytes that are not UTF-8 to refuse them (the
+ * text has them replaced by U+FFFD). readSource first: a file it refuses is refused here too.
+ */
+function readSourceBytes(file: string): Buffer {
+  readSource(file);
   return readFileSync(file);
 }
 
