@@ -1,12 +1,15 @@
 // `dnnc fmt`: formats files in place, or checks them (--check), or prints them (--stdout, `-`).
 // main.ts reads the files (so a missing one is a usage error before anything is written); this
 // decides what to do with each. A file with syntax errors is never touched: its diagnostics are
-// printed and the exit status is 1.
-import { writeFileSync } from "node:fs";
+// printed and the exit status is 1. A file that is not UTF-8 is refused before anything is
+// written (exit 2): decoding would replace its bad bytes with U+FFFD, and writing would lose them.
+// A file is rewritten through a temporary file and a rename, so it is never left half written.
+import { stUtf8 } from "../backend/ts/helpers-io.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderTextAll, type TextOptions } from "../diagnostics/render-text.ts";
 import { format } from "../format/format.ts";
 import { SourceFile } from "../syntax/source.ts";
+import { describeFsError, writeFileAtomically } from "./write-file.ts";
 
 export interface FmtOptions {
   check?: boolean;
@@ -19,10 +22,14 @@ export interface FmtIo extends TextOptions {
 }
 
 /** `path` "-" is standard input, formatted to standard output. Returns the exit status. */
-export function formatFiles(inputs: { path: string; text: string }[], opts: FmtOptions, io: FmtIo): number {
+export function formatFiles(files: { path: string; bytes: Uint8Array }[], opts: FmtOptions, io: FmtIo): number {
+  const inputs = files.map(({ path, bytes }) => ({ path, text: decodeUtf8(bytes) }));
+  const undecodable = inputs.filter((f): f is { path: string; text: number } => typeof f.text === "number");
+  for (const { path, text: at } of undecodable) io.err(`dnnc: ${path === "-" ? "<stdin>" : path} is not valid UTF-8 (byte ${at} is not part of a UTF-8 character): nothing formatted\n`);
+  if (undecodable.length > 0) return 2;
   let status = 0;
   const unformatted: string[] = [];
-  for (const { path, text } of inputs) {
+  for (const { path, text } of inputs as { path: string; text: string }[]) {
     const name = path === "-" ? "<stdin>" : path;
     const result = format(name, text);
     if (hasErrors(result.diagnostics)) {
@@ -34,9 +41,9 @@ export function formatFiles(inputs: { path: string; text: string }[], opts: FmtO
     } else if (opts.stdout || path === "-") io.out(result.text);
     else if (result.text !== text) {
       try {
-        writeFileSync(path, result.text);
+        writeFileAtomically(path, result.text);
       } catch (e) {
-        io.err(`dnnc: cannot write ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.err(`dnnc: cannot write ${path}: ${describeFsError(e)}\n`);
         status = 2;
       }
     }
@@ -47,4 +54,14 @@ export function formatFiles(inputs: { path: string; text: string }[], opts: FmtO
     status = Math.max(status, 1);
   }
   return status;
+}
+
+/** The text, or the offset of the first byte that is not part of a UTF-8 character. A byte order mark is kept as U+FEFF. */
+function decodeUtf8(bytes: Uint8Array): string | number {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const at = stUtf8(bytes, 0, bytes.length); // the same strict rules, and where they fail
+    return typeof at === "number" ? at : 0;
+  }
 }

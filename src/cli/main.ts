@@ -1,7 +1,7 @@
 // The dnnc command. Exit status: 0 success, 1 the input has errors, 2 usage error (bad flag,
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
@@ -19,6 +19,7 @@ import { scheduleStats } from "../schedule/stats.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
 import { formatFiles, type FmtOptions } from "./fmt.ts";
+import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./outputs.ts";
 import { train, type TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
@@ -80,6 +81,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
+      if (!opts.emit) checkOutDir(opts.out!); // before the work, not after it
       const result = compile(file, readSource(file), undefined, (opts.emit === "ir" ? (opts.after ?? "none") : "dce") as PassName);
       report([result], !!opts.json, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
@@ -94,23 +96,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return;
       }
       const outDir = opts.out!;
-      if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file, not a directory`);
-      mkdirSync(outDir, { recursive: true });
       const base = basename(file).replace(/\.dnn$/, "");
-      const target = join(outDir, base + ".ts");
       const models = result.models.map((m) => m.name).join(", ") || "no models";
       if (opts.target === "wgsl") {
-        // The module holds its shaders; the .wgsl files are the same text, to read or lint.
+        // The module holds its shaders; the .wgsl files are the same text under a header line, to read or lint.
         const wgsl = emitWgsl(result.models, basename(file));
-        writeFileSync(target, wgsl.module);
+        const written = writeOutputs(outDir, base, wgsl.module, wgsl.shaders);
         const shaderDir = join(outDir, `${base}.wgsl`);
-        rmSync(shaderDir, { recursive: true, force: true });
-        mkdirSync(shaderDir);
-        for (const s of wgsl.shaders) writeFileSync(join(shaderDir, `${s.name}.wgsl`), s.code);
-        io.err(`wrote ${target} (${models}) and ${wgsl.shaders.length} shaders in ${shaderDir}/\n`);
+        io.err(`wrote ${written.module} (${models}) and ${wgsl.shaders.length} shaders in ${shaderDir}/\n`);
+        if (written.kept.length > 0)
+          io.err(`warning: ${shaderDir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
       } else {
-        writeFileSync(target, emitTypeScript(result.models, basename(file)));
-        io.err(`wrote ${target} (${models})\n`);
+        const written = writeOutputs(outDir, base, emitTypeScript(result.models, basename(file)));
+        io.err(`wrote ${written.module} (${models})\n`);
       }
       for (const m of result.models) io.err(costSummary(m, batch));
     });
@@ -123,7 +121,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--stdout", "print the formatted text instead of rewriting the files")
     .action((files: string[], opts: FmtOptions) => {
       if (opts.check && opts.stdout) throw new UsageError("--check and --stdout do not go together");
-      const inputs = files.map((path) => ({ path, text: path === "-" ? readFileSync(0, "utf8") : readSource(path) }));
+      const inputs = files.map((path) => ({ path, bytes: path === "-" ? readFileSync(0) : readSourceBytes(path) }));
       status = formatFiles(inputs, opts, { ...io, displayPath });
     });
 
@@ -183,6 +181,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.err(`dnnc: ${e.message.replace(/^error: /, "")}\n`);
       return 2;
     }
+    if (e instanceof OutputError) {
+      io.err(`dnnc: ${e.message}\n`);
+      return e.status;
+    }
     if (e instanceof UsageError || e instanceof TrainError || e instanceof DatasetMissingError) {
       io.err(`dnnc: ${e.message}\n`);
       return 2;
@@ -200,6 +202,15 @@ function readSource(file: string): string {
   return readFileSync(file, "utf8");
 }
 
+/**
+ * A FILE argument's bytes, for `fmt`, which must see bytes that are not UTF-8 to refuse them (the
+ * text has them replaced by U+FFFD). readSource first: a file it refuses is refused here too.
+ */
+function readSourceBytes(file: string): Buffer {
+  readSource(file);
+  return readFileSync(file);
+}
+
 function report(results: Compilation[], json: boolean, io: Io): void {
   const sources = (p: string) => results.map((r) => r.program.sources.get(p)).find((s) => s);
   const all = results.flatMap((r) => r.diagnostics);
@@ -215,12 +226,7 @@ function displayPath(path: string): string {
 }
 
 function defaultIo(): Io {
-  // `dnnc … | head` closes the pipe early: that ends the output, it is not an error.
-  for (const stream of [process.stdout, process.stderr])
-    stream.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE") throw e;
-      process.exit(0);
-    });
+  guardStandardStreams(); // `| head` ends the output quietly, `> /dev/full` in one line
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),

@@ -89,6 +89,10 @@ describe("the generated WGSL module's API", () => {
       const [pt, pg] = [t.getParameters(), await back.getParameters()];
       for (const name of Object.keys(pt)) pt[name]!.forEach((v, i) => expect(Math.abs(pg[name]![i]! - v), name).toBeLessThan(1e-5));
       expect(() => back.load(new Uint8Array([1, 2, 3]))).toThrow(/DigitsMLP\.load/);
+      // The same reader as the TypeScript target's, with its bounds: a header length of 2^40 is refused before anything is read.
+      const huge = new Uint8Array(10);
+      new DataView(huge.buffer).setBigUint64(0, 2n ** 40n, true);
+      expect(() => back.load(huge)).toThrow("DigitsMLP.load: not a valid safetensors file: the header length is 1099511627776 bytes, more than the 100000000 a safetensors header may have");
       back.destroy();
     } finally {
       m.destroy();

@@ -24,7 +24,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "export interface CreateOptions {",
     "  /** Seed of the parameter initializers (an integer); the same seed gives the same model. */",
     "  seed?: number;",
-    "  /** Threads for the matrix products (default 1); results are bit-identical. Needs `workerThreads`. */",
+    "  /** Threads for the matrix products (default 1, at most 64); results are bit-identical. Needs `workerThreads`. */",
     "  threads?: number;",
     '  /** Node\'s worker threads: `await import("node:worker_threads")` (the module imports nothing itself). */',
     "  workerThreads?: WorkerThreads;",
@@ -77,6 +77,7 @@ function emitModel(m: CompiledModel): string[] {
   // CSE): each parameter and state gets its own copy, which training updates in place.
   lines.push("    const threads = options.threads ?? 1;");
   lines.push(`    if (!Number.isInteger(threads) || threads < 1) throw new TypeError(\`${C}.create: threads must be a positive integer, received \${String(threads)}\`);`);
+  lines.push(`    if (threads > MAX_THREADS) throw new RangeError(\`${C}.create: threads must be at most \${MAX_THREADS}, received \${threads}\`);`);
   lines.push(`    if (threads > 1 && !options.workerThreads) throw new TypeError(\`${C}.create: threads: \${threads} needs workerThreads: await import("node:worker_threads")\`);`);
   lines.push("    if (threads > 1) startThreads(threads, options.workerThreads!);");
   lines.push(`    const all = ${C}_init(${C}_init_workspace(), seed).map(copyOf);`);

@@ -22,12 +22,20 @@ interface ThreadPool {
   jobs: number;
 }
 
+/**
+ * The most threads a model may ask for: a fixed bound, the same on every machine (so a program
+ * that runs on one runs on all), well past what splitting a product by rows gains from, that
+ * keeps a typo such as `threads: 1000` from starting a thousand workers.
+ */
+export const MAX_THREADS = 64;
+
 let threadPool: ThreadPool | undefined;
 /** Products run split across threads (for tests and benchmarks to see that the pool works). */
 export const threadStats = { splitProducts: 0 };
 
 /** Starts `count - 1` workers (the main thread is the last one); idempotent. Memory allocated from now on is shared. */
 export function startThreads(count: number, wt: WorkerThreads): void {
+  if (!Number.isInteger(count) || count > MAX_THREADS) throw new RangeError(`threads must be an integer of at most ${MAX_THREADS}, received ${String(count)}`);
   if (threadPool || count < 2) return;
   if (typeof SharedArrayBuffer === "undefined") throw new Error("threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)");
   const source = `"use strict";

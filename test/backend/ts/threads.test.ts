@@ -46,4 +46,23 @@ describe.each([
     expect(() => M.create({ threads: 2 })).toThrow(/threads: 2 needs workerThreads: await import\("node:worker_threads"\)/);
     expect(() => M.create({ threads: 0 })).toThrow(/threads must be a positive integer, received 0/);
   });
+
+  it("refuses more than 64 threads with a RangeError, before starting a single worker", () => {
+    let started = 0;
+    const counting = {
+      Worker: class {
+        constructor() {
+          started++;
+        }
+        unref() {}
+        terminate() {
+          return Promise.resolve(0);
+        }
+      },
+      MessageChannel: workerThreads.MessageChannel,
+    };
+    expect(() => M.create({ threads: 100, workerThreads: counting })).toThrow(new RangeError(`${name}.create: threads must be at most 64, received 100`));
+    expect(() => M.create({ threads: 65, workerThreads: counting })).toThrow(RangeError);
+    expect(started).toBe(0);
+  });
 });
