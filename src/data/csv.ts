@@ -153,6 +153,7 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
   const limit = opts.limit ?? defaultLimit(opts.classes);
   // Where a label was read from, said with every label error (a wrong column is the usual cause).
   const labelColumn = `column ${lab + 1}${names ? ` ("${names[lab]}")` : ""}`;
+  const hint = (opts.label ?? "auto") === "auto" ? "; the label is the last column unless the header names one `label` (dnnc train --label COLUMN chooses another)" : "";
   const x = new Float32Array(n * f);
   const y = new Int32Array(n);
   const labelNames: string[] = [];
@@ -178,9 +179,8 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
         }
         const v = Number(cell);
         if (!isNum(cell)) throw new Error(`${at(li)(cols[c]!)}: label "${cell}" is not a number (the first row's label is, so labels are class indices)`);
-        if (!Number.isInteger(v) || v < 0) throw new Error(`${at(li)(cols[c]!)}: label ${cell} is not an integer ≥ 0`);
+        if (!Number.isInteger(v) || v < 0) throw new Error(`${at(li)(cols[c]!)}: label ${cell} (${labelColumn}) is not an integer ≥ 0${hint}`);
         if (v >= limit.count) {
-          const hint = (opts.label ?? "auto") === "auto" ? "; the label is the last column unless the header names one `label` (dnnc train --label COLUMN chooses another)" : "";
           throw new Error(`${at(li)(cols[c]!)}: label ${cell} (${labelColumn}) is outside [0, ${limit.count}): ${limit.why}${hint}`);
         }
         y[r] = v;
