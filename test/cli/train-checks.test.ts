@@ -54,7 +54,6 @@ describe("every numeric flag is checked before anything runs", () => {
     [["--epochs", "1e300"], "--epochs must be a whole number from 1 to 1,000,000, received '1e300'"],
     [["--threads", "100"], "--threads must be a whole number from 1 to 64, received '100'"],
     [["--validation-split", "0.0001"], "--validation-split 0.0001 of digits/train's 1,500 examples holds out 0 for validation and leaves 1500 to train on: both need at least one (--validation-split 0 for none)"],
-    [["--augment", "flip"], "--augment works on images [height, width, channels]; digits/train has examples of shape [64]"],
     [["--classes", "42"], "--classes: digits/train has no class 42 (its classes are 0 to 9)"],
     [["--classes", "5-3"], "--classes: the range 5-3 runs backwards: write 3-5"],
     [["--classes", "0-99999999"], "--classes: '0-99999999' goes beyond the 10,000 classes dnnc handles"],
