@@ -147,7 +147,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       return 130;
     }
     const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: flags.batch }) : undefined;
-    if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`the test loss is ${tested.loss}`);
+    if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
     writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
@@ -159,7 +159,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     if (io.tty) io.err("\r\x1b[2K"); // the progress bar's line
     const kept = saved !== undefined ? `${checkpoint} keeps the weights of epoch ${saved}` : existsSync(checkpoint) ? `${checkpoint} is left as it was` : "no checkpoint was written";
     const rate = firstLr ? `; this run started at ${Number(firstLr.toPrecision(6))}` : "";
-    io.err(`dnnc: training diverged at ${e.message}. Nothing was saved after it: ${kept}. Try a lower learning rate (--lr${rate}) or --normalize\n`);
+    io.err(`dnnc: training diverged: ${e.message}. Nothing was saved after it: ${kept}. Try a lower learning rate (--lr${rate}) or --normalize\n`);
     model.destroy?.();
     loaded.dispose();
     return 1;

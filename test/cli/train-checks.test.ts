@@ -183,7 +183,7 @@ describe("a run that diverges", () => {
     const r = dnnc(dir, "train", "tiny.dnn", "--data", "huge.csv", "--epochs", "3", "--batch", "8");
     expect(r.status).toBe(1);
     // The step either returns the NaN (a module without the guard) or refuses it (NonFiniteError).
-    expect(r.stderr).toMatch(/\ndnnc: training diverged at epoch 1, batch 2 of 4: (the training loss is NaN|.*finite.*)\. Nothing was saved after it: no checkpoint was written\. Try a lower learning rate \(--lr; this run started at 0\.1\) or --normalize\n$/);
+    expect(r.stderr).toMatch(/\ndnnc: training diverged: epoch 1, batch 2 of 4: (the training loss is NaN|.*finite.*)\. Nothing was saved after it: no checkpoint was written\. Try a lower learning rate \(--lr; this run started at 0\.1\) or --normalize\n$/);
     expect(existsSync(join(dir, "tiny.safetensors"))).toBe(false);
   }, TIMEOUT);
 
@@ -194,7 +194,7 @@ describe("a run that diverges", () => {
     copyFileSync(join(dir, "run.safetensors"), join(dir, "before.safetensors"));
     const r = dnnc(dir, "train", "tiny.dnn", "--data", "huge.csv", "--epochs", "4", "--batch", "8", "--resume", "run.safetensors", "--checkpoint", "run.safetensors");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/dnnc: training diverged at epoch 2, batch \d of 4: .*Nothing was saved after it: run\.safetensors is left as it was\./);
+    expect(r.stderr).toMatch(/dnnc: training diverged: epoch 2, batch \d of 4: .*Nothing was saved after it: run\.safetensors is left as it was\./);
     expect(readFileSync(join(dir, "run.safetensors"))).toEqual(readFileSync(join(dir, "before.safetensors")));
   }, TIMEOUT);
 });
