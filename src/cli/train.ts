@@ -208,8 +208,10 @@ function loadDataOrThrow(o: TrainOptions, flags: TrainSettings, limit: data.Clas
   }
   const label = flags.label;
   const train = data.loadCsv(d, { ...(label !== undefined ? { label } : {}), ...(limit ? { limit } : {}) });
-  // The test file maps labels to the training file's classes: the same names, the same indices.
-  const test = o.testData ? data.loadCsv(o.testData, { ...(label !== undefined ? { label } : {}), classes: train.classes, ...(limit ? { limit } : {}) }) : undefined;
+  // A test file's class names map to the training file's: the same names, the same indices.
+  // Class indices are checked against the model's classes, as the training file's are.
+  const named = train.classes.some((c, i) => c !== String(i));
+  const test = o.testData ? data.loadCsv(o.testData, { ...(label !== undefined ? { label } : {}), ...(named ? { classes: train.classes } : {}), ...(limit ? { limit } : {}) }) : undefined;
   return { train, test };
 }
 
