@@ -1,8 +1,10 @@
 // `dnnc train FILE`: compile, load a dataset, train with a live progress display, evaluate on
 // the test set, and leave a checkpoint and a report. Ctrl-C stops after the current batch and
-// writes the checkpoint; a second Ctrl-C exits at once.
+// writes the checkpoint; a second Ctrl-C exits at once. Flags, output paths and every label are
+// checked before training starts (exit 2); a run that goes non-finite stops with exit 1 and
+// leaves the last good checkpoint as it was.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Compilation } from "../compiler.ts";
 import * as data from "../data/index.ts";
 import type { Dataset } from "../data/index.ts";
@@ -13,6 +15,9 @@ import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
 import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
+import { DivergedError } from "../fit/diverged.ts";
+import type { TensorSpec, TrainableClass } from "../fit/model.ts";
+import { checkOutputPath, trainSettings, type TrainSettings } from "./train-flags.ts";
 
 export interface TrainOptions {
   data: string;
@@ -36,6 +41,7 @@ export interface TrainOptions {
   reduceLrFactor: string;
   minLr: string;
   augment?: string;
+  label?: string;
   normalize?: boolean;
   limit?: string;
   report?: string;
@@ -51,41 +57,48 @@ export interface TrainIo {
 
 export async function train(file: string, compiled: Compilation, o: TrainOptions, io: TrainIo, argv: string[]): Promise<number> {
   const started = performance.now();
+  const flags = trainSettings(o);
   const compiledModel = pickModel(compiled, o.model);
   const base = basename(file).replace(/\.dnn$/, "");
   const checkpoint = o.checkpoint ?? `${base}.safetensors`;
   const reportPath = o.report ?? `${base}.report.html`;
+  checkOutputPath(checkpoint, "--checkpoint");
+  checkOutputPath(reportPath, "--report");
+  if (resolve(checkpoint) === resolve(reportPath)) throw new TrainError(`--checkpoint and --report are both ${checkpoint}: the report would overwrite the checkpoint`);
+  if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
+  if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
 
   const loaded = await loadGenerated(compiled.models, compiledModel.name, o.backend, basename(file));
   const { cls } = loaded;
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
   if (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32")
     throw new TrainError(`dnnc train trains classifiers: one input, and one i32 target of class labels; ${cls.name} has inputs ${names(cls.inputs)} and targets ${names(cls.targets ?? [])}`);
+  const classes = modelClasses(cls, output);
 
-  let { train: trainSet, test } = loadData(o);
-  if (o.classes) {
-    const keep = classList(o.classes);
-    trainSet = data.filterClasses(trainSet, keep, true);
-    test = test && data.filterClasses(test, keep, true);
+  let { train: trainSet, test } = loadData(o, flags, { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
+  if (flags.classes) {
+    trainSet = keepClasses(trainSet, flags.classes, classes, cls.name);
+    test = test && keepClasses(test, flags.classes, classes, cls.name);
+  } else if (trainSet.classes.length > classes) {
+    // Only a named dataset or class names get here: a numeric label ≥ classes is refused at its line.
+    throw new TrainError(`${trainSet.name} has ${trainSet.classes.length} classes, but ${cls.name}'s output ${output.name} has ${classes}: train on ${classes} of them with --classes (e.g. --classes 0-${classes - 1}), or give the model ${trainSet.classes.length} outputs`);
   }
-  if (o.limit) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, positive(o.limit, "--limit")) }, (_, i) => i));
+  if (trainSet.classes.length < classes)
+    io.err(`note: ${trainSet.name} has ${trainSet.classes.length} classes and ${cls.name}'s output ${output.name} ${classes}: outputs ${trainSet.classes.length}${classes - trainSet.classes.length > 1 ? `–${classes - 1}` : ""} are never a target\n`);
+  if (flags.limit) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
   const want = perExample(input);
   if (want !== data.featureSize(trainSet))
     throw new TrainError(`${cls.name}'s input ${input.name} is f32[${input.shape.join(", ")}] (${want} values per example), but ${trainSet.name} has ${data.featureSize(trainSet)} per example (shape [${trainSet.shape.join(", ")}])`);
   let stats: data.NormStats | undefined;
   if (o.normalize) ({ dataset: trainSet, stats } = data.normalize(trainSet, "auto"));
   if (stats && test) test = data.normalize(test, stats).dataset;
-  const fraction = Number(o.validationSplit);
-  if (!(fraction >= 0 && fraction < 1)) throw new TrainError(`--validation-split must be in [0, 1), received '${o.validationSplit}'`);
-  const seed = integer(o.seed, "--seed");
-  const split = fraction > 0 ? data.splitValidation(trainSet, fraction, seed) : { train: trainSet, validation: undefined };
-  const classes = Math.max(...(output.shape.slice(-1) as number[]), 1);
+  const seed = flags.seed;
+  const split = validationSplit(trainSet, flags.validationSplit, seed);
 
-  const model = (await cls.create({ seed, ...loaded.createOptions, ...(o.threads ? { threads: positive(o.threads, "--threads"), workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
+  const model = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
   // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
   const resumed = o.resume ? await loadCheckpoint(model, o.resume, (b) => b) : undefined;
   const done = resumed ? runEpochs(resumed, o.resume!) : 0;
-  if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
   if (o.initFrom) {
     const fresh: string[] = [];
     const current = await model.save();
@@ -95,15 +108,16 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     io.err(`parameters from ${o.initFrom}${fresh.length ? `; initialised afresh: ${fresh.join(", ")}` : ": all of them"}\n`);
   }
   const lr = learningRate(model);
-  if (o.lr) await lr.set(Number(o.lr));
-  const epochCount = positive(o.epochs, "--epochs");
+  if (flags.lr !== undefined) await lr.set(flags.lr);
+  const epochCount = flags.epochs;
   if (done >= epochCount)
     throw new TrainError(`${o.resume} has ${done} of the run's epochs done, and --epochs is ${epochCount}: with --resume, --epochs counts the whole run; give more than ${done}, or start a new run from its weights with --init-from`);
-  if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
-  const firstLr = o.lr ? Number(o.lr) : (resumed && Number(readMetadata(resumed)[FIRST_LR])) || (await lr.peek());
-  const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), Number(o.minLr), epochCount), set: lr.set } : undefined;
+  const recorded = resumed ? Number(readMetadata(resumed)[FIRST_LR]) : NaN;
+  const firstLr = flags.lr ?? (recorded > 0 && recorded <= Number.MAX_VALUE ? recorded : await lr.peek());
+  const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), flags.minLr, epochCount), set: lr.set } : undefined;
   const runMetadata: Record<string, string> = firstLr ? { [FIRST_LR]: String(firstLr) } : {};
 
+  const augment = flags.augment ? augmentFor(flags.augment, trainSet, seed) : undefined;
   const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
   let stop = 0;
   const onSigint = () => {
@@ -114,16 +128,17 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   io.err(`training ${cls.name} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${o.backend} backend\n`);
   // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
   // finish (it is short) rather than killing the process before the checkpoint and report.
+  let saved: number | undefined; // the epochs the checkpoint written by this run holds
   try {
     const result = await fit({
       model, input: input.name, target: target.name, output: output.name, classes,
       train: split.train, validation: split.validation,
-      firstEpoch: done + 1, epochs: epochCount, batchSize: positive(o.batch, "--batch"), seed,
-      augment: o.augment ? augmentFor(o.augment, trainSet, seed) : undefined,
-      earlyStopping: o.earlyStopping ? { patience: positive(o.earlyStopping, "--early-stopping"), restoreBest: true } : undefined,
-      reduceLr: o.reduceLr ? { patience: positive(o.reduceLr, "--reduce-lr"), factor: Number(o.reduceLrFactor), minLr: Number(o.minLr), get: lr.get, set: lr.set } : undefined,
+      firstEpoch: done + 1, epochs: epochCount, batchSize: flags.batch, seed,
+      augment,
+      earlyStopping: flags.earlyStopping ? { patience: flags.earlyStopping, restoreBest: true } : undefined,
+      reduceLr: flags.reduceLr ? { patience: flags.reduceLr, factor: flags.reduceLrFactor, minLr: flags.minLr, get: lr.get, set: lr.set } : undefined,
       schedule, checkpoint, checkpointMetadata: runMetadata,
-      onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note,
+      onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note, onCheckpoint: (epochs) => (saved = epochs),
       interrupted: () => stop > 0,
     });
     const reached = result.history.at(-1)?.epoch ?? done + 1;
@@ -131,13 +146,23 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       io.err(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}\n`);
       return 130;
     }
-    const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: positive(o.batch, "--batch") }) : undefined;
+    const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: flags.batch }) : undefined;
+    if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
     writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
     if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
     io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
     if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion.accuracy, testLoss: tested?.loss, testExamples: tested?.confusion.total, history: result.history }) + "\n");
+  } catch (e) {
+    if (!(e instanceof DivergedError)) throw e;
+    if (io.tty) io.err("\r\x1b[2K"); // the progress bar's line
+    const kept = saved !== undefined ? `${checkpoint} keeps the weights of epoch ${saved}` : existsSync(checkpoint) ? `${checkpoint} is left as it was` : "no checkpoint was written";
+    const rate = firstLr ? `; this run started at ${Number(firstLr.toPrecision(6))}` : "";
+    io.err(`dnnc: training diverged: ${e.message}. Nothing was saved after it: ${kept}. Try a lower learning rate (--lr${rate}) or --normalize\n`);
+    model.destroy?.();
+    loaded.dispose();
+    return 1;
   } finally {
     process.off("SIGINT", onSigint);
   }
@@ -159,24 +184,61 @@ function pickModel(c: Compilation, name: string | undefined) {
   return trainable[0]!;
 }
 
-function loadData(o: TrainOptions): { train: Dataset; test?: Dataset } {
+/** The dataset, every label checked against `limit` (the model's classes) unless --classes picks some. */
+function loadData(o: TrainOptions, flags: TrainSettings, limit: data.ClassLimit): { train: Dataset; test?: Dataset } {
   try {
-    return loadDataOrThrow(o);
+    return loadDataOrThrow(o, flags, flags.classes ? undefined : limit);
   } catch (e) {
     if (e instanceof TrainError || e instanceof data.DatasetMissingError) throw e;
-    throw new TrainError(`--data ${o.data}: ${e instanceof Error ? e.message : String(e)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    // Loaders' messages start with the file they are about (file:line:column); others get --data's.
+    throw new TrainError([o.data, o.testData].some((p) => p && message.startsWith(p)) ? message : `--data ${o.data}: ${message}`);
   }
 }
 
-function loadDataOrThrow(o: TrainOptions): { train: Dataset; test?: Dataset } {
+function loadDataOrThrow(o: TrainOptions, flags: TrainSettings, limit: data.ClassLimit | undefined): { train: Dataset; test?: Dataset } {
   const d = o.data;
+  const csv = !(data.DATASET_NAMES as readonly string[]).includes(d) && existsSync(d) && !statSync(d).isDirectory();
+  if (flags.label !== undefined && !csv) throw new TrainError(`--label chooses a column of a CSV file; --data ${d} is not one`);
   if ((data.DATASET_NAMES as readonly string[]).includes(d)) return { train: data.loadNamed(d, "train"), test: data.loadNamed(d, "test") };
   if (!existsSync(d)) throw new TrainError(`--data ${d}: no such dataset or file (named datasets: ${data.DATASET_NAMES.join(", ")}; or a directory of IDX files; or a .csv file)`);
-  if (statSync(d).isDirectory()) {
-    const both = data.loadFromDir(d);
+  if (!csv) {
+    const both = data.loadFromDir(d, limit ? { limit } : {});
     return { train: both.train, test: both.test };
   }
-  return { train: data.loadCsv(d), test: o.testData ? data.loadCsv(o.testData) : undefined };
+  const label = flags.label;
+  const train = data.loadCsv(d, { ...(label !== undefined ? { label } : {}), ...(limit ? { limit } : {}) });
+  // A test file's class names map to the training file's: the same names, the same indices.
+  // Class indices are checked against the model's classes, as the training file's are.
+  const named = train.classes.some((c, i) => c !== String(i));
+  const test = o.testData ? data.loadCsv(o.testData, { ...(label !== undefined ? { label } : {}), ...(named ? { classes: train.classes } : {}), ...(limit ? { limit } : {}) }) : undefined;
+  return { train, test };
+}
+
+/** The classes a classifier tells apart: its output's last dimension, a number up to data.MAX_CLASSES. */
+function modelClasses(cls: TrainableClass, output: TensorSpec): number {
+  const k = output.shape.at(-1);
+  if (output.shape.length < 2 || typeof k !== "number")
+    throw new TrainError(`dnnc train trains classifiers: ${cls.name}'s output ${output.name} is f32[${output.shape.join(", ")}], and its last dimension must be the number of classes`);
+  if (k > data.MAX_CLASSES) throw new TrainError(`${cls.name}'s output ${output.name} has ${k.toLocaleString("en-US")} classes; dnnc train handles at most ${data.MAX_CLASSES.toLocaleString("en-US")}`);
+  return k;
+}
+
+/** --classes: those of `d`'s classes, relabelled from 0; no more of them than the model has outputs. */
+function keepClasses(d: Dataset, keep: number[], classes: number, model: string): Dataset {
+  const unknown = keep.find((k) => k >= d.classes.length);
+  if (unknown !== undefined) throw new TrainError(`--classes: ${d.name} has no class ${unknown} (its classes are 0 to ${d.classes.length - 1})`);
+  if (keep.length > classes) throw new TrainError(`--classes picks ${keep.length} classes, but ${model} has ${classes} outputs`);
+  return data.filterClasses(d, keep, true);
+}
+
+/** --validation-split: a part held out, or a one-line error when it would leave a part empty. */
+function validationSplit(d: Dataset, fraction: number, seed: number): { train: Dataset; validation?: Dataset } {
+  if (fraction === 0) return { train: d };
+  const held = Math.round(d.n * fraction);
+  if (held < 1 || held >= d.n)
+    throw new TrainError(`--validation-split ${fraction} of ${d.name}'s ${d.n.toLocaleString("en-US")} examples holds out ${held} for validation and leaves ${d.n - held} to train on: both need at least one (--validation-split 0 for none)`);
+  return data.splitValidation(d, fraction, seed);
 }
 
 /** The learning rate, kept in the checkpoint as the tensor `lr` (see docs/generated-api.md). */
@@ -256,41 +318,13 @@ function chosenParameters(spec: string, cls: { name: string; parameters: readonl
 
 const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 
-function augmentFor(spec: string, d: Dataset, seed: number) {
-  const s: data.AugmentSpec = {};
-  for (const part of spec.split(",").map((x) => x.trim()).filter(Boolean)) {
-    const [key, value] = part.split("=");
-    if (key === "flip" && value === undefined) s.flip = true;
-    else if (key === "shift" && value !== undefined) s.shift = positive(value, "--augment shift");
-    else if (key === "rotate" && value !== undefined) s.rotate = Number(value);
-    else throw new TrainError(`--augment: unknown part '${part}' (expected flip, shift=PIXELS, rotate=DEGREES, comma-separated)`);
-  }
+function augmentFor(s: data.AugmentSpec, d: Dataset, seed: number) {
   if (d.shape.length !== 3) throw new TrainError(`--augment works on images [height, width, channels]; ${d.name} has examples of shape [${d.shape.join(", ")}]`);
+  if (s.shift !== undefined && s.shift >= Math.min(d.shape[0]!, d.shape[1]!))
+    throw new TrainError(`--augment shift=${s.shift} would move ${d.name}'s ${d.shape[0]}×${d.shape[1]} images out of sight: give less than ${Math.min(d.shape[0]!, d.shape[1]!)}`);
   const shape = d.shape as [number, number, number];
   const f = data.augmenter(s, seed);
   return (x: Float32Array, batch: number, out: Float32Array) => f(x, batch, shape, out);
 }
 
-function classList(spec: string): number[] {
-  const out: number[] = [];
-  for (const part of spec.split(",")) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
-    if (!m) throw new TrainError(`--classes: expected a list such as 0-4 or 1,3,5, received '${spec}'`);
-    for (let c = Number(m[1]); c <= Number(m[2] ?? m[1]); c++) out.push(c);
-  }
-  return out;
-}
-
 const names = (xs: readonly { name: string }[]) => (xs.length ? xs.map((x) => x.name).join(", ") : "none");
-
-function positive(s: string, flag: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new TrainError(`${flag} must be a positive integer, received '${s}'`);
-  return n;
-}
-
-function integer(s: string, flag: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new TrainError(`${flag} must be a non-negative integer, received '${s}'`);
-  return n;
-}

@@ -6,7 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32, shuffle } from "../train/random.ts";
 import { loadCsv } from "./csv.ts";
-import { DatasetMissingError, numberedClasses, subset, type Dataset } from "./dataset.ts";
+import { DatasetMissingError, numberedClasses, subset, type ClassLimit, type Dataset } from "./dataset.ts";
 import { loadIdxPair } from "./idx.ts";
 
 export { DatasetMissingError };
@@ -72,6 +72,8 @@ export interface DirOptions {
   name?: string;
   /** Class names by label; "0", "1", … by default. */
   classes?: string[];
+  /** The classes a label may name (a model's): see loadIdxPair. */
+  limit?: ClassLimit;
 }
 
 /**
@@ -108,7 +110,7 @@ function loadSplit(dir: string, split: Split, opts: DirOptions): Dataset {
     throw new DatasetMissingError(`${dir} has no ${missing.map((m) => `${m}.gz (or ${m})`).join(" and no ")}: an IDX dataset directory holds ${ALL_FILES.join(", ")}`);
   }
   const name = `${opts.name ?? basename(resolve(dir))}/${split}`;
-  return loadIdxPair(images, labels, { name, ...(opts.classes ? { classes: opts.classes } : {}) });
+  return loadIdxPair(images, labels, { name, ...(opts.classes ? { classes: opts.classes } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
 }
 
 /**

@@ -1,19 +1,21 @@
 // CSV as a labelled dataset: one example per line, one numeric feature per column, one label
 // column. Comma-separated, optional double quotes ("" escapes a quote; no newlines inside a
 // field), CRLF or LF, a UTF-8 byte-order mark, gzip (detected by content) and blank lines at the
-// end are all accepted. Anything else — a cell that is not a number, a row with too few or too
-// many fields, a blank line between rows — is an Error at file:line:column, because a silently
-// misread training set shows up only later as a model that will not learn.
+// end are all accepted. Anything else — a cell that is not a number or overflows a float (1e999,
+// 1e39), a row with too few or too many fields, a blank line between rows, a label outside the
+// classes — is an Error at file:line:column, because a silently misread training set shows up
+// only later as a model that will not learn.
 import { basename } from "node:path";
-import { checkDataset, numberedClasses, type Dataset } from "./dataset.ts";
+import { checkDataset, MAX_CLASSES, numberedClasses, type ClassLimit, type Dataset } from "./dataset.ts";
 import { gunzipIfNeeded, readDataFile } from "./idx.ts";
 
 export interface CsvOptions {
   /**
-   * The label column: "last" (the default), "first", a 0-based column index (negative counts from
-   * the end: -1 is the last) or a column name from the header.
+   * The label column: "last", "first", a 0-based column index (negative counts from the end: -1
+   * is the last) or a column name from the header. By default ("auto") the column the header
+   * names `label` (in any case) when there is a header with one, else the last column.
    */
-  label?: "last" | "first" | number | string;
+  label?: "auto" | "last" | "first" | number | string;
   /**
    * Whether the first line names the columns. "auto" (the default): it does when one of its
    * feature cells is not a number, or its label cell is not a number while the next line's is.
@@ -28,6 +30,11 @@ export interface CsvOptions {
   classes?: string[];
   /** The dataset's name; the file's base name by default. */
   name?: string;
+  /**
+   * The classes a label may name: a numeric label ≥ `count` (or a class list longer than it) is
+   * an Error at its line, saying whose classes they are. Without it the bound is MAX_CLASSES.
+   */
+  limit?: ClassLimit;
 }
 
 /** Reads a CSV file (gzipped or not): see `parseCsv`. */
@@ -43,6 +50,12 @@ export function loadCsv(path: string, opts: CsvOptions = {}): Dataset {
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The column a header names `label`, in any case and with spaces around it; -1 if none or several. */
+function labelByName(names: readonly string[]): number {
+  const found = names.flatMap((n, i) => (n.trim().toLowerCase() === "label" ? [i] : []));
+  return found.length === 1 ? found[0]! : -1;
+}
 
 /** Positions of a line's fields: text (unquoted) and the 1-based column where each starts. */
 function splitLine(line: string, where: (col: number) => string): { cells: string[]; cols: number[] } {
@@ -110,20 +123,23 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
   };
 
   let header = opts.header ?? "auto";
-  const label = opts.label ?? "last";
-  if (typeof label === "string" && label !== "last" && label !== "first") {
+  const label = opts.label ?? "auto";
+  if (typeof label === "string" && label !== "last" && label !== "first" && label !== "auto") {
     if (header === false) throw new Error(`${file}: the label column is named ("${label}") but header is false: a column name needs a header line`);
     header = true;
   }
   let lab =
-    label === "last" ? width - 1 : label === "first" ? 0 : typeof label === "number" ? columnIndex(label, String(label)) : -1;
+    label === "last" || label === "auto" ? width - 1 : label === "first" ? 0 : typeof label === "number" ? columnIndex(label, String(label)) : -1;
   if (header === "auto") {
     const second = end > 1 ? splitLine(lines[1]!, at(1)).cells : undefined;
+    // A column named `label` makes the line a header whatever the other cells are.
     header =
+      labelByName(first.cells) >= 0 ||
       first.cells.some((c, i) => i !== lab && !isNum(c)) ||
       (!isNum(first.cells[lab]!) && second !== undefined && second[lab] !== undefined && isNum(second[lab]!));
   }
   const names = header ? first.cells.map((c) => c.trim()) : undefined;
+  if (label === "auto" && names && labelByName(names) >= 0) lab = labelByName(names);
   if (lab < 0) {
     lab = names!.indexOf(label as string);
     if (lab < 0) throw new Error(`${at(0)(1)}: no column named "${label}"; the columns are ${names!.map((n) => `"${n}"`).join(", ")}`);
@@ -134,6 +150,10 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
 
   const f = width - 1;
   const scale = opts.scale ?? 1;
+  const limit = opts.limit ?? defaultLimit(opts.classes);
+  // Where a label was read from, said with every label error (a wrong column is the usual cause).
+  const labelColumn = `column ${lab + 1}${names ? ` ("${names[lab]}")` : ""}`;
+  const hint = (opts.label ?? "auto") === "auto" ? "; the label is the last column unless the header names one `label` (dnnc train --label COLUMN chooses another)" : "";
   const x = new Float32Array(n * f);
   const y = new Int32Array(n);
   const labelNames: string[] = [];
@@ -159,20 +179,26 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
         }
         const v = Number(cell);
         if (!isNum(cell)) throw new Error(`${at(li)(cols[c]!)}: label "${cell}" is not a number (the first row's label is, so labels are class indices)`);
-        if (!Number.isInteger(v) || v < 0) throw new Error(`${at(li)(cols[c]!)}: label ${cell} is not an integer ≥ 0`);
+        if (!Number.isInteger(v) || v < 0) throw new Error(`${at(li)(cols[c]!)}: label ${cell} (${labelColumn}) is not an integer ≥ 0${hint}`);
+        if (v >= limit.count) {
+          throw new Error(`${at(li)(cols[c]!)}: label ${cell} (${labelColumn}) is outside [0, ${limit.count}): ${limit.why}${hint}`);
+        }
         y[r] = v;
         continue;
       }
       if (!isNum(cell)) {
         throw new Error(`${at(li)(cols[c]!)}: ${cell === "" ? "empty cell" : `"${cell}" is not a number`} in column ${c + 1}${named(c)}`);
       }
-      x[k++] = Number(cell) * scale;
+      const value = Math.fround(Number(cell) * scale);
+      if (!Number.isFinite(value)) throw new Error(`${at(li)(cols[c]!)}: ${cell} in column ${c + 1}${named(c)} is beyond the range of a 32-bit float (±3.4e38)${scale !== 1 ? ` once scaled by ${scale}` : ""}`);
+      x[k++] = value;
     }
   }
 
   let classes: string[];
   if (byName) {
     classes = opts.classes ? [...opts.classes] : [...new Set(labelNames)].sort();
+    if (classes.length > limit.count) throw new Error(`${file}: the labels (${labelColumn}) name ${classes.length} classes (${preview(classes)}), more than ${limit.count}: ${limit.why}`);
     const index = new Map(classes.map((c, i) => [c, i]));
     labelNames.forEach((name, r) => {
       const i = index.get(name);
@@ -186,3 +212,11 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
   }
   return checkDataset({ name: opts.name ?? file, x, y, n, shape: [f], classes });
 }
+
+/** Labels index `classes` when given, and never reach MAX_CLASSES. */
+function defaultLimit(classes: readonly string[] | undefined): ClassLimit {
+  if (classes && classes.length <= MAX_CLASSES) return { count: classes.length, why: `${classes.length} classes were given` };
+  return { count: MAX_CLASSES, why: `dnnc handles at most ${MAX_CLASSES.toLocaleString("en-US")} classes` };
+}
+
+const preview = (names: string[]) => (names.length > 8 ? `${names.slice(0, 8).map((c) => `"${c}"`).join(", ")}, …` : names.map((c) => `"${c}"`).join(", "));

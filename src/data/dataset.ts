@@ -28,6 +28,23 @@ export class DatasetMissingError extends Error {
   }
 }
 
+/**
+ * The most classes a dataset may have. A label is a class index, so one stray large number in a
+ * labels column (99999999) would otherwise mean that many class names, and `dnnc train`'s
+ * confusion matrix is classes² counts: 10,000 classes is 400 MB of it.
+ */
+export const MAX_CLASSES = 10_000;
+
+/**
+ * The classes labels may name while a file is read, and why: "DigitsMLP has 10 classes" (from
+ * the model's output), "10 classes were given", or MAX_CLASSES. A label outside is an error at
+ * its line or record, naming its value and this reason.
+ */
+export interface ClassLimit {
+  count: number;
+  why: string;
+}
+
 /** Values per example: the product of `shape`. */
 export function featureSize(d: Pick<Dataset, "shape">): number {
   return d.shape.reduce((a, b) => a * b, 1);
@@ -122,5 +139,6 @@ export function reshape(d: Dataset, shape: number[]): Dataset {
 
 /** Class names "0", "1", … for datasets whose labels are plain indices. */
 export function numberedClasses(count: number): string[] {
+  if (!(count <= MAX_CLASSES)) throw new RangeError(`${count} classes: dnnc handles at most ${MAX_CLASSES.toLocaleString("en-US")}`);
   return Array.from({ length: count }, (_, i) => String(i));
 }

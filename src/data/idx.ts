@@ -3,7 +3,7 @@
 // uint32, then the values big-endian. Files are usually shipped gzipped; both are read.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { checkDataset, numberedClasses, type Dataset } from "./dataset.ts";
+import { checkDataset, MAX_CLASSES, numberedClasses, type ClassLimit, type Dataset } from "./dataset.ts";
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -114,6 +114,8 @@ export interface IdxPairOptions {
    * [0, 1]), 1 for every other type (already in their own units).
    */
   scale?: number;
+  /** The classes a label may name, and why (a label outside is an Error naming its record); MAX_CLASSES or `classes` by default. */
+  limit?: ClassLimit;
 }
 
 /**
@@ -138,9 +140,14 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, opts: IdxPai
 
   const y = new Int32Array(n);
   let max = -1;
+  const limit: ClassLimit = opts.limit ?? (opts.classes && opts.classes.length <= MAX_CLASSES
+    ? { count: opts.classes.length, why: `${opts.classes.length} classes were given` }
+    : { count: MAX_CLASSES, why: `dnnc handles at most ${MAX_CLASSES.toLocaleString("en-US")} classes` });
   for (let i = 0; i < n; i++) {
     const l = labels.data[i]!;
-    if (!Number.isInteger(l) || l < 0) throw new Error(`${labelsPath}: label ${i} is ${l}; labels must be integers ≥ 0`);
+    // Records are counted from 0, as the format's arrays are indexed.
+    if (!Number.isInteger(l) || l < 0) throw new Error(`${labelsPath}: record ${i} (counting from 0) has label ${l}; labels must be integers ≥ 0`);
+    if (l >= limit.count) throw new Error(`${labelsPath}: record ${i} (counting from 0) has label ${l}, outside [0, ${limit.count}): ${limit.why}`);
     y[i] = l;
     if (l > max) max = l;
   }
@@ -149,6 +156,13 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, opts: IdxPai
 
   const scale = opts.scale ?? (images.data instanceof Uint8Array ? 1 / 255 : 1);
   const x = toFloat(images.data, scale);
+  let bad = -1;
+  for (let i = 0; i < x.length && bad < 0; i++) if (!Number.isFinite(x[i]!)) bad = i;
+  if (bad >= 0) {
+    const per = x.length / n;
+    const raw = images.data[bad]!;
+    throw new Error(`${imagesPath}: record ${Math.floor(bad / per)} (counting from 0), value ${bad % per} is ${raw}${Number.isFinite(raw) ? `, beyond the range of a 32-bit float${scale !== 1 ? ` once scaled by ${scale}` : ""}` : ""}: training needs finite numbers`);
+  }
   return checkDataset({ name: opts.name ?? imagesPath, x, y, n, shape, classes: [...classes] });
 }
 

@@ -1,6 +1,8 @@
 // The training loop of `dnnc train`: epochs of shuffled (and optionally augmented) batches,
 // validation after each, early stopping and learning-rate reduction on a plateau, a checkpoint
-// after every epoch, and a clean stop when asked (Ctrl-C) with the last checkpoint written.
+// after every epoch, and a clean stop when asked (Ctrl-C) with the last checkpoint written. A
+// non-finite loss (training or validation) or a step the model refuses as non-finite ends the run
+// with a DivergedError saying where, before anything is written for that epoch.
 // The learning rate changes only between epochs (a plateau, or a schedule): it is optimizer state
 // that is rewritten through save/load, cheap once per epoch, a GPU readback if done every step.
 import { batches } from "../data/batches.ts";
@@ -8,6 +10,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { Confusion } from "./metrics.ts";
 import type { TrainableModel } from "./model.ts";
 import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
+import { DivergedError, isNonFiniteStep } from "./diverged.ts";
 import { withMetadata } from "./safetensors.ts";
 
 export interface EpochStats {
@@ -57,6 +60,8 @@ export interface FitOptions {
   onProgress?: (p: Progress) => void;
   onEpoch?: (s: EpochStats) => void;
   onNote?: (message: string) => void;
+  /** Called after each checkpoint is written, with the epochs it holds. */
+  onCheckpoint?: (epochsDone: number) => void;
   /** Polled between batches: true stops training after the current batch. */
   interrupted?: () => boolean;
 }
@@ -93,8 +98,15 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         x = o.augment(b.x, b.size, out);
       }
       if (step % SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
-      const loss = await o.model.trainStep({ [o.input]: x, [o.target]: b.y });
-      if (!Number.isFinite(loss)) o.onNote?.(`the loss is ${loss} at epoch ${epoch}, step ${step + 1}`);
+      const where = `epoch ${epoch}, batch ${step + 1} of ${steps}`;
+      let loss: number;
+      try {
+        loss = await o.model.trainStep({ [o.input]: x, [o.target]: b.y });
+      } catch (e) {
+        if (isNonFiniteStep(e)) throw new DivergedError(`${where}: ${e.message}`);
+        throw e;
+      }
+      if (!Number.isFinite(loss)) throw new DivergedError(`${where}: the training loss is ${loss}`);
       lossSum += loss * b.size, lossCount += b.size, seen += b.size, step++;
       const elapsed = (performance.now() - started) / 1000;
       o.onProgress?.({ epoch, epochs: o.epochs, step, steps, loss: lossSum / lossCount, accuracy: sampled.accuracy, examplesPerSecond: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
@@ -113,12 +125,17 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     const stopped = o.interrupted?.() ?? false;
     if (o.validation && !stopped) {
       const v = await evaluate(o.model, o.validation, o);
+      if (!Number.isFinite(v.loss)) throw new DivergedError(`epoch ${epoch}: the validation loss is ${v.loss}`);
       stats.valLoss = v.loss;
       stats.valAccuracy = v.confusion.accuracy;
     }
     history.push(stats);
     o.onEpoch?.(stats);
-    if (o.checkpoint) writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(stopped ? epoch - 1 : epoch) }));
+    if (o.checkpoint) {
+      const done = stopped ? epoch - 1 : epoch;
+      writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(done) }));
+      o.onCheckpoint?.(done);
+    }
     if (stopped) return { history, stoppedEarly: false, interrupted: true, bestEpoch: best.epoch || undefined };
 
     const monitored = stats.valLoss ?? stats.loss;

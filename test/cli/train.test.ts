@@ -151,8 +151,8 @@ describe("dnnc train", () => {
     [["--augment", "flip"], /--augment works on images \[height, width, channels\]; digits\/train has examples of shape \[64\]/],
     [["--augment", "spin=3"], /--augment: unknown part 'spin=3'/],
     [["--classes", "a-b"], /--classes: expected a list such as 0-4/],
-    [["--epochs", "0"], /--epochs must be a positive integer, received '0'/],
-    [["--validation-split", "1"], /--validation-split must be in \[0, 1\)/],
+    [["--epochs", "0"], /--epochs must be a whole number from 1 to 1,000,000, received '0'/],
+    [["--validation-split", "1"], /--validation-split must be a fraction in \[0, 1\)/],
   ])("a mistake in %j is one line, exit 2", (args, message) => {
     const r = dnnc(scratch(), "train", MLP, ...args);
     expect(r.status).toBe(2);

@@ -43,6 +43,18 @@ describe("reading", () => {
     expect(parseCsv("1,2,0\n3,4,1\n", "t.csv", { header: true }).n).toBe(1);
   });
 
+  it("by default the label is the column a header names `label` (Kaggle's layout), else the last", () => {
+    const kaggle = parseCsv("label,pixel0,pixel1\n7,0,255\n3,12,0\n", "t.csv");
+    expect(Array.from(kaggle.y)).toEqual([7, 3]);
+    expect(rows(kaggle)).toEqual([[0, 255], [12, 0]]);
+    // Any case, spaces around; a header of numbers with a `label` cell is still a header.
+    expect(Array.from(parseCsv("0, Label ,2\n5,1,6\n", "t.csv").y)).toEqual([1]);
+    // Two columns named label: no guess, the last column as without a header.
+    expect(Array.from(parseCsv("label,label,y\n1,2,0\n", "t.csv").y)).toEqual([0]);
+    // An explicit choice wins over the name.
+    expect(Array.from(parseCsv("label,b,c\n1,2,0\n", "t.csv", { label: "last" }).y)).toEqual([0]);
+  });
+
   it("label first, or a negative index counted from the end", () => {
     const first = parseCsv("9,1,2\n8,3,4\n", "t.csv", { label: "first" });
     expect(Array.from(first.y)).toEqual([9, 8]);
@@ -102,8 +114,8 @@ describe("errors at file:line:column", () => {
     ["a long row", "a,b,label\n1,2,0\n3,4,1,5\n", {}, "f.csv:3:7: 4 fields where line 1 (the header) has 3"],
     ["CRLF does not shift columns", "1,2,0\r\n3,?,1\r\n", {}, 'f.csv:2:3: "?" is not a number'],
     ["a blank line between rows", "1,2,0\n\n3,4,1\n", {}, "f.csv:2:1: blank line between rows of data"],
-    ["a negative label", "1,2,0\n3,4,-1\n", {}, "f.csv:2:5: label -1 is not an integer ≥ 0"],
-    ["a fractional label", "1,2,0\n3,4,0.5\n", {}, "f.csv:2:5: label 0.5 is not an integer ≥ 0"],
+    ["a negative label", "1,2,0\n3,4,-1\n", {}, "f.csv:2:5: label -1 (column 3) is not an integer ≥ 0; the label is the last column unless"],
+    ["a fractional label", "1,2,0\n3,4,0.5\n", {}, "f.csv:2:5: label 0.5 (column 3) is not an integer ≥ 0"],
     ["a name among numeric labels", "1,2,0\n3,4,cat\n", {}, 'f.csv:2:5: label "cat" is not a number (the first row\'s label is'],
     ["an unterminated quote", '1,"2,0\n', {}, "f.csv:1:3: unterminated quoted field"],
     ["text after a quote", '1,"2"x,0\n', {}, "f.csv:1:6: expected a comma after the quoted field"],
@@ -113,7 +125,14 @@ describe("errors at file:line:column", () => {
     ["an empty file", "\n\n", {}, "f.csv: no data: the file is empty"],
     ["a header alone", "a,b\n", { header: true }, "f.csv: no data: the file has a header line and nothing after it"],
     ["one column", "1\n2\n", {}, "f.csv:1:1: one column only"],
-    ["labels beyond the classes given", "1,4\n", { classes: ["a", "b"] }, "f.csv: label 4 is outside the 2 classes given"],
+    ["labels beyond the classes given", "1,4\n", { classes: ["a", "b"] }, "f.csv:1:3: label 4 (column 2) is outside [0, 2): 2 classes were given"],
+    ["a label beyond the model's classes, with the column it came from", "a,b,c\n1,2,3\n4,5,9\n", { limit: { count: 5, why: "Net has 5 classes" } }, 'f.csv:3:5: label 9 (column 3 ("c")) is outside [0, 5): Net has 5 classes; the label is the last column unless the header names one `label`'],
+    ["a label column chosen, no hint", "1,7,3\n", { label: 1, limit: { count: 5, why: "Net has 5 classes" } }, "f.csv:1:3: label 7 (column 2) is outside [0, 5): Net has 5 classes"],
+    ["one stray huge label is not 10^8 classes", "1,2,0\n3,4,99999999\n", {}, "f.csv:2:5: label 99999999 (column 3) is outside [0, 10000): dnnc handles at most 10,000 classes"],
+    ["more class names than the limit", "1,a\n2,b\n3,c\n", { limit: { count: 2, why: "Net has 2 classes" } }, 'f.csv: the labels (column 2) name 3 classes ("a", "b", "c"), more than 2: Net has 2 classes'],
+    ["a cell that overflows a double", "1,2,0\n3,1e999,1\n", {}, "f.csv:2:3: 1e999 in column 2 is beyond the range of a 32-bit float (±3.4e38)"],
+    ["a cell that overflows a float", "x,y,label\n-1e39,2,0\n", {}, 'f.csv:2:1: -1e39 in column 1 ("x") is beyond the range of a 32-bit float'],
+    ["a cell that overflows once scaled", "1e38,2,0\n", { scale: 16 }, "f.csv:1:1: 1e38 in column 1 is beyond the range of a 32-bit float (±3.4e38) once scaled by 16"],
   ];
   for (const [what, text, opts, message] of cases) {
     it(what, () => {

@@ -119,9 +119,27 @@ describe("loadIdxPair", () => {
   it("labels with two dimensions, negative labels or more labels than classes are refused", () => {
     const i = tmp.file("i", images);
     expect(() => loadIdxPair(i, tmp.file("l2d", writeIdx(0x08, [3, 1], [0, 1, 2])))).toThrow(/a labels file has 1 dimension, this one has 2/);
-    expect(() => loadIdxPair(i, tmp.file("lneg", writeIdx(0x09, [3], [0, -1, 2])))).toThrow(/label 1 is -1; labels must be integers ≥ 0/);
-    expect(() => loadIdxPair(i, tmp.file("l", labels), { classes: ["a", "b"] })).toThrow(/label 2 is outside the 2 classes given/);
+    expect(() => loadIdxPair(i, tmp.file("lneg", writeIdx(0x09, [3], [0, -1, 2])))).toThrow(/record 1 \(counting from 0\) has label -1; labels must be integers ≥ 0/);
+    expect(() => loadIdxPair(i, tmp.file("l", labels), { classes: ["a", "b"] })).toThrow(/record 0 \(counting from 0\) has label 2, outside \[0, 2\): 2 classes were given/);
     expect(() => loadIdxPair(tmp.file("i1d", writeIdx(0x08, [3], [0, 1, 2])), tmp.file("l", labels))).toThrow(/at least 2 dimensions/);
+  });
+
+  it("labels are checked against a limit (the model's classes), the cap, and must be integers, naming the record and value", () => {
+    const i = tmp.file("i", images);
+    const l = tmp.file("l5", writeIdx(0x0c, [3], [1, 7, 0]));
+    expect(() => loadIdxPair(i, l, { limit: { count: 5, why: "Net has 5 classes" } })).toThrow(`${l}: record 1 (counting from 0) has label 7, outside [0, 5): Net has 5 classes`);
+    expect(loadIdxPair(i, l, { limit: { count: 8, why: "Net has 8 classes" } }).classes).toHaveLength(8) // up to the largest label; the limit only bounds them;
+    const huge = tmp.file("lhuge", writeIdx(0x0c, [3], [0, 99999999, 1]));
+    expect(() => loadIdxPair(i, huge)).toThrow(/record 1 \(counting from 0\) has label 99999999, outside \[0, 10000\): dnnc handles at most 10,000 classes/);
+    const frac = tmp.file("lfrac", writeIdx(0x0d, [3], [0, 1.5, 1]));
+    expect(() => loadIdxPair(i, frac)).toThrow(/record 1 \(counting from 0\) has label 1\.5; labels must be integers ≥ 0/);
+  });
+
+  it("non-finite pixel values are refused, naming the record and position", () => {
+    const floats = tmp.file("if", writeIdx(0x0d, [3, 2, 2], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NaN, 0]));
+    expect(() => loadIdxPair(floats, tmp.file("l", labels))).toThrow(`${floats}: record 2 (counting from 0), value 2 is NaN: training needs finite numbers`);
+    const doubles = tmp.file("id", writeIdx(0x0e, [3, 1, 1], [0, 1e300, 0]));
+    expect(() => loadIdxPair(doubles, tmp.file("l", labels))).toThrow(/record 1 \(counting from 0\), value 0 is 1e\+300, beyond the range of a 32-bit float: training needs finite numbers/);
   });
 
   it("an error in either file names that file", () => {
