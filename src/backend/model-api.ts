@@ -6,7 +6,8 @@ import type { Dim } from "../ir/shape.ts";
 import type { CompiledModel } from "../compiler.ts";
 import type { TensorInfo } from "../check/program.ts";
 import type { Fn } from "../ir/ir.ts";
-import { sizeExpr } from "./ts/exprs.ts";
+import type { IndexRange } from "../ir/index-ranges.ts";
+import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";
 
 /** The `dnnc:helpers` regions of `files` (relative to `base`), `export`s dropped, to paste into a module. */
 export function helpersOf(base: string, files: readonly string[]): string {
@@ -132,6 +133,21 @@ export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[
   return lines;
 }
 
+/**
+ * One check per i32 tensor of `tensors` whose uses impose a range (CompiledModel.indexRanges):
+ * every value in [0, bound), else a RangeError naming the method, the tensor, the first position
+ * out of range, its value and the range. Emitted after bindInputs (the sizes are bound), before
+ * anything changes.
+ */
+export function rangeChecks(where: string, tensors: readonly TensorInfo[], ranges: readonly IndexRange[], obj: string): string[] {
+  return tensors.flatMap((t) => {
+    const r = ranges.find((x) => x.name === t.name);
+    if (!r || t.dtype !== "i32") return [];
+    const below = r.below.length === 1 ? dimExpr(r.below[0]!) : `Math.min(${r.below.map(dimExpr).join(", ")})`;
+    const name = JSON.stringify(t.name);
+    return [`    checkIndices(${JSON.stringify(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${JSON.stringify(r.why)});`];
+  });
+}
 
 /**
  * save() and load(): `data` an expression for the stored tensors' values (the parameters, then

@@ -6,13 +6,13 @@
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
+import { bindInputs, helpersOf, ident, modelHead, parameterChecks, rangeChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts"]);
+const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-check.ts"]);
 
 export function emitTypeScript(models: CompiledModel[], sourceName: string): string {
   const out = [
@@ -86,6 +86,7 @@ function emitModel(m: CompiledModel): string[] {
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
   lines.push(`  forward(inputs: ${C}Inputs): ${C}Outputs {`);
   lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs"));
+  lines.push(...rangeChecks(`${C}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${C}_forward(${callArgs(m.forward, symbols, `${C}_forward`, "inputs")});`);
   // The outputs live in the workspace: the caller gets copies.
   lines.push(`    return { ${m.outputs.map((o, i) => `${o.name}: out[${i}]!.slice()`).join(", ")} };`);
@@ -96,6 +97,7 @@ function emitModel(m: CompiledModel): string[] {
     lines.push(`  /** The model's ${m.outputs.length === 1 ? "output" : "first output"}, \`${first.name}\` (${typeText(first)}), on a batch: \`forward(inputs).${first.name}\`. */`);
     lines.push(`  predict(inputs: ${C}Inputs): Float32Array {`);
     lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs"));
+    lines.push(...rangeChecks(`${C}.predict`, m.inputs, m.indexRanges, "inputs"));
     lines.push(`    return ${C}_forward(${callArgs(m.forward, symbols, `${C}_forward`, "inputs")})[0]!.slice();`);
     lines.push("  }", "");
   }
@@ -104,6 +106,7 @@ function emitModel(m: CompiledModel): string[] {
     lines.push(`  /** One ${m.train.optimizer} step on a batch; returns the loss before the update. */`);
     lines.push(`  trainStep(batch: ${C}Batch): number {`);
     lines.push(...bindInputs(`${C}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch"));
+    lines.push(...rangeChecks(`${C}.trainStep`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
     lines.push("    this.step[0] = ++this.stepCount;");
     lines.push(`    const out = ${C}_train_step(${callArgs(m.train.fn, symbols, `${C}_train_step`, "batch")});`);
     lines.push(`    for (let i = 0; i < ${P}; i++) this.params[i]!.set(out[1 + i]!);`);
@@ -117,6 +120,7 @@ function emitModel(m: CompiledModel): string[] {
       lines.push("   */");
       lines.push(`  evaluate(batch: ${C}Batch): number {`);
       lines.push(...bindInputs(`${C}.evaluate`, [...m.inputs, ...m.train.targets], symbols, "batch"));
+      lines.push(...rangeChecks(`${C}.evaluate`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
       lines.push(`    return ${C}_evaluate(${callArgs(m.evaluate, symbols, `${C}_evaluate`, "batch")})[0]![0]!;`);
       lines.push("  }", "");
     }
