@@ -4,11 +4,10 @@
 // anything changes, naming the method, the input, the position, the value and the range; and
 // symbolic sizes other than the batch (the language reference's own examples, a sequence tagger
 // whose every call names T) work through every method.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, compileSample, importGenerated, loadGenerated, tscCheck, type CompiledSample } from "../../helpers/compile-sample.ts";
+import { importGenerated, loadGenerated, tscCheck, type CompiledSample } from "../../helpers/compile-sample.ts";
+import { compileDocsExample } from "../../helpers/docs-example.ts";
 
 const TIMEOUT = 120_000;
 
@@ -28,23 +27,14 @@ interface ModelClass {
 }
 
 const compiled: CompiledSample[] = [];
-const dirs: string[] = [];
 let DigitsMLP: ModelClass;
 let SeqTagger: ModelClass;
 let seqTaggerFile: string;
 
-/** The ```dnn block of docs/language.md that declares `model NAME`, compiled and imported. */
+/** The example of docs/language.md that declares `model NAME`, compiled and imported. */
 async function docsExample(name: string): Promise<{ Model: ModelClass; file: string }> {
-  const doc = readFileSync(join(ROOT, "docs", "language.md"), "utf8");
-  const block = [...doc.matchAll(/^```dnn\n([\s\S]*?)^```$/gm)].map((m) => m[1]!).find((b) => b.includes(`model ${name} {`));
-  if (!block) throw new Error(`docs/language.md has no example declaring model ${name}`);
-  const dir = mkdtempSync(join(tmpdir(), "dnnc-docs-"));
-  dirs.push(dir);
-  const source = join(dir, `${name}.dnn`);
-  writeFileSync(source, block);
-  const s = await compileSample(source);
+  const s = await compileDocsExample(name);
   compiled.push(s);
-  if (s.code !== 0) throw new Error(`dnnc compile of the ${name} example failed (${s.code}):\n${s.stderr}`);
   return { Model: (await importGenerated<Record<string, ModelClass>>(s.file))[name]!, file: s.file };
 }
 
@@ -53,10 +43,7 @@ beforeAll(async () => {
   SeqTagger = await loadGenerated<ModelClass>("test/backend/ts/fixtures/seq_tagger.dnn", "SeqTagger", compiled);
   seqTaggerFile = compiled.at(-1)!.file;
 }, TIMEOUT);
-afterAll(() => {
-  compiled.forEach((s) => s.cleanup());
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+afterAll(() => compiled.forEach((s) => s.cleanup()));
 
 /** The bytes of every parameter and the optimizer state (the saved file) and the step count. */
 const snapshot = (m: Model) => ({ saved: Buffer.from(m.save()).toString("base64"), steps: m.steps });
