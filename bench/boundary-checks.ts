@@ -80,7 +80,7 @@ try {
     const bare = text.split("\n").filter((l) => !/^\s*checkIndices\(/.test(l)).join("\n");
     const bareFile = checked.file.replace(/\.ts$/, "_unchecked.ts");
     writeFileSync(bareFile, bare);
-    const Unchecked = Object.values((await import(pathToFileURL(bareFile).href)) as Record<string, GeneratedClass>).find((v) => typeof v === "function")!;
+    const Unchecked = ((await import(pathToFileURL(bareFile).href)) as Record<string, GeneratedClass>)[checked.cls.name]!;
     if (calls === 0 || ranges.length === 0) failures.push(`${spec.dnn}: no checks to measure (${calls} calls, ${ranges.length} ranges)`);
 
     const batch = batchFor(checked.cls, new Map(ranges.map((r) => [r.name, r.below])));
