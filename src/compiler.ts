@@ -10,6 +10,7 @@ import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
 import { lossFn } from "./train/evaluate.ts";
 import { simplify, type PassName } from "./passes/pipeline.ts";
+import { indexRanges, type IndexRange } from "./ir/index-ranges.ts";
 
 export interface CompiledModel {
   name: string;
@@ -22,6 +23,8 @@ export interface CompiledModel {
   train?: Omit<TrainStep, "fn"> & { fn: Fn };
   /** With a train block: inputs, parameters and targets → the loss, in inference mode, updating nothing. */
   evaluate?: Fn;
+  /** The values each i32 input and target may take, from how the functions above use it (ir/index-ranges.ts). */
+  indexRanges: IndexRange[];
 }
 
 export interface Compilation {
@@ -73,12 +76,14 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
     summary: fwd.el.summary,
     forward: simplify(fwd.fn, after),
     init: simplify(init, after),
+    indexRanges: [],
   };
   if (tr?.step) {
     model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
     const evaluate = lossFn(trainDecl!, decl, entry);
     if (evaluate) model.evaluate = simplify(evaluate, after);
   }
+  model.indexRanges = indexRanges([model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : [])]);
   return { model, diagnostics };
 }
 

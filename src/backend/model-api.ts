@@ -6,7 +6,10 @@ import type { Dim } from "../ir/shape.ts";
 import type { CompiledModel } from "../compiler.ts";
 import type { TensorInfo } from "../check/program.ts";
 import type { Fn } from "../ir/ir.ts";
-import { sizeExpr } from "./ts/exprs.ts";
+import type { IndexRange } from "../ir/index-ranges.ts";
+import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";
+import { symbolsOf } from "../ir/dim.ts";
+import { needsGivenSizes, planSizes } from "./size-plan.ts";
 
 /** The `dnnc:helpers` regions of `files` (relative to `base`), `export`s dropped, to paste into a module. */
 export function helpersOf(base: string, files: readonly string[]): string {
@@ -48,7 +51,7 @@ export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : 
  */
 export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[] } {
   const C = m.name;
-  const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.filter((d): d is string => typeof d === "string")))];
+  const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
   // What save() writes and load() reads: the parameters, then the optimizer state.
   const states = m.train?.states ?? [];
   const stored = [...m.params, ...states].map((t) => {
@@ -65,6 +68,10 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
   lines.push(`export interface ${C}Inputs {`, ...m.inputs.map(field), "}", "");
   lines.push(`export interface ${C}Outputs {`, ...m.outputs.map((o) => `  ${o.name}: Float32Array;`), "}", "");
   if (m.train) lines.push(`export interface ${C}Batch extends ${C}Inputs {`, ...m.train.targets.map(field), "}", "");
+  if (takesSizes(m)) {
+    lines.push(`/** ${C}'s symbolic sizes, for the calls whose arrays' lengths do not determine them all (docs/generated-api.md). */`);
+    lines.push(`export interface ${C}Sizes {`, ...symbols.map((s) => `  ${s}?: number;`), "}", "");
+  }
 
   lines.push(`export class ${C} {`);
   lines.push(`  static readonly inputs: readonly TensorSpec[] = [${m.inputs.map(spec).join(", ")}];`);
@@ -101,37 +108,78 @@ export function parameterChecks(C: string, sizeOf: (i: string) => string): strin
 }
 
 /**
- * Validates each input's type and length and binds the symbolic dimensions (B) from them. A
- * length that disagrees with a size bound by an earlier input names that input too.
+ * Validates each input's type and length and binds the symbolic sizes (B, T, …) from them, as
+ * size-plan.ts decides; `options`, where the model takes `sizes` (takesSizes), is the expression
+ * of the caller's options object. A length that disagrees with a size bound earlier names where
+ * that size came from.
  */
-export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj: string): string[] {
+export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj: string, options?: string): string[] {
   const lines: string[] = [];
-  const boundBy = new Map<string, string>();
+  const from = new Map<string, string>();
+  const at = (t: TensorInfo) => `${obj}[${JSON.stringify(t.name)}]`;
+  const method = where.slice(where.lastIndexOf(".") + 1);
   lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => `"${t.name}"`).join(", ")}, received \${describe(${obj})}\`);`);
-  for (const t of inputs) {
-    const v = `${obj}.${t.name}`;
-    const kind = arrayType(t);
-    lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
-    const free = [...new Set(t.shape.filter((d): d is string => typeof d === "string" && !boundBy.has(d)))];
-    const known = t.shape.filter((d) => typeof d === "number" || boundBy.has(d as string));
-    // Where the symbols this input's size uses came from: "B = 32 from the length of "x"".
-    const from = [...new Set(known.filter((d): d is string => typeof d === "string"))].map((d) => `${d} = \${${d}} from the length of "${boundBy.get(d)}"`);
-    const note = from.length > 0 ? ` (${from.join(", ")})` : "";
-    if (free.length === 1) {
-      const per = sizeExpr(known);
-      lines.push(`    const ${free[0]} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
-      lines.push(`    if (!Number.isInteger(${free[0]}) || ${free[0]} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
-      boundBy.set(free[0]!, t.name);
-    } else if (free.length > 1) {
-      lines.push(`    throw new RangeError("${where}: cannot infer ${free.join(" and ")} from the length of \\"${t.name}\\" alone");`);
+  if (options) lines.push(`    const sizes = checkSizes(${JSON.stringify(where)}, (${options} ?? {}).sizes, ${JSON.stringify(symbols)});`);
+  const typed = new Set<TensorInfo>();
+  for (const step of planSizes(inputs)) {
+    const t = step.tensor;
+    const v = at(t);
+    if (!typed.has(t)) {
+      typed.add(t);
+      const kind = arrayType(t);
+      lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
+    }
+    if ("given" in step) {
+      if (!options) throw new Error(`dnnc: ${where} needs ${step.given} from its caller but takes no sizes`);
+      const s = step.given;
+      lines.push(`    const ${s} = sizes[${JSON.stringify(s)}];`);
+      lines.push(`    if (${s} === undefined) throw new RangeError(\`${where}: the length of "${t.name}" (${typeText(t)}, \${${v}.length} values) does not determine ${s}: give it, as in ${method}(…, { sizes: { ${s}: … } })\`);`);
+      from.set(s, `${s} = \${${s}} given in sizes`);
+      continue;
+    }
+    // Where the sizes this input's length uses came from: "B = 32 from the length of "x"".
+    const used = [...new Set(t.shape.flatMap((d) => symbolsOf(d)))].filter((s) => s !== step.binds);
+    const known = used.map((s) => from.get(s)).join(", ");
+    const note = known ? ` (${known})` : "";
+    if (step.binds !== undefined) {
+      const s = step.binds;
+      const others = t.shape.filter((d) => !symbolsOf(d).includes(s));
+      const per = sizeExpr(step.k === 1 ? others : [...others, step.k!]);
+      lines.push(`    const ${s} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
+      lines.push(`    if (!Number.isInteger(${s}) || ${s} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
+      if (options) lines.push(`    if (sizes[${JSON.stringify(s)}] !== undefined && sizes[${JSON.stringify(s)}] !== ${s}) throw new RangeError(\`${where}: sizes.${s} is \${sizes[${JSON.stringify(s)}]}, but the length of "${t.name}" (${typeText(t)}, \${${v}.length} values${known ? `, ${known}` : ""}) makes ${s} = \${${s}}\`);`);
+      from.set(s, `${s} = \${${s}} from the length of "${t.name}"`);
     } else {
       lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
     }
   }
-  for (const s of symbols) if (!boundBy.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
+  for (const s of symbols) if (!from.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
   return lines;
 }
 
+/** Whether the model's methods take `sizes` from the caller: some method's arrays cannot determine every symbolic size. */
+export function takesSizes(m: CompiledModel): boolean {
+  return needsGivenSizes([planSizes(m.inputs), ...(m.train ? [planSizes([...m.inputs, ...m.train.targets])] : [])]);
+}
+
+/** The parameter a method of a model that takes sizes adds: its options, with the sizes. */
+export const sizesParam = (C: string, extra?: string) => `options: ${extra ? `${extra} & ` : ""}{ sizes?: ${C}Sizes } = {}`;
+
+/**
+ * One check per i32 tensor of `tensors` whose uses impose a range (CompiledModel.indexRanges):
+ * every value in [0, bound), else a RangeError naming the method, the tensor, the first position
+ * out of range, its value and the range. Emitted after bindInputs (the sizes are bound), before
+ * anything changes.
+ */
+export function rangeChecks(where: string, tensors: readonly TensorInfo[], ranges: readonly IndexRange[], obj: string): string[] {
+  return tensors.flatMap((t) => {
+    const r = ranges.find((x) => x.name === t.name);
+    if (!r || t.dtype !== "i32") return [];
+    const below = r.below.length === 1 ? dimExpr(r.below[0]!) : `Math.min(${r.below.map(dimExpr).join(", ")})`;
+    const name = JSON.stringify(t.name);
+    return [`    checkIndices(${JSON.stringify(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${JSON.stringify(r.why)});`];
+  });
+}
 
 /**
  * save() and load(): `data` an expression for the stored tensors' values (the parameters, then

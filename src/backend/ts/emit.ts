@@ -6,13 +6,13 @@
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
+import { bindInputs, helpersOf, ident, modelHead, parameterChecks, rangeChecks, saveAndLoad, sizesParam, takesSizes, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts"]);
+const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-check.ts"]);
 
 export function emitTypeScript(models: CompiledModel[], sourceName: string): string {
   const out = [
@@ -60,6 +60,10 @@ export function emitFunctionsModule(fns: readonly { fn: Fn; name: string; symbol
 function emitModel(m: CompiledModel): string[] {
   const C = m.name;
   const { symbols, lines } = modelHead(m);
+  // A model whose arrays cannot determine every symbolic size takes them in each call's options.
+  const sized = takesSizes(m);
+  const opt = sized ? "options" : undefined;
+  const withSizes = (params: string) => (sized ? `${params}, ${sizesParam(C)}` : params);
   const P = m.params.length;
   lines.push("", "  private stepCount = 0;");
   lines.push("  private readonly step = new Float32Array(1);");
@@ -85,8 +89,9 @@ function emitModel(m: CompiledModel): string[] {
   lines.push("  }", "");
 
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
-  lines.push(`  forward(inputs: ${C}Inputs): ${C}Outputs {`);
-  lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs"));
+  lines.push(`  forward(${withSizes(`inputs: ${C}Inputs`)}): ${C}Outputs {`);
+  lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs", opt));
+  lines.push(...rangeChecks(`${C}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${C}_forward(${callArgs(m.forward, symbols, `${C}_forward`, "inputs")});`);
   // The outputs live in the workspace: the caller gets copies.
   lines.push(`    return { ${m.outputs.map((o, i) => `${o.name}: out[${i}]!.slice()`).join(", ")} };`);
@@ -95,16 +100,18 @@ function emitModel(m: CompiledModel): string[] {
   if (m.outputs.length > 0) {
     const first = m.outputs[0]!;
     lines.push(`  /** The model's ${m.outputs.length === 1 ? "output" : "first output"}, \`${first.name}\` (${typeText(first)}), on a batch: \`forward(inputs).${first.name}\`. */`);
-    lines.push(`  predict(inputs: ${C}Inputs): Float32Array {`);
-    lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs"));
+    lines.push(`  predict(${withSizes(`inputs: ${C}Inputs`)}): Float32Array {`);
+    lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs", opt));
+    lines.push(...rangeChecks(`${C}.predict`, m.inputs, m.indexRanges, "inputs"));
     lines.push(`    return ${C}_forward(${callArgs(m.forward, symbols, `${C}_forward`, "inputs")})[0]!.slice();`);
     lines.push("  }", "");
   }
 
   if (m.train) {
     lines.push(`  /** One ${m.train.optimizer} step on a batch; returns the loss before the update. */`);
-    lines.push(`  trainStep(batch: ${C}Batch): number {`);
-    lines.push(...bindInputs(`${C}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch"));
+    lines.push(`  trainStep(${withSizes(`batch: ${C}Batch`)}): number {`);
+    lines.push(...bindInputs(`${C}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch", opt));
+    lines.push(...rangeChecks(`${C}.trainStep`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
     lines.push("    this.step[0] = ++this.stepCount;");
     lines.push(`    const out = ${C}_train_step(${callArgs(m.train.fn, symbols, `${C}_train_step`, "batch")});`);
     lines.push(`    for (let i = 0; i < ${P}; i++) this.params[i]!.set(out[1 + i]!);`);
@@ -116,8 +123,9 @@ function emitModel(m: CompiledModel): string[] {
       lines.push("   * The loss on a batch in inference mode (dropout off, BatchNorm on its moving statistics, as");
       lines.push("   * in forward), changing nothing: no update, no optimizer or layer state, no step.");
       lines.push("   */");
-      lines.push(`  evaluate(batch: ${C}Batch): number {`);
-      lines.push(...bindInputs(`${C}.evaluate`, [...m.inputs, ...m.train.targets], symbols, "batch"));
+      lines.push(`  evaluate(${withSizes(`batch: ${C}Batch`)}): number {`);
+      lines.push(...bindInputs(`${C}.evaluate`, [...m.inputs, ...m.train.targets], symbols, "batch", opt));
+      lines.push(...rangeChecks(`${C}.evaluate`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
       lines.push(`    return ${C}_evaluate(${callArgs(m.evaluate, symbols, `${C}_evaluate`, "batch")})[0]![0]!;`);
       lines.push("  }", "");
     }

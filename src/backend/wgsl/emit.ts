@@ -6,11 +6,11 @@
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { CompiledModel } from "../../compiler.ts";
-import { bindInputs, helpersOf, modelHead, parameterChecks, saveAndLoad, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
+import { bindInputs, helpersOf, modelHead, parameterChecks, rangeChecks, saveAndLoad, sizesParam, takesSizes, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { dimExpr, sizeExpr } from "../ts/exprs.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
-const RUNTIME = helpersOf(import.meta.url, ["../../schedule/place.ts", "../ts/helpers-io.ts", "../../runtime/webgpu.ts"]);
+const RUNTIME = helpersOf(import.meta.url, ["../../schedule/place.ts", "../ts/helpers-io.ts", "../ts/helpers-check.ts", "../../runtime/webgpu.ts"]);
 
 export interface WgslOutput {
   /** The TypeScript module. */
@@ -75,6 +75,10 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
       return undefined;
     });
   const { symbols, lines } = modelHead(m);
+  // A model whose arrays cannot determine every symbolic size takes them in each call's options.
+  const sized = takesSizes(m);
+  const opt = sized ? "options" : undefined;
+  const withSizes = (params: string) => (sized ? `${params}, ${sizesParam(C)}` : params);
   const plans: string[] = [];
   const planOf = (fn: Fn, update: [number, number][], sizes = symbols) => {
     const name = `${C}_${fn.name}_plan`;
@@ -113,31 +117,35 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
   lines.push("  }", "");
 
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
-  lines.push(`  async forward(inputs: ${C}Inputs): Promise<${C}Outputs> {`);
-  lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs"));
+  lines.push(`  async forward(${withSizes(`inputs: ${C}Inputs`)}): Promise<${C}Outputs> {`);
+  lines.push(...bindInputs(`${C}.forward`, m.inputs, symbols, "inputs", opt));
+  lines.push(...rangeChecks(`${C}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${call(m.forward, forward, "inputs", `[${m.outputs.map((_, i) => i).join(", ")}]`)};`);
   lines.push(`    return { ${m.outputs.map((o, i) => `${o.name}: out[${i}]!`).join(", ")} };`);
   lines.push("  }", "");
   if (m.outputs.length > 0) {
     lines.push(`  /** The model's first output, \`${m.outputs[0]!.name}\`, on a batch (only it is read back). */`);
-    lines.push(`  async predict(inputs: ${C}Inputs): Promise<Float32Array> {`);
-    lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs"));
+    lines.push(`  async predict(${withSizes(`inputs: ${C}Inputs`)}): Promise<Float32Array> {`);
+    lines.push(...bindInputs(`${C}.predict`, m.inputs, symbols, "inputs", opt));
+    lines.push(...rangeChecks(`${C}.predict`, m.inputs, m.indexRanges, "inputs"));
     lines.push(`    return (${call(m.forward, forward, "inputs", "[0]")})[0]!;`);
     lines.push("  }", "");
   }
   if (m.train && train) {
     const batchArgs = [...m.inputs, ...m.train.targets];
     lines.push(`  /** One ${m.train.optimizer} step on a batch, recorded in one command buffer; resolves to the loss before the update. */`);
-    lines.push(`  async trainStep(batch: ${C}Batch, options: TrainStepOptions = {}): Promise<number> {`);
-    lines.push(...bindInputs(`${C}.trainStep`, batchArgs, symbols, "batch"));
+    lines.push(`  async trainStep(batch: ${C}Batch, ${sized ? sizesParam(C, "TrainStepOptions") : "options: TrainStepOptions = {}"}): Promise<number> {`);
+    lines.push(...bindInputs(`${C}.trainStep`, batchArgs, symbols, "batch", opt));
+    lines.push(...rangeChecks(`${C}.trainStep`, batchArgs, m.indexRanges, "batch"));
     lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(++this.stepCount));`);
     lines.push(`    const out = ${call(m.train.fn, train, "batch", "options.readLoss === false ? [] : [0]")};`);
     lines.push("    return out[0]?.[0] ?? NaN;");
     lines.push("  }", "");
     if (m.evaluate && evaluate) {
       lines.push("  /** The loss on a batch in inference mode, changing nothing (as the TypeScript backend's evaluate). */");
-      lines.push(`  async evaluate(batch: ${C}Batch): Promise<number> {`);
-      lines.push(...bindInputs(`${C}.evaluate`, batchArgs, symbols, "batch"));
+      lines.push(`  async evaluate(${withSizes(`batch: ${C}Batch`)}): Promise<number> {`);
+      lines.push(...bindInputs(`${C}.evaluate`, batchArgs, symbols, "batch", opt));
+      lines.push(...rangeChecks(`${C}.evaluate`, batchArgs, m.indexRanges, "batch"));
       lines.push(`    return (${call(m.evaluate, evaluate, "batch", "[0]")})[0]![0]!;`);
       lines.push("  }", "");
     }
