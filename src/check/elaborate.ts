@@ -40,7 +40,10 @@ export class Elaborator {
   readonly summary: SummaryRow[] = [];
   /** New values of layer states (by parameter name) assigned while training. */
   readonly stateUpdates = new Map<string, number>();
-  private depth = 0;
+  /** The definitions being expanded, outermost first, each with the call that expanded it: one
+   * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
+   * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */
+  readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[] = [];
 
   constructor(public b: Builder) {}
 
@@ -67,6 +70,34 @@ export class Elaborator {
     } finally {
       if (outermost) this.callSites.pop();
     }
+  }
+
+  /** Expands `decl` (a function called, a layer applied) at `span`, unless it is already being
+   * expanded: definitions are inlined at each use, so recursion would never end. */
+  expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value): Value {
+    const again = this.expanding.findIndex((e) => e.decl === decl);
+    if (again >= 0) {
+      const cycle = [...this.expanding.slice(again).map((e) => e.decl.name.name), decl.name.name];
+      const via = cycle.length > 2 ? ` through ${cycle.map((n) => `\`${n}\``).join(" → ")}` : "";
+      return this.error("DNN0211", span, `\`${decl.name.name}\` uses itself${via}: recursion is not supported`, {
+        related: [{ span: decl.name.span, message: "defined here" }],
+        hint: "definitions are expanded where they are used: repeat a step with `|>`, or use `scan` for a recurrence over time",
+      });
+    }
+    const entry = { decl, span, failed: false };
+    this.expanding.push(entry);
+    try {
+      const v = f();
+      return entry.failed ? POISON : v;
+    } finally {
+      this.expanding.pop();
+    }
+  }
+
+  /** True once a `require` has failed in the innermost expansion: evaluating it further would
+   * only report what the refused arguments cause. */
+  get refused(): boolean {
+    return this.expanding[this.expanding.length - 1]?.failed === true;
   }
 
   error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Value {
@@ -133,6 +164,8 @@ export class Elaborator {
   asTensor(v: Value, span: Span, what: string): Tensor | undefined {
     if (v.kind === "tensor") return v;
     if (v.kind === "number") return this.tensor(this.b.const(v.value), span);
+    // A compile-time comparison (`less(1, 2)`) is 1 or 0 as a tensor, like a comparison of tensors.
+    if (v.kind === "bool") return this.tensor(this.b.const(v.value ? 1 : 0), span);
     if (v.kind === "array") return this.arrayLiteral(v);
     if (v.kind !== "poison") this.error("DNN0201", span, `${what} must be a tensor, found ${describe(v)}`);
     return undefined;
@@ -266,7 +299,7 @@ export class Elaborator {
     if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
     if (callee.kind === "layer") {
       if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
-      return this.within(span, () => applyLayer(this, callee, args[0]!, span));
+      return this.within(span, () => this.expand(callee.decl, span, () => applyLayer(this, callee, args[0]!, span)));
     }
     if (callee.kind !== "decl")
       return this.error("DNN0202", span, callee.kind === "number" ? `the number ${callee.value} cannot be called` : `${article(describe(callee))} cannot be called`, {
@@ -282,7 +315,7 @@ export class Elaborator {
       case "layer": return { kind: "layer", decl: d, module: callee.module, args: bound, span };
       case "init": return { kind: "init", decl: d, module: callee.module, args: bound, span };
       case "optimizer": return { kind: "optimizer", decl: d, module: callee.module, args: bound, span };
-      case "fn": return this.within(span, () => this.callFn(d, callee.module, bound, span));
+      case "fn": return this.within(span, () => this.expand(d, span, () => this.callFn(d, callee.module, bound, span)));
     }
   }
 
@@ -299,7 +332,6 @@ export class Elaborator {
   }
 
   private callFn(d: A.FnDecl, module: Env["module"], bound: Map<string, Value>, span: Span): Value {
-    if (this.depth > 64) return this.error("DNN0211", span, `\`${d.name.name}\` calls itself too deeply (recursion is not supported)`);
     const env = new Env(module);
     for (const p of d.params) {
       const v = bound.get(p.name.name)!;
@@ -307,17 +339,15 @@ export class Elaborator {
       if (!ok) return POISON;
       env.set(p.name.name, this.noted(p.name.span, ok));
     }
-    this.depth++;
-    try {
-      const result = this.body(d.body, env);
-      return d.returns ? checkReturn(this, d.returns, result, env, `\`${d.name.name}\``, span) : result;
-    } finally {
-      this.depth--;
-    }
+    const result = this.body(d.body, env);
+    return d.returns && !this.refused ? checkReturn(this, d.returns, result, env, `\`${d.name.name}\``, span) : result;
   }
 
   body(body: A.Body, env: Env): Value {
-    for (const l of body.lets) l.kind === "let" ? this.let(l, env) : this.assignState(l, env);
+    for (const l of body.lets) {
+      l.kind === "let" ? this.let(l, env) : this.assignState(l, env);
+      if (this.refused) return POISON;
+    }
     return this.expr(body.value, env);
   }
 
