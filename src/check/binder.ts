@@ -79,6 +79,12 @@ class Scope {
   }
 }
 
+/** The scope a train block's names must not repeat either: its model's, named for messages. */
+interface Outer {
+  scope: Scope;
+  owner: string;
+}
+
 export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references: Reference[] } {
   const out: Diagnostic[] = [];
   const references: Reference[] = [];
@@ -96,21 +102,23 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   /** Reports `id` if `s` (or `also`: a train block's model) already declares that name: the
    * generated module would have two inputs, parameters or locals of one name. `_` is a discard
    * that may be bound any number of times (`let _ = require(…)`). */
-  const twice = (id: A.Ident, s: Scope, code: Code, where: string, also?: Scope): boolean => {
+  const twice = (id: A.Ident, s: Scope, code: Code, where: string, also?: Outer): boolean => {
     if (!id.name || id.name === "_") return false;
-    const prev = s.declared(id.name) ?? also?.declared(id.name);
+    const own = s.declared(id.name);
+    const prev = own ?? also?.scope.declared(id.name);
     if (!prev) return false;
-    out.push(diagnostic(code, id.span, `\`${id.name}\` is declared twice in ${where}: it is already ${prev.what}`, {
+    const what = own ? prev.what : `${prev.what} of ${also!.owner}`;
+    out.push(diagnostic(code, id.span, `\`${id.name}\` is declared twice in ${where}: it is already ${what}`, {
       related: [{ span: prev.at, message: "first declared here" }],
       hint: "give each declaration its own name",
     }));
     return true;
   };
   /** Declares a name other than a `let` (an input, a parameter, a target …), once. */
-  const define = (id: A.Ident, s: Scope, what: string, code: Code, where: string, also?: Scope) => {
+  const define = (id: A.Ident, s: Scope, what: string, code: Code, where: string, also?: Outer) => {
     if (!twice(id, s, code, where, also)) s.add(id, what);
   };
-  const declare = (name: A.Ident, s: Scope, code: Code, where: string, also?: Scope) => {
+  const declare = (name: A.Ident, s: Scope, code: Code, where: string, also?: Outer) => {
     const again = twice(name, s, code, where, also);
     const shadowed = s.declare(name);
     // A rebinding already reported is one mistake: its first binding is not "unused" too.
@@ -247,8 +255,9 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     const s = new Scope(model ?? mod);
     // Targets are inputs of the training step, beside the model's inputs: one namespace.
     const where = `train ${t.model.name}`;
-    for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, model), dims(tg.type, s);
-    for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, model);
+    const outer = model && { scope: model, owner: `model ${t.model.name}` };
+    for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, outer), dims(tg.type, s);
+    for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, outer);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
     if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), finish(s);
   }
