@@ -44,6 +44,7 @@ export class Elaborator {
    * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
    * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */
   readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[] = [];
+  private readonly recursive = new Set<A.FnDecl | A.LayerDecl>();
 
   constructor(public b: Builder) {}
 
@@ -77,6 +78,9 @@ export class Elaborator {
   expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value): Value {
     const again = this.expanding.findIndex((e) => e.decl === decl);
     if (again >= 0) {
+      // Reported once per definition: its other recursive calls are the same mistake.
+      if (this.recursive.has(decl)) return POISON;
+      this.recursive.add(decl);
       const cycle = [...this.expanding.slice(again).map((e) => e.decl.name.name), decl.name.name];
       const via = cycle.length > 2 ? ` through ${cycle.map((n) => `\`${n}\``).join(" → ")}` : "";
       return this.error("DNN0211", span, `\`${decl.name.name}\` uses itself${via}: recursion is not supported`, {
@@ -371,6 +375,10 @@ export class Elaborator {
     else if (l.type && !l.type.dims && v.kind !== "poison" && !fitsKind(l.type.name.name, v))
       v = this.error("DNN0201", l.value.span, `\`${l.name.name}\` is declared ${l.type.name.name}, found ${describe(v)}`, { related: [{ span: l.type.span, message: "declared here" }] });
     else if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
+    // A discarded value that failed (a `require` whose condition was an error) is never read, so
+    // nothing else would stop the expansion from reporting what the refused arguments cause.
+    const site = this.expanding[this.expanding.length - 1];
+    if (l.name.name === "_" && v.kind === "poison" && site) site.failed = true;
     env.set(l.name.name, this.noted(l.name.span, v));
     return v;
   }
