@@ -216,5 +216,5 @@ describe("dnnc on a duplicate declaration (the real executable)", () => {
     expect(r.stderr + r.stdout).toContain("error[DNN0412]: `x` is declared twice in train M: it is already an input of model M");
     expect(r.stderr + r.stdout).toContain("first declared here");
     expect(() => readdirSync(out)).toThrow();
-  });
+  }, 60_000);
 });

@@ -52,5 +52,5 @@ describe("dnnc check on a recursive layer (the real executable)", () => {
     expect(r.stderr).toMatch(/error\[DNN0211\]: `(Tower|Ping)` uses itself/);
     expect(r.stderr).toContain(`--> ${file}:`);
     expect(r.stderr).not.toContain("Maximum call stack");
-  });
+  }, 60_000);
 });
