@@ -68,6 +68,35 @@ describe("the standard library's layers refuse invalid arguments (DNN0216)", () 
     expect(ds.map((d) => `${d.code} ${d.message} @${textAt(src, d.span)}`)).toEqual(["DNN0216 Embedding: input_dim must be at least 1 @Embedding(0, 4)"]);
   });
 
+  it("losses, regularizers and activations too, each at its own call", () => {
+    const src = (slope: string) => `import std.layers.{Dense}
+import std.losses.{huber}
+import std.regularizers.{l1, l2, l1_l2}
+import std.activations.{leaky_relu}
+import std.optimizers.{sgd}
+model M {
+  input x: f32[B, 4]
+  output y: f32[B, 2]
+  y = x |> Dense(3) |> leaky_relu(alpha: ${slope}) |> Dense(2)
+}
+train M {
+  target t: f32[B, 2]
+  loss = huber(y, t, delta: 0.0) + l1(params("*.kernel"), -1e-4) + l2(params(), -1.0) + l1_l2(params(), l2: -1.0)
+  optimizer = sgd()
+}
+`;
+    // The model is checked before its train block: a model with errors has no training step.
+    const bad = src("-0.1");
+    expect(check(bad).map((d) => `${d.code} ${d.message} @${textAt(bad, d.span)}`)).toEqual(["DNN0216 leaky_relu: alpha must be at least 0 @leaky_relu(alpha: -0.1)"]);
+    const good = src("0.0");
+    expect(check(good).map((d) => `${d.code} ${d.message} @${textAt(good, d.span)}`)).toEqual([
+      "DNN0216 huber: delta must be greater than 0 @huber(y, t, delta: 0.0)",
+      'DNN0216 l1: factor must be at least 0 @l1(params("*.kernel"), -1e-4)',
+      "DNN0216 l2: factor must be at least 0 @l2(params(), -1.0)",
+      "DNN0216 l1_l2: l2 must be at least 0 @l1_l2(params(), l2: -1.0)",
+    ]);
+  });
+
   it("accepts the edges of every range", () => {
     const ok: [string, string][] = [
       ["Dense(1)", "f32[B, 4]"], ["Conv2D(1, 1, strides: 1, dilation_rate: 1)", IMAGES], ["MaxPool2D(1)", IMAGES], ["AvgPool2D(1, strides: 1)", IMAGES],
