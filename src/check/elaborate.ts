@@ -74,10 +74,13 @@ export class Elaborator {
   }
 
   /** Expands `decl` (a function called, a layer applied) at `span`, unless it is already being
-   * expanded: definitions are inlined at each use, so recursion would never end. */
-  expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value): Value {
+   * expanded: definitions are inlined at each use, so recursion would never end. A layer value
+   * made outside the definitions being expanded (`Wrap(Wrap(Dense(8)))`, written in the model)
+   * is a finite nesting, not recursion: `madeAt` is where it was constructed. */
+  expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value, madeAt?: Span): Value {
     const again = this.expanding.findIndex((e) => e.decl === decl);
-    if (again >= 0) {
+    const inside = (outer: Span, s: Span) => outer.file === s.file && outer.start <= s.start && s.end <= outer.end;
+    if (again >= 0 && (!madeAt || this.expanding.slice(again).some((e) => inside(e.decl.span, madeAt)))) {
       // Reported once per definition: its other recursive calls are the same mistake.
       if (this.recursive.has(decl)) return POISON;
       this.recursive.add(decl);
@@ -303,7 +306,7 @@ export class Elaborator {
     if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
     if (callee.kind === "layer") {
       if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
-      return this.within(span, () => this.expand(callee.decl, span, () => applyLayer(this, callee, args[0]!, span)));
+      return this.within(span, () => this.expand(callee.decl, span, () => applyLayer(this, callee, args[0]!, span), callee.span));
     }
     if (callee.kind !== "decl")
       return this.error("DNN0202", span, callee.kind === "number" ? `the number ${callee.value} cannot be called` : `${article(describe(callee))} cannot be called`, {

@@ -34,6 +34,14 @@ describe("recursion is one DNN0211 at the call that re-enters the definition", (
     expect(d.related.map((r) => [src.slice(r.span.start, r.span.end), r.message])).toEqual([[name, "defined here"]]);
   });
 
+  it("a layer nested in itself through its arguments is a finite nesting, not recursion", () => {
+    const defs = "layer Wrap(inner: fn) {\n  forward(x: f32[B, 8]) = x + (x |> inner)\n}\nlayer Dense8 {\n  param w: f32[8, 8] = 0.1\n  forward(x: f32[B, 8]) = x @ w\n}\n";
+    expect(compile("nest.dnn", model(defs, "x |> Wrap(Wrap(Wrap(Dense8())))")).diagnostics).toEqual([]);
+    // Made inside its own definition, it is recursion again.
+    const self = model("layer Grow(inner: fn) {\n  forward(x: f32[B, 8]) = x |> Grow(Grow(inner))\n}\n", "x |> Grow(relu)");
+    expect(compile("grow.dnn", self).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["DNN0211 `Grow` uses itself: recursion is not supported"]);
+  });
+
   it("a layer applied several times in a model is still fine when it does not recurse", () => {
     const src = model("layer Dense8 {\n  param w: f32[8, 8] = 0.1\n  forward(x: f32[B, 8]) = x @ w\n}\nlayer Two {\n  forward(x: f32[B, 8]) = x |> Dense8() |> Dense8()\n}\n", "x |> Two() |> Two() |> Dense8()");
     expect(compile("ok.dnn", src).diagnostics).toEqual([]);
