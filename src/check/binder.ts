@@ -196,7 +196,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   const modelScopes = new Map<string, Scope>();
   for (const d of mod.ast.decls) {
     const top = new Scope(mod);
-    const where = d.kind === "import" ? "" : d.kind === "train" ? `train ${d.model.name}` : `${d.kind} ${d.name.name}`;
+    const where = d.kind === "import" || d.kind === "train" ? "" : `${d.kind} ${d.name.name}`; // train blocks: below
     switch (d.kind) {
       case "fn":
       case "init":
