@@ -5,6 +5,7 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { Code } from "../diagnostics/codes.ts";
 import { INTRINSIC_NAMES } from "./intrinsic-names.ts";
 import type { Module } from "./modules.ts";
 import { didYouMean } from "./suggest.ts";
@@ -27,20 +28,28 @@ export interface Reference {
 interface Binding {
   at: Span;
   let?: LetBinding; // only `let`s are checked for being unused
+  /** What a declaration is, for the message when a name is declared twice ("an input", "a \`let\`");
+   * absent for dimension names, which a later declaration may take. */
+  what?: string;
 }
 
 class Scope {
   private readonly names = new Map<string, Binding>();
   constructor(private readonly parent: Scope | Module) {}
-  add(id: A.Ident): void {
-    if (id.name) this.names.set(id.name, { at: id.span });
+  add(id: A.Ident, what?: string): void {
+    if (id.name) this.names.set(id.name, { at: id.span, what });
   }
   /** Binds a `let`; returns the binding it shadows in this same scope, if any. */
   declare(id: A.Ident): LetBinding | undefined {
     if (!id.name) return undefined;
     const previous = this.names.get(id.name)?.let;
-    this.names.set(id.name, { at: id.span, let: { name: id, used: false } });
+    this.names.set(id.name, { at: id.span, let: { name: id, used: false }, what: "a `let`" });
     return previous;
+  }
+  /** The declaration of `name` in this scope itself (not a dimension, not a parent's). */
+  declared(name: string): Binding | undefined {
+    const b = this.names.get(name);
+    return b?.what ? b : undefined;
   }
   hasOwn(name: string): boolean {
     return this.names.has(name);
@@ -70,6 +79,12 @@ class Scope {
   }
 }
 
+/** The scope a train block's names must not repeat either: its model's, named for messages. */
+interface Outer {
+  scope: Scope;
+  owner: string;
+}
+
 export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references: Reference[] } {
   const out: Diagnostic[] = [];
   const references: Reference[] = [];
@@ -84,9 +99,30 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   let recovered = false;
   const unused: LetBinding[] = [];
   const finish = (s: Scope) => unused.push(...s.unused());
-  const declare = (name: A.Ident, s: Scope) => {
+  /** Reports `id` if `s` (or `also`: a train block's model) already declares that name: the
+   * generated module would have two inputs, parameters or locals of one name. `_` is a discard
+   * that may be bound any number of times (`let _ = require(…)`). */
+  const twice = (id: A.Ident, s: Scope, code: Code, where: string, also?: Outer): boolean => {
+    if (!id.name || id.name === "_") return false;
+    const own = s.declared(id.name);
+    const prev = own ?? also?.scope.declared(id.name);
+    if (!prev) return false;
+    const what = own ? prev.what : `${prev.what} of ${also!.owner}`;
+    out.push(diagnostic(code, id.span, `\`${id.name}\` is declared twice in ${where}: it is already ${what}`, {
+      related: [{ span: prev.at, message: "first declared here" }],
+      hint: "give each declaration its own name",
+    }));
+    return true;
+  };
+  /** Declares a name other than a `let` (an input, a parameter, a target …), once. */
+  const define = (id: A.Ident, s: Scope, what: string, code: Code, where: string, also?: Outer) => {
+    if (!twice(id, s, code, where, also)) s.add(id, what);
+  };
+  const declare = (name: A.Ident, s: Scope, code: Code, where: string, also?: Outer) => {
+    const again = twice(name, s, code, where, also);
     const shadowed = s.declare(name);
-    if (shadowed && !shadowed.used) unused.push(shadowed);
+    // A rebinding already reported is one mistake: its first binding is not "unused" too.
+    if (shadowed && !shadowed.used && !again) unused.push(shadowed);
   };
   const expr = (e: A.Expr | undefined, s: Scope): void => {
     if (!e) return;
@@ -108,7 +144,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
         else if (it.kind === "slice") expr(it.start, s), expr(it.end, s);
         return;
       case "member": return expr(e.target, s);
-      case "if": return expr(e.cond, s), body(e.then, new Scope(s)), body(e.else, new Scope(s));
+      case "if": return expr(e.cond, s), body(e.then, new Scope(s), "an `if` branch"), body(e.else, new Scope(s), "an `if` branch");
       case "error":
         recovered = true;
         return;
@@ -124,10 +160,12 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     else if (e.kind === "unary") dimNames(e.operand, s);
   };
   const dims = (t: A.TypeRef | undefined, s: Scope) => t?.dims?.forEach((d) => d.kind === "expr" && dimNames(d.expr, s));
-  const params = (ps: A.Parameter[], s: Scope, outer: Scope) => {
+  const params = (ps: A.Parameter[], s: Scope, outer: Scope, where: string) => {
     const defaults = new Scope(outer);
+    const list = new Scope(outer); // the names of this list alone, for DNN0217
     for (const p of ps) {
-      expr(p.default, defaults), defaults.add(p.name), s.add(p.name), dims(p.type, s);
+      if (!twice(p.name, list, "DNN0217", `the parameters of ${where}`)) list.add(p.name, "a parameter");
+      expr(p.default, defaults), defaults.add(p.name), s.add(p.name, "a parameter"), dims(p.type, s);
       const kind = p.type && !p.type.dims ? p.type.name.name : undefined;
       if (kind && !KNOWN_KINDS.has(kind))
         out.push(diagnostic("DNN0208", p.type!.span, `unknown type \`${kind}\``, {
@@ -135,10 +173,10 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
         }));
     }
   };
-  const body = (b: A.Body, s: Scope) => {
+  const body = (b: A.Body, s: Scope, where: string) => {
     for (const l of b.lets) {
       expr(l.value, s);
-      if (l.kind === "let") dims(l.type, s), declare(l.name, s);
+      if (l.kind === "let") dims(l.type, s), declare(l.name, s, "DNN0413", where);
       else if (!use(l.name, s)) out.push(diagnostic("DNN0101", l.name.span, `unknown name \`${l.name.name}\``));
     }
     expr(b.value, s);
@@ -158,48 +196,49 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   const modelScopes = new Map<string, Scope>();
   for (const d of mod.ast.decls) {
     const top = new Scope(mod);
+    const where = d.kind === "import" || d.kind === "train" ? "" : `${d.kind} ${d.name.name}`; // train blocks: below
     switch (d.kind) {
       case "fn":
       case "init":
-        params(d.params, top, new Scope(mod));
+        params(d.params, top, new Scope(mod), where);
         if (d.kind === "fn") reads(d.returns, top);
-        body(d.body, top);
+        body(d.body, top, where);
         break;
       case "layer":
         for (const span of d.extraForwards ?? [])
           out.push(diagnostic("DNN0407", span, `layer ${d.name.name} has more than one forward`, { related: d.forward ? [{ span: d.forward.span, message: "first forward here" }] : [] }));
-        params(d.params, top, new Scope(mod));
+        params(d.params, top, new Scope(mod), where);
         for (const it of d.items) {
-          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name);
-          else expr(it.value, top), dims(it.type, top), declare(it.name, top);
+          if (it.kind === "param") reads(it.type, top), expr(it.init, top), define(it.name, top, it.state ? "a state" : "a `param`", "DNN0413", where);
+          else expr(it.value, top), dims(it.type, top), declare(it.name, top, "DNN0413", where);
         }
         if (d.forward) {
           const f = new Scope(top);
-          params(d.forward.params, f, top);
+          params(d.forward.params, f, top, `the forward of ${where}`);
           reads(d.forward.returns, f);
-          body(d.forward.body, f);
+          body(d.forward.body, f, `the forward of ${where}`);
         }
         finish(top);
         break;
       case "optimizer": {
-        params(d.params, top, new Scope(mod));
-        for (const st of d.states) (expr(st.value, top), top.add(st.name));
+        params(d.params, top, new Scope(mod), where);
+        for (const st of d.states) (expr(st.value, top), define(st.name, top, "a state", "DNN0413", where));
         const u = new Scope(top);
-        params(d.update.params, u, top);
+        params(d.update.params, u, top, `the update of ${where}`);
         for (const st of d.update.statements) {
           expr(st.value, u);
-          if (st.kind === "let") dims(st.type, u), declare(st.name, u);
+          if (st.kind === "let") dims(st.type, u), declare(st.name, u, "DNN0413", `the update of ${where}`);
         }
         finish(u);
         break;
       }
       case "model":
         for (const it of d.items) {
-          if (it.kind === "param") reads(it.type, top), expr(it.init, top), top.add(it.name);
-          else if (it.kind === "let") expr(it.value, top), dims(it.type, top), declare(it.name, top);
+          if (it.kind === "param") reads(it.type, top), expr(it.init, top), define(it.name, top, "a `param`", "DNN0407", where);
+          else if (it.kind === "let") expr(it.value, top), dims(it.type, top), declare(it.name, top, "DNN0407", where);
           // An output's assignment refers to its declaration (`output y: …` then `y = …`).
           else if (it.kind === "assign") expr(it.value, top), top.hasOwn(it.name.name) ? use(it.name, top) : top.add(it.name);
-          else dims(it.type, top), top.add(it.name);
+          else dims(it.type, top), define(it.name, top, `an ${it.kind}`, "DNN0407", where);
         }
         modelScopes.set(d.name.name, top);
         break;
@@ -214,8 +253,11 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     const decl = mod.models.get(t.model.name);
     if (decl) references.push({ name: t.model.name, span: t.model.span, target: decl.name.span });
     const s = new Scope(model ?? mod);
-    for (const tg of t.targets) s.add(tg.name), dims(tg.type, s);
-    for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s);
+    // Targets are inputs of the training step, beside the model's inputs: one namespace.
+    const where = `train ${t.model.name}`;
+    const outer = model && { scope: model, owner: `model ${t.model.name}` };
+    for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, outer), dims(tg.type, s);
+    for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, outer);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
     if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), finish(s);
   }

@@ -40,7 +40,11 @@ export class Elaborator {
   readonly summary: SummaryRow[] = [];
   /** New values of layer states (by parameter name) assigned while training. */
   readonly stateUpdates = new Map<string, number>();
-  private depth = 0;
+  /** The definitions being expanded, outermost first, each with the call that expanded it: one
+   * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
+   * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */
+  readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[] = [];
+  private readonly recursive = new Set<A.FnDecl | A.LayerDecl>();
 
   constructor(public b: Builder) {}
 
@@ -67,6 +71,40 @@ export class Elaborator {
     } finally {
       if (outermost) this.callSites.pop();
     }
+  }
+
+  /** Expands `decl` (a function called, a layer applied) at `span`, unless it is already being
+   * expanded: definitions are inlined at each use, so recursion would never end. A layer value
+   * made outside the definitions being expanded (`Wrap(Wrap(Dense(8)))`, written in the model)
+   * is a finite nesting, not recursion: `madeAt` is where it was constructed. */
+  expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value, madeAt?: Span): Value {
+    const again = this.expanding.findIndex((e) => e.decl === decl);
+    const inside = (outer: Span, s: Span) => outer.file === s.file && outer.start <= s.start && s.end <= outer.end;
+    if (again >= 0 && (!madeAt || this.expanding.slice(again).some((e) => inside(e.decl.span, madeAt)))) {
+      // Reported once per definition: its other recursive calls are the same mistake.
+      if (this.recursive.has(decl)) return POISON;
+      this.recursive.add(decl);
+      const cycle = [...this.expanding.slice(again).map((e) => e.decl.name.name), decl.name.name];
+      const via = cycle.length > 2 ? ` through ${cycle.map((n) => `\`${n}\``).join(" → ")}` : "";
+      return this.error("DNN0211", span, `\`${decl.name.name}\` uses itself${via}: recursion is not supported`, {
+        related: [{ span: decl.name.span, message: "defined here" }],
+        hint: "definitions are expanded where they are used: repeat a step with `|>`, or use `scan` for a recurrence over time",
+      });
+    }
+    const entry = { decl, span, failed: false };
+    this.expanding.push(entry);
+    try {
+      const v = f();
+      return entry.failed ? POISON : v;
+    } finally {
+      this.expanding.pop();
+    }
+  }
+
+  /** True once a `require` has failed in the innermost expansion: evaluating it further would
+   * only report what the refused arguments cause. */
+  get refused(): boolean {
+    return this.expanding[this.expanding.length - 1]?.failed === true;
   }
 
   error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Value {
@@ -133,6 +171,8 @@ export class Elaborator {
   asTensor(v: Value, span: Span, what: string): Tensor | undefined {
     if (v.kind === "tensor") return v;
     if (v.kind === "number") return this.tensor(this.b.const(v.value), span);
+    // A compile-time comparison (`less(1, 2)`) is 1 or 0 as a tensor, like a comparison of tensors.
+    if (v.kind === "bool") return this.tensor(this.b.const(v.value ? 1 : 0), span);
     if (v.kind === "array") return this.arrayLiteral(v);
     if (v.kind !== "poison") this.error("DNN0201", span, `${what} must be a tensor, found ${describe(v)}`);
     return undefined;
@@ -266,7 +306,7 @@ export class Elaborator {
     if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
     if (callee.kind === "layer") {
       if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
-      return this.within(span, () => applyLayer(this, callee, args[0]!, span));
+      return this.within(span, () => this.expand(callee.decl, span, () => applyLayer(this, callee, args[0]!, span), callee.span));
     }
     if (callee.kind !== "decl")
       return this.error("DNN0202", span, callee.kind === "number" ? `the number ${callee.value} cannot be called` : `${article(describe(callee))} cannot be called`, {
@@ -282,7 +322,7 @@ export class Elaborator {
       case "layer": return { kind: "layer", decl: d, module: callee.module, args: bound, span };
       case "init": return { kind: "init", decl: d, module: callee.module, args: bound, span };
       case "optimizer": return { kind: "optimizer", decl: d, module: callee.module, args: bound, span };
-      case "fn": return this.within(span, () => this.callFn(d, callee.module, bound, span));
+      case "fn": return this.within(span, () => this.expand(d, span, () => this.callFn(d, callee.module, bound, span)));
     }
   }
 
@@ -299,7 +339,6 @@ export class Elaborator {
   }
 
   private callFn(d: A.FnDecl, module: Env["module"], bound: Map<string, Value>, span: Span): Value {
-    if (this.depth > 64) return this.error("DNN0211", span, `\`${d.name.name}\` calls itself too deeply (recursion is not supported)`);
     const env = new Env(module);
     for (const p of d.params) {
       const v = bound.get(p.name.name)!;
@@ -307,17 +346,15 @@ export class Elaborator {
       if (!ok) return POISON;
       env.set(p.name.name, this.noted(p.name.span, ok));
     }
-    this.depth++;
-    try {
-      const result = this.body(d.body, env);
-      return d.returns ? checkReturn(this, d.returns, result, env, `\`${d.name.name}\``, span) : result;
-    } finally {
-      this.depth--;
-    }
+    const result = this.body(d.body, env);
+    return d.returns && !this.refused ? checkReturn(this, d.returns, result, env, `\`${d.name.name}\``, span) : result;
   }
 
   body(body: A.Body, env: Env): Value {
-    for (const l of body.lets) l.kind === "let" ? this.let(l, env) : this.assignState(l, env);
+    for (const l of body.lets) {
+      l.kind === "let" ? this.let(l, env) : this.assignState(l, env);
+      if (this.refused) return POISON;
+    }
     return this.expr(body.value, env);
   }
 
@@ -341,6 +378,10 @@ export class Elaborator {
     else if (l.type && !l.type.dims && v.kind !== "poison" && !fitsKind(l.type.name.name, v))
       v = this.error("DNN0201", l.value.span, `\`${l.name.name}\` is declared ${l.type.name.name}, found ${describe(v)}`, { related: [{ span: l.type.span, message: "declared here" }] });
     else if (l.type && v.kind !== "poison") v = matchParam(this, { name: l.name, type: l.type, span: l.span }, v, env, `\`${l.name.name}\``, l.value.span) || POISON;
+    // A discarded value that failed (a `require` whose condition was an error) is never read, so
+    // nothing else would stop the expansion from reporting what the refused arguments cause.
+    const site = this.expanding[this.expanding.length - 1];
+    if (l.name.name === "_" && v.kind === "poison" && site) site.failed = true;
     env.set(l.name.name, this.noted(l.name.span, v));
     return v;
   }

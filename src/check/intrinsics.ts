@@ -7,6 +7,7 @@ import { divDim } from "../ir/dim.ts";
 import type { CallArg } from "./bind.ts";
 import { Args, type Impl } from "./args.ts";
 import { NN_INTRINSICS } from "./intrinsics-nn.ts";
+import { COMPARE_INTRINSICS } from "./intrinsics-compare.ts";
 import type { Elaborator } from "./elaborate.ts";
 import { POISON, describe, type Tensor, type Value } from "./values.ts";
 
@@ -15,7 +16,7 @@ const unary = (op: UnaryOp): Impl => (el, a, span) => {
   return x ? el.tensor(el.b.unary(op, x.id), span) : POISON;
 };
 
-const binary = (op: "max" | "min" | "cmplt"): Impl => (el, a, span) => {
+const binary = (op: "max" | "min"): Impl => (el, a, span) => {
   const x = a.tensor("a", span);
   const y = a.tensor("b", span);
   return x && y ? el.elementwise(op, x, y, span, span) : POISON;
@@ -54,12 +55,6 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   erf: { params: ["x"], impl: unary("erf") },
   maximum: { params: ["a", "b"], impl: binary("max") },
   minimum: { params: ["a", "b"], impl: binary("min") },
-  less: { params: ["a", "b"], impl: binary("cmplt") },
-  greater: { params: ["a", "b"], impl: (el, a, span) => {
-    const x = a.tensor("a", span);
-    const y = a.tensor("b", span);
-    return x && y ? el.elementwise("cmplt", y, x, span, span) : POISON;
-  } },
   where: { params: ["cond", "a", "b"], impl: (el, a, span) => {
     const c = a.tensor("cond", span);
     const x = a.tensor("a", span);
@@ -109,6 +104,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   rand_uniform: { params: [], impl: (el, _a, span) => random(el, "uniform", span) },
   rand_normal: { params: [], impl: (el, _a, span) => random(el, "normal", span) },
   ...NN_INTRINSICS,
+  ...COMPARE_INTRINSICS,
 };
 
 function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {

@@ -80,6 +80,7 @@ function applyBody(el: Elaborator, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env,
   for (const item of d.items) {
     if (item.kind === "let") {
       el.let(item, env);
+      if (el.refused) return POISON; // a `require` refused the arguments: no parameters from them
       continue;
     }
     const p = declareParam(el, item, env, `${instance}.${item.name.name}`);

@@ -30,6 +30,8 @@ export const CODES = {
   DNN0213: { severity: "error", title: "only available while training" },
   DNN0214: { severity: "error", title: "layer definition used as a layer" },
   DNN0215: { severity: "error", title: "positional argument after a named one" },
+  DNN0216: { severity: "error", title: "requirement not met" },
+  DNN0217: { severity: "error", title: "parameter declared twice" },
 
   DNN0301: { severity: "error", title: "dimension mismatch" },
   DNN0302: { severity: "error", title: "rank mismatch" },
@@ -52,6 +54,8 @@ export const CODES = {
   DNN0408: { severity: "error", title: "parameters created inside a scan cell" },
   DNN0409: { severity: "error", title: "layer applied outside its model" },
   DNN0410: { severity: "error", title: "clip_norm is not a positive number" },
+  DNN0412: { severity: "error", title: "defined twice in a train block" },
+  DNN0413: { severity: "error", title: "defined twice in a definition" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -174,10 +174,10 @@ describe("unused bindings (DNN0406)", () => {
     expect(warnings(src)).toEqual(["a", "b", "c", "d", "e"].map((n) => `warning[DNN0406] \`${n}\` is never used`));
   });
 
-  it("reports a let shadowed before it is read, but not one read by its successor", () => {
+  it("reports a let bound twice as that (DNN0407), not its first binding as unused too", () => {
     const src = model("  output y: f32[B, 8]\n  let h = x * 2.0\n  let h = x * 3.0\n  let g = x\n  let g = g + 1.0\n  y = h + g", "");
     const ds = compile("shadow.dnn", src).diagnostics;
-    expect(ds.map((d) => `${d.code} ${src.slice(0, d.span.start).split("\n").length}`)).toEqual(["DNN0406 5"]);
+    expect(ds.map((d) => `${d.code} ${src.slice(0, d.span.start).split("\n").length}`)).toEqual(["DNN0407 6", "DNN0407 8"]);
   });
 
   it("stays quiet after a syntax error", () => {

@@ -1,0 +1,64 @@
+// Comparisons and `require`: what lets a definition state which arguments it accepts, in the
+// language. Comparing two compile-time numbers gives a compile-time bool (for `if` and
+// `require`); comparing tensors gives 1 where the comparison holds and 0 elsewhere.
+import type { Impl } from "./args.ts";
+import { POISON, describe } from "./values.ts";
+
+type Comparison = "less" | "greater" | "less_equal" | "greater_equal";
+
+const holds = (op: Comparison, a: number, b: number): boolean =>
+  op === "less" ? a < b : op === "greater" ? a > b : op === "less_equal" ? a <= b : a >= b;
+
+function compare(op: Comparison): Impl {
+  return (el, a, span) => {
+    const x = a.get("a")?.value;
+    const y = a.get("b")?.value;
+    if (x?.kind === "number" && y?.kind === "number") return { kind: "bool", value: holds(op, x.value, y.value) };
+    const symbolic = [x, y].find((v) => v?.kind === "dim");
+    if (symbolic?.kind === "dim")
+      // A symbolic size (the batch B) has no value until the model runs.
+      return el.error("DNN0207", span, `\`${op}\` cannot compare the size ${symbolic.dim}: it is known only when the model runs`, {
+        hint: "sizes of layers and parameters must be numbers known when the model is compiled",
+      });
+    const p = a.tensor("a", span);
+    const q = a.tensor("b", span);
+    if (!p || !q) return POISON;
+    // a > b is b < a; a ≤ b is (a < b) + (a = b), which are never both 1.
+    const [l, r] = op === "greater" || op === "greater_equal" ? [q, p] : [p, q];
+    const lt = el.elementwise("cmplt", l, r, span, span);
+    if (op === "less" || op === "greater" || lt.kind !== "tensor") return lt;
+    const eq = el.elementwise("cmpeq", l, r, span, span);
+    return eq.kind === "tensor" ? el.elementwise("add", lt, eq, span, span) : POISON;
+  };
+}
+
+/**
+ * `require(condition, message)`: a compile-time check of a definition's arguments, such as
+ * `let _ = require(greater(units, 0), "units must be at least 1")` in a layer. When it fails the
+ * message is reported at the call that expanded the definition (DNN0216), where the wrong
+ * argument was written, and that expansion stops.
+ */
+const requireImpl: Impl = (el, a, span) => {
+  const cond = a.get("condition");
+  const message = a.get("message");
+  if (!cond || !message) return el.error("DNN0204", span, `\`require\` needs ${cond ? "a `message`" : "a `condition`"}`, { hint: 'for example `require(greater(units, 0), "units must be at least 1")`' });
+  if (cond.value.kind === "poison" || message.value.kind === "poison") return POISON;
+  if (message.value.kind !== "string") return el.error("DNN0201", message.span, `the message of \`require\` must be a string, found ${describe(message.value)}`);
+  if (cond.value.kind !== "bool")
+    return el.error("DNN0210", cond.span, `the condition of \`require\` must be a compile-time bool, found ${describe(cond.value)}`, {
+      hint: "compare compile-time numbers: `greater(units, 0)`, `less_equal(rate, 1.0)`",
+    });
+  if (cond.value.value) return cond.value;
+  const site = el.expanding[el.expanding.length - 1];
+  if (!site) return el.error("DNN0216", span, message.value.value);
+  site.failed = true;
+  return el.error("DNN0216", site.span, `${site.decl.name.name}: ${message.value.value}`, { related: [{ span, message: "required here" }] });
+};
+
+export const COMPARE_INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
+  less: { params: ["a", "b"], impl: compare("less") },
+  greater: { params: ["a", "b"], impl: compare("greater") },
+  less_equal: { params: ["a", "b"], impl: compare("less_equal") },
+  greater_equal: { params: ["a", "b"], impl: compare("greater_equal") },
+  require: { params: ["condition", "message"], impl: requireImpl },
+};
