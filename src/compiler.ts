@@ -6,6 +6,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagn
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
+import { modelNameErrors } from "./check/model-names.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
 import { lossFn } from "./train/evaluate.ts";
@@ -38,7 +39,7 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
   const models: CompiledModel[] = [];
   if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
 
-  diagnostics.push(...trainsWithoutModel(entry));
+  diagnostics.push(...trainsWithoutModel(entry), ...modelNameErrors(entry));
   for (const [name, decl] of entry.models) {
     const r = compileModel(name, decl, entry, after);
     diagnostics.push(...r.diagnostics);

@@ -7,6 +7,7 @@ import type { CompiledModel } from "../compiler.ts";
 import type { TensorInfo } from "../check/program.ts";
 import type { Fn } from "../ir/ir.ts";
 import { sizeExpr } from "./ts/exprs.ts";
+import { commentText, derivedIdent, jsString, templateText, userIdent } from "./names.ts";
 
 /** The `dnnc:helpers` regions of `files` (relative to `base`), `export`s dropped, to paste into a module. */
 export function helpersOf(base: string, files: readonly string[]): string {
@@ -36,11 +37,30 @@ export const LOAD_OPTIONS = [
   "",
 ];
 
-export const ident = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, "_");
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
   `{ name: ${JSON.stringify(t.name)}, dtype: ${JSON.stringify(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => JSON.stringify(d)).join(", ")}] }`;
 export const typeText = (t: TensorInfo) => `${t.dtype}[${t.shape.join(", ")}]`;
 export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : "Float32Array");
+
+/** The identifiers of a model's class and interfaces in generated code (names.ts); exported under the model's names by `modelExports`. */
+export function modelIdents(m: CompiledModel) {
+  return { cls: userIdent(m.name), inputs: derivedIdent(m.name, "inputs"), outputs: derivedIdent(m.name, "outputs"), batch: derivedIdent(m.name, "batch") };
+}
+
+/** The exports of a model: its class as `<Model>`, its interfaces as `<Model>Inputs`, `<Model>Outputs`, `<Model>Batch`. */
+export function modelExports(m: CompiledModel): string[] {
+  const id = modelIdents(m);
+  const types = [`${id.inputs} as ${m.name}Inputs`, `${id.outputs} as ${m.name}Outputs`, ...(m.train ? [`${id.batch} as ${m.name}Batch`] : [])];
+  return [`export { ${id.cls} as ${m.name} };`, `export type { ${types.join(", ")} };`];
+}
+
+/**
+ * Lines that declare `name` as an object of type `type` without a prototype (so an output or
+ * parameter named `__proto__` or `constructor` is an ordinary key) holding `entries`.
+ */
+export function recordOf(indent: string, name: string, type: string, entries: readonly (readonly [key: string, value: string])[]): string[] {
+  return [`${indent}const ${name}: ${type} = Object.create(null);`, ...entries.map(([k, v]) => `${indent}${name}[${jsString(k)}] = ${v};`)];
+}
 
 /**
  * The model's interfaces and the head of its class, up to its static members: the symbolic
@@ -48,12 +68,13 @@ export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : 
  */
 export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[] } {
   const C = m.name;
+  const id = modelIdents(m);
   const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.filter((d): d is string => typeof d === "string")))];
   // What save() writes and load() reads: the parameters, then the optimizer state.
   const states = m.train?.states ?? [];
   const stored = [...m.params, ...states].map((t) => {
     if (!t.shape.every((d): d is number => typeof d === "number")) throw new Error(`dnnc: parameter ${t.name} of ${C} has a symbolic shape [${t.shape.join(", ")}]`);
-    return `{ name: ${JSON.stringify(t.name)}, shape: [${t.shape.join(", ")}] }`;
+    return `{ name: ${jsString(t.name)}, shape: [${t.shape.join(", ")}] }`;
   });
   const initial = states.map((s) => (s.init?.kind === "number" ? String(s.init.value) : "0"));
   if (m.evaluate) {
@@ -61,18 +82,18 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
     if (order(m.evaluate) !== m.params.map((p) => p.name).join("\n")) throw new Error(`dnnc: ${C}'s evaluate function takes the parameters in another order`);
   }
   const lines: string[] = [];
-  const field = (t: TensorInfo) => `  ${t.name}: ${arrayType(t)};`;
-  lines.push(`export interface ${C}Inputs {`, ...m.inputs.map(field), "}", "");
-  lines.push(`export interface ${C}Outputs {`, ...m.outputs.map((o) => `  ${o.name}: Float32Array;`), "}", "");
-  if (m.train) lines.push(`export interface ${C}Batch extends ${C}Inputs {`, ...m.train.targets.map(field), "}", "");
+  const field = (t: TensorInfo) => `  ${jsString(t.name)}: ${arrayType(t)};`;
+  lines.push(`interface ${id.inputs} {`, ...m.inputs.map(field), "}", "");
+  lines.push(`interface ${id.outputs} {`, ...m.outputs.map((o) => `  ${jsString(o.name)}: Float32Array;`), "}", "");
+  if (m.train) lines.push(`interface ${id.batch} extends ${id.inputs} {`, ...m.train.targets.map(field), "}", "");
 
-  lines.push(`export class ${C} {`);
+  lines.push(`class ${id.cls} {`);
   lines.push(`  static readonly inputs: readonly TensorSpec[] = [${m.inputs.map(spec).join(", ")}];`);
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);
   lines.push(`  static readonly parameters: readonly TensorSpec[] = [`, ...m.params.map((p) => `    ${spec(p)},`), "  ];");
   if (m.train) {
-    lines.push(`  /** The ${m.train.optimizer} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
+    lines.push(`  /** The ${commentText(m.train.optimizer)} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
     lines.push(`  static readonly optimizerStates: readonly TensorSpec[] = [`, ...states.map((s) => `    ${spec(s)},`), "  ];");
   }
   lines.push("  /** Names and shapes of the tensors save() writes and load() reads: the parameters, then the optimizer state. */");
@@ -83,19 +104,21 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
 }
 
 /** The class's private indexOf and checkValues: a parameter by name, values of its size (`sizeOf(i)`, an expression). */
-export function parameterChecks(C: string, sizeOf: (i: string) => string): string[] {
+export function parameterChecks(model: string, sizeOf: (i: string) => string): string[] {
+  const C = userIdent(model);
+  const M = templateText(model);
   const lines: string[] = [];
   lines.push("  private indexOf(name: string, method: string): number {");
   lines.push(`    const i = ${C}.parameters.findIndex((p) => p.name === name);`);
-  lines.push(`    if (i < 0) throw new RangeError(\`${C}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
+  lines.push(`    if (i < 0) throw new RangeError(\`${M}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
   lines.push("    return i;", "  }", "");
   lines.push("  /** The index of parameter `name`, after checking that `values` has its size. */");
   lines.push("  private checkValues(method: string, name: string, values: ArrayLike<number>): number {");
   lines.push("    const i = this.indexOf(name, method);");
   lines.push(`    const size = ${sizeOf("i")};`);
   lines.push(`    const n = values !== null && typeof values === "object" ? values.length : undefined;`);
-  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${C}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
-  lines.push(`    if (n !== size) throw new RangeError(\`${C}.\${method}: "\${name}" has \${size} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
+  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${M}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
+  lines.push(`    if (n !== size) throw new RangeError(\`${M}.\${method}: "\${name}" has \${size} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
   lines.push("    return i;", "  }");
   return lines;
 }
@@ -104,31 +127,36 @@ export function parameterChecks(C: string, sizeOf: (i: string) => string): strin
  * Validates each input's type and length and binds the symbolic dimensions (B) from them. A
  * length that disagrees with a size bound by an earlier input names that input too.
  */
-export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj: string): string[] {
+export function bindInputs(at: string, inputs: TensorInfo[], symbols: string[], obj: string): string[] {
   const lines: string[] = [];
   const boundBy = new Map<string, string>();
-  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => `"${t.name}"`).join(", ")}, received \${describe(${obj})}\`);`);
+  // User text inside the messages' template literals, escaped (names.ts).
+  const where = templateText(at);
+  const q = (name: string) => `"${templateText(name)}"`;
+  const type = (t: TensorInfo) => templateText(typeText(t));
+  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => q(t.name)).join(", ")}, received \${describe(${obj})}\`);`);
   for (const t of inputs) {
-    const v = `${obj}.${t.name}`;
+    const v = `${obj}[${jsString(t.name)}]`;
     const kind = arrayType(t);
-    lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
+    lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: ${q(t.name)} must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${type(t)}), received \${describe(${v})}\`);`);
     const free = [...new Set(t.shape.filter((d): d is string => typeof d === "string" && !boundBy.has(d)))];
     const known = t.shape.filter((d) => typeof d === "number" || boundBy.has(d as string));
     // Where the symbols this input's size uses came from: "B = 32 from the length of "x"".
-    const from = [...new Set(known.filter((d): d is string => typeof d === "string"))].map((d) => `${d} = \${${d}} from the length of "${boundBy.get(d)}"`);
+    const from = [...new Set(known.filter((d): d is string => typeof d === "string"))].map((d) => `${templateText(d)} = \${${userIdent(d)}} from the length of ${q(boundBy.get(d)!)}`);
     const note = from.length > 0 ? ` (${from.join(", ")})` : "";
     if (free.length === 1) {
       const per = sizeExpr(known);
-      lines.push(`    const ${free[0]} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
-      lines.push(`    if (!Number.isInteger(${free[0]}) || ${free[0]} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
+      const size = userIdent(free[0]!);
+      lines.push(`    const ${size} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
+      lines.push(`    if (!Number.isInteger(${size}) || ${size} < 1) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
       boundBy.set(free[0]!, t.name);
     } else if (free.length > 1) {
-      lines.push(`    throw new RangeError("${where}: cannot infer ${free.join(" and ")} from the length of \\"${t.name}\\" alone");`);
+      lines.push(`    throw new RangeError(${jsString(`${at}: cannot infer ${free.join(" and ")} from the length of "${t.name}" alone`)});`);
     } else {
-      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
+      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
     }
   }
-  for (const s of symbols) if (!boundBy.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
+  for (const s of symbols) if (!boundBy.has(s)) lines.push(`    const ${userIdent(s)} = 1; // not used by these inputs`);
   return lines;
 }
 
@@ -139,8 +167,8 @@ export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[
  * arrays, a statement run once the file has passed every check (the GPU's writes).
  */
 export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string; async?: boolean; written?: (values: string) => string }): string[] {
-  const C = m.name;
-  const where = JSON.stringify(`${C}.load`);
+  const C = userIdent(m.name);
+  const where = jsString(`${m.name}.load`);
   const loadCall = `safetensorsLoad(${where}, file, ${C}.stored.map((t) => t.name), ${C}.stored.map((t) => t.shape), ${m.params.length}, values, ${C}.stateInitial, options.ignoreUnknown === true)`;
   return [
     "  /**",
@@ -150,7 +178,7 @@ export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string
     `  ${o.async ? "async save(): Promise<Uint8Array>" : "save(): Uint8Array"} {`,
     `    const data = ${o.data};`,
     `    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`,
-    `    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
+    `    return safetensorsWrite(tensors, { "dnnc.model": ${jsString(m.name)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
     "  }",
     "",
     "  /**",
