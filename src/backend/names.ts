@@ -38,12 +38,16 @@ export function derivedIdent(name: string, suffix: string): string {
   return `${userIdent(name)}_${suffix}`;
 }
 
-/** The user's name back from `userIdent` (undefined for an identifier it did not make): for tests. */
-export function userNameOf(ident: string): string | undefined {
+/**
+ * The user's name (and the suffix, for a derived identifier) back from an identifier made by
+ * `userIdent` or `derivedIdent`; undefined for any other identifier. For tests.
+ */
+export function parseUserIdent(ident: string): { name: string; suffix?: string } | undefined {
   if (!ident.startsWith(USER_PREFIX)) return undefined;
-  const m = /^((?:[A-Za-z0-9]|__|_X[0-9A-F]+_)*)$/.exec(ident.slice(USER_PREFIX.length));
+  const m = /^((?:[A-Za-z0-9]|__|_X[0-9A-F]+_)*)(?:_([a-z][A-Za-z0-9_]*))?$/.exec(ident.slice(USER_PREFIX.length));
   if (!m) return undefined;
-  return m[1]!.replace(/__|_X([0-9A-F]+)_/g, (s, hex: string | undefined) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : "_"));
+  const name = m[1]!.replace(/__|_X([0-9A-F]+)_/g, (_s, hex: string | undefined) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : "_"));
+  return m[2] === undefined ? { name } : { name, suffix: m[2] };
 }
 
 /**
