@@ -88,6 +88,8 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
   if (m.train) lines.push(`interface ${id.batch} extends ${id.inputs} {`, ...m.train.targets.map(field), "}", "");
 
   lines.push(`class ${id.cls} {`);
+  // The class is declared under its identifier; its `name` is still the model's.
+  lines.push(`  static {`, `    Object.defineProperty(this, "name", { value: ${jsString(m.name)} });`, "  }");
   lines.push(`  static readonly inputs: readonly TensorSpec[] = [${m.inputs.map(spec).join(", ")}];`);
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);

@@ -47,7 +47,9 @@ function readHeader(bytes: Uint8Array) {
 
 /** Writes `tensors` in order, with `metadata` (e.g. the step count read from the file they came from). */
 export function writeSafetensors(tensors: Map<string, Entry>, metadata: Record<string, string> = {}): Uint8Array {
-  const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
+  // No prototype: a tensor named `__proto__` is an ordinary key, written like any other.
+  const header: Record<string, unknown> = Object.create(null);
+  if (Object.keys(metadata).length) header["__metadata__"] = metadata;
   let offset = 0;
   for (const [name, t] of tensors) header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, (offset += t.data.length)] };
   let json = JSON.stringify(header);

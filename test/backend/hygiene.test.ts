@@ -20,6 +20,7 @@ import { emitTypeScript } from "../../src/backend/ts/emit.ts";
 import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
 import { parseUserIdent, USER_PREFIX } from "../../src/backend/names.ts";
 import { MODULE_EXPORTS } from "../../src/check/model-names.ts";
+import { withMetadata } from "../../src/fit/safetensors.ts";
 import { importGenerated, ROOT } from "../helpers/compile-sample.ts";
 import { batchFor, compileProgram, declaredIdentifiers, identifiersOf, legalInDnn, NAME_CLASSES, PLAIN, POSITIONS, rotations, type Names } from "../helpers/hygiene.ts";
 import { spawnSync } from "node:child_process";
@@ -143,6 +144,7 @@ describe("generated code is hygienic for every legal name in every position", ()
     // The module's runtime exports: the class under the model's name, and the module's own.
     expect(Object.keys(mod).sort()).toEqual([n.model, ...MODULE_EXPORTS.filter((x) => x === "memoryStats" || x === "threadStats")].sort());
     const C = mod[n.model] as ModelClass;
+    expect((C as unknown as { name: string }).name).toBe(n.model);
     expect(C.inputs.map((t) => t.name)).toEqual([n.input, n.input2]);
     expect(C.outputs.map((t) => t.name)).toEqual([n.output, n.output2]);
 
@@ -170,6 +172,9 @@ describe("generated code is hygienic for every legal name in every position", ()
     inputs[n.input2] = batch[n.input2]!;
     same(again.forward(inputs)[n.output], got.after[n.output], "forward after load");
     expect(again.trainStep(batch)).toBe(got.model.trainStep(batch));
+    // `dnnc train` rewrites checkpoints without a model (src/fit/safetensors.ts): every tensor stays.
+    const rewritten = C.create().load(withMetadata(bytes, { "dnnc.epoch": "1" })).getParameters();
+    C.parameters.forEach((p, i) => same(rewritten[p.name], got.params[i], `rewritten ${p.name}`));
 
     // The same module through an esbuild bundle, as an application would ship it.
     const bundled = await build({ entryPoints: [e.tsFile], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "silent" });
