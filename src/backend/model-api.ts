@@ -38,7 +38,7 @@ export const LOAD_OPTIONS = [
 ];
 
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
-  `{ name: ${JSON.stringify(t.name)}, dtype: ${JSON.stringify(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => JSON.stringify(d)).join(", ")}] }`;
+  `{ name: ${jsString(t.name)}, dtype: ${jsString(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}] }`;
 export const typeText = (t: TensorInfo) => `${t.dtype}[${t.shape.join(", ")}]`;
 export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : "Float32Array");
 
