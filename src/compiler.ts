@@ -6,7 +6,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagn
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
-import { modelNameErrors } from "./check/model-names.ts";
+import { modelNameErrors, stateNameClashes } from "./check/model-names.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
 import { lossFn } from "./train/evaluate.ts";
@@ -62,6 +62,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const trainDecl = entry.trains.find((t) => t.model.name === name);
   const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
   if (tr) diagnostics.push(...tr.el.diagnostics);
+  if (tr?.step) diagnostics.push(...stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
   const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
   diagnostics.push(...fwd.el.diagnostics);

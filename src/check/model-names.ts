@@ -6,6 +6,7 @@
 // break the module or the code that imports it are refused here, with the model name's span, so
 // `dnnc check` and the editor report them before anything is generated.
 import type * as A from "../syntax/ast.ts";
+import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Module } from "./modules.ts";
 
@@ -42,7 +43,7 @@ export function unexportableModelName(name: string): string | undefined {
 /** A tensor name that safetensors keeps for itself (the file's metadata). */
 const SAFETENSORS_RESERVED = "__metadata__";
 
-/** DNN0411 for every model of the file whose name the generated module could not export, and for a parameter named `__metadata__`. */
+/** DNN0411 for every model of the file whose name the generated module could not export, and for a parameter named `__metadata__` (see also `stateNameClashes`). */
 export function modelNameErrors(entry: Module): Diagnostic[] {
   const out: Diagnostic[] = [];
   const models = [...entry.models.values()];
@@ -73,4 +74,17 @@ function reservedTensor(p: A.ParamDecl): Diagnostic {
   return diagnostic("DNN0411", p.name.span, `\`${SAFETENSORS_RESERVED}\` cannot be a parameter's name: save() writes every parameter as a safetensors tensor of its name, and safetensors keeps \`${SAFETENSORS_RESERVED}\` for the file's metadata`, {
     hint: "rename the parameter",
   });
+}
+
+/**
+ * DNN0411 for a parameter named like one of the optimizer's own state tensors (the learning rate
+ * `lr`; the others are `<parameter>/<optimizer>.<slot>`, which no parameter name can be): save()
+ * would write two tensors of one name, and load() could read neither.
+ */
+export function stateNameClashes(params: readonly { name: string; span: Span }[], states: readonly { name: string }[], optimizer: string): Diagnostic[] {
+  return params.flatMap((p) =>
+    states.some((s) => s.name === p.name && !s.name.includes("/"))
+      ? [diagnostic("DNN0411", p.span, `\`${p.name}\` cannot be a parameter's name in a model trained with \`${optimizer}\`: save() writes the optimizer's own tensor \`${p.name}\` (its learning rate) beside the parameters`, { hint: "rename the parameter" })]
+      : [],
+  );
 }

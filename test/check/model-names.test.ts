@@ -49,6 +49,13 @@ describe("DNN0411: names the generated module cannot export", () => {
     expect(errors(model("M", "__metadata__"))).toEqual([{ code: "DNN0411", text: "__metadata__", message: expect.stringMatching(/safetensors keeps `__metadata__`/), hint: "rename the parameter" }]);
   });
 
+  it("a parameter named like the optimizer's learning-rate tensor, in a trained model", () => {
+    const trained = (param: string) => `import std.losses.{mse}\nimport std.optimizers.{adam}\n${model("M", param)}train M {\n  target t: f32[B, 2]\n  loss = mse(y, t)\n  optimizer = adam(lr: 0.01)\n}\n`;
+    expect(errors(trained("lr"))).toEqual([{ code: "DNN0411", text: "param  lr: f32[2] = 1.0", message: expect.stringMatching(/optimizer's own tensor `lr`/), hint: "rename the parameter" }]);
+    expect(errors(model("M", "lr"))).toEqual([]); // untrained: no optimizer state
+    expect(errors(trained("lr_scale"))).toEqual([]);
+  });
+
   it("any other name, globals and prototype names included, is fine", () => {
     for (const name of ["Math", "Object", "Float32Array", "constructor", "__proto__", "toString", "Then", "thenable", "Default", "main", "i"]) expect(errors(model(name)), name).toEqual([]);
   });

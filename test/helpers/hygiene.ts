@@ -88,7 +88,8 @@ export function fits(name: string, position: Position): boolean {
   if (!legalInDnn(name) || TEMPLATE_NAMES.has(name)) return false;
   // DNN0411 (tested on its own): names a module cannot export.
   if (position === "model") return unexportableModelName(name) === undefined && !/(Inputs|Outputs|Batch)$/.test(name);
-  if (position === "param" || position === "param2") return name !== "__metadata__";
+  // DNN0411 too: safetensors' own key, and the optimizer's learning-rate tensor.
+  if (position === "param" || position === "param2") return name !== "__metadata__" && name !== "lr";
   // A size's name must not already mean something where sizes are read (DNN0207).
   if (position === "size" || position === "size2") return !INTRINSIC_NAMES.has(name);
   return true;
