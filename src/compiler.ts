@@ -6,6 +6,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagn
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
+import { modelNameErrors, stateNameClashes } from "./check/model-names.ts";
 import type { SummaryRow } from "./check/layers.ts";
 import { trainStepFn, type TrainStep } from "./train/step.ts";
 import { lossFn } from "./train/evaluate.ts";
@@ -41,7 +42,7 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
   const models: CompiledModel[] = [];
   if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
 
-  diagnostics.push(...trainsWithoutModel(entry));
+  diagnostics.push(...trainsWithoutModel(entry), ...modelNameErrors(entry));
   for (const [name, decl] of entry.models) {
     const r = compileModel(name, decl, entry, after);
     diagnostics.push(...r.diagnostics);
@@ -64,6 +65,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const trainDecl = entry.trains.find((t) => t.model.name === name);
   const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
   if (tr) diagnostics.push(...tr.el.diagnostics);
+  if (tr?.step) diagnostics.push(...stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
   const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
   diagnostics.push(...fwd.el.diagnostics);

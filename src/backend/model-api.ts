@@ -10,6 +10,7 @@ import type { IndexRange } from "../ir/index-ranges.ts";
 import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";
 import { symbolsOf } from "../ir/dim.ts";
 import { needsGivenSizes, planSizes } from "./size-plan.ts";
+import { commentText, derivedIdent, jsString, templateText, userIdent } from "./names.ts";
 
 /** The `dnnc:helpers` regions of `files` (relative to `base`), `export`s dropped, to paste into a module. */
 export function helpersOf(base: string, files: readonly string[]): string {
@@ -39,11 +40,30 @@ export const LOAD_OPTIONS = [
   "",
 ];
 
-export const ident = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, "_");
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
-  `{ name: ${JSON.stringify(t.name)}, dtype: ${JSON.stringify(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => JSON.stringify(d)).join(", ")}] }`;
+  `{ name: ${jsString(t.name)}, dtype: ${jsString(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}] }`;
 export const typeText = (t: TensorInfo) => `${t.dtype}[${t.shape.join(", ")}]`;
 export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : "Float32Array");
+
+/** The identifiers of a model's class and interfaces in generated code (names.ts); exported under the model's names by `modelExports`. */
+export function modelIdents(m: CompiledModel) {
+  return { cls: userIdent(m.name), inputs: derivedIdent(m.name, "inputs"), outputs: derivedIdent(m.name, "outputs"), batch: derivedIdent(m.name, "batch"), sizes: derivedIdent(m.name, "sizes") };
+}
+
+/** The exports of a model: its class as `<Model>`, its interfaces as `<Model>Inputs`, `<Model>Outputs`, `<Model>Batch`. */
+export function modelExports(m: CompiledModel): string[] {
+  const id = modelIdents(m);
+  const types = [`${id.inputs} as ${m.name}Inputs`, `${id.outputs} as ${m.name}Outputs`, ...(m.train ? [`${id.batch} as ${m.name}Batch`] : []), ...(takesSizes(m) ? [`${id.sizes} as ${m.name}Sizes`] : [])];
+  return [`export { ${id.cls} as ${m.name} };`, `export type { ${types.join(", ")} };`];
+}
+
+/**
+ * Lines that declare `name` as an object of type `type` without a prototype (so an output or
+ * parameter named `__proto__` or `constructor` is an ordinary key) holding `entries`.
+ */
+export function recordOf(indent: string, name: string, type: string, entries: readonly (readonly [key: string, value: string])[]): string[] {
+  return [`${indent}const ${name}: ${type} = Object.create(null);`, ...entries.map(([k, v]) => `${indent}${name}[${jsString(k)}] = ${v};`)];
+}
 
 /**
  * The model's interfaces and the head of its class, up to its static members: the symbolic
@@ -51,12 +71,13 @@ export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : 
  */
 export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[] } {
   const C = m.name;
+  const id = modelIdents(m);
   const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
   // What save() writes and load() reads: the parameters, then the optimizer state.
   const states = m.train?.states ?? [];
   const stored = [...m.params, ...states].map((t) => {
     if (!t.shape.every((d): d is number => typeof d === "number")) throw new Error(`dnnc: parameter ${t.name} of ${C} has a symbolic shape [${t.shape.join(", ")}]`);
-    return `{ name: ${JSON.stringify(t.name)}, shape: [${t.shape.join(", ")}] }`;
+    return `{ name: ${jsString(t.name)}, shape: [${t.shape.join(", ")}] }`;
   });
   const initial = states.map((s) => (s.init?.kind === "number" ? String(s.init.value) : "0"));
   if (m.evaluate) {
@@ -64,22 +85,24 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
     if (order(m.evaluate) !== m.params.map((p) => p.name).join("\n")) throw new Error(`dnnc: ${C}'s evaluate function takes the parameters in another order`);
   }
   const lines: string[] = [];
-  const field = (t: TensorInfo) => `  ${t.name}: ${arrayType(t)};`;
-  lines.push(`export interface ${C}Inputs {`, ...m.inputs.map(field), "}", "");
-  lines.push(`export interface ${C}Outputs {`, ...m.outputs.map((o) => `  ${o.name}: Float32Array;`), "}", "");
-  if (m.train) lines.push(`export interface ${C}Batch extends ${C}Inputs {`, ...m.train.targets.map(field), "}", "");
+  const field = (t: TensorInfo) => `  ${jsString(t.name)}: ${arrayType(t)};`;
+  lines.push(`interface ${id.inputs} {`, ...m.inputs.map(field), "}", "");
+  lines.push(`interface ${id.outputs} {`, ...m.outputs.map((o) => `  ${jsString(o.name)}: Float32Array;`), "}", "");
+  if (m.train) lines.push(`interface ${id.batch} extends ${id.inputs} {`, ...m.train.targets.map(field), "}", "");
   if (takesSizes(m)) {
-    lines.push(`/** ${C}'s symbolic sizes, for the calls whose arrays' lengths do not determine them all (docs/generated-api.md). */`);
-    lines.push(`export interface ${C}Sizes {`, ...symbols.map((s) => `  ${s}?: number;`), "}", "");
+    lines.push(`/** ${commentText(C)}'s symbolic sizes, for the calls whose arrays' lengths do not determine them all (docs/generated-api.md). */`);
+    lines.push(`interface ${id.sizes} {`, ...symbols.map((s) => `  ${jsString(s)}?: number;`), "}", "");
   }
 
-  lines.push(`export class ${C} {`);
+  lines.push(`class ${id.cls} {`);
+  // The class is declared under its identifier; its `name` is still the model's.
+  lines.push(`  static {`, `    Object.defineProperty(this, "name", { value: ${jsString(m.name)} });`, "  }");
   lines.push(`  static readonly inputs: readonly TensorSpec[] = [${m.inputs.map(spec).join(", ")}];`);
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);
   lines.push(`  static readonly parameters: readonly TensorSpec[] = [`, ...m.params.map((p) => `    ${spec(p)},`), "  ];");
   if (m.train) {
-    lines.push(`  /** The ${m.train.optimizer} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
+    lines.push(`  /** The ${commentText(m.train.optimizer)} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
     lines.push(`  static readonly optimizerStates: readonly TensorSpec[] = [`, ...states.map((s) => `    ${spec(s)},`), "  ];");
   }
   lines.push("  /** Names and shapes of the tensors save() writes and load() reads: the parameters, then the optimizer state. */");
@@ -90,19 +113,21 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
 }
 
 /** The class's private indexOf and checkValues: a parameter by name, values of its size (`sizeOf(i)`, an expression). */
-export function parameterChecks(C: string, sizeOf: (i: string) => string): string[] {
+export function parameterChecks(model: string, sizeOf: (i: string) => string): string[] {
+  const C = userIdent(model);
+  const M = templateText(model);
   const lines: string[] = [];
   lines.push("  private indexOf(name: string, method: string): number {");
   lines.push(`    const i = ${C}.parameters.findIndex((p) => p.name === name);`);
-  lines.push(`    if (i < 0) throw new RangeError(\`${C}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
+  lines.push(`    if (i < 0) throw new RangeError(\`${M}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
   lines.push("    return i;", "  }", "");
   lines.push("  /** The index of parameter `name`, after checking that `values` has its size. */");
   lines.push("  private checkValues(method: string, name: string, values: ArrayLike<number>): number {");
   lines.push("    const i = this.indexOf(name, method);");
   lines.push(`    const size = ${sizeOf("i")};`);
   lines.push(`    const n = values !== null && typeof values === "object" ? values.length : undefined;`);
-  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${C}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
-  lines.push(`    if (n !== size) throw new RangeError(\`${C}.\${method}: "\${name}" has \${size} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
+  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${M}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
+  lines.push(`    if (n !== size) throw new RangeError(\`${M}.\${method}: "\${name}" has \${size} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
   lines.push("    return i;", "  }");
   return lines;
 }
@@ -113,28 +138,34 @@ export function parameterChecks(C: string, sizeOf: (i: string) => string): strin
  * of the caller's options object. A length that disagrees with a size bound earlier names where
  * that size came from.
  */
-export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[], obj: string, options?: string): string[] {
+export function bindInputs(at: string, inputs: TensorInfo[], symbols: string[], obj: string, options?: string): string[] {
   const lines: string[] = [];
   const from = new Map<string, string>();
-  const at = (t: TensorInfo) => `${obj}[${JSON.stringify(t.name)}]`;
-  const method = where.slice(where.lastIndexOf(".") + 1);
-  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => `"${t.name}"`).join(", ")}, received \${describe(${obj})}\`);`);
-  if (options) lines.push(`    const sizes = checkSizes(${JSON.stringify(where)}, (${options} ?? {}).sizes, ${JSON.stringify(symbols)});`);
+  // User text inside the messages' template literals, escaped (names.ts); sizes as their identifiers.
+  const where = templateText(at);
+  const q = (name: string) => `"${templateText(name)}"`;
+  const type = (t: TensorInfo) => templateText(typeText(t));
+  const value = (t: TensorInfo) => `${obj}[${jsString(t.name)}]`;
+  const method = templateText(at.slice(at.lastIndexOf(".") + 1));
+  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => q(t.name)).join(", ")}, received \${describe(${obj})}\`);`);
+  if (options) lines.push(`    const sizes = checkSizes(${jsString(at)}, (${options} ?? {}).sizes, [${symbols.map(jsString).join(", ")}]);`);
   const typed = new Set<TensorInfo>();
   for (const step of planSizes(inputs)) {
     const t = step.tensor;
-    const v = at(t);
+    const v = value(t);
     if (!typed.has(t)) {
       typed.add(t);
       const kind = arrayType(t);
-      lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: "${t.name}" must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${typeText(t)}), received \${describe(${v})}\`);`);
+      lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: ${q(t.name)} must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${type(t)}), received \${describe(${v})}\`);`);
     }
     if ("given" in step) {
-      if (!options) throw new Error(`dnnc: ${where} needs ${step.given} from its caller but takes no sizes`);
+      if (!options) throw new Error(`dnnc: ${at} needs ${step.given} from its caller but takes no sizes`);
       const s = step.given;
-      lines.push(`    const ${s} = sizes[${JSON.stringify(s)}];`);
-      lines.push(`    if (${s} === undefined) throw new RangeError(\`${where}: the length of "${t.name}" (${typeText(t)}, \${${v}.length} values) does not determine ${s}: give it, as in ${method}(…, { sizes: { ${s}: … } })\`);`);
-      from.set(s, `${s} = \${${s}} given in sizes`);
+      const id = userIdent(s);
+      const S = templateText(s);
+      lines.push(`    const ${id} = sizes[${jsString(s)}];`);
+      lines.push(`    if (${id} === undefined) throw new RangeError(\`${where}: the length of ${q(t.name)} (${type(t)}, \${${v}.length} values) does not determine ${S}: give it, as in ${method}(…, { sizes: { ${S}: … } })\`);`);
+      from.set(s, `${S} = \${${id}} given in sizes`);
       continue;
     }
     // Where the sizes this input's length uses came from: "B = 32 from the length of "x"".
@@ -143,17 +174,19 @@ export function bindInputs(where: string, inputs: TensorInfo[], symbols: string[
     const note = known ? ` (${known})` : "";
     if (step.binds !== undefined) {
       const s = step.binds;
+      const id = userIdent(s);
+      const S = templateText(s);
       const others = t.shape.filter((d) => !symbolsOf(d).includes(s));
       const per = sizeExpr(step.k === 1 ? others : [...others, step.k!]);
-      lines.push(`    const ${s} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
-      lines.push(`    if (!Number.isInteger(${s}) || ${s} < 1) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
-      if (options) lines.push(`    if (sizes[${JSON.stringify(s)}] !== undefined && sizes[${JSON.stringify(s)}] !== ${s}) throw new RangeError(\`${where}: sizes.${s} is \${sizes[${JSON.stringify(s)}]}, but the length of "${t.name}" (${typeText(t)}, \${${v}.length} values${known ? `, ${known}` : ""}) makes ${s} = \${${s}}\`);`);
-      from.set(s, `${s} = \${${s}} from the length of "${t.name}"`);
+      lines.push(`    const ${id} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
+      lines.push(`    if (!Number.isInteger(${id}) || ${id} < 1) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
+      if (options) lines.push(`    if (sizes[${jsString(s)}] !== undefined && sizes[${jsString(s)}] !== ${id}) throw new RangeError(\`${where}: sizes.${S} is \${sizes[${jsString(s)}]}, but the length of ${q(t.name)} (${type(t)}, \${${v}.length} values${known ? `, ${known}` : ""}) makes ${S} = \${${id}}\`);`);
+      from.set(s, `${S} = \${${id}} from the length of ${q(t.name)}`);
     } else {
-      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: "${t.name}" expects ${typeText(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
+      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
     }
   }
-  for (const s of symbols) if (!from.has(s)) lines.push(`    const ${s} = 1; // not used by these inputs`);
+  for (const s of symbols) if (!from.has(s)) lines.push(`    const ${userIdent(s)} = 1; // not used by these inputs`);
   return lines;
 }
 
@@ -163,7 +196,7 @@ export function takesSizes(m: CompiledModel): boolean {
 }
 
 /** The parameter a method of a model that takes sizes adds: its options, with the sizes. */
-export const sizesParam = (C: string, extra?: string) => `options: ${extra ? `${extra} & ` : ""}{ sizes?: ${C}Sizes } = {}`;
+export const sizesParam = (m: CompiledModel, extra?: string) => `options: ${extra ? `${extra} & ` : ""}{ sizes?: ${modelIdents(m).sizes} } = {}`;
 
 /**
  * One check per i32 tensor of `tensors` whose uses impose a range (CompiledModel.indexRanges):
@@ -176,8 +209,8 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
     const r = ranges.find((x) => x.name === t.name);
     if (!r || t.dtype !== "i32") return [];
     const below = r.below.length === 1 ? dimExpr(r.below[0]!) : `Math.min(${r.below.map(dimExpr).join(", ")})`;
-    const name = JSON.stringify(t.name);
-    return [`    checkIndices(${JSON.stringify(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${JSON.stringify(r.why)});`];
+    const name = jsString(t.name);
+    return [`    checkIndices(${jsString(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${jsString(r.why)});`];
   });
 }
 
@@ -187,8 +220,8 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
  * arrays, a statement run once the file has passed every check (the GPU's writes).
  */
 export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string; async?: boolean; written?: (values: string) => string }): string[] {
-  const C = m.name;
-  const where = JSON.stringify(`${C}.load`);
+  const C = userIdent(m.name);
+  const where = jsString(`${m.name}.load`);
   const loadCall = `safetensorsLoad(${where}, file, ${C}.stored.map((t) => t.name), ${C}.stored.map((t) => t.shape), ${m.params.length}, values, ${C}.stateInitial, options.ignoreUnknown === true)`;
   return [
     "  /**",
@@ -198,7 +231,7 @@ export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string
     `  ${o.async ? "async save(): Promise<Uint8Array>" : "save(): Uint8Array"} {`,
     `    const data = ${o.data};`,
     `    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`,
-    `    return safetensorsWrite(tensors, { "dnnc.model": ${JSON.stringify(C)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
+    `    return safetensorsWrite(tensors, { "dnnc.model": ${jsString(m.name)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
     "  }",
     "",
     "  /**",

@@ -54,6 +54,7 @@ export const CODES = {
   DNN0408: { severity: "error", title: "parameters created inside a scan cell" },
   DNN0409: { severity: "error", title: "layer applied outside its model" },
   DNN0410: { severity: "error", title: "clip_norm is not a positive number" },
+  DNN0411: { severity: "error", title: "name the generated module cannot export" },
   DNN0412: { severity: "error", title: "defined twice in a train block" },
   DNN0413: { severity: "error", title: "defined twice in a definition" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;

@@ -9,6 +9,7 @@ import type { Span } from "../syntax/source.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "../check/modules.ts";
 import { compileModel, dedupe, trainsWithoutModel } from "../compiler.ts";
+import { modelNameErrors } from "../check/model-names.ts";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
 import type { SummaryRow } from "../check/layers.ts";
@@ -84,7 +85,7 @@ export function analyse(path: string, text: string, host: Host = fsHost, prev?: 
   // still gathered for hovers, but their diagnostics would mostly be echoes of the first error).
   const diagnostics = hasErrors(program.diagnostics)
     ? sortDiagnostics([...program.diagnostics])
-    : sortDiagnostics(dedupe([...program.diagnostics, ...trainsWithoutModel(entry), ...[...models.values()].flatMap((m) => m.diagnostics)]));
+    : sortDiagnostics(dedupe([...program.diagnostics, ...trainsWithoutModel(entry), ...modelNameErrors(entry), ...[...models.values()].flatMap((m) => m.diagnostics)]));
   let facts: TypeFact[] | undefined;
   const allFacts = () => (facts ??= [...models.values()].flatMap((m) => m.facts.get()).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end));
   return { path, text, parsed, program, entry, diagnostics, models, facts: allFacts, failures, contextKey };

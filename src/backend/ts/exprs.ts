@@ -1,8 +1,10 @@
 // Sizes, shapes and numbers as TypeScript expressions.
 import type { Dim, Shape } from "../../ir/shape.ts";
+import { dimCode } from "../names.ts";
 
-// Compound sizes ("T - 1", "169*B") are bracketed so they stay whole inside larger expressions.
-export const dimExpr = (d: Dim): string => (typeof d === "number" ? String(d) : /^\w+$/.test(d) ? d : `(${d})`);
+// Compound sizes ("T - 1", "169*B") are bracketed so they stay whole inside larger expressions;
+// their symbols are the sizes' identifiers (names.ts), never the user's names as they are.
+export const dimExpr = (d: Dim): string => (typeof d === "number" ? String(d) : /^\w+$/.test(d) ? dimCode(d) : `(${dimCode(d)})`);
 export const shapeExpr = (s: Shape): string => `[${s.map(dimExpr).join(", ")}]`;
 export function sizeExpr(s: Shape): string {
   const k = s.filter((d): d is number => typeof d === "number").reduce((a, b) => a * b, 1);

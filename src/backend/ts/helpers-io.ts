@@ -51,7 +51,9 @@ const stShape = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
  * 8-byte boundary, as the reference implementation writes it.
  */
 export function safetensorsWrite(tensors: readonly { name: string; shape: readonly number[]; data: Float32Array }[], metadata: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  // No prototype: a tensor named `__proto__` is an ordinary key, written like any other.
+  const header: Record<string, unknown> = Object.create(null);
+  header["__metadata__"] = metadata;
   let offset = 0;
   for (const t of tensors) {
     header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };

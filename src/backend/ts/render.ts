@@ -11,6 +11,7 @@ import { scalarValue } from "../../schedule/fuse.ts";
 import { dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { loopNest, type Nest } from "./loops.ts";
+import { commentText, userIdent } from "../names.ts";
 
 export interface KernelCode {
   /** The function's text. */
@@ -23,6 +24,7 @@ export interface KernelCode {
 
 export interface RenderContext {
   schedule: Schedule;
+  /** The symbolic sizes, as the user named them (each a parameter `userIdent(name)`). */
   symbols: readonly string[];
   /** The identifier of a node's memory inside kernel functions (an argument's or a buffer's). */
   memName: (id: number) => string;
@@ -148,12 +150,12 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
 
   const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
   const params = [
-    ...ctx.symbols.map((x) => `${x}: number`),
+    ...ctx.symbols.map((x) => `${userIdent(x)}: number`),
     ...[...memory].map((m) => `${ctx.memName(m)}: ${isSeed(fn, m) ? "number" : "Float32Array"}`),
     ...scans.map((id) => `ws${id}: Workspace`),
   ];
   return {
-    lines: [`// ${k.kind} kernel of ${ops.length} op${ops.length === 1 ? "" : "s"}:`, ...ops.map((id) => `//   ${printNode(node(id), fn)}`), `function ${name}(${params.join(", ")}): void {`, ...body.map((l) => `  ${l}`), "}", ""],
+    lines: [`// ${k.kind} kernel of ${ops.length} op${ops.length === 1 ? "" : "s"}:`, ...ops.map((id) => `//   ${commentText(printNode(node(id), fn))}`), `function ${name}(${params.join(", ")}): void {`, ...body.map((l) => `  ${l}`), "}", ""],
     memory: [...memory],
     scans,
   };
@@ -232,7 +234,7 @@ function op(n: Node, ctx: RenderContext, mem: (id: number) => string, scans: num
       scans.push(n.id);
       const body = ctx.nested(n.body, n.id);
       const consts = n.inputs.slice(2).map((i) => `, ${mem(i)}`).join("");
-      const syms = ctx.symbols.map((s) => `${s}, `).join("");
+      const syms = ctx.symbols.map((s) => `${userIdent(s)}, `).join("");
       return [
         `scanInto(${t}, ${x}, ${mem(n.inputs[1]!)}, ${inShape(1)}, ${shapeExpr(n.shape)}, ${n.axis}, ${n.reverse}, ws${n.id}, (c, xt) => ${body}(ws${n.id}.sub[0]!, ${syms}c, xt${consts})[0]!);`,
       ];

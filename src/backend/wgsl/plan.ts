@@ -13,6 +13,7 @@ import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { renderWgsl, type Workgroups } from "./render.ts";
 import { COPY_SHADER, LOAD_SHADER, STORE_SHADER } from "./scan.ts";
+import { userIdent } from "../names.ts";
 
 export type Region = { arg: number } | { group: number; size: Dim; first: number; last: number };
 export interface Dispatch {
@@ -109,7 +110,8 @@ function planFn(fn: Fn, symbols: readonly string[], shaders: Shaders, regions: R
     steps.push({
       shader: shaders.add(w.code),
       memory: w.memory.map((id): [string, number] => [`o${id}`, regionOf(id)]),
-      consts: w.sizes.map((x): [string, Dim] => [x, x]),
+      // Each size's override constant is its identifier (names.ts); its value, the size.
+      consts: w.sizes.map((x): [string, Dim] => [userIdent(x), x]),
       workgroups: w.workgroups,
     });
   }

@@ -2,9 +2,10 @@
 // the helper functions a shader may call.
 import type { Node } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
+import { dimCode } from "../names.ts";
 
-/** A size as a WGSL u32 expression (integer literals next to a u32 symbol become u32). */
-export const dim = (d: Dim): string => (typeof d === "number" ? `${d}u` : `(${d})`);
+/** A size as a WGSL u32 expression (integer literals next to a u32 symbol become u32), its symbols as identifiers (names.ts). */
+export const dim = (d: Dim): string => (typeof d === "number" ? `${d}u` : `(${dimCode(d)})`);
 
 /** An f32 literal (WGSL rejects infinities and NaN in constant expressions: made at run time). */
 export function lit(v: number): string {

@@ -16,6 +16,7 @@ import { matmulKernel } from "./matmul.ts";
 import { opKernel } from "./ops.ts";
 import { dim, lit, OPS, PRELUDE } from "./prelude.ts";
 import { reduceKernel } from "./reduce.ts";
+import { commentText, userIdent } from "../names.ts";
 
 /** Invocations per workgroup of the kernels that run one invocation per output element. */
 export const WORKGROUP = 64;
@@ -24,7 +25,7 @@ export interface WgslKernel {
   code: string;
   /** Memory the kernel reads or writes, by node (each has an `o<id>` offset constant). */
   memory: number[];
-  /** The symbolic sizes it declares as override constants (a pipeline may set no other). */
+  /** The symbolic sizes it declares as override constants named `userIdent(size)` (a pipeline may set no other). */
   sizes: string[];
   /**
    * Workgroups to dispatch, in all: the product of ⌈of / per⌉ over the factors (a Dim cannot
@@ -144,12 +145,12 @@ export function renderWgsl(s: Schedule, k: Kernel, symbols: readonly string[]): 
   const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
   const body = [...(c.decls ?? []), ...c.lines].join("\n");
   // Only the sizes the code mentions: a pipeline may set no constant its shader lacks.
-  const used = symbols.filter((x) => new RegExp(`\\b${x}\\b`).test(body));
+  const used = symbols.filter((x) => new RegExp(`\\b${userIdent(x)}\\b`).test(body));
   const code = [
     `// ${k.kind} kernel of ${ops.length} op${ops.length === 1 ? "" : "s"}:`,
-    ...ops.map((id) => `//   ${printNode(node(id), fn)}`),
+    ...ops.map((id) => `//   ${commentText(printNode(node(id), fn))}`),
     "@group(0) @binding(0) var<storage, read_write> mem: array<f32>;",
-    ...used.map((x) => `override ${x}: u32;`),
+    ...used.map((x) => `override ${userIdent(x)}: u32;`),
     ...[...memory].map((id) => `override o${id}: u32;`),
     PRELUDE,
     ...(c.decls ?? []),

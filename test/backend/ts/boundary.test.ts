@@ -165,8 +165,10 @@ describe("symbolic sizes other than the batch", () => {
 
   it("a model whose arrays determine every size takes no sizes (its methods' signatures are unchanged)", () => {
     const text = readFileSync(compiled[0]!.file, "utf8");
-    expect(text).toContain("trainStep(batch: DigitsMLPBatch): number {");
+    expect(text).toContain("trainStep(batch: u_DigitsMLP_batch): number {");
     expect(text).not.toContain("DigitsMLPSizes");
-    expect(readFileSync(seqTaggerFile, "utf8")).toContain("trainStep(batch: SeqTaggerBatch, options: { sizes?: SeqTaggerSizes } = {}): number {");
+    expect(text).not.toContain("u_DigitsMLP_sizes");
+    expect(readFileSync(seqTaggerFile, "utf8")).toContain("trainStep(batch: u_SeqTagger_batch, options: { sizes?: u_SeqTagger_sizes } = {}): number {");
+    expect(readFileSync(seqTaggerFile, "utf8")).toContain("u_SeqTagger_sizes as SeqTaggerSizes");
   });
 });

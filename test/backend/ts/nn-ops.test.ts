@@ -97,7 +97,8 @@ describe("generated TypeScript agrees with the interpreter on the neural-network
   });
 
   it("emits a scan body as a function that takes the batch size", () => {
-    expect(mod.text).toMatch(/function fn_rnn_impl_scan\d+\(ws: Workspace, B: number, in_carry: Float32Array, in_x_t: Float32Array, in_W: Float32Array, in_U: Float32Array\)/);
+    // Every name from the program is an identifier of backend/names.ts: the size B is u_B, argument W u_W_input.
+    expect(mod.text).toMatch(/function fn_rnn_impl_scan\d+\(ws: Workspace, u_B: number, u_carry_input: Float32Array, u_x__t_input: Float32Array, u_W_input: Float32Array, u_U_input: Float32Array\)/);
   });
 
   it.each(Object.keys(CASES))("%s", (name) => {
