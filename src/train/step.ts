@@ -36,10 +36,12 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const lr = learningRate(el, block.optimizer);
   const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step, lr?.id));
   if (updates.some((u) => !u)) return { el };
-  const next = new Map(params.map((p, i) => [p.name, updates[i]!.param]));
+  const ok = finiteFlag(el.b, block.loss.id, raw);
+  const guarded = (next: number, old: number) => (next === old ? old : el.b.select(el.b.broadcast(ok, el.b.node(old).shape), next, old));
+  const next = new Map(params.map((p, i) => [p.name, guarded(updates[i]!.param, p.id)]));
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
-  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? el.stateUpdates.get(p.name) ?? p.id);
+  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? guarded(el.stateUpdates.get(p.name) ?? p.id, p.id));
   // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
   // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
   const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
@@ -52,13 +54,30 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   for (const u of updates)
     for (const s of u!.states)
       if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
-      else (el.b.output(s.spec.name, s.id), states.push(s.spec));
+      else (el.b.output(s.spec.name, guarded(s.id, s.arg)), states.push(s.spec));
+  el.b.output(FINITE_OUTPUT, ok);
   el.b.fn.sections = [
     { name: "forward and loss", start: 0 },
     { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
   return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+}
+
+/** The training step's last output: 1 when the step was taken, 0 when it was skipped. */
+export const FINITE_OUTPUT = "(finite)";
+
+/**
+ * 1 when the loss and every gradient are finite, else 0 (f32 scalar): the condition under which
+ * the step writes its new parameters and states. Every state the step returns is
+ * `select(ok, new, old)`, so a non-finite step changes nothing in any target, as PyTorch's
+ * GradScaler skips such a step (docs/decisions/0008). The gradients checked are the raw ones,
+ * before clipping (which would turn an infinite gradient into NaN and zeros).
+ */
+function finiteFlag(b: Builder, loss: number, grads: readonly number[]): number {
+  const bad = grads.map((g) => b.reduce("sum", b.unary("nonfinite", g), b.node(g).shape.map((_, i) => i)));
+  const total = bad.reduce((acc, n) => b.binary("add", acc, n), b.unary("nonfinite", loss));
+  return b.binary("cmpeq", total, b.const(0));
 }
 
 /**

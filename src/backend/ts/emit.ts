@@ -8,11 +8,12 @@ import type { Fn } from "../../ir/ir.ts";
 import type { CompiledModel } from "../../compiler.ts";
 import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
+import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts"]);
+const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-finite.ts"]);
 
 export function emitTypeScript(models: CompiledModel[], sourceName: string): string {
   const out = [
@@ -33,7 +34,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     ...LOAD_OPTIONS,
   ];
   for (const m of models) out.push(...emitModel(m), "");
-  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, type WorkerThreads };", "");
+  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, NonFiniteError, type WorkerThreads };", "");
   return out.join("\n");
 }
 
@@ -101,11 +102,13 @@ function emitModel(m: CompiledModel): string[] {
   }
 
   if (m.train) {
-    lines.push(`  /** One ${m.train.optimizer} step on a batch; returns the loss before the update. */`);
+    lines.push(`  /** One ${m.train.optimizer} step on a batch; returns the loss before the update. Throws NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
     lines.push(`  trainStep(batch: ${C}Batch): number {`);
     lines.push(...bindInputs(`${C}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch"));
-    lines.push("    this.step[0] = ++this.stepCount;");
+    lines.push("    this.step[0] = this.stepCount + 1;");
     lines.push(`    const out = ${C}_train_step(${callArgs(m.train.fn, symbols, `${C}_train_step`, "batch")});`);
+    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", `out[${finiteOutput(m)}]![0]`)}`);
+    lines.push("    this.stepCount++;");
     lines.push(`    for (let i = 0; i < ${P}; i++) this.params[i]!.set(out[1 + i]!);`);
     lines.push(`    for (let i = 0; i < this.states.length; i++) this.states[i]!.set(out[${1 + P} + i]!);`);
     lines.push("    return out[0]![0]!;");
