@@ -14,11 +14,11 @@ export function finiteOutput(m: CompiledModel): number {
 
 /**
  * The statement that throws when the flag `flag` (an expression of the generated method) is
- * not 1: the error names the loss `loss` and searches the batch's float inputs and targets,
- * which only a skipped step pays for.
+ * not 1 (and `when`, if given, holds): the error names the loss `loss` and searches the batch's
+ * float inputs and targets, which only a skipped step pays for.
  */
-export function nonFiniteCheck(m: CompiledModel, loss: string, flag: string, obj = "batch"): string {
+export function nonFiniteCheck(m: CompiledModel, loss: string, flag: string, when?: string, obj = "batch"): string {
   const floats = [...m.inputs.map((t) => ["input", t] as const), ...(m.train?.targets ?? []).map((t) => ["target", t] as const)].filter(([, t]) => t.dtype !== "i32");
   const batch = floats.map(([kind, t]) => `["${kind}", ${JSON.stringify(t.name)}, ${obj}.${t.name}]`).join(", ");
-  return `if (${flag} !== 1) throw nonFiniteStep(${JSON.stringify(`${m.name}.trainStep`)}, ${loss}, [${batch}]);`;
+  return `if (${when ? `${when} && ` : ""}${flag} !== 1) throw nonFiniteStep(${JSON.stringify(`${m.name}.trainStep`)}, ${loss}, [${batch}]);`;
 }

@@ -134,7 +134,7 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
     lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(this.stepCount + 1));`);
     // The flag comes back with the loss, in the same readback.
     lines.push(`    const out = ${call(m.train.fn, train, "batch", `options.readLoss === false ? [] : [0, ${finiteOutput(m)}]`)};`);
-    lines.push(`    if (out.length > 0) ${nonFiniteCheck(m, "out[0]![0]!", "out[1]![0]")}`);
+    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", "out[1]![0]", "out.length > 0")}`);
     lines.push("    this.stepCount++;");
     lines.push("    return out[0]?.[0] ?? NaN;");
     lines.push("  }", "");
