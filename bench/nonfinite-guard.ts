@@ -15,9 +15,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compile } from "../src/compiler.ts";
 import type { Fn } from "../src/ir/ir.ts";
-import { eliminateDeadCode } from "../src/passes/dce.ts";
 import { emitFunctionsModule } from "../src/backend/ts/emit.ts";
-import { FINITE_OUTPUT } from "../src/train/step.ts";
+import { withoutGuard } from "../src/train/step.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { mulberry32 } from "./lib/random.ts";
 import { measure, type Timing } from "./lib/timing.ts";
@@ -31,29 +30,12 @@ const cpu = pinToOneCpu(fileURLToPath(import.meta.url), args, args.includes("--n
 const models = [MLP, CNN].filter((m) => (at("--models") ?? "mlp,cnn").split(",").includes(m.key));
 const jsonPath = at("--json") ?? join(ROOT, "bench", "results", "nonfinite-guard.json");
 
-/** The training step without its guard: every state output selected on the flag gets its unguarded value back. */
-function unguarded(fn: Fn): Fn {
-  const flag = fn.outputs.find((o) => o.name === FINITE_OUTPUT);
-  if (!flag) throw new Error(`${fn.name} has no ${FINITE_OUTPUT} output`);
-  const isFlag = (id: number): boolean => {
-    const n = fn.nodes[id]!;
-    return id === flag.id || ((n.op === "broadcast" || n.op === "reshape") && isFlag(n.inputs[0]!));
-  };
-  const outputs = fn.outputs
-    .filter((o) => o !== flag)
-    .map((o) => {
-      const n = fn.nodes[o.id]!;
-      return n.op === "select" && isFlag(n.inputs[0]!) ? { ...o, id: n.inputs[1]! } : o;
-    });
-  return eliminateDeadCode({ ...fn, outputs });
-}
-
 type Generated = (...a: never[]) => Float32Array[];
 
 async function run(spec: ModelSpec, dir: string) {
   const m = compile(join(ROOT, spec.dnn)).models[0]!;
   const guarded = m.train!.fn;
-  const plain = unguarded(guarded);
+  const plain = withoutGuard(guarded);
   const file = join(dir, `${spec.key}.ts`);
   // The drivers themselves, each on a workspace made once, as the generated class calls them
   // (the exported wrappers make a workspace and copy the outputs on every call).

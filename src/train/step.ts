@@ -68,6 +68,28 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
 export const FINITE_OUTPUT = "(finite)";
 
 /**
+ * The training step with its guard taken out: each state output selected on the flag gets its
+ * unguarded value back, the flag is dropped, dead code removed. Not used to compile anything:
+ * the benchmark measures the guard's cost with it, and the tests check that the guard changes
+ * nothing on a finite step.
+ */
+export function withoutGuard(fn: Fn): Fn {
+  const flag = fn.outputs.find((o) => o.name === FINITE_OUTPUT);
+  if (!flag) throw new Error(`dnnc: ${fn.name} has no ${FINITE_OUTPUT} output`);
+  const isFlag = (id: number): boolean => {
+    const n = fn.nodes[id]!;
+    return id === flag.id || ((n.op === "broadcast" || n.op === "reshape") && isFlag(n.inputs[0]!));
+  };
+  const outputs = fn.outputs
+    .filter((o) => o !== flag)
+    .map((o) => {
+      const n = fn.nodes[o.id]!;
+      return n.op === "select" && isFlag(n.inputs[0]!) ? { ...o, id: n.inputs[1]! } : o;
+    });
+  return withoutDeadCode({ ...fn, outputs }, new Set());
+}
+
+/**
  * 1 when the loss and every gradient are finite, else 0 (f32 scalar): the condition under which
  * the step writes its new parameters and states. Every state the step returns is
  * `select(ok, new, old)`, so a non-finite step changes nothing in any target, as PyTorch's

@@ -9,7 +9,7 @@ import { compile } from "../../src/compiler.ts";
 import { evalDim } from "../../src/ir/dim.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import { size } from "../../src/ir/shape.ts";
-import { FINITE_OUTPUT } from "../../src/train/step.ts";
+import { FINITE_OUTPUT, withoutGuard } from "../../src/train/step.ts";
 import { initialValues, noise } from "../helpers/sample-values.ts";
 
 const DIMS = { B: 2 };
@@ -42,5 +42,9 @@ describe("the training step keeps every state when the loss or a gradient is not
         const ok = interpret(fn, fine, DIMS);
         expect([...ok.at(-1)!]).toEqual([1]);
         expect(stateOutputs.some(([name, i]) => ok[i]!.some((v, j) => v !== fine[fn.args.findIndex((a) => a.name === name)]![j]))).toBe(true);
+        // …and gives exactly what the step without the guard gives: loss, parameters, states.
+        const plain = withoutGuard(fn);
+        const unguarded = interpret(plain, fine, DIMS);
+        plain.outputs.forEach((o, i) => expect([...ok[fn.outputs.findIndex((x) => x.name === o.name)]!], o.name).toEqual([...unguarded[i]!]));
       }, 120_000);
 });
