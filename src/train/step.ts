@@ -1,6 +1,7 @@
 // The training step as one IR function: forward, loss, gradients (by the autodiff pass) and
 // every parameter's optimizer update. Optimizer state is explicit: `state` arguments in,
-// updated states out, so the caller owns it and a step is a pure function.
+// updated states out, so the caller owns it and a step is a pure function. A step whose loss or
+// a gradient is not finite returns every state unchanged and says so in its last output.
 import type * as A from "../syntax/ast.ts";
 import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
