@@ -124,7 +124,10 @@ export function fuse(fn: Fn): Schedule {
 
   // 1. Elementwise chains of one shape.
   for (const n of nodes) {
-    if (role[n.id] !== "elementwise" || n.op === "broadcast" || n.op === "random") continue;
+    // A `nonfinite` that feeds a reduction (the training step's check of a gradient) is left for
+    // its prologue, reading the gradient there, rather than joined to the loop computing the
+    // gradient, which would store its 0/1 values for the reduction to read back.
+    if (role[n.id] !== "elementwise" || n.op === "broadcast" || n.op === "random" || (n.op === "nonfinite" && users[n.id]!.every((u) => role[u] === "reduce"))) continue;
     for (const x of n.inputs) if (role[x] === "elementwise" && sameShape(nodes[x]!.shape, n.shape)) tryMerge(n.id, x);
   }
   /**

@@ -34,11 +34,17 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
 
   const update = el.b.fn.nodes.length;
-  const lr = learningRate(el, block.optimizer);
-  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step, lr?.id));
-  if (updates.some((u) => !u)) return { el };
   const ok = finiteFlag(el.b, block.loss.id, raw);
-  const guarded = (next: number, old: number) => (next === old ? old : el.b.select(el.b.broadcast(ok, el.b.node(old).shape), next, old));
+  const when = (id: number, then: number, otherwise: number) => el.b.select(el.b.broadcast(ok, el.b.node(id).shape), then, otherwise);
+  // The optimizer reads each gradient through the flag (zero on a skipped step; exactly the
+  // gradient otherwise), so that its update is computed after the flag, in the kernel that also
+  // selects the new state, rather than in the gradient's own loop with every new value stored
+  // to be selected later.
+  const gated = grads.map((g) => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape)));
+  const lr = learningRate(el, block.optimizer);
+  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id));
+  if (updates.some((u) => !u)) return { el };
+  const guarded = (next: number, old: number) => (next === old ? old : when(old, next, old));
   const next = new Map(params.map((p, i) => [p.name, guarded(updates[i]!.param, p.id)]));
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
