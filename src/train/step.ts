@@ -7,6 +7,7 @@ import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
+import { replay } from "../ir/verify.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
@@ -75,10 +76,10 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
 export const FINITE_OUTPUT = "(finite)";
 
 /**
- * The training step with its guard taken out: each state output selected on the flag gets its
- * unguarded value back, the flag is dropped, dead code removed. Not used to compile anything:
- * the benchmark measures the guard's cost with it, and the tests check that the guard changes
- * nothing on a finite step.
+ * The training step with its guard taken out: every select on the flag (the gradients the
+ * optimizer reads, the states the step returns) replaced by its first branch, the flag dropped,
+ * dead code removed. Not used to compile anything: the benchmark measures the guard's cost with
+ * it, and the tests check that the guard changes nothing on a finite step.
  */
 export function withoutGuard(fn: Fn): Fn {
   const flag = fn.outputs.find((o) => o.name === FINITE_OUTPUT);
@@ -87,13 +88,12 @@ export function withoutGuard(fn: Fn): Fn {
     const n = fn.nodes[id]!;
     return id === flag.id || ((n.op === "broadcast" || n.op === "reshape") && isFlag(n.inputs[0]!));
   };
-  const outputs = fn.outputs
-    .filter((o) => o !== flag)
-    .map((o) => {
-      const n = fn.nodes[o.id]!;
-      return n.op === "select" && isFlag(n.inputs[0]!) ? { ...o, id: n.inputs[1]! } : o;
-    });
-  return withoutDeadCode({ ...fn, outputs }, new Set());
+  const b = new Builder(fn.name);
+  const remap: number[] = [];
+  for (const n of fn.nodes)
+    remap.push(n.op === "select" && isFlag(n.inputs[0]!) ? remap[n.inputs[1]!]! : replay(b, n, n.inputs.map((x) => remap[x]!), fn));
+  for (const o of fn.outputs) if (o !== flag) b.output(o.name, remap[o.id]!);
+  return withoutDeadCode(b.fn, new Set());
 }
 
 /**
