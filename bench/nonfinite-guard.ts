@@ -1,11 +1,11 @@
 // What the training step's non-finite guard costs (docs/decisions/0008): the generated
 // TypeScript training step as dnnc compiles it (a finiteness flag reduced over the loss and every
 // gradient, every new state selected on it) against the same step with the guard taken out of
-// its IR (each state output back to its unguarded value, the flag dropped, dead code removed),
+// its IR (withoutGuard: every select on the flag replaced by its value, the flag dropped),
 // both emitted into one module and timed alternately in one process, pinned to one CPU, at batch
 // 64 for the MLP 784-256-128-10 and the Keras MNIST CNN. Both start from the same weights and see
-// the same batch; the benchmark checks that they return the same loss and new parameters, bit for
-// bit (exit 1 otherwise), so the guard changes nothing on a finite step.
+// the same batch; the benchmark checks that they return the same loss, parameters and states, bit
+// for bit (exit 1 otherwise), so the guard changes nothing on a finite step.
 //
 //   npm run bench -- --only nonfinite-guard
 //   npx tsx bench/nonfinite-guard.ts [--models mlp,cnn] [--json FILE] [--no-pin]
