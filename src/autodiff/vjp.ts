@@ -29,6 +29,7 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
   cmplt: none,
   cmpeq: none,
   sign: none,
+  nonfinite: none, // a 0/1 flag, constant almost everywhere
 
   neg: (b, _n, g) => [b.unary("neg", g)],
   exp: (b, n, g) => [mul(b, g, out(n))],

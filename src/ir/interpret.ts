@@ -52,6 +52,7 @@ function evalNode(n: Node, xs: Float64Array[], ins: number[][], shape: number[],
     case "relu": return map1((a) => Math.max(a, 0));
     case "abs": return map1(Math.abs);
     case "sign": return map1(Math.sign);
+    case "nonfinite": return map1((a) => (Number.isFinite(a) ? 0 : 1));
     case "add": return map2((a, b) => a + b);
     case "sub": return map2((a, b) => a - b);
     case "mul": return map2((a, b) => a * b);

@@ -5,7 +5,7 @@ import { addDim, fitsWithin } from "./dim.ts";
 
 export type DType = "f32" | "i32";
 
-export const UNARY = ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf"] as const;
+export const UNARY = ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf", "nonfinite"] as const;
 export const BINARY = ["add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq"] as const;
 export type UnaryOp = (typeof UNARY)[number];
 export type BinaryOp = (typeof BINARY)[number];

@@ -19,6 +19,7 @@ const UNARY: Record<UnaryOp, (a: number) => number> = {
   abs: Math.abs,
   sign: Math.sign,
   erf,
+  nonfinite: (a) => (Number.isFinite(a) ? 0 : 1),
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {

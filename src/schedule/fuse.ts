@@ -124,9 +124,23 @@ export function fuse(fn: Fn): Schedule {
 
   // 1. Elementwise chains of one shape.
   for (const n of nodes) {
-    if (role[n.id] !== "elementwise" || n.op === "broadcast" || n.op === "random") continue;
+    // A `nonfinite` that feeds a reduction (the training step's check of a gradient) is left for
+    // its prologue, reading the gradient there, rather than joined to the loop computing the
+    // gradient, which would store its 0/1 values for the reduction to read back.
+    if (role[n.id] !== "elementwise" || n.op === "broadcast" || n.op === "random" || (n.op === "nonfinite" && users[n.id]!.every((u) => role[u] === "reduce"))) continue;
     for (const x of n.inputs) if (role[x] === "elementwise" && sameShape(nodes[x]!.shape, n.shape)) tryMerge(n.id, x);
   }
+  /**
+   * Whether kernel `k` is a loop whose values are read only by one reduction (and are no
+   * output): as that reduction's prologue it is never stored; as a matmul's epilogue it would
+   * be stored for the reduction to read back (the training step's finiteness check of a weight
+   * gradient, which the update also reads).
+   */
+  const onlyFeedsAReduction = (k: number): boolean => {
+    const inside = new Set(members.get(k)!);
+    const readers = new Set([...inside].flatMap((m) => (outputs.has(m) ? [-1] : consumersThroughViews(m).filter((u) => !inside.has(u)))));
+    return readers.size === 1 && [...readers].every((u) => role[u] === "reduce" && inside.has(nodes[u]!.inputs[0]!));
+  };
   for (const n of nodes) {
     // 2. A reduction takes the loop producing its input as its prologue.
     if (role[n.id] === "reduce" && role[n.inputs[0]!] === "elementwise" && kind.get(find(n.inputs[0]!)) === "elementwise") tryMerge(n.id, n.inputs[0]!);
@@ -134,7 +148,7 @@ export function fuse(fn: Fn): Schedule {
     // (a convolution's [N·OH·OW, C] product read as [N, OH, OW, C]): same elements, same order.
     if (role[n.id] === "matmul")
       for (const u of consumersThroughViews(n.id))
-        if (role[u] === "elementwise" && size(nodes[u]!.shape) === size(n.shape) && kind.get(find(u)) === "elementwise") tryMerge(n.id, u);
+        if (role[u] === "elementwise" && size(nodes[u]!.shape) === size(n.shape) && kind.get(find(u)) === "elementwise" && !onlyFeedsAReduction(find(u))) tryMerge(n.id, u);
   }
 
   // Storage: a value stays in a register only if every reader is in its own kernel's loop.

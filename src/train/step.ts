@@ -1,11 +1,13 @@
 // The training step as one IR function: forward, loss, gradients (by the autodiff pass) and
 // every parameter's optimizer update. Optimizer state is explicit: `state` arguments in,
-// updated states out, so the caller owns it and a step is a pure function.
+// updated states out, so the caller owns it and a step is a pure function. A step whose loss or
+// a gradient is not finite returns every state unchanged and says so in its last output.
 import type * as A from "../syntax/ast.ts";
 import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
+import { replay } from "../ir/verify.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
@@ -33,13 +35,21 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
 
   const update = el.b.fn.nodes.length;
+  const ok = finiteFlag(el.b, block.loss.id, raw);
+  const when = (id: number, then: number, otherwise: number) => el.b.select(el.b.broadcast(ok, el.b.node(id).shape), then, otherwise);
+  // The optimizer reads each gradient through the flag (zero on a skipped step; exactly the
+  // gradient otherwise), so that its update is computed after the flag, in the kernel that also
+  // selects the new state, rather than in the gradient's own loop with every new value stored
+  // to be selected later.
+  const gated = grads.map((g) => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape)));
   const lr = learningRate(el, block.optimizer);
-  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, grads[i]!, step, lr?.id));
+  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id));
   if (updates.some((u) => !u)) return { el };
-  const next = new Map(params.map((p, i) => [p.name, updates[i]!.param]));
+  const guarded = (next: number, old: number) => (next === old ? old : when(old, next, old));
+  const next = new Map(params.map((p, i) => [p.name, guarded(updates[i]!.param, p.id)]));
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
-  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? el.stateUpdates.get(p.name) ?? p.id);
+  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? guarded(el.stateUpdates.get(p.name) ?? p.id, p.id));
   // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
   // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
   const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
@@ -52,13 +62,51 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   for (const u of updates)
     for (const s of u!.states)
       if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
-      else (el.b.output(s.spec.name, s.id), states.push(s.spec));
+      else (el.b.output(s.spec.name, guarded(s.id, s.arg)), states.push(s.spec));
+  el.b.output(FINITE_OUTPUT, ok);
   el.b.fn.sections = [
     { name: "forward and loss", start: 0 },
     { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
   return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+}
+
+/** The training step's last output: 1 when the step was taken, 0 when it was skipped. */
+export const FINITE_OUTPUT = "(finite)";
+
+/**
+ * The training step with its guard taken out: every select on the flag (the gradients the
+ * optimizer reads, the states the step returns) replaced by its first branch, the flag dropped,
+ * dead code removed. Not used to compile anything: the benchmark measures the guard's cost with
+ * it, and the tests check that the guard changes nothing on a finite step.
+ */
+export function withoutGuard(fn: Fn): Fn {
+  const flag = fn.outputs.find((o) => o.name === FINITE_OUTPUT);
+  if (!flag) throw new Error(`dnnc: ${fn.name} has no ${FINITE_OUTPUT} output`);
+  const isFlag = (id: number): boolean => {
+    const n = fn.nodes[id]!;
+    return id === flag.id || ((n.op === "broadcast" || n.op === "reshape") && isFlag(n.inputs[0]!));
+  };
+  const b = new Builder(fn.name);
+  const remap: number[] = [];
+  for (const n of fn.nodes)
+    remap.push(n.op === "select" && isFlag(n.inputs[0]!) ? remap[n.inputs[1]!]! : replay(b, n, n.inputs.map((x) => remap[x]!), fn));
+  for (const o of fn.outputs) if (o !== flag) b.output(o.name, remap[o.id]!);
+  return withoutDeadCode(b.fn, new Set());
+}
+
+/**
+ * 1 when the loss and every gradient are finite, else 0 (f32 scalar): the condition under which
+ * the step writes its new parameters and states. Every state the step returns is
+ * `select(ok, new, old)`, so a non-finite step changes nothing in any target, as PyTorch's
+ * GradScaler skips such a step (docs/decisions/0008). The gradients checked are the raw ones,
+ * before clipping (which would turn an infinite gradient into NaN and zeros).
+ */
+function finiteFlag(b: Builder, loss: number, grads: readonly number[]): number {
+  const bad = grads.map((g) => b.reduce("sum", b.unary("nonfinite", g), b.node(g).shape.map((_, i) => i)));
+  const total = bad.reduce((acc, n) => b.binary("add", acc, n), b.unary("nonfinite", loss));
+  return b.binary("cmpeq", total, b.const(0));
 }
 
 /**

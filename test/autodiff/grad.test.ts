@@ -24,10 +24,11 @@ const ALL_OPS = new Set<string>([...unionNames, ...UNARY, ...BINARY, ...Object.k
 //  - arg, const, literal, iota: leaves or no inputs at all;
 //  - random: its only input is the integer seed;
 //  - cast: only converts integer data (labels), no gradient by design;
-//  - sign, cmplt, cmpeq: piecewise constant, zero gradient almost everywhere.
-// The last four still get a finite-difference check below ("piecewise-constant ops"), which
+//  - sign, cmplt, cmpeq: piecewise constant, zero gradient almost everywhere;
+//  - nonfinite: 0 on every finite value (the training step's guard), so zero gradient there.
+// The last five still get a finite-difference check below ("piecewise-constant ops"), which
 // confirms their gradient is zero away from the jumps.
-const NON_DIFFERENTIABLE: readonly OpName[] = ["arg", "const", "literal", "iota", "random", "cast", "sign", "cmplt", "cmpeq"];
+const NON_DIFFERENTIABLE: readonly OpName[] = ["arg", "const", "literal", "iota", "random", "cast", "sign", "cmplt", "cmpeq", "nonfinite"];
 
 // ---- elementwise ops ---------------------------------------------------------------------------
 
@@ -44,6 +45,7 @@ const UNARY_DOMAIN: Record<UnaryOp, fc.Arbitrary<number> | null> = {
   abs: awayFromZero(1e-3),
   sign: null,
   erf: real,
+  nonfinite: null,
 };
 
 const BINARY_DOMAIN: Record<BinaryOp, fc.Arbitrary<[number, number]> | null> = {
@@ -96,7 +98,7 @@ describe("autodiff matches central differences", () => {
   const offInteger = fc.tuple(fc.integer({ min: -2, max: 2 }), uniform(0.01, 0.99)).map(([k, f]) => k + f);
   fdProperty(
     "piecewise-constant ops (zero gradient)",
-    ["sign", "cmplt", "cmpeq", "cast"],
+    ["sign", "cmplt", "cmpeq", "cast", "nonfinite"],
     shapeOf().chain((s) =>
       tensor(s, fc.tuple(offInteger, awayFromZero(0.01))).map((pairs): Case => {
         const [x, d] = unzip(pairs);
@@ -104,7 +106,7 @@ describe("autodiff matches central differences", () => {
           inputs: [{ shape: s, data: x }, { shape: s, data: x.map((v, i) => v + d[i]!) }],
           build: (b, [x, y]) => {
             const add = (p: number, q: number) => b.binary("add", p, q);
-            const jumps = add(add(b.unary("sign", x!), b.binary("cmplt", x!, y!)), add(b.binary("cmpeq", x!, y!), b.cast(b.cast(x!, "i32"), "f32")));
+            const jumps = add(add(b.unary("sign", x!), b.binary("cmplt", x!, y!)), add(add(b.binary("cmpeq", x!, y!), b.unary("nonfinite", y!)), b.cast(b.cast(x!, "i32"), "f32")));
             return add(jumps, b.binary("mul", x!, y!));
           },
         };

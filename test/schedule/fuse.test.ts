@@ -53,12 +53,26 @@ describe("fusion on every sample", () => {
     // Each Dense layer's bias and activation ride in its matmul's epilogue.
     const matmuls = s.kernels.filter((k) => k.kind === "matmul");
     expect(matmuls.some((k) => k.body.some((id) => fn.nodes[id]!.op === "relu"))).toBe(true);
-    // Adam's update of a parameter (m, v and the parameter) is one loop: here the epilogue of
-    // the matmul that computes the parameter's gradient.
+    // Adam's update of a parameter (m, v and the parameter, each selected on the step's
+    // finiteness flag) is one loop, after the flag: it needs every gradient.
     const update = s.kernels.filter((k) => k.stores.some((id) => fn.outputs.some((o) => o.id === id && o.name === "dense.kernel")));
     expect(update.length).toBe(1);
+    expect(update[0]!.kind).toBe("elementwise");
     const outs = new Set(update[0]!.stores.flatMap((id) => fn.outputs.filter((o) => o.id === id).map((o) => o.name)));
     expect(outs).toEqual(new Set(["dense.kernel", "dense.kernel/adam.m", "dense.kernel/adam.v"]));
+    expect(update[0]!.stores.every((id) => fn.nodes[id]!.op === "select")).toBe(true);
+  });
+
+  it("checks each gradient for non-finite values in a reduction's prologue, storing nothing but the count", () => {
+    const fn = functions.find(([name]) => name === "mlp_digits.dnn DigitsMLP.train_step")![1];
+    const s = fuse(fn);
+    const checks = fn.nodes.filter((n) => n.op === "nonfinite" && n.shape.length > 0);
+    expect(checks.length).toBe(4); // one per parameter's gradient
+    for (const n of checks) {
+      expect(s.storage[n.id], `%${n.id}`).toBe("local");
+      const k = s.kernels.find((k) => k.body.includes(n.id))!;
+      expect(k.kind, `%${n.id}`).toBe("reduce");
+    }
   });
 
   it("reads a transposed operand in place: no permute is copied in the MLP's training step", () => {

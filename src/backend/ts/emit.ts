@@ -9,11 +9,12 @@ import type { CompiledModel } from "../../compiler.ts";
 import { bindInputs, helpersOf, modelExports, modelHead, modelIdents, parameterChecks, rangeChecks, recordOf, saveAndLoad, sizesParam, takesSizes, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { commentText, derivedIdent, jsString, templateText, userIdent } from "../names.ts";
 import { fuse } from "../../schedule/fuse.ts";
+import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planBuffers } from "../../schedule/memory.ts";
 import { dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
-const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-check.ts"]);
+const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-check.ts", "./helpers-finite.ts"]);
 
 export function emitTypeScript(models: CompiledModel[], sourceName: string): string {
   const out = [
@@ -34,7 +35,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     ...LOAD_OPTIONS,
   ];
   for (const m of models) out.push(...emitModel(m), "");
-  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, type WorkerThreads };", "");
+  out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, NonFiniteError, type WorkerThreads };", "");
   return out.join("\n");
 }
 
@@ -113,12 +114,14 @@ function emitModel(m: CompiledModel): string[] {
   }
 
   if (m.train) {
-    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch; returns the loss before the update. */`);
+    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch; returns the loss before the update. Throws NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
     lines.push(`  trainStep(${withSizes(`batch: ${id.batch}`)}): number {`);
     lines.push(...bindInputs(`${m.name}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch", opt));
     lines.push(...rangeChecks(`${m.name}.trainStep`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
-    lines.push("    this.step[0] = ++this.stepCount;");
+    lines.push("    this.step[0] = this.stepCount + 1;");
     lines.push(`    const out = ${fnOf("train_step")}(${callArgs(m.train.fn, symbols, fnOf("train_step"), "batch")});`);
+    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", `out[${finiteOutput(m)}]![0]`)}`);
+    lines.push("    this.stepCount++;");
     lines.push(`    for (let i = 0; i < ${P}; i++) this.params[i]!.set(out[1 + i]!);`);
     lines.push(`    for (let i = 0; i < this.states.length; i++) this.states[i]!.set(out[${1 + P} + i]!);`);
     lines.push("    return out[0]![0]!;");

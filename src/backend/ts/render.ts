@@ -44,6 +44,7 @@ const OPS: Record<string, (a: string[], n: Node) => string> = {
   abs: ([a]) => `Math.abs(${a})`,
   sign: ([a]) => `Math.sign(${a})`,
   erf: ([a]) => `erf(${a})`,
+  nonfinite: ([a]) => `Number.isFinite(${a}) ? 0 : 1`,
   add: ([a, b]) => `${a} + ${b}`,
   sub: ([a, b]) => `${a} - ${b}`,
   mul: ([a, b]) => `${a} * ${b}`,

@@ -9,9 +9,10 @@ import type { CompiledModel } from "../../compiler.ts";
 import { bindInputs, helpersOf, modelExports, modelHead, modelIdents, parameterChecks, rangeChecks, recordOf, saveAndLoad, sizesParam, takesSizes, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { commentText, derivedIdent, jsString, templateText, userIdent } from "../names.ts";
 import { dimExpr, sizeExpr } from "../ts/exprs.ts";
+import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
-const RUNTIME = helpersOf(import.meta.url, ["../../schedule/place.ts", "../ts/helpers-io.ts", "../ts/helpers-check.ts", "../../runtime/webgpu.ts"]);
+const RUNTIME = helpersOf(import.meta.url, ["../../schedule/place.ts", "../ts/helpers-io.ts", "../ts/helpers-check.ts", "../ts/helpers-finite.ts", "../../runtime/webgpu.ts"]);
 
 export interface WgslOutput {
   /** The TypeScript module. */
@@ -47,7 +48,7 @@ export function emitWgsl(models: CompiledModel[], sourceName: string): WgslOutpu
     out.push(...emitModel(m, table), "");
     table.codes.forEach((code, i) => shaders.push({ name: `${m.name}_${i}`, code }));
   }
-  out.push("// ---- runtime ----", "", RUNTIME, "");
+  out.push("// ---- runtime ----", "", RUNTIME, "", "export { NonFiniteError };", "");
   return { module: out.join("\n"), shaders };
 }
 
@@ -137,12 +138,15 @@ function emitModel(m: CompiledModel, table: Shaders): string[] {
   }
   if (m.train && train) {
     const batchArgs = [...m.inputs, ...m.train.targets];
-    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch, recorded in one command buffer; resolves to the loss before the update. */`);
+    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch, recorded in one command buffer; resolves to the loss before the update. Rejects with NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
     lines.push(`  async trainStep(batch: ${id.batch}, ${sized ? sizesParam(m, "TrainStepOptions") : "options: TrainStepOptions = {}"}): Promise<number> {`);
     lines.push(...bindInputs(`${m.name}.trainStep`, batchArgs, symbols, "batch", opt));
     lines.push(...rangeChecks(`${m.name}.trainStep`, batchArgs, m.indexRanges, "batch"));
-    lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(++this.stepCount));`);
-    lines.push(`    const out = ${call(m.train.fn, train, "batch", "options.readLoss === false ? [] : [0]")};`);
+    lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(this.stepCount + 1));`);
+    // The flag comes back with the loss, in the same readback.
+    lines.push(`    const out = ${call(m.train.fn, train, "batch", `options.readLoss === false ? [] : [0, ${finiteOutput(m)}]`)};`);
+    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", "out[1]![0]", "out.length > 0")}`);
+    lines.push("    this.stepCount++;");
     lines.push("    return out[0]?.[0] ?? NaN;");
     lines.push("  }", "");
     if (m.evaluate && evaluate) {

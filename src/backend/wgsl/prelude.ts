@@ -27,6 +27,7 @@ export const OPS: Record<string, (a: string[], n: Node) => string> = {
   abs: ([a]) => `abs(${a})`,
   sign: ([a]) => `sign(${a})`,
   erf: ([a]) => `erf_(${a})`,
+  nonfinite: ([a]) => `nonfinite_(${a})`,
   add: ([a, b]) => `${a} + ${b}`,
   sub: ([a, b]) => `${a} - ${b}`,
   mul: ([a, b]) => `${a} * ${b}`,
@@ -44,6 +45,9 @@ export const OPS: Record<string, (a: string[], n: Node) => string> = {
 // and the counter-based random numbers of the TypeScript backend, bit for bit.
 export const PRELUDE = `fn inf_() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
 fn nan_() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
+// WGSL lets an implementation assume floats are finite (fast math may fold x * 0.0 == 0.0 to
+// true), so the finiteness test reads the exponent bits, which no float assumption can touch.
+fn nonfinite_(x: f32) -> f32 { return select(0.0, 1.0, (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u); }
 fn sigmoid_(x: f32) -> f32 { if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); } let e = exp(x); return e / (1.0 + e); }
 fn erf_(x: f32) -> f32 {
   let t = 1.0 / (1.0 + 0.3275911 * abs(x));

@@ -1,0 +1,25 @@
+// What both targets' trainStep does with the training step's finiteness flag (the IR
+// function's last output, src/train/step.ts): the step already kept every state when the flag
+// is 0; the generated method then throws NonFiniteError (ts/helpers-finite.ts) before it
+// counts the step, so the next step's number (Adam's bias correction) is the skipped one's.
+import type { CompiledModel } from "../compiler.ts";
+import { FINITE_OUTPUT } from "../train/step.ts";
+import { jsString } from "./names.ts";
+
+/** The index of the flag among the training step's outputs. */
+export function finiteOutput(m: CompiledModel): number {
+  const i = m.train?.fn.outputs.findIndex((o) => o.name === FINITE_OUTPUT) ?? -1;
+  if (i < 0) throw new Error(`dnnc: ${m.name}'s training step has no ${FINITE_OUTPUT} output`);
+  return i;
+}
+
+/**
+ * The statement that throws when the flag `flag` (an expression of the generated method) is
+ * not 1 (and `when`, if given, holds): the error names the loss `loss` and searches the batch's
+ * float inputs and targets, which only a skipped step pays for.
+ */
+export function nonFiniteCheck(m: CompiledModel, loss: string, flag: string, when?: string, obj = "batch"): string {
+  const floats = [...m.inputs.map((t) => ["input", t] as const), ...(m.train?.targets ?? []).map((t) => ["target", t] as const)].filter(([, t]) => t.dtype !== "i32");
+  const batch = floats.map(([kind, t]) => `["${kind}", ${jsString(t.name)}, ${obj}[${jsString(t.name)}]]`).join(", ");
+  return `if (${when ? `${when} && ` : ""}${flag} !== 1) throw nonFiniteStep(${jsString(`${m.name}.trainStep`)}, ${loss}, [${batch}]);`;
+}
