@@ -21,6 +21,7 @@ import { printSummary } from "../check/summary.ts";
 import { formatFiles, type FmtOptions } from "./fmt.ts";
 import { train, type TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
+import { readSourceFile, SourceReadError } from "../check/read-source.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
 
 import { VERSION } from "../version.ts";
@@ -194,10 +195,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 }
 
+/** A FILE argument's text; a file that is missing or cannot be used is a usage error (exit 2). */
 function readSource(file: string): string {
-  if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
-  if (statSync(file).isDirectory()) throw new UsageError(`cannot read ${file}: it is a directory`);
-  return readFileSync(file, "utf8");
+  try {
+    const text = readSourceFile(file);
+    if (text === undefined) throw new UsageError(`cannot read ${file}: no such file`);
+    return text;
+  } catch (e) {
+    if (e instanceof SourceReadError) throw new UsageError(`cannot read ${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 function report(results: Compilation[], json: boolean, io: Io): void {
