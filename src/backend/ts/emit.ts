@@ -9,7 +9,7 @@ import type { CompiledModel } from "../../compiler.ts";
 import { bindInputs, helpersOf, ident, modelHead, parameterChecks, saveAndLoad, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { fuse } from "../../schedule/fuse.ts";
 import { planBuffers } from "../../schedule/memory.ts";
-import { dimExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
 const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts"]);
@@ -32,7 +32,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "",
     ...LOAD_OPTIONS,
   ];
-  for (const m of models) out.push(...emitModel(m), "");
+  for (const m of models) appendLines(out, emitModel(m)), out.push("");
   out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, type WorkerThreads };", "");
   return out.join("\n");
 }
@@ -164,10 +164,10 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(...parameterChecks(C, (i) => `this.params[${i}]!.length`));
   lines.push("}", "");
 
-  lines.push(...emitFn(m.init, `${C}_init`, []));
-  lines.push(...emitFn(m.forward, `${C}_forward`, symbols));
-  if (m.train) lines.push(...emitFn(m.train.fn, `${C}_train_step`, symbols));
-  if (m.evaluate) lines.push(...emitFn(m.evaluate, `${C}_evaluate`, symbols));
+  appendLines(lines, emitFn(m.init, `${C}_init`, []));
+  appendLines(lines, emitFn(m.forward, `${C}_forward`, symbols));
+  if (m.train) appendLines(lines, emitFn(m.train.fn, `${C}_train_step`, symbols));
+  if (m.evaluate) appendLines(lines, emitFn(m.evaluate, `${C}_evaluate`, symbols));
   return lines;
 }
 
@@ -211,7 +211,7 @@ function emitFn(fn: Fn, name: string, symbols: string[]): string[] {
     memName: argName,
     nested: (body: Fn, id: number) => {
       const bodyName = `${name}_scan${id}`;
-      nested.push(...emitFn(body, bodyName, symbols));
+      appendLines(nested, emitFn(body, bodyName, symbols));
       const scan = fn.nodes[id]!;
       const carry = sizeExpr(fn.nodes[scan.inputs[0]!]!.shape);
       const xs = fn.nodes[scan.inputs[1]!]!.shape;
@@ -248,3 +248,4 @@ function emitFn(fn: Fn, name: string, symbols: string[]): string[] {
     "",
   ];
 }
+
