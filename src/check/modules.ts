@@ -119,7 +119,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     } catch (e) {
       if (!(e instanceof SourceReadError)) throw e;
       const code = e.kind === "unreadable" ? "DNN0107" : "DNN0108";
-      prog.diagnostics.push(diagnostic(code, pathSpan, `cannot read module \`${dotted}\` (${shown}): ${e.message}`, { hint: e.kind === "unreadable" ? "check the file's permissions" : "an import names a .dnn source file" }));
+      prog.diagnostics.push(diagnostic(code, pathSpan, `cannot read module \`${dotted}\` (${shown}): ${e.message}`, e.kind === "unreadable" ? {} : { hint: "an import names a .dnn source file" }));
       for (const n of imp.names) mod.poisoned.add(n.name);
       return;
     }

@@ -52,7 +52,8 @@ export function parse(path: string, text: string): ParseResult {
   parser ??= new DnnParser();
   parser.input = tokens;
   const cst = parser.file();
-  const syntaxErrors = parser.errors;
+  // Past a nesting cut the parser sees the file end early: what it then misses is not the user's mistake.
+  const syntaxErrors = cut === undefined ? parser.errors : parser.errors.filter((e) => e.token.tokenType.name !== "EOF");
   for (const e of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(source, e));
   if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
     const last = syntaxErrors[MAX_SYNTAX_ERRORS]!.token;
