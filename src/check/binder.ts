@@ -84,7 +84,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   // because the line that used it did not parse, so unused-binding warnings are held back.
   let recovered = false;
   const unused: LetBinding[] = [];
-  const finish = (s: Scope) => unused.push(...s.unused());
+  const finish = (s: Scope) => s.unused().forEach((u) => unused.push(u)); // no spread: a scope may hold 100,000 lets
   const declare = (name: A.Ident, s: Scope) => {
     const shadowed = s.declare(name);
     if (shadowed && !shadowed.used) unused.push(shadowed);

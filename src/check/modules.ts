@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import type { SourceFile } from "../syntax/source.ts";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl } from "./values.ts";
 import { didYouMean } from "./suggest.ts";
 import { bindModule, type Reference } from "./binder.ts";
@@ -73,7 +73,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), poisoned: new Set(), models: new Map(), trains: [], references: [] };
   prog.modules.set(path, mod);
   prog.sources.set(path, parsed.source);
-  prog.diagnostics.push(...parsed.diagnostics);
+  appendAll(prog.diagnostics, parsed.diagnostics);
 
   const seen = new Map<string, A.Ident>();
   for (const d of parsed.ast.decls) {
@@ -99,8 +99,8 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
   const bound = bindModule(mod);
-  prog.diagnostics.push(...bound.diagnostics);
-  mod.references.push(...bound.references);
+  appendAll(prog.diagnostics, bound.diagnostics);
+  appendAll(mod.references, bound.references);
   if (path.startsWith(STDLIB_DIR)) stdlibLoads.set(path, { module: mod, diagnostics: prog.diagnostics.filter((d) => d.span.file === path) });
   return mod;
 }

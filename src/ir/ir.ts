@@ -105,9 +105,10 @@ export class Builder {
 
   static extend(fn: Fn): Builder {
     const b = new Builder(fn.name);
-    b.fn.args.push(...fn.args);
-    b.fn.nodes.push(...fn.nodes);
-    b.fn.outputs.push(...fn.outputs);
+    // Loops, not push(...spread): a function may have more nodes than the stack has room for arguments.
+    for (const a of fn.args) b.fn.args.push(a);
+    for (const n of fn.nodes) b.fn.nodes.push(n);
+    for (const o of fn.outputs) b.fn.outputs.push(o);
     return b;
   }
 

@@ -4,7 +4,7 @@
 import { Lexer, type IToken, type IRecognitionException } from "chevrotain";
 import { allTokens } from "../../grammar/tokens.ts";
 import { DnnParser } from "../../grammar/parser.ts";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
 import { AstBuilder } from "./build-ast.ts";
 import { SourceFile } from "./source.ts";
@@ -63,10 +63,10 @@ export function parse(path: string, text: string): ParseResult {
 
   const builder = new AstBuilder(source);
   const decls = builder.file(cst);
-  diagnostics.push(...builder.diagnostics);
+  appendAll(diagnostics, builder.diagnostics);
   const comments = lexed.groups["comments"] ?? [];
   attachDocs(decls, comments, source);
-  diagnostics.push(...textDirectionWarnings(source, lexed.tokens, comments));
+  appendAll(diagnostics, textDirectionWarnings(source, lexed.tokens, comments));
   for (const t of lexed.tokens) {
     if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Math.fround(Number(t.image))))
       diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dnncIn } from "../helpers/dnnc-cli.ts";
+import { spawnSync } from "node:child_process";
+import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dnnc-long-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +49,21 @@ describe("long operator chains compile", () => {
     const r = dnncIn(dir, TIMEOUT, "compile", model(file, value), "--target", "ts", "--out", join(dir, "out"));
     expect(r.stderr).toContain("wrote");
     expect(r.status).toBe(0);
+  }, TIMEOUT);
+});
+
+describe("long files", () => {
+  // Lists built with push(...spread) overflowed the stack past ~100,000 items: here the
+  // binder's unused lets, the module's references and the file's diagnostics.
+  it("150,000 unused lets: 150,000 warnings, exit 0", () => {
+    const lets = Array.from({ length: 150_000 }, (_, i) => `  let a${i} = 1\n`).join("");
+    const path = join(dir, "unused.dnn");
+    writeFileSync(path, `model M {\n  input  x: f32[B, 4]\n  output y: f32[B, 4]\n${lets}  y = x\n}\n`);
+    // 150,000 warnings are more than dnncIn's output buffer holds.
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/dnnc.js"), "check", path], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DNNC_DEBUG: "" }, timeout: TIMEOUT, maxBuffer: 1 << 30 });
+    expect(r.stderr).not.toContain("internal compiler error");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: 150000 warnings emitted\n$/);
   }, TIMEOUT);
 });
 
