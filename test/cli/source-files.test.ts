@@ -83,7 +83,7 @@ describe("imports and FILE arguments must be regular files below the size limit"
     expect(direct.stderr).toMatch(/^dnnc: cannot read .*secret\.dnn: permission denied\n$/);
   }, TIMEOUT);
 
-  it("the language server reports an import of a FIFO instead of hanging", async () => {
+  it("the language server reports an import of a FIFO instead of hanging (and accepts a BOM)", async () => {
     const fifo = join(dir, "lsp_fifo.dnn");
     execFileSync("mkfifo", [fifo]);
     const client = await TestClient.start();
@@ -91,6 +91,9 @@ describe("imports and FILE arguments must be regular files below the size limit"
       const uri = pathToFileURL(join(dir, "lsp_user.dnn")).href;
       const published = await client.open(uri, `import lsp_fifo.{f}\n\n${MODEL}`);
       expect(published.diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`)).toEqual(["DNN0108 0:7"]);
+      // A document that starts with a byte order mark is clean there too.
+      const bom = await client.open(pathToFileURL(join(dir, "lsp_bom.dnn")).href, "\uFEFF" + MODEL);
+      expect(bom.diagnostics).toEqual([]);
     } finally {
       await client.stop();
     }
