@@ -90,7 +90,8 @@ function rule(node: Gast, width: number): string {
 function tokenComment(): string {
   const width = Math.max(...allTokens.map((t) => t.name.length));
   const lines = allTokens.map((t) => {
-    const source = (t.PATTERN as RegExp).source.replaceAll("*/", "*\\/"); // keep the comment closed
+    // A token matched by code (the byte order mark) is described by the text it matches.
+    const source = t.PATTERN instanceof RegExp ? t.PATTERN.source.replaceAll("*/", "*\\/") : "U+FEFF at the start of the file only"; // keep the comment closed
     const note = t.GROUP === Lexer.SKIPPED ? "  (skipped)" : typeof t.GROUP === "string" ? `  (channel: ${t.GROUP})` : "";
     return ` *   ${t.name.padEnd(width)}  ${source}${note}`;
   });

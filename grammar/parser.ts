@@ -310,25 +310,26 @@ export class DnnParser extends CstParser {
     });
   });
 
+  // Written as loops, not as recursion: chevrotain's rules recurse on the JS stack, and a
+  // program may stack thousands of minus signs or exponents (`a ^ b ^ c ^ …`).
   unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary, { LABEL: "operand" });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
+    this.MANY(() => this.CONSUME(T.Minus, { LABEL: "signs" }));
+    this.SUBRULE(this.power);
   });
 
   // `^` binds tighter than unary minus on its left and is right-associative: -x^2^3 = -(x^(2^3)).
+  // Each exponent may carry its own signs: x ^ -y ^ z = x ^ (-(y ^ z)).
   power = this.RULE("power", () => {
     this.SUBRULE(this.postfix, { LABEL: "base" });
-    this.OPTION(() => {
+    this.MANY(() => {
       this.CONSUME(T.Caret);
-      this.SUBRULE(this.unary, { LABEL: "exponent" });
+      this.SUBRULE(this.exponent, { LABEL: "exponents" });
     });
+  });
+
+  exponent = this.RULE("exponent", () => {
+    this.MANY(() => this.CONSUME(T.Minus, { LABEL: "signs" }));
+    this.SUBRULE(this.postfix, { LABEL: "operand" });
   });
 
   // A `(` or `[` on a new line starts a new expression rather than calling or indexing the
@@ -422,10 +423,20 @@ export class DnnParser extends CstParser {
   // only the branch taken is checked, so the branches may give different shapes.
   ifExpr = this.RULE("ifExpr", () => {
     this.CONSUME(T.If);
-    this.SUBRULE(this.expr, { LABEL: "cond" });
-    this.SUBRULE(this.block, { LABEL: "then" });
-    this.CONSUME(T.Else);
-    this.OR([{ ALT: () => this.SUBRULE2(this.block, { LABEL: "else" }) }, { ALT: () => this.SUBRULE2(this.ifExpr, { LABEL: "elseIf" }) }]);
+    this.SUBRULE(this.expr, { LABEL: "conds" });
+    this.SUBRULE(this.block, { LABEL: "thens" });
+    // `else if` chains are a loop here (not a nested ifExpr) so a long chain cannot exhaust the stack.
+    this.MANY({
+      GATE: () => this.LA(2).tokenType === T.If,
+      DEF: () => {
+        this.CONSUME(T.Else, { LABEL: "elseIfs" });
+        this.CONSUME2(T.If);
+        this.SUBRULE2(this.expr, { LABEL: "conds" });
+        this.SUBRULE2(this.block, { LABEL: "thens" });
+      },
+    });
+    this.CONSUME2(T.Else);
+    this.SUBRULE3(this.block, { LABEL: "else" });
   });
 
   block = this.RULE("block", () => {

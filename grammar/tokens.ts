@@ -3,6 +3,15 @@
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
+// A UTF-8 byte order mark, which some Windows editors write, is skipped at the very start of a
+// file and only there: anywhere else U+FEFF is an invisible character, reported like any other.
+export const ByteOrderMark = createToken({
+  name: "ByteOrderMark",
+  pattern: { exec: (text: string, offset: number) => (offset === 0 && text.charCodeAt(0) === 0xfeff ? (["\uFEFF"] as [string]) : null) },
+  start_chars_hint: ["\uFEFF"],
+  line_breaks: false,
+  group: Lexer.SKIPPED,
+});
 // Comments are kept on their own channel so tools (formatter, LSP) can see every byte.
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
 
@@ -71,7 +80,7 @@ export const keywords: TokenType[] = [
 export const hardKeywords: TokenType[] = [Import, Model, Layer, Fn, Init, Optimizer, Train, Let, If, Else, True, False];
 
 export const allTokens: TokenType[] = [
-  WhiteSpace, LineComment,
+  ByteOrderMark, WhiteSpace, LineComment,
   ...keywords,
   Identifier, FloatLiteral, IntLiteral, StringLiteral,
   Pipe, Arrow, Ellipsis, Dot, Comma, Colon, Equals, Plus, Minus, Star, Slash, At, Caret,

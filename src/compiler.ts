@@ -2,7 +2,7 @@
 import type { Fn } from "./ir/ir.ts";
 import type { Dim } from "./ir/shape.ts";
 import type * as A from "./syntax/ast.ts";
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.ts";
+import { diagnostic, hasErrors, sortDiagnostics, appendAll, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
@@ -42,10 +42,11 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
   const models: CompiledModel[] = [];
   if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
 
-  diagnostics.push(...trainsWithoutModel(entry), ...modelNameErrors(entry));
+  appendAll(diagnostics, trainsWithoutModel(entry));
+  appendAll(diagnostics, modelNameErrors(entry));
   for (const [name, decl] of entry.models) {
     const r = compileModel(name, decl, entry, after);
-    diagnostics.push(...r.diagnostics);
+    appendAll(diagnostics, r.diagnostics);
     if (r.model) models.push(r.model);
   }
   return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
@@ -64,11 +65,11 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics };
   const trainDecl = entry.trains.find((t) => t.model.name === name);
   const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
-  if (tr) diagnostics.push(...tr.el.diagnostics);
-  if (tr?.step) diagnostics.push(...stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
+  if (tr) appendAll(diagnostics, tr.el.diagnostics);
+  if (tr?.step) appendAll(diagnostics, stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
   const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
-  diagnostics.push(...fwd.el.diagnostics);
+  appendAll(diagnostics, fwd.el.diagnostics);
   if (!init) return { diagnostics };
   const model: CompiledModel = {
     name,

@@ -2,6 +2,7 @@
 // a layer is reported even before anything instantiates that layer. Dimension names in types
 // are not resolved here: they are bound by the types themselves (see types.ts). The same walk
 // finds `let`s whose value is never read (DNN0406, a warning; `_name` opts out).
+import { isOperator, operatorLeaves } from "../syntax/operators.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -98,7 +99,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   // because the line that used it did not parse, so unused-binding warnings are held back.
   let recovered = false;
   const unused: LetBinding[] = [];
-  const finish = (s: Scope) => unused.push(...s.unused());
+  const finish = (s: Scope) => s.unused().forEach((u) => unused.push(u)); // no spread: a scope may hold 100,000 lets
   /** Reports `id` if `s` (or `also`: a train block's model) already declares that name: the
    * generated module would have two inputs, parameters or locals of one name. `_` is a discard
    * that may be bound any number of times (`let _ = require(…)`). */
@@ -126,6 +127,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   };
   const expr = (e: A.Expr | undefined, s: Scope): void => {
     if (!e) return;
+    if (isOperator(e)) return operatorLeaves(e).forEach((x) => expr(x, s)); // chains without recursion
     switch (e.kind) {
       case "name":
         if (!use(e, s)) {
@@ -134,9 +136,6 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
         }
         return;
       case "array": return e.elements.forEach((x) => expr(x, s));
-      case "unary": return expr(e.operand, s);
-      case "binary": return expr(e.left, s), expr(e.right, s);
-      case "pipe": return expr(e.input, s), expr(e.stage, s);
       case "call": return expr(e.callee, s), e.args.forEach((a) => expr(a.value, s));
       case "index":
         expr(e.target, s);
@@ -155,9 +154,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   // So does a name inside a size pattern (`f32[N, 2 * n]` binds `n` by solving for it).
   // A name that is already bound is checked instead, which reads it (`let k = 4` … `f32[B, k]`).
   const dimNames = (e: A.Expr, s: Scope): void => {
-    if (e.kind === "name") use(e, s) || s.add(e);
-    else if (e.kind === "binary") dimNames(e.left, s), dimNames(e.right, s);
-    else if (e.kind === "unary") dimNames(e.operand, s);
+    for (const x of operatorLeaves(e)) if (x.kind === "name") use(x, s) || s.add(x);
   };
   const dims = (t: A.TypeRef | undefined, s: Scope) => t?.dims?.forEach((d) => d.kind === "expr" && dimNames(d.expr, s));
   const params = (ps: A.Parameter[], s: Scope, outer: Scope, where: string) => {
@@ -186,9 +183,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   // Types that only read names (return types, parameter shapes) mark the lets they mention.
   const reads = (t: A.TypeRef | undefined, s: Scope): void => {
     const walk = (e: A.Expr): void => {
-      if (e.kind === "name") use(e, s);
-      else if (e.kind === "binary") walk(e.left), walk(e.right);
-      else if (e.kind === "unary") walk(e.operand);
+      for (const x of operatorLeaves(e)) if (x.kind === "name") use(x, s);
     };
     t?.dims?.forEach((d) => d.kind === "expr" && walk(d.expr));
   };

@@ -19,6 +19,7 @@ import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
 import { elaborateIndex } from "./index-expr.ts";
+import { isOperator, operandsOf, type OperatorExpr } from "../syntax/operators.ts";
 
 export interface InitContext {
   shape: Shape;
@@ -117,9 +118,36 @@ export class Elaborator {
   }
 
   expr(e: A.Expr, env: Env): Value {
+    if (isOperator(e)) return this.operators(e, env);
     const v = this.evaluate(e, env);
     noteValue(e.span, v);
     return v;
+  }
+
+  /** An operator chain (`a + b + …`, `- - x`, `x |> f |> …`), evaluated with an explicit stack
+   * in the order recursion would take (layer names and random streams depend on it): chains
+   * may be far longer than the JS stack is deep (src/syntax/operators.ts). */
+  private operators(root: OperatorExpr, env: Env): Value {
+    // A pipe's stage is not evaluated as an expression on its own (see pipe), so only its input is an operand here.
+    const frame = (node: OperatorExpr) => ({ node, operands: node.kind === "pipe" ? [node.input] : operandsOf(node), values: [] as Value[] });
+    const stack = [frame(root)];
+    let done: Value | undefined;
+    for (;;) {
+      const top = stack[stack.length - 1]!;
+      if (done) top.values.push(done), (done = undefined);
+      if (top.values.length < top.operands.length) {
+        const next = top.operands[top.values.length]!;
+        if (isOperator(next)) stack.push(frame(next));
+        else top.values.push(this.expr(next, env));
+        continue;
+      }
+      stack.pop();
+      const [a, b] = top.values as [Value, Value];
+      const n = top.node;
+      done = n.kind === "unary" ? this.negate(a, n.span) : n.kind === "binary" ? this.binary(n, a, b) : this.pipe(n, a, env);
+      noteValue(n.span, done);
+      if (stack.length === 0) return done;
+    }
   }
 
   private evaluate(e: A.Expr, env: Env): Value {
@@ -136,9 +164,9 @@ export class Elaborator {
         return this.error("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {});
       }
       case "array": return { kind: "array", items: e.elements.map((x) => this.expr(x, env)), span: e.span };
-      case "unary": return this.negate(this.expr(e.operand, env), e.span);
-      case "binary": return this.binary(e, env);
-      case "pipe": return this.pipe(e, env);
+      case "unary":
+      case "binary":
+      case "pipe": return this.operators(e, env);
       case "call": return this.call(this.expr(e.callee, env), this.args(e.args, env), e.span, env);
       case "index": return elaborateIndex(this, e, env);
       case "member": return this.error("DNN0209", e.span, "member access (`a.b`) is not supported yet");
@@ -197,9 +225,7 @@ export class Elaborator {
     return this.tensor(this.b.literal(data, shape), v.span);
   }
 
-  private binary(e: Extract<A.Expr, { kind: "binary" }>, env: Env): Value {
-    const l = this.expr(e.left, env);
-    const r = this.expr(e.right, env);
+  private binary(e: Extract<A.Expr, { kind: "binary" }>, l: Value, r: Value): Value {
     if (l.kind === "poison" || r.kind === "poison") return POISON;
     if (l.kind === "number" && r.kind === "number") return foldNumbers(e.op, l, r);
     if ((l.kind === "dim" || l.kind === "number") && (r.kind === "dim" || r.kind === "number")) return this.dimArith(e, l, r);
@@ -271,8 +297,7 @@ export class Elaborator {
   }
 
   // `x |> f(a)` is f(x, a) for functions and f(a)(x) for layers; `x |> f` is f(x).
-  private pipe(e: Extract<A.Expr, { kind: "pipe" }>, env: Env): Value {
-    const input = this.expr(e.input, env);
+  private pipe(e: Extract<A.Expr, { kind: "pipe" }>, input: Value, env: Env): Value {
     const inputArg: CallArg = { value: input, span: e.input.span };
     if (e.stage.kind === "call") {
       const callee = this.expr(e.stage.callee, env);

@@ -1,15 +1,16 @@
 // Loading modules: a file plus everything it imports. `std.X` names stdlib/X.dnn; any other
 // dotted path is a .dnn file relative to the importing file (a.b → a/b.dnn).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import type { SourceFile } from "../syntax/source.ts";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Decl } from "./values.ts";
 import { didYouMean } from "./suggest.ts";
 import { bindModule, type Reference } from "./binder.ts";
+import { readSourceFile, SourceReadError } from "./read-source.ts";
 
 export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
 
@@ -34,10 +35,12 @@ export interface Program {
 }
 
 export interface Host {
+  /** The text at `path`; undefined when there is no such file. May throw SourceReadError when
+   * the file exists but cannot be used (reported at the `import`, DNN0107 / DNN0108). */
   read(path: string): string | undefined;
 }
 
-export const fsHost: Host = { read: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined) };
+export const fsHost: Host = { read: readSourceFile };
 
 export function moduleFile(path: string[], from: string): string {
   if (path[0] === "std" && path.length > 1) return join(STDLIB_DIR, ...path.slice(1)) + ".dnn";
@@ -70,7 +73,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   const mod: Module = { path, ast: parsed.ast, source: parsed.source, scope: new Map(), poisoned: new Set(), models: new Map(), trains: [], references: [] };
   prog.modules.set(path, mod);
   prog.sources.set(path, parsed.source);
-  prog.diagnostics.push(...parsed.diagnostics);
+  appendAll(prog.diagnostics, parsed.diagnostics);
 
   const seen = new Map<string, A.Ident>();
   for (const d of parsed.ast.decls) {
@@ -96,8 +99,8 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
   const bound = bindModule(mod);
-  prog.diagnostics.push(...bound.diagnostics);
-  mod.references.push(...bound.references);
+  appendAll(prog.diagnostics, bound.diagnostics);
+  appendAll(mod.references, bound.references);
   if (path.startsWith(STDLIB_DIR)) stdlibLoads.set(path, { module: mod, diagnostics: prog.diagnostics.filter((d) => d.span.file === path) });
   return mod;
 }
@@ -107,12 +110,21 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
   const file = moduleFile(imp.path.map((p) => p.name), mod.path);
   let target = prog.modules.get(file) ?? reuseStdlib(file, host, prog);
   if (!target) {
-    const text = host.read(file);
     const pathSpan = mod.source.span(imp.path[0]!.span.start, imp.path[imp.path.length - 1]!.span.end);
+    const dotted = imp.path.map((p) => p.name).join(".");
+    const shown = imp.path[0]!.name === "std" ? `stdlib/${imp.path.slice(1).map((p) => p.name).join("/")}.dnn` : relative(dirname(mod.path), file) || file;
+    let text: string | undefined;
+    try {
+      text = host.read(file);
+    } catch (e) {
+      if (!(e instanceof SourceReadError)) throw e;
+      const code = e.kind === "unreadable" ? "DNN0107" : "DNN0108";
+      prog.diagnostics.push(diagnostic(code, pathSpan, `cannot read module \`${dotted}\` (${shown}): ${e.message}`, e.kind === "unreadable" ? {} : { hint: "an import names a .dnn source file" }));
+      for (const n of imp.names) mod.poisoned.add(n.name);
+      return;
+    }
     if (text === undefined) {
-      const dotted = imp.path.map((p) => p.name).join(".");
       const hint = imp.path[0]!.name === "std" ? didYouMean(imp.path[1]?.name ?? "", stdlibModules(host)) : undefined;
-      const shown = imp.path[0]!.name === "std" ? `stdlib/${imp.path.slice(1).map((p) => p.name).join("/")}.dnn` : relative(dirname(mod.path), file) || file;
       prog.diagnostics.push(diagnostic("DNN0102", pathSpan, `no module \`${dotted}\` (looked for ${shown})`, hint ? { hint: `did you mean \`std.${hint}\`?` } : {}));
       for (const n of imp.names) mod.poisoned.add(n.name);
       return;
@@ -147,7 +159,7 @@ const stdlibLoads = new Map<string, { module: Module; diagnostics: Diagnostic[] 
 function reuseStdlib(file: string, host: Host, prog: Program): Module | undefined {
   if (!file.startsWith(STDLIB_DIR)) return undefined;
   const hit = stdlibLoads.get(file);
-  if (!hit || host.read(file) !== hit.module.source.text) return undefined;
+  if (!hit || readOrUndefined(host, file) !== hit.module.source.text) return undefined;
   // Register it and what it imports, as loading them would have.
   const add = (m: Module) => {
     if (prog.modules.has(m.path)) return;
@@ -164,8 +176,18 @@ function reuseStdlib(file: string, host: Host, prog: Program): Module | undefine
 function stdlibModules(host: Host): string[] {
   // Every stdlib/*.dnn file is a module; reading the folder keeps suggestions in step with it.
   try {
-    return readdirSync(STDLIB_DIR).filter((f) => f.endsWith(".dnn")).map((f) => f.slice(0, -4)).filter((m) => host.read(join(STDLIB_DIR, m + ".dnn")) !== undefined);
+    return readdirSync(STDLIB_DIR).filter((f) => f.endsWith(".dnn")).map((f) => f.slice(0, -4)).filter((m) => readOrUndefined(host, join(STDLIB_DIR, m + ".dnn")) !== undefined);
   } catch {
     return [];
+  }
+}
+
+/** A file's text, or undefined when it is missing or cannot be used (reported where it is imported). */
+function readOrUndefined(host: Host, path: string): string | undefined {
+  try {
+    return host.read(path);
+  } catch (e) {
+    if (e instanceof SourceReadError) return undefined;
+    throw e;
   }
 }

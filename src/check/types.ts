@@ -1,5 +1,6 @@
 // Tensor types in signatures: `f32[..., in]` matched against an argument binds `...` and `in`
 // in the callee's environment; a declared return type is checked against the body's value.
+import { operatorLeaves } from "../syntax/operators.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { DType } from "../ir/ir.ts";
@@ -123,12 +124,7 @@ export function evalDim(el: Elaborator, e: A.Expr, env: Env): Dim | undefined {
 /** The single name in a size expression that nothing binds yet, if there is exactly one. */
 function unboundName(e: A.Expr, env: Env): string | undefined {
   const names = new Set<string>();
-  const walk = (x: A.Expr): void => {
-    if (x.kind === "name" && !env.lookup(x.name)) names.add(x.name);
-    else if (x.kind === "binary") walk(x.left), walk(x.right);
-    else if (x.kind === "unary") walk(x.operand);
-  };
-  walk(e);
+  for (const x of operatorLeaves(e)) if (x.kind === "name" && !env.lookup(x.name)) names.add(x.name);
   return names.size === 1 ? [...names][0] : undefined;
 }
 
@@ -149,16 +145,21 @@ function showDimPattern(d: A.Dim, env: Env): string {
   return showSizeExpr(d.expr, env);
 }
 
-/** A size pattern as written, with the names already bound shown by their values. */
+/** A size pattern as written, with the names already bound shown by their values (a loop,
+ * not recursion: the pattern may be a long chain, src/syntax/operators.ts). */
 function showSizeExpr(e: A.Expr, env: Env): string {
-  switch (e.kind) {
-    case "number": return String(e.value);
-    case "name": {
-      const v = env.getLocal(e.name);
-      return v?.kind === "number" ? String(v.value) : v?.kind === "dim" ? String(v.dim) : e.name;
-    }
-    case "binary": return `${showSizeExpr(e.left, env)} ${e.op} ${showSizeExpr(e.right, env)}`;
-    case "unary": return `-${showSizeExpr(e.operand, env)}`;
-    default: return "?";
+  const parts: string[] = [];
+  const todo: (A.Expr | string)[] = [e];
+  while (todo.length) {
+    const x = todo.pop()!;
+    if (typeof x === "string") parts.push(x);
+    else if (x.kind === "binary") todo.push(x.right, ` ${x.op} `, x.left);
+    else if (x.kind === "unary") todo.push(x.operand, "-");
+    else if (x.kind === "number") parts.push(String(x.value));
+    else if (x.kind === "name") {
+      const v = env.getLocal(x.name);
+      parts.push(v?.kind === "number" ? String(v.value) : v?.kind === "dim" ? String(v.dim) : x.name);
+    } else parts.push("?");
   }
+  return parts.join("");
 }

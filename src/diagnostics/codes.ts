@@ -7,6 +7,8 @@ export const CODES = {
   DNN0001: { severity: "error", title: "unexpected character" },
   DNN0002: { severity: "error", title: "syntax error" },
   DNN0003: { severity: "error", title: "invalid number literal" },
+  DNN0004: { severity: "warning", title: "text direction character in a comment or string" },
+  DNN0005: { severity: "error", title: "expression nested too deeply" },
 
   DNN0101: { severity: "error", title: "unknown name" },
   DNN0102: { severity: "error", title: "unknown module" },
@@ -14,6 +16,8 @@ export const CODES = {
   DNN0104: { severity: "error", title: "duplicate definition" },
   DNN0105: { severity: "error", title: "unknown model" },
   DNN0106: { severity: "error", title: "no parameter matches" },
+  DNN0107: { severity: "error", title: "imported file cannot be read" },
+  DNN0108: { severity: "error", title: "imported file is not a regular file or too large" },
 
   DNN0201: { severity: "error", title: "type mismatch" },
   DNN0202: { severity: "error", title: "not callable" },

@@ -32,3 +32,9 @@ export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return ds.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
 }
+
+/** `to.push(...items)` without the spread, which overflows the stack past ~100,000 items (a
+ * 100,000-line file has that many references, and may have that many warnings). */
+export function appendAll<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}

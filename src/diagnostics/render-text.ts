@@ -12,6 +12,8 @@ export interface TextOptions {
 
 // Tabs render at different widths in different terminals; a fixed expansion keeps carets aligned.
 const TAB = "    ";
+// Shown as U+FFFD: printed as they are, they would reorder the snippet on the user's terminal (DNN0004).
+const TEXT_DIRECTION = /[\u202A-\u202E\u2066-\u2069]/g;
 
 const STYLES = {
   error: "\x1b[1;31m",
@@ -80,14 +82,14 @@ function snippet(s: Spot, src: SourceFile, width: number, severity: Severity, pa
   const underline = " ".repeat(displayWidth(text.slice(0, start))) + paint(style, (s.primary ? "^" : "-").repeat(marks));
   const number = paint("gutter", `${String(s.line + 1).padStart(width)} |`);
   return [
-    text === "" ? number : `${number} ${text.replaceAll("\t", TAB)}`,
+    text === "" ? number : `${number} ${text.replaceAll("\t", TAB).replace(TEXT_DIRECTION, "\uFFFD")}`,
     `${paint("gutter", `${" ".repeat(width)} |`)} ${underline}${s.label ? " " + paint(style, s.label) : ""}`,
   ];
 }
 
 function displayWidth(text: string): number {
   let n = 0;
-  for (const ch of text) n += ch === "\t" ? TAB.length : 1; // code points, so astral characters count once
+  for (const ch of text) n += ch === "\t" ? TAB.length : ch === "\uFEFF" ? 0 : 1; // code points, so astral characters count once; a byte order mark is invisible
   return n;
 }
 

@@ -48,7 +48,8 @@ export function formatParsed(text: string, options: FormatOptions = {}): string 
   const out = layout(tokens, { indent, newline });
   const problem = programDifference(tokens, lexAll(out));
   if (problem) throw new Error(`the formatter would change the program: ${problem}`);
-  return out;
+  // A byte order mark is kept: formatting changes the layout of a file, never its encoding.
+  return text.startsWith("\uFEFF") && !out.startsWith("\uFEFF") ? "\uFEFF" + out : out;
 }
 
 /** How two token streams differ as programs (trailing spaces of comments aside), or undefined if they do not. */

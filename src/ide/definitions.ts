@@ -1,6 +1,7 @@
 // Every name a file defines, with what kind of thing it names and where: the index behind
 // go-to-definition, references, document symbols and semantic highlighting. Uses of names
 // come from the binder (Module.references); this is the other half, the defining sites.
+import { operatorLeaves } from "../syntax/operators.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 
@@ -28,8 +29,7 @@ export function definitionsOf(ast: A.FileAst): Definition[] {
   // A bare name in a tensor type binds a dimension the first time it appears.
   const dims = (t: A.TypeRef | undefined, parent: Definition | undefined, seen: Set<string>) => {
     const walk = (e: A.Expr): void => {
-      if (e.kind === "name" && !seen.has(e.name)) seen.add(e.name), add(e, "dim", e.span, parent);
-      else if (e.kind === "binary") walk(e.left), walk(e.right);
+      for (const x of operatorLeaves(e)) if (x.kind === "name" && !seen.has(x.name)) seen.add(x.name), add(x, "dim", x.span, parent);
     };
     t?.dims?.forEach((d) => d.kind === "expr" && walk(d.expr));
   };

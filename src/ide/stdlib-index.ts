@@ -25,7 +25,12 @@ export function stdlibIndex(): StdlibEntry[] {
   }
   for (const f of files) {
     const path = join(STDLIB_DIR, f);
-    const text = fsHost.read(path) ?? "";
+    let text: string;
+    try {
+      text = fsHost.read(path) ?? "";
+    } catch {
+      continue; // not a regular file or unreadable (read-source.ts): nothing to offer from it
+    }
     for (const d of parse(path, text).ast.decls)
       if (d.kind === "layer" || d.kind === "fn" || d.kind === "init" || d.kind === "optimizer") index.push({ module: f.slice(0, -4), decl: d as Exclude<A.Decl, A.ImportDecl | A.ModelDecl | A.TrainDecl>, source: text });
   }

@@ -41,18 +41,31 @@ export function mapSpan(c: TextChange, file: string, s: Span): Span | undefined 
   return undefined;
 }
 
-/** A deep copy of `value` with every span of `file` moved by `delta` characters. */
+/** A deep copy of `value` with every span of `file` moved by `delta` characters. Copied with
+ * an explicit stack, not recursion: an expression may be a chain 100,000 nodes deep
+ * (src/syntax/operators.ts). */
 export function shiftSpans<T>(value: T, file: string, delta: number): T {
   if (delta === 0) return value;
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+  const todo: (Record<string, unknown> | unknown[])[] = [];
+  const copy = (v: unknown): unknown => {
     if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) {
+      const a = v.slice();
+      todo.push(a);
+      return a;
+    }
     const o = v as Record<string, unknown>;
     // A span: the only objects with a numeric `start` (a slice's `start` is an expression).
     if (typeof o["start"] === "number" && o["file"] === file) return { file, start: (o["start"] as number) + delta, end: (o["end"] as number) + delta };
-    const out: Record<string, unknown> = {};
-    for (const k in o) out[k] = walk(o[k]);
+    const out = Object.assign({}, o);
+    todo.push(out);
     return out;
   };
-  return walk(value) as T;
+  const root = copy(value);
+  while (todo.length > 0) {
+    const c = todo.pop()!;
+    if (Array.isArray(c)) for (let i = 0; i < c.length; i++) c[i] = copy(c[i]);
+    else for (const k in c) c[k] = copy(c[k]);
+  }
+  return root as T;
 }

@@ -53,15 +53,27 @@ export function fuse(fn: Fn): Schedule {
   for (const n of nodes) if (role[n.id] === "view" || role[n.id] === "transposed") base[n.id] = base[n.inputs[0]!]!;
 
   // Union-find over kernels; a kernel is named by its representative node.
+  // Members are kept unsorted while merging (the smaller list appended to the larger) with
+  // each kernel's first and last node beside them, and sorted once at the end: re-sorting the
+  // merged list on every merge made fusing a long chain quadratic.
   const parent = nodes.map((n) => n.id);
-  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  const find = (x: number): number => {
+    let root = x;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[x] !== root) [x, parent[x]] = [parent[x]!, root]; // path compression, no recursion
+    return root;
+  };
   const members = new Map<number, number[]>();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
   const kind = new Map<number, KernelKind>();
   const head = new Map<number, number>();
   for (const n of nodes) {
     const r = role[n.id]!;
     if (r === "elementwise" || r === "reduce" || r === "matmul" || r === "op") {
       members.set(n.id, [n.id]);
+      first.set(n.id, n.id);
+      last.set(n.id, n.id);
       kind.set(n.id, r === "elementwise" ? "elementwise" : r);
       if (r !== "elementwise") head.set(n.id, n.id);
     }
@@ -69,9 +81,14 @@ export function fuse(fn: Fn): Schedule {
   /** The kernel computing a value, looking through views, transposed reads and scalars (none: -1). */
   const kernelOf = (x: number): number => (members.has(find(base[x]!)) ? find(base[x]!) : -1);
 
-  /** Whether some path leaves kernel `from` and enters kernel `to` through a third kernel. */
-  const reachesVia = (from: number, to: number): boolean => {
-    const limit = Math.max(...members.get(to)!);
+  /** Whether some path leaves kernel `from` and enters kernel `to` through a third kernel.
+   * Node ids are topological, so such a path lies between `from`'s first node and `to`'s last;
+   * it is searched from the smaller of the two kernels (forward along consumers, or backward
+   * along producers), so merging a long chain one node at a time stays linear. */
+  const reachesVia = (from: number, to: number): boolean =>
+    members.get(from)!.length <= members.get(to)!.length ? reachesForward(from, to) : reachesBackward(from, to);
+  const reachesForward = (from: number, to: number): boolean => {
+    const limit = last.get(to)!;
     const seen = new Set<number>([from]);
     const stack: number[] = [];
     const enter = (k: number) => {
@@ -79,13 +96,13 @@ export function fuse(fn: Fn): Schedule {
       seen.add(k);
       stack.push(k);
     };
-    const next = (k: number, first: boolean): boolean => {
+    const next = (k: number, direct: boolean): boolean => {
       for (const m of members.get(k)!)
         for (const u of consumersThroughViews(m)) {
           if (u > limit) continue;
           const ku = kernelOf(u);
           if (ku === to) {
-            if (!first) return true;
+            if (!direct) return true;
           } else enter(ku);
         }
       return false;
@@ -94,6 +111,33 @@ export function fuse(fn: Fn): Schedule {
     while (stack.length > 0) if (next(stack.pop()!, false)) return true;
     return false;
   };
+  const reachesBackward = (from: number, to: number): boolean => {
+    const limit = first.get(from)!;
+    const seen = new Set<number>([to]);
+    const stack: number[] = [];
+    const enter = (k: number) => {
+      if (k < 0 || seen.has(k)) return;
+      seen.add(k);
+      stack.push(k);
+    };
+    const next = (k: number, direct: boolean): boolean => {
+      for (const m of members.get(k)!)
+        for (const x of producersThroughViews(m)) {
+          if (x < limit) continue;
+          const kx = kernelOf(x);
+          if (kx === from) {
+            if (!direct) return true;
+          } else enter(kx);
+        }
+      return false;
+    };
+    next(to, true);
+    while (stack.length > 0) if (next(stack.pop()!, false)) return true;
+    return false;
+  };
+  /** Inputs of a node, looking through views and transposed reads (the mirror of consumersThroughViews). */
+  const producersThroughViews = (x: number): number[] =>
+    nodes[x]!.inputs.flatMap((i) => (role[i] === "view" || role[i] === "transposed" ? producersThroughViews(i) : role[i] === "scalar" ? [] : [i]));
   /** Consumers of a node, looking through the views and transposed reads of it. */
   const consumersThroughViews = (x: number): number[] =>
     users[x]!.flatMap((u) => (role[u] === "view" || role[u] === "transposed" ? consumersThroughViews(u) : role[u] === "scalar" ? [] : [u]));
@@ -106,18 +150,25 @@ export function fuse(fn: Fn): Schedule {
     if (kindA === "op" || kindB === "op") return false;
     const [heavy, light] = kindA === "elementwise" ? [kb, ka] : [ka, kb];
     const h = head.get(heavy);
+    const lightMembers = members.get(light)!;
     if (h !== undefined) {
-      const lightMembers = members.get(light)!;
       // A reduction's prologue runs before its result exists; a matmul's epilogue must not make its operands.
       if (kind.get(heavy) === "reduce" && lightMembers.some((m) => nodes[m]!.inputs.some((x) => base[x] === h))) return false;
       if (kind.get(heavy) === "matmul" && nodes[h]!.inputs.some((x) => lightMembers.includes(base[x]!))) return false;
-      if (kind.get(heavy) === "reduce" && nodes[h]!.inputs[0] !== undefined && !sameShape(nodes[lightMembers[0]!]!.shape, nodes[nodes[h]!.inputs[0]!]!.shape)) return false;
-      if (kind.get(heavy) === "matmul" && size(nodes[lightMembers[0]!]!.shape) !== size(nodes[h]!.shape)) return false;
+      if (kind.get(heavy) === "reduce" && nodes[h]!.inputs[0] !== undefined && !sameShape(nodes[first.get(light)!]!.shape, nodes[nodes[h]!.inputs[0]!]!.shape)) return false;
+      if (kind.get(heavy) === "matmul" && size(nodes[first.get(light)!]!.shape) !== size(nodes[h]!.shape)) return false;
     }
     if (reachesVia(ka, kb) || reachesVia(kb, ka)) return false;
     parent[light] = heavy;
-    members.set(heavy, [...members.get(heavy)!, ...members.get(light)!].sort((x, y) => x - y));
+    const heavyMembers = members.get(heavy)!;
+    const [into, from] = heavyMembers.length >= lightMembers.length ? [heavyMembers, lightMembers] : [lightMembers, heavyMembers];
+    for (const m of from) into.push(m);
+    members.set(heavy, into);
+    first.set(heavy, Math.min(first.get(heavy)!, first.get(light)!));
+    last.set(heavy, Math.max(last.get(heavy)!, last.get(light)!));
     members.delete(light);
+    first.delete(light);
+    last.delete(light);
     kind.delete(light);
     return true;
   };
@@ -164,6 +215,7 @@ export function fuse(fn: Fn): Schedule {
   // Anything viewed, read transposed or stored is memory.
   for (const n of nodes) if ((role[n.id] === "view" || role[n.id] === "transposed") && storage[base[n.id]!] === "local") storage[base[n.id]!] = "buffer";
 
+  for (const list of members.values()) list.sort((x, y) => x - y);
   return { fn, kernels: orderKernels(fn, members, kind, head, storage, kernelOf), storage, base };
 }
 

@@ -7,11 +7,21 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 
 type Children = Record<string, CstElement[] | undefined>;
 
+// How deep expressions may nest through calls, indexing, arrays and `else if`. Brackets are
+// already cut at 48 levels (parse.ts), so only long postfix chains (`f(x)(x)(x)…`, `x[0][0]…`)
+// and `else if` chains reach this; the checker and the editor tools recurse once per level.
+// Operator chains (`a + b + …`, `- - x`, `a ^ b ^ …`, `x |> f |> …`) do not count: every pass
+// walks them with loops, so they may be as long as the file.
+export const MAX_EXPR_DEPTH = 100;
+
 const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
 
 export class AstBuilder {
   /** Mistakes the grammar accepts on purpose so it can name them (see the argument rule). */
   readonly diagnostics: Diagnostic[] = [];
+  /** The nesting depth of each expression built so far (see nestingDepth). */
+  private readonly depths = new Map<A.Expr, number>(); // not a WeakMap: those cost the garbage collector dearly
+  private reportedDepth = false;
   constructor(private readonly src: SourceFile) {}
 
   private tokSpan(t: IToken): Span {
@@ -35,6 +45,10 @@ export class AstBuilder {
   private node(c: Children, key: string, i = 0): CstNode | undefined {
     const e = c[key]?.[i];
     return e && !isToken(e) ? e : undefined;
+  }
+
+  private toks(c: Children, key: string): IToken[] {
+    return (c[key] ?? []).filter((e): e is IToken => isToken(e) && !e.isInsertedInRecovery);
   }
 
   private nodes(c: Children, key: string): CstNode[] {
@@ -233,7 +247,25 @@ export class AstBuilder {
     return t;
   }
 
+  /** An expression, or an `error` node with DNN0005 where it nests deeper than MAX_EXPR_DEPTH. */
   expr(n: CstNode | undefined, owner?: CstNode): A.Expr {
+    const e = this.measured(this.buildExpr(n, owner));
+    if ((this.depths.get(e) ?? 0) <= MAX_EXPR_DEPTH) return e;
+    if (!this.reportedDepth) {
+      this.reportedDepth = true;
+      this.diagnostics.push(diagnostic("DNN0005", e.span, `expression nested too deeply (more than ${MAX_EXPR_DEPTH} levels of calls, indexing or \`else if\`)`, { hint: "split it with `let` bindings" }));
+    }
+    return { kind: "error", span: e.span };
+  }
+
+  /** Records `e`'s nesting depth; loops that build chains call it on every link. */
+  private measured<T extends A.Expr>(e: T): T {
+    const depth = nestingDepth(e, this.depths);
+    if (depth > 0) this.depths.set(e, depth); // most nodes are leaves: absent means 0
+    return e;
+  }
+
+  private buildExpr(n: CstNode | undefined, owner?: CstNode): A.Expr {
     if (!n) return { kind: "error", span: this.nodeSpan(owner) };
     const c = n.children;
     switch (n.name) {
@@ -241,7 +273,7 @@ export class AstBuilder {
         let acc = this.expr(this.node(c, "head"), n);
         for (const stage of this.nodes(c, "stages")) {
           const s = this.expr(stage);
-          acc = { kind: "pipe", input: acc, stage: s, span: this.src.span(acc.span.start, Math.max(acc.span.end, s.span.end)) };
+          acc = this.measured({ kind: "pipe", input: acc, stage: s, span: this.src.span(acc.span.start, Math.max(acc.span.end, s.span.end)) });
         }
         return acc;
       }
@@ -253,32 +285,56 @@ export class AstBuilder {
         for (let i = 0; i < ops.length; i++) {
           const right = this.expr(operands[i + 1], n);
           const op = ops[i]!;
-          acc = { kind: "binary", op: op.image as A.BinaryOp, left: acc, right, opSpan: this.tokSpan(op), span: this.src.span(acc.span.start, Math.max(right.span.end, acc.span.end)) };
+          acc = this.measured({ kind: "binary", op: op.image as A.BinaryOp, left: acc, right, opSpan: this.tokSpan(op), span: this.src.span(acc.span.start, Math.max(right.span.end, acc.span.end)) });
         }
         return acc;
       }
       case "unary": {
-        const operand = this.node(c, "operand");
-        if (c.Minus) return { kind: "unary", op: "-", operand: this.expr(operand, n), span: this.nodeSpan(n) };
-        return this.expr(this.node(c, "power"), n);
+        // `- - x`: the signs are a list (see the grammar), applied innermost first.
+        let acc = this.expr(this.node(c, "power"), n);
+        const signs = this.toks(c, "signs");
+        for (let i = signs.length - 1; i >= 0; i--) acc = this.measured({ kind: "unary", op: "-", operand: acc, span: this.src.span(this.tokSpan(signs[i]!).start, Math.max(acc.span.end, this.nodeSpan(n).end)) });
+        return acc;
       }
       case "power": {
+        // a ^ b ^ -c ^ d = a ^ (b ^ (-(c ^ d))): folded from the right, without recursion.
         const base = this.expr(this.node(c, "base"), n);
-        const exp = this.node(c, "exponent");
-        if (!c.Caret) return base;
-        const caret = this.tok(c, "Caret");
-        return { kind: "binary", op: "^", left: base, right: this.expr(exp, n), opSpan: caret ? this.tokSpan(caret) : base.span, span: this.nodeSpan(n) };
+        const exponents = this.nodes(c, "exponents");
+        const carets = this.toks(c, "Caret");
+        const end = this.nodeSpan(n).end;
+        let acc: A.Expr | undefined;
+        for (let i = exponents.length - 1; i >= 0; i--) {
+          const x = exponents[i]!;
+          let operand = this.expr(this.node(x.children, "operand"), x);
+          if (acc) operand = this.measured({ kind: "binary", op: "^", left: operand, right: acc, opSpan: carets[i + 1] ? this.tokSpan(carets[i + 1]!) : operand.span, span: this.src.span(operand.span.start, Math.max(operand.span.end, end)) });
+          const signs = this.toks(x.children, "signs");
+          for (let j = signs.length - 1; j >= 0; j--) operand = this.measured({ kind: "unary", op: "-", operand, span: this.src.span(this.tokSpan(signs[j]!).start, Math.max(operand.span.end, end)) });
+          acc = operand;
+        }
+        if (!acc) return base;
+        return { kind: "binary", op: "^", left: base, right: acc, opSpan: carets[0] ? this.tokSpan(carets[0]) : base.span, span: this.nodeSpan(n) };
       }
       case "postfix": {
         let acc = this.expr(this.node(c, "primary"), n);
-        for (const s of this.nodes(c, "suffixes")) acc = this.suffix(acc, s);
+        for (const s of this.nodes(c, "suffixes")) acc = this.measured(this.suffix(acc, s));
         return acc;
       }
       case "primary": return this.primary(n);
       case "ifExpr": {
-        const elseIf = this.node(c, "elseIf");
-        const otherwise = elseIf ? { lets: [], value: this.expr(elseIf), span: this.nodeSpan(elseIf) } : this.body(this.node(c, "else"), n);
-        return { kind: "if", cond: this.expr(this.node(c, "cond"), n), then: this.body(this.node(c, "then"), n), else: otherwise, span: this.nodeSpan(n) };
+        // `if a {…} else if b {…} else {…}`: the chain is a list (see the grammar), nested from the right.
+        const conds = this.nodes(c, "conds");
+        const thens = this.nodes(c, "thens");
+        const ifs = this.toks(c, "If");
+        const end = this.nodeSpan(n).end;
+        let otherwise = this.body(this.node(c, "else"), n);
+        for (let i = conds.length - 1; i >= 0; i--) {
+          const start = ifs[i] ? this.tokSpan(ifs[i]!).start : this.nodeSpan(n).start;
+          const span = i === 0 ? this.nodeSpan(n) : this.src.span(start, Math.max(start, end));
+          const e: A.Expr = this.measured({ kind: "if", cond: this.expr(conds[i], n), then: this.body(thens[i], n), else: otherwise, span });
+          if (i === 0) return e;
+          otherwise = { lets: [], value: e, span };
+        }
+        return { kind: "error", span: this.nodeSpan(n) };
       }
       case "arrayLiteral":
         return { kind: "array", elements: this.nodes(c, "elements").map((e) => this.expr(e)), span: this.nodeSpan(n) };
@@ -341,4 +397,44 @@ export class AstBuilder {
 
 function unquote(image: string): string {
   return image.slice(1, -1).replace(/\\(.)/g, (_, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
+}
+
+/** The recursion depth a walk of `e` needs: one per call, index, member, array or `if` level;
+ * unary, binary and pipe nodes add none (they are walked with loops). Children's depths come
+ * from `known` (they were built, and measured, first), so this looks one level down only.
+ * Written without closures: it runs for every expression node, and each closure costs. */
+function nestingDepth(e: A.Expr, known: Map<A.Expr, number>): number {
+  switch (e.kind) {
+    case "unary": return depthOf(e.operand, known);
+    case "binary": return Math.max(depthOf(e.left, known), depthOf(e.right, known));
+    case "pipe": return Math.max(depthOf(e.input, known), 1 + depthOf(e.stage, known));
+    case "member": return 1 + depthOf(e.target, known);
+    case "call": {
+      let d = depthOf(e.callee, known);
+      for (const a of e.args) d = Math.max(d, depthOf(a.value, known));
+      return 1 + d;
+    }
+    case "index": {
+      let d = depthOf(e.target, known);
+      for (const it of e.items) d = Math.max(d, it.kind === "at" ? depthOf(it.index, known) : it.kind === "slice" ? Math.max(depthOf(it.start, known), depthOf(it.end, known)) : 0);
+      return 1 + d;
+    }
+    case "array": {
+      let d = 0;
+      for (const x of e.elements) d = Math.max(d, depthOf(x, known));
+      return 1 + d;
+    }
+    case "if": return 1 + Math.max(depthOf(e.cond, known), bodyDepth(e.then, known), bodyDepth(e.else, known));
+    default: return 0;
+  }
+}
+
+function depthOf(e: A.Expr | undefined, known: Map<A.Expr, number>): number {
+  return e ? (known.get(e) ?? 0) : 0;
+}
+
+function bodyDepth(b: A.Body, known: Map<A.Expr, number>): number {
+  let d = depthOf(b.value, known);
+  for (const l of b.lets) d = Math.max(d, depthOf(l.value, known));
+  return d;
 }

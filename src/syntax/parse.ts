@@ -4,7 +4,7 @@
 import { Lexer, type IToken, type IRecognitionException } from "chevrotain";
 import { allTokens } from "../../grammar/tokens.ts";
 import { DnnParser } from "../../grammar/parser.ts";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
 import { AstBuilder } from "./build-ast.ts";
 import { SourceFile } from "./source.ts";
@@ -45,14 +45,15 @@ export function parse(path: string, text: string): ParseResult {
   const cut = nestingCutoff(tokens);
   if (cut !== undefined) {
     const t = tokens[cut]!;
-    diagnostics.push(diagnostic("DNN0002", source.span(t.startOffset, t.startOffset + t.image.length), `brackets nested more than ${MAX_NESTING} deep`, { hint: "the rest of the file was not parsed" }));
+    diagnostics.push(diagnostic("DNN0005", source.span(t.startOffset, t.startOffset + t.image.length), `expression nested too deeply: brackets nested more than ${MAX_NESTING} deep`, { hint: "the rest of the file was not parsed" }));
     tokens = tokens.slice(0, cut);
   }
 
   parser ??= new DnnParser();
   parser.input = tokens;
   const cst = parser.file();
-  const syntaxErrors = parser.errors;
+  // Past a nesting cut the parser sees the file end early: what it then misses is not the user's mistake.
+  const syntaxErrors = cut === undefined ? parser.errors : parser.errors.filter((e) => e.token.tokenType.name !== "EOF");
   for (const e of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(source, e));
   if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
     const last = syntaxErrors[MAX_SYNTAX_ERRORS]!.token;
@@ -62,14 +63,42 @@ export function parse(path: string, text: string): ParseResult {
 
   const builder = new AstBuilder(source);
   const decls = builder.file(cst);
-  diagnostics.push(...builder.diagnostics);
+  appendAll(diagnostics, builder.diagnostics);
   const comments = lexed.groups["comments"] ?? [];
   attachDocs(decls, comments, source);
+  appendAll(diagnostics, textDirectionWarnings(source, lexed.tokens, comments));
   for (const t of lexed.tokens) {
     if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Math.fround(Number(t.image))))
       diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));
   }
   return { ast: { path, decls }, source, diagnostics, comments };
+}
+
+// Characters that change the direction text is displayed in. Inside a comment or a string they
+// can make code read differently from how it runs ("Trojan Source", CVE-2021-42574); rustc warns
+// about them the same way (text_direction_codepoint_in_comment / _in_literal). Elsewhere the
+// lexer already rejects them (DNN0001).
+const TEXT_DIRECTION = /[\u202A-\u202E\u2066-\u2069]/g;
+const HAS_TEXT_DIRECTION = /[\u202A-\u202E\u2066-\u2069]/; // no `g`: test() keeps no state
+const DIRECTION_NAMES: Record<number, string> = {
+  0x202a: "LEFT-TO-RIGHT EMBEDDING", 0x202b: "RIGHT-TO-LEFT EMBEDDING", 0x202c: "POP DIRECTIONAL FORMATTING", 0x202d: "LEFT-TO-RIGHT OVERRIDE",
+  0x202e: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE", 0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+};
+
+function textDirectionWarnings(source: SourceFile, tokens: IToken[], comments: IToken[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const scan = (t: IToken, where: string) => {
+    for (const m of t.image.matchAll(TEXT_DIRECTION)) {
+      const code = m[0].charCodeAt(0);
+      const at = t.startOffset + m.index!;
+      out.push(diagnostic("DNN0004", source.span(at, at + 1), `the ${where} contains U+${code.toString(16).toUpperCase()} ${DIRECTION_NAMES[code]}, which changes how the text around it is displayed`, {
+        hint: "the code may not be what it looks like (Trojan Source attacks hide code this way): remove the character",
+      }));
+    }
+  };
+  for (const c of comments) if (HAS_TEXT_DIRECTION.test(c.image)) scan(c, "comment");
+  for (const t of tokens) if (t.tokenType.name === "StringLiteral" && HAS_TEXT_DIRECTION.test(t.image)) scan(t, "string");
+  return out;
 }
 
 function mergeLexErrors(errors: { offset: number; length: number }[]): { offset: number; length: number }[] {

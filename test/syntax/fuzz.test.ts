@@ -230,16 +230,16 @@ const NASTY: Nasty[] = [
   {
     name: `an expression nested ${DEEP} parentheses deep`,
     text: () => `model M {\n  output y: f32[1]\n  y = ${"(".repeat(DEEP)}x${")".repeat(DEEP)}\n}\n`,
-    expect: ["DNN0002"],
+    expect: ["DNN0005"],
   },
-  { name: `an array literal nested ${DEEP} deep`, text: () => `model M {\n  let a = ${"[".repeat(DEEP)}1${"]".repeat(DEEP)}\n}\n`, expect: ["DNN0002"] },
+  { name: `an array literal nested ${DEEP} deep`, text: () => `model M {\n  let a = ${"[".repeat(DEEP)}1${"]".repeat(DEEP)}\n}\n`, expect: ["DNN0005"] },
   // Deep unclosed nesting once exhausted the stack inside chevrotain's error recovery (~88 levels
   // of `[` were enough); the parser now stops at 48 levels with a diagnostic.
-  { name: "an array literal opened 128 deep and never closed: fn f() = [[[…", text: () => `fn f() = ${"[".repeat(128)}`, expect: ["DNN0002"] },
-  { name: "an index opened 128 deep and never closed: fn f() = x[[[…", text: () => `fn f() = x${"[".repeat(128)}`, expect: ["DNN0002"] },
-  { name: "calls opened 128 deep and never closed: fn f() = g(g(g(…", text: () => `fn f() = ${"g(".repeat(128)}`, expect: ["DNN0002"] },
+  { name: "an array literal opened 128 deep and never closed: fn f() = [[[…", text: () => `fn f() = ${"[".repeat(128)}`, expect: ["DNN0005"] },
+  { name: "an index opened 128 deep and never closed: fn f() = x[[[…", text: () => `fn f() = x${"[".repeat(128)}`, expect: ["DNN0005"] },
+  { name: "calls opened 128 deep and never closed: fn f() = g(g(g(…", text: () => `fn f() = ${"g(".repeat(128)}`, expect: ["DNN0005"] },
   { name: "a valid array literal nested 40 deep", text: () => `fn f() = ${"[".repeat(40)}1${"]".repeat(40)}`, expect: [] },
-  { name: "an array literal nested 49 deep hits the nesting limit", text: () => `fn f() = ${"[".repeat(49)}1${"]".repeat(49)}`, expect: ["DNN0002"] },
+  { name: "an array literal nested 49 deep hits the nesting limit", text: () => `fn f() = ${"[".repeat(49)}1${"]".repeat(49)}`, expect: ["DNN0005"] },
   { name: "calls nested 47 deep and never closed", text: () => `fn f() = ${"g(".repeat(47)}`, expect: ["DNN0002"] },
   { name: "a 1 MB identifier on its own", text: () => "a".repeat(MB), expect: ["DNN0002"] },
   { name: "a 1 MB identifier as a model name", text: () => `model ${"m".repeat(MB)} {}\n`, expect: [] },

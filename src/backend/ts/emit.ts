@@ -11,7 +11,7 @@ import { commentText, derivedIdent, jsString, templateText, userIdent } from "..
 import { fuse } from "../../schedule/fuse.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planBuffers } from "../../schedule/memory.ts";
-import { dimExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, sizeExpr } from "./exprs.ts";
 import { renderKernel } from "./render.ts";
 
 const HELPERS = helpersOf(import.meta.url, ["../../schedule/place.ts", "./helpers.ts", "./helpers-threads.ts", "./helpers-nn.ts", "./helpers-io.ts", "./helpers-check.ts", "./helpers-finite.ts"]);
@@ -34,7 +34,7 @@ export function emitTypeScript(models: CompiledModel[], sourceName: string): str
     "",
     ...LOAD_OPTIONS,
   ];
-  for (const m of models) out.push(...emitModel(m), "");
+  for (const m of models) appendLines(out, emitModel(m)), out.push("");
   out.push("// ---- runtime ----", "", HELPERS, "", "export { memoryStats, threadStats, NonFiniteError, type WorkerThreads };", "");
   return out.join("\n");
 }
@@ -182,10 +182,10 @@ function emitModel(m: CompiledModel): string[] {
   lines.push(...parameterChecks(m.name, (i) => `this.params[${i}]!.length`));
   lines.push("}", "", ...modelExports(m), "");
 
-  lines.push(...emitFn(m.init, fnOf("init"), []));
-  lines.push(...emitFn(m.forward, fnOf("forward"), symbols));
-  if (m.train) lines.push(...emitFn(m.train.fn, fnOf("train_step"), symbols));
-  if (m.evaluate) lines.push(...emitFn(m.evaluate, fnOf("evaluate"), symbols));
+  appendLines(lines, emitFn(m.init, fnOf("init"), []));
+  appendLines(lines, emitFn(m.forward, fnOf("forward"), symbols));
+  if (m.train) appendLines(lines, emitFn(m.train.fn, fnOf("train_step"), symbols));
+  if (m.evaluate) appendLines(lines, emitFn(m.evaluate, fnOf("evaluate"), symbols));
   return lines;
 }
 
@@ -232,7 +232,7 @@ function emitFn(fn: Fn, name: string, symbols: string[]): string[] {
     memName: argName,
     nested: (body: Fn, id: number) => {
       const bodyName = `${name}_scan${id}`;
-      nested.push(...emitFn(body, bodyName, symbols));
+      appendLines(nested, emitFn(body, bodyName, symbols));
       const scan = fn.nodes[id]!;
       const carry = sizeExpr(fn.nodes[scan.inputs[0]!]!.shape);
       const xs = fn.nodes[scan.inputs[1]!]!.shape;
@@ -269,3 +269,4 @@ function emitFn(fn: Fn, name: string, symbols: string[]): string[] {
     "",
   ];
 }
+

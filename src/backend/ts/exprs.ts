@@ -22,3 +22,8 @@ export function fmtLiteral(v: number): string {
   const s = String(Math.fround(v));
   return s.startsWith("-") ? `(${s})` : s;
 }
+
+/** `to.push(...lines)` without the spread, which overflows the stack past ~100,000 lines (a long kernel). */
+export function appendLines(to: string[], lines: readonly string[]): void {
+  for (const l of lines) to.push(l);
+}

@@ -8,7 +8,7 @@ import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
-import { dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { loopNest, type Nest } from "./loops.ts";
 import { commentText, userIdent } from "../names.ts";
@@ -141,13 +141,13 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   };
 
   const body: string[] = [];
-  if (k.kind === "elementwise") body.push(...elementwise(node(k.body[0]!).shape));
-  else if (k.kind === "reduce") body.push(...reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
+  if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
+  else if (k.kind === "reduce") appendLines(body, reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
   else if (k.kind === "matmul") {
-    body.push(...matmul(node(k.head!), s, mem));
+    appendLines(body, matmul(node(k.head!), s, mem));
     // The epilogue runs over its own shape: the product's, or a reshape of it.
-    if (k.body.length > 0) body.push(...elementwise(node(k.body[0]!).shape));
-  } else body.push(...op(node(k.head!), ctx, mem, scans));
+    if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
+  } else appendLines(body, op(node(k.head!), ctx, mem, scans));
 
   const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
   const params = [
