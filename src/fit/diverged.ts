@@ -12,9 +12,22 @@ export class DivergedError extends Error {
   }
 }
 
+/** The generated module's refusal of a non-finite step (its NonFiniteError: docs/generated-api.md). */
+interface NonFiniteStep extends Error {
+  loss: number;
+  input?: string;
+  index?: number;
+}
+
 /** Whether `e` is the generated module's refusal of a non-finite step (by name: it is its own class in each module). */
-export function isNonFiniteStep(e: unknown): e is Error {
+export function isNonFiniteStep(e: unknown): e is NonFiniteStep {
   return e instanceof Error && e.name === "NonFiniteError";
+}
+
+/** What made a step non-finite, in `dnnc train`'s words: the batch's value, the loss, or a gradient. */
+export function nonFiniteCause(e: NonFiniteStep): string {
+  if (e.input !== undefined) return `the batch's ${JSON.stringify(e.input)} has a non-finite value at position ${e.index}`;
+  return Number.isFinite(e.loss) ? `a gradient is not finite (the loss was ${e.loss})` : `the training loss is ${e.loss}`;
 }
 
 /** The first non-finite value among a safetensors file's float tensors, or undefined when all are finite. */

@@ -10,7 +10,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { Confusion } from "./metrics.ts";
 import type { TrainableModel } from "./model.ts";
 import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
-import { DivergedError, isNonFiniteStep } from "./diverged.ts";
+import { DivergedError, isNonFiniteStep, nonFiniteCause } from "./diverged.ts";
 import { withMetadata } from "./safetensors.ts";
 
 export interface EpochStats {
@@ -103,7 +103,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       try {
         loss = await o.model.trainStep({ [o.input]: x, [o.target]: b.y });
       } catch (e) {
-        if (isNonFiniteStep(e)) throw new DivergedError(`${where}: ${e.message}`);
+        if (isNonFiniteStep(e)) throw new DivergedError(`${where}: ${nonFiniteCause(e)}`);
         throw e;
       }
       if (!Number.isFinite(loss)) throw new DivergedError(`${where}: the training loss is ${loss}`);

@@ -56,14 +56,16 @@ describe("the training loop stops on non-finite values", () => {
     await expect(run(standIn(() => Infinity), join(scratch(), "m.safetensors"))).rejects.toThrow("epoch 1, batch 1 of 4: the training loss is Infinity");
   });
 
-  it("a step the generated module refuses (NonFiniteError) stops with its message; nothing is written", async () => {
+  it.each([
+    [{ loss: 0.7, input: "x", index: 3 }, `the batch's "x" has a non-finite value at position 3`],
+    [{ loss: NaN }, "the training loss is NaN"],
+    [{ loss: 0.7 }, "a gradient is not finite (the loss was 0.7)"],
+  ])("a step the generated module refuses (NonFiniteError %o) stops saying why; nothing is written", async (fields, why) => {
     const ckpt = join(scratch(), "m.safetensors");
     const model = standIn(() => {
-      const e = new Error("trainStep: the gradient of dense.kernel is not finite (NaN at 3); no parameter changed");
-      e.name = "NonFiniteError";
-      throw e;
+      throw Object.assign(new Error("M.trainStep: the step was skipped"), { name: "NonFiniteError", ...fields });
     });
-    await expect(run(model, ckpt)).rejects.toThrow(new DivergedError("epoch 1, batch 1 of 4: trainStep: the gradient of dense.kernel is not finite (NaN at 3); no parameter changed"));
+    await expect(run(model, ckpt)).rejects.toThrow(new DivergedError(`epoch 1, batch 1 of 4: ${why}`));
     expect(existsSync(ckpt)).toBe(false);
   });
 
