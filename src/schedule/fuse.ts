@@ -26,7 +26,22 @@ export function swapsLastTwo(n: Node): boolean {
   return r >= 2 && n.perm.every((p, i) => p === (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
 }
 
+// A function's schedule is computed once and shared: `dnnc compile` needs it for the emitter
+// and again for the cost summary it prints (and scan bodies for both), and fusing twice was a
+// fifth of compiling a long straight-line model. IR functions are not changed once built; one
+// still being built (a Builder's `fn`, grown after fusing) is fused again.
+const schedules = new WeakMap<Fn, { schedule: Schedule; nodes: number; outputs: number }>();
+
+/** The kernels of `fn`; the same schedule object for the same function (shared: never modify it). */
 export function fuse(fn: Fn): Schedule {
+  const hit = schedules.get(fn);
+  if (hit !== undefined && hit.nodes === fn.nodes.length && hit.outputs === fn.outputs.length) return hit.schedule;
+  const schedule = partition(fn);
+  schedules.set(fn, { schedule, nodes: fn.nodes.length, outputs: fn.outputs.length });
+  return schedule;
+}
+
+function partition(fn: Fn): Schedule {
   const nodes = fn.nodes;
   const outputs = new Set(fn.outputs.map((o) => o.id));
   const users: number[][] = nodes.map(() => []);
