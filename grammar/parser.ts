@@ -6,7 +6,9 @@ import * as T from "./tokens.ts";
 
 export class DnnParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+    // Only offsets: the AST builder reads nothing else of a node's location, and tracking lines
+    // and columns too was a tenth of parsing a long file.
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset" });
     this.performSelfAnalysis();
   }
 
@@ -52,18 +54,35 @@ export class DnnParser extends CstParser {
     this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.hardKeywords.map((k) => ({ ALT: () => this.CONSUME(k) }))]);
   });
 
+  // The functions and alternatives that rules called once per line or per operand hand to
+  // chevrotain are built once, like primary's below, not on every call: under tsx each closure
+  // is also given its name at run time, and a 20,000-line model made over half a million of
+  // them (a tenth of checking it).
+  private modelStatementAlts?: IOrAlt<unknown>[];
+  private letTypeAnnotation?: () => void;
+  private pipeStages?: () => void;
+  private additiveTail?: () => void;
+  private additiveOps?: IOrAlt<unknown>[];
+  private multiplicativeTail?: () => void;
+  private multiplicativeOps?: IOrAlt<unknown>[];
+  private unarySigns?: () => void;
+  private powerTail?: () => void;
+  private exponentSigns?: () => void;
+  private postfixSuffixes?: { GATE: () => boolean; DEF: () => void };
+  private postfixSuffixAlts?: IOrAlt<unknown>[];
+
   modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(T.Model);
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.LBrace);
     this.MANY(() =>
-      this.OR([
+      this.OR((this.modelStatementAlts ??= [
         { ALT: () => this.SUBRULE(this.inputDecl) },
         { ALT: () => this.SUBRULE(this.outputDecl) },
         { ALT: () => this.SUBRULE(this.paramDecl) },
         { ALT: () => this.SUBRULE(this.letDecl) },
         { ALT: () => this.SUBRULE(this.assignStmt) },
-      ]),
+      ])),
     );
     this.CONSUME(T.RBrace);
   });
@@ -98,10 +117,10 @@ export class DnnParser extends CstParser {
   letDecl = this.RULE("letDecl", () => {
     this.CONSUME(T.Let);
     this.CONSUME(T.Identifier, { LABEL: "name" });
-    this.OPTION(() => {
+    this.OPTION((this.letTypeAnnotation ??= () => {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.type);
-    });
+    }));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expr, { LABEL: "value" });
   });
@@ -284,36 +303,36 @@ export class DnnParser extends CstParser {
 
   expr = this.RULE("expr", () => {
     this.SUBRULE(this.additive, { LABEL: "head" });
-    this.MANY(() => {
+    this.MANY((this.pipeStages ??= () => {
       this.CONSUME(T.Pipe);
       this.SUBRULE2(this.additive, { LABEL: "stages" });
-    });
+    }));
   });
 
   additive = this.RULE("additive", () => {
     this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]);
+    this.MANY((this.additiveTail ??= () => {
+      this.OR((this.additiveOps ??= [{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]));
       this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    });
+    }));
   });
 
   multiplicative = this.RULE("multiplicative", () => {
     this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.OR([
+    this.MANY((this.multiplicativeTail ??= () => {
+      this.OR((this.multiplicativeOps ??= [
         { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.At, { LABEL: "ops" }) },
-      ]);
+      ]));
       this.SUBRULE2(this.unary, { LABEL: "operands" });
-    });
+    }));
   });
 
   // Written as loops, not as recursion: chevrotain's rules recurse on the JS stack, and a
   // program may stack thousands of minus signs or exponents (`a ^ b ^ c ^ …`).
   unary = this.RULE("unary", () => {
-    this.MANY(() => this.CONSUME(T.Minus, { LABEL: "signs" }));
+    this.MANY((this.unarySigns ??= () => this.CONSUME(T.Minus, { LABEL: "signs" })));
     this.SUBRULE(this.power);
   });
 
@@ -321,14 +340,14 @@ export class DnnParser extends CstParser {
   // Each exponent may carry its own signs: x ^ -y ^ z = x ^ (-(y ^ z)).
   power = this.RULE("power", () => {
     this.SUBRULE(this.postfix, { LABEL: "base" });
-    this.MANY(() => {
+    this.MANY((this.powerTail ??= () => {
       this.CONSUME(T.Caret);
       this.SUBRULE(this.exponent, { LABEL: "exponents" });
-    });
+    }));
   });
 
   exponent = this.RULE("exponent", () => {
-    this.MANY(() => this.CONSUME(T.Minus, { LABEL: "signs" }));
+    this.MANY((this.exponentSigns ??= () => this.CONSUME(T.Minus, { LABEL: "signs" })));
     this.SUBRULE(this.postfix, { LABEL: "operand" });
   });
 
@@ -336,15 +355,15 @@ export class DnnParser extends CstParser {
   // previous one: the grammar has no statement separators, so line breaks decide.
   postfix = this.RULE("postfix", () => {
     this.SUBRULE(this.primary);
-    this.MANY({
+    this.MANY((this.postfixSuffixes ??= {
       GATE: () => this.LA(1).tokenType === T.Dot || this.LA(1).startLine === this.LA(0).endLine,
       DEF: () =>
-      this.OR([
+      this.OR((this.postfixSuffixAlts ??= [
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: "suffixes" }) },
-      ]),
-    });
+      ])),
+    }));
   });
 
   callSuffix = this.RULE("callSuffix", () => {

@@ -8,7 +8,6 @@ import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { emitTypeScript } from "../backend/ts/emit.ts";
-import { emitWgsl } from "../backend/wgsl/emit.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
@@ -18,9 +17,9 @@ import { printSchedule } from "../schedule/print.ts";
 import { scheduleStats } from "../schedule/stats.ts";
 import { size } from "../ir/shape.ts";
 import { printSummary } from "../check/summary.ts";
-import { formatFiles, type FmtOptions } from "./fmt.ts";
+import type { FmtOptions } from "./fmt.ts";
 import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./outputs.ts";
-import { train, type TrainOptions } from "./train.ts";
+import type { TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
 import { readSourceFile, SourceReadError } from "../check/read-source.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
@@ -29,6 +28,9 @@ import { VERSION } from "../version.ts";
 
 export { VERSION };
 const TARGETS = ["ts", "wgsl"] as const;
+// The WGSL backend, the formatter and training (a third of the modules the command would load,
+// each transpiled and loaded through tsx at every start) are imported by the commands using
+// them, so `check` and `compile --target ts` start without them.
 
 class UsageError extends Error {}
 
@@ -77,7 +79,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
-    .action((file: string, opts: { target: string; out?: string; emit?: string; after?: string; batch: string; json?: boolean }) => {
+    .action(async (file: string, opts: { target: string; out?: string; emit?: string; after?: string; batch: string; json?: boolean }) => {
       if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
@@ -102,6 +104,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const models = result.models.map((m) => m.name).join(", ") || "no models";
       if (opts.target === "wgsl") {
         // The module holds its shaders; the .wgsl files are the same text under a header line, to read or lint.
+        const { emitWgsl } = await import("../backend/wgsl/emit.ts");
         const wgsl = emitWgsl(result.models, basename(file));
         const written = writeOutputs(outDir, base, wgsl.module, wgsl.shaders);
         const shaderDir = join(outDir, `${base}.wgsl`);
@@ -121,9 +124,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument("<files...>", ".dnn files to format; - formats standard input to standard output")
     .option("--check", "write nothing: list the files that are not formatted, exit 1 if there are any")
     .option("--stdout", "print the formatted text instead of rewriting the files")
-    .action((files: string[], opts: FmtOptions) => {
+    .action(async (files: string[], opts: FmtOptions) => {
       if (opts.check && opts.stdout) throw new UsageError("--check and --stdout do not go together");
       const inputs = files.map((path) => ({ path, bytes: path === "-" ? readFileSync(0) : readSourceBytes(path) }));
+      const { formatFiles } = await import("./fmt.ts");
       status = formatFiles(inputs, opts, { ...io, displayPath });
     });
 
@@ -161,6 +165,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const result = compile(file, readSource(file));
       report([result], false, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
+      const { train } = await import("./train.ts");
       status = await train(file, result, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, columns: process.stderr.columns }, argv.slice(argv.indexOf("train") + 1));
     });
 

@@ -9,9 +9,15 @@ function key(n: Node, ins: number[], bodies: Map<Fn, number>): string {
   const { id: _id, inputs: _inputs, ...rest } = n;
   if (rest.op === "scan" && !bodies.has(rest.body)) bodies.set(rest.body, bodies.size);
   const attrs = rest.op === "scan" ? { ...rest, body: bodies.get(rest.body) } : rest;
-  // Infinities, NaN and −0 must not print as null or 0 and meet a different constant.
-  return `${JSON.stringify(attrs, (_k, v: unknown) => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${Object.is(v, -0) ? "-0" : v}` : v))}|${ins.join(",")}`;
+  // Infinities, NaN and −0 must not print as null or 0 and meet a different constant. A replacer
+  // slows JSON.stringify several times over, so it is used only for attributes holding one.
+  const text = hasOddNumber(attrs) ? JSON.stringify(attrs, (_k, v: unknown) => (isOddNumber(v) ? `#${Object.is(v, -0) ? "-0" : v}` : v)) : JSON.stringify(attrs);
+  return `${text}|${ins.join(",")}`;
 }
+
+const isOddNumber = (v: unknown): boolean => typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0));
+const hasOddNumber = (v: unknown): boolean =>
+  isOddNumber(v) || (typeof v === "object" && v !== null && (Array.isArray(v) ? v.some(hasOddNumber) : Object.values(v).some(hasOddNumber)));
 
 export function eliminateCommonSubexpressions(fn: Fn): Fn {
   const b = new Builder(fn.name);

@@ -17,7 +17,8 @@ export function scalarValue(fn: Fn, id: number): number | undefined {
   return undefined;
 }
 
-const isElementwiseOp = (n: Node): boolean => isUnary(n.op) || isBinary(n.op) || ["select", "cast", "iota", "random", "broadcast", "const"].includes(n.op);
+const ELEMENTWISE_OTHER = new Set(["select", "cast", "iota", "random", "broadcast", "const"]);
+const isElementwiseOp = (n: Node): boolean => isUnary(n.op) || isBinary(n.op) || ELEMENTWISE_OTHER.has(n.op);
 
 /** A permute that swaps the last two axes and keeps the rest: what a matmul can read transposed. */
 export function swapsLastTwo(n: Node): boolean {
@@ -26,7 +27,22 @@ export function swapsLastTwo(n: Node): boolean {
   return r >= 2 && n.perm.every((p, i) => p === (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
 }
 
+// A function's schedule is computed once and shared: `dnnc compile` needs it for the emitter
+// and again for the cost summary it prints (and scan bodies for both), and fusing twice was a
+// fifth of compiling a long straight-line model. IR functions are not changed once built; one
+// still being built (a Builder's `fn`, grown after fusing) is fused again.
+const schedules = new WeakMap<Fn, { schedule: Schedule; nodes: number; outputs: number }>();
+
+/** The kernels of `fn`; the same schedule object for the same function (shared: never modify it). */
 export function fuse(fn: Fn): Schedule {
+  const hit = schedules.get(fn);
+  if (hit !== undefined && hit.nodes === fn.nodes.length && hit.outputs === fn.outputs.length) return hit.schedule;
+  const schedule = partition(fn);
+  schedules.set(fn, { schedule, nodes: fn.nodes.length, outputs: fn.outputs.length });
+  return schedule;
+}
+
+function partition(fn: Fn): Schedule {
   const nodes = fn.nodes;
   const outputs = new Set(fn.outputs.map((o) => o.id));
   const users: number[][] = nodes.map(() => []);
@@ -84,60 +100,53 @@ export function fuse(fn: Fn): Schedule {
   /** Whether some path leaves kernel `from` and enters kernel `to` through a third kernel.
    * Node ids are topological, so such a path lies between `from`'s first node and `to`'s last;
    * it is searched from the smaller of the two kernels (forward along consumers, or backward
-   * along producers), so merging a long chain one node at a time stays linear. */
+   * along producers), so merging a long chain one node at a time stays linear. The searches
+   * share one stack and one array of visit marks (a new mark per search): a merge is tried for
+   * nearly every node, and allocating a set and closures for each was most of fusing. */
   const reachesVia = (from: number, to: number): boolean =>
-    members.get(from)!.length <= members.get(to)!.length ? reachesForward(from, to) : reachesBackward(from, to);
-  const reachesForward = (from: number, to: number): boolean => {
-    const limit = last.get(to)!;
-    const seen = new Set<number>([from]);
-    const stack: number[] = [];
-    const enter = (k: number) => {
-      if (k < 0 || seen.has(k)) return;
-      seen.add(k);
+    members.get(from)!.length <= members.get(to)!.length ? search(from, to, true) : search(to, from, false);
+  const visited = new Int32Array(nodes.length);
+  let mark = 0;
+  const stack: number[] = [];
+  /** `forward`: from `start` (= from) along consumers to `goal` (= to); else from `start` (= to) along producers to `goal` (= from). */
+  const search = (start: number, goal: number, forward: boolean): boolean => {
+    const limit = forward ? last.get(goal)! : first.get(goal)!;
+    visited[start] = ++mark;
+    stack.length = 0;
+    for (let k = start, direct = true; ; k = stack.pop()!, direct = false) {
+      for (const m of members.get(k)!) if (forward ? stepForward(m, goal, limit, direct) : stepBackward(m, goal, limit, direct)) return true;
+      if (stack.length === 0) return false;
+    }
+  };
+  /** A kernel reached: the goal (found, unless by the direct edge the merge itself is about) or one more to search from. */
+  const reach = (k: number, goal: number, direct: boolean): boolean => {
+    if (k === goal) return !direct;
+    if (k >= 0 && visited[k] !== mark) {
+      visited[k] = mark;
       stack.push(k);
-    };
-    const next = (k: number, direct: boolean): boolean => {
-      for (const m of members.get(k)!)
-        for (const u of consumersThroughViews(m)) {
-          if (u > limit) continue;
-          const ku = kernelOf(u);
-          if (ku === to) {
-            if (!direct) return true;
-          } else enter(ku);
-        }
-      return false;
-    };
-    next(from, true);
-    while (stack.length > 0) if (next(stack.pop()!, false)) return true;
+    }
     return false;
   };
-  const reachesBackward = (from: number, to: number): boolean => {
-    const limit = first.get(from)!;
-    const seen = new Set<number>([to]);
-    const stack: number[] = [];
-    const enter = (k: number) => {
-      if (k < 0 || seen.has(k)) return;
-      seen.add(k);
-      stack.push(k);
-    };
-    const next = (k: number, direct: boolean): boolean => {
-      for (const m of members.get(k)!)
-        for (const x of producersThroughViews(m)) {
-          if (x < limit) continue;
-          const kx = kernelOf(x);
-          if (kx === from) {
-            if (!direct) return true;
-          } else enter(kx);
-        }
-      return false;
-    };
-    next(to, true);
-    while (stack.length > 0) if (next(stack.pop()!, false)) return true;
+  /** The consumers of node `x` (looking through views and transposed reads) up to node `limit`. */
+  const stepForward = (x: number, goal: number, limit: number, direct: boolean): boolean => {
+    for (const u of users[x]!) {
+      const r = role[u];
+      if (r === "view" || r === "transposed") {
+        if (stepForward(u, goal, limit, direct)) return true;
+      } else if (r !== "scalar" && u <= limit && reach(kernelOf(u), goal, direct)) return true;
+    }
     return false;
   };
-  /** Inputs of a node, looking through views and transposed reads (the mirror of consumersThroughViews). */
-  const producersThroughViews = (x: number): number[] =>
-    nodes[x]!.inputs.flatMap((i) => (role[i] === "view" || role[i] === "transposed" ? producersThroughViews(i) : role[i] === "scalar" ? [] : [i]));
+  /** The producers of node `x` (looking through views and transposed reads) from node `limit` on. */
+  const stepBackward = (x: number, goal: number, limit: number, direct: boolean): boolean => {
+    for (const i of nodes[x]!.inputs) {
+      const r = role[i];
+      if (r === "view" || r === "transposed") {
+        if (stepBackward(i, goal, limit, direct)) return true;
+      } else if (r !== "scalar" && i >= limit && reach(kernelOf(i), goal, direct)) return true;
+    }
+    return false;
+  };
   /** Consumers of a node, looking through the views and transposed reads of it. */
   const consumersThroughViews = (x: number): number[] =>
     users[x]!.flatMap((u) => (role[u] === "view" || role[u] === "transposed" ? consumersThroughViews(u) : role[u] === "scalar" ? [] : [u]));

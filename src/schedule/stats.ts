@@ -27,7 +27,15 @@ export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>
     if (v === undefined) throw new Error(`no value for a symbol of ${d}`);
     return v;
   };
-  const elements = (n: Node) => num(size(n.shape));
+  // Sizes by shape: multiplying out a symbolic size is string arithmetic, and a long program has
+  // tens of thousands of nodes but few distinct shapes.
+  const sizes = new Map<string, number>();
+  const elements = (n: Node) => {
+    const shape = n.shape.join(",");
+    let v = sizes.get(shape);
+    if (v === undefined) sizes.set(shape, (v = num(size(n.shape))));
+    return v;
+  };
   let flops = 0;
   let bytesMoved = 0;
   let primitives = fn.nodes.filter((n) => n.op !== "arg").length;

@@ -108,3 +108,18 @@ describe("fusion refuses what would be wrong", () => {
     expect(maxKernel.body).not.toContain(back);
   });
 });
+
+describe("a function is fused once", () => {
+  it("the emitter and the cost summary share one schedule per function; a function grown since is fused again", async () => {
+    const { Builder } = await import("../../src/ir/ir.ts");
+    const b = new Builder("t");
+    const x = b.arg("x", "input", [4, 3]);
+    b.output("y", b.unary("exp", x));
+    const first = fuse(b.fn);
+    expect(fuse(b.fn)).toBe(first); // the same object, not a second partition
+    b.output("z", b.reduce("sum", b.unary("neg", x), [1]));
+    const grown = fuse(b.fn);
+    expect(grown).not.toBe(first);
+    expect(grown.kernels.flatMap((k) => [...(k.head !== undefined ? [k.head] : []), ...k.body]).sort((p, q) => p - q)).toEqual(b.fn.nodes.filter((n) => n.op !== "arg").map((n) => n.id));
+  });
+});
