@@ -7,8 +7,7 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
-import { broadcastShapes, showDim, showShape, type Shape } from "../ir/shape.ts";
-import { addDim, divDim, mulDim, subDim } from "../ir/dim.ts";
+import { broadcastShapes, showShape, type Shape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind, type CallArg } from "./bind.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
@@ -20,6 +19,7 @@ import { POISON, describe, tensorType, type Tensor, type Value } from "./values.
 import { noteValue } from "./facts.ts";
 import { elaborateIndex } from "./index-expr.ts";
 import { isOperator, operandsOf, type OperatorExpr } from "../syntax/operators.ts";
+import { binaryOperator } from "./binary-ops.ts";
 
 export interface InitContext {
   shape: Shape;
@@ -144,7 +144,7 @@ export class Elaborator {
       stack.pop();
       const [a, b] = top.values as [Value, Value];
       const n = top.node;
-      done = n.kind === "unary" ? this.negate(a, n.span) : n.kind === "binary" ? this.binary(n, a, b) : this.pipe(n, a, env);
+      done = n.kind === "unary" ? this.negate(a, n.span) : n.kind === "binary" ? binaryOperator(this, n, a, b) : this.pipe(n, a, env);
       noteValue(n.span, done);
       if (stack.length === 0) return done;
     }
@@ -225,34 +225,6 @@ export class Elaborator {
     return this.tensor(this.b.literal(data, shape), v.span);
   }
 
-  private binary(e: Extract<A.Expr, { kind: "binary" }>, l: Value, r: Value): Value {
-    if (l.kind === "poison" || r.kind === "poison") return POISON;
-    if (l.kind === "number" && r.kind === "number") return foldNumbers(e.op, l, r);
-    if ((l.kind === "dim" || l.kind === "number") && (r.kind === "dim" || r.kind === "number")) return this.dimArith(e, l, r);
-    if (e.op === "@") {
-      const a = this.asTensor(l, e.left.span, "left operand of `@`");
-      const b = this.asTensor(r, e.right.span, "right operand of `@`");
-      return a && b ? this.matmul(a, b, e) : POISON;
-    }
-    const a = this.asTensor(l, e.left.span, `left operand of \`${e.op}\``);
-    const b = this.asTensor(r, e.right.span, `right operand of \`${e.op}\``);
-    if (!a || !b) return POISON;
-    const op: BinaryOp = ({ "+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow" } as const)[e.op];
-    return this.elementwise(op, a, b, e.opSpan, e.span);
-  }
-
-  /** Arithmetic on sizes where one side is symbolic (`T - 1`, `2 * B`): the result is a size too. */
-  private dimArith(e: Extract<A.Expr, { kind: "binary" }>, l: Value, r: Value): Value {
-    const dim = (v: Value) => (v.kind === "dim" ? v.dim : v.kind === "number" && Number.isInteger(v.value) ? v.value : undefined);
-    const a = dim(l);
-    const b = dim(r);
-    if (a === undefined || b === undefined) return this.error("DNN0207", e.span, "sizes combine only with integers");
-    const d = e.op === "+" ? addDim(a, b) : e.op === "-" ? subDim(a, b) : e.op === "*" ? mulDim(a, b) : e.op === "/" ? divDim(a, b) : undefined;
-    if (d === undefined)
-      return this.error(e.op === "/" ? "DNN0309" : "DNN0207", e.opSpan, e.op === "/" ? `${showDim(a)} does not divide evenly by ${showDim(b)}` : `\`${e.op}\` is not defined on sizes`);
-    return typeof d === "number" ? { kind: "number", value: d, isInt: true } : { kind: "dim", dim: d };
-  }
-
   /** Binary elementwise op with NumPy broadcasting; both shapes are named on failure. */
   elementwise(op: BinaryOp, a: Tensor, b: Tensor, opSpan: Span, span: Span): Value {
     if (a.dtype !== b.dtype)
@@ -266,34 +238,6 @@ export class Elaborator {
         ],
       });
     return this.tensor(this.b.binary(op, this.b.broadcast(a.id, shape), this.b.broadcast(b.id, shape)), span);
-  }
-
-  private matmul(a: Tensor, b: Tensor, e: Extract<A.Expr, { kind: "binary" }>): Value {
-    if (a.dtype !== "f32" || b.dtype !== "f32") return this.error("DNN0201", e.opSpan, `\`@\` needs f32 operands, found ${tensorType(a.dtype, a.shape)} and ${tensorType(b.dtype, b.shape)}`);
-    if (a.shape.length === 0 || b.shape.length === 0) return this.error("DNN0302", e.opSpan, "`@` needs operands of rank 1 or more; use `*` for scalars");
-    // NumPy rules: a vector operand gains a unit axis that is dropped from the result.
-    const av = a.shape.length === 1 ? this.b.reshape(a.id, [1, a.shape[0]!]) : a.id;
-    const bv = b.shape.length === 1 ? this.b.reshape(b.id, [b.shape[0]!, 1]) : b.id;
-    const sa = this.b.node(av).shape;
-    const sb = this.b.node(bv).shape;
-    const k1 = sa[sa.length - 1]!;
-    const k2 = sb[sb.length - 2]!;
-    if (k1 !== k2)
-      return this.error("DNN0304", e.opSpan, `\`@\` needs the last dimension of the left operand (${k1}) to equal the second-to-last of the right (${k2})`, {
-        related: [
-          { span: a.origin, message: `this is ${tensorType(a.dtype, a.shape)}` },
-          { span: b.origin, message: `this is ${tensorType(b.dtype, b.shape)}` },
-        ],
-      });
-    const batch = broadcastShapes(sa.slice(0, -2), sb.slice(0, -2));
-    if (!batch) return this.error("DNN0303", e.opSpan, `batch dimensions ${showShape(sa.slice(0, -2))} and ${showShape(sb.slice(0, -2))} do not broadcast`);
-    const x = this.b.broadcast(av, [...batch, ...sa.slice(-2)]);
-    const y = this.b.broadcast(bv, [...batch, ...sb.slice(-2)]);
-    let out = this.b.matmul(x, y);
-    const os = this.b.node(out).shape;
-    if (a.shape.length === 1) out = this.b.reshape(out, [...os.slice(0, -2), os[os.length - 1]!]);
-    if (b.shape.length === 1) out = this.b.reshape(out, this.b.node(out).shape.slice(0, -1));
-    return this.tensor(out, e.span);
   }
 
   // `x |> f(a)` is f(x, a) for functions and f(a)(x) for layers; `x |> f` is f(x).
@@ -420,11 +364,5 @@ export class Elaborator {
 }
 
 const article = (what: string): string => (/^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`);
-
-function foldNumbers(op: A.BinaryOp, l: { value: number; isInt: boolean }, r: { value: number; isInt: boolean }): Value {
-  const isInt = l.isInt && r.isInt && op !== "/" && op !== "@";
-  const v = op === "+" ? l.value + r.value : op === "-" ? l.value - r.value : op === "*" || op === "@" ? l.value * r.value : op === "/" ? l.value / r.value : Math.pow(l.value, r.value);
-  return { kind: "number", value: v, isInt: isInt && Number.isInteger(v) };
-}
 
 export type { DType };
