@@ -55,17 +55,16 @@ export class DnnParser extends CstParser {
   });
 
   // The functions and alternatives that rules called once per line or per operand hand to
-  // chevrotain are built once, like primary's below, not on every call: under tsx each closure
+  // chevrotain are built once, like postfix's below, not on every call: under tsx each closure
   // is also given its name at run time, and a 20,000-line model made over half a million of
   // them (a tenth of checking it).
   private modelStatementAlts?: IOrAlt<unknown>[];
   private letTypeAnnotation?: () => void;
   private pipeStages?: () => void;
-  private additiveTail?: () => void;
-  private additiveOps?: IOrAlt<unknown>[];
-  private multiplicativeTail?: () => void;
-  private multiplicativeOps?: IOrAlt<unknown>[];
-  private unarySigns?: () => void;
+  private arithTail?: () => void;
+  private arithOps?: IOrAlt<unknown>[];
+  private operandSigns?: () => void;
+  private atomAlts?: IOrAlt<unknown>[];
   private powerTail?: () => void;
   private exponentSigns?: () => void;
   private postfixSuffixes?: { GATE: () => boolean; DEF: () => void };
@@ -298,49 +297,43 @@ export class DnnParser extends CstParser {
   });
 
   dim = this.RULE("dim", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Ellipsis) }, { ALT: () => this.SUBRULE(this.additive) }]);
+    this.OR([{ ALT: () => this.CONSUME(T.Ellipsis) }, { ALT: () => this.SUBRULE(this.arith) }]);
   });
 
   expr = this.RULE("expr", () => {
-    this.SUBRULE(this.additive, { LABEL: "head" });
+    this.SUBRULE(this.arith, { LABEL: "head" });
     this.MANY((this.pipeStages ??= () => {
       this.CONSUME(T.Pipe);
-      this.SUBRULE2(this.additive, { LABEL: "stages" });
+      this.SUBRULE2(this.arith, { LABEL: "stages" });
     }));
   });
 
-  additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY((this.additiveTail ??= () => {
-      this.OR((this.additiveOps ??= [{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]));
-      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    }));
-  });
-
-  multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY((this.multiplicativeTail ??= () => {
-      this.OR((this.multiplicativeOps ??= [
+  // `a + b * c - d`: operands and operators as one flat list; src/syntax/build-ast.ts groups them
+  // by precedence (`*`, `/`, `@` bind tighter than `+`, `-`; both left-associative). One rule per
+  // precedence level made four nested CST nodes per operand: half of parsing a long file, and
+  // most of its memory (decision 0010).
+  arith = this.RULE("arith", () => {
+    this.SUBRULE(this.operand, { LABEL: "operands" });
+    this.MANY((this.arithTail ??= () => {
+      this.OR((this.arithOps ??= [
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.At, { LABEL: "ops" }) },
       ]));
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
+      this.SUBRULE2(this.operand, { LABEL: "operands" });
     }));
   });
 
-  // Written as loops, not as recursion: chevrotain's rules recurse on the JS stack, and a
-  // program may stack thousands of minus signs or exponents (`a ^ b ^ c ^ …`).
-  unary = this.RULE("unary", () => {
-    this.MANY((this.unarySigns ??= () => this.CONSUME(T.Minus, { LABEL: "signs" })));
-    this.SUBRULE(this.power);
-  });
-
+  // Signs and exponents are loops, not recursion: chevrotain's rules recurse on the JS stack, and
+  // a program may stack thousands of minus signs or exponents (`a ^ b ^ c ^ …`).
   // `^` binds tighter than unary minus on its left and is right-associative: -x^2^3 = -(x^(2^3)).
   // Each exponent may carry its own signs: x ^ -y ^ z = x ^ (-(y ^ z)).
-  power = this.RULE("power", () => {
+  operand = this.RULE("operand", () => {
+    this.MANY((this.operandSigns ??= () => this.CONSUME(T.Minus, { LABEL: "signs" })));
     this.SUBRULE(this.postfix, { LABEL: "base" });
-    this.MANY((this.powerTail ??= () => {
+    this.MANY2((this.powerTail ??= () => {
       this.CONSUME(T.Caret);
       this.SUBRULE(this.exponent, { LABEL: "exponents" });
     }));
@@ -351,14 +344,33 @@ export class DnnParser extends CstParser {
     this.SUBRULE(this.postfix, { LABEL: "operand" });
   });
 
-  // A `(` or `[` on a new line starts a new expression rather than calling or indexing the
-  // previous one: the grammar has no statement separators, so line breaks decide.
+  // An atom and its suffixes. A `(` or `[` on a new line starts a new expression rather than
+  // calling or indexing the previous one: the grammar has no statement separators, so line
+  // breaks decide. The atoms are alternatives of this rule, not a rule of their own: one CST node
+  // fewer for every operand. Its alternatives are built once, not on every call (chevrotain's
+  // performance guide; measured ~35% off parsing by bench/check-speed.ts).
   postfix = this.RULE("postfix", () => {
-    this.SUBRULE(this.primary);
+    this.OR((this.atomAlts ??= [
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expr);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+      { ALT: () => this.SUBRULE(this.ifExpr) },
+    ]));
     this.MANY((this.postfixSuffixes ??= {
       GATE: () => this.LA(1).tokenType === T.Dot || this.LA(1).startLine === this.LA(0).endLine,
       DEF: () =>
-      this.OR((this.postfixSuffixAlts ??= [
+      this.OR2((this.postfixSuffixAlts ??= [
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.indexSuffix, { LABEL: "suffixes" }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: "suffixes" }) },
@@ -395,15 +407,15 @@ export class DnnParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Colon, { LABEL: "colon" });
-          this.OPTION(() => this.SUBRULE(this.additive, { LABEL: "end" }));
+          this.OPTION(() => this.SUBRULE(this.arith, { LABEL: "end" }));
         },
       },
       {
         ALT: () => {
-          this.SUBRULE2(this.additive, { LABEL: "start" });
+          this.SUBRULE2(this.arith, { LABEL: "start" });
           this.OPTION2(() => {
             this.CONSUME2(T.Colon, { LABEL: "colon" });
-            this.OPTION3(() => this.SUBRULE3(this.additive, { LABEL: "end" }));
+            this.OPTION3(() => this.SUBRULE3(this.arith, { LABEL: "end" }));
           });
         },
       },
@@ -413,29 +425,6 @@ export class DnnParser extends CstParser {
   memberSuffix = this.RULE("memberSuffix", () => {
     this.CONSUME(T.Dot);
     this.CONSUME(T.Identifier, { LABEL: "name" });
-  });
-
-  // The hottest rule's alternatives are built once, not on every call (chevrotain's
-  // performance guide; measured ~35% off parsing by bench/check-speed.ts).
-  private primaryAlts?: IOrAlt<unknown>[];
-  primary = this.RULE("primary", () => {
-    this.OR((this.primaryAlts ??= [
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.FloatLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expr);
-          this.CONSUME(T.RParen);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.arrayLiteral) },
-      { ALT: () => this.SUBRULE(this.ifExpr) },
-    ]));
   });
 
   // `if c { … } else { … }`: c is known at compile time (a bool argument, `training`), and

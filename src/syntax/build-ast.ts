@@ -235,7 +235,7 @@ export class AstBuilder {
       t.dims = this.nodes(c, "dim").map((d) => {
         const e = this.tok(d.children, "Ellipsis");
         if (e) return { kind: "ellipsis", span: this.tokSpan(e) };
-        return { kind: "expr", expr: this.expr(this.node(d.children, "additive"), d), span: this.nodeSpan(d) };
+        return { kind: "expr", expr: this.expr(this.node(d.children, "arith"), d), span: this.nodeSpan(d) };
       });
     }
     return t;
@@ -271,27 +271,10 @@ export class AstBuilder {
         }
         return acc;
       }
-      case "additive":
-      case "multiplicative": {
-        const operands = this.nodes(c, "operands");
-        const ops = (c.ops ?? []).filter(isToken);
-        let acc = this.expr(operands[0], n);
-        for (let i = 0; i < ops.length; i++) {
-          const right = this.expr(operands[i + 1], n);
-          const op = ops[i]!;
-          acc = this.measured({ kind: "binary", op: op.image as A.BinaryOp, left: acc, right, opSpan: this.tokSpan(op), span: this.src.span(acc.span.start, Math.max(right.span.end, acc.span.end)) });
-        }
-        return acc;
-      }
-      case "unary": {
-        // `- - x`: the signs are a list (see the grammar), applied innermost first.
-        let acc = this.expr(this.node(c, "power"), n);
-        const signs = this.toks(c, "signs");
-        for (let i = signs.length - 1; i >= 0; i--) acc = this.measured({ kind: "unary", op: "-", operand: acc, span: this.src.span(this.tokSpan(signs[i]!).start, Math.max(acc.span.end, this.nodeSpan(n).end)) });
-        return acc;
-      }
-      case "power": {
-        // a ^ b ^ -c ^ d = a ^ (b ^ (-(c ^ d))): folded from the right, without recursion.
+      case "arith": return this.arith(n);
+      case "operand": {
+        // a ^ b ^ -c ^ d = a ^ (b ^ (-(c ^ d))): folded from the right, without recursion; then
+        // the signs in front (`- - x`: a list, see the grammar), applied innermost first.
         const base = this.expr(this.node(c, "base"), n);
         const exponents = this.nodes(c, "exponents");
         const carets = this.toks(c, "Caret");
@@ -305,15 +288,16 @@ export class AstBuilder {
           for (let j = signs.length - 1; j >= 0; j--) operand = this.measured({ kind: "unary", op: "-", operand, span: this.src.span(this.tokSpan(signs[j]!).start, Math.max(operand.span.end, end)) });
           acc = operand;
         }
-        if (!acc) return base;
-        return { kind: "binary", op: "^", left: base, right: acc, opSpan: carets[0] ? this.tokSpan(carets[0]) : base.span, span: this.nodeSpan(n) };
+        const signs = this.toks(c, "signs");
+        let value: A.Expr = acc ? this.measured({ kind: "binary", op: "^", left: base, right: acc, opSpan: carets[0] ? this.tokSpan(carets[0]) : base.span, span: this.src.span(base.span.start, Math.max(base.span.end, end)) }) : base;
+        for (let i = signs.length - 1; i >= 0; i--) value = this.measured({ kind: "unary", op: "-", operand: value, span: this.src.span(this.tokSpan(signs[i]!).start, Math.max(value.span.end, end)) });
+        return value;
       }
       case "postfix": {
-        let acc = this.expr(this.node(c, "primary"), n);
+        let acc = this.atom(n);
         for (const s of this.nodes(c, "suffixes")) acc = this.measured(this.suffix(acc, s));
         return acc;
       }
-      case "primary": return this.primary(n);
       case "ifExpr": {
         // `if a {…} else if b {…} else {…}`: the chain is a list (see the grammar), nested from the right.
         const conds = this.nodes(c, "conds");
@@ -335,6 +319,30 @@ export class AstBuilder {
       default:
         return { kind: "error", span: this.nodeSpan(n) };
     }
+  }
+
+  /** Operands and operators in a row, grouped by precedence without recursion: `*`, `/` and `@`
+   * bind tighter than `+` and `-`, and each level is left-associative. */
+  private arith(n: CstNode): A.Expr {
+    const operands = this.nodes(n.children, "operands");
+    const ops = (n.children.ops ?? []).filter(isToken);
+    let sum: A.Expr | undefined;
+    let sumOp: IToken | undefined;
+    let product = this.expr(operands[0], n);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const right = this.expr(operands[i + 1], n);
+      if (op.image === "+" || op.image === "-") {
+        sum = sum ? this.binary(sumOp!, sum, product) : product;
+        sumOp = op;
+        product = right;
+      } else product = this.binary(op, product, right);
+    }
+    return sum ? this.binary(sumOp!, sum, product) : product;
+  }
+
+  private binary(op: IToken, left: A.Expr, right: A.Expr): A.Expr {
+    return this.measured({ kind: "binary", op: op.image as A.BinaryOp, left, right, opSpan: this.tokSpan(op), span: this.src.span(left.span.start, Math.max(right.span.end, left.span.end)) });
   }
 
   private suffix(target: A.Expr, s: CstNode): A.Expr {
@@ -370,17 +378,24 @@ export class AstBuilder {
     return { kind: "member", target, name: this.ident(c, "name", s), span };
   }
 
-  private primary(n: CstNode): A.Expr {
+  /** The atom a postfix node starts with; its span ends where the atom does, before any suffix. */
+  private atom(n: CstNode): A.Expr {
     const c = n.children;
+    // Keyed by the rule's alternative, not the token's type: soft keywords (`target`) are names.
+    for (const key of ATOM_TOKENS) {
+      const t = this.tok(c, key);
+      if (!t) continue;
+      const span = this.tokSpan(t);
+      switch (key) {
+        case "IntLiteral": return { kind: "number", value: Number(t.image), isInt: true, span };
+        case "FloatLiteral": return { kind: "number", value: Number(t.image), isInt: false, span };
+        case "StringLiteral": return { kind: "string", value: unquote(t.image), span };
+        case "True": return { kind: "bool", value: true, span };
+        case "False": return { kind: "bool", value: false, span };
+        case "Identifier": return { kind: "name", name: t.image, span };
+      }
+    }
     const span = this.nodeSpan(n);
-    const t = this.tok(c, "IntLiteral") ?? this.tok(c, "FloatLiteral");
-    if (t) return { kind: "number", value: Number(t.image), isInt: t.tokenType.name === "IntLiteral", span };
-    const s = this.tok(c, "StringLiteral");
-    if (s) return { kind: "string", value: unquote(s.image), span };
-    if (c.True) return { kind: "bool", value: true, span };
-    if (c.False) return { kind: "bool", value: false, span };
-    const id = this.tok(c, "Identifier");
-    if (id) return { kind: "name", name: id.image, span };
     const inner = this.node(c, "expr");
     if (inner) return this.expr(inner);
     const arr = this.node(c, "arrayLiteral") ?? this.node(c, "ifExpr");
@@ -388,6 +403,8 @@ export class AstBuilder {
     return { kind: "error", span };
   }
 }
+
+const ATOM_TOKENS = ["IntLiteral", "FloatLiteral", "StringLiteral", "True", "False", "Identifier"] as const;
 
 function unquote(image: string): string {
   return image.slice(1, -1).replace(/\\(.)/g, (_, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
