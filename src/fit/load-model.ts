@@ -25,7 +25,10 @@ export async function loadGenerated(models: CompiledModel[], name: string, backe
     : (await import("../backend/wgsl/emit.ts")).emitWgsl(models, sourceName).module;
   writeFileSync(file, code);
   try {
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, TrainableClass>;
+    // The module is TypeScript: tsx strips its types whether this command runs from its sources
+    // (through tsx already) or from the built JavaScript in dist/ (where nothing else needs it).
+    const { tsImport } = await import("tsx/esm/api");
+    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, TrainableClass>;
     const cls = mod[name];
     if (!cls) throw new Error(`the generated module has no class ${name}`);
     const createOptions: Record<string, unknown> = backend === "wgsl" ? { device: await nodeDevice() } : {};

@@ -1,11 +1,14 @@
 // Common-subexpression elimination: two nodes with the same op, attributes and inputs compute
 // the same value (every primitive is pure; random is counter-based, so equal seeds and streams
 // draw equal numbers), so the later one is replaced by the earlier.
-import { Builder, carrySections, type Fn, type Node } from "../ir/ir.ts";
+import { Builder, carrySections, isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
 import { replay } from "../ir/verify.ts";
 
 /** Op, attributes and inputs as text; a scan's body counts by identity (`bodies` numbers them). */
 function key(n: Node, ins: number[], bodies: Map<Fn, number>): string {
+  // These ops' shape and dtype follow from their inputs (replay passes nothing else), so the op
+  // and the inputs are the whole key: most nodes, keyed without serialising their shapes.
+  if (isUnary(n.op) || isBinary(n.op) || n.op === "select" || n.op === "matmul" || n.op === "gather") return `${n.op}|${ins.join(",")}`;
   const { id: _id, inputs: _inputs, ...rest } = n;
   if (rest.op === "scan" && !bodies.has(rest.body)) bodies.set(rest.body, bodies.size);
   const attrs = rest.op === "scan" ? { ...rest, body: bodies.get(rest.body) } : rest;
