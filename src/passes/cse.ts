@@ -4,23 +4,34 @@
 import { Builder, carrySections, isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
 import { replay } from "../ir/verify.ts";
 
-/** Op, attributes and inputs as text; a scan's body counts by identity (`bodies` numbers them). */
+/** Op, attributes, shape, dtype and inputs as text; a scan's body counts by identity (`bodies`
+ * numbers them). Written out by hand rather than with JSON.stringify, which was most of the pass. */
 function key(n: Node, ins: number[], bodies: Map<Fn, number>): string {
   // These ops' shape and dtype follow from their inputs (replay passes nothing else), so the op
-  // and the inputs are the whole key: most nodes, keyed without serialising their shapes.
+  // and the inputs are the whole key: most nodes.
   if (isUnary(n.op) || isBinary(n.op) || n.op === "select" || n.op === "matmul" || n.op === "gather") return `${n.op}|${ins.join(",")}`;
-  const { id: _id, inputs: _inputs, ...rest } = n;
-  if (rest.op === "scan" && !bodies.has(rest.body)) bodies.set(rest.body, bodies.size);
-  const attrs = rest.op === "scan" ? { ...rest, body: bodies.get(rest.body) } : rest;
-  // Infinities, NaN and −0 must not print as null or 0 and meet a different constant. A replacer
-  // slows JSON.stringify several times over, so it is used only for attributes holding one.
-  const text = hasOddNumber(attrs) ? JSON.stringify(attrs, (_k, v: unknown) => (isOddNumber(v) ? `#${Object.is(v, -0) ? "-0" : v}` : v)) : JSON.stringify(attrs);
-  return `${text}|${ins.join(",")}`;
+  let text = `${n.op}|${n.dtype}|${listKey(n.shape)}|${ins.join(",")}`;
+  if (n.op === "reshape" || n.op === "broadcast") return text; // no attributes: the next most common
+  if (n.op === "const") return `${text}|${valueKey(n.value)}`;
+  for (const [k, v] of Object.entries(n)) {
+    if (k === "op" || k === "id" || k === "inputs" || k === "shape" || k === "dtype") continue;
+    if (k === "body") {
+      const body = v as Fn;
+      if (!bodies.has(body)) bodies.set(body, bodies.size);
+      text += `|body=${bodies.get(body)}`;
+    } else text += `|${k}=${Array.isArray(v) ? listKey(v) : valueKey(v)}`;
+  }
+  return text;
 }
 
-const isOddNumber = (v: unknown): boolean => typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0));
-const hasOddNumber = (v: unknown): boolean =>
-  isOddNumber(v) || (typeof v === "object" && v !== null && (Array.isArray(v) ? v.some(hasOddNumber) : Object.values(v).some(hasOddNumber)));
+// Infinities, NaN and −0 must not meet a different constant: String() keeps the first two apart
+// but prints −0 as 0. Strings are quoted so that no symbolic size reads as a number.
+const valueKey = (v: unknown): string => (typeof v === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : typeof v === "string" ? JSON.stringify(v) : String(v));
+const listKey = (vs: readonly unknown[]): string => {
+  let text = "[";
+  for (const v of vs) text += (Array.isArray(v) ? listKey(v) : valueKey(v)) + ",";
+  return text + "]";
+};
 
 export function eliminateCommonSubexpressions(fn: Fn): Fn {
   const b = new Builder(fn.name);
