@@ -90,6 +90,16 @@ export function carrySections(fn: Fn, out: Fn, firstNew: ArrayLike<number>): Fn 
   return { ...out, sections: fn.sections.map((s) => ({ name: s.name, start: s.start < firstNew.length ? firstNew[s.start]! : out.nodes.length })) };
 }
 
+/** A node of `op` (its attributes copied) with the given id, inputs, shape and dtype. One object
+ * literal, then the attributes, if any: most ops have none, so most nodes share one hidden class
+ * (a spread made every node a slow object, ~7× the time and most of the garbage of building a
+ * long function; Object.assign was still a third of it). */
+export function makeNode(op: Op, id: number, inputs: readonly number[], shape: Shape, dtype: DType): Node {
+  const node = { op: op.op, id, inputs, shape, dtype } as Node & Record<string, unknown>;
+  for (const k in op) if (!(k in node)) node[k] = (op as Record<string, unknown>)[k];
+  return node;
+}
+
 export const isUnary = (op: string): op is UnaryOp => (UNARY as readonly string[]).includes(op);
 export const isBinary = (op: string): op is BinaryOp => (BINARY as readonly string[]).includes(op);
 
@@ -121,12 +131,7 @@ export class Builder {
   private push(op: Op, inputs: number[], shape: Shape, dtype: DType): number {
     for (const i of inputs) this.node(i);
     const id = this.fn.nodes.length;
-    // One object literal, then the op's attributes, if any: most ops have none, so most nodes
-    // share one hidden class (a spread made every node a slow object, ~7× the time and most of
-    // the garbage of building a long function; Object.assign was still a third of it).
-    const node = { op: op.op, id, inputs, shape: shape.slice(), dtype } as Node & Record<string, unknown>;
-    for (const k in op) if (k !== "op") node[k] = (op as Record<string, unknown>)[k];
-    this.fn.nodes.push(node);
+    this.fn.nodes.push(makeNode(op, id, inputs, shape.slice(), dtype));
     return id;
   }
 

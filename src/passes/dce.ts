@@ -1,7 +1,7 @@
 // Dead-code elimination: keep only nodes an output depends on (arguments always stay, they
 // are the function's signature), renumbering so ids remain dense and topological. A scan's
 // body is cleaned the same way (its argument list is fixed by the scan, so only inner nodes go).
-import { carrySections, type Arg, type Fn, type Node } from "../ir/ir.ts";
+import { carrySections, makeNode, type Arg, type Fn, type Node } from "../ir/ir.ts";
 
 export function eliminateDeadCode(fn: Fn): Fn {
   return withoutDeadCode(fn, new Set());
@@ -35,7 +35,7 @@ export function withoutDeadCode(fn: Fn, droppable: ReadonlySet<string>): Fn {
     firstNew[node.id] = nodes.length;
     if (!live[node.id]) continue;
     remap[node.id] = nodes.length;
-    const moved = { ...node, id: nodes.length, inputs: node.inputs.map((x) => remap[x]!) } as Node;
+    const moved = makeNode(node, nodes.length, node.inputs.map((x) => remap[x]!), node.shape, node.dtype);
     if (moved.op === "scan") moved.body = eliminateDeadCode(moved.body);
     if (moved.op === "arg") (args.push(fn.args[moved.index]!), (moved.index = args.length - 1));
     nodes.push(moved);
