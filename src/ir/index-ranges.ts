@@ -11,6 +11,7 @@
 // data the program handles. An input's range is the intersection over its uses in every function.
 import type { Dim } from "./shape.ts";
 import type { Fn, Node } from "./ir.ts";
+import type { OpName } from "./ops.ts";
 
 export interface IndexRange {
   /** The i32 input or target. */
@@ -22,7 +23,7 @@ export interface IndexRange {
 }
 
 /** Ops through which every value of their input reaches their output unchanged. */
-const KEEPS_VALUES = new Set(["reshape", "broadcast", "permute", "cast"]);
+const KEEPS_VALUES: ReadonlySet<OpName> = new Set(["reshape", "broadcast", "permute", "cast"]);
 
 /** The range of every i32 input and target of `fns` whose uses impose one, in argument order. */
 export function indexRanges(fns: readonly Fn[]): IndexRange[] {

@@ -2,14 +2,15 @@
 // exactly this list; layers, activations, losses and optimizers are compositions of it.
 import { broadcastShapes, sameShape, showShape, size, type Dim, type Shape } from "./shape.ts";
 import { addDim, fitsWithin } from "./dim.ts";
+import type { BinaryOp, OpName, UnaryOp } from "./ops.ts";
+
+// The primitive names and their groups are in ops.ts; re-exported for the Builder's users.
+export { BINARY, isBinary, isUnary, UNARY, type BinaryOp, type OpName, type UnaryOp } from "./ops.ts";
 
 export type DType = "f32" | "i32";
 
-export const UNARY = ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf", "nonfinite"] as const;
-export const BINARY = ["add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq"] as const;
-export type UnaryOp = (typeof UNARY)[number];
-export type BinaryOp = (typeof BINARY)[number];
-
+// Each primitive with its attributes. A name in ops.ts without a member here (or the reverse)
+// is a tsc error at `OpUnionMatchesOps` below.
 export type Op =
   | { op: "arg"; index: number }
   | { op: "const"; value: number }
@@ -48,7 +49,12 @@ export interface Window {
   fill: number;
 }
 
-export type OpName = Op["op"];
+/** Compiles only while the Op union names exactly the primitives of ops.ts. */
+type SameNames<T extends true> = T;
+type OpUnionMatchesOps = SameNames<[Op["op"]] extends [OpName] ? ([OpName] extends [Op["op"]] ? true : false) : false>;
+
+/** The primitives that carry no attribute besides their name (a printer shows nothing more). */
+export type PlainOpName = Op extends infer O ? (O extends { op: infer N } ? (Exclude<keyof O, "op"> extends never ? N : never) : never) : never;
 
 export type Node = Op & { id: number; inputs: readonly number[]; shape: Shape; dtype: DType };
 
@@ -99,9 +105,6 @@ export function makeNode(op: Op, id: number, inputs: readonly number[], shape: S
   for (const k in op) if (!(k in node)) node[k] = (op as Record<string, unknown>)[k];
   return node;
 }
-
-export const isUnary = (op: string): op is UnaryOp => (UNARY as readonly string[]).includes(op);
-export const isBinary = (op: string): op is BinaryOp => (BINARY as readonly string[]).includes(op);
 
 /** IR invariant violated: a compiler bug, never a user error (the checker reports those first). */
 export class IrError extends Error {}

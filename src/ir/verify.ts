@@ -1,7 +1,7 @@
 // IR verifier: a function is well formed when replaying every node through a fresh Builder
 // (which enforces each primitive's shape rule) reproduces the same shapes and dtypes, ids are
 // dense and topological, and every output names an existing node. Passes run it in tests.
-import { Builder, IrError, isBinary, isUnary, padAfterOf, type Fn, type Node } from "./ir.ts";
+import { Builder, IrError, isBinary, isUnary, padAfterOf, type BinaryOp, type Fn, type Node, type UnaryOp } from "./ir.ts";
 import { sameShape, showShape } from "./shape.ts";
 
 export function verify(fn: Fn): void {
@@ -49,9 +49,12 @@ export function replay(b: Builder, n: Node, ins: number[], fn: Fn): number {
     case "scan":
       verify(n.body);
       return b.scan(n.body, x, y, ins.slice(2), n.axis, n.reverse);
-    default:
-      if (isUnary(n.op)) return b.unary(n.op, x);
-      if (isBinary(n.op)) return b.binary(n.op, x, y);
-      throw new IrError(`${fn.name}: %${n.id} has unknown op ${n.op}`);
+    default: {
+      // Every other primitive has its case above: tsc rejects this line while one lacks it.
+      const op: UnaryOp | BinaryOp = n.op;
+      if (isUnary(op)) return b.unary(op, x);
+      if (isBinary(op)) return b.binary(op, x, y);
+      throw new IrError(`${fn.name}: %${n.id} has unknown op ${op}`);
+    }
   }
 }

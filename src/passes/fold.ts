@@ -2,37 +2,11 @@
 // (broadcast) constants becomes a constant; x + 0, x - 0, x * 1, x / 1, −(−x) and a select on a
 // constant condition become their operand; reshape and permute chains collapse (the Builder
 // drops the identity ones). Only rewrites that are exact in IEEE arithmetic: x * 0 is not 0 for
-// an infinite x, so it stays.
-import { Builder, carrySections, isBinary, isUnary, type BinaryOp, type Fn, type UnaryOp } from "../ir/ir.ts";
-import { erf } from "../ir/interpret-nn.ts";
+// an infinite x, so it stays. Each op's arithmetic is the interpreter's (ir/elementwise.ts).
+import { Builder, carrySections, type Fn } from "../ir/ir.ts";
+import { BINARY_FN, UNARY_FN } from "../ir/elementwise.ts";
+import { isBinary, isUnary } from "../ir/ops.ts";
 import { replay } from "../ir/verify.ts";
-
-const UNARY: Record<UnaryOp, (a: number) => number> = {
-  neg: (a) => -a,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  recip: (a) => 1 / a,
-  tanh: Math.tanh,
-  sigmoid: (a) => 1 / (1 + Math.exp(-a)),
-  relu: (a) => Math.max(a, 0),
-  abs: Math.abs,
-  sign: Math.sign,
-  erf,
-  nonfinite: (a) => (Number.isFinite(a) ? 0 : 1),
-};
-
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  max: Math.max,
-  min: Math.min,
-  pow: Math.pow,
-  cmplt: (a, b) => (a < b ? 1 : 0),
-  cmpeq: (a, b) => (a === b ? 1 : 0),
-};
 
 export function foldConstants(fn: Fn): Fn {
   const b = new Builder(fn.name);
@@ -56,11 +30,11 @@ export function foldConstants(fn: Fn): Fn {
     let id: number | undefined;
     if (isUnary(n.op)) {
       const v = scalar(x);
-      if (v !== undefined) id = constant(UNARY[n.op](v), x);
+      if (v !== undefined) id = constant(UNARY_FN[n.op](v), x);
       else if (n.op === "neg" && b.node(x).op === "neg") id = b.node(x).inputs[0]!;
     } else if (isBinary(n.op) && n.dtype === "f32") {
       const [u, v] = [scalar(x), scalar(y)];
-      if (u !== undefined && v !== undefined) id = constant(BINARY[n.op](u, v), x);
+      if (u !== undefined && v !== undefined) id = constant(BINARY_FN[n.op](u, v), x);
       else if (n.op === "add" && u === 0) id = y;
       else if ((n.op === "add" || n.op === "sub") && v === 0) id = x;
       else if (n.op === "mul" && u === 1) id = y;

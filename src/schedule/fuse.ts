@@ -3,7 +3,8 @@
 // the epilogue of the matmul it consumes; a permute feeding only matmuls is never copied (the
 // matmul reads it transposed), a reshape never (it is a view). A merge is refused when it would
 // make the kernel graph cyclic, or a reduction's prologue need the reduction's own result.
-import { isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
+import type { Fn, Node } from "../ir/ir.ts";
+import { isBinary, isUnary, type BinaryOp, type OpName, type UnaryOp } from "../ir/ops.ts";
 import { sameShape, size } from "../ir/shape.ts";
 import type { Kernel, KernelKind, Schedule, Storage } from "./kernel.ts";
 
@@ -17,8 +18,39 @@ export function scalarValue(fn: Fn, id: number): number | undefined {
   return undefined;
 }
 
-const ELEMENTWISE_OTHER = new Set(["select", "cast", "iota", "random", "broadcast", "const"]);
-const isElementwiseOp = (n: Node): boolean => isUnary(n.op) || isBinary(n.op) || ELEMENTWISE_OTHER.has(n.op);
+/**
+ * The kind of kernel each primitive belongs to, before the refinements of `partition` (a
+ * constant is a literal in the loop, a permute feeding matmuls is read transposed). Unary and
+ * binary ops are all "elementwise"; every other primitive is listed, so a new one is a tsc
+ * error here. Backends render the "op" kinds one by one (`OpKernelOp`).
+ */
+export const KERNEL_CLASS = {
+  arg: "arg",
+  const: "elementwise",
+  literal: "op",
+  iota: "elementwise",
+  random: "elementwise",
+  select: "elementwise",
+  cast: "elementwise",
+  sum: "reduce",
+  reduce_max: "reduce",
+  reshape: "view",
+  permute: "op",
+  broadcast: "elementwise",
+  slice: "op",
+  pad: "op",
+  matmul: "matmul",
+  window: "op",
+  unwindow: "op",
+  gather: "op",
+  scatter_add: "op",
+  scan: "op",
+} as const satisfies Record<Exclude<OpName, UnaryOp | BinaryOp>, "arg" | "view" | "elementwise" | KernelKind>;
+
+/** The primitives that are kernels of their own ("op" kernels), each rendered by its own case in a backend. */
+export type OpKernelOp = { [K in keyof typeof KERNEL_CLASS]: (typeof KERNEL_CLASS)[K] extends "op" ? K : never }[keyof typeof KERNEL_CLASS];
+
+const kernelClass = (op: OpName) => (isUnary(op) || isBinary(op) ? "elementwise" : KERNEL_CLASS[op]);
 
 /** A permute that swaps the last two axes and keeps the rest: what a matmul can read transposed. */
 export function swapsLastTwo(n: Node): boolean {
@@ -49,14 +81,11 @@ function partition(fn: Fn): Schedule {
   for (const n of nodes) for (const x of n.inputs) users[x]!.push(n.id);
 
   const role: Role[] = nodes.map((n) => {
-    if (n.op === "arg") return "arg";
+    const c = kernelClass(n.op);
+    if (c === "arg") return "arg";
     if (!outputs.has(n.id) && scalarValue(fn, n.id) !== undefined) return "scalar";
-    if (n.op === "reshape") return "view";
     if (swapsLastTwo(n) && !outputs.has(n.id) && users[n.id]!.every((u) => nodes[u]!.op === "matmul")) return "transposed";
-    if (isElementwiseOp(n)) return "elementwise";
-    if (n.op === "sum" || n.op === "reduce_max") return "reduce";
-    if (n.op === "matmul") return "matmul";
-    return "op";
+    return c;
   });
   // A constant that a kernel must read from memory (a matmul operand, a permute's source) is
   // computed into memory like any elementwise value; elsewhere it is a literal in the loop.

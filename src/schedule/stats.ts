@@ -2,7 +2,8 @@
 // arithmetic (FLOPs), the bytes kernels read and write, and the arena the memory plan needs.
 // `dnnc compile` prints these; tests hold the generated code to the arena figure.
 import { evalDim } from "../ir/dim.ts";
-import { isBinary, isUnary, type Node } from "../ir/ir.ts";
+import type { Fn, Node } from "../ir/ir.ts";
+import type { BinaryOp, UnaryOp } from "../ir/ops.ts";
 import { size, type Dim } from "../ir/shape.ts";
 import type { Schedule } from "./kernel.ts";
 import { fuse } from "./fuse.ts";
@@ -47,13 +48,7 @@ export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>
     const reads = new Set<number>();
     for (const id of ids) {
       const n = fn.nodes[id]!;
-      if (isUnary(n.op) || isBinary(n.op) || n.op === "select") flops += elements(n);
-      if (n.op === "sum" || n.op === "reduce_max") flops += elements(fn.nodes[n.inputs[0]!]!);
-      if (n.op === "matmul") {
-        const a = fn.nodes[n.inputs[0]!]!.shape;
-        flops += 2 * elements(n) * num(a[a.length - 1]!);
-      }
-      if (n.op === "unwindow" || n.op === "scatter_add") flops += elements(fn.nodes[n.inputs[0]!]!);
+      flops += flopsOf(n, fn, elements, num);
       if (n.op === "scan") {
         // The body runs once per step along the scanned axis, in a workspace of its own.
         const body = scheduleStats(fuse(n.body), dims);
@@ -78,4 +73,42 @@ export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>
     arenaBytes: 4 * arenaSize(planBuffers(s), dims) + nestedArena,
     argumentBytes,
   };
+}
+
+/**
+ * The arithmetic of one primitive: one operation per element of an elementwise op, per input
+ * element of a reduction or adjoint (unwindow, scatter_add sum their sources), 2·m·n·k for a
+ * matmul; data movement costs none. A scan's is its body's, per step (counted by the caller).
+ */
+function flopsOf(n: Node, fn: Fn, elements: (n: Node) => number, num: (d: Dim) => number): number {
+  switch (n.op) {
+    case "select": return elements(n);
+    case "sum":
+    case "reduce_max":
+    case "unwindow":
+    case "scatter_add": return elements(fn.nodes[n.inputs[0]!]!);
+    case "matmul": {
+      const a = fn.nodes[n.inputs[0]!]!.shape;
+      return 2 * elements(n) * num(a[a.length - 1]!);
+    }
+    case "arg":
+    case "const":
+    case "literal":
+    case "iota":
+    case "random":
+    case "cast":
+    case "reshape":
+    case "permute":
+    case "broadcast":
+    case "slice":
+    case "pad":
+    case "window":
+    case "gather":
+    case "scan": return 0;
+    default:
+      // Every unary and binary op is one operation per element; every other primitive has its
+      // case above: tsc rejects this line while one lacks it.
+      n.op satisfies UnaryOp | BinaryOp;
+      return elements(n);
+  }
 }

@@ -1,8 +1,10 @@
 // Primitive-op kernels (data movement and the neural-network primitives), one invocation per
 // output element.
 import type { Fn, Node } from "../../ir/ir.ts";
+import type { OpName } from "../../ir/ops.ts";
 import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
+import type { OpKernelOp } from "../../schedule/fuse.ts";
 import { rowMajor } from "../../schedule/strides.ts";
 import { dim, lit } from "./prelude.ts";
 
@@ -91,6 +93,10 @@ export function opKernel(n: Node, fn: Fn, at: (id: number, offset: string) => st
         out("v"),
       ];
     }
-    default: throw new Error(`no WGSL kernel yet for ${n.op}`);
+    default:
+      // Every "op" kernel of fusion has its case above but scan, which runs as a loop of
+      // dispatches of its body's kernels (plan.ts): tsc rejects this line while one lacks it.
+      n.op satisfies Exclude<OpName, Exclude<OpKernelOp, "scan">>;
+      throw new Error(`no WGSL kernel for ${n.op}`);
   }
 }

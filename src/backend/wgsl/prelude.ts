@@ -1,6 +1,7 @@
 // What every WGSL kernel shares: sizes and f32 literals as WGSL text, the elementwise ops, and
 // the helper functions a shader may call.
 import type { Node } from "../../ir/ir.ts";
+import type { ElementwiseOp } from "../../ir/ops.ts";
 import type { Dim } from "../../ir/shape.ts";
 import { dimCode } from "../names.ts";
 
@@ -15,7 +16,8 @@ export function lit(v: number): string {
   return /[.e]/.test(s) ? `f32(${s})` : `f32(${s}.0)`;
 }
 
-export const OPS: Record<string, (a: string[], n: Node) => string> = {
+/** Each elementwise op's value as a WGSL expression of its operands' values. */
+export const OPS: Record<ElementwiseOp, (a: string[], n: Node) => string> = {
   neg: ([a]) => `-(${a})`,
   exp: ([a]) => `exp(${a})`,
   log: ([a]) => `log(${a})`,

@@ -5,7 +5,8 @@
 //
 // Elementwise and op kernels run one invocation per output element; matmuls in register blocks
 // (matmul.ts), long reductions of few outputs in workgroup trees (reduce.ts).
-import { isBinary, isUnary, type Node } from "../../ir/ir.ts";
+import type { Node } from "../../ir/ir.ts";
+import { isElementwise } from "../../ir/ops.ts";
 import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
@@ -99,7 +100,7 @@ export function renderWgsl(s: Schedule, k: Kernel, symbols: readonly string[]): 
         const sv = scalarValue(fn, seed);
         const seedText = sv !== undefined ? `${sv >>> 0}u` : `u32(${at(seed, "0u")})`;
         expr = `${n.dist === "normal" ? "normal_" : "uniform_"}(${seedText}, ${n.stream}u, ${flat})`;
-      } else if (isUnary(n.op) || isBinary(n.op) || n.op === "select" || n.op === "cast") expr = OPS[n.op]!(n.inputs.map(value), n);
+      } else if (isElementwise(n.op)) expr = OPS[n.op](n.inputs.map(value), n);
       else throw new Error(`not elementwise: ${n.op}`);
       out.push(`let v${id} = ${expr};`);
       if (k.stores.includes(id)) out.push(`${at(id, flat)} = v${id};`);
