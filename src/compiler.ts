@@ -8,8 +8,8 @@ import { fsHost, loadProgram, type Host, type Module, type Program } from "./che
 import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
 import { modelNameErrors, stateNameClashes } from "./check/model-names.ts";
 import type { SummaryRow } from "./check/layers.ts";
-import { trainStepFn, type TrainStep } from "./train/step.ts";
-import { lossFn } from "./train/evaluate.ts";
+import { trainStepFn, type TrainStep } from "./step/step.ts";
+import { lossFn } from "./step/evaluate.ts";
 import { simplify, type PassName } from "./passes/pipeline.ts";
 import { indexRanges, type IndexRange } from "./ir/index-ranges.ts";
 

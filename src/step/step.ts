@@ -11,7 +11,7 @@ import { replay } from "../ir/verify.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
-import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train.ts";
+import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train-block.ts";
 import { Env } from "../check/env.ts";
 
 export interface TrainStep {
