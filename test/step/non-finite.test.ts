@@ -9,7 +9,8 @@ import { compile } from "../../src/compiler.ts";
 import { evalDim } from "../../src/ir/dim.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import { size } from "../../src/ir/shape.ts";
-import { FINITE_OUTPUT, withoutGuard } from "../../src/step/step.ts";
+import { FINITE_OUTPUT } from "../../src/model.ts";
+import { withoutGuard } from "../../src/step/step.ts";
 import { initialValues, noise } from "../helpers/sample-values.ts";
 
 const DIMS = { B: 2 };
