@@ -2,7 +2,7 @@
 // the same value (every primitive is pure; random is counter-based, so equal seeds and streams
 // draw equal numbers), so the later one is replaced by the earlier.
 import { Builder, carrySections, type Fn, type Node } from "../ir/ir.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 
 /** Op, attributes and inputs as text; a scan's body counts by identity (`bodies` numbers them). */
 function key(n: Node, ins: number[], bodies: Map<Fn, number>): string {

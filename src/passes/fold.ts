@@ -5,7 +5,7 @@
 // an infinite x, so it stays.
 import { Builder, carrySections, isBinary, isUnary, type BinaryOp, type Fn, type UnaryOp } from "../ir/ir.ts";
 import { erf } from "../ir/interpret-nn.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 
 const UNARY: Record<UnaryOp, (a: number) => number> = {
   neg: (a) => -a,

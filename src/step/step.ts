@@ -7,7 +7,7 @@ import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
