@@ -43,7 +43,7 @@ import { renderTextAll } from "../src/diagnostics/render-text.ts";
 import { parse } from "../src/syntax/parse.ts";
 import { loadProgram } from "../src/check/modules.ts";
 import { forwardFn, initFn } from "../src/check/program.ts";
-import { trainStepFn } from "../src/train/step.ts";
+import { trainStepFn } from "../src/step/step.ts";
 import { eliminateDeadCode } from "../src/passes/dce.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { compile } from "../src/compiler.ts";
 import type { Fn } from "../src/ir/ir.ts";
 import { emitFunctionsModule } from "../src/backend/ts/emit.ts";
-import { withoutGuard } from "../src/train/step.ts";
+import { withoutGuard } from "../src/step/step.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { mulberry32 } from "./lib/random.ts";
 import { measure, type Timing } from "./lib/timing.ts";

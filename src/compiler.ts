@@ -1,32 +1,17 @@
 // The batch compiler's driver: a file in, every model's IR functions (and diagnostics) out.
-import type { Fn } from "./ir/ir.ts";
-import type { Dim } from "./ir/shape.ts";
 import type * as A from "./syntax/ast.ts";
 import { diagnostic, hasErrors, sortDiagnostics, appendAll, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { didYouMean } from "./check/suggest.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "./check/modules.ts";
-import { forwardFn, initFn, type TensorInfo } from "./check/program.ts";
+import { forwardFn, initFn } from "./check/program.ts";
 import { modelNameErrors, stateNameClashes } from "./check/model-names.ts";
-import type { SummaryRow } from "./check/layers.ts";
-import { trainStepFn, type TrainStep } from "./train/step.ts";
-import { lossFn } from "./train/evaluate.ts";
+import { trainStepFn } from "./step/step.ts";
+import { lossFn } from "./step/evaluate.ts";
 import { simplify, type PassName } from "./passes/pipeline.ts";
-import { indexRanges, type IndexRange } from "./ir/index-ranges.ts";
+import { indexRanges } from "./ir/index-ranges.ts";
+import type { CompiledModel } from "./model.ts";
 
-export interface CompiledModel {
-  name: string;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
-  params: { name: string; shape: Dim[]; trainable: boolean }[];
-  summary: SummaryRow[]; // for `dnnc check --shapes`
-  forward: Fn;
-  init: Fn; // seed → every parameter (and, when trained, every optimizer state)
-  train?: Omit<TrainStep, "fn"> & { fn: Fn };
-  /** With a train block: inputs, parameters and targets → the loss, in inference mode, updating nothing. */
-  evaluate?: Fn;
-  /** The values each i32 input and target may take, from how the functions above use it (ir/index-ranges.ts). */
-  indexRanges: IndexRange[];
-}
+export type { CompiledModel };
 
 export interface Compilation {
   program: Program;

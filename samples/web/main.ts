@@ -4,7 +4,7 @@
 // TypeScript-backend run this can be compared with. Query: ?epochs=30&batch=30&seed=1&lossEvery=5.
 // When done it sets window.dnncResult, which test/browser/digits.test.ts reads.
 
-import { mulberry32, shuffle } from "../../src/train/random.ts";
+import { mulberry32, shuffle } from "../../src/data/random.ts";
 
 /** The part of the generated module's API this page uses. */
 interface DigitsMLP {

@@ -14,8 +14,8 @@ export function serveDigits(port = 0): Promise<Served> {
   const { module } = emitWgsl(models, "mlp_digits.dnn");
   return serve({
     port,
-    // main.ts imports ../../src/train/random.ts, which the browser resolves to /src/train/random.ts.
-    mounts: { "/": here("."), "/data/": here("../data/digits"), "/src/train/": here("../../src/train") },
+    // main.ts imports ../../src/data/random.ts, which the browser resolves to /src/data/random.ts.
+    mounts: { "/": here("."), "/data/": here("../data/digits"), "/src/data/": here("../../src/data") },
     files: { "/generated/mlp_digits.ts": module },
   });
 }

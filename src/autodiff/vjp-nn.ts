@@ -2,7 +2,7 @@
 import { Builder, IrError, padAfterOf, type Fn, type Node } from "../ir/ir.ts";
 import { addDim, mulDim } from "../ir/dim.ts";
 import { size, type Dim, type Shape } from "../ir/shape.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 import { grad } from "./grad.ts";
 
 import type { Rule } from "./vjp.ts";

@@ -3,8 +3,7 @@
 // runtime sources a module carries (the marked regions of real, type-checked files).
 import { readFileSync } from "node:fs";
 import type { Dim } from "../ir/shape.ts";
-import type { CompiledModel } from "../compiler.ts";
-import type { TensorInfo } from "../check/program.ts";
+import type { CompiledModel, TensorInfo } from "../model.ts";
 import type { Fn } from "../ir/ir.ts";
 import type { IndexRange } from "../ir/index-ranges.ts";
 import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";

@@ -1,6 +1,6 @@
 // Elaborating whole declarations: a model into its forward function, its parameters'
 // initializers into an `init` function, and a train block into the loss and optimizer that
-// src/train/step.ts turns into the training step.
+// src/step/step.ts turns into the training step.
 import type * as A from "../syntax/ast.ts";
 import { Builder, type DType, type Fn } from "../ir/ir.ts";
 import { broadcastShapes, showShape, type Dim } from "../ir/shape.ts";

@@ -1,7 +1,7 @@
 // A labelled dataset held in memory as the generated models take it: one Float32Array of
 // examples (row-major, n × featureSize) and one Int32Array of class indices. Everything in
 // src/data produces or transforms this one shape, so `dnnc train` has a single thing to feed.
-import { mulberry32, shuffle } from "../train/random.ts";
+import { mulberry32, shuffle } from "./random.ts";
 
 export interface Dataset {
   /** What to call it in messages: "fashion-mnist/train", "digits/test", "my.csv". */

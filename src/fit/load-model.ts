@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CompiledModel } from "../compiler.ts";
+import type { CompiledModel } from "../model.ts";
 import type { TrainableClass } from "./model.ts";
 
 export type Backend = "ts" | "wgsl";

@@ -2,7 +2,7 @@
 // the same value (every primitive is pure; random is counter-based, so equal seeds and streams
 // draw equal numbers), so the later one is replaced by the earlier.
 import { Builder, carrySections, isBinary, isUnary, type Fn, type Node } from "../ir/ir.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 
 /** Op, attributes, shape, dtype and inputs as text; a scan's body counts by identity (`bodies`
  * numbers them). Written out by hand rather than with JSON.stringify, which was most of the pass. */

@@ -6,7 +6,7 @@
 import { Builder, carrySections, type Fn } from "../ir/ir.ts";
 import { BINARY_FN, UNARY_FN } from "../ir/elementwise.ts";
 import { isBinary, isUnary } from "../ir/ops.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 
 export function foldConstants(fn: Fn): Fn {
   const b = new Builder(fn.name);

@@ -143,7 +143,7 @@ describe("std.optimizers: three training steps against Keras's update rules", ()
     const fn = model.train!.fn;
 
     // Our state names, and their initial values from the compiled init function.
-    // The learning rate is a state of its own (src/train/step.ts), checked apart from Keras's.
+    // The learning rate is a state of its own (src/step/step.ts), checked apart from Keras's.
     const stateArgs = fn.args.filter((a) => a.role === "state" && a.name !== "lr").map((a) => a.name);
     expect(fn.args.filter((a) => a.name === "lr").map((a) => a.role)).toEqual(["state"]);
     const kerasStates = { w: [keras.init(), keras.init()], b: [keras.init()] };

@@ -5,7 +5,7 @@
 // step allocates nothing after its first. The class validates inputs, owns parameters,
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
-import type { CompiledModel } from "../../compiler.ts";
+import type { CompiledModel } from "../../model.ts";
 import { bindInputs, helpersOf, modelExports, modelHead, modelIdents, parameterChecks, rangeChecks, recordOf, saveAndLoad, sizesParam, takesSizes, typeText, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { commentText, derivedIdent, jsString, templateText, userIdent } from "../names.ts";
 import { fuse } from "../../schedule/fuse.ts";

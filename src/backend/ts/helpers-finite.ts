@@ -1,6 +1,6 @@
 // Runtime of every generated module (both targets): the error a training step throws when it
 // was skipped because its loss or a gradient was not finite. The step itself keeps every
-// parameter and state (the training-step function selects the old values: src/train/step.ts),
+// parameter and state (the training-step function selects the old values: src/step/step.ts),
 // so this code only explains why, and runs only then: the search for the first non-finite
 // value of the batch costs nothing on a finite step. Real, type-checked code that the emitters
 // copy verbatim (minus `export`) into every generated module.

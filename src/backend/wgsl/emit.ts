@@ -5,7 +5,7 @@
 // `--target wgsl` to write as .wgsl files a person (or a tool) can read.
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
-import type { CompiledModel } from "../../compiler.ts";
+import type { CompiledModel } from "../../model.ts";
 import { bindInputs, helpersOf, modelExports, modelHead, modelIdents, parameterChecks, rangeChecks, recordOf, saveAndLoad, sizesParam, takesSizes, LOAD_OPTIONS, TENSOR_SPEC } from "../model-api.ts";
 import { commentText, derivedIdent, jsString, templateText, userIdent } from "../names.ts";
 import { dimExpr, sizeExpr } from "../ts/exprs.ts";

@@ -84,7 +84,7 @@ describe("static descriptions", () => {
     expect(DigitsMLP.outputs).toEqual([{ name: "logits", dtype: "f32", shape: ["B", 10] }]);
     expect(DigitsMLP.targets).toEqual([{ name: "y", dtype: "i32", shape: ["B"] }]);
     expect(DigitsMLP.parameters.map((p) => `${p.name}:${p.shape.join("x")}`)).toEqual(["dense.kernel:64x64", "dense.bias:64", "dense_1.kernel:64x10", "dense_1.bias:10"]);
-    // The learning rate first (a scalar state, src/train/step.ts), then each parameter's m and v.
+    // The learning rate first (a scalar state, src/step/step.ts), then each parameter's m and v.
     expect(DigitsMLP.optimizerStates.map((p) => p.name)).toEqual(["lr", ...DigitsMLP.parameters.flatMap((p) => [`${p.name}/adam.m`, `${p.name}/adam.v`])]);
     expect(DigitsMLP.optimizerStates[0]!.shape).toEqual([]);
     DigitsMLP.optimizerStates.slice(1).forEach((s, i) => expect(s.shape).toEqual(DigitsMLP.parameters[i >> 1]!.shape));

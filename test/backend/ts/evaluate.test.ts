@@ -1,4 +1,4 @@
-// The `evaluate` IR function of every sample's train block (src/train/evaluate.ts): inputs,
+// The `evaluate` IR function of every sample's train block (src/step/evaluate.ts): inputs,
 // parameters and targets in, the loss out, in inference mode. Checked three ways: its signature
 // (nothing an update needs: no optimizer state, no step), the reference interpreter against the
 // training step's loss where inference and training agree (no dropout, no BatchNorm), and the

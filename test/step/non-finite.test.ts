@@ -1,4 +1,4 @@
-// The training step's guard, in the IR itself (src/train/step.ts), so that every target gets
+// The training step's guard, in the IR itself (src/step/step.ts), so that every target gets
 // it by construction: on the float64 reference interpreter, a step whose batch holds a NaN or
 // an infinity returns every parameter, optimizer state and layer state exactly as it received
 // them, and its last output, the finiteness flag, is 0; on a finite batch the flag is 1 and the
@@ -9,7 +9,8 @@ import { compile } from "../../src/compiler.ts";
 import { evalDim } from "../../src/ir/dim.ts";
 import { interpret } from "../../src/ir/interpret.ts";
 import { size } from "../../src/ir/shape.ts";
-import { FINITE_OUTPUT, withoutGuard } from "../../src/train/step.ts";
+import { FINITE_OUTPUT } from "../../src/model.ts";
+import { withoutGuard } from "../../src/step/step.ts";
 import { initialValues, noise } from "../helpers/sample-values.ts";
 
 const DIMS = { B: 2 };

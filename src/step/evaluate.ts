@@ -1,5 +1,5 @@
 // The loss alone, in inference mode: what `evaluate(batch)` of a generated model computes.
-// Like the training step's forward and loss (src/train/step.ts), but elaborated with
+// Like the training step's forward and loss (src/step/step.ts), but elaborated with
 // `training` false — dropout is the identity and BatchNorm uses its moving statistics, as in
 // forward — and with no gradients, no optimizer update and no state updates: parameters in,
 // the loss out (Keras's `model.evaluate`).
@@ -8,7 +8,7 @@ import { Builder, type Fn } from "../ir/ir.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel } from "../check/program.ts";
-import { elaborateTrainBlock } from "../check/train.ts";
+import { elaborateTrainBlock } from "../check/train-block.ts";
 
 /**
  * The `evaluate` function of a train block: inputs, parameters and targets in, `loss` out.

@@ -7,12 +7,13 @@ import { Builder, type Fn } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
-import { replay } from "../ir/verify.ts";
+import { replay } from "../ir/replay.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import type { Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
-import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train.ts";
+import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train-block.ts";
 import { Env } from "../check/env.ts";
+import { FINITE_OUTPUT } from "../model.ts";
 
 export interface TrainStep {
   fn: Fn;
@@ -72,8 +73,6 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
 }
 
-/** The training step's last output: 1 when the step was taken, 0 when it was skipped. */
-export const FINITE_OUTPUT = "(finite)";
 
 /**
  * The training step with its guard taken out: every select on the flag (the gradients the

@@ -1,5 +1,8 @@
 // Seeded randomness for training data (a fixed split, a shuffled order each epoch): the same
 // seed gives the same sequence on every machine and in a browser (plain ECMAScript, no imports).
+// A sequence, drawn in order — not the counter-based `randomBits` of generated code and the
+// interpreter (element i of a stream as a pure function of seed, stream and i, so a GPU can
+// compute it in any order): these decide which example comes when, not a tensor's values.
 
 /** mulberry32: uniform on [0, 1), 32 bits of state. */
 export function mulberry32(seed: number): () => number {

@@ -1,0 +1,45 @@
+// The compiled model: what the front end (compiler.ts fills it) hands to the code generators
+// (backend/) and the training loop (fit/). Types and one constant only, so that those layers
+// depend on this contract and not on the driver or the checker that produce it.
+import type { Fn } from "./ir/ir.ts";
+import type { Dim } from "./ir/shape.ts";
+import type { IndexRange } from "./ir/index-ranges.ts";
+import type { InitSpec, TensorInfo } from "./check/program.ts";
+import type { SummaryRow } from "./check/layers.ts";
+
+export type { TensorInfo };
+
+/** A tensor the model stores between calls: a parameter or an optimizer state. */
+export interface StoredTensor {
+  name: string;
+  shape: Dim[];
+}
+
+/** The training step of a model with a `train` block (built by step/step.ts). */
+export interface CompiledTrainStep {
+  /** Inputs, targets, parameters, states and the step number → the loss, new parameters and states, and FINITE_OUTPUT. */
+  fn: Fn;
+  targets: TensorInfo[];
+  /** The optimizer's states, in the order `fn` takes and returns them (the learning rate first);
+   * `init`: its declared initial value, as elaborated. */
+  states: (StoredTensor & Pick<InitSpec, "init">)[];
+  optimizer: string;
+}
+
+export interface CompiledModel {
+  name: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  params: (StoredTensor & { trainable: boolean })[];
+  summary: SummaryRow[]; // for `dnnc check --shapes`
+  forward: Fn;
+  init: Fn; // seed → every parameter (and, when trained, every optimizer state)
+  train?: CompiledTrainStep;
+  /** With a train block: inputs, parameters and targets → the loss, in inference mode, updating nothing. */
+  evaluate?: Fn;
+  /** The values each i32 input and target may take, from how the functions above use it (ir/index-ranges.ts). */
+  indexRanges: IndexRange[];
+}
+
+/** The training step's last output: 1 when the step was taken, 0 when it was skipped (decision 0008). */
+export const FINITE_OUTPUT = "(finite)";
