@@ -7,7 +7,7 @@
 // since on a busy machine the wall time mostly measures the other tenants (the load average is
 // recorded). Results: bench/results/compile-speed.json.
 //
-//   npx tsx bench/compile-speed.ts [--runs N] [--no-pin]
+//   npx tsx bench/compile-speed.ts [--runs N] [--no-pin] [--strict]   (--strict: exit 1 when the target is missed)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -87,3 +87,4 @@ mkdirSync(RESULTS, { recursive: true });
 const out = join(RESULTS, "compile-speed.json");
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, targetMs: TARGET_MS, command: built ? "dist" : "tsx", runs: RUNS, pinnedCpu: cpu ?? null, loadBefore, loadAfter, growth, met, results }, null, 2) + "\n");
 console.log(`wrote ${relative(process.cwd(), out)}`);
+if (args.includes("--strict") && !met) process.exit(1);

@@ -13,28 +13,34 @@ import type { CompiledModel } from "./model.ts";
 
 export type { CompiledModel };
 
+/** Runs `f`; a benchmark passes one that charges its time to `phase` (bench/check-speed.ts). */
+export type PhaseTimer = <T>(phase: string, f: () => T) => T;
+const untimed: PhaseTimer = (_phase, f) => f();
+
 export interface Compilation {
   program: Program;
   models: CompiledModel[];
   diagnostics: Diagnostic[];
 }
 
-/** `after`: the last simplification pass to run (see passes/pipeline.ts); all of them by default. */
-export function compile(path: string, text?: string, host: Host = fsHost, after: PassName | "none" = "dce"): Compilation {
-  const source = text ?? host.read(path) ?? "";
-  const { program, entry } = loadProgram(path, source, host);
+/** `after`: the last simplification pass to run (see passes/pipeline.ts); all of them by default.
+ * `time`: every step below runs inside it, named, so a benchmark accounts for all of compile(). */
+export function compile(path: string, text?: string, host: Host = fsHost, after: PassName | "none" = "dce", time: PhaseTimer = untimed): Compilation {
+  const { program, entry } = time("load: read + parse + bind (file and stdlib)", () => loadProgram(path, text ?? host.read(path) ?? "", host));
   const diagnostics = [...program.diagnostics];
   const models: CompiledModel[] = [];
   if (hasErrors(diagnostics)) return { program, models, diagnostics: sortDiagnostics(diagnostics) };
 
-  appendAll(diagnostics, trainsWithoutModel(entry));
-  appendAll(diagnostics, modelNameErrors(entry));
+  time("file checks (train blocks' models, exportable names)", () => {
+    appendAll(diagnostics, trainsWithoutModel(entry));
+    appendAll(diagnostics, modelNameErrors(entry));
+  });
   for (const [name, decl] of entry.models) {
-    const r = compileModel(name, decl, entry, after);
+    const r = compileModel(name, decl, entry, after, time);
     appendAll(diagnostics, r.diagnostics);
     if (r.model) models.push(r.model);
   }
-  return { program, models, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+  return { program, models, diagnostics: time("diagnostics: dedupe + sort", () => sortDiagnostics(dedupe(diagnostics))) };
 }
 
 /** Train blocks naming no model of the file. */
@@ -44,16 +50,16 @@ export function trainsWithoutModel(entry: Module): Diagnostic[] {
 
 /** One model of a loaded file: its forward, init, training step and evaluation. Models are
  * independent of each other, so an editor recompiles only the one being edited. */
-export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce"): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce", time: PhaseTimer = untimed): { model?: CompiledModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const fwd = forwardFn(decl, entry);
+  const fwd = time("forward: elaborate the model", () => forwardFn(decl, entry));
   if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics };
   const trainDecl = entry.trains.find((t) => t.model.name === name);
-  const tr = trainDecl ? trainStepFn(trainDecl, decl, entry) : undefined;
+  const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry)) : undefined;
   if (tr) appendAll(diagnostics, tr.el.diagnostics);
   if (tr?.step) appendAll(diagnostics, stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
-  const init = trainDecl && !tr?.step ? undefined : initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]);
+  const init = trainDecl && !tr?.step ? undefined : time("init: parameter and state initialisers", () => initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]));
   appendAll(diagnostics, fwd.el.diagnostics);
   if (!init) return { diagnostics };
   const model: CompiledModel = {
@@ -62,16 +68,16 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
     outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
     params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
     summary: fwd.el.summary,
-    forward: simplify(fwd.fn, after),
-    init: simplify(init, after),
+    forward: simplify(fwd.fn, after, time),
+    init: simplify(init, after, time),
     indexRanges: [],
   };
   if (tr?.step) {
-    model.train = { ...tr.step, fn: simplify(tr.step.fn, after) };
-    const evaluate = lossFn(trainDecl!, decl, entry);
-    if (evaluate) model.evaluate = simplify(evaluate, after);
+    model.train = { ...tr.step, fn: simplify(tr.step.fn, after, time) };
+    const evaluate = time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
+    if (evaluate) model.evaluate = simplify(evaluate, after, time);
   }
-  model.indexRanges = indexRanges([model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : [])]);
+  model.indexRanges = time("index ranges of i32 inputs", () => indexRanges([model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : [])]));
   return { model, diagnostics };
 }
 

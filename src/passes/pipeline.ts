@@ -21,12 +21,14 @@ export function stages(fn: Fn): { after: PassName | "none"; fn: Fn }[] {
   return out;
 }
 
-/** Runs the passes in order, stopping after `after` ("none": the IR as elaboration built it). */
-export function simplify(fn: Fn, after: PassName | "none" = "dce"): Fn {
+/** Runs the passes in order, stopping after `after` ("none": the IR as elaboration built it);
+ * `time` names each pass's share (see compiler.ts). */
+export function simplify(fn: Fn, after: PassName | "none" = "dce", time: <T>(phase: string, f: () => T) => T = (_p, f) => f()): Fn {
   if (after === "none") return fn;
   let out = fn;
   for (const p of PASSES) {
-    out = p.run(out);
+    const input = out;
+    out = time(`simplify: ${p.name}`, () => p.run(input));
     if (p.name === after) break;
   }
   return out;
