@@ -43,10 +43,12 @@ export const OP_NAMES: readonly OpName[] = Object.values(OP_GROUPS).flat();
 
 const unarySet: ReadonlySet<string> = new Set(UNARY);
 const binarySet: ReadonlySet<string> = new Set(BINARY);
+const reductionSet: ReadonlySet<string> = new Set(OP_GROUPS.reduction);
 const elementwiseSet: ReadonlySet<string> = new Set([...UNARY, ...BINARY, ...OP_GROUPS.elementwiseOther]);
 
 export const isUnary = (op: string): op is UnaryOp => unarySet.has(op);
 export const isBinary = (op: string): op is BinaryOp => binarySet.has(op);
+export const isReduction = (op: string): op is ReductionOp => reductionSet.has(op);
 export const isElementwise = (op: string): op is ElementwiseOp => elementwiseSet.has(op);
 
 /** The end of an exhaustive switch: tsc rejects the call while some case is missing. */
