@@ -8,7 +8,7 @@ import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
-import { scalarValue, type OpKernelOp } from "../../schedule/fuse.ts";
+import { scalarValue, type LoopOp, type OpKernelOp } from "../../schedule/fuse.ts";
 import { appendLines, dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { loopNest, type Nest } from "./loops.ts";
@@ -104,7 +104,12 @@ class ElementLoop {
         const text = isSeed(fn, seed) ? this.mem(seed) : scalarValue(fn, seed) !== undefined ? this.value(seed) : `${this.mem(seed)}[0]!`;
         expr = `${n.dist === "normal" ? "normalAt" : "uniformAt"}(${text}, ${n.stream}, @0@)`;
       } else if (isElementwise(n.op)) expr = OPS[n.op](n.inputs.map((x) => this.value(x)), n);
-      else throw new Error(`not elementwise: ${n.op}`);
+      else {
+        // Every primitive of a fused loop has its branch above (a const is a scalar value, the
+        // first): tsc rejects this line while one lacks it.
+        n.op satisfies Exclude<OpName, Exclude<LoopOp, "const">>;
+        throw new Error(`not elementwise: ${n.op}`);
+      }
       this.lines.push(`const v${id} = ${expr};`);
       if (stores.includes(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
     }
