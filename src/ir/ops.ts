@@ -1,10 +1,11 @@
 // The IR's primitives, named once, by group. Every per-primitive table of the compiler (the
 // interpreter's arithmetic, VJP rules, fusion classes, FLOP counts, each backend's kernels) is
 // keyed by these unions — a `Record<UnaryOp, …>`, a `Record<OpName, …>`, or a switch whose
-// default proves it saw every primitive — so a primitive added here and missing from any of
-// them is a tsc error there (docs/recipes.md, "How to add a primitive"). A table where every
-// member of a group behaves alike (one FLOP per element for any unary op) takes the group's
-// entry instead of listing its members; a new member then needs no edit there at all.
+// default states which primitives may reach it (`n.op satisfies UnaryOp | BinaryOp`) — so a
+// primitive added here and missing from any of them is a tsc error there (docs/recipes.md,
+// "How to add a primitive"). A table where every member of a group behaves alike (one FLOP per
+// element for any unary op) takes the group's entry instead of listing its members; a new
+// member then needs no edit there at all.
 // The attributes each primitive carries (axes, perm, window geometry…) are in ir.ts's Op union.
 
 export const OP_GROUPS = {
@@ -50,8 +51,3 @@ export const isUnary = (op: string): op is UnaryOp => unarySet.has(op);
 export const isBinary = (op: string): op is BinaryOp => binarySet.has(op);
 export const isReduction = (op: string): op is ReductionOp => reductionSet.has(op);
 export const isElementwise = (op: string): op is ElementwiseOp => elementwiseSet.has(op);
-
-/** The end of an exhaustive switch: tsc rejects the call while some case is missing. */
-export function assertNever(x: never, what = "value"): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
-}

@@ -171,7 +171,6 @@ const isSeed = (fn: Fn, id: number) => {
   return n.op === "arg" && fn.args[n.index]!.role === "seed";
 };
 
-/** A sum or max: the prologue's value of each input element folded into its output element. */
 /**
  * Each reduction's start value and how it folds `v` into the accumulator read as `acc` and
  * written as `into` (reduce_max keeps a NaN it meets: NaN compares false both ways).
@@ -181,6 +180,7 @@ const REDUCTIONS: Record<ReductionOp, { init: string; fold: (into: string, acc: 
   reduce_max: { init: "-Infinity", fold: (into, acc, v) => `if (${v} > ${acc} || ${v} !== ${v}) ${into} = ${v};` },
 };
 
+/** A sum or max: the prologue's value of each input element folded into its output element. */
 function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string[] {
   if (!isReductionNode(r)) throw new Error("reduce kernel without a reduction");
   const outStrides = rowMajor(r.shape);
