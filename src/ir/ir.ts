@@ -4,8 +4,9 @@ import { broadcastShapes, sameShape, showShape, size, type Dim, type Shape } fro
 import { addDim, fitsWithin } from "./dim.ts";
 import { isReduction, type BinaryOp, type OpName, type ReductionOp, type UnaryOp } from "./ops.ts";
 
-// The primitive names and their groups are in ops.ts; re-exported for the Builder's users.
-export { BINARY, isBinary, isUnary, UNARY, type BinaryOp, type OpName, type UnaryOp } from "./ops.ts";
+// The primitive names and their groups are in ops.ts; the names the Builder's signatures use
+// are re-exported for its users.
+export { isBinary, isUnary, type BinaryOp, type OpName, type UnaryOp } from "./ops.ts";
 
 export type DType = "f32" | "i32";
 

@@ -7,6 +7,12 @@
 // element for any unary op) takes the group's entry instead of listing its members; a new
 // member then needs no edit there at all.
 // The attributes each primitive carries (axes, perm, window geometry…) are in ir.ts's Op union.
+//
+// Why per-phase tables rather than one entry per primitive holding its shape rule, arithmetic,
+// derivative and lowerings (as JAX registers them side by side): such an entry would make the
+// IR import both backends' code generation, and a backend would no longer be one folder; the
+// phases would also lose their one-file-per-concern shape. The keyed tables give the same
+// guarantee (nothing is forgotten) with every layer importing only the layers below it.
 
 export const OP_GROUPS = {
   /** Values from nothing but attributes (random reads only a scalar seed). */
