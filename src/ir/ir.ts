@@ -2,10 +2,11 @@
 // exactly this list; layers, activations, losses and optimizers are compositions of it.
 import { broadcastShapes, sameShape, showShape, size, type Dim, type Shape } from "./shape.ts";
 import { addDim, fitsWithin } from "./dim.ts";
-import type { BinaryOp, OpName, UnaryOp } from "./ops.ts";
+import { isReduction, type BinaryOp, type OpName, type ReductionOp, type UnaryOp } from "./ops.ts";
 
-// The primitive names and their groups are in ops.ts; re-exported for the Builder's users.
-export { BINARY, isBinary, isUnary, UNARY, type BinaryOp, type OpName, type UnaryOp } from "./ops.ts";
+// The primitive names and their groups are in ops.ts; the names the Builder's signatures use
+// are re-exported for its users.
+export { isBinary, isUnary, type BinaryOp, type OpName, type UnaryOp } from "./ops.ts";
 
 export type DType = "f32" | "i32";
 
@@ -18,7 +19,7 @@ export type Op =
   | { op: UnaryOp }
   | { op: BinaryOp }
   | { op: "select" } // inputs: cond (nonzero = true), then, else
-  | { op: "sum" | "reduce_max"; axes: readonly number[] } // reduced axes are removed
+  | { op: ReductionOp; axes: readonly number[] } // reduced axes are removed
   | { op: "reshape" }
   | { op: "permute"; perm: readonly number[] }
   | { op: "broadcast" } // same rank; each input dim is 1 or equal to the output dim
@@ -106,6 +107,9 @@ export function makeNode(op: Op, id: number, inputs: readonly number[], shape: S
   return node;
 }
 
+/** A reduction node: its `axes` are the ones it folds away. */
+export const isReductionNode = (n: Node): n is Extract<Node, { op: ReductionOp }> => isReduction(n.op);
+
 /** IR invariant violated: a compiler bug, never a user error (the checker reports those first). */
 export class IrError extends Error {}
 
@@ -176,7 +180,7 @@ export class Builder {
     return this.push({ op: "select" }, [cond, a, b], na.shape, na.dtype);
   }
 
-  reduce(op: "sum" | "reduce_max", x: number, axes: number[]): number {
+  reduce(op: ReductionOp, x: number, axes: number[]): number {
     const n = this.node(x);
     const sorted = [...new Set(axes)].sort((p, q) => p - q);
     if (sorted.some((a) => a < 0 || a >= n.shape.length)) throw new IrError(`${op}: axes ${axes} out of range for ${showShape(n.shape)}`);

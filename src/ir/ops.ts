@@ -1,11 +1,18 @@
 // The IR's primitives, named once, by group. Every per-primitive table of the compiler (the
 // interpreter's arithmetic, VJP rules, fusion classes, FLOP counts, each backend's kernels) is
 // keyed by these unions — a `Record<UnaryOp, …>`, a `Record<OpName, …>`, or a switch whose
-// default proves it saw every primitive — so a primitive added here and missing from any of
-// them is a tsc error there (docs/recipes.md, "How to add a primitive"). A table where every
-// member of a group behaves alike (one FLOP per element for any unary op) takes the group's
-// entry instead of listing its members; a new member then needs no edit there at all.
+// default states which primitives may reach it (`n.op satisfies UnaryOp | BinaryOp`) — so a
+// primitive added here and missing from any of them is a tsc error there (docs/recipes.md,
+// "How to add a primitive"). A table where every member of a group behaves alike (one FLOP per
+// element for any unary op) takes the group's entry instead of listing its members; a new
+// member then needs no edit there at all.
 // The attributes each primitive carries (axes, perm, window geometry…) are in ir.ts's Op union.
+//
+// Why per-phase tables rather than one entry per primitive holding its shape rule, arithmetic,
+// derivative and lowerings (as JAX registers them side by side): such an entry would make the
+// IR import both backends' code generation, and a backend would no longer be one folder; the
+// phases would also lose their one-file-per-concern shape. The keyed tables give the same
+// guarantee (nothing is forgotten) with every layer importing only the layers below it.
 
 export const OP_GROUPS = {
   /** Values from nothing but attributes (random reads only a scalar seed). */
@@ -43,13 +50,10 @@ export const OP_NAMES: readonly OpName[] = Object.values(OP_GROUPS).flat();
 
 const unarySet: ReadonlySet<string> = new Set(UNARY);
 const binarySet: ReadonlySet<string> = new Set(BINARY);
+const reductionSet: ReadonlySet<string> = new Set(OP_GROUPS.reduction);
 const elementwiseSet: ReadonlySet<string> = new Set([...UNARY, ...BINARY, ...OP_GROUPS.elementwiseOther]);
 
 export const isUnary = (op: string): op is UnaryOp => unarySet.has(op);
 export const isBinary = (op: string): op is BinaryOp => binarySet.has(op);
+export const isReduction = (op: string): op is ReductionOp => reductionSet.has(op);
 export const isElementwise = (op: string): op is ElementwiseOp => elementwiseSet.has(op);
-
-/** The end of an exhaustive switch: tsc rejects the call while some case is missing. */
-export function assertNever(x: never, what = "value"): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
-}

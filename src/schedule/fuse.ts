@@ -47,8 +47,11 @@ export const KERNEL_CLASS = {
   scan: "op",
 } as const satisfies Record<Exclude<OpName, UnaryOp | BinaryOp>, "arg" | "view" | "elementwise" | KernelKind>;
 
+type ClassOf<C> = { [K in keyof typeof KERNEL_CLASS]: (typeof KERNEL_CLASS)[K] extends C ? K : never }[keyof typeof KERNEL_CLASS];
 /** The primitives that are kernels of their own ("op" kernels), each rendered by its own case in a backend. */
-export type OpKernelOp = { [K in keyof typeof KERNEL_CLASS]: (typeof KERNEL_CLASS)[K] extends "op" ? K : never }[keyof typeof KERNEL_CLASS];
+export type OpKernelOp = ClassOf<"op">;
+/** The primitives a fused loop computes per element: the elementwise ops and the generators and broadcasts beside them. */
+export type LoopOp = ClassOf<"elementwise"> | UnaryOp | BinaryOp;
 
 const kernelClass = (op: OpName) => (isUnary(op) || isBinary(op) ? "elementwise" : KERNEL_CLASS[op]);
 

@@ -2,13 +2,13 @@
 // (loops.ts) computing each fused node into a local and storing only what other kernels read;
 // a reduction accumulates its prologue's values; a matmul calls the blocked gemm, then runs its
 // epilogue over the product; the other primitives call a runtime helper.
-import type { Fn, Node } from "../../ir/ir.ts";
-import { isElementwise, type ElementwiseOp, type OpName } from "../../ir/ops.ts";
+import { isReductionNode, type Fn, type Node } from "../../ir/ir.ts";
+import { isElementwise, type ElementwiseOp, type OpName, type ReductionOp } from "../../ir/ops.ts";
 import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
-import { scalarValue, type OpKernelOp } from "../../schedule/fuse.ts";
+import { scalarValue, type LoopOp, type OpKernelOp } from "../../schedule/fuse.ts";
 import { appendLines, dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { loopNest, type Nest } from "./loops.ts";
@@ -104,7 +104,12 @@ class ElementLoop {
         const text = isSeed(fn, seed) ? this.mem(seed) : scalarValue(fn, seed) !== undefined ? this.value(seed) : `${this.mem(seed)}[0]!`;
         expr = `${n.dist === "normal" ? "normalAt" : "uniformAt"}(${text}, ${n.stream}, @0@)`;
       } else if (isElementwise(n.op)) expr = OPS[n.op](n.inputs.map((x) => this.value(x)), n);
-      else throw new Error(`not elementwise: ${n.op}`);
+      else {
+        // Every primitive of a fused loop has its branch above (a const is a scalar value, the
+        // first): tsc rejects this line while one lacks it.
+        n.op satisfies Exclude<OpName, Exclude<LoopOp, "const">>;
+        throw new Error(`not elementwise: ${n.op}`);
+      }
       this.lines.push(`const v${id} = ${expr};`);
       if (stores.includes(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
     }
@@ -166,29 +171,35 @@ const isSeed = (fn: Fn, id: number) => {
   return n.op === "arg" && fn.args[n.index]!.role === "seed";
 };
 
+/**
+ * Each reduction's start value and how it folds `v` into the accumulator read as `acc` and
+ * written as `into` (reduce_max keeps a NaN it meets: NaN compares false both ways).
+ */
+const REDUCTIONS: Record<ReductionOp, { init: string; fold: (into: string, acc: string, v: string) => string }> = {
+  sum: { init: "0", fold: (into, _acc, v) => `${into} += ${v};` },
+  reduce_max: { init: "-Infinity", fold: (into, acc, v) => `if (${v} > ${acc} || ${v} !== ${v}) ${into} = ${v};` },
+};
+
 /** A sum or max: the prologue's value of each input element folded into its output element. */
 function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string[] {
-  if (r.op !== "sum" && r.op !== "reduce_max") throw new Error("reduce kernel without a reduction");
+  if (!isReductionNode(r)) throw new Error("reduce kernel without a reduction");
   const outStrides = rowMajor(r.shape);
   let kept = 0;
   const outK = loop.access(loop.domain.map((_, j) => (r.axes.includes(j) ? 0 : outStrides[kept++]!)));
   const x = loop.value(r.inputs[0]!);
   const out = mem(r.id);
-  const max = r.op === "reduce_max";
-  const init = max ? "-Infinity" : "0";
+  const { init, fold } = REDUCTIONS[r.op];
   const { nest, fill } = loop.finish();
   const reduced = nest.axes.map((a) => a.strides[outK] === 0);
   const split = reduced.indexOf(true);
   if (split >= 0 && reduced.slice(split).every((b) => b)) {
     // Reduced loops innermost: accumulate in a local, store once per output element.
-    const fold = max ? "if (r > acc || r !== r) acc = r;" : "acc += r;";
     const at = nest.offsetAt(outK, split - 1);
     const around = (level: number) => (level === split ? { before: [`let acc = ${init};`], after: [`${out}[${at}] = acc;`] } : { before: [], after: [] });
-    return nest.render([...loop.lines, `const r = ${x};`, fold].map(fill), around);
+    return nest.render([...loop.lines, `const r = ${x};`, fold("acc", "acc", "r")].map(fill), around);
   }
   const o = `@${outK}@`;
-  const fold = max ? `if (r > ${out}[${o}]! || r !== r) ${out}[${o}] = r;` : `${out}[${o}] += r;`;
-  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold].map(fill))];
+  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]`, `${out}[${o}]!`, "r")].map(fill))];
 }
 
 /** The product by the blocked gemm, once per leading (batch) index. */

@@ -4,6 +4,8 @@
 // workgroup per few outputs: lanes accumulate strided parts, then a tree in workgroup memory
 // combines them. Both orders are fixed, so results do not depend on how invocations are scheduled.
 import { productDim } from "../../ir/dim.ts";
+import { isReductionNode } from "../../ir/ir.ts";
+import type { ReductionOp } from "../../ir/ops.ts";
 import { rowMajor } from "../../schedule/strides.ts";
 import type { KernelCode, KernelContext } from "./render.ts";
 import { WORKGROUP } from "./render.ts";
@@ -21,9 +23,22 @@ const LOOP_FROM = 128;
 /** Invocations of a tree-reduction workgroup. */
 const TREE_SIZE = 256;
 
+/**
+ * Each reduction's start value, how it folds `v` into `acc`, and how a tree lane folds in its
+ * partner's partial result (reduce_max keeps a NaN it meets: NaN compares false both ways).
+ */
+const REDUCTIONS: Record<ReductionOp, { init: string; combine: (acc: string, v: string) => string; combineTree: string }> = {
+  sum: { init: "0.0", combine: (acc, v) => `${acc} += ${v};`, combineTree: "red_[lid] += red_[lid + w];" },
+  reduce_max: {
+    init: lit(-Infinity),
+    combine: (acc, v) => `if (${v} > ${acc} || ${v} != ${v}) { ${acc} = ${v}; }`,
+    combineTree: "let y = red_[lid + w]; if (y > red_[lid] || y != y) { red_[lid] = y; }",
+  },
+};
+
 export function reduceKernel({ k, node, at, elementwise, coordsOf }: KernelContext): KernelCode {
   const r = node(k.head!);
-  if (r.op !== "sum" && r.op !== "reduce_max") throw new Error("reduce kernel without a reduction");
+  if (!isReductionNode(r)) throw new Error("reduce kernel without a reduction");
   const x = r.inputs[0]!;
   const domain = node(x).shape;
   const kept = domain.map((_, j) => j).filter((j) => !r.axes.includes(j));
@@ -38,9 +53,7 @@ export function reduceKernel({ k, node, at, elementwise, coordsOf }: KernelConte
     const rp = coordsOf(reducedShape, "r")(reduced.map((j) => strides[j]!));
     return `${kp} + ${rp}`;
   });
-  const max = r.op === "reduce_max";
-  // reduce_max keeps a NaN it meets: NaN compares false both ways.
-  const combine = (acc: string, v: string) => (max ? `if (${v} > ${acc} || ${v} != ${v}) { ${acc} = ${v}; }` : `${acc} += ${v};`);
+  const { init: start, combine, combineTree } = REDUCTIONS[r.op];
   const accumulate = (from: string, step: string) => {
     const full = rowMajor(domain);
     const keptPart = coordsOf(keptShape, "i")(kept.map((j) => full[j]!));
@@ -54,7 +67,7 @@ export function reduceKernel({ k, node, at, elementwise, coordsOf }: KernelConte
       "}",
     ];
   };
-  const init = `var acc = ${max ? lit(-Infinity) : "0.0"};`;
+  const init = `var acc = ${start};`;
 
   if ((typeof count === "number" && count < TREE_FROM) || (typeof keptCount === "number" && keptCount >= LOOP_FROM))
     return {
@@ -68,9 +81,6 @@ export function reduceKernel({ k, node, at, elementwise, coordsOf }: KernelConte
   const innerKept = kept.includes(domain.length - 1);
   const KW = innerKept ? 16 : 1;
   const RW = TREE_SIZE / KW;
-  const combineTree = max
-    ? "let y = red_[lid + w]; if (y > red_[lid] || y != y) { red_[lid] = y; }"
-    : "red_[lid] += red_[lid + w];";
   return {
     decls: [`var<workgroup> red_: array<f32, ${TREE_SIZE}>;`],
     lines: [

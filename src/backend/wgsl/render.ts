@@ -6,12 +6,12 @@
 // Elementwise and op kernels run one invocation per output element; matmuls in register blocks
 // (matmul.ts), long reductions of few outputs in workgroup trees (reduce.ts).
 import type { Node } from "../../ir/ir.ts";
-import { isElementwise } from "../../ir/ops.ts";
+import { isElementwise, type OpName } from "../../ir/ops.ts";
 import { productDim } from "../../ir/dim.ts";
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
-import { scalarValue } from "../../schedule/fuse.ts";
+import { scalarValue, type LoopOp } from "../../schedule/fuse.ts";
 import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts";
 import { matmulKernel } from "./matmul.ts";
 import { opKernel } from "./ops.ts";
@@ -101,7 +101,12 @@ export function renderWgsl(s: Schedule, k: Kernel, symbols: readonly string[]): 
         const seedText = sv !== undefined ? `${sv >>> 0}u` : `u32(${at(seed, "0u")})`;
         expr = `${n.dist === "normal" ? "normal_" : "uniform_"}(${seedText}, ${n.stream}u, ${flat})`;
       } else if (isElementwise(n.op)) expr = OPS[n.op](n.inputs.map(value), n);
-      else throw new Error(`not elementwise: ${n.op}`);
+      else {
+        // Every primitive of a fused loop has its branch above (a const is a scalar value, the
+        // first): tsc rejects this line while one lacks it.
+        n.op satisfies Exclude<OpName, Exclude<LoopOp, "const">>;
+        throw new Error(`not elementwise: ${n.op}`);
+      }
       out.push(`let v${id} = ${expr};`);
       if (k.stores.includes(id)) out.push(`${at(id, flat)} = v${id};`);
     }
