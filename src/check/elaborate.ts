@@ -7,7 +7,7 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
-import { broadcastShapes, showShape, type Shape } from "../ir/shape.ts";
+import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
 import type { CallArg, ElabContext, InitContext, ParamSpec, SummaryRow } from "./context.ts";

@@ -2,13 +2,13 @@
 // Everything else (activations, losses, layers, optimizers) is written in stdlib/*.dnn.
 import type { Span } from "../syntax/source.ts";
 import type { UnaryOp } from "../ir/ir.ts";
-import { normAxis, size, showShape, type Dim } from "../ir/shape.ts";
+import { size, showShape, type Dim } from "../ir/shape.ts";
 import { divDim } from "../ir/dim.ts";
 import { Args, type Impl } from "./args.ts";
 import { NN_INTRINSICS } from "./intrinsics-nn.ts";
 import { COMPARE_INTRINSICS } from "./intrinsics-compare.ts";
 import type { CallArg, ElabContext } from "./context.ts";
-import { POISON, describe, type Tensor, type Value } from "./values.ts";
+import { POISON, describe, type Value } from "./values.ts";
 
 const unary = (op: UnaryOp): Impl => (el, a, span) => {
   const x = a.tensor("x", span);

@@ -4,10 +4,9 @@
 // way Keras names them (dense, dense_1, …) so weight files line up with other tools.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { size, type Dim, type Shape } from "../ir/shape.ts";
-import type { DType } from "../ir/ir.ts";
+import { size } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import type { CallArg, ElabContext, LayerRow, ParamSpec } from "./context.ts";
+import type { CallArg, ElabContext, LayerRow } from "./context.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
 import { POISON, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";

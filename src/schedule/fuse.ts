@@ -21,7 +21,7 @@ const ELEMENTWISE_OTHER = new Set(["select", "cast", "iota", "random", "broadcas
 const isElementwiseOp = (n: Node): boolean => isUnary(n.op) || isBinary(n.op) || ELEMENTWISE_OTHER.has(n.op);
 
 /** A permute that swaps the last two axes and keeps the rest: what a matmul can read transposed. */
-export function swapsLastTwo(n: Node): boolean {
+function swapsLastTwo(n: Node): boolean {
   if (n.op !== "permute") return false;
   const r = n.perm.length;
   return r >= 2 && n.perm.every((p, i) => p === (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
