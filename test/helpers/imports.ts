@@ -1,6 +1,6 @@
 // The import graph of src/: every `import … from`, `import type … from`, `export … from`,
 // side-effect `import "…"` and dynamic `import("…")` of a relative path, file to file.
-// Read with a regular expression, not a parser: the project writes imports on one line each.
+// Read with a regular expression over the text, not a parser: enough for import declarations.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 
@@ -21,19 +21,17 @@ export function sourceFiles(root: string, dir = "src"): string[] {
   });
 }
 
-/** Every relative import of every file under src/, in file order. */
+/** Every relative import of every file under src/, in file order. Comment lines are skipped;
+ * an import may span lines (`import {` … `} from "./x.ts"`). */
 export function importEdges(root: string): Edge[] {
   return sourceFiles(root).flatMap((from) => {
-    const lines = readFileSync(join(root, from), "utf8").split("\n");
-    return lines.flatMap((text, i) => {
-      if (/^\s*(\/\/|\*)/.test(text)) return [];
-      return [...text.matchAll(IMPORT)].map((m) => ({
-        from,
-        to: relative(root, normalize(join(root, dirname(from), m[2] ?? m[3]!))).split("\\").join("/"),
-        line: i + 1,
-        typeOnly: Boolean(m[1]),
-      }));
-    });
+    const text = readFileSync(join(root, from), "utf8").replace(/^\s*(\/\/|\/?\*).*$/gm, (c) => " ".repeat(c.length));
+    return [...text.matchAll(IMPORT)].map((m) => ({
+      from,
+      to: relative(root, normalize(join(root, dirname(from), m[2] ?? m[3]!))).split("\\").join("/"),
+      line: text.slice(0, m.index + m[0].length - m[0].trimStart().length).split("\n").length,
+      typeOnly: Boolean(m[1]),
+    }));
   });
 }
 
