@@ -5,7 +5,7 @@ import type { Fn } from "./ir/ir.ts";
 import type { Dim } from "./ir/shape.ts";
 import type { IndexRange } from "./ir/index-ranges.ts";
 import type { InitSpec, TensorInfo } from "./check/program.ts";
-import type { SummaryRow } from "./check/layers.ts";
+import type { SummaryRow } from "./check/context.ts";
 
 export type { TensorInfo };
 

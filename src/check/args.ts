@@ -1,16 +1,15 @@
 // Arguments of a prelude operation, read by the operation's own parameter names.
 import type { Span } from "../syntax/source.ts";
 import { normAxis } from "../ir/shape.ts";
-import type { CallArg } from "./bind.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { CallArg, ElabContext } from "./context.ts";
 import { describe, type Tensor, type Value } from "./values.ts";
 
-export type Impl = (el: Elaborator, a: Args, span: Span) => Value;
+export type Impl = (el: ElabContext, a: Args, span: Span) => Value;
 
 /** Positional-or-named argument access with the intrinsic's own parameter names. */
 export class Args {
   /** `variadic`: positional arguments past `names` are allowed and read with extras(). */
-  constructor(private readonly el: Elaborator, private readonly fn: string, private readonly list: CallArg[], private readonly names: string[], span: Span, variadic = false) {
+  constructor(private readonly el: ElabContext, private readonly fn: string, private readonly list: CallArg[], private readonly names: string[], span: Span, variadic = false) {
     for (const a of list) if (a.name && !names.includes(a.name.name)) el.error("DNN0203", a.name.span, `\`${fn}\` has no parameter \`${a.name.name}\``, { hint: `its parameters are ${names.map((n) => `\`${n}\``).join(", ")}` });
     const firstNamed = list.findIndex((a) => a.name);
     const late = firstNamed >= 0 ? list.slice(firstNamed).find((a) => !a.name) : undefined;

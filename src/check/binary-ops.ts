@@ -1,17 +1,17 @@
 // Binary operators of the language during elaboration: numbers fold at compile time, sizes
 // combine into sizes (`T - 1`), tensors become elementwise IR with broadcasting or a matmul.
-// Split from elaborate.ts, whose Elaborator they use for errors and tensors.
+// Split from elaborate.ts; they use the Elaborator (as context.ts's ElabContext) for errors and tensors.
 import type * as A from "../syntax/ast.ts";
 import type { BinaryOp } from "../ir/ir.ts";
 import { broadcastShapes, showDim, showShape } from "../ir/shape.ts";
 import { addDim, divDim, mulDim, subDim } from "../ir/dim.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { ElabContext } from "./context.ts";
 import { POISON, tensorType, type Tensor, type Value } from "./values.ts";
 
 type Binary = Extract<A.Expr, { kind: "binary" }>;
 
 /** `l op r` for any two values: numbers fold, sizes combine into sizes, tensors become IR. */
-export function binaryOperator(el: Elaborator, e: Binary, l: Value, r: Value): Value {
+export function binaryOperator(el: ElabContext, e: Binary, l: Value, r: Value): Value {
   if (l.kind === "poison" || r.kind === "poison") return POISON;
   if (l.kind === "number" && r.kind === "number") return foldNumbers(e.op, l, r);
   if ((l.kind === "dim" || l.kind === "number") && (r.kind === "dim" || r.kind === "number")) return dimArith(el, e, l, r);
@@ -28,7 +28,7 @@ export function binaryOperator(el: Elaborator, e: Binary, l: Value, r: Value): V
 }
 
 /** Arithmetic on sizes where one side is symbolic (`T - 1`, `2 * B`): the result is a size too. */
-function dimArith(el: Elaborator, e: Binary, l: Value, r: Value): Value {
+function dimArith(el: ElabContext, e: Binary, l: Value, r: Value): Value {
   const dim = (v: Value) => (v.kind === "dim" ? v.dim : v.kind === "number" && Number.isInteger(v.value) ? v.value : undefined);
   const a = dim(l);
   const b = dim(r);
@@ -40,7 +40,7 @@ function dimArith(el: Elaborator, e: Binary, l: Value, r: Value): Value {
 }
 
 /** `@` with NumPy's rules: vectors gain a unit axis, batch dimensions broadcast. */
-function matmul(el: Elaborator, a: Tensor, b: Tensor, e: Binary): Value {
+function matmul(el: ElabContext, a: Tensor, b: Tensor, e: Binary): Value {
   if (a.dtype !== "f32" || b.dtype !== "f32") return el.error("DNN0201", e.opSpan, `\`@\` needs f32 operands, found ${tensorType(a.dtype, a.shape)} and ${tensorType(b.dtype, b.shape)}`);
   if (a.shape.length === 0 || b.shape.length === 0) return el.error("DNN0302", e.opSpan, "`@` needs operands of rank 1 or more; use `*` for scalars");
   // NumPy rules: a vector operand gains a unit axis that is dropped from the result.

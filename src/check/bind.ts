@@ -4,18 +4,12 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { Env } from "./env.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { CallArg, ElabContext } from "./context.ts";
 import type { Module } from "./modules.ts";
 import { didYouMean } from "./suggest.ts";
 import { describe, isCallable, type Bound, type Value } from "./values.ts";
 
-export interface CallArg {
-  name?: A.Ident | undefined;
-  value: Value;
-  span: Span;
-}
-
-export function bindArgs(el: Elaborator, params: A.Parameter[], args: CallArg[], module: Module, what: string, span: Span): Bound | undefined {
+export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[], module: Module, what: string, span: Span): Bound | undefined {
   const bound: Bound = new Map();
   const spans = new Map<string, Span>();
   let ok = true;

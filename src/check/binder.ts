@@ -8,7 +8,7 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { INTRINSIC_NAMES } from "./intrinsic-names.ts";
-import type { Module } from "./modules.ts";
+import type { Module, Reference } from "./module.ts";
 import { didYouMean } from "./suggest.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
 
@@ -19,13 +19,6 @@ interface LetBinding {
 }
 
 /** A use of a name and the definition it resolves to (editors' go-to-definition and references). */
-export interface Reference {
-  name: string;
-  span: Span;
-  /** The defining name: a local binding, or a top-level definition, maybe in another module. */
-  target: Span;
-}
-
 interface Binding {
   at: Span;
   let?: LetBinding; // only `let`s are checked for being unused

@@ -7,12 +7,13 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
-import { broadcastShapes, showShape, type Shape } from "../ir/shape.ts";
+import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import { bindArgs, fitsKind, type CallArg } from "./bind.ts";
+import { bindArgs, fitsKind } from "./bind.ts";
+import type { CallArg, ElabContext, InitContext, ParamSpec, SummaryRow } from "./context.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
 import { callIntrinsic, initConstant } from "./intrinsics.ts";
-import { applyLayer, type ParamSpec, type SummaryRow } from "./layers.ts";
+import { applyLayer } from "./layers.ts";
 import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
@@ -21,13 +22,7 @@ import { elaborateIndex } from "./index-expr.ts";
 import { isOperator, operandsOf, type OperatorExpr } from "../syntax/operators.ts";
 import { binaryOperator } from "./binary-ops.ts";
 
-export interface InitContext {
-  shape: Shape;
-  seed: number; // node id of the seed argument
-  stream: number; // distinct random stream per initialised tensor
-}
-
-export class Elaborator {
+export class Elaborator implements ElabContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly params: ParamSpec[] = [];
   readonly instanceCounts = new Map<string, number>();

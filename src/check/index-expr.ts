@@ -2,11 +2,11 @@
 // indexed by a single position. Only dimensions of known size can be indexed.
 import type * as A from "../syntax/ast.ts";
 import { normAxis, type Shape } from "../ir/shape.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { ElabContext } from "./context.ts";
 import type { Env } from "./env.ts";
 import { POISON, tensorType, type Value } from "./values.ts";
 
-export function elaborateIndex(el: Elaborator, e: Extract<A.Expr, { kind: "index" }>, env: Env): Value {
+export function elaborateIndex(el: ElabContext, e: Extract<A.Expr, { kind: "index" }>, env: Env): Value {
   const t = el.asTensor(el.expr(e.target, env), e.target.span, "indexed value");
   if (!t) return POISON;
   const rank = t.shape.length;

@@ -7,15 +7,14 @@ import { Builder, windowCount, type Window } from "../ir/ir.ts";
 import { mulDim } from "../ir/dim.ts";
 import { normAxis, showShape, type Dim } from "../ir/shape.ts";
 import type { Args, Impl } from "./args.ts";
-import type { CallArg } from "./bind.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { CallArg, ElabContext } from "./context.ts";
 import { Env } from "./env.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
 
 type Padding = "valid" | "same";
 
 /** Window geometry for an NHWC input, the way TensorFlow pads ("same": output = ceil(size / stride)). */
-function geometry(el: Elaborator, x: Tensor, kernel: [number, number], stride: [number, number], dilation: [number, number], padding: Padding, fill: number, what: string, span: Span) {
+function geometry(el: ElabContext, x: Tensor, kernel: [number, number], stride: [number, number], dilation: [number, number], padding: Padding, fill: number, what: string, span: Span) {
   if (x.shape.length !== 4)
     return void el.error("DNN0302", span, `${what} expects an NHWC tensor f32[N, H, W, C], found ${tensorType(x.dtype, x.shape)}`, {
       related: [{ span: x.origin, message: `this is ${tensorType(x.dtype, x.shape)}` }],
@@ -44,7 +43,7 @@ function geometry(el: Elaborator, x: Tensor, kernel: [number, number], stride: [
   return { w, after };
 }
 
-function conv2d(el: Elaborator, a: Args, span: Span): Value {
+function conv2d(el: ElabContext, a: Args, span: Span): Value {
   const x = a.tensor("x", span);
   const k = a.tensor("kernel", span);
   const stride = a.pair("stride", [1, 1], span);
@@ -104,7 +103,7 @@ function pool(kind: "max" | "avg"): Impl {
   };
 }
 
-function take(el: Elaborator, a: Args, span: Span): Value {
+function take(el: ElabContext, a: Args, span: Span): Value {
   const table = a.tensor("table", span);
   const idx = a.tensor("indices", span);
   if (!table || !idx) return POISON;
@@ -113,7 +112,7 @@ function take(el: Elaborator, a: Args, span: Span): Value {
   return el.tensor(el.b.gather(table.id, idx.id), span);
 }
 
-function concat(el: Elaborator, a: Args, span: Span): Value {
+function concat(el: ElabContext, a: Args, span: Span): Value {
   const arg = a.get("items");
   if (!arg) return el.error("DNN0204", span, "`concat` needs a list of tensors, e.g. concat([a, b], axis: -1)");
   if (arg.value.kind !== "array" || arg.value.items.length === 0) return el.error("DNN0201", arg.span, `\`concat\` takes a list of tensors, found ${describe(arg.value)}`);
@@ -144,7 +143,7 @@ function concat(el: Elaborator, a: Args, span: Span): Value {
 }
 
 /** scan(cell, xs, init, consts…): carry = cell(carry, xs[:, t], consts…) for each step t; every carry, stacked on axis 1. */
-function scan(el: Elaborator, a: Args, span: Span): Value {
+function scan(el: ElabContext, a: Args, span: Span): Value {
   const cellArg = a.get("cell");
   const xs = a.tensor("xs", span);
   const init = a.tensor("init", span);
@@ -191,7 +190,7 @@ function scan(el: Elaborator, a: Args, span: Span): Value {
 }
 
 /** Uniform [0, 1) noise shaped like `x`, fresh every training step (dropout masks). */
-function randLike(el: Elaborator, a: Args, span: Span): Value {
+function randLike(el: ElabContext, a: Args, span: Span): Value {
   const x = a.tensor("x", span);
   if (!x) return POISON;
   if (!el.training) return el.error("DNN0213", span, "`rand_like` draws training noise: use it inside `if training { … }`", { hint: "dropout is the identity at inference" });
@@ -200,7 +199,7 @@ function randLike(el: Elaborator, a: Args, span: Span): Value {
 }
 
 /** params() or params("conv2d*.kernel"): the trainable parameters whose names match, as a list. */
-function params(el: Elaborator, a: Args, span: Span): Value {
+function params(el: ElabContext, a: Args, span: Span): Value {
   const p = a.get("pattern");
   if (p && p.value.kind !== "string") return el.error("DNN0201", p.span, `the pattern of \`params\` is a string such as "dense*.kernel", found ${describe(p.value)}`);
   const glob = p?.value.kind === "string" ? p.value.value : "*";
@@ -212,7 +211,7 @@ function params(el: Elaborator, a: Args, span: Span): Value {
 }
 
 /** frozen(Layer(…)): the layer's parameters are used but never trained (transfer learning). */
-function frozen(el: Elaborator, a: Args, span: Span): Value {
+function frozen(el: ElabContext, a: Args, span: Span): Value {
   const l = a.get("layer");
   if (!l) return el.error("DNN0204", span, "`frozen` needs a layer, e.g. frozen(Conv2D(32, kernel: 3))");
   if (l.value.kind !== "layer") return el.error("DNN0201", l.span, `\`frozen\` takes a layer such as Dense(10), found ${describe(l.value)}`);
@@ -220,7 +219,7 @@ function frozen(el: Elaborator, a: Args, span: Span): Value {
 }
 
 /** full([N, units], 0.0): a tensor of one value (an RNN's initial state). */
-function full(el: Elaborator, a: Args, span: Span): Value {
+function full(el: ElabContext, a: Args, span: Span): Value {
   const s = a.get("shape");
   const v = a.get("value");
   if (!s || !v) return el.error("DNN0204", span, "`full` needs a shape and a value, e.g. full([N, 64], 0.0)");

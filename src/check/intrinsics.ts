@@ -2,14 +2,13 @@
 // Everything else (activations, losses, layers, optimizers) is written in stdlib/*.dnn.
 import type { Span } from "../syntax/source.ts";
 import type { UnaryOp } from "../ir/ir.ts";
-import { normAxis, size, showShape, type Dim } from "../ir/shape.ts";
+import { size, showShape, type Dim } from "../ir/shape.ts";
 import { divDim } from "../ir/dim.ts";
-import type { CallArg } from "./bind.ts";
 import { Args, type Impl } from "./args.ts";
 import { NN_INTRINSICS } from "./intrinsics-nn.ts";
 import { COMPARE_INTRINSICS } from "./intrinsics-compare.ts";
-import type { Elaborator } from "./elaborate.ts";
-import { POISON, describe, type Tensor, type Value } from "./values.ts";
+import type { CallArg, ElabContext } from "./context.ts";
+import { POISON, describe, type Value } from "./values.ts";
 
 const unary = (op: UnaryOp): Impl => (el, a, span) => {
   const x = a.tensor("x", span);
@@ -107,7 +106,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   ...COMPARE_INTRINSICS,
 };
 
-function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {
+function reshapeImpl(el: ElabContext, a: Args, span: Span): Value {
   const x = a.tensor("x", span);
   const s = a.get("shape");
   if (!x || !s) return s ? POISON : el.error("DNN0204", span, "`reshape` needs a `shape`");
@@ -136,14 +135,14 @@ function reshapeImpl(el: Elaborator, a: Args, span: Span): Value {
   return el.tensor(el.b.reshape(x.id, dims), span);
 }
 
-function random(el: Elaborator, dist: "uniform" | "normal", span: Span): Value {
+function random(el: ElabContext, dist: "uniform" | "normal", span: Span): Value {
   const ctx = el.initContext;
   if (!ctx) return el.error("DNN0212", span, `\`rand_${dist}\` is only available inside an \`init\` definition`, { hint: "training noise (dropout) uses `rand_like(x)`" });
   return el.tensor(el.b.random(ctx.seed, ctx.shape, dist, ctx.stream), span);
 }
 
 /** `fan_in` and `fan_out` of the parameter being initialised, as Keras computes them. */
-export function initConstant(el: Elaborator, name: string, span: Span): Value | undefined {
+export function initConstant(el: ElabContext, name: string, span: Span): Value | undefined {
   if (name !== "fan_in" && name !== "fan_out") return undefined;
   const ctx = el.initContext;
   if (!ctx) return el.error("DNN0212", span, `\`${name}\` is only available inside an \`init\` definition`);
@@ -157,7 +156,7 @@ export function initConstant(el: Elaborator, name: string, span: Span): Value | 
 /** The parameter names of a built-in function (signature help, completion). */
 export const intrinsicParams = (name: string): readonly string[] | undefined => INTRINSICS[name]?.params;
 
-export function callIntrinsic(el: Elaborator, name: string, args: CallArg[], span: Span): Value {
+export function callIntrinsic(el: ElabContext, name: string, args: CallArg[], span: Span): Value {
   const def = INTRINSICS[name];
   if (!def) return el.error("DNN0202", span, `\`${name}\` is not a function`);
   const before = el.diagnostics.length;

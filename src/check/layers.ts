@@ -4,26 +4,14 @@
 // way Keras names them (dense, dense_1, …) so weight files line up with other tools.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { size, type Dim, type Shape } from "../ir/shape.ts";
-import type { DType } from "../ir/ir.ts";
+import { size } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import type { CallArg } from "./bind.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { CallArg, ElabContext, LayerRow } from "./context.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
 import { POISON, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
 
-export interface ParamSpec {
-  name: string;
-  shape: Dim[];
-  id: number; // the argument node in the function being built
-  trainable: boolean; // false for a layer's `state` and for frozen layers' parameters
-  init: Value | undefined; // number, array literal or init value; undefined means zeros
-  initEnv: Env;
-  span: Span;
-}
-
-export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer" }>, input: CallArg, span: Span): Value {
+export function applyLayer(el: ElabContext, layer: Extract<Value, { kind: "layer" }>, input: CallArg, span: Span): Value {
   const d = layer.decl;
   const fwd = d.forward;
   if (!fwd) return el.error("DNN0405", span, `layer ${d.name.name} has no forward`, { related: [{ span: d.name.span, message: "declared here" }] });
@@ -59,24 +47,7 @@ export function applyLayer(el: Elaborator, layer: Extract<Value, { kind: "layer"
   }
 }
 
-/** One line of `dnnc check --shapes`: a layer application or a named binding, with its type. */
-export type SummaryRow =
-  | LayerRow
-  | { kind: "binding"; name: string; span: Span; shape: Shape; dtype: DType; role: "input" | "let" | "output" };
-
-export interface LayerRow {
-  kind: "layer";
-  depth: number; // nesting: layers applied inside another layer's forward are deeper
-  instance: string;
-  layer: string;
-  span: Span;
-  shape: Shape;
-  dtype: DType;
-  params: number; // elements of every parameter and state it created (Keras's "Param #")
-  trainable: number;
-}
-
-function applyBody(el: Elaborator, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env, instance: string, span: Span): Value {
+function applyBody(el: ElabContext, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env, instance: string, span: Span): Value {
   for (const item of d.items) {
     if (item.kind === "let") {
       el.let(item, env);
@@ -94,7 +65,7 @@ function applyBody(el: Elaborator, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env,
 }
 
 /** A trainable parameter: an argument of the function being built, initialised by `init`. */
-export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: string): Tensor | undefined {
+export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: string): Tensor | undefined {
   const t = evalType(el, p.type, env);
   if (!t) return undefined;
   if (t.dtype !== "f32") return void el.error("DNN0201", p.type.span, `parameters are f32, found ${t.dtype}`);
@@ -120,7 +91,7 @@ export function declareParam(el: Elaborator, p: A.ParamDecl, env: Env, name: str
   return el.noted(p.name.span, el.tensor(id, p.span)) as Tensor;
 }
 
-function instanceName(el: Elaborator, layer: string): string {
+function instanceName(el: ElabContext, layer: string): string {
   // Keras's to_snake_case: Conv2D → conv2d, MaxPool2D → max_pool2d, HTTPServer → http_server.
   const base = layer.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
   const n = el.instanceCounts.get(base) ?? 0;

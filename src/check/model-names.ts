@@ -28,7 +28,7 @@ const TS_TYPE_NAMES = new Set("any unknown never number bigint boolean string sy
 export const MODULE_EXPORTS: readonly string[] = ["TensorSpec", "CreateOptions", "LoadOptions", "TrainStepOptions", "WorkerThreads", "memoryStats", "threadStats", "NonFiniteError"];
 
 /** The names a model's exports take: the class, then its interfaces. */
-export const modelExportNames = (model: string): string[] => [model, `${model}Inputs`, `${model}Outputs`, `${model}Batch`, `${model}Sizes`];
+const modelExportNames = (model: string): string[] => [model, `${model}Inputs`, `${model}Outputs`, `${model}Batch`, `${model}Sizes`];
 
 /** Why `name` cannot be a model's (exported) name on its own, or undefined when it can. */
 export function unexportableModelName(name: string): string | undefined {

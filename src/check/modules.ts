@@ -7,26 +7,14 @@ import type * as A from "../syntax/ast.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import type { SourceFile } from "../syntax/source.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import type { Decl } from "./values.ts";
 import { didYouMean } from "./suggest.ts";
-import { bindModule, type Reference } from "./binder.ts";
+import { bindModule } from "./binder.ts";
+import type { Module } from "./module.ts";
 import { readSourceFile, SourceReadError } from "./read-source.ts";
 
-export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
+export type { Module };
 
-export interface Module {
-  path: string;
-  ast: A.FileAst;
-  source: SourceFile;
-  /** Names visible at the top level: own definitions, then imported ones. */
-  scope: Map<string, { decl: Decl; module: Module }>;
-  /** Names whose import failed: already reported, so their uses are silently poisoned. */
-  poisoned: Set<string>;
-  models: Map<string, A.ModelDecl>;
-  trains: A.TrainDecl[];
-  /** Every use of a name and where it is defined, imports included (for editors). */
-  references: Reference[];
-}
+export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
 
 export interface Program {
   modules: Map<string, Module>;

@@ -7,7 +7,7 @@ import { broadcastShapes, showShape, type Dim } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { didYouMean } from "./suggest.ts";
 import { Elaborator } from "./elaborate.ts";
-import type { ParamSpec } from "./layers.ts";
+import type { ParamSpec } from "./context.ts";
 import { declareParam } from "./layers.ts";
 import type { Module } from "./modules.ts";
 import { evalType, matchParam } from "./types.ts";

@@ -3,7 +3,7 @@
 // model.summary() so a person can read the network at a glance.
 import type { SourceFile } from "../syntax/source.ts";
 import { showShape } from "../ir/shape.ts";
-import type { SummaryRow } from "./layers.ts";
+import type { SummaryRow } from "./context.ts";
 
 export interface ParamCount {
   size: number;

@@ -5,7 +5,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { Elaborator } from "./elaborate.ts";
 import { Env } from "./env.ts";
-import type { ParamSpec } from "./layers.ts";
+import type { ParamSpec } from "./context.ts";
 import type { ModelElaboration, InitSpec, TensorInfo } from "./program.ts";
 import { evalType } from "./types.ts";
 import { describe, tensorType, type Tensor, type Value } from "./values.ts";

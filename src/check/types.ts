@@ -8,14 +8,14 @@ import { showShape, type Dim, type Shape } from "../ir/shape.ts";
 import { solveFor } from "../ir/dim.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
 import type { Env } from "./env.ts";
-import type { Elaborator } from "./elaborate.ts";
+import type { ElabContext } from "./context.ts";
 import { POISON, describe, tensorType, type Value } from "./values.ts";
 
 const DTYPES = new Set(["f32", "i32"]);
 const REST = "...";
 
 /** Check `v` against parameter `p`'s type, binding dimension names; returns the value to bind. */
-export function matchParam(el: Elaborator, p: A.Parameter, v: Value, env: Env, owner: string, callSpan: Span): Value | undefined {
+export function matchParam(el: ElabContext, p: A.Parameter, v: Value, env: Env, owner: string, callSpan: Span): Value | undefined {
   const t = p.type;
   if (!t || !t.dims || v.kind === "poison") return v;
   const tensor = el.asTensor(v, callSpan, `\`${p.name.name}\` of ${owner}`);
@@ -70,7 +70,7 @@ export function matchParam(el: Elaborator, p: A.Parameter, v: Value, env: Env, o
   return tensor;
 }
 
-export function checkReturn(el: Elaborator, t: A.TypeRef, v: Value, env: Env, owner: string, span: Span): Value {
+export function checkReturn(el: ElabContext, t: A.TypeRef, v: Value, env: Env, owner: string, span: Span): Value {
   if (v.kind === "poison" || !t.dims) return v;
   const want = evalType(el, t, env);
   if (!want) return POISON;
@@ -84,7 +84,7 @@ export function checkReturn(el: Elaborator, t: A.TypeRef, v: Value, env: Env, ow
 }
 
 /** A type with every dimension known (parameters, inputs). `newSymbols` lets unbound names become symbols. */
-export function evalType(el: Elaborator, t: A.TypeRef, env: Env, newSymbols = false): { dtype: DType; shape: Dim[] } | undefined {
+export function evalType(el: ElabContext, t: A.TypeRef, env: Env, newSymbols = false): { dtype: DType; shape: Dim[] } | undefined {
   const name = t.name.name;
   if (!name) return undefined;
   const shape: Dim[] = [];
@@ -106,7 +106,7 @@ export function evalType(el: Elaborator, t: A.TypeRef, env: Env, newSymbols = fa
   return { dtype: name as DType, shape };
 }
 
-export function evalDim(el: Elaborator, e: A.Expr, env: Env): Dim | undefined {
+export function evalDim(el: ElabContext, e: A.Expr, env: Env): Dim | undefined {
   if (e.kind === "name") {
     const v = env.lookup(e.name);
     if (!v) return void el.error("DNN0308", e.span, `unknown dimension \`${e.name}\``, { hint: "a dimension is an integer or a name bound by an input or argument type" });

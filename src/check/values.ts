@@ -4,9 +4,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { DType } from "../ir/ir.ts";
 import { showShape, type Dim, type Shape } from "../ir/shape.ts";
-import type { Module } from "./modules.ts";
-
-export type Decl = A.LayerDecl | A.FnDecl | A.InitDecl | A.OptimizerDecl;
+import type { Decl, Module } from "./module.ts";
 
 /** Arguments of a definition call after binding: parameter name → value. */
 export type Bound = Map<string, Value>;

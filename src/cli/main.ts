@@ -1,7 +1,7 @@
 // The dnnc command. Exit status: 0 success, 1 the input has errors, 2 usage error (bad flag,
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";

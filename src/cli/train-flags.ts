@@ -47,12 +47,12 @@ export interface TrainSettings {
 }
 
 /** Above this no optimizer's step means anything: 1e30 is a typo, not a schedule. */
-export const MAX_LR = 10;
+const MAX_LR = 10;
 /** More matrix-product workers than this only add overhead (and each is a thread and its memory). */
 export const MAX_THREADS = 64;
-export const MAX_EPOCHS = 1_000_000;
-export const MAX_BATCH = 1 << 20;
-export const MAX_PATIENCE = 10_000;
+const MAX_EPOCHS = 1_000_000;
+const MAX_BATCH = 1 << 20;
+const MAX_PATIENCE = 10_000;
 const MAX_SEED = 2 ** 32 - 1; // mulberry32's state is 32 bits
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -272,7 +272,7 @@ function runEpochs(bytes: Uint8Array, path: string): number {
 
 /** Cosine annealing per epoch, as PyTorch's CosineAnnealingLR stepped once an epoch: the first
  * epoch at `initial`, then along half a cosine towards `min` (reached after the last epoch). */
-export function cosineLr(initial: number, min: number, epochs: number): (epoch: number) => number {
+function cosineLr(initial: number, min: number, epochs: number): (epoch: number) => number {
   return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
 

@@ -29,7 +29,7 @@ export const DIGITS_FILE = fileURLToPath(new URL("../../samples/data/digits/digi
  * from `dnnc train` compares with that test's. (The file's rows are grouped by writer; the
  * shuffle makes both parts draw from all writers.)
  */
-export const DIGITS_SPLIT = { seed: 7, train: 1500, test: 297 } as const;
+const DIGITS_SPLIT = { seed: 7, train: 1500, test: 297 } as const;
 
 export const DATASET_NAMES = ["digits", "fashion-mnist", "mnist"] as const;
 

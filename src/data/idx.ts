@@ -31,7 +31,7 @@ const TYPES: Record<number, IdxType> = {
 const hex = (b: number) => `0x${b.toString(16).padStart(2, "0")}`;
 
 /** Whether `bytes` start with gzip's magic number 1f 8b. */
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

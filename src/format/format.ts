@@ -53,7 +53,7 @@ export function formatParsed(text: string, options: FormatOptions = {}): string 
 }
 
 /** How two token streams differ as programs (trailing spaces of comments aside), or undefined if they do not. */
-export function programDifference(before: IToken[], after: IToken[]): string | undefined {
+function programDifference(before: IToken[], after: IToken[]): string | undefined {
   const image = (t: IToken) => (isComment(t) ? t.image.trimEnd() : t.image);
   for (let i = 0; i < Math.max(before.length, after.length); i++) {
     const a = before[i];

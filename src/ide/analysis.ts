@@ -12,7 +12,7 @@ import { compileModel, dedupe, trainsWithoutModel } from "../compiler.ts";
 import { modelNameErrors } from "../check/model-names.ts";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
-import type { SummaryRow } from "../check/layers.ts";
+import type { SummaryRow } from "../check/context.ts";
 import { diffTexts, mapSpan, type TextChange } from "./text-change.ts";
 import { reparse } from "./reparse.ts";
 

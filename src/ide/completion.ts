@@ -3,7 +3,7 @@
 // `optimizer =`, the activations, layers, losses or optimizers — the standard library's too,
 // with the import it needs added; elsewhere, keywords and every name in scope.
 import type * as A from "../syntax/ast.ts";
-import type { Decl } from "../check/values.ts";
+import type { Decl } from "../check/module.ts";
 import { INTRINSIC_NAMES } from "../check/intrinsic-names.ts";
 import type { Analysis } from "./analysis.ts";
 import { cursorContext, type CursorContext } from "./call-context.ts";

@@ -3,8 +3,8 @@
 // parameter count; for a definition, its signature and documentation.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import type { Decl } from "../check/values.ts";
-import type { LayerRow } from "../check/layers.ts";
+import type { Decl } from "../check/module.ts";
+import type { LayerRow } from "../check/context.ts";
 import { INTRINSIC_NAMES } from "../check/intrinsic-names.ts";
 import type { TypeFact } from "../check/facts.ts";
 import type { Analysis } from "./analysis.ts";

@@ -3,7 +3,7 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { Module } from "../check/modules.ts";
-import type { Decl } from "../check/values.ts";
+import type { Decl } from "../check/module.ts";
 import { lex } from "../syntax/parse.ts";
 import type { Analysis } from "./analysis.ts";
 import { cursorContext } from "./call-context.ts";

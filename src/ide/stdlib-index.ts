@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fsHost, STDLIB_DIR } from "../check/modules.ts";
 import { parse } from "../syntax/parse.ts";
 import type * as A from "../syntax/ast.ts";
-import type { Decl } from "../check/values.ts";
+import type { Decl } from "../check/module.ts";
 
 export interface StdlibEntry {
   module: string; // `layers` for stdlib/layers.dnn, imported as std.layers

@@ -25,13 +25,6 @@ export function diffTexts(before: string, after: string): TextChange | undefined
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
 
-/** Where an old offset is in the new text; undefined inside the replaced region. */
-export function mapOffset(c: TextChange, offset: number): number | undefined {
-  if (offset <= c.start) return offset;
-  if (offset >= c.oldEnd) return offset + (c.newEnd - c.oldEnd);
-  return undefined;
-}
-
 /** A span of the changed file moved to the new text (spans of other files are unchanged);
  * undefined when it overlaps the replaced region. */
 export function mapSpan(c: TextChange, file: string, s: Span): Span | undefined {

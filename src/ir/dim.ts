@@ -45,8 +45,6 @@ function print(p: Poly): Dim {
   return out;
 }
 
-export const isSymbolic = (d: Dim): d is string => typeof d === "string";
-
 export function addDim(a: Dim, b: Dim, sign = 1): Dim {
   if (typeof a === "number" && typeof b === "number") return a + sign * b;
   const p = new Map(parse(a));

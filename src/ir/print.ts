@@ -58,7 +58,7 @@ function attrs(n: Node): string {
 }
 
 // Shortest text that reads back as the same float32, so goldens don't churn on noise digits.
-export function fmtNum(v: number): string {
+function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? "inf" : v < 0 ? "-inf" : "nan";
   if (Number.isInteger(v)) return v.toFixed(1);
   const f = Math.fround(v);

@@ -9,7 +9,6 @@ export type Shape = readonly Dim[];
 export const showDim = (d: Dim): string => String(d);
 export const showShape = (s: Shape): string => `[${s.map(showDim).join(", ")}]`;
 
-export const sameDim = (a: Dim, b: Dim): boolean => a === b;
 export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The number of elements, canonical: 2·B·32 → "64*B" (see dim.ts), so sizes compare with ===. */

@@ -10,7 +10,7 @@ import { FramingCheck } from "./framing.ts";
 import { Gate } from "./gate.ts";
 
 /** The status the server exits with when the client's input breaks the protocol. */
-export const EXIT_BAD_INPUT = 2;
+const EXIT_BAD_INPUT = 2;
 
 export function stdioConnection(): Connection {
   const die = (reason: string, status: number): never => {

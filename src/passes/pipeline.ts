@@ -5,7 +5,7 @@ import { eliminateCommonSubexpressions } from "./cse.ts";
 import { eliminateDeadCode } from "./dce.ts";
 import { foldConstants } from "./fold.ts";
 
-export const PASSES = [
+const PASSES = [
   { name: "fold", run: foldConstants },
   { name: "cse", run: eliminateCommonSubexpressions },
   { name: "dce", run: eliminateDeadCode },

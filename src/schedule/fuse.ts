@@ -56,7 +56,7 @@ export type LoopOp = ClassOf<"elementwise"> | UnaryOp | BinaryOp;
 const kernelClass = (op: OpName) => (isUnary(op) || isBinary(op) ? "elementwise" : KERNEL_CLASS[op]);
 
 /** A permute that swaps the last two axes and keeps the rest: what a matmul can read transposed. */
-export function swapsLastTwo(n: Node): boolean {
+function swapsLastTwo(n: Node): boolean {
   if (n.op !== "permute") return false;
   const r = n.perm.length;
   return r >= 2 && n.perm.every((p, i) => p === (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
