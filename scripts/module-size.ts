@@ -1,5 +1,6 @@
 // Prints the size of the module each target generates for every sample (lines, bytes, and the
-// lines of runtime pasted after the "// ---- runtime ----" marker), as a Markdown table.
+// lines of runtime pasted from src/runtime/, between the "// ---- runtime ----" marker and the
+// models or the end), as a Markdown table.
 // Usage: npx tsx scripts/module-size.ts
 import { readdirSync } from "node:fs";
 import { compile } from "../src/compiler.ts";
@@ -9,8 +10,10 @@ const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort();
 const rows: string[] = ["| sample | ts lines | ts bytes | ts runtime lines | wgsl lines | wgsl bytes | wgsl runtime lines |", "|---|---:|---:|---:|---:|---:|---:|"];
 const measure = (text: string) => {
   const lines = text.split("\n").length;
+  // The runtime runs from its marker to the models' (or to the end, where it comes last).
   const at = text.indexOf("// ---- runtime ----");
-  return [lines, Buffer.byteLength(text), at < 0 ? 0 : text.slice(at).split("\n").length];
+  const models = text.indexOf("// ---- models ----");
+  return [lines, Buffer.byteLength(text), at < 0 ? 0 : text.slice(at, models > at ? models : undefined).split("\n").length - 1];
 };
 for (const f of samples) {
   const r = compile(`samples/${f}`);

@@ -1,6 +1,6 @@
 // What both targets' trainStep does with the training step's finiteness flag (the IR
 // function's last output, src/train/step.ts): the step already kept every state when the flag
-// is 0; the generated method then throws NonFiniteError (ts/helpers-finite.ts) before it
+// is 0; the generated method then throws NonFiniteError (runtime/non-finite.ts) before it
 // counts the step, so the next step's number (Adam's bias correction) is the skipped one's.
 import type { CompiledModel } from "../compiler.ts";
 import { FINITE_OUTPUT } from "../train/step.ts";
