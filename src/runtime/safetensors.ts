@@ -33,7 +33,7 @@ const ST_DTYPE_BYTES: Record<string, number> = {
 };
 
 /** Float dtypes a parameter loads from (converted to float32, rounding to nearest). */
-const ST_FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
+export const ST_FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
 
 const ST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

@@ -7,7 +7,7 @@
 import type { Fn } from "../../ir/ir.ts";
 import { bindInputs, descriptionIdent, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
 import { linkRuntime, runtimePart } from "../runtime-parts.ts";
-import { commentText, derivedIdent, jsString, templateText, userIdent } from "../names.ts";
+import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { scheduled, type ScheduledFn, type TargetInput, type TargetModel } from "../target.ts";
 import { appendLines, dimExpr, sizeExpr } from "./exprs.ts";
