@@ -9,7 +9,7 @@
 // the cost of the checks is set against a training step two ways:
 //
 //   direct   the checks alone — the very helper pasted into every module
-//            (src/backend/ts/helpers-check.ts), called on the step's arrays with the model's
+//            (src/runtime/input-checks.ts), called on the step's arrays with the model's
 //            ranges — over the step's time without them: precise, it times microseconds;
 //   A/B      the generated module against the same module with its checkIndices calls removed,
 //            step against step, interleaved in rounds (median of the rounds' medians): the whole
@@ -26,7 +26,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compile } from "../src/compiler.ts";
-import { checkIndices } from "../src/backend/ts/helpers-check.ts";
+import { checkIndices } from "../src/runtime/input-checks.ts";
 import { compileModel, type GeneratedClass } from "./lib/dnnc-runner.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { mulberry32 } from "./lib/random.ts";

@@ -18,11 +18,13 @@ import { straightLineModel } from "./lib/straight-line.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { cpuNow, quantile } from "./lib/timing.ts";
 import { compile } from "../src/compiler.ts";
-import { emitTypeScript } from "../src/backend/ts/emit.ts";
+import { loadTarget } from "../src/backend/targets.ts";
+import { targetModels } from "../src/backend/target.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
 // @ts-expect-error plain JavaScript next to the command, without declarations
 import { builtIsCurrent } from "../bin/built.mjs";
 
+const tsTarget = await loadTarget("ts");
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_MS = 3000;
 const args = process.argv.slice(2);
@@ -62,7 +64,7 @@ try {
       const r = compile(path, text);
       const t1 = cpuNow();
       if (hasErrors(r.diagnostics)) throw new Error(`${path} does not check clean`);
-      emitTypeScript(r.models, `straight${lines}.dnn`);
+      tsTarget.emit({ models: targetModels(r.models), sourceName: `straight${lines}.dnn` });
       const t2 = cpuNow();
       if (i > 0) front.push(t1 - t0), whole.push(t2 - t0);
     }

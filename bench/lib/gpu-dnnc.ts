@@ -33,8 +33,8 @@ export async function compileWgsl(root: string, dnn: string, outDir: string): Pr
   if (c.models.length !== 1 || !c.models[0]!.train) throw new Error(`${dnn}: expected one model with a train block`);
   const m = c.models[0]!;
   // Imported late so that the TF.js side still runs where the WGSL emitter fails to load.
-  const { emitWgsl } = await import("../../src/backend/wgsl/emit.ts");
-  const emitted = emitWgsl(c.models, dnn);
+  const { generate } = await import("../../src/backend/targets.ts");
+  const emitted = await generate("wgsl", c.models, dnn);
   const compileMs = performance.now() - t0;
   const file = join(outDir, `${m.name}.wgsl-module.ts`);
   writeFileSync(file, emitted.module);
@@ -42,5 +42,5 @@ export async function compileWgsl(root: string, dnn: string, outDir: string): Pr
   const classes = Object.values(mod).filter((v): v is GpuClass => typeof v === "function" && typeof (v as { create?: unknown }).create === "function");
   const cls = (mod[m.name] as GpuClass | undefined) ?? (classes.length === 1 ? classes[0] : undefined);
   if (!cls) throw new Error(`${file}: no exported class ${m.name} with a static create()`);
-  return { cls, input: m.inputs[0]!.name, target: m.train!.targets[0]!.name, shaders: emitted.shaders.length, compileMs };
+  return { cls, input: m.inputs[0]!.name, target: m.train!.targets[0]!.name, shaders: emitted.sidecar?.files.length ?? 0, compileMs };
 }

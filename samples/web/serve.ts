@@ -3,15 +3,15 @@
 // The browser test (test/browser/digits.test.ts) serves the page through serveDigits too.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compile } from "../../src/compiler.ts";
-import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
+import { generate } from "../../src/backend/targets.ts";
 import { serve, type Served } from "./server.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-export function serveDigits(port = 0): Promise<Served> {
+export async function serveDigits(port = 0): Promise<Served> {
   const { models, diagnostics } = compile(here("../mlp_digits.dnn"));
   if (models.length === 0) throw new Error(`samples/mlp_digits.dnn did not compile:\n${diagnostics.map((d) => d.message).join("\n")}`);
-  const { module } = emitWgsl(models, "mlp_digits.dnn");
+  const { module } = await generate("wgsl", models, "mlp_digits.dnn");
   return serve({
     port,
     // main.ts imports ../../src/data/random.ts, which the browser resolves to /src/data/random.ts.

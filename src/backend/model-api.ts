@@ -1,7 +1,5 @@
 // What every backend's generated module shares: the model's interfaces and static
-// descriptions, input validation that names what was expected, parameter lookup, and the
-// runtime sources a module carries (the marked regions of real, type-checked files).
-import { readFileSync } from "node:fs";
+// descriptions, input validation that names what was expected, parameter lookup.
 import type { Dim } from "../ir/shape.ts";
 import type { CompiledModel, TensorInfo } from "../model.ts";
 import type { Fn } from "../ir/ir.ts";
@@ -10,34 +8,6 @@ import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";
 import { symbolsOf } from "../ir/dim.ts";
 import { needsGivenSizes, planSizes } from "./size-plan.ts";
 import { commentText, derivedIdent, jsString, templateText, userIdent } from "./names.ts";
-
-/** The `dnnc:helpers` regions of `files` (relative to `base`), `export`s dropped, to paste into a module. */
-export function helpersOf(base: string, files: readonly string[]): string {
-  return files
-    .map((file) => {
-      const text = readFileSync(new URL(file, base), "utf8");
-      const body = text.slice(text.indexOf("// dnnc:helpers-begin") + 21, text.indexOf("// dnnc:helpers-end"));
-      return body.replace(/^export /gm, "").trim();
-    })
-    .join("\n\n");
-}
-
-/** The declarations every generated module starts with. */
-export const TENSOR_SPEC = [
-  "export interface TensorSpec {",
-  "  readonly name: string;",
-  '  readonly dtype: "f32" | "i32";',
-  "  readonly shape: readonly (number | string)[];",
-  "}",
-  "",
-];
-export const LOAD_OPTIONS = [
-  "export interface LoadOptions {",
-  "  /** Skip tensors of the file that the model does not have, instead of refusing the file. */",
-  "  ignoreUnknown?: boolean;",
-  "}",
-  "",
-];
 
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
   `{ name: ${jsString(t.name)}, dtype: ${jsString(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}] }`;
@@ -66,12 +36,14 @@ export function recordOf(indent: string, name: string, type: string, entries: re
 
 /**
  * The model's interfaces and the head of its class, up to its static members: the symbolic
- * sizes its inputs bind, and the lines so far.
+ * sizes its inputs bind, and the lines so far. The class extends `base`, a runtime class
+ * constructed with the model's description (data, `modelDescription`), which holds what its
+ * methods shared by every model (parameters, save, load) need.
  */
-export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[] } {
+export function modelHead(m: CompiledModel, base: RuntimeBase): { symbols: string[]; lines: string[] } {
   const C = m.name;
   const id = modelIdents(m);
-  const symbols = [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
+  const symbols = modelSymbols(m);
   // What save() writes and load() reads: the parameters, then the optimizer state.
   const states = m.train?.states ?? [];
   const stored = [...m.params, ...states].map((t) => {
@@ -93,42 +65,50 @@ export function modelHead(m: CompiledModel): { symbols: string[]; lines: string[
     lines.push(`interface ${id.sizes} {`, ...symbols.map((s) => `  ${jsString(s)}?: number;`), "}", "");
   }
 
-  lines.push(`class ${id.cls} {`);
+  lines.push(...modelDescription(m, base, stored, initial), "");
+  lines.push(`class ${id.cls} extends ${base.cls} {`);
   // The class is declared under its identifier; its `name` is still the model's.
   lines.push(`  static {`, `    Object.defineProperty(this, "name", { value: ${jsString(m.name)} });`, "  }");
   lines.push(`  static readonly inputs: readonly TensorSpec[] = [${m.inputs.map(spec).join(", ")}];`);
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);
-  lines.push(`  static readonly parameters: readonly TensorSpec[] = [`, ...m.params.map((p) => `    ${spec(p)},`), "  ];");
+  lines.push(`  static readonly parameters: readonly TensorSpec[] = ${descriptionIdent(m)}.parameters;`);
   if (m.train) {
     lines.push(`  /** The ${commentText(m.train.optimizer)} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
     lines.push(`  static readonly optimizerStates: readonly TensorSpec[] = [`, ...states.map((s) => `    ${spec(s)},`), "  ];");
   }
-  lines.push("  /** Names and shapes of the tensors save() writes and load() reads: the parameters, then the optimizer state. */");
-  lines.push(`  private static readonly stored: readonly { name: string; shape: readonly number[] }[] = [`, ...stored.map((t) => `    ${t},`), "  ];");
-  lines.push("  /** The optimizer state's initial values, one per state tensor. */");
-  lines.push(`  private static readonly stateInitial: readonly number[] = [${initial.join(", ")}];`);
   return { symbols, lines };
 }
 
-/** The class's private indexOf and checkValues: a parameter by name, values of its size (`sizeOf(i)`, an expression). */
-export function parameterChecks(model: string, sizeOf: (i: string) => string): string[] {
-  const C = userIdent(model);
-  const M = templateText(model);
-  const lines: string[] = [];
-  lines.push("  private indexOf(name: string, method: string): number {");
-  lines.push(`    const i = ${C}.parameters.findIndex((p) => p.name === name);`);
-  lines.push(`    if (i < 0) throw new RangeError(\`${M}.\${method}: no parameter "\${name}"; parameters are \${${C}.parameters.map((p) => p.name).join(", ")}\`);`);
-  lines.push("    return i;", "  }", "");
-  lines.push("  /** The index of parameter `name`, after checking that `values` has its size. */");
-  lines.push("  private checkValues(method: string, name: string, values: ArrayLike<number>): number {");
-  lines.push("    const i = this.indexOf(name, method);");
-  lines.push(`    const size = ${sizeOf("i")};`);
-  lines.push(`    const n = values !== null && typeof values === "object" ? values.length : undefined;`);
-  lines.push(`    if (typeof n !== "number") throw new TypeError(\`${M}.\${method}: "\${name}" must be an array of numbers, received \${describe(values)}\`);`);
-  lines.push(`    if (n !== size) throw new RangeError(\`${M}.\${method}: "\${name}" has \${size} values (shape [\${${C}.parameters[i]!.shape.join(", ")}]), received \${n}\`);`);
-  lines.push("    return i;", "  }");
-  return lines;
+/** The runtime class a model's class extends: its name, the type of the description it takes, the description's fields beyond ModelDescription's. */
+export interface RuntimeBase {
+  cls: string;
+  description: string;
+  fields?: readonly (readonly [key: string, value: string])[];
+}
+
+/** The symbolic sizes (B, T, …) a model's inputs and targets bind, in order of first appearance. */
+export const modelSymbols = (m: CompiledModel): string[] => [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
+
+/** The identifier of the model's description (runtime/model.ts's ModelDescription) in generated code. */
+export const descriptionIdent = (m: CompiledModel) => derivedIdent(m.name, "model");
+
+/** The model's description as data: the const the runtime's base class is constructed with. */
+function modelDescription(m: CompiledModel, base: RuntimeBase, stored: readonly string[], initial: readonly string[]): string[] {
+  return [
+    `const ${descriptionIdent(m)}: ${base.description} = {`,
+    `  name: ${jsString(m.name)},`,
+    "  parameters: [",
+    ...m.params.map((p) => `    ${spec(p)},`),
+    "  ],",
+    "  stored: [",
+    ...stored.map((t) => `    ${t},`),
+    "  ],",
+    `  stateInitial: [${initial.join(", ")}],`,
+    `  trains: ${m.train !== undefined},`,
+    ...(base.fields ?? []).map(([k, v]) => `  ${k}: ${v},`),
+    "};",
+  ];
 }
 
 /**
@@ -211,44 +191,4 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
     const name = jsString(t.name);
     return [`    checkIndices(${jsString(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${jsString(r.why)});`];
   });
-}
-
-/**
- * save() and load(): `data` an expression for the stored tensors' values (the parameters, then
- * the optimizer state), `targets` the arrays load() fills; `written`, given the name of those
- * arrays, a statement run once the file has passed every check (the GPU's writes).
- */
-export function saveAndLoad(m: CompiledModel, o: { data: string; targets: string; async?: boolean; written?: (values: string) => string }): string[] {
-  const C = userIdent(m.name);
-  const where = jsString(`${m.name}.load`);
-  const loadCall = `safetensorsLoad(${where}, file, ${C}.stored.map((t) => t.name), ${C}.stored.map((t) => t.shape), ${m.params.length}, values, ${C}.stateInitial, options.ignoreUnknown === true)`;
-  return [
-    "  /**",
-    "   * The parameters and the optimizer state as a safetensors file: float32 tensors named as in",
-    "   * `parameters` and `optimizerStates`, the model's name and step count in `__metadata__`.",
-    "   */",
-    `  ${o.async ? "async save(): Promise<Uint8Array>" : "save(): Uint8Array"} {`,
-    `    const data = ${o.data};`,
-    `    const tensors = ${C}.stored.map((t, i) => ({ name: t.name, shape: t.shape, data: data[i]! }));`,
-    `    return safetensorsWrite(tensors, { "dnnc.model": ${jsString(m.name)}${m.train ? ', "dnnc.steps": String(this.stepCount)' : ""} });`,
-    "  }",
-    "",
-    "  /**",
-    "   * Reads a safetensors file into this model, all or nothing: a file that is malformed, lacks a",
-    "   * parameter, has one of another shape or a tensor the model lacks (unless",
-    "   * `options.ignoreUnknown`) is refused with an Error and the model is left unchanged. With the",
-    "   * optimizer state in the file, training resumes where it stopped; without it, the state and the",
-    "   * step count restart from their initial values. Returns the model.",
-    "   */",
-    "  load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): this {",
-    `    const file = safetensorsRead(${where}, bytes);`,
-    ...(m.train ? [`    const steps = safetensorsSteps(${where}, file);`] : []),
-    `    const values = ${o.targets};`,
-    // Training resumes at the file's step only with its optimizer state; otherwise it starts afresh.
-    ...(m.train ? [`    const resumed = ${loadCall};`, "    this.stepCount = resumed ? (steps ?? 0) : 0;"] : [`    ${loadCall};`]),
-    ...(o.written ? [`    ${o.written("values")}`] : []),
-    "    return this;",
-    "  }",
-    "",
-  ];
 }

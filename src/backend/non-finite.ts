@@ -1,6 +1,6 @@
 // What both targets' trainStep does with the training step's finiteness flag (the IR
 // function's last output, src/step/step.ts): the step already kept every state when the flag
-// is 0; the generated method then throws NonFiniteError (ts/helpers-finite.ts) before it
+// is 0; the generated method then throws NonFiniteError (runtime/non-finite.ts) before it
 // counts the step, so the next step's number (Adam's bias correction) is the skipped one's.
 import { FINITE_OUTPUT, type CompiledModel } from "../model.ts";
 import { jsString } from "./names.ts";

@@ -4,7 +4,7 @@
 // printed and the exit status is 1. A file that is not UTF-8 is refused before anything is
 // written (exit 2): decoding would replace its bad bytes with U+FFFD, and writing would lose them.
 // A file is rewritten through a temporary file and a rename, so it is never left half written.
-import { stUtf8 } from "../backend/ts/helpers-io.ts";
+import { stUtf8 } from "../runtime/safetensors.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderTextAll, type TextOptions } from "../diagnostics/render-text.ts";
 import { format } from "../format/format.ts";

@@ -7,7 +7,7 @@ import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
-import { emitTypeScript } from "../backend/ts/emit.ts";
+import { generate, isTargetName, targetChoices, TARGET_NAMES, UnknownTargetError } from "../backend/targets.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
@@ -27,10 +27,9 @@ import { DatasetMissingError } from "../data/dataset.ts";
 import { VERSION } from "../version.ts";
 
 export { VERSION };
-const TARGETS = ["ts", "wgsl"] as const;
-// The WGSL backend, the formatter and training (a third of the modules the command would load,
-// each transpiled and loaded through tsx at every start) are imported by the commands using
-// them, so `check` and `compile --target ts` start without them.
+// The formatter, training and each target (backend/targets.ts: the WGSL backend is a third of the
+// modules the command would load, each transpiled and loaded through tsx at every start) are
+// imported by the commands using them, so `check` and `compile --target ts` start without them.
 
 class UsageError extends Error {}
 
@@ -73,14 +72,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command("compile")
     .description("compile a .dnn file to a standalone module")
     .argument("<file>", ".dnn file to compile")
-    .addOption(new Option("-t, --target <target>", "what to generate").default("ts"))
+    .addOption(new Option("-t, --target <target>", `what to generate: ${targetChoices()}`).default(TARGET_NAMES[0]))
     .option("-o, --out <dir>", "directory to write the generated module into")
     .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code: the IR, or its fused kernels and buffers").choices(["ir", "kernels"]))
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
     .action(async (file: string, opts: { target: string; out?: string; emit?: string; after?: string; batch: string; json?: boolean }) => {
-      if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (expected one of: ${TARGETS.join(", ")})`);
+      if (!isTargetName(opts.target)) throw new UsageError(new UnknownTargetError(opts.target).message);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
       const batch = Number(opts.batch);
@@ -102,19 +101,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const outDir = opts.out!;
       const base = basename(file).replace(/\.dnn$/, "");
       const models = result.models.map((m) => m.name).join(", ") || "no models";
-      if (opts.target === "wgsl") {
-        // The module holds its shaders; the .wgsl files are the same text under a header line, to read or lint.
-        const { emitWgsl } = await import("../backend/wgsl/emit.ts");
-        const wgsl = emitWgsl(result.models, basename(file));
-        const written = writeOutputs(outDir, base, wgsl.module, wgsl.shaders);
-        const shaderDir = join(outDir, `${base}.wgsl`);
-        io.err(`wrote ${written.module} (${models}) and ${wgsl.shaders.length} shaders in ${shaderDir}/\n`);
+      // A sidecar (the WGSL target's shaders) is text the module holds, written apart under a header line, to read or lint.
+      const { module, sidecar } = await generate(opts.target, result.models, basename(file));
+      const written = writeOutputs(outDir, base, module, sidecar);
+      if (sidecar) {
+        const sidecarDir = join(outDir, `${base}.${sidecar.dir}`);
+        io.err(`wrote ${written.module} (${models}) and ${sidecar.files.length} ${sidecar.what} in ${sidecarDir}/\n`);
         if (written.kept.length > 0)
-          io.err(`warning: ${shaderDir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
-      } else {
-        const written = writeOutputs(outDir, base, emitTypeScript(result.models, basename(file)));
-        io.err(`wrote ${written.module} (${models})\n`);
-      }
+          io.err(`warning: ${sidecarDir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
+      } else io.err(`wrote ${written.module} (${models})\n`);
       for (const m of result.models) io.err(costSummary(m, batch));
     });
 
@@ -144,7 +139,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--lr <rate>", "the optimizer's learning rate (default: the train block's)")
     .option("--seed <n>", "initial weights, shuffling, the validation split and augmentation", "0")
     .option("--validation-split <fraction>", "held out of the training data for validation after each epoch", "0.1")
-    .addOption(new Option("--backend <backend>", "ts (CPU) or wgsl (WebGPU)").choices(["ts", "wgsl"]).default("ts"))
+    .addOption(new Option("--backend <backend>", `the target that runs training: ${targetChoices()}`).choices(TARGET_NAMES).default(TARGET_NAMES[0]))
     .option("--threads <n>", "ts backend: matrix products on this many threads")
     .option("--checkpoint <path>", "safetensors file written after every epoch and on Ctrl-C (default: FILE.safetensors)")
     .option("--resume <checkpoint>", "go on with a stopped run: its parameters, optimizer state, step count, and the epoch and learning-rate schedule it reached")

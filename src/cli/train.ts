@@ -14,6 +14,7 @@ import { perExample, type TrainableModel } from "../fit/model.ts";
 import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
+import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
 import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
@@ -97,14 +98,13 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
 
   const model = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
   // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
-  const resumed = o.resume ? await loadCheckpoint(model, o.resume, (b) => b) : undefined;
+  const resumed = o.resume ? await loadCheckpoint(o.resume, (b) => model.load(b)) : undefined;
   const done = resumed ? runEpochs(resumed, o.resume!) : 0;
   if (o.initFrom) {
     const fresh: string[] = [];
-    const current = await model.save();
     const chosen = o.initFromOnly ? chosenParameters(o.initFromOnly, cls) : cls.parameters;
     for (const p of cls.parameters) if (!chosen.includes(p)) fresh.push(`${p.name} (not chosen by --init-from-only)`);
-    await loadCheckpoint(model, o.initFrom, (b) => withParametersOf(current, b, chosen, fresh));
+    await loadCheckpoint(o.initFrom, (b) => model.setParameters(parametersOf(b, chosen, fresh)));
     io.err(`parameters from ${o.initFrom}${fresh.length ? `; initialised afresh: ${fresh.join(", ")}` : ": all of them"}\n`);
   }
   const lr = learningRate(model);
@@ -276,32 +276,32 @@ function cosineLr(initial: number, min: number, epochs: number): (epoch: number)
   return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
 
-/** Loads a checkpoint and returns its bytes, or says in one line why it is refused (the model is left as it was). */
-async function loadCheckpoint(model: TrainableModel, path: string, select: (bytes: Uint8Array) => Uint8Array): Promise<Uint8Array> {
+/** Reads a checkpoint into the model with `apply` and returns its bytes, or says in one line why it is refused (the model is left as it was). */
+async function loadCheckpoint(path: string, apply: (bytes: Uint8Array) => unknown): Promise<Uint8Array> {
   if (!existsSync(path)) throw new TrainError(`cannot read checkpoint ${path}: no such file`);
   try {
     const bytes = readFileSync(path);
-    await model.load(select(bytes));
+    await apply(bytes);
     return bytes;
   } catch (e) {
     throw new TrainError(`checkpoint ${path} refused: ${e instanceof Error ? e.message.replace(/^\w+\.load: /, "") : String(e)}`);
   }
 }
 
-/** The model's own file (`model`) with the parameters the checkpoint has under the same
- * name and shape put in: no optimizer state or step count from it, as fine-tuning starts its
- * own. Parameters it lacks keep their initial values and are listed in `fresh`. */
-function withParametersOf(model: Uint8Array, bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Uint8Array {
-  const from = readSafetensors(bytes);
-  const current = readSafetensors(model);
-  const merged = new Map(current);
+/** The parameters `params` that the checkpoint has under the same name and shape, as float32
+ * (converted from the float types a model's load() takes), read by the generated modules' own
+ * reader: for setParameters, so no optimizer state or step count comes from it, as fine-tuning
+ * starts its own. Parameters it lacks keep their initial values and are listed in `fresh`. */
+function parametersOf(bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Record<string, Float32Array> {
+  const file = safetensorsRead("", bytes);
+  const values: Record<string, Float32Array> = Object.create(null);
   for (const p of params) {
-    const t = from.get(p.name);
+    const t = file.tensors.get(p.name);
     if (!t) fresh.push(`${p.name} (not in the checkpoint)`);
-    else if (t.dtype !== current.get(p.name)?.dtype || t.shape.join(",") !== p.shape.join(",")) fresh.push(`${p.name} (the checkpoint's is ${t.dtype}[${t.shape.join(", ")}], this model's F32[${p.shape.join(", ")}])`);
-    else merged.set(p.name, t);
+    else if (!ST_FLOAT_DTYPES.includes(t.dtype) || t.shape.join(",") !== p.shape.join(",")) fresh.push(`${p.name} (the checkpoint's is ${t.dtype}[${t.shape.join(", ")}], this model's F32[${p.shape.join(", ")}])`);
+    else safetensorsCopy(file, t, (values[p.name] = new Float32Array(t.shape.reduce((a, d) => a * d, 1))));
   }
-  return writeSafetensors(merged, readMetadata(model));
+  return values;
 }
 
 /** The parameters named by --init-from-only's comma-separated patterns, each matching a whole

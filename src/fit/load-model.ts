@@ -5,13 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CompiledModel } from "../model.ts";
+import { generate, type TargetName } from "../backend/targets.ts";
 import type { TrainableClass } from "./model.ts";
 
-export type Backend = "ts" | "wgsl";
+/** A target (backend/targets.ts) that runs training. */
+export type Backend = TargetName;
 
 export interface LoadedModel {
   cls: TrainableClass;
-  /** For create(): a WebGPU device on the wgsl backend. */
+  /** For create(): the device the module needs (its API description says which), if any. */
   createOptions: Record<string, unknown>;
   dispose(): void;
 }
@@ -20,10 +22,8 @@ export async function loadGenerated(models: CompiledModel[], name: string, backe
   const dir = mkdtempSync(join(tmpdir(), "dnnc-train-"));
   const file = join(dir, "model.mts"); // an ES module wherever the temporary directory is
   // Only the backend asked for is loaded.
-  const code = backend === "ts"
-    ? (await import("../backend/ts/emit.ts")).emitTypeScript(models, sourceName)
-    : (await import("../backend/wgsl/emit.ts")).emitWgsl(models, sourceName).module;
-  writeFileSync(file, code);
+  const { module, api } = await generate(backend, models, sourceName);
+  writeFileSync(file, module);
   try {
     // The module is TypeScript: tsx strips its types whether this command runs from its sources
     // (through tsx already) or from the built JavaScript in dist/ (where nothing else needs it).
@@ -31,7 +31,7 @@ export async function loadGenerated(models: CompiledModel[], name: string, backe
     const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, TrainableClass>;
     const cls = mod[name];
     if (!cls) throw new Error(`the generated module has no class ${name}`);
-    const createOptions: Record<string, unknown> = backend === "wgsl" ? { device: await nodeDevice() } : {};
+    const createOptions: Record<string, unknown> = api.device === "webgpu" ? { device: await nodeDevice(backend) } : {};
     return { cls, createOptions, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
@@ -43,17 +43,17 @@ export async function loadGenerated(models: CompiledModel[], name: string, backe
 let dawn: unknown;
 
 /** A WebGPU device in Node, from the `webgpu` package (Dawn). */
-async function nodeDevice(): Promise<unknown> {
+async function nodeDevice(backend: string): Promise<unknown> {
   let webgpu: { create(flags: string[]): GPU; globals: object };
   try {
     webgpu = (await import("webgpu")) as unknown as typeof webgpu;
   } catch {
-    throw new TrainError("--backend wgsl needs the `webgpu` package (Dawn for Node): run `npm install` in the dnnc repository");
+    throw new TrainError(`--backend ${backend} needs the \`webgpu\` package (Dawn for Node): run \`npm install\` in the dnnc repository`);
   }
   Object.assign(globalThis, webgpu.globals);
   dawn ??= webgpu.create([]);
   const adapter = await (dawn as GPU).requestAdapter();
-  if (!adapter) throw new TrainError("--backend wgsl: no WebGPU adapter (on a machine without a GPU, scripts/setup-webgpu.sh installs Mesa's lavapipe)");
+  if (!adapter) throw new TrainError(`--backend ${backend}: no WebGPU adapter (on a machine without a GPU, scripts/setup-webgpu.sh installs Mesa's lavapipe)`);
   return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize } });
 }
 

@@ -15,6 +15,7 @@ export interface TrainableModel {
   predict(inputs: Record<string, Tensor>): Maybe<Float32Array>;
   getParameter(name: string): Maybe<Float32Array>;
   setParameter(name: string, values: ArrayLike<number>): Maybe<void>;
+  setParameters(values: Record<string, ArrayLike<number>>): Maybe<void>;
   save(): Maybe<Uint8Array>;
   load(bytes: Uint8Array, options?: { ignoreUnknown?: boolean }): Maybe<unknown>;
   readonly steps: number;

@@ -2,9 +2,9 @@
 // without a model: `dnnc train` keeps the learning rate there (`lr`) and the epoch reached in its
 // metadata, and fine-tuning loads a checkpoint's parameters without its optimizer state. A
 // rewrite keeps the metadata: it holds the step count, which Adam's bias correction depends on.
-// Files are read by the generated modules' own reader (helpers-io.ts), so a file `dnnc train`
+// Files are read by the generated modules' own reader (runtime/safetensors.ts), so a file `dnnc train`
 // takes is one a module loads, with the same checks and bounds.
-import { safetensorsRead } from "../backend/ts/helpers-io.ts";
+import { safetensorsRead } from "../runtime/safetensors.ts";
 
 export interface Entry {
   dtype: string;

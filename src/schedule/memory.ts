@@ -1,6 +1,6 @@
 // Memory planning: every buffer of a schedule with its size and lifetime (the kernels from the
 // one that writes it to the last that reads it, through views and transposed reads). Offsets
-// are placed by `placeBuffers` (backend/ts/helpers.ts) once sizes are numbers, at run time in
+// are placed by `placeBuffers` (schedule/place.ts, pasted into the runtime) once sizes are numbers, at run time in
 // generated code and here when the compiler states a figure for a batch size.
 import { evalDim } from "../ir/dim.ts";
 import { size, type Dim } from "../ir/shape.ts";

@@ -16,8 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emitTypeScript } from "../../src/backend/ts/emit.ts";
-import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
+import { emitModule, sidecarFiles } from "../helpers/targets.ts";
 import { parseUserIdent, USER_PREFIX } from "../../src/backend/names.ts";
 import { MODULE_EXPORTS } from "../../src/check/model-names.ts";
 import { withMetadata } from "../../src/fit/safetensors.ts";
@@ -51,10 +50,10 @@ const dir = mkdtempSync(join(tmpdir(), "dnnc-hygiene-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const plain = compileProgram(PLAIN);
-const plainTs = emitTypeScript([plain], "program.dnn");
-const plainWgsl = emitWgsl([plain], "program.dnn");
+const plainTs = emitModule("ts", [plain], "program.dnn").module;
+const plainWgsl = emitModule("wgsl", [plain], "program.dnn");
 /** Identifiers the generated modules contain, as candidate names: new ones are covered as they appear. */
-const EMITTED = [...identifiersOf(plainTs), ...identifiersOf(plainWgsl.module, plainWgsl.shaders.map((s) => s.code))].filter(legalInDnn);
+const EMITTED = [...identifiersOf(plainTs), ...identifiersOf(plainWgsl.module, sidecarFiles(plainWgsl).map((s) => s.code))].filter(legalInDnn);
 const POOL = [...new Set([...Object.values(NAME_CLASSES).flat(), ...EMITTED])].filter(legalInDnn);
 
 const programs: Names[] = [
@@ -73,11 +72,11 @@ const emitted: Emitted[] = programs.map((names, k) => {
   const m = compileProgram(names);
   // The header names a source file with a newline and a comment end in it: it must stay a comment.
   const source = `weird\n*/ name ${k}.dnn`;
-  const ts = emitTypeScript([m], source);
+  const ts = emitModule("ts", [m], source).module;
   const tsFile = join(dir, `p${k}.ts`);
   const wgslFile = join(dir, `w${k}.ts`);
   writeFileSync(tsFile, ts);
-  writeFileSync(wgslFile, emitWgsl([m], source).module);
+  writeFileSync(wgslFile, emitModule("wgsl", [m], source).module);
   return { names, ts, tsFile, wgslFile };
 });
 

@@ -6,7 +6,7 @@
 // bench/compile-speed.ts measures the same model through the real `dnnc`.
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
-import { emitTypeScript } from "../../src/backend/ts/emit.ts";
+import { emitModule } from "../helpers/targets.ts";
 import { hasErrors } from "../../src/diagnostics/diagnostic.ts";
 import { straightLineModel } from "../../bench/lib/straight-line.ts";
 
@@ -18,7 +18,7 @@ function compileMs(lines: number): number {
     const t0 = process.cpuUsage();
     const r = compile(`straight${lines}.dnn`, text);
     expect(hasErrors(r.diagnostics)).toBe(false);
-    emitTypeScript(r.models, `straight${lines}.dnn`);
+    emitModule("ts", r.models, `straight${lines}.dnn`);
     const t = process.cpuUsage(t0);
     best = Math.min(best, (t.user + t.system) / 1000);
   }

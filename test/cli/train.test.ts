@@ -106,6 +106,20 @@ describe("dnnc train", () => {
     expect(dnnc(dir, "train", MLP, "--init-from-only", "dense").stderr).toMatch(/give --init-from too/);
   }, TIMEOUT);
 
+  it("--init-from reads parameters as a model's load() does: float64 ones are converted, not started afresh", () => {
+    const dir = scratch();
+    expect(dnnc(dir, "train", MLP, "--epochs", "1", "--checkpoint", "base.safetensors").status).toBe(0);
+    const tensors = readSafetensors(readFileSync(join(dir, "base.safetensors")));
+    const kernel = tensors.get("dense.kernel")!;
+    const f32 = new Float32Array(Uint8Array.from(kernel.data).buffer);
+    tensors.set("dense.kernel", { dtype: "F64", shape: kernel.shape, data: new Uint8Array(Float64Array.from(f32).buffer) });
+    writeFileSync(join(dir, "f64.safetensors"), writeSafetensors(tensors));
+    // Float64 is a type load() converts (safetensorsCopy); before, --init-from started such a parameter afresh.
+    const r = dnnc(dir, "train", MLP, "--epochs", "1", "--init-from", "f64.safetensors", "--checkpoint", "copy.safetensors");
+    expect(r.stderr).toContain("parameters from f64.safetensors: all of them");
+    expect(r.status).toBe(0);
+  }, TIMEOUT);
+
   it("--lr sets the learning rate kept in the checkpoint; --reduce-lr lowers it on a plateau", () => {
     const dir = scratch();
     const r = dnnc(dir, "train", MLP, "--epochs", "2", "--lr", "0.25", "--checkpoint", "lr.safetensors");

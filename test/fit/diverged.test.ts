@@ -30,6 +30,7 @@ function standIn(step: (epoch: number, batch: number) => number, valLoss = () =>
     predict: () => new Float32Array(4),
     getParameter: () => Float32Array.of(w),
     setParameter: () => {},
+    setParameters: () => {},
     save: () => writeSafetensors(new Map([["w", f32Entry(w)]]), { "dnnc.steps": String(steps) }),
     load: () => {},
     get steps() {

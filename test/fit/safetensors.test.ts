@@ -1,5 +1,5 @@
 // The safetensors reader `dnnc train` uses on checkpoints (src/fit/safetensors.ts) is the
-// generated modules' own (helpers-io.ts): the same checks and bounds, so a crafted file is refused
+// generated modules' own (runtime/safetensors.ts): the same checks and bounds, so a crafted file is refused
 // with a one-line reason before anything is allocated for it, by the library and by the executable.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -5,8 +5,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { printFn } from "../../src/ir/print.ts";
-import { emitTypeScript } from "../../src/backend/ts/emit.ts";
-import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
+import { emitModule } from "../helpers/targets.ts";
 import { expectGolden } from "./goldens.ts";
 
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
@@ -24,11 +23,12 @@ describe("IR of each sample", () => {
 
 it("generated TypeScript for backprop_221", () => {
   const c = compile("samples/backprop_221.dnn");
-  expectGolden("test/golden/ts/backprop_221.ts.txt", emitTypeScript(c.models, "backprop_221.dnn"));
+  expectGolden("test/golden/ts/backprop_221.ts.txt", emitModule("ts", c.models, "backprop_221.dnn").module);
 });
 
-it("generated WGSL module for backprop_221 (runtime left out: it is src/runtime/webgpu.ts verbatim)", () => {
+it("generated WGSL module for backprop_221 (runtime left out: it is src/runtime/ verbatim)", () => {
   const c = compile("samples/backprop_221.dnn");
-  const { module } = emitWgsl(c.models, "backprop_221.dnn");
-  expectGolden("test/golden/wgsl/backprop_221.ts.txt", module.slice(0, module.indexOf("// ---- runtime ----")));
+  const { module } = emitModule("wgsl", c.models, "backprop_221.dnn");
+  const runtime = module.indexOf("// ---- runtime ----");
+  expectGolden("test/golden/wgsl/backprop_221.ts.txt", module.slice(0, runtime) + module.slice(module.indexOf("// ---- models ----", runtime)));
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { main } from "../../src/cli/main.ts";
+import type { TargetName } from "../../src/backend/targets.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -23,7 +24,7 @@ export interface CompiledSample {
 }
 
 /** Runs `dnnc compile <sample> --target <target> --out <fresh tmp dir>` through main(). */
-export async function compileSample(sample: string, target: "ts" | "wgsl" = "ts"): Promise<CompiledSample> {
+export async function compileSample(sample: string, target: TargetName = "ts"): Promise<CompiledSample> {
   const dir = mkdtempSync(join(tmpdir(), "dnnc-sample-"));
   let stdout = "";
   let stderr = "";

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, compileSample, type CompiledSample } from "./compile-sample.ts";
+import type { TargetName } from "../../src/backend/targets.ts";
 
 /** Compiles the example declaring `model NAME`; the result's cleanup also removes its source. */
-export async function compileDocsExample(name: string, target: "ts" | "wgsl" = "ts"): Promise<CompiledSample> {
+export async function compileDocsExample(name: string, target: TargetName = "ts"): Promise<CompiledSample> {
   const doc = readFileSync(join(ROOT, "docs", "language.md"), "utf8");
   const block = [...doc.matchAll(/^```dnn\n([\s\S]*?)^```$/gm)].map((m) => m[1]!).find((b) => b.includes(`model ${name} {`));
   if (!block) throw new Error(`docs/language.md has no example declaring model ${name}`);

@@ -5,6 +5,7 @@
 import type { Fn } from "../../src/ir/ir.ts";
 import { evaluatePlan, planGpu, Shaders } from "../../src/backend/wgsl/plan.ts";
 import { GpuMachine } from "../../src/runtime/webgpu.ts";
+import { scheduled } from "../../src/backend/target.ts";
 
 export interface GpuRun {
   outputs: Float32Array[];
@@ -14,7 +15,7 @@ export interface GpuRun {
 
 export async function runOnGpu(device: GPUDevice, fn: Fn, args: readonly ArrayLike<number>[], dims: Readonly<Record<string, number>>): Promise<GpuRun> {
   const shaders = new Shaders();
-  const plan = evaluatePlan(planGpu(fn, Object.keys(dims), shaders), dims);
+  const plan = evaluatePlan(planGpu(scheduled(fn), Object.keys(dims), shaders), dims);
   const infos = await Promise.all(shaders.codes.map((code) => device.createShaderModule({ code }).getCompilationInfo()));
   const messages = infos.flatMap((info, i) => info.messages.map((m) => `shader ${i} ${m.type} ${m.lineNum}:${m.linePos} ${m.message}\n${shaders.codes[i]}`));
   const machine = await GpuMachine.create(fn.name, { device }, shaders.codes, 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../src/ir/ir.ts";
 import type { Shape } from "../../src/ir/shape.ts";
 import { interpret } from "../../src/ir/interpret.ts";
-import { normalAt, uniformAt } from "../../src/backend/ts/helpers.ts";
+import { normalAt, uniformAt } from "../../src/runtime/cpu/random.ts";
 
 const tsRandom = (seed: number, stream: number, n: number, normal: boolean) =>
   Float32Array.from({ length: n }, (_, i) => (normal ? normalAt : uniformAt)(seed, stream, i));

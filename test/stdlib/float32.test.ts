@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emitTypeScript } from "../../src/backend/ts/emit.ts";
+import { emitModule } from "../helpers/targets.ts";
 import { compileModels } from "./harness.ts";
 import { erf } from "./erf.ts";
 
@@ -120,7 +120,7 @@ let dir = "";
 let mod: Record<string, ModelClass> = {};
 
 beforeAll(async () => {
-  const text = emitTypeScript(compileModels(SOURCE), "stdlib_float32.dnn");
+  const text = emitModule("ts", compileModels(SOURCE), "stdlib_float32.dnn").module;
   dir = mkdtempSync(join(tmpdir(), "dnnc-stdlib-f32-"));
   const file = join(dir, "stdlib_float32.ts");
   writeFileSync(file, text);

@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
-import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
+import { emitModule, sidecarFiles } from "../helpers/targets.ts";
 import { compileSample, importGenerated, type CompiledSample } from "../helpers/compile-sample.ts";
 import { requireGpu, type Gpu } from "../helpers/webgpu.ts";
 
@@ -101,7 +101,7 @@ describe("the generated WGSL module's API", () => {
 
   it("every shader of every sample compiles in Dawn with no message", async () => {
     const files = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
-    const shaders = files.flatMap((f) => emitWgsl(compile(`samples/${f}`).models, f).shaders.map((s) => ({ ...s, file: f })));
+    const shaders = files.flatMap((f) => sidecarFiles(emitModule("wgsl", compile(`samples/${f}`).models, f)).map((s) => ({ ...s, file: f })));
     expect(shaders.length).toBeGreaterThan(100);
     const infos = await Promise.all(shaders.map((s) => g.device.createShaderModule({ code: s.code }).getCompilationInfo()));
     const messages = infos.flatMap((info, i) => info.messages.map((m) => `${shaders[i]!.file} ${shaders[i]!.name} ${m.type} ${m.lineNum}:${m.linePos} ${m.message}`));

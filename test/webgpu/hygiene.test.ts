@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { emitWgsl } from "../../src/backend/wgsl/emit.ts";
+import { emitModule } from "../helpers/targets.ts";
 import { importGenerated } from "../helpers/compile-sample.ts";
 import { batchFor, compileProgram, PLAIN, rotations, type Names } from "../helpers/hygiene.ts";
 import { requireGpu } from "../helpers/webgpu.ts";
@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function load(n: Names, k: number | string): Promise<GpuClass> {
   const file = join(dir, `m${k}.ts`);
-  writeFileSync(file, emitWgsl([compileProgram(n)], "program.dnn").module);
+  writeFileSync(file, emitModule("wgsl", [compileProgram(n)], "program.dnn").module);
   return (await importGenerated<Record<string, GpuClass>>(file))[n.model]!;
 }
 

@@ -9,8 +9,7 @@ import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { evalDim, productDim } from "../../ir/dim.ts";
 import type { GpuPlan, GpuStep } from "../../runtime/webgpu.ts";
 import { size, type Dim } from "../../ir/shape.ts";
-import { fuse } from "../../schedule/fuse.ts";
-import { planBuffers } from "../../schedule/memory.ts";
+import { scheduled, type ScheduledFn } from "../target.ts";
 import { renderWgsl, type Workgroups } from "./render.ts";
 import { COPY_SHADER, LOAD_SHADER, STORE_SHADER } from "./scan.ts";
 import { userIdent } from "../names.ts";
@@ -53,21 +52,21 @@ const COPY_GROUP = 64;
  * `replaces` pairs outputs with the arguments the caller copies them onto after the call (a
  * training step's new parameters and optimizer state): each that can be is computed in place.
  */
-export function planGpu(fn: Fn, symbols: readonly string[], shaders: Shaders, replaces: readonly (readonly [number, number])[] = []): Plan {
+export function planGpu(sf: ScheduledFn, symbols: readonly string[], shaders: Shaders, replaces: readonly (readonly [number, number])[] = []): Plan {
+  const fn = sf.fn;
   const regions: Region[] = [];
   const args = fn.args.map((_, i) => regions.push({ arg: i }) - 1);
   let groups = 0;
-  const { steps, outputs } = planFn(fn, symbols, shaders, regions, args, () => groups++, replaces);
+  const { steps, outputs } = planFn(sf, symbols, shaders, regions, args, () => groups++, replaces);
   return { fn, regions, outputs, steps };
 }
 
 /** The dispatches of `fn`, its arguments in regions `args`, its buffers in a new group. */
-function planFn(fn: Fn, symbols: readonly string[], shaders: Shaders, regions: Region[], args: readonly number[], newGroup: () => number, replaces: readonly (readonly [number, number])[] = []): { steps: Step[]; outputs: [number, Dim][] } {
-  const s = fuse(fn);
+function planFn({ fn, schedule: s, buffers }: ScheduledFn, symbols: readonly string[], shaders: Shaders, regions: Region[], args: readonly number[], newGroup: () => number, replaces: readonly (readonly [number, number])[] = []): { steps: Step[]; outputs: [number, Dim][] } {
   const group = newGroup();
   const region = new Map<number, number>();
   for (const n of fn.nodes) if (n.op === "arg") region.set(n.id, args[n.index]!);
-  for (const b of planBuffers(s)) region.set(b.node, regions.push({ group, size: b.size, first: b.first, last: b.last }) - 1);
+  for (const b of buffers) region.set(b.node, regions.push({ group, size: b.size, first: b.first, last: b.last }) - 1);
   for (const [out, arg] of inPlace(s, replaces)) region.set(out, args[arg]!);
   const regionOf = (id: number): number => {
     const r = region.get(s.base[id]!);
@@ -88,7 +87,7 @@ function planFn(fn: Fn, symbols: readonly string[], shaders: Shaders, regions: R
       const scratch = newGroup();
       const c = regions.push({ group: scratch, size: carry, first: 0, last: 0 }) - 1;
       const x = regions.push({ group: scratch, size: step, first: 0, last: 0 }) - 1;
-      const body = planFn(head.body, symbols, shaders, regions, [c, x, ...consts.map(regionOf)], newGroup);
+      const body = planFn(scheduled(head.body), symbols, shaders, regions, [c, x, ...consts.map(regionOf)], newGroup);
       const copies = (of: Dim): Workgroups => [{ of, per: COPY_GROUP }];
       const load: Dispatch = {
         shader: shaders.add(LOAD_SHADER),

@@ -3,7 +3,7 @@
 // (64), both transposes, offsets into larger arrays, and overwriting what C held before.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { gemm } from "../../../src/backend/ts/helpers-threads.ts";
+import { gemm } from "../../../src/runtime/cpu/threads.ts";
 
 function naive(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number): Float64Array {
   const C = new Float64Array(m * n);

@@ -1,8 +1,8 @@
 // Runtime of every generated module (TypeScript and WebGPU targets alike): the checks of data at
 // the module's boundary that go beyond types and lengths — integer inputs against the range their
-// uses need (ir/index-ranges.ts), symbolic sizes given by the caller. Like helpers.ts this is
-// real, type-checked code that the emitter copies verbatim (minus `export`) into the module.
-import { describe } from "./helpers-io.ts";
+// uses need (ir/index-ranges.ts), symbolic sizes given by the caller. Real,
+// type-checked code that the emitters paste (minus `export`) into the module.
+import { describe } from "./describe.ts";
 // dnnc:helpers-begin
 
 /**
@@ -41,3 +41,4 @@ export function checkSizes(where: string, sizes: unknown, names: readonly string
   }
   return sizes as Record<string, number | undefined>;
 }
+// dnnc:helpers-end

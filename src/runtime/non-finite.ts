@@ -3,7 +3,7 @@
 // parameter and state (the training-step function selects the old values: src/step/step.ts),
 // so this code only explains why, and runs only then: the search for the first non-finite
 // value of the batch costs nothing on a finite step. Real, type-checked code that the emitters
-// copy verbatim (minus `export`) into every generated module.
+// paste (minus `export`) into every generated module.
 // dnnc:helpers-begin
 
 /**

@@ -4,7 +4,7 @@
 // of operations, so results are bit-identical to one thread. The module still imports
 // nothing: the caller hands in Node's `node:worker_threads` module, and the workers run the
 // source text of this module's own gemm.
-import { gemmRows, gemmScratch } from "./helpers.ts";
+import { gemmRows, gemmScratch } from "./gemm.ts";
 // dnnc:helpers-begin
 
 /** What the module needs of `node:worker_threads` (pass `await import("node:worker_threads")`). */

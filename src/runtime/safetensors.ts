@@ -1,18 +1,12 @@
-// Runtime of the generated TypeScript, continued: saving and loading weights in the safetensors
+// Runtime of every generated module (both targets), and the CLI's one reader of checkpoints
+// (fit/safetensors.ts, cli/fmt.ts): saving and loading weights in the safetensors
 // format (https://huggingface.co/docs/safetensors): an 8-byte little-endian unsigned length N,
 // N bytes of UTF-8 JSON naming every tensor's dtype, shape and byte range in the data section,
-// then the data, little-endian, every byte belonging to exactly one tensor. Like helpers.ts
-// this file is real, type-checked code that the emitter copies verbatim (minus `export`) into
-// every generated module; it uses only the ECMAScript library (DataView, no TextEncoder).
+// then the data, little-endian, every byte belonging to exactly one tensor. Real, type-checked
+// code that the emitters paste (minus `export`) into every generated module
+// (backend/runtime-parts.ts); it uses only the ECMAScript library (DataView, no TextEncoder).
+import { describe } from "./describe.ts";
 // dnnc:helpers-begin
-
-/** A short description of a value for error messages. */
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of ${(v as Float32Array).length} values`;
-  if (Array.isArray(v)) return `an array of ${v.length} values`;
-  return typeof v;
-}
 
 /** One tensor of a safetensors file: byte offsets `begin`, `end` are absolute in the file. */
 export interface StTensor {
@@ -39,7 +33,7 @@ const ST_DTYPE_BYTES: Record<string, number> = {
 };
 
 /** Float dtypes a parameter loads from (converted to float32, rounding to nearest). */
-const ST_FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
+export const ST_FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
 
 const ST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

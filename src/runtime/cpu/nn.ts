@@ -1,7 +1,7 @@
-// Runtime loops for the neural-network primitives (windows, gathers, recurrence). Like
-// helpers.ts, copied verbatim (minus `export`) into every generated module; each writes into
+// CPU runtime: loops for the neural-network primitives (windows, gathers, recurrence),
+// pasted (minus `export`) into the generated modules that use them; each writes into
 // memory it is given.
-import type { Workspace } from "./helpers.ts";
+import type { Workspace } from "./memory.ts";
 // dnnc:helpers-begin
 
 /** erf(x) to float32 accuracy (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
