@@ -5,7 +5,7 @@ import type { CompiledModel } from "../compiler.ts";
 import type { TensorInfo } from "../check/program.ts";
 import type { Fn } from "../ir/ir.ts";
 import type { IndexRange } from "../ir/index-ranges.ts";
-import { dimExpr, shapeExpr } from "./ts/exprs.ts";
+import { dimExpr, shapeExpr } from "./exprs.ts";
 import { symbolsOf } from "../ir/dim.ts";
 import { needsGivenSizes, planSizes } from "./size-plan.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "./names.ts";

@@ -10,7 +10,7 @@ import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { scheduled, type ScheduledFn, type TargetInput, type TargetModel } from "../target.ts";
-import { appendLines, dimExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, sizeExpr } from "../exprs.ts";
 import { renderKernel } from "./render.ts";
 
 /** The runtime parts a module may use, in an order where each part's top-level values use only earlier ones. */

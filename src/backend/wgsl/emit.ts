@@ -10,7 +10,7 @@ import type { ScheduledFn, TargetInput, TargetModel } from "../target.ts";
 import { bindInputs, descriptionIdent, modelSymbols, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes } from "../model-api.ts";
 import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
-import { dimExpr, sizeExpr } from "../ts/exprs.ts";
+import { dimExpr, sizeExpr } from "../exprs.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
