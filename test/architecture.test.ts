@@ -48,12 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 // Edges that break the table today, each with the work that removes it. Keep this list short.
-const KNOWN: readonly { from: string; to: string; why: string }[] = [
-  // TODO(issue 17, runtime): helpers shared by both backends move to src/runtime/.
-  { from: "src/backend/wgsl/emit.ts", to: "src/backend/ts/exprs.ts", why: "WGSL module code prints sizes with the TS backend's expressions" },
-  // TODO(issue 17, target contract): the model API stops reaching into one backend.
-  { from: "src/backend/model-api.ts", to: "src/backend/ts/exprs.ts", why: "the shared model API prints sizes with the TS backend's expressions" },
-];
+const KNOWN: readonly { from: string; to: string; why: string }[] = [];
 
 const edges = importEdges(ROOT);
 const known = (e: Edge) => KNOWN.some((k) => k.from === e.from && k.to === e.to);

@@ -4,10 +4,10 @@ import type { Dim } from "../ir/shape.ts";
 import type { CompiledModel, TensorInfo } from "../model.ts";
 import type { Fn } from "../ir/ir.ts";
 import type { IndexRange } from "../ir/index-ranges.ts";
-import { dimExpr, shapeExpr, sizeExpr } from "./ts/exprs.ts";
+import { dimExpr, shapeExpr } from "./exprs.ts";
 import { symbolsOf } from "../ir/dim.ts";
 import { needsGivenSizes, planSizes } from "./size-plan.ts";
-import { commentText, derivedIdent, jsString, templateText, userIdent } from "./names.ts";
+import { commentText, derivedIdent, jsString, userIdent } from "./names.ts";
 
 export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] }) =>
   `{ name: ${jsString(t.name)}, dtype: ${jsString(t.dtype ?? "f32")}, shape: [${t.shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}] }`;
@@ -65,7 +65,7 @@ export function modelHead(m: CompiledModel, base: RuntimeBase): { symbols: strin
     lines.push(`interface ${id.sizes} {`, ...symbols.map((s) => `  ${jsString(s)}?: number;`), "}", "");
   }
 
-  lines.push(...modelDescription(m, base, stored, initial), "");
+  lines.push(...modelDescription(m, base, stored, initial), "", ...inputPlans(m, symbols), "");
   lines.push(`class ${id.cls} extends ${base.cls} {`);
   // The class is declared under its identifier; its `name` is still the model's.
   lines.push(`  static {`, `    Object.defineProperty(this, "name", { value: ${jsString(m.name)} });`, "  }");
@@ -112,62 +112,50 @@ function modelDescription(m: CompiledModel, base: RuntimeBase, stored: readonly 
 }
 
 /**
- * Validates each input's type and length and binds the symbolic sizes (B, T, …) from them, as
- * size-plan.ts decides; `options`, where the model takes `sizes` (takesSizes), is the expression
- * of the caller's options object. A length that disagrees with a size bound earlier names where
- * that size came from.
+ * The statement that validates a method's arrays and binds its symbolic sizes (B, T, …) to
+ * their identifiers: a call of the runtime's bindInputs (runtime/inputs.ts) with the method's
+ * plan (`inputPlans`); `options`, where the model takes `sizes` (takesSizes), is the expression of
+ * the caller's options object.
  */
-export function bindInputs(at: string, inputs: TensorInfo[], symbols: string[], obj: string, options?: string): string[] {
-  const lines: string[] = [];
-  const from = new Map<string, string>();
-  // User text inside the messages' template literals, escaped (names.ts); sizes as their identifiers.
-  const where = templateText(at);
-  const q = (name: string) => `"${templateText(name)}"`;
-  const type = (t: TensorInfo) => templateText(typeText(t));
-  const value = (t: TensorInfo) => `${obj}[${jsString(t.name)}]`;
-  const method = templateText(at.slice(at.lastIndexOf(".") + 1));
-  lines.push(`    if (typeof ${obj} !== "object" || ${obj} === null) throw new TypeError(\`${where}: expects an object with ${inputs.map((t) => q(t.name)).join(", ")}, received \${describe(${obj})}\`);`);
-  if (options) lines.push(`    const sizes = checkSizes(${jsString(at)}, (${options} ?? {}).sizes, [${symbols.map(jsString).join(", ")}]);`);
-  const typed = new Set<TensorInfo>();
-  for (const step of planSizes(inputs)) {
-    const t = step.tensor;
-    const v = value(t);
-    if (!typed.has(t)) {
-      typed.add(t);
-      const kind = arrayType(t);
-      lines.push(`    if (!(${v} instanceof ${kind})) throw new TypeError(\`${where}: ${q(t.name)} must be ${kind === "Int32Array" ? "an" : "a"} ${kind} (${type(t)}), received \${describe(${v})}\`);`);
-    }
-    if ("given" in step) {
-      if (!options) throw new Error(`dnnc: ${at} needs ${step.given} from its caller but takes no sizes`);
-      const s = step.given;
-      const id = userIdent(s);
-      const S = templateText(s);
-      lines.push(`    const ${id} = sizes[${jsString(s)}];`);
-      lines.push(`    if (${id} === undefined) throw new RangeError(\`${where}: the length of ${q(t.name)} (${type(t)}, \${${v}.length} values) does not determine ${S}: give it, as in ${method}(…, { sizes: { ${S}: … } })\`);`);
-      from.set(s, `${S} = \${${id}} given in sizes`);
-      continue;
-    }
-    // Where the sizes this input's length uses came from: "B = 32 from the length of "x"".
-    const used = [...new Set(t.shape.flatMap((d) => symbolsOf(d)))].filter((s) => s !== step.binds);
-    const known = used.map((s) => from.get(s)).join(", ");
-    const note = known ? ` (${known})` : "";
-    if (step.binds !== undefined) {
-      const s = step.binds;
-      const id = userIdent(s);
-      const S = templateText(s);
-      const others = t.shape.filter((d) => !symbolsOf(d).includes(s));
-      const per = sizeExpr(step.k === 1 ? others : [...others, step.k!]);
-      lines.push(`    const ${id} = ${v}.length / ${per.includes("*") ? `(${per})` : per};`);
-      lines.push(`    if (!Number.isInteger(${id}) || ${id} < 1) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, a positive multiple of \${${per}} values${note}, received \${${v}.length}\`);`);
-      if (options) lines.push(`    if (sizes[${jsString(s)}] !== undefined && sizes[${jsString(s)}] !== ${id}) throw new RangeError(\`${where}: sizes.${S} is \${sizes[${jsString(s)}]}, but the length of ${q(t.name)} (${type(t)}, \${${v}.length} values${known ? `, ${known}` : ""}) makes ${S} = \${${id}}\`);`);
-      from.set(s, `${S} = \${${id}} from the length of ${q(t.name)}`);
-    } else {
-      lines.push(`    if (${v}.length !== ${sizeExpr(t.shape)}) throw new RangeError(\`${where}: ${q(t.name)} expects ${type(t)}, \${${sizeExpr(t.shape)}} values${note}, received \${${v}.length}\`);`);
-    }
-  }
-  for (const s of symbols) if (!from.has(s)) lines.push(`    const ${userIdent(s)} = 1; // not used by these inputs`);
-  return lines;
+export function bindInputs(m: CompiledModel, at: string, which: "inputs" | "batch", symbols: readonly string[], obj: string, options?: string): string[] {
+  const call = `bindInputs(${jsString(at)}, ${planIdent(m, which)}, ${obj}${options ? `, ${options}` : ""})`;
+  return [symbols.length > 0 ? `    const [${symbols.map(userIdent).join(", ")}] = ${call};` : `    ${call};`];
 }
+
+const planIdent = (m: CompiledModel, which: "inputs" | "batch") => derivedIdent(m.name, `${which}_check`);
+
+/**
+ * The model's input plans as data (runtime/inputs.ts's InputPlan): how forward and predict, and
+ * trainStep and evaluate, learn the symbolic sizes from their arrays, as size-plan.ts decides.
+ */
+function inputPlans(m: CompiledModel, symbols: readonly string[]): string[] {
+  const plan = (which: "inputs" | "batch", tensors: readonly TensorInfo[]) => {
+    const steps = planSizes(tensors).map((step) => {
+      const t = step.tensor;
+      const head = `name: ${jsString(t.name)}, dtype: ${jsString(t.dtype)}, shape: ${dimsData(t.shape)}`;
+      if ("given" in step) {
+        if (!takesSizes(m)) throw new Error(`dnnc: ${m.name} needs ${step.given} from its caller but takes no sizes`);
+        return `{ ${head}, uses: [], given: ${jsString(step.given)} }`;
+      }
+      const uses = [...new Set(t.shape.flatMap((d) => symbolsOf(d)))].filter((s) => s !== step.binds);
+      if (step.binds === undefined) return `{ ${head}, uses: [${uses.map(jsString).join(", ")}] }`;
+      const others = t.shape.filter((d) => !symbolsOf(d).includes(step.binds!));
+      return `{ ${head}, uses: [${uses.map(jsString).join(", ")}], binds: ${jsString(step.binds)}, per: ${dimsData(step.k === 1 ? others : [...others, step.k!])} }`;
+    });
+    return [
+      `const ${planIdent(m, which)}: InputPlan = {`,
+      `  names: [${tensors.map((t) => jsString(t.name)).join(", ")}],`,
+      `  symbols: [${symbols.map(jsString).join(", ")}],`,
+      "  steps: [",
+      ...steps.map((x) => `    ${x},`),
+      "  ],",
+      "};",
+    ];
+  };
+  return [...plan("inputs", m.inputs), ...(m.train ? plan("batch", [...m.inputs, ...m.train.targets]) : [])];
+}
+
+const dimsData = (shape: readonly Dim[]) => `[${shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}]`;
 
 /** Whether the model's methods take `sizes` from the caller: some method's arrays cannot determine every symbolic size. */
 export function takesSizes(m: CompiledModel): boolean {

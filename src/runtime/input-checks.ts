@@ -1,8 +1,7 @@
 // Runtime of every generated module (TypeScript and WebGPU targets alike): the checks of data at
 // the module's boundary that go beyond types and lengths — integer inputs against the range their
-// uses need (ir/index-ranges.ts), symbolic sizes given by the caller. Real,
+// uses need (ir/index-ranges.ts); the caller's symbolic sizes are checked in inputs.ts. Real,
 // type-checked code that the emitters paste (minus `export`) into the module.
-import { describe } from "./describe.ts";
 // dnnc:helpers-begin
 
 /**
@@ -26,19 +25,5 @@ function indexError(where: string, name: string, flat: number, value: number, be
   }
   const position = shape.length <= 1 ? `index ${flat}` : `index [${at.join(", ")}] (flat ${flat})`;
   return new RangeError(`${where}: "${name}" has ${value} at ${position}, outside the valid range [0, ${below}): ${why}`);
-}
-
-/**
- * The caller's `sizes` (an object of symbolic sizes by name, or undefined), checked: an object
- * whose every key is one of `names` and every value a positive integer.
- */
-export function checkSizes(where: string, sizes: unknown, names: readonly string[]): Readonly<Record<string, number | undefined>> {
-  if (sizes === undefined) return {};
-  if (typeof sizes !== "object" || sizes === null) throw new TypeError(`${where}: sizes must be an object such as { ${names.map((n) => `${n}: 8`).join(", ")} }, received ${describe(sizes)}`);
-  for (const [k, v] of Object.entries(sizes)) {
-    if (!names.includes(k)) throw new RangeError(`${where}: sizes has "${k}", which is not a size of this model; its sizes are ${names.join(", ")}`);
-    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 1)) throw new TypeError(`${where}: sizes.${k} must be a positive integer, received ${typeof v === "number" ? v : describe(v)}`);
-  }
-  return sizes as Record<string, number | undefined>;
 }
 // dnnc:helpers-end

@@ -10,7 +10,7 @@ import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { scheduled, type ScheduledFn, type TargetInput, type TargetModel } from "../target.ts";
-import { appendLines, dimExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, sizeExpr } from "../exprs.ts";
 import { renderKernel } from "./render.ts";
 
 /** The runtime parts a module may use, in an order where each part's top-level values use only earlier ones. */
@@ -26,6 +26,7 @@ const RUNTIME = [
   "runtime/cpu/nn.ts",
   "runtime/safetensors.ts",
   "runtime/input-checks.ts",
+  "runtime/inputs.ts",
   "runtime/non-finite.ts",
   "runtime/cpu/model.ts",
 ].map(runtimePart);
@@ -97,7 +98,7 @@ function emitModel(tm: TargetModel): string[] {
 
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
   lines.push(`  forward(${withSizes(`inputs: ${id.inputs}`)}): ${id.outputs} {`);
-  lines.push(...bindInputs(`${m.name}.forward`, m.inputs, symbols, "inputs", opt));
+  lines.push(...bindInputs(m, `${m.name}.forward`, "inputs", symbols, "inputs", opt));
   lines.push(...rangeChecks(`${m.name}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${fnOf("forward")}(${callArgs(m.forward, symbols, fnOf("forward"), "inputs")});`);
   // The outputs live in the workspace: the caller gets copies.
@@ -108,7 +109,7 @@ function emitModel(tm: TargetModel): string[] {
     const first = m.outputs[0]!;
     lines.push(`  /** The model's ${m.outputs.length === 1 ? "output" : "first output"}, ${commentText(`\`${first.name}\` (${typeText(first)}), on a batch: \`forward(inputs)[${jsString(first.name)}]\``)}. */`);
     lines.push(`  predict(${withSizes(`inputs: ${id.inputs}`)}): Float32Array {`);
-    lines.push(...bindInputs(`${m.name}.predict`, m.inputs, symbols, "inputs", opt));
+    lines.push(...bindInputs(m, `${m.name}.predict`, "inputs", symbols, "inputs", opt));
     lines.push(...rangeChecks(`${m.name}.predict`, m.inputs, m.indexRanges, "inputs"));
     lines.push(`    return ${fnOf("forward")}(${callArgs(m.forward, symbols, fnOf("forward"), "inputs")})[0]!.slice();`);
     lines.push("  }", "");
@@ -117,7 +118,7 @@ function emitModel(tm: TargetModel): string[] {
   if (m.train) {
     lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch; returns the loss before the update. Throws NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
     lines.push(`  trainStep(${withSizes(`batch: ${id.batch}`)}): number {`);
-    lines.push(...bindInputs(`${m.name}.trainStep`, [...m.inputs, ...m.train.targets], symbols, "batch", opt));
+    lines.push(...bindInputs(m, `${m.name}.trainStep`, "batch", symbols, "batch", opt));
     lines.push(...rangeChecks(`${m.name}.trainStep`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
     lines.push("    this.step[0] = this.stepCount + 1;");
     lines.push(`    const out = ${fnOf("train_step")}(${callArgs(m.train.fn, symbols, fnOf("train_step"), "batch")});`);
@@ -130,7 +131,7 @@ function emitModel(tm: TargetModel): string[] {
       lines.push("   * in forward), changing nothing: no update, no optimizer or layer state, no step.");
       lines.push("   */");
       lines.push(`  evaluate(${withSizes(`batch: ${id.batch}`)}): number {`);
-      lines.push(...bindInputs(`${m.name}.evaluate`, [...m.inputs, ...m.train.targets], symbols, "batch", opt));
+      lines.push(...bindInputs(m, `${m.name}.evaluate`, "batch", symbols, "batch", opt));
       lines.push(...rangeChecks(`${m.name}.evaluate`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
       lines.push(`    return ${fnOf("evaluate")}(${callArgs(m.evaluate, symbols, fnOf("evaluate"), "batch")})[0]![0]!;`);
       lines.push("  }", "");

@@ -5,7 +5,7 @@
 // product per access.
 import type { Dim, Shape } from "../../ir/shape.ts";
 import { coalesce, type Axis } from "../../schedule/strides.ts";
-import { dimExpr } from "./exprs.ts";
+import { dimExpr } from "../exprs.ts";
 
 export interface Nest {
   /** Loop levels after coalescing. */

@@ -9,7 +9,7 @@ import type { Dim, Shape } from "../../ir/shape.ts";
 import { printNode } from "../../ir/print.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue, type LoopOp, type OpKernelOp } from "../../schedule/fuse.ts";
-import { appendLines, dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "./exprs.ts";
+import { appendLines, dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "../exprs.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { loopNest, type Nest } from "./loops.ts";
 import { commentText, userIdent } from "../names.ts";

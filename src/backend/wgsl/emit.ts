@@ -10,12 +10,12 @@ import type { ScheduledFn, TargetInput, TargetModel } from "../target.ts";
 import { bindInputs, descriptionIdent, modelSymbols, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes } from "../model-api.ts";
 import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
-import { dimExpr, sizeExpr } from "../ts/exprs.ts";
+import { dimExpr, sizeExpr } from "../exprs.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
 import { planGpu, Shaders, type Plan, type Step } from "./plan.ts";
 
 /** The runtime parts a module may use, in an order where each part's top-level values use only earlier ones. */
-const RUNTIME = ["runtime/describe.ts", "runtime/model.ts", "schedule/place.ts", "runtime/safetensors.ts", "runtime/input-checks.ts", "runtime/non-finite.ts", "runtime/webgpu.ts", "runtime/webgpu-model.ts"].map(runtimePart);
+const RUNTIME = ["runtime/describe.ts", "runtime/model.ts", "schedule/place.ts", "runtime/safetensors.ts", "runtime/input-checks.ts", "runtime/inputs.ts", "runtime/non-finite.ts", "runtime/webgpu.ts", "runtime/webgpu-model.ts"].map(runtimePart);
 
 export interface WgslOutput {
   /** The TypeScript module. */
@@ -123,7 +123,7 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
 
   lines.push("  /** Runs the model on a batch; the batch size is read from the inputs' lengths. */");
   lines.push(`  async forward(${withSizes(`inputs: ${id.inputs}`)}): Promise<${id.outputs}> {`);
-  lines.push(...bindInputs(`${m.name}.forward`, m.inputs, symbols, "inputs", opt));
+  lines.push(...bindInputs(m, `${m.name}.forward`, "inputs", symbols, "inputs", opt));
   lines.push(...rangeChecks(`${m.name}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${call(m.forward, forward, "inputs", `[${m.outputs.map((_, i) => i).join(", ")}]`)};`);
   lines.push(...recordOf("    ", "result", id.outputs, m.outputs.map((o, i) => [o.name, `out[${i}]!`])), "    return result;");
@@ -131,7 +131,7 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
   if (m.outputs.length > 0) {
     lines.push(`  /** The model's first output, ${commentText(`\`${m.outputs[0]!.name}\``)}, on a batch (only it is read back). */`);
     lines.push(`  async predict(${withSizes(`inputs: ${id.inputs}`)}): Promise<Float32Array> {`);
-    lines.push(...bindInputs(`${m.name}.predict`, m.inputs, symbols, "inputs", opt));
+    lines.push(...bindInputs(m, `${m.name}.predict`, "inputs", symbols, "inputs", opt));
     lines.push(...rangeChecks(`${m.name}.predict`, m.inputs, m.indexRanges, "inputs"));
     lines.push(`    return (${call(m.forward, forward, "inputs", "[0]")})[0]!;`);
     lines.push("  }", "");
@@ -140,7 +140,7 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
     const batchArgs = [...m.inputs, ...m.train.targets];
     lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch, recorded in one command buffer; resolves to the loss before the update. Rejects with NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
     lines.push(`  async trainStep(batch: ${id.batch}, ${sized ? sizesParam(m, "TrainStepOptions") : "options: TrainStepOptions = {}"}): Promise<number> {`);
-    lines.push(...bindInputs(`${m.name}.trainStep`, batchArgs, symbols, "batch", opt));
+    lines.push(...bindInputs(m, `${m.name}.trainStep`, "batch", symbols, "batch", opt));
     lines.push(...rangeChecks(`${m.name}.trainStep`, batchArgs, m.indexRanges, "batch"));
     lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(this.stepCount + 1));`);
     // The flag comes back with the loss, in the same readback.
@@ -152,7 +152,7 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
     if (m.evaluate && evaluate) {
       lines.push("  /** The loss on a batch in inference mode, changing nothing (as the TypeScript backend's evaluate). */");
       lines.push(`  async evaluate(${withSizes(`batch: ${id.batch}`)}): Promise<number> {`);
-      lines.push(...bindInputs(`${m.name}.evaluate`, batchArgs, symbols, "batch", opt));
+      lines.push(...bindInputs(m, `${m.name}.evaluate`, "batch", symbols, "batch", opt));
       lines.push(...rangeChecks(`${m.name}.evaluate`, batchArgs, m.indexRanges, "batch"));
       lines.push(`    return (${call(m.evaluate, evaluate, "batch", "[0]")})[0]![0]!;`);
       lines.push("  }", "");

@@ -1,6 +1,6 @@
-// Sizes, shapes and numbers as TypeScript expressions.
-import type { Dim, Shape } from "../../ir/shape.ts";
-import { dimCode } from "../names.ts";
+// Sizes, shapes and numbers as TypeScript expressions: the host code of every target is TypeScript.
+import type { Dim, Shape } from "../ir/shape.ts";
+import { dimCode } from "./names.ts";
 
 // Compound sizes ("T - 1", "169*B") are bracketed so they stay whole inside larger expressions;
 // their symbols are the sizes' identifiers (names.ts), never the user's names as they are.
