@@ -2,9 +2,10 @@
 // without a model: `dnnc train` keeps the learning rate there (`lr`) and the epoch reached in its
 // metadata, and fine-tuning loads a checkpoint's parameters without its optimizer state. A
 // rewrite keeps the metadata: it holds the step count, which Adam's bias correction depends on.
-// Files are read by the generated modules' own reader (runtime/safetensors.ts), so a file `dnnc train`
-// takes is one a module loads, with the same checks and bounds.
-import { safetensorsRead } from "../runtime/safetensors.ts";
+// Files are read and written by the generated modules' own code (runtime/safetensors.ts), so a file
+// `dnnc train` takes is one a module loads, with the same checks and bounds, and one it writes is
+// laid out as a module's save() lays it out.
+import { safetensorsRead, safetensorsWriteEntries } from "../runtime/safetensors.ts";
 
 export interface Entry {
   dtype: string;
@@ -33,20 +34,7 @@ export function withMetadata(bytes: Uint8Array, extra: Record<string, string>): 
 
 /** Writes `tensors` in order, with `metadata` (e.g. the step count read from the file they came from). */
 export function writeSafetensors(tensors: Map<string, Entry>, metadata: Record<string, string> = {}): Uint8Array {
-  // No prototype: a tensor named "__proto__" is an entry like any other.
-  const header = Object.create(null) as Record<string, unknown>;
-  if (Object.keys(metadata).length) header["__metadata__"] = metadata;
-  let offset = 0;
-  for (const [name, t] of tensors) header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, (offset += t.data.length)] };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const head = new Uint8Array(json.length + ((8 - ((8 + json.length) % 8)) % 8)).fill(0x20); // data 8-byte aligned, as the format recommends
-  head.set(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const t of tensors.values()) out.set(t.data, at), (at += t.data.length);
-  return out;
+  return safetensorsWriteEntries([...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, bytes: t.data })), metadata);
 }
 
 export function scalarF32(e: Entry | undefined): number | undefined {

@@ -39,19 +39,28 @@ const ST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const stShape = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
 
+/** One tensor to write: its dtype as the format names it ("F32", "I32", …), its shape, and its data as little-endian bytes. */
+export interface StEntry {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly bytes: Uint8Array;
+}
+
 /**
- * A safetensors file of float32 tensors, in the given order, with string `metadata`. The header
- * is ASCII JSON (other characters \u-escaped), padded with spaces so the data starts on an
- * 8-byte boundary, as the reference implementation writes it.
+ * A safetensors file of `entries`, in the given order, with string `metadata` (left out when it
+ * is empty, as the reference implementation does). The header is ASCII JSON (other characters
+ * \u-escaped), padded with spaces so the data starts on an 8-byte boundary. The one writer:
+ * generated modules' save() and the CLI's rewrites of checkpoints both use it.
  */
-export function safetensorsWrite(tensors: readonly { name: string; shape: readonly number[]; data: Float32Array }[], metadata: Record<string, string>): Uint8Array {
+export function safetensorsWriteEntries(entries: readonly StEntry[], metadata: Record<string, string>): Uint8Array {
   // No prototype: a tensor named `__proto__` is an ordinary key, written like any other.
   const header: Record<string, unknown> = Object.create(null);
-  header["__metadata__"] = metadata;
+  if (Object.keys(metadata).length) header["__metadata__"] = metadata;
   let offset = 0;
-  for (const t of tensors) {
-    header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
-    offset += 4 * t.data.length;
+  for (const t of entries) {
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+    offset += t.bytes.length;
   }
   let json = JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   json += " ".repeat((8 - ((8 + json.length) % 8)) % 8);
@@ -62,11 +71,20 @@ export function safetensorsWrite(tensors: readonly { name: string; shape: readon
   view.setUint32(4, Math.floor(json.length / 4294967296), true);
   for (let i = 0; i < json.length; i++) out[8 + i] = json.charCodeAt(i);
   let at = start;
-  for (const t of tensors) {
-    if (ST_LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, 4 * t.data.length), at);
-    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i]!, true);
-    at += 4 * t.data.length;
-  }
+  for (const t of entries) out.set(t.bytes, at), (at += t.bytes.length);
+  return out;
+}
+
+/** A safetensors file of float32 tensors, in the given order, with string `metadata`. */
+export function safetensorsWrite(tensors: readonly { name: string; shape: readonly number[]; data: Float32Array }[], metadata: Record<string, string>): Uint8Array {
+  return safetensorsWriteEntries(tensors.map((t) => ({ name: t.name, dtype: "F32", shape: t.shape, bytes: stLittleEndianF32(t.data) })), metadata);
+}
+
+function stLittleEndianF32(data: Float32Array): Uint8Array {
+  if (ST_LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, 4 * data.length);
+  const out = new Uint8Array(4 * data.length);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(4 * i, data[i]!, true);
   return out;
 }
 

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readMetadata, readSafetensors, writeSafetensors, type Entry } from "../../src/fit/safetensors.ts";
+import { readMetadata, readSafetensors, withMetadata, writeSafetensors, type Entry } from "../../src/fit/safetensors.ts";
+import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
 
 /** A file whose 8-byte header length says `claimed`, followed by `header` (ASCII) and `data`. */
@@ -68,3 +69,20 @@ describe("dnnc train refuses such a checkpoint in one line, exit 2", () => {
   }, 120_000);
 });
 
+describe("one writer", () => {
+  it("lays out a checkpoint `dnnc train` rewrites byte for byte as a module's save() does", () => {
+    // What a generated model's save() returns (runtime/safetensors.ts, pasted into the module).
+    const saved = safetensorsWrite(
+      [
+        { name: "dense.kernel", shape: [2, 3], data: Float32Array.of(1, -2, 3.5, 0, -0, 1e-8) },
+        { name: "é", shape: [], data: Float32Array.of(7) },
+      ],
+      { "dnnc.model": "M", "dnnc.steps": "12" },
+    );
+    expect(writeSafetensors(readSafetensors(saved), readMetadata(saved))).toEqual(saved);
+    // A rewrite that adds metadata (the epoch reached) changes the header alone.
+    const tagged = withMetadata(saved, { "dnnc.train.epoch": "3" });
+    expect(readMetadata(tagged)).toEqual({ "dnnc.model": "M", "dnnc.steps": "12", "dnnc.train.epoch": "3" });
+    expect(tagged.subarray(tagged.length - 28)).toEqual(saved.subarray(saved.length - 28));
+  });
+});
