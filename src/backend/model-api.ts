@@ -119,7 +119,9 @@ function modelDescription(m: CompiledModel, base: RuntimeBase, stored: readonly 
  */
 export function bindInputs(m: CompiledModel, at: string, which: "inputs" | "batch", symbols: readonly string[], obj: string, options?: string): string[] {
   const call = `bindInputs(${jsString(at)}, ${planIdent(m, which)}, ${obj}${options ? `, ${options}` : ""})`;
-  return [symbols.length > 0 ? `    const [${symbols.map(userIdent).join(", ")}] = ${call};` : `    ${call};`];
+  // One size per symbol, in order: said as a tuple, so a consumer's noUncheckedIndexedAccess
+  // sees numbers, not `number | undefined`.
+  return [symbols.length > 0 ? `    const [${symbols.map(userIdent).join(", ")}] = ${call} as [${symbols.map(() => "number").join(", ")}];` : `    ${call};`];
 }
 
 const planIdent = (m: CompiledModel, which: "inputs" | "batch") => derivedIdent(m.name, `${which}_check`);

@@ -1,16 +1,24 @@
 // The runtime a generated module carries, linked the way esbuild includes its runtime: the
 // runtime is real, type-checked source (src/runtime/, split into files by feature), and a module
-// gets a file's `dnnc:helpers` region (imports before it left out, `export`s dropped) only when
-// its code — the generated part or a runtime part already included — names something the file
-// declares. Identifiers decide, not types of use: a name the generator uses only in a comment
-// still pulls its part in, which costs size, never correctness.
+// gets each top-level declaration of a file's `dnnc:helpers` region (imports before it left out,
+// `export`s dropped) only when its code — the generated part or runtime already included —
+// names it. So a module declares nothing it does not use, which a consumer's noUnusedLocals
+// would refuse. Identifiers decide, not types of use: a name the generator uses only in a
+// comment still pulls its declaration in, which costs size, never correctness.
 import { readFileSync } from "node:fs";
 
-/** One file of the runtime: its region's text and the top-level names it declares. */
+/** One top-level declaration of the runtime (with the comments above it) and the names it declares. */
+export interface RuntimeChunk {
+  code: string;
+  declares: readonly string[];
+}
+
+/** One file of the runtime: its region's text, the top-level names it declares, and its declarations one by one. */
 export interface RuntimePart {
   file: string;
   code: string;
   declares: readonly string[];
+  chunks: readonly RuntimeChunk[];
 }
 
 const BEGIN = "// dnnc:helpers-begin";
@@ -25,24 +33,52 @@ export function runtimePart(file: string): RuntimePart {
   const end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`dnnc: ${file} has no ${BEGIN} … ${END} region`);
   const code = text.slice(begin + BEGIN.length, end).replace(/^export /gm, "").trim();
-  return { file, code, declares: [...code.matchAll(DECLARATION)].map((m) => m[1]!) };
+  return { file, code, declares: declared(code), chunks: chunksOf(code) };
+}
+
+const declared = (code: string): string[] => [...code.matchAll(DECLARATION)].map((m) => m[1]!);
+
+/** `code` cut before each top-level declaration, the comment lines right above it kept with it.
+ * Lines inside a template literal (the worker's source in cpu/threads.ts) are never cut at. */
+function chunksOf(code: string): RuntimeChunk[] {
+  const lines = code.split("\n");
+  const starts: number[] = [];
+  let inTemplate = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const startsDeclaration = !inTemplate && new RegExp(DECLARATION.source).test(line);
+    if (!/^\s*(?:\/\/|\/\*|\*)/.test(line) && (line.match(/(?<!\\)`/g)?.length ?? 0) % 2 === 1) inTemplate = !inTemplate;
+    if (!startsDeclaration) continue;
+    let s = i;
+    while (s > 0 && /^(?:\/\/|\/\*\*|\s\*)/.test(lines[s - 1]!)) s--;
+    starts.push(starts.length === 0 ? 0 : s);
+  }
+  if (starts.length === 0) return [{ code, declares: [] }];
+  return starts.map((s, k) => {
+    const chunk = lines.slice(s, starts[k + 1] ?? lines.length).join("\n").trim();
+    return { code: chunk, declares: declared(chunk) };
+  });
 }
 
 /**
- * The parts of `parts` that `code` uses, directly or through each other, in the order of
- * `parts` (an order in which each part's top-level values only use earlier parts).
+ * The declarations of `parts` that `code` uses, directly or through each other, in the order of
+ * `parts` and of each file (an order in which top-level values only use earlier ones).
  */
 export function linkRuntime(parts: readonly RuntimePart[], code: string): string {
   const named = new Set(code.match(IDENTIFIER));
-  const used = new Set<RuntimePart>();
+  const used = new Set<RuntimeChunk>();
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of parts)
-      if (!used.has(p) && p.declares.some((d) => named.has(d))) {
-        used.add(p);
-        for (const id of p.code.match(IDENTIFIER) ?? []) named.add(id);
-        grew = true;
-      }
+      for (const c of p.chunks)
+        if (!used.has(c) && c.declares.some((d) => named.has(d))) {
+          used.add(c);
+          for (const id of c.code.match(IDENTIFIER) ?? []) named.add(id);
+          grew = true;
+        }
   }
-  return parts.filter((p) => used.has(p)).map((p) => p.code).join("\n\n");
+  return parts
+    .map((p) => p.chunks.filter((c) => used.has(c)).map((c) => c.code).join("\n\n"))
+    .filter((text) => text !== "")
+    .join("\n\n");
 }

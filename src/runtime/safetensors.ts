@@ -248,7 +248,7 @@ export function safetensorsRead(where: string, bytes: Uint8Array | ArrayBuffer):
     const width = Object.prototype.hasOwnProperty.call(ST_DTYPE_BYTES, dtype) ? ST_DTYPE_BYTES[dtype] : undefined;
     if (width === undefined) return fail(`${tensor} has unknown dtype ${stQuote(dtype)} (known: ${Object.keys(ST_DTYPE_BYTES).join(", ")})`);
     if (!Array.isArray(shape) || !shape.every(stIsCount)) return fail(`${tensor} has a shape that is not a list of non-negative integers: ${stJson(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(stIsCount) || offsets[0] > offsets[1])
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(stIsCount) || offsets[0]! > offsets[1]!)
       return fail(`${tensor} has data_offsets ${stJson(offsets)}, not [begin, end] with 0 ≤ begin ≤ end`);
     const [begin, end] = offsets as [number, number];
     if (end > dataLength) fail(`${tensor} has data_offsets [${begin}, ${end}], past the end of the ${dataLength}-byte data section`);

@@ -46,10 +46,15 @@ export async function gpuCreate(where: string, model: GpuModelDescription, optio
 export abstract class GpuModel {
   protected stepCount = 0;
 
-  protected constructor(
-    private readonly model: GpuModelDescription,
-    protected readonly gpu: GpuMachine,
-  ) {}
+  // Fields assigned in the body, not parameter properties: a consumer's `erasableSyntaxOnly`
+  // (and Node's type stripping) refuses those.
+  private readonly model: GpuModelDescription;
+  protected readonly gpu: GpuMachine;
+
+  protected constructor(model: GpuModelDescription, gpu: GpuMachine) {
+    this.model = model;
+    this.gpu = gpu;
+  }
 
   /** A copy of a parameter's values, row-major, read back from the GPU. */
   async getParameter(name: string): Promise<Float32Array> {

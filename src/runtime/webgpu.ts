@@ -89,14 +89,21 @@ export class GpuMachine {
   private readonly align: number;
   private readonly onError = (e: Event) => void (this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
 
-  private constructor(
-    readonly device: GPUDevice,
-    private readonly owned: boolean,
-    private readonly where: string,
-    private readonly modules: GPUShaderModule[],
-    /** Floats of persistent memory at the start of the buffer, kept when it grows. */
-    private readonly keep: number,
-  ) {
+  // Fields assigned in the body, not parameter properties: a consumer's `erasableSyntaxOnly`
+  // (and Node's type stripping) refuses those.
+  readonly device: GPUDevice;
+  private readonly owned: boolean;
+  private readonly where: string;
+  private readonly modules: GPUShaderModule[];
+  /** Floats of persistent memory at the start of the buffer, kept when it grows. */
+  private readonly keep: number;
+
+  private constructor(device: GPUDevice, owned: boolean, where: string, modules: GPUShaderModule[], keep: number) {
+    this.device = device;
+    this.owned = owned;
+    this.where = where;
+    this.modules = modules;
+    this.keep = keep;
     this.align = device.limits.minUniformBufferOffsetAlignment;
     this.groupLayout = device.createBindGroupLayout({
       entries: [

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { linkRuntime, runtimePart, type RuntimePart } from "../../src/backend/runtime-parts.ts";
 
-const part = (file: string, code: string, declares: string[]): RuntimePart => ({ file, code, declares });
+const part = (file: string, code: string, declares: string[]): RuntimePart => ({ file, code, declares, chunks: [{ code, declares }] });
 const a = part("a", "function alpha() { return beta(); }", ["alpha"]);
 const b = part("b", "function beta() { return 1; }", ["beta"]);
 const c = part("c", "function gamma() {}", ["gamma"]);
@@ -14,6 +14,14 @@ describe("linkRuntime", () => {
   });
   it("includes nothing for code that uses no part", () => {
     expect(linkRuntime([a, b, c], "const x = 1;")).toBe("");
+  });
+  it("includes a file's declarations one by one: what is used, with its comments, and nothing else", () => {
+    const p = runtimePart("runtime/describe.ts");
+    const file: RuntimePart = { ...p, code: "", chunks: [...p.chunks, { code: "/** Unused. */\nfunction unused(): void {}", declares: ["unused"] }] };
+    const linked = linkRuntime([file], "describe(x);");
+    expect(linked).toContain("function describe(");
+    expect(linked).toContain("/** A short description of a value for error messages. */");
+    expect(linked).not.toContain("unused");
   });
 });
 

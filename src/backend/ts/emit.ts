@@ -204,7 +204,10 @@ function emitFn({ fn, schedule: s, buffers }: ScheduledFn, name: string, symbols
   const memArg = (id: number) => (fn.nodes[id]!.op === "arg" ? argName(id) : `b[${bufferIndex.get(id)}]!`);
   const calls = kernels.map(({ code }, i) => `  ${name}_k${i}(${[...symbols.map(userIdent), ...code.memory.map(memArg), ...code.scans.map((id) => `ws.sub[${scanSub.get(id)}]!`)].join(", ")});`);
   const params = [`ws: Workspace`, ...symbols.map((x) => `${userIdent(x)}: number`)];
-  for (const n of fn.nodes) if (n.op === "arg") params.push(`${argName(n.id)}: ${fn.args[n.index]!.role === "seed" ? "number" : "Float32Array"}`);
+  // An argument no kernel reads (the step number, to an optimizer without bias correction) is
+  // named `_…`, which a consumer's noUnusedParameters accepts.
+  const read = new Set([...calls, ...fn.outputs.map((o) => memArg(s.base[o.id]!))].join(" ").match(/[\w$]+/g));
+  for (const n of fn.nodes) if (n.op === "arg") params.push(`${read.has(argName(n.id)) ? "" : "_"}${argName(n.id)}: ${fn.args[n.index]!.role === "seed" ? "number" : "Float32Array"}`);
   const sizes = buffers.map((b) => dimExpr(b.size));
   return [
     ...nested,

@@ -153,9 +153,13 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
     if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
   } else appendLines(body, op(node(k.head!), ctx, mem, scans));
 
+  dropUnusedOffsets(body);
+  const text = body.join("\n");
   const ops = [...(k.head !== undefined ? [k.head] : []), ...k.body];
   const params = [
-    ...ctx.symbols.map((x) => `${userIdent(x)}: number`),
+    // Every kernel takes every size; one it does not read is named `_…`, which a consumer's
+    // noUnusedParameters accepts.
+    ...ctx.symbols.map((x) => `${mentions(text, userIdent(x)) ? "" : "_"}${userIdent(x)}: number`),
     ...[...memory].map((m) => `${ctx.memName(m)}: ${isSeed(fn, m) ? "number" : "Float32Array"}`),
     ...scans.map((id) => `ws${id}: Workspace`),
   ];
@@ -166,6 +170,21 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   };
 }
 
+const mentions = (text: string, ident: string): boolean => new RegExp(`\\b${ident}\\b`).test(text);
+
+/** Removes the loop offsets (`const o0_1 = …;`) nothing reads: a consumer's noUnusedLocals
+ * refuses them. Repeated, since an offset may be read only by another unread one. */
+function dropUnusedOffsets(lines: string[]): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    const text = lines.join("\n");
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const name = /^\s*const (o\d+_\d+) = [^;]*;$/.exec(lines[i]!)?.[1];
+      if (name && (text.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0) === 1) (lines.splice(i, 1), (changed = true));
+    }
+  }
+}
+
 const isSeed = (fn: Fn, id: number) => {
   const n = fn.nodes[id]!;
   return n.op === "arg" && fn.args[n.index]!.role === "seed";
@@ -173,7 +192,9 @@ const isSeed = (fn: Fn, id: number) => {
 
 /**
  * Each reduction's start value and how it folds `v` into the accumulator read as `acc` and
- * written as `into` (reduce_max keeps a NaN it meets: NaN compares false both ways).
+ * written as `into` (reduce_max keeps a NaN it meets: NaN compares false both ways). An array
+ * element is written `a[i]!` even as a target: under a consumer's noUncheckedIndexedAccess,
+ * `a[i] += v` is an error.
  */
 const REDUCTIONS: Record<ReductionOp, { init: string; fold: (into: string, acc: string, v: string) => string }> = {
   sum: { init: "0", fold: (into, _acc, v) => `${into} += ${v};` },
@@ -199,7 +220,7 @@ function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string
     return nest.render([...loop.lines, `const r = ${x};`, fold("acc", "acc", "r")].map(fill), around);
   }
   const o = `@${outK}@`;
-  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]`, `${out}[${o}]!`, "r")].map(fill))];
+  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]!`, `${out}[${o}]!`, "r")].map(fill))];
 }
 
 /** The product by the blocked gemm, once per leading (batch) index. */

@@ -67,10 +67,10 @@ export function gemmRows(A: Float32Array, ao: number, ta: boolean, B: Float32Arr
             C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += n;
             C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
           } else if (rows === 4 && cols === 4) {
-            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += n;
-            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += n;
-            C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += n;
-            C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+            C[o]! += c00; C[o + 1]! += c01; C[o + 2]! += c02; C[o + 3]! += c03; o += n;
+            C[o]! += c10; C[o + 1]! += c11; C[o + 2]! += c12; C[o + 3]! += c13; o += n;
+            C[o]! += c20; C[o + 1]! += c21; C[o + 2]! += c22; C[o + 3]! += c23; o += n;
+            C[o]! += c30; C[o + 1]! += c31; C[o + 2]! += c32; C[o + 3]! += c33;
           } else {
             if (k0 === 0) for (let r = 0; r < rows; r++) C.fill(0, o + r * n, o + r * n + cols);
             for (let r = 0; r < rows; r++, o += n) {
@@ -78,10 +78,10 @@ export function gemmRows(A: Float32Array, ao: number, ta: boolean, B: Float32Arr
               const t1 = r === 0 ? c01 : r === 1 ? c11 : r === 2 ? c21 : c31;
               const t2 = r === 0 ? c02 : r === 1 ? c12 : r === 2 ? c22 : c32;
               const t3 = r === 0 ? c03 : r === 1 ? c13 : r === 2 ? c23 : c33;
-              C[o] += t0;
-              if (cols > 1) C[o + 1] += t1;
-              if (cols > 2) C[o + 2] += t2;
-              if (cols > 3) C[o + 3] += t3;
+              C[o]! += t0;
+              if (cols > 1) C[o + 1]! += t1;
+              if (cols > 2) C[o + 2]! += t2;
+              if (cols > 3) C[o + 3]! += t3;
             }
           }
         }

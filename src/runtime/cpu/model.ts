@@ -39,11 +39,17 @@ export abstract class CpuModel {
   /** Integer inputs carried as float32, and inputs staged for threads, by name and length. */
   private readonly converted = new Map<string, Float32Array>();
 
-  protected constructor(
-    private readonly model: ModelDescription,
-    protected readonly params: Float32Array[],
-    protected readonly states: Float32Array[],
-  ) {}
+  // Fields assigned in the body, not parameter properties: a consumer's `erasableSyntaxOnly`
+  // (and Node's type stripping) refuses those.
+  private readonly model: ModelDescription;
+  protected readonly params: Float32Array[];
+  protected readonly states: Float32Array[];
+
+  protected constructor(model: ModelDescription, params: Float32Array[], states: Float32Array[]) {
+    this.model = model;
+    this.params = params;
+    this.states = states;
+  }
 
   /** A copy of a parameter's values, row-major. */
   getParameter(name: string): Float32Array {

@@ -36,7 +36,7 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
               continue;
             }
             const base = ((b * H + h) * W + v) * C;
-            if (add) for (let c = 0; c < C; c++) img[base + c] += win[w + c]!;
+            if (add) for (let c = 0; c < C; c++) img[base + c]! += win[w + c]!;
             else for (let c = 0; c < C; c++) win[w + c] = img[base + c]!;
           }
         }
@@ -57,7 +57,7 @@ export function scatterRows(out: Float32Array, updates: Float32Array, rows: numb
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i]!;
     if (r < 0 || r >= rows || !Number.isInteger(r)) continue;
-    for (let k = 0; k < row; k++) out[r * row + k] += updates[i * row + k]!;
+    for (let k = 0; k < row; k++) out[r * row + k]! += updates[i * row + k]!;
   }
 }
 
