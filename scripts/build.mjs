@@ -24,7 +24,7 @@ const ownUrl = {
   name: "own-import-meta-url",
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes(`${"/"}node_modules${"/"}`)) return undefined;
+      if (args.path.includes("/node_modules/")) return undefined;
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
       const fromDist = relative(DIST, args.path).split("\\").join("/");

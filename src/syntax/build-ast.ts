@@ -5,6 +5,7 @@ import type * as A from "./ast.ts";
 import type { SourceFile, Span } from "./source.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { MAX_EXPR_DEPTH, nestingDepth } from "./nesting.ts";
+import { groupByPrecedence } from "./operators.ts";
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -321,24 +322,11 @@ export class AstBuilder {
     }
   }
 
-  /** Operands and operators in a row, grouped by precedence without recursion: `*`, `/` and `@`
-   * bind tighter than `+` and `-`, and each level is left-associative. */
   private arith(n: CstNode): A.Expr {
     const operands = this.nodes(n.children, "operands");
     const ops = (n.children.ops ?? []).filter(isToken);
-    let sum: A.Expr | undefined;
-    let sumOp: IToken | undefined;
-    let product = this.expr(operands[0], n);
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      const right = this.expr(operands[i + 1], n);
-      if (op.image === "+" || op.image === "-") {
-        sum = sum ? this.binary(sumOp!, sum, product) : product;
-        sumOp = op;
-        product = right;
-      } else product = this.binary(op, product, right);
-    }
-    return sum ? this.binary(sumOp!, sum, product) : product;
+    const exprs = [operands[0], ...ops.map((_, i) => operands[i + 1])].map((o) => this.expr(o, n));
+    return groupByPrecedence(exprs, ops, (op, left, right) => this.binary(op, left, right));
   }
 
   private binary(op: IToken, left: A.Expr, right: A.Expr): A.Expr {

@@ -14,27 +14,6 @@ export function operandsOf(e: OperatorExpr): A.Expr[] {
   return e.kind === "unary" ? [e.operand] : e.kind === "binary" ? [e.left, e.right] : [e.input, e.stage];
 }
 
-/** The operator nodes of the tree rooted at `e`, children before parents and left before
- * right: the order a recursive evaluation would finish them in. */
-export function operatorsPostOrder(e: OperatorExpr): OperatorExpr[] {
-  const out: OperatorExpr[] = [];
-  const stack: { node: OperatorExpr; expanded: boolean }[] = [{ node: e, expanded: false }];
-  while (stack.length) {
-    const top = stack.pop()!;
-    if (top.expanded) {
-      out.push(top.node);
-      continue;
-    }
-    stack.push({ node: top.node, expanded: true });
-    const kids = operandsOf(top.node);
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const k = kids[i]!;
-      if (isOperator(k)) stack.push({ node: k, expanded: false });
-    }
-  }
-  return out;
-}
-
 /** The sub-expressions below `e`'s operator nodes that are not operators themselves, left to
  * right (`e` itself when it is not an operator). */
 export function operatorLeaves(e: A.Expr): A.Expr[] {
@@ -50,4 +29,25 @@ export function operatorLeaves(e: A.Expr): A.Expr[] {
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   return out;
+}
+
+/**
+ * A chain `operands[0] ops[0] operands[1] …` as the parser reads it (flat, decision 0010), grouped
+ * by precedence without recursion: `*`, `/` and `@` bind tighter than `+` and `-`, and each level
+ * is left-associative. `join` builds one binary node.
+ */
+export function groupByPrecedence<T extends object, Op extends { image: string }>(operands: readonly T[], ops: readonly Op[], join: (op: Op, left: T, right: T) => T): T {
+  let sum: T | undefined;
+  let sumOp: Op | undefined;
+  let product = operands[0]!;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const right = operands[i + 1]!;
+    if (op.image === "+" || op.image === "-") {
+      sum = sum === undefined ? product : join(sumOp!, sum, product);
+      sumOp = op;
+      product = right;
+    } else product = join(op, product, right);
+  }
+  return sum === undefined ? product : join(sumOp!, sum, product);
 }
