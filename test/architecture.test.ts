@@ -37,7 +37,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   backend: ["ir", "schedule", "runtime", "model"],
   "backend/ts": ["backend", "ir", "schedule", "runtime", "model"],
   "backend/wgsl": ["backend", "ir", "schedule", "runtime", "model"],
-  targets: ["model", "backend", "backend/ts", "backend/wgsl"],
+  // The WebAssembly target is the TypeScript target's module with its kernels in WebAssembly.
+  "backend/wasm": ["backend", "backend/ts", "ir", "schedule", "runtime", "model"],
+  targets: ["model", "backend", "backend/ts", "backend/wgsl", "backend/wasm"],
   data: [],
   fit: ["data", "model", "runtime", "targets", "backend"],
   format: ["grammar", "source", "syntax", "diagnostics"],

@@ -13,6 +13,7 @@ interface TargetEntry {
 
 const REGISTRY = {
   ts: { description: "TypeScript for the CPU (Node or a browser)", load: async () => (await import("./ts/target.ts")).tsTarget },
+  wasm: { description: "TypeScript for the CPU with its matrix products in WebAssembly SIMD", load: async () => (await import("./wasm/target.ts")).wasmTarget },
   wgsl: { description: "WGSL shaders and a TypeScript module running them on WebGPU", load: async () => (await import("./wgsl/target.ts")).wgslTarget },
 } satisfies Record<string, TargetEntry>;
 

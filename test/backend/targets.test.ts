@@ -3,13 +3,16 @@
 // its API description.
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
+import { readdirSync } from "node:fs";
+import { base64Bytes } from "../../src/runtime/wasm/kernels.ts";
+import { wasmApi } from "../helpers/wasm.ts";
 import { generate, isTargetName, loadTarget, TARGET_NAMES, UnknownTargetError } from "../../src/backend/targets.ts";
 
 const models = compile("samples/backprop_221.dnn").models;
 
 describe("target registry", () => {
-  it("lists ts first (the default), then wgsl", () => {
-    expect(TARGET_NAMES).toEqual(["ts", "wgsl"]);
+  it("lists ts first (the default), then wasm and wgsl", () => {
+    expect(TARGET_NAMES).toEqual(["ts", "wasm", "wgsl"]);
     expect(isTargetName("wgsl")).toBe(true);
     expect(isTargetName("toString")).toBe(false);
   });
@@ -20,7 +23,7 @@ describe("target registry", () => {
 
   it("refuses an unknown target, naming the known ones", async () => {
     await expect(loadTarget("cuda")).rejects.toThrow(UnknownTargetError);
-    await expect(loadTarget("cuda")).rejects.toThrow("unknown target 'cuda' (expected one of: ts, wgsl)");
+    await expect(loadTarget("cuda")).rejects.toThrow("unknown target 'cuda' (expected one of: ts, wasm, wgsl)");
   });
 
   it("ts: a synchronous CPU module, no sidecar", async () => {
@@ -35,6 +38,20 @@ describe("target registry", () => {
     expect(m.inputs.map((t) => t.name)).toEqual(models[0]!.inputs.map((t) => t.name));
     expect(m.parameters.map((t) => t.name)).toEqual(models[0]!.params.map((t) => t.name));
     expect(m.targets?.map((t) => t.name)).toEqual(models[0]!.train!.targets.map((t) => t.name));
+  });
+
+  it("wasm: a synchronous CPU module, no sidecar, every sample's embedding a WebAssembly binary that validates", async () => {
+    const out = await generate("wasm", models, "backprop_221.dnn");
+    expect(out.sidecar).toBeUndefined();
+    expect(out.api.device).toBeUndefined();
+    expect(out.api.async).toBe(false);
+    expect(out.api.models.map((m) => m.name)).toEqual(["Net221"]);
+    for (const sample of readdirSync("samples").filter((f) => f.endsWith(".dnn"))) {
+      const { module } = await generate("wasm", compile(`samples/${sample}`).models, sample);
+      const binaries = [...module.matchAll(/new WasmKernels\("([A-Za-z0-9+/=]+)"/g)].map((m) => base64Bytes(m[1]!));
+      expect(binaries.length, sample).toBe(1);
+      expect(wasmApi.validate(binaries[0]!), sample).toBe(true);
+    }
   });
 
   it("wgsl: an asynchronous module needing a WebGPU device, its shaders as .wgsl sidecar files the module holds", async () => {

@@ -7,6 +7,8 @@ import { compile } from "../../src/compiler.ts";
 import { printFn } from "../../src/ir/print.ts";
 import { emitModule } from "../helpers/targets.ts";
 import { expectGolden } from "./goldens.ts";
+import { printModule } from "../../src/backend/wasm/print.ts";
+import { gemmFuncs } from "../../src/backend/wasm/gemm.ts";
 
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
 
@@ -24,6 +26,10 @@ describe("IR of each sample", () => {
 it("generated TypeScript for backprop_221", () => {
   const c = compile("samples/backprop_221.dnn");
   expectGolden("test/golden/ts/backprop_221.ts.txt", emitModule("ts", c.models, "backprop_221.dnn").module);
+});
+
+it("the wasm target's kernels, as WebAssembly text", () => {
+  expectGolden("test/golden/wasm/kernels.wat", printModule({ funcs: gemmFuncs(), memoryPages: 1 }));
 });
 
 it("generated WGSL module for backprop_221 (runtime left out: it is src/runtime/ verbatim)", () => {

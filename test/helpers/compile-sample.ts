@@ -84,8 +84,8 @@ export async function importGenerated<T = Record<string, unknown>>(file: string)
  * Compiles a sample, imports it and returns its export `name`; the compiled sample is pushed
  * onto `compiled`, so a test file removes every temporary directory in one afterAll.
  */
-export async function loadGenerated<T>(sample: string, name: string, compiled: CompiledSample[]): Promise<T> {
-  const s = await compileSample(sample);
+export async function loadGenerated<T>(sample: string, name: string, compiled: CompiledSample[], target: TargetName = "ts"): Promise<T> {
+  const s = await compileSample(sample, target);
   compiled.push(s);
   if (s.code !== 0) throw new Error(`dnnc compile ${sample} failed (${s.code}):\n${s.stderr}`);
   return (await importGenerated<Record<string, T>>(s.file))[name]!;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fn } from "../../src/ir/ir.ts";
 import { symbolsOf } from "../../src/ir/dim.ts";
-import { emitFunctionsModule } from "../../src/backend/ts/emit.ts";
+import { emitFunctionsModule, type CpuFlavour } from "../../src/backend/ts/emit.ts";
 import { importGenerated, tscCheck, type TscResult } from "./compile-sample.ts";
 
 type Generated = (...args: (number | Float32Array)[]) => Float32Array[];
@@ -25,11 +25,11 @@ export interface TsModule {
 /** The symbolic sizes a function's arguments mention, in order of first appearance. */
 const symbolsOfFn = (fn: Fn): string[] => [...new Set(fn.args.flatMap((a) => a.shape.flatMap((d) => symbolsOf(d))))];
 
-/** Emits every function of `fns` into one module, exported as fn_<key>. */
-export async function compileFns(fns: Readonly<Record<string, Fn>>): Promise<TsModule> {
+/** Emits every function of `fns` into one module, exported as fn_<key>; the wasm target's with its flavour. */
+export async function compileFns(fns: Readonly<Record<string, Fn>>, flavour?: CpuFlavour): Promise<TsModule> {
   // Prefixed, so no name can clash with a helper of the module (gather, scan, …).
   const entries = Object.entries(fns).map(([name, fn]) => ({ fn, name: `fn_${name}`, symbols: symbolsOfFn(fn) }));
-  const text = emitFunctionsModule(entries);
+  const text = emitFunctionsModule(entries, flavour);
   const dir = mkdtempSync(join(tmpdir(), "dnnc-fns-"));
   if (process.env.DNNC_KEEP) console.log("kept", dir);
   const file = join(dir, "fns.ts");

@@ -1,6 +1,6 @@
 // One kernel of a schedule → one TypeScript function. Elementwise bodies become a loop nest
 // (loops.ts) computing each fused node into a local and storing only what other kernels read;
-// a reduction accumulates its prologue's values; a matmul calls the blocked gemm, then runs its
+// a reduction accumulates its prologue's values; a matmul calls the runtime's gemm, then runs its
 // epilogue over the product; the other primitives call a runtime helper.
 import { isReductionNode, type Fn, type Node } from "../../ir/ir.ts";
 import { isElementwise, type ElementwiseOp, type OpName, type ReductionOp } from "../../ir/ops.ts";
@@ -31,6 +31,8 @@ export interface RenderContext {
   memName: (id: number) => string;
   /** Emits a scan body as a function; returns its name. */
   nested: (body: Fn, id: number) => string;
+  /** The function matmul kernels call, with the runtime gemm's parameters (cpu/threads.ts). */
+  gemm: string;
 }
 
 /** Each elementwise op's value as a TypeScript expression of its operands' values. */
@@ -148,7 +150,7 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
   else if (k.kind === "reduce") appendLines(body, reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
   else if (k.kind === "matmul") {
-    appendLines(body, matmul(node(k.head!), s, mem));
+    appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
     // The epilogue runs over its own shape: the product's, or a reshape of it.
     if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
   } else appendLines(body, op(node(k.head!), ctx, mem, scans));
@@ -223,8 +225,8 @@ function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string
   return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]!`, `${out}[${o}]!`, "r")].map(fill))];
 }
 
-/** The product by the blocked gemm, once per leading (batch) index. */
-function matmul(n: Node, s: Schedule, mem: (id: number) => string): string[] {
+/** The product by the runtime's `gemm`, once per leading (batch) index. */
+function matmul(n: Node, s: Schedule, mem: (id: number) => string, gemm: string): string[] {
   const [a, b] = n.inputs as [number, number];
   const sh = n.shape;
   const aShape = s.fn.nodes[a]!.shape;
@@ -233,7 +235,7 @@ function matmul(n: Node, s: Schedule, mem: (id: number) => string): string[] {
   const at = (size: Dim) => (batch === 1 ? "0" : `t * ${dimExpr(size)}`);
   const ta = s.storage[a] === "transposed";
   const tb = s.storage[b] === "transposed";
-  const call = `gemm(${mem(a)}, ${at(productDim([m, k]))}, ${ta}, ${mem(b)}, ${at(productDim([k, cols]))}, ${tb}, ${mem(n.id)}, ${at(productDim([m, cols]))}, ${dimExpr(m)}, ${dimExpr(cols)}, ${dimExpr(k)});`;
+  const call = `${gemm}(${mem(a)}, ${at(productDim([m, k]))}, ${ta}, ${mem(b)}, ${at(productDim([k, cols]))}, ${tb}, ${mem(n.id)}, ${at(productDim([m, cols]))}, ${dimExpr(m)}, ${dimExpr(cols)}, ${dimExpr(k)});`;
   return batch === 1 ? [call] : [`for (let t = 0; t < ${dimExpr(batch)}; t++) ${call}`];
 }
 

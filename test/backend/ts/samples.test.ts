@@ -1,4 +1,5 @@
-// The fused, memory-planned generated code computes what the reference interpreter computes:
+// The fused, memory-planned generated code of both CPU targets (ts, and wasm with its products in
+// WebAssembly) computes what the reference interpreter computes:
 // every function (init, forward, training step) of every sample, on random inputs, with the
 // parameters and optimizer states init produces. The interpreter runs the unfused IR in float64;
 // the generated code float32 buffers with float64 registers.
@@ -17,6 +18,7 @@ import type { Fn } from "../../../src/ir/ir.ts";
 import { size } from "../../../src/ir/shape.ts";
 import { evalDim } from "../../../src/ir/dim.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+import { wasmFlavour } from "../../../src/backend/wasm/target.ts";
 import { initialValues, noise } from "../../helpers/sample-values.ts";
 
 const DIMS = { B: 3 };
@@ -43,15 +45,20 @@ function argsFor(fn: Fn, m: CompiledModel): number[][] {
   });
 }
 
-let mod: TsModule;
+// Both CPU targets: the TypeScript one, and the WebAssembly one (its products in float32 SIMD).
+const mods = new Map<string, TsModule>();
 beforeAll(async () => {
   const fns: Record<string, Fn> = {};
   for (const [name, m] of models) for (const fn of functionsOf(m, name)) fns[`${name}_${fn.name}`] = fn;
-  mod = await compileFns(fns);
-}, 180_000);
-afterAll(() => mod?.cleanup());
+  mods.set("ts", await compileFns(fns));
+  mods.set("wasm", await compileFns(fns, wasmFlavour()));
+}, 240_000);
+afterAll(() => mods.forEach((m) => m.cleanup()));
 
-describe("generated code = reference interpreter, on every sample", () => {
+describe.each(["ts", "wasm"])("generated code = reference interpreter, on every sample (%s target)", (target) => {
+  let mod: TsModule;
+  beforeAll(() => void (mod = mods.get(target)!));
+
   it("the module of every sample's functions passes tsc --strict alone", () => {
     expect(mod.tsc.output).toBe("");
   });

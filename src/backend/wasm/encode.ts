@@ -1,0 +1,209 @@
+// A small typed encoder of WebAssembly binaries (decision 0011): the instructions the kernels use,
+// as data (name → opcode bytes and immediates), functions as instruction lists, a module as
+// functions plus one exported memory. The same lists print as text (print.ts), which the tests pin.
+// Only what dnnc's kernels need: no tables, globals, imports or data segments.
+
+export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
+
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+
+/** How an instruction's immediates are encoded after its opcode. */
+type Imm = "none" | "memarg" | "label" | "local" | "index" | "i32" | "f32" | "block" | "lane" | "memory";
+
+/** Opcode bytes (after the 0xfd / 0xfc prefix, the sub-opcode as LEB128) and immediates. */
+const op = (code: number, imm: Imm = "none") => ({ prefix: 0, code, imm });
+const simd = (code: number, imm: Imm = "none") => ({ prefix: 0xfd, code, imm });
+const bulk = (code: number, imm: Imm = "none") => ({ prefix: 0xfc, code, imm });
+
+/** Every instruction the encoder knows; a kernel generator that needs another adds a line here. */
+export const INSTRUCTIONS = {
+  unreachable: op(0x00),
+  block: op(0x02, "block"),
+  loop: op(0x03, "block"),
+  if: op(0x04, "block"),
+  else: op(0x05),
+  end: op(0x0b),
+  br: op(0x0c, "label"),
+  br_if: op(0x0d, "label"),
+  return: op(0x0f),
+  call: op(0x10, "index"),
+  drop: op(0x1a),
+  select: op(0x1b),
+  "local.get": op(0x20, "local"),
+  "local.set": op(0x21, "local"),
+  "local.tee": op(0x22, "local"),
+  "i32.load": op(0x28, "memarg"),
+  "f32.load": op(0x2a, "memarg"),
+  "i32.store": op(0x36, "memarg"),
+  "f32.store": op(0x38, "memarg"),
+  "memory.size": op(0x3f, "memory"),
+  "memory.grow": op(0x40, "memory"),
+  "i32.const": op(0x41, "i32"),
+  "f32.const": op(0x43, "f32"),
+  "i32.eqz": op(0x45),
+  "i32.eq": op(0x46),
+  "i32.ne": op(0x47),
+  "i32.lt_s": op(0x48),
+  "i32.lt_u": op(0x49),
+  "i32.gt_s": op(0x4a),
+  "i32.gt_u": op(0x4b),
+  "i32.le_s": op(0x4c),
+  "i32.le_u": op(0x4d),
+  "i32.ge_s": op(0x4e),
+  "i32.ge_u": op(0x4f),
+  "i32.add": op(0x6a),
+  "i32.sub": op(0x6b),
+  "i32.mul": op(0x6c),
+  "i32.div_u": op(0x6e),
+  "i32.rem_u": op(0x70),
+  "i32.and": op(0x71),
+  "i32.or": op(0x72),
+  "i32.shl": op(0x74),
+  "i32.shr_u": op(0x76),
+  "f32.add": op(0x92),
+  "f32.mul": op(0x94),
+  "memory.copy": bulk(10, "memory"),
+  "memory.fill": bulk(11, "memory"),
+  "v128.load": simd(0x00, "memarg"),
+  "v128.load32_splat": simd(0x09, "memarg"),
+  "v128.store": simd(0x0b, "memarg"),
+  "f32x4.splat": simd(0x13),
+  "f32x4.extract_lane": simd(0x1f, "lane"),
+  "v128.load32_zero": simd(0x5c, "memarg"),
+  "f32x4.add": simd(0xe4),
+  "f32x4.sub": simd(0xe5),
+  "f32x4.mul": simd(0xe6),
+  "f32x4.max": simd(0xe9),
+} as const;
+
+export type OpName = keyof typeof INSTRUCTIONS;
+
+/**
+ * One instruction: its name and immediates. A memory access takes [offset, log2 alignment]; a
+ * block, loop or if its result type ("" for none); a branch its label depth; a local its index.
+ */
+export type Instr = readonly [OpName, ...(number | string)[]];
+
+export interface FuncType {
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+export interface Func {
+  name: string;
+  type: FuncType;
+  /** Locals after the parameters, by type. */
+  locals: readonly ValType[];
+  body: readonly Instr[];
+  /** Whether the module exports it under `name`. */
+  exported: boolean;
+  /** Names of the parameters and locals, for the printed text. */
+  localNames?: readonly string[];
+}
+
+export interface WasmModule {
+  funcs: readonly Func[];
+  /** The memory's initial size in 64 KiB pages; exported as "memory". */
+  memoryPages: number;
+}
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`wasm encoder: ${n} is not an unsigned integer`);
+  const out: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit integer. */
+export function sleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 32) throw new Error(`wasm encoder: ${n} is not a 32-bit integer`);
+  n |= 0;
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
+const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(utf8(s).length), ...utf8(s)];
+const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
+
+function instruction([opName, ...imms]: Instr): number[] {
+  const spec = INSTRUCTIONS[opName];
+  if (!spec) throw new Error(`wasm encoder: unknown instruction ${String(opName)}`);
+  const bytes = spec.prefix === 0 ? [spec.code] : [spec.prefix, ...uleb(spec.code)];
+  const int = (i: number) => {
+    const v = imms[i];
+    if (typeof v !== "number") throw new Error(`wasm encoder: ${opName} needs a number immediate, got ${String(v)}`);
+    return v;
+  };
+  switch (spec.imm) {
+    case "none": break;
+    case "memarg": bytes.push(...uleb(imms[1] === undefined ? 2 : int(1)), ...uleb(int(0))); break;
+    case "label": case "local": case "index": case "lane": bytes.push(...uleb(int(0))); break;
+    case "i32": bytes.push(...sleb(int(0))); break;
+    case "f32": {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, int(0), true);
+      bytes.push(...b);
+      break;
+    }
+    case "block": {
+      const t = imms[0] ?? "";
+      bytes.push(t === "" ? 0x40 : VALTYPE[t as ValType]);
+      break;
+    }
+    case "memory": bytes.push(...(opName === "memory.copy" ? [0, 0] : [0])); break;
+  }
+  return bytes;
+}
+
+/** Runs of equal types, as the code section declares locals. */
+function localRuns(locals: readonly ValType[]): number[][] {
+  const runs: number[][] = [];
+  for (let i = 0; i < locals.length; ) {
+    let j = i;
+    while (j < locals.length && locals[j] === locals[i]) j++;
+    runs.push([...uleb(j - i), VALTYPE[locals[i]!]]);
+    i = j;
+  }
+  return runs;
+}
+
+/** The module's binary. */
+export function encodeModule(m: WasmModule): Uint8Array {
+  const typeKey = (t: FuncType) => `${t.params.join(",")}>${t.results.join(",")}`;
+  const types: FuncType[] = [];
+  const typeIndex = m.funcs.map((f) => {
+    const at = types.findIndex((t) => typeKey(t) === typeKey(f.type));
+    return at >= 0 ? at : types.push(f.type) - 1;
+  });
+  const typeSection = vec(types.map((t) => [0x60, ...vec(t.params.map((p) => [VALTYPE[p]])), ...vec(t.results.map((r) => [VALTYPE[r]]))]));
+  const exports = [
+    ...m.funcs.flatMap((f, i) => (f.exported ? [[...name(f.name), 0x00, ...uleb(i)]] : [])),
+    [...name("memory"), 0x02, 0],
+  ];
+  const code = m.funcs.map((f) => {
+    const body = [...vec(localRuns(f.locals)), ...f.body.flatMap(instruction), 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, typeSection),
+    ...section(3, vec(typeIndex.map((t) => uleb(t)))),
+    ...section(5, vec([[0x00, ...uleb(m.memoryPages)]])),
+    ...section(7, vec(exports)),
+    ...section(10, vec(code)),
+  ]);
+}

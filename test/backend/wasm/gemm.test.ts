@@ -1,0 +1,96 @@
+// The WebAssembly matrix product (backend/wasm/gemm.ts, run by runtime/wasm/kernels.ts) against a
+// float64 triple loop: every tile edge, both transposes, offsets into larger arrays, k = 0, and
+// random shapes (fast-check); memory grown only when a product needs more than any before.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { base64, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
+import { gemmFuncs, MR, NR } from "../../../src/backend/wasm/gemm.ts";
+import { encodeModule } from "../../../src/backend/wasm/encode.ts";
+import { base64Bytes, WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
+import { memoryStats } from "../../../src/runtime/cpu/memory.ts";
+import { wasmApi } from "../../helpers/wasm.ts";
+
+const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed * 7.1 + i * 1.37)));
+
+/** op(A)·op(B) in float64, as the runtime's product reads its operands. */
+function naive(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number): Float64Array {
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let kk = 0; kk < k; kk++) s += A[ao + (ta ? kk * m + i : i * k + kk)]! * B[bo + (tb ? j * k + kk : kk * n + j)]!;
+      C[i * n + j] = s;
+    }
+  return C;
+}
+
+const kernels = new WasmKernels(base64(wasmKernelsBinary()), MR, NR);
+
+function check(m: number, n: number, k: number, ta: boolean, tb: boolean, offsets = [0, 0, 0]): void {
+  const [ao, bo, co] = offsets as [number, number, number];
+  const A = values(ao + m * k + 3, m + k);
+  const B = values(bo + k * n + 5, n - k);
+  const C = new Float32Array(co + m * n + 7).fill(-99);
+  kernels.product(A, ao, ta, B, bo, tb, C, co, m, n, k);
+  const want = naive(A, ao, ta, B, bo, tb, m, n, k);
+  for (let i = 0; i < m * n; i++) if (!(Math.abs(C[co + i]! - want[i]!) <= 1e-5 * (1 + k))) expect.fail(`${m}×${k}·${k}×${n} ta=${ta} tb=${tb}: C[${i}] = ${C[co + i]}, want ${want[i]}`);
+  // Nothing outside C is written.
+  expect(C.subarray(0, co).every((v) => v === -99) && C.subarray(co + m * n).every((v) => v === -99)).toBe(true);
+}
+
+describe("WebAssembly SIMD product", () => {
+  it("the binary validates and round-trips through base64", () => {
+    const bytes = wasmKernelsBinary();
+    expect(wasmApi.validate(bytes)).toBe(true);
+    expect(base64Bytes(base64(bytes))).toEqual(bytes);
+    for (const n of [0, 1, 2, 3, 4, 5]) expect(base64Bytes(base64(bytes.subarray(0, n)))).toEqual(bytes.subarray(0, n));
+    expect(base64(new TextEncoder().encode("dnnc!"))).toBe(btoa("dnnc!"));
+  });
+
+  it("every tile edge, both transposes, k = 0 and 1", () => {
+    for (const m of [1, MR - 1, MR, MR + 1, 2 * MR + 3])
+      for (const n of [1, NR - 1, NR, NR + 1, 3 * NR + 2])
+        for (const k of [0, 1, 7])
+          for (const ta of [false, true]) for (const tb of [false, true]) check(m, n, k, ta, tb);
+  });
+
+  it("operands and result at offsets into larger arrays", () => {
+    check(13, 9, 17, false, false, [5, 11, 3]);
+    check(13, 9, 17, true, true, [1, 2, 9]);
+  });
+
+  it("random shapes", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 0, max: 300 }), fc.boolean(), fc.boolean(), (m, n, k, ta, tb) => check(m, n, k, ta, tb)),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a model's shapes: 64×784·784×256 and the CNN's 43264×9·9×32", () => {
+    check(64, 256, 784, false, false);
+    check(784, 256, 64, true, false);
+    check(2000, 32, 9, false, false);
+  });
+
+  it("a NaN in A reaches only its own row of C", () => {
+    const A = values(5 * 3, 1);
+    A[1 * 3 + 2] = NaN;
+    const C = new Float32Array(5 * 4);
+    kernels.product(A, 0, false, values(3 * 4, 2), 0, false, C, 0, 5, 4, 3);
+    expect([...C].map((v, i) => Number.isNaN(v) === (Math.floor(i / 4) === 1)).every(Boolean)).toBe(true);
+  });
+
+  it("memory grows once for a shape, never again for it or smaller ones", () => {
+    const fresh = new WasmKernels(base64(encodeModule({ funcs: gemmFuncs(), memoryPages: 1 })), MR, NR);
+    const A = values(300 * 200, 3);
+    const B = values(200 * 100, 4);
+    const C = new Float32Array(300 * 100);
+    const before = memoryStats.allocations;
+    fresh.product(A, 0, false, B, 0, false, C, 0, 300, 100, 200);
+    const grown = memoryStats.allocations;
+    expect(grown).toBe(before + 1);
+    for (let i = 0; i < 3; i++) fresh.product(A, 0, false, B, 0, false, C, 0, 300, 100, 200);
+    fresh.product(A, 0, true, B, 0, true, C, 0, 100, 100, 100);
+    expect(memoryStats.allocations).toBe(grown);
+  });
+});
