@@ -215,7 +215,7 @@ for (const spec of specs) {
     JSON.stringify(paramShapes) === JSON.stringify(shapes.paramShapes),
     `dnnc ${JSON.stringify(paramShapes)}, spec ${JSON.stringify(shapes.paramShapes)}`,
   );
-  const inputName = cls.inputs[0]!.name, outputName = cls.outputs[0]!.name, targetName = cls.targets[0]!.name;
+  const inputName = cls.inputs[0]!.name, outputName = cls.outputs[0]!.name;
 
   // One random batch: pixel-like inputs in [0, 1), labels uniform over the classes.
   const rand = mulberry32(spec.key === "mlp" ? 101 : 202);

@@ -48,7 +48,14 @@ export async function synchronousCpuTargets(probeDnn: string): Promise<{ targets
   const targets: string[] = [];
   const others = new Map<string, string>();
   for (const name of TARGET_NAMES) {
-    const { api } = await generate(name, models, basename(probeDnn));
+    let api;
+    try {
+      api = (await generate(name, models, basename(probeDnn))).api;
+    } catch (e) {
+      // A target under construction that cannot emit this model yet: reported, not fatal.
+      others.set(name, `it does not compile ${basename(probeDnn)}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+      continue;
+    }
     if (api.device !== undefined) others.set(name, `its module runs on a ${api.device} device (bench/gpu-speed.ts times it)`);
     else if (api.async) others.set(name, "its module's methods return promises");
     else targets.push(name);

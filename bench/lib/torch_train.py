@@ -18,6 +18,7 @@ Run with Debian's /usr/bin/python3 (python3-torch, scripts/setup-bench.sh).
 """
 
 import json
+import math
 import os
 import sys
 import time
@@ -32,7 +33,7 @@ def quantile(xs, q):
     """As bench/lib/timing.ts's quantile(): linear interpolation between neighbours."""
     s = sorted(xs)
     i = (len(s) - 1) * q
-    lo, hi = int(i // 1), int(-(-i // 1))
+    lo, hi = math.floor(i), math.ceil(i)
     return s[lo] + (s[hi] - s[lo]) * (i - lo)
 
 

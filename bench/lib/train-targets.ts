@@ -29,8 +29,8 @@ export function evaluateTargets(results: readonly ModelResult[], dnncImpls: read
       const status = value === undefined ? "n/a" : value >= threshold ? "PASS" : "FAIL";
       targets.push({ what: `${impl}: ${what}`, value, threshold, status, binding, shown: value === undefined ? "not measured" : shown(value) });
     };
-    // An anchor's time over dnnc's, three digits: 0.997 is "dnnc 0.3 % slower", not "1.00× faster".
     const vs = (m: ModelResult | undefined, task: Task, anchor: Anchor) => (m ? ratio(m, task, anchor, impl) : undefined);
+    // Three digits: 0.997 is "dnnc 0.3 % slower", not "1.00× faster".
     const faster = (anchor: Anchor) => (v: number) => `${ANCHOR_TITLE[anchor]} / dnnc = ${v.toPrecision(3)}`;
     const within = (anchor: Anchor) => (v: number) => `dnnc / ${ANCHOR_TITLE[anchor]} = ${(1 / v).toPrecision(3)}`;
     const ceiling = (kind: "js" | "wasm", model: string) => against.find((a) => a.impl === impl && a.ceiling === kind && a.model === model)?.fraction;
