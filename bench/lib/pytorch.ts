@@ -70,12 +70,12 @@ export interface TorchRun {
  */
 export function runTorch(c: ModelCase, impl: TorchImpl, torch: TorchProbe, cpusOrWhy: number[] | undefined | string, dir: string): TorchRun | undefined {
   const { spec, check, out } = c;
-  const skip = (status: "unavailable" | "skipped", reason: string) => {
+  const notRun = (status: "unavailable" | "skipped" | "cannot", reason: string) => {
     for (const task of TASKS) c.cells[task][impl] = { status, reason };
     return undefined;
   };
-  if ("missing" in torch) return skip("unavailable", torch.missing);
-  if (typeof cpusOrWhy === "string") return skip("skipped", cpusOrWhy);
+  if ("missing" in torch) return notRun("unavailable", torch.missing);
+  if (typeof cpusOrWhy === "string") return notRun("skipped", cpusOrWhy);
   const file = (name: string, data: Float32Array | Int32Array) => {
     const path = join(dir, `${spec.key}-${name}`);
     writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -106,10 +106,7 @@ export function runTorch(c: ModelCase, impl: TorchImpl, torch: TorchProbe, cpusO
       why = `unreadable reply: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
-  if (!check(`${spec.key} ${impl}: PyTorch runs`, reply !== undefined, why ?? "ok") || !reply) {
-    for (const task of TASKS) c.cells[task][impl] = { status: "cannot", reason: why ?? "" };
-    return undefined;
-  }
+  if (!check(`${spec.key} ${impl}: PyTorch runs`, reply !== undefined, why ?? "ok") || !reply) return notRun("cannot", why ?? "");
   check(`${spec.key} ${impl}: runs ${threads} thread${threads > 1 ? "s" : ""}${cpusOrWhy ? ` on CPU ${cpusOrWhy.join(",")}` : ""}`, reply.threads === threads && (!cpusOrWhy || reply.cpus.join() === cpusOrWhy.join()), `torch.get_num_threads() ${reply.threads}, CPUs ${reply.cpus.join(",")}`);
   logitsCheck(c, impl, reply.logits);
   c.cells.forward[impl] = { status: "ok", timing: reply.forward };
