@@ -1,8 +1,8 @@
-// The text report of bench/train-speed.ts: the timings table, the matmul ceiling, dnnc's step
-// against the ceiling, and the targets. Formatting only; the numbers are computed elsewhere.
+// The text report of bench/train-speed.ts: the timings table, the matmul ceilings, dnnc's step
+// against them, and the targets. Formatting only; the numbers are computed elsewhere.
 import type { AgainstCeiling, GemmTiming, ModelCeiling } from "./ceiling.ts";
 import type { WasmInfo } from "./tfjs-backends.ts";
-import { TASK_TITLE, TASKS, gf, ratio, type ImplName, type ModelResult, type Target } from "./train-results.ts";
+import { TASK_TITLE, TASKS, gf, ratio, wallRatio, type DnncImpl, type ImplName, type ModelResult, type Target } from "./train-results.ts";
 
 export const fmtMs = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const fmtRatio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + "×";
@@ -13,9 +13,13 @@ export function tfjsLine(version: string | undefined, wasm: WasmInfo | undefined
   return `TensorFlow.js ${version ?? "(not loaded)"}${wasm ? `; wasm backend: ${wasm.binary ?? "?"} (${wasm.bytes?.toLocaleString("en-US") ?? "?"} bytes, from ${wasm.files}/), SIMD ${wasm.simd ? "yes" : "no"}, multithread support ${wasm.multithread ? "yes" : "no"}, threads ${wasm.threads}` : ""}`;
 }
 
-/** Every (model, task, implementation) measured: reps, wall and CPU times, GFLOP/s, the ratio to dnnc. */
-export function resultsTable(results: readonly ModelResult[], impls: readonly ImplName[]): string {
-  const header = ["model", "task", "impl", "reps", "median ms", "p90 ms", "CPU ms", "GFLOP/s", "impl/dnnc"];
+/**
+ * Every (model, task, implementation) measured: reps, wall and CPU times, GFLOP/s, and the ratio
+ * to each dnnc target's time (CPU-time medians; for PyTorch on two threads, whose CPU time is two
+ * threads' sum, the wall-clock medians, marked "wall").
+ */
+export function resultsTable(results: readonly ModelResult[], impls: readonly ImplName[], dnncImpls: readonly DnncImpl[]): string {
+  const header = ["model", "task", "impl", "reps", "median ms", "p90 ms", "CPU ms", "GFLOP/s", ...dnncImpls.map((d) => `impl/${d}`)];
   const rows: string[][] = [];
   for (const m of results) {
     for (const task of TASKS) {
@@ -25,35 +29,49 @@ export function resultsTable(results: readonly ModelResult[], impls: readonly Im
         const head = [impl === impls[0] ? (task === "step" ? m.spec.title : "") : "", impl === impls[0] ? TASK_TITLE[task] : "", impl];
         if (!c) continue;
         if (c.status !== "ok" || !c.timing) {
-          rows.push([...head, "", c.status === "skipped" ? `skipped: ${c.reason}` : `cannot train: ${c.reason}`]);
+          rows.push([...head, "", c.status === "unavailable" ? `${c.reason}` : c.status === "skipped" ? `skipped: ${c.reason}` : `cannot ${task === "step" ? "train" : "run"}: ${c.reason}`]);
           continue;
         }
         const t = c.timing;
-        const q = ratio(m, task, impl);
-        rows.push([...head, `${t.reps}`, fmtMs(t.median), fmtMs(t.p90), fmtMs(t.cpuMedian), gf(flops, t.cpuMedian).toFixed(2), impl === "dnnc" ? "1" : q === undefined ? "" : fmtRatio(q)]);
+        const ratios = dnncImpls.map((d) => {
+          if (impl === d) return "1";
+          if (impl !== "pytorch-2t") return fmtOptRatio(ratio(m, task, impl, d));
+          const q = wallRatio(m, task, impl, d);
+          return q === undefined ? "" : `${fmtRatio(q)} wall`;
+        });
+        rows.push([...head, `${t.reps}`, fmtMs(t.median), fmtMs(t.p90), fmtMs(t.cpuMedian), gf(flops, t.cpuMedian).toFixed(2), ...ratios]);
       }
     }
   }
-  return table(header, rows, [false, false, false, true, true, true, true, true, true]);
+  return table(header, rows, header.map((_, i) => i >= 3));
 }
 
-/** The ceiling's fixed shapes, then each model's step products back to back. */
-export function ceilingTable(shapes: readonly GemmTiming[], models: readonly { title: string; ceiling: ModelCeiling }[]): string {
-  const rows: string[][] = shapes.map((g) => [g.what, `${(g.flops / 1e6).toFixed(1)} MFLOP`, fmtMs(g.cpuMedianMs) + " ms", g.gflops.toFixed(2) + " GFLOP/s"]);
-  for (const { title, ceiling: c } of models) {
-    rows.push([`${title}: the step's ${c.gemms.length} products back to back`, `${(c.flops / 1e6).toFixed(1)} MFLOP`, fmtMs(c.ms) + " ms", c.gflops.toFixed(2) + " GFLOP/s"]);
+const fmtOptRatio = (q: number | undefined) => (q === undefined ? "" : fmtRatio(q));
+
+/** The ceilings' fixed shapes, each model's products one by one, and each model's step back to back: GFLOP/s from CPU-time medians. */
+export function ceilingTable(
+  shapes: readonly { js: GemmTiming; wasm?: GemmTiming }[],
+  models: readonly { title: string; js: ModelCeiling; wasm?: ModelCeiling }[],
+): string {
+  const rate = (g: { gflops: number } | undefined) => (g ? g.gflops.toFixed(2) : "—");
+  const rows: string[][] = shapes.map(({ js, wasm }) => [js.what, `${js.M}×${js.K}·${js.K}×${js.N}`, (js.flops / 1e6).toFixed(1), rate(js), rate(wasm)]);
+  for (const { title, js, wasm } of models) {
+    js.gemms.forEach((g, i) => rows.push([`${title}: ${g.what}`, `${g.M}×${g.K}·${g.K}×${g.N}`, (g.flops / 1e6).toFixed(2), rate(g), rate(wasm?.gemms[i])]));
+    rows.push([`${title}: the step's ${js.gemms.length} products back to back`, "", (js.flops / 1e6).toFixed(1), rate(js), rate(wasm)]);
   }
-  return table(["shape", "work", "time", "rate"], rows, [false, true, true, true]);
+  return table(["product", "shape", "MFLOP", "plain JS", "wasm SIMD"], rows, [false, false, true, true, true]);
 }
 
 export function againstLine(title: string, a: AgainstCeiling): string {
+  const which = a.ceiling === "js" ? "plain-JS" : "WebAssembly-SIMD";
   return a.dnncMs !== undefined && a.dnncGflops !== undefined
-    ? `  ${title}: ${(a.stepFlops / 1e6).toFixed(1)} MFLOP in ${fmtMs(a.dnncMs)} ms = ${a.dnncGflops.toFixed(2)} GFLOP/s = ${pct(a.dnncGflops / a.ceilingGflops)} of the ceiling (${a.ceilingGflops.toFixed(2)} GFLOP/s)`
-    : `  ${title}: (dnnc not measured)`;
+    ? `  ${a.impl}, ${title}: ${(a.stepFlops / 1e6).toFixed(1)} MFLOP in ${fmtMs(a.dnncMs)} ms = ${a.dnncGflops.toFixed(2)} GFLOP/s = ${pct(a.dnncGflops / a.ceilingGflops)} of the ${which} ceiling (${a.ceilingGflops.toFixed(2)} GFLOP/s)`
+    : `  ${a.impl}, ${title}: (not measured)`;
 }
 
+/** One line a target; those shown for reference only are marked "ref", their outcome in lower case. */
 export function targetLines(targets: readonly Target[]): string[] {
-  return targets.map((t) => `  ${t.status.padEnd(4)}  ${t.what}: ${t.shown}`);
+  return targets.map((t) => `  ${(t.binding ? t.status : `ref ${t.status.toLowerCase()}`).padEnd(8)}  ${t.what}: ${t.shown}`);
 }
 
 function table(header: string[], rows: string[][], right: boolean[]): string {

@@ -1,7 +1,7 @@
 // The per-model part of bench/results/train-speed.json, and how its numbers are rounded: enough
 // digits to compare runs, not the float noise of every sample.
 import type { Timing } from "./timing.ts";
-import { TASKS, gf, ratio, type ModelResult } from "./train-results.ts";
+import { ANCHORS, TASKS, gf, ratio, wallRatio, type DnncImpl, type ModelResult } from "./train-results.ts";
 
 /** A timing with every sample kept, so a reader can recompute any statistic. */
 const timingJson = (t: Timing) => ({
@@ -17,8 +17,12 @@ const timingJson = (t: Timing) => ({
   cpuSamplesMs: t.cpuMs,
 });
 
-/** One model: what it is, each (task, implementation) cell, and the CPU-time ratios to dnnc. */
-export function modelJson(m: ModelResult) {
+/**
+ * One model: what it is, each (task, implementation) cell, and each anchor's time over each dnnc
+ * target's: CPU-time medians, except for PyTorch on two threads (CPU time sums its threads), whose
+ * ratio is of wall-clock medians.
+ */
+export function modelJson(m: ModelResult, dnncImpls: readonly DnncImpl[]) {
   return {
     title: m.spec.title,
     dnn: m.spec.dnn,
@@ -30,16 +34,19 @@ export function modelJson(m: ModelResult) {
       TASKS.map((task) => [
         task,
         Object.fromEntries(
-          Object.entries(m.cells[task]).map(([impl, c]) => [
+          Object.entries(m.cells[task]).flatMap(([impl, c]) => (c ? [[
             impl,
             c.status === "ok" && c.timing
               ? { status: "ok", ...timingJson(c.timing), gflops: gf(task === "step" ? m.flops.step : m.flops.forward, c.timing.cpuMedian), ...(c.losses ? { lossFirst: c.losses[0], lossLast: c.losses[c.losses.length - 1], steps: c.losses.length } : {}) }
               : { status: c.status, reason: c.reason },
-          ]),
+          ]] : [])),
         ),
       ]),
     ),
-    ratiosCpu: Object.fromEntries(TASKS.map((task) => [task, { "tfjs-cpu/dnnc": ratio(m, task, "tfjs-cpu") ?? null, "tfjs-wasm/dnnc": ratio(m, task, "tfjs-wasm") ?? null }])),
+    ratiosCpu: Object.fromEntries(
+      TASKS.map((task) => [task, Object.fromEntries(dnncImpls.flatMap((d) => ANCHORS.filter((a) => a !== "pytorch-2t").map((a) => [`${a}/${d}`, ratio(m, task, a, d) ?? null])))]),
+    ),
+    ratiosWall: Object.fromEntries(TASKS.map((task) => [task, Object.fromEntries(dnncImpls.map((d) => [`pytorch-2t/${d}`, wallRatio(m, task, "pytorch-2t", d) ?? null]))])),
   };
 }
 

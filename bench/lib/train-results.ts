@@ -4,15 +4,25 @@
 import type { Timing } from "./timing.ts";
 import type { ModelSpec } from "./train-models.ts";
 
-export const IMPLS = ["dnnc", "tfjs-cpu", "tfjs-wasm"] as const;
-export type ImplName = (typeof IMPLS)[number];
+/** dnnc's generated module for one CPU target of the registry (src/backend/targets.ts): dnnc-ts, dnnc-wasm, … */
+export type DnncImpl = `dnnc-${string}`;
+/** What dnnc is compared with, in the order the report lists them. */
+export const ANCHORS = ["tfjs-cpu", "tfjs-wasm", "pytorch-1t", "pytorch-2t"] as const;
+export type Anchor = (typeof ANCHORS)[number];
+export type ImplName = DnncImpl | Anchor;
+export const dnncImpl = (target: string): DnncImpl => `dnnc-${target}`;
+export const isDnnc = (impl: string): impl is DnncImpl => impl.startsWith("dnnc-");
+export const dnncTarget = (impl: DnncImpl): string => impl.slice("dnnc-".length);
 export const TASKS = ["step", "forward"] as const;
 export type Task = (typeof TASKS)[number];
 export const TASK_TITLE: Record<Task, string> = { step: "train step", forward: "inference (forward)" };
 
 export interface Cell {
-  /** "cannot": the implementation failed to run the task (TF.js wasm cannot train a convolution); "skipped": not attempted. */
-  status: "ok" | "cannot" | "skipped";
+  /**
+   * "cannot": the implementation failed to run the task (TF.js wasm cannot train a convolution);
+   * "skipped": not attempted; "unavailable": not installed on this machine (PyTorch), not a failure.
+   */
+  status: "ok" | "cannot" | "skipped" | "unavailable";
   reason?: string;
   timing?: Timing;
   /** A training step's losses, warm-up calls included, in order. */
@@ -28,10 +38,16 @@ export interface ModelResult {
   cells: Record<Task, Partial<Record<ImplName, Cell>>>;
 }
 
-/** CPU-time median of impl over dnnc's, for a task: > 1 means dnnc is faster. */
-export function ratio(m: ModelResult, task: Task, impl: ImplName): number | undefined {
-  const a = m.cells[task][impl]?.timing, d = m.cells[task].dnnc?.timing;
+/** CPU-time median of impl over that of dnnc's `base` target, for a task: > 1 means dnnc is faster. */
+export function ratio(m: ModelResult, task: Task, impl: ImplName, base: DnncImpl): number | undefined {
+  const a = m.cells[task][impl]?.timing, d = m.cells[task][base]?.timing;
   return a && d ? a.cpuMedian / d.cpuMedian : undefined;
+}
+
+/** The same by wall-clock medians: for PyTorch on two threads, whose CPU time is both threads' sum. */
+export function wallRatio(m: ModelResult, task: Task, impl: ImplName, base: DnncImpl): number | undefined {
+  const a = m.cells[task][impl]?.timing, d = m.cells[task][base]?.timing;
+  return a && d ? a.median / d.median : undefined;
 }
 
 /** GFLOP/s of `flops` done in `ms`. */
@@ -43,6 +59,11 @@ export interface Target {
   value: number | undefined;
   threshold: number;
   status: "PASS" | "FAIL" | "n/a";
+  /**
+   * Whether the target is one the measured implementation must meet (--strict fails on it);
+   * false: shown for reference (issue 18's targets on the TS target, the baseline they start from).
+   */
+  binding: boolean;
   /** The value as the report prints it. */
   shown: string;
 }
