@@ -96,7 +96,9 @@ export function runTorch(c: ModelCase, impl: TorchImpl, torch: TorchProbe, cpusO
     weights: c.weights.map((w, i) => ({ file: file(`w${i}.f32`, w), shape: c.paramShapes[i] })),
   };
   out(`  ${impl}: forward and train step (${PYTHON} ${RUNNER.split("/").slice(-3).join("/")}, ${threads} thread${threads > 1 ? "s" : ""}) …`);
-  const r = spawnSync(PYTHON, [RUNNER], { input: JSON.stringify(request), encoding: "utf8", maxBuffer: 64 << 20 });
+  // OpenBLAS (setup-bench.sh) keeps its own thread pool: as many threads as PyTorch's.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const r = spawnSync(PYTHON, [RUNNER], { input: JSON.stringify(request), encoding: "utf8", maxBuffer: 64 << 20, env });
   let reply: TorchReply | undefined;
   let why = r.error?.message ?? (r.status !== 0 ? `exit ${r.status ?? r.signal}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}` : undefined);
   if (!why) {
