@@ -139,7 +139,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--lr <rate>", "the optimizer's learning rate (default: the train block's)")
     .option("--seed <n>", "initial weights, shuffling, the validation split and augmentation", "0")
     .option("--validation-split <fraction>", "held out of the training data for validation after each epoch", "0.1")
-    .addOption(new Option("--backend <backend>", `the target that runs training: ${targetChoices()}`).choices(TARGET_NAMES).default(TARGET_NAMES[0]))
+    .addOption(new Option("--backend <backend>", `the target that runs training: ${targetChoices()}; default wasm (the fastest on a CPU), ts with --threads`).choices(TARGET_NAMES))
     .option("--threads <n>", "ts backend: matrix products on this many threads")
     .option("--checkpoint <path>", "safetensors file written after every epoch and on Ctrl-C (default: FILE.safetensors)")
     .option("--resume <checkpoint>", "go on with a stopped run: its parameters, optimizer state, step count, and the epoch and learning-rate schedule it reached")

@@ -29,7 +29,7 @@ export interface TrainOptions {
   lr?: string;
   seed: string;
   validationSplit: string;
-  backend: Backend;
+  backend?: Backend;
   threads?: string;
   checkpoint?: string;
   resume?: string;
@@ -69,7 +69,12 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
   if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
 
-  const loaded = await loadGenerated(compiled.models, compiledModel.name, o.backend, basename(file));
+  // The WebAssembly target is the fastest on a CPU; its products run on one thread for now, so
+  // --threads picks the TypeScript target, whose workers share its matrix products.
+  const threaded = (flags.threads ?? 1) > 1;
+  const backend = o.backend ?? (threaded ? "ts" : "wasm");
+  if (backend === "wasm" && threaded) throw new TrainError("--threads: the wasm backend runs its matrix products on one thread for now; use --backend ts for threads");
+  const loaded = await loadGenerated(compiled.models, compiledModel.name, backend, basename(file));
   const { cls } = loaded;
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
   if (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32")
@@ -125,7 +130,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     printer.note("stopping after this batch (Ctrl-C again to quit at once)…");
   };
   process.on("SIGINT", onSigint);
-  io.err(`training ${cls.name} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${o.backend} backend\n`);
+  io.err(`training ${cls.name} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend\n`);
   // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
   // finish (it is short) rather than killing the process before the checkpoint and report.
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
