@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { readdirSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { base64Bytes } from "../../src/runtime/wasm/kernels.ts";
 import { wasmApi } from "../helpers/wasm.ts";
 import { generate, isTargetName, loadTarget, TARGET_NAMES, UnknownTargetError } from "../../src/backend/targets.ts";
@@ -48,9 +49,11 @@ describe("target registry", () => {
     expect(out.api.models.map((m) => m.name)).toEqual(["Net221"]);
     for (const sample of readdirSync("samples").filter((f) => f.endsWith(".dnn"))) {
       const { module } = await generate("wasm", compile(`samples/${sample}`).models, sample);
-      const binaries = [...module.matchAll(/new WasmKernels\("([A-Za-z0-9+/=]+)"/g)].map((m) => base64Bytes(m[1]!));
-      expect(binaries.length, sample).toBe(1);
-      expect(wasmApi.validate(binaries[0]!), sample).toBe(true);
+      // The plain SIMD128 binary, and the one with relaxed SIMD's fused multiply-add (V8's flag on).
+      const binaries = [...module.matchAll(/new WasmKernels\("([A-Za-z0-9+/=]+)", "([A-Za-z0-9+/=]+)"/g)].flatMap((m) => [base64Bytes(m[1]!), base64Bytes(m[2]!)]);
+      expect(binaries.length, sample).toBe(2);
+      setFlagsFromString("--experimental-wasm-relaxed-simd");
+      for (const b of binaries) expect(wasmApi.validate(b), sample).toBe(true);
     }
   });
 

@@ -18,6 +18,7 @@ export const CPU_RUNTIME = [
   "runtime/describe.ts",
   "runtime/model.ts",
   "schedule/place.ts",
+  "runtime/cpu/stats.ts",
   "runtime/cpu/threads.ts",
   "runtime/cpu/memory.ts",
   "runtime/cpu/gemm.ts",

@@ -74,6 +74,7 @@ export const INSTRUCTIONS = {
   "f32x4.sub": simd(0xe5),
   "f32x4.mul": simd(0xe6),
   "f32x4.max": simd(0xe9),
+  "f32x4.relaxed_madd": simd(0x105),
 } as const;
 
 export type OpName = keyof typeof INSTRUCTIONS;

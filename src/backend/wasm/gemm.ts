@@ -51,9 +51,10 @@ export function packFunc(R: number): Func {
 /**
  * `product(A, ta, B, tb, C, m, n, k, Ap, Bp)`, pointers in bytes: A is m×k row-major, or k×m when ta
  * (1); B k×n, or n×k when tb; Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
- * ⌈n/NR⌉·NR·k floats).
+ * ⌈n/NR⌉·NR·k floats). `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
+ * rounding where the engine fuses it), for engines that have relaxed SIMD.
  */
-export function gemmFunc(MR: number, NR: number, packA: number, packB: number): Func {
+export function gemmFunc(MR: number, NR: number, packA: number, packB: number, fma = false): Func {
   const f = new FuncBuilder("product", ["A", "ta", "B", "tb", "C", "m", "n", "k", "Ap", "Bp"].map((n) => [n, "i32"] as const));
   const [A, ta, B, tb, C, m, n, k, Ap, Bp] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const { get, i32 } = f;
@@ -88,7 +89,9 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number): 
       b.forEach((bh, h) => f.assign(bh, get(pb), ["v128.load", 16 * h, 4]));
       acc.forEach((cr, r) =>
         cr.forEach((c, h) =>
-          f.assign(c, get(c), get(pa), ["v128.load32_splat", 4 * r], get(b[h]!), ["f32x4.mul"], ["f32x4.add"]),
+          fma
+            ? f.assign(c, get(pa), ["v128.load32_splat", 4 * r], get(b[h]!), get(c), ["f32x4.relaxed_madd"])
+            : f.assign(c, get(c), get(pa), ["v128.load32_splat", 4 * r], get(b[h]!), ["f32x4.mul"], ["f32x4.add"]),
         ),
       );
       f.addTo(pa, i32(4 * MR)).addTo(pb, i32(4 * NR));
@@ -117,7 +120,7 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number): 
 }
 
 /** The kernels' functions: the two packers and the product (which calls them by index). */
-export function gemmFuncs(mr = MR, nr = NR): Func[] {
+export function gemmFuncs(fma = false, mr = MR, nr = NR): Func[] {
   const packers = mr === nr ? [packFunc(mr)] : [packFunc(mr), packFunc(nr)];
-  return [...packers, gemmFunc(mr, nr, 0, packers.length - 1)];
+  return [...packers, gemmFunc(mr, nr, 0, packers.length - 1, fma)];
 }

@@ -9,8 +9,11 @@ import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
 import { encodeModule } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 
-/** The kernels' binary: the packers and the product, one exported memory of one page to start. */
-export const wasmKernelsBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(), memoryPages: 1 });
+/**
+ * The kernels' binary: the packers and the product, one exported memory of one page to start.
+ * `fma`: the variant for engines with relaxed SIMD, which the runtime picks when it validates.
+ */
+export const wasmKernelsBinary = (fma = false): Uint8Array => encodeModule({ funcs: gemmFuncs(fma), memoryPages: 1 });
 
 /** Base64 (RFC 4648, padded), written out so the compiler runs where Node's Buffer does not. */
 export function base64(bytes: Uint8Array): string {
@@ -31,7 +34,7 @@ export const wasmFlavour = (): CpuFlavour => ({
   createSeed: "wasmCreateSeed",
   prelude: [
     "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
-    `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary()))}, ${MR}, ${NR});`,
+    `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary()))}, ${jsString(base64(wasmKernelsBinary(true)))}, ${MR}, ${NR});`,
     "",
   ],
 });

@@ -1,6 +1,6 @@
 // CPU runtime: the blocked matrix product. Self-contained, so worker threads run its source
 // text (threads.ts); pasted into generated modules like every runtime part.
-import { memoryStats } from "./memory.ts";
+import { memoryStats } from "./stats.ts";
 // dnnc:helpers-begin
 
 /** Packing panels of the matmul, grown on demand (float64: the products accumulate in doubles). */

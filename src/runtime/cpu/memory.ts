@@ -4,13 +4,8 @@
 // that uses it (backend/runtime-parts.ts). Memory is shared with worker threads once they start.
 import { placeBuffers } from "../../schedule/place.ts";
 import { newFloat32 } from "./threads.ts";
+import { memoryStats } from "./stats.ts";
 // dnnc:helpers-begin
-
-/**
- * Memory the generated code has allocated: every allocation and its bytes (arenas, packing
- * panels, scratch), and the arenas' bytes alone. Steady-state training adds none.
- */
-export const memoryStats = { allocations: 0, bytes: 0, arenaBytes: 0 };
 
 /** A function's planned memory: one view per buffer, sub-workspaces of scan bodies, scratch. */
 export interface Workspace {

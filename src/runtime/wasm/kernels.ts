@@ -3,7 +3,7 @@
 // own linear memory: operands are copied in, C is copied out, and the memory grows only when a
 // product needs more than any before (counted in memoryStats, so steady-state training still
 // allocates nothing). Typed here without the DOM library, which a Node project may not load.
-import { memoryStats } from "../cpu/memory.ts";
+import { memoryStats } from "../cpu/stats.ts";
 import { cpuCreateSeed, type CreateOptions } from "../cpu/model.ts";
 // dnnc:helpers-begin
 
@@ -20,6 +20,7 @@ export function wasmCreateSeed(where: string, options: CreateOptions): number {
 
 /** What the runtime uses of the WebAssembly global, typed without lib.dom. */
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -58,12 +59,17 @@ export class WasmKernels {
   private productExport: ProductExport | undefined;
   private f32 = new Float32Array(0);
   private readonly binary: string;
+  private readonly fmaBinary: string;
+  /** Whether the products fuse multiply and add (relaxed SIMD), known once compiled. */
+  fused = false;
   /** The micro-kernel's tile: rows of A and columns of B per panel (how much room packing takes). */
   private readonly mr: number;
   private readonly nr: number;
 
-  constructor(binary: string, mr: number, nr: number) {
+  /** `binary` runs on every engine with SIMD128; `fmaBinary`, the same with relaxed SIMD's fused multiply-add, where the engine has it. */
+  constructor(binary: string, fmaBinary: string, mr: number, nr: number) {
     this.binary = binary;
+    this.fmaBinary = fmaBinary;
     this.mr = mr;
     this.nr = nr;
   }
@@ -107,7 +113,10 @@ export class WasmKernels {
   private instantiate(): void {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wasm) throw new Error("this model was compiled for the wasm target, and this JavaScript engine has no WebAssembly: compile it with --target ts");
-    const bytes = base64Bytes(this.binary);
+    // Relaxed SIMD where the engine validates it (Chrome ≥ 114, Node ≥ 22), plain SIMD128 elsewhere.
+    const fma = base64Bytes(this.fmaBinary);
+    this.fused = wasm.validate(fma);
+    const bytes = this.fused ? fma : base64Bytes(this.binary);
     let exports: Record<string, unknown>;
     try {
       exports = new wasm.Instance(new wasm.Module(bytes), {}).exports;

@@ -1,13 +1,16 @@
 // The WebAssembly matrix product (backend/wasm/gemm.ts, run by runtime/wasm/kernels.ts) against a
 // float64 triple loop: every tile edge, both transposes, offsets into larger arrays, k = 0, and
-// random shapes (fast-check); memory grown only when a product needs more than any before.
+// random shapes (fast-check); memory grown only when a product needs more than any before. Both
+// binaries: plain SIMD128, and relaxed SIMD's fused multiply-add (V8's flag turned on here: Node
+// 20 ships relaxed SIMD behind it, Node 22 and Chrome ≥ 114 without).
+import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { base64, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
 import { gemmFuncs, MR, NR } from "../../../src/backend/wasm/gemm.ts";
 import { encodeModule } from "../../../src/backend/wasm/encode.ts";
 import { base64Bytes, WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
-import { memoryStats } from "../../../src/runtime/cpu/memory.ts";
+import { memoryStats } from "../../../src/runtime/cpu/stats.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed * 7.1 + i * 1.37)));
@@ -24,7 +27,9 @@ function naive(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: nu
   return C;
 }
 
-const kernels = new WasmKernels(base64(wasmKernelsBinary()), MR, NR);
+const plain = base64(wasmKernelsBinary());
+// Given the plain binary as its "fused" one too, the runtime runs the plain product on any engine.
+let kernels = new WasmKernels(plain, plain, MR, NR);
 
 function check(m: number, n: number, k: number, ta: boolean, tb: boolean, offsets = [0, 0, 0]): void {
   const [ao, bo, co] = offsets as [number, number, number];
@@ -38,9 +43,19 @@ function check(m: number, n: number, k: number, ta: boolean, tb: boolean, offset
   expect(C.subarray(0, co).every((v) => v === -99) && C.subarray(co + m * n).every((v) => v === -99)).toBe(true);
 }
 
-describe("WebAssembly SIMD product", () => {
+describe.each(["SIMD128", "relaxed SIMD"])("WebAssembly %s product", (variant) => {
+  beforeAll(() => {
+    if (variant === "SIMD128") kernels = new WasmKernels(plain, plain, MR, NR);
+    else {
+      setFlagsFromString("--experimental-wasm-relaxed-simd");
+      kernels = new WasmKernels(plain, base64(wasmKernelsBinary(true)), MR, NR);
+      kernels.product(new Float32Array(1), 0, false, new Float32Array(1), 0, false, new Float32Array(1), 0, 1, 1, 1);
+      expect(kernels.fused).toBe(true);
+    }
+  });
+
   it("the binary validates and round-trips through base64", () => {
-    const bytes = wasmKernelsBinary();
+    const bytes = wasmKernelsBinary(variant !== "SIMD128");
     expect(wasmApi.validate(bytes)).toBe(true);
     expect(base64Bytes(base64(bytes))).toEqual(bytes);
     for (const n of [0, 1, 2, 3, 4, 5]) expect(base64Bytes(base64(bytes.subarray(0, n)))).toEqual(bytes.subarray(0, n));
@@ -81,7 +96,8 @@ describe("WebAssembly SIMD product", () => {
   });
 
   it("memory grows once for a shape, never again for it or smaller ones", () => {
-    const fresh = new WasmKernels(base64(encodeModule({ funcs: gemmFuncs(), memoryPages: 1 })), MR, NR);
+    const binary = base64(encodeModule({ funcs: gemmFuncs(variant !== "SIMD128"), memoryPages: 1 }));
+    const fresh = new WasmKernels(binary, binary, MR, NR);
     const A = values(300 * 200, 3);
     const B = values(200 * 100, 4);
     const C = new Float32Array(300 * 100);
