@@ -76,6 +76,16 @@ describe("samples/web: DigitsMLP trained in chromium without WebGPU, on the WebA
     expect(result).toMatchObject({ backend: "wasm", fallback: expect.stringMatching(/WebGPU found no adapter/) });
     expect(backendLine).toMatch(/^on WebAssembly \(DigitsMLP\.create: WebGPU found no adapter/);
   }, 250_000);
+
+  it("falls back too where navigator.gpu is missing (a browser without WebGPU at all)", async () => {
+    if (typeof browser === "string") return browserUnavailable(browser);
+    // Runs in the page before its scripts, on this and later navigations.
+    await browser.page.addInitScript(() => delete (globalThis as unknown as { Navigator: { prototype: { gpu?: unknown } } }).Navigator.prototype.gpu);
+    await browser.page.goto(`${served.url}?epochs=${EPOCHS}`);
+    expect(await browser.page.evaluate(() => "gpu" in (globalThis as unknown as { navigator: object }).navigator)).toBe(false);
+    const { result } = await trained(browser);
+    expect(result).toMatchObject({ backend: "wasm", fallback: expect.stringMatching(/navigator\.gpu is missing/) });
+  }, 60_000);
 });
 
 describe("samples/web's page", () => {
