@@ -1,22 +1,38 @@
-// Trains the DigitsMLP of samples/mlp_digits.dnn in the page, on WebGPU, with the module dnnc
-// generates (served at ./generated/mlp_digits.ts by serve.ts), and measures it on held-out
-// digits. The split, seed and optimizer are test/samples/mlp_digits.test.ts's, whose
-// TypeScript-backend run this can be compared with. Query: ?epochs=30&batch=30&seed=1&lossEvery=5.
-// When done it sets window.dnncResult, which test/browser/digits.test.ts reads.
+// Trains the DigitsMLP of samples/mlp_digits.dnn in the page with the modules dnnc generates
+// (served by serve.ts): on WebGPU where the browser gives an adapter and a device, otherwise on
+// WebAssembly (the wasm target), and measures it on held-out digits. The split, seed and
+// optimizer are test/samples/mlp_digits.test.ts's, whose TypeScript-backend run this can be
+// compared with. Query: ?epochs=30&batch=30&seed=1&lossEvery=5&backend=webgpu|wasm (the
+// default tries WebGPU first). When done it sets window.dnncResult, which
+// test/browser/digits.test.ts reads.
 
 import { mulberry32, shuffle } from "../../src/data/random.ts";
 
-/** The part of the generated module's API this page uses. */
+type Backend = "webgpu" | "wasm";
+
+/** The part of the generated modules' API this page uses, as the wgsl module has it (asynchronous). */
 interface DigitsMLP {
   trainStep(batch: { x: Float32Array; y: Int32Array }, options?: { readLoss?: boolean }): Promise<number>;
   forward(inputs: { x: Float32Array }): Promise<{ logits: Float32Array }>;
   destroy(): void;
 }
-interface DigitsMLPClass {
-  create(options?: { seed?: number }): Promise<DigitsMLP>;
+interface WgslModule {
+  DigitsMLP: { create(options?: { seed?: number }): Promise<DigitsMLP> };
+}
+/** The wasm module's DigitsMLP: the same calls, synchronous, and nothing to destroy. */
+interface WasmModule {
+  DigitsMLP: {
+    create(options?: { seed?: number }): {
+      trainStep(batch: { x: Float32Array; y: Int32Array }): number;
+      forward(inputs: { x: Float32Array }): { logits: Float32Array };
+    };
+  };
 }
 
-export type DnncResult = { accuracy: number; epochs: number; finalLoss: number; seconds: number } | { error: string };
+/** What the page reports; `fallback` says why it trained on WebAssembly (the wgsl module's error, or "?backend=wasm"). */
+export type DnncResult =
+  | { backend: Backend; accuracy: number; epochs: number; finalLoss: number; seconds: number; fallback?: string }
+  | { error: string };
 declare global {
   interface Window {
     dnncResult?: DnncResult;
@@ -31,12 +47,12 @@ const BATCH = Number(query.get("batch") ?? 30);
 const SEED = Number(query.get("seed") ?? 1);
 // Reading the loss back waits for the GPU; steps that do not read it just queue their work.
 const LOSS_EVERY = Number(query.get("lossEvery") ?? 5);
-// Held in a variable so that tsc does not look for the module, which exists only when served.
-const MODEL = "./generated/mlp_digits.ts";
+const BACKEND = query.get("backend") ?? "auto";
+// Held in variables so that tsc does not look for the modules, which exist only when served.
+const MODULES: Record<Backend, string> = { webgpu: "./generated/mlp_digits.wgsl.ts", wasm: "./generated/mlp_digits.wasm.ts" };
 
 const $ = (id: string) => document.getElementById(id)!;
 const status = (text: string) => ($("status").textContent = text);
-
 
 /** Rows of 64 pixels (0..16) and a label, from the gzipped CSV. */
 async function loadDigits(): Promise<number[][]> {
@@ -56,6 +72,36 @@ function batchOf(rows: number[][]): { x: Float32Array; y: Int32Array } {
   return { x, y };
 }
 
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The model on WebGPU, or on WebAssembly where WebGPU is unavailable (the wgsl module's create()
+ * throws, saying why, without navigator.gpu, an adapter or a device) or ?backend=wasm asks for
+ * it; `fallback` says why it is on WebAssembly.
+ */
+async function createModel(): Promise<{ model: DigitsMLP; backend: Backend; fallback?: string }> {
+  if (!["auto", "webgpu", "wasm"].includes(BACKEND)) throw new Error(`?backend=${BACKEND}: expected webgpu or wasm`);
+  let fallback = "?backend=wasm";
+  if (BACKEND !== "wasm") {
+    const { DigitsMLP } = (await import(MODULES.webgpu)) as WgslModule;
+    try {
+      return { model: await DigitsMLP.create({ seed: SEED }), backend: "webgpu" };
+    } catch (e) {
+      if (BACKEND === "webgpu") throw e;
+      fallback = message(e);
+    }
+  }
+  const { DigitsMLP } = (await import(MODULES.wasm)) as WasmModule;
+  const wasm = DigitsMLP.create({ seed: SEED });
+  // The synchronous calls behind the page's interface (the loss costs nothing to read, so it always is).
+  const model: DigitsMLP = {
+    trainStep: async (batch) => wasm.trainStep(batch),
+    forward: async (inputs) => wasm.forward(inputs),
+    destroy() {},
+  };
+  return { model, backend: "wasm", fallback };
+}
+
 async function accuracy(model: DigitsMLP, rows: number[][]): Promise<number> {
   const { logits } = await model.forward({ x: batchOf(rows).x });
   let correct = 0;
@@ -68,18 +114,17 @@ async function accuracy(model: DigitsMLP, rows: number[][]): Promise<number> {
 }
 
 async function main(): Promise<DnncResult> {
-  if (!("gpu" in navigator)) throw new Error("this browser has no WebGPU (navigator.gpu is undefined)");
   const rand = mulberry32(7);
   const all = shuffle(await loadDigits(), rand);
   const train = all.slice(0, 1500);
   const test = all.slice(1500);
-  const { DigitsMLP } = (await import(MODEL)) as { DigitsMLP: DigitsMLPClass };
-  const model = await DigitsMLP.create({ seed: SEED });
+  const { model, backend, fallback } = await createModel();
+  $("backend").textContent = backend === "webgpu" ? "on WebGPU" : `on WebAssembly (${fallback})`;
   const steps = Math.ceil(train.length / BATCH);
   const progress = $("progress") as HTMLProgressElement;
   progress.max = EPOCHS * steps;
-  // The first step builds the pipelines: seconds, or a minute on a software GPU.
-  status("compiling the shaders (first step)…");
+  // On WebGPU the first step builds the pipelines: seconds, or a minute on a software GPU.
+  status(backend === "webgpu" ? "compiling the shaders (first step)…" : "training…");
   const start = performance.now();
   let loss = NaN;
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
@@ -96,19 +141,21 @@ async function main(): Promise<DnncResult> {
     loss = total / counted;
     status(`epoch ${epoch}/${EPOCHS} · loss ${loss.toFixed(4)}`);
     $("log").textContent += `epoch ${String(epoch).padStart(3)}  loss ${loss.toFixed(4)}\n`;
+    // Lets the page repaint: the wasm model's steps never wait for anything.
+    await new Promise((repainted) => setTimeout(repainted));
   }
   const seconds = (performance.now() - start) / 1000;
   const acc = await accuracy(model, test);
   model.destroy();
   status(`trained ${EPOCHS} epochs in ${seconds.toFixed(1)} s`);
   $("result").textContent = `test accuracy ${(acc * 100).toFixed(1)}% (${Math.round(acc * test.length)}/${test.length})`;
-  return { accuracy: acc, epochs: EPOCHS, finalLoss: loss, seconds };
+  return { backend, accuracy: acc, epochs: EPOCHS, finalLoss: loss, seconds, ...(fallback && { fallback }) };
 }
 
 main().then(
   (result) => (window.dnncResult = result),
   (e: unknown) => {
-    status(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    status(`failed: ${message(e)}`);
     window.dnncResult = { error: String(e) };
   },
 );
