@@ -33,6 +33,8 @@ export interface RenderContext {
   nested: (body: Fn, id: number) => string;
   /** The function matmul kernels call, with the runtime gemm's parameters (cpu/threads.ts). */
   gemm: string;
+  /** A whole matmul kernel (product and epilogue) as the target renders it, or undefined: the loop below. */
+  matmulKernel?: (s: Schedule, k: Kernel, mem: (id: number) => string) => string[] | undefined;
 }
 
 /** Each elementwise op's value as a TypeScript expression of its operands' values. */
@@ -150,9 +152,13 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
   else if (k.kind === "reduce") appendLines(body, reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
   else if (k.kind === "matmul") {
-    appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
-    // The epilogue runs over its own shape: the product's, or a reshape of it.
-    if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
+    const byTarget = ctx.matmulKernel?.(s, k, mem);
+    if (byTarget) appendLines(body, byTarget);
+    else {
+      appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
+      // The epilogue runs over its own shape: the product's, or a reshape of it.
+      if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
+    }
   } else appendLines(body, op(node(k.head!), ctx, mem, scans));
 
   dropUnusedOffsets(body);

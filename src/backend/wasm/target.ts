@@ -1,19 +1,25 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
-// standalone, with its matrix products run by WebAssembly SIMD128 kernels that the compiler
-// generates (gemm.ts, encoded by encode.ts) and embeds as base64. Decision 0011 says why the
-// binary is written by a small encoder of our own and which kernels move to WebAssembly next.
+// standalone, with its matrix products and their epilogues run by WebAssembly SIMD128 kernels
+// that the compiler generates (gemm.ts, epilogue.ts; encoded by encode.ts) and embeds as base64.
+// Decision 0011 says why the binary is written by a small encoder of our own and what moves to
+// WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
+import { dimExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
-import { encodeModule } from "./encode.ts";
+import type { Kernel, Schedule } from "../../schedule/kernel.ts";
+import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
+import { planEpilogue } from "./epilogue.ts";
+import { printFunc } from "./print.ts";
 
 /**
- * The kernels' binary: the packers and the product, one exported memory of one page to start.
- * `fma`: the variant for engines with relaxed SIMD, which the runtime picks when it validates.
+ * The kernels' binary: the packers, the product and the epilogues, one exported memory of one
+ * page to start. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
+ * it validates.
  */
-export const wasmKernelsBinary = (fma = false): Uint8Array => encodeModule({ funcs: gemmFuncs(fma), memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...epilogues], memoryPages: 1 });
 
 /** Base64 (RFC 4648, padded), written out so the compiler runs where Node's Buffer does not. */
 export function base64(bytes: Uint8Array): string {
@@ -27,17 +33,43 @@ export function base64(bytes: Uint8Array): string {
   return out;
 }
 
-/** What makes the TypeScript target's module this target's: the kernels' runtime and binary. */
-export const wasmFlavour = (): CpuFlavour => ({
-  runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/kernels.ts")],
-  gemm: "wasmKernels.product",
-  createSeed: "wasmCreateSeed",
-  prelude: [
-    "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
-    `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary()))}, ${jsString(base64(wasmKernelsBinary(true)))}, ${MR}, ${NR});`,
-    "",
-  ],
-});
+/**
+ * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
+ * calling them (with the epilogue in WebAssembly where epilogue.ts can express it), and the
+ * binary, built once every kernel is rendered. Equal epilogues share one function.
+ */
+export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
+  const epilogues: Func[] = [];
+  const byText = new Map<string, number>();
+  const matmulKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+    const plan = planEpilogue(s, k, `e${epilogues.length}`);
+    if (!plan) return undefined;
+    const text = printFunc(plan.func).slice(1).join("\n");
+    let index = byText.get(text);
+    if (index === undefined) byText.set(text, (index = epilogues.push(plan.func) - 1));
+    const head = s.fn.nodes[k.head!]!;
+    const [a, b] = head.inputs as [number, number];
+    const [m, n] = head.shape as [string | number, string | number];
+    const aShape = s.fn.nodes[a]!.shape;
+    const args = [
+      index, mem(a), 0, s.storage[a] === "transposed", mem(b), 0, s.storage[b] === "transposed", dimExpr(m), dimExpr(n), dimExpr(aShape.at(-1)!),
+      `[${plan.inputs.map((x) => mem(x.node)).join(", ")}]`, `[${plan.outputs.map(mem).join(", ")}]`, plan.storesProduct ? mem(head.id) : "undefined",
+    ];
+    return [`wasmKernels.productWith(${args.join(", ")});`];
+  };
+  return {
+    epilogues,
+    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/kernels.ts")],
+    gemm: "wasmKernels.product",
+    createSeed: "wasmCreateSeed",
+    matmulKernel,
+    prelude: () => [
+      "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
+      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR});`,
+      "",
+    ],
+  };
+}
 
 export const wasmTarget: Target = {
   name: "wasm",

@@ -29,6 +29,8 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 type ProductExport = (A: number, ta: number, B: number, tb: number, C: number, m: number, n: number, k: number, Ap: number, Bp: number) => void;
+/** An epilogue: `(C, rows, cols, ...inputs, ...outputs)`, pointers in bytes. */
+type EpilogueExport = (...args: number[]) => void;
 
 /** Linear memory is addressed by 32-bit byte offsets: 4 GiB at most. */
 const WASM_MAX_BYTES = 2 ** 32;
@@ -57,6 +59,9 @@ const vectors = (n: number): number => (n + 3) & ~3;
 export class WasmKernels {
   private memory: WasmMemory | undefined;
   private productExport: ProductExport | undefined;
+  private epilogues: EpilogueExport[] = [];
+  /** Byte offsets of an epilogue's operands, reused from call to call. */
+  private readonly pointers: number[] = [];
   private f32 = new Float32Array(0);
   private readonly binary: string;
   private readonly fmaBinary: string;
@@ -79,18 +84,51 @@ export class WasmKernels {
    * `ta`), a k×n op(B) at B[bo…] (n×k when `tb`), C written row-major at C[co…].
    */
   product(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
+    const c = this.run(A, ao, ta, B, bo, tb, m, n, k, 0);
+    C.set(this.f32.subarray(c, c + m * n), co);
+  }
+
+  /**
+   * The product op(A) @ op(B) (m×n, the operands as `product` reads them at offset 0), then
+   * epilogue `epilogue` over it in linear memory, reading `inputs` (copied in whole) and writing
+   * `outputs` (m·n each); C itself is copied out only into `C`, when the function reads it later.
+   */
+  productWith(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], C: Float32Array | undefined): void {
+    // Each operand's region has four floats of room: the epilogue's last vector may run past it.
+    let extra = 0;
+    for (const x of inputs) extra += vectors(x.length) + 4;
+    extra += outputs.length * (vectors(m * n) + 4);
+    const c = this.run(A, ao, ta, B, bo, tb, m, n, k, extra);
+    const f32 = this.f32;
+    const p = this.pointers;
+    p.length = 0;
+    p.push(4 * c, m, n);
+    let at = this.end - extra;
+    for (const x of inputs) f32.set(x, at), p.push(4 * at), (at += vectors(x.length) + 4);
+    const out = at;
+    for (let o = 0; o < outputs.length; o++) p.push(4 * at), (at += vectors(m * n) + 4);
+    this.epilogues[epilogue]!(...p);
+    for (let o = 0, from = out; o < outputs.length; o++, from += vectors(m * n) + 4) outputs[o]!.set(f32.subarray(from, from + m * n));
+    if (C) C.set(f32.subarray(c, c + m * n));
+  }
+
+  /** Floats of linear memory the last product laid out (its regions, then the epilogue's). */
+  private end = 0;
+
+  /** Copies the operands in and runs the product with `extra` floats of room after its regions; returns where C is. */
+  private run(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, extra: number): number {
     const a = 0;
     const b = a + vectors(m * k);
     const c = b + vectors(k * n);
     const ap = c + vectors(m * n);
     const bp = ap + Math.ceil(m / this.mr) * this.mr * k;
-    const end = bp + Math.ceil(n / this.nr) * this.nr * k;
-    const run = this.reserve(end);
+    this.end = bp + Math.ceil(n / this.nr) * this.nr * k + extra;
+    const run = this.reserve(this.end);
     const f32 = this.f32;
     f32.set(A.subarray(ao, ao + m * k), a);
     f32.set(B.subarray(bo, bo + k * n), b);
     run(4 * a, ta ? 1 : 0, 4 * b, tb ? 1 : 0, 4 * c, m, n, k, 4 * ap, 4 * bp);
-    C.set(f32.subarray(c, c + m * n), co);
+    return c;
   }
 
   /** The product's export, with linear memory of at least `floats` floats. */
@@ -126,6 +164,7 @@ export class WasmKernels {
     }
     this.memory = exports["memory"] as WasmMemory;
     this.productExport = exports["product"] as ProductExport;
+    for (let e = 0; exports[`e${e}`] !== undefined; e++) this.epilogues.push(exports[`e${e}`] as EpilogueExport);
   }
 }
 

@@ -1,0 +1,152 @@
+// A matmul kernel's epilogue (bias, activation, the masks its gradient needs…) as a WebAssembly
+// function run right after the product, over C where the product left it in linear memory: the
+// elementwise body four columns at a time, each operand read at i·R + j·S for row i and column j
+// (R: 0, 1 or the row length; S: 0 or 1 — what a bias, a per-row value or a full matrix needs).
+// Only C's values the rest of the function reads leave linear memory. An epilogue this cannot
+// express (another op, another access, a batch of products) is left to the TypeScript loop.
+import { isElementwise, type ElementwiseOp } from "../../ir/ops.ts";
+import type { Node } from "../../ir/ir.ts";
+import type { Dim } from "../../ir/shape.ts";
+import type { Kernel, Schedule } from "../../schedule/kernel.ts";
+import { scalarValue } from "../../schedule/fuse.ts";
+import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
+import { FuncBuilder, type Local } from "./builder.ts";
+import type { Func, Instr } from "./encode.ts";
+
+/** Each op as vector instructions over its operands' values (already on the stack, in order). */
+const VECTOR: Partial<Record<ElementwiseOp, Instr[]>> = {
+  neg: [["f32x4.neg"]],
+  abs: [["f32x4.abs"]],
+  sqrt: [["f32x4.sqrt"]],
+  relu: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]],
+  add: [["f32x4.add"]],
+  sub: [["f32x4.sub"]],
+  mul: [["f32x4.mul"]],
+  div: [["f32x4.div"]],
+  max: [["f32x4.max"]],
+  min: [["f32x4.min"]],
+  // A mask's lanes are all ones or zeros: and-ed with 1.0 they are 1 or 0.
+  cmplt: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]],
+  cmpeq: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]],
+};
+
+/** A read of memory by the epilogue: the node whose memory it is, and its row and column strides. */
+export interface EpilogueInput {
+  node: number;
+  rowStride: "0" | "1" | "row";
+  colStride: 0 | 1;
+}
+
+export interface EpiloguePlan {
+  /** `(C, rows, cols, ...inputs, ...outputs)`, pointers in bytes. */
+  func: Func;
+  inputs: EpilogueInput[];
+  /** Nodes the kernel stores, other than the product's own memory, in parameter order. */
+  outputs: number[];
+  /** Whether the product itself (its memory) is read after this kernel. */
+  storesProduct: boolean;
+}
+
+const same = (a: readonly Dim[], b: readonly Dim[]) => a.length === b.length && a.every((d, i) => String(d) === String(b[i]));
+
+/** The epilogue of matmul kernel `k` as a WebAssembly function named `name`, or undefined. */
+export function planEpilogue(s: Schedule, k: Kernel, name: string): EpiloguePlan | undefined {
+  const fn = s.fn;
+  const head = fn.nodes[k.head!]!;
+  if (k.body.length === 0 || head.shape.length !== 2) return undefined;
+  const cols = head.shape[1]!;
+  const domain = fn.nodes[k.body[0]!]!.shape;
+  if (String(domain.at(-1)) !== String(cols)) return undefined;
+  const inBody = new Set(k.body);
+  const base = (id: number) => s.base[id]!;
+  const isProduct = (id: number) => base(id) === k.head;
+  const full = rowMajor(domain);
+
+  // Every read of memory: its strides over the domain, as (R, S).
+  const inputs: EpilogueInput[] = [];
+  const readOf = (node: number, strides: readonly Dim[]): number | undefined => {
+    const lead = strides.slice(0, -1);
+    const S = String(strides.at(-1));
+    const R = lead.every((d) => String(d) === "0") ? "0" : same(lead, full.slice(0, -1)) ? "row" : same(lead, rowMajor(domain.slice(0, -1))) ? "1" : undefined;
+    if (R === undefined || (S !== "0" && S !== "1")) return undefined;
+    const at = inputs.findIndex((x) => x.node === node && x.rowStride === R && x.colStride === Number(S));
+    return at >= 0 ? at : inputs.push({ node, rowStride: R, colStride: S === "1" ? 1 : 0 }) - 1;
+  };
+
+  // The body as vector code; each value in a local.
+  const values = new Map<number, Value>();
+  const valueOf = (x: number): Value | undefined => {
+    const c = scalarValue(fn, x);
+    if (c !== undefined) return { literal: c };
+    if (inBody.has(x)) return values.get(x);
+    if (isProduct(x)) return { product: true };
+    const r = readOf(base(x), full);
+    return r === undefined ? undefined : { read: r };
+  };
+  const steps: Step[] = [];
+  for (const id of k.body) {
+    const n = fn.nodes[id]!;
+    if (scalarValue(fn, id) !== undefined) continue;
+    let operands: Value[] | undefined;
+    if (n.op === "broadcast") {
+      const u = n.inputs[0]!;
+      const v = inBody.has(u) ? values.get(u) : isProduct(u) ? undefined : (() => {
+        const r = readOf(base(u), broadcastStrides(fn.nodes[u]!.shape, n.shape));
+        return r === undefined ? undefined : ({ read: r } as Value);
+      })();
+      if (!v) return undefined;
+      values.set(id, v);
+      continue;
+    }
+    if (!isElementwise(n.op) || !VECTOR[n.op]) return undefined;
+    operands = n.inputs.map((x) => valueOf(x)).filter((v): v is Value => v !== undefined);
+    if (operands.length !== n.inputs.length) return undefined;
+    steps.push({ node: n, operands });
+    values.set(id, { local: true, id });
+  }
+  const outputs = k.stores.filter((id) => !isProduct(id));
+  if (outputs.some((id) => !values.has(id) || !("local" in values.get(id)!))) return undefined;
+  // C leaves linear memory only when another kernel or the function's result reads it.
+  const readsProduct = (other: Kernel) => [...(other.head !== undefined ? [other.head] : []), ...other.body].some((id) => fn.nodes[id]!.inputs.some(isProduct));
+  const storesProduct = s.kernels.some((other) => other !== k && readsProduct(other)) || fn.outputs.some((o) => isProduct(o.id));
+  return { func: epilogueFunc(name, steps, inputs, outputs), inputs, outputs, storesProduct };
+}
+
+/** A value of the body: a local of the loop, a read (by index into the inputs), a literal, or C. */
+type Value = { local: true; id: number } | { read: number } | { literal: number } | { product: true };
+interface Step {
+  node: Node;
+  operands: Value[];
+}
+
+function epilogueFunc(fname: string, body: readonly Step[], reads: readonly EpilogueInput[], outs: readonly number[]): Func {
+  const f = new FuncBuilder(fname, [["C", "i32"], ["rows", "i32"], ["cols", "i32"], ...reads.map((_, i) => [`in${i}`, "i32"] as const), ...outs.map((id) => [`out${id}`, "i32"] as const)]);
+  const [C, rows, cols] = f.params as [Local, Local, Local];
+  const inPtr = f.params.slice(3, 3 + reads.length);
+  const outPtr = f.params.slice(3 + reads.length);
+  const i = f.local("i");
+  const j = f.local("j");
+  const locals = new Map(body.map((st) => [st.node.id, f.local(`v${st.node.id}`, "v128")]));
+  const { get, i32 } = f;
+  // Byte offset of element (i, j) of an operand read with strides (R, S).
+  const offset = (R: EpilogueInput["rowStride"], S: 0 | 1): Instr[] => {
+    const row: Instr[] = R === "0" ? [i32(0)] : R === "1" ? [get(i)] : [get(i), get(cols), ["i32.mul"]];
+    return [...row, ...(S === 1 ? [get(j), ["i32.add"] as Instr] : []), i32(4), ["i32.mul"]];
+  };
+  const push = (v: Value): Instr[] => {
+    if ("literal" in v) return [["f32.const", v.literal], ["f32x4.splat"]];
+    if ("local" in v) return [get(locals.get(v.id)!)];
+    if ("product" in v) return [get(C), ...offset("row", 1), ["i32.add"], ["v128.load", 0, 2]];
+    const r = reads[v.read]!;
+    return [get(inPtr[v.read]!), ...offset(r.rowStride, r.colStride), ["i32.add"], r.colStride === 1 ? ["v128.load", 0, 2] : ["v128.load32_splat", 0]];
+  };
+  f.forRange(i, [i32(0)], [get(rows)], 1, () => {
+    // Whole vectors: the last of a row may run past it, into the next row (written again when
+    // that row's turn comes) or, after the last row, into the four floats of room each region has.
+    f.forRange(j, [i32(0)], [get(cols)], 4, () => {
+      for (const { node, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...VECTOR[node.op as ElementwiseOp]!);
+      outs.forEach((id, o) => f.emit(get(outPtr[o]!), ...offset("row", 1), ["i32.add"], get(locals.get(id)!), ["v128.store", 0, 2]));
+    });
+  });
+  return f.finish(true);
+}

@@ -1,0 +1,40 @@
+// Which matmul epilogues run in WebAssembly (backend/wasm/epilogue.ts) and what they compile to:
+// the MNIST CNN's bias + ReLU (and the ReLU masks its gradient needs) in WebAssembly, pinned as
+// text; the 2-2-1 network's sigmoid, which has no vector instruction, left to the TypeScript loop
+// while its backward product's multiply runs in WebAssembly.
+// Whether their numbers are right is test/backend/ts/samples.test.ts's business (every sample's
+// functions against the interpreter, on the wasm target too).
+import { describe, expect, it } from "vitest";
+import { compile } from "../../../src/compiler.ts";
+import { targetModels } from "../../../src/backend/target.ts";
+import { emitTypeScript } from "../../../src/backend/ts/emit.ts";
+import { wasmFlavour, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
+import { printFunc } from "../../../src/backend/wasm/print.ts";
+import { expectGolden } from "../../golden/goldens.ts";
+import { wasmApi } from "../../helpers/wasm.ts";
+
+function emitted(sample: string) {
+  const flavour = wasmFlavour();
+  const module = emitTypeScript({ models: targetModels(compile(`samples/${sample}`).models), sourceName: sample }, flavour);
+  return { module, epilogues: flavour.epilogues };
+}
+
+describe("matmul epilogues in WebAssembly", () => {
+  it("the MNIST CNN: every product's bias and ReLU, each distinct epilogue once", () => {
+    const { module, epilogues } = emitted("mnist_cnn.dnn");
+    // forward: 5 products; the training step's 5 forward ones also write the ReLU masks (the
+    // last dense layer's is the forward's); evaluate reuses the forward's.
+    expect(epilogues.length).toBe(9);
+    expect(module.match(/wasmKernels\.productWith\(/g)!.length).toBeGreaterThanOrEqual(15);
+    expect(wasmApi.validate(wasmKernelsBinary(epilogues))).toBe(true);
+    expectGolden("test/golden/wasm/mnist_cnn.epilogues.wat", epilogues.map((f) => printFunc(f).join("\n")).join("\n\n") + "\n");
+  });
+
+  it("the 2-2-1 network: sigmoid has no vector instruction, so its epilogues stay TypeScript loops", () => {
+    const { module, epilogues } = emitted("backprop_221.dnn");
+    expect(module).toMatch(/%9: f32\[B, 2\] = sigmoid %8\nfunction [^\n]*\n  wasmKernels\.product\([^\n]*\n  for \(/);
+    // The backward product times the sigmoid's derivative (%49) is a multiply: WebAssembly.
+    expect(epilogues.length).toBe(1);
+    expect(module).toMatch(/%50: f32\[B, 2\] = mul %44, %49\nfunction [^\n]*\n  wasmKernels\.productWith\(0, /);
+  });
+});
