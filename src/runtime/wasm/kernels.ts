@@ -54,7 +54,7 @@ export function base64Bytes(text: string): Uint8Array {
 }
 
 /** Floats `n` rounded up to whole 16-byte vectors. */
-const vectors = (n: number): number => (n + 3) & ~3;
+const vectors = (n: number): number => Math.ceil(n / 4) * 4;
 
 export class WasmKernels {
   private memory: WasmMemory | undefined;

@@ -87,6 +87,11 @@ describe.each(["SIMD128", "relaxed SIMD"])("WebAssembly %s product", (variant) =
     check(2000, 32, 9, false, false);
   });
 
+  it("a product needing more than WebAssembly's 4 GiB is refused, not wrapped around", () => {
+    const x = new Float32Array(4);
+    expect(() => kernels.product(x, 0, false, x, 0, false, x, 0, 70_000, 70_000, 1000)).toThrow(/needs \d+ bytes of WebAssembly memory, more than the 4 GiB/);
+  });
+
   it("a NaN in A reaches only its own row of C", () => {
     const A = values(5 * 3, 1);
     A[1 * 3 + 2] = NaN;
