@@ -1,7 +1,9 @@
 // A matmul kernel's epilogue (bias, activation, the masks its gradient needs…) as a WebAssembly
 // function run right after the product, over C where the product left it in linear memory: the
-// elementwise body four columns at a time, each operand read at i·R + j·S for row i and column j
-// (R: 0, 1 or the row length; S: 0 or 1 — what a bias, a per-row value or a full matrix needs).
+// elementwise body four columns at a time, then the row's last columns one at a time, each
+// operand read at i·R + j·S for row i and column j (R: 0, 1 or the row length; S: 0 or 1 — what
+// a bias, a per-row value or a full matrix needs). Nothing is written outside a row's own
+// elements, so threads may take rows apart.
 // Only C's values the rest of the function reads leave linear memory. An epilogue this cannot
 // express (another op, another access, a batch of products) is left to the TypeScript loop.
 import { isElementwise, type ElementwiseOp } from "../../ir/ops.ts";
@@ -13,21 +15,21 @@ import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
-/** Each op as vector instructions over its operands' values (already on the stack, in order). */
-const VECTOR: Partial<Record<ElementwiseOp, Instr[]>> = {
-  neg: [["f32x4.neg"]],
-  abs: [["f32x4.abs"]],
-  sqrt: [["f32x4.sqrt"]],
-  relu: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]],
-  add: [["f32x4.add"]],
-  sub: [["f32x4.sub"]],
-  mul: [["f32x4.mul"]],
-  div: [["f32x4.div"]],
-  max: [["f32x4.max"]],
-  min: [["f32x4.min"]],
-  // A mask's lanes are all ones or zeros: and-ed with 1.0 they are 1 or 0.
-  cmplt: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]],
-  cmpeq: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]],
+/** Each op as instructions over its operands' values (on the stack, in order): four lanes, and one. */
+const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
+  neg: { vector: [["f32x4.neg"]], scalar: [["f32.neg"]] },
+  abs: { vector: [["f32x4.abs"]], scalar: [["f32.abs"]] },
+  sqrt: { vector: [["f32x4.sqrt"]], scalar: [["f32.sqrt"]] },
+  relu: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]], scalar: [["f32.const", 0], ["f32.max"]] },
+  add: { vector: [["f32x4.add"]], scalar: [["f32.add"]] },
+  sub: { vector: [["f32x4.sub"]], scalar: [["f32.sub"]] },
+  mul: { vector: [["f32x4.mul"]], scalar: [["f32.mul"]] },
+  div: { vector: [["f32x4.div"]], scalar: [["f32.div"]] },
+  max: { vector: [["f32x4.max"]], scalar: [["f32.max"]] },
+  min: { vector: [["f32x4.min"]], scalar: [["f32.min"]] },
+  // A vector comparison's lanes are all ones or all zeros: and-ed with 1.0 they are 1 or 0.
+  cmplt: { vector: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.lt"], ["f32.convert_i32_u"]] },
+  cmpeq: { vector: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.eq"], ["f32.convert_i32_u"]] },
 };
 
 /** A read of memory by the epilogue: the node whose memory it is, and its row and column strides. */
@@ -98,7 +100,7 @@ export function planEpilogue(s: Schedule, k: Kernel, name: string): EpiloguePlan
       values.set(id, v);
       continue;
     }
-    if (!isElementwise(n.op) || !VECTOR[n.op]) return undefined;
+    if (!isElementwise(n.op) || !OPS[n.op]) return undefined;
     operands = n.inputs.map((x) => valueOf(x)).filter((v): v is Value => v !== undefined);
     if (operands.length !== n.inputs.length) return undefined;
     steps.push({ node: n, operands });
@@ -126,27 +128,32 @@ function epilogueFunc(fname: string, body: readonly Step[], reads: readonly Epil
   const outPtr = f.params.slice(3 + reads.length);
   const i = f.local("i");
   const j = f.local("j");
-  const locals = new Map(body.map((st) => [st.node.id, f.local(`v${st.node.id}`, "v128")]));
+  const whole = f.local("whole");
+  const lanes = { vector: new Map(body.map((st) => [st.node.id, f.local(`v${st.node.id}`, "v128")])), scalar: new Map(body.map((st) => [st.node.id, f.local(`s${st.node.id}`, "f32")])) };
   const { get, i32 } = f;
-  // Byte offset of element (i, j) of an operand read with strides (R, S).
-  const offset = (R: EpilogueInput["rowStride"], S: 0 | 1): Instr[] => {
+  // Byte address of element (i, j) of an operand at `ptr` read with strides (R, S).
+  const address = (ptr: Local, R: EpilogueInput["rowStride"], S: 0 | 1): Instr[] => {
     const row: Instr[] = R === "0" ? [i32(0)] : R === "1" ? [get(i)] : [get(i), get(cols), ["i32.mul"]];
-    return [...row, ...(S === 1 ? [get(j), ["i32.add"] as Instr] : []), i32(4), ["i32.mul"]];
+    return [get(ptr), ...row, ...(S === 1 ? [get(j), ["i32.add"] as Instr] : []), i32(4), ["i32.mul"], ["i32.add"]];
   };
-  const push = (v: Value): Instr[] => {
-    if ("literal" in v) return [["f32.const", v.literal], ["f32x4.splat"]];
-    if ("local" in v) return [get(locals.get(v.id)!)];
-    if ("product" in v) return [get(C), ...offset("row", 1), ["i32.add"], ["v128.load", 0, 2]];
-    const r = reads[v.read]!;
-    return [get(inPtr[v.read]!), ...offset(r.rowStride, r.colStride), ["i32.add"], r.colStride === 1 ? ["v128.load", 0, 2] : ["v128.load32_splat", 0]];
+  const element = (width: "vector" | "scalar") => {
+    const v = width === "vector";
+    const locals = lanes[width];
+    const push = (x: Value): Instr[] => {
+      if ("literal" in x) return v ? [["f32.const", x.literal], ["f32x4.splat"]] : [["f32.const", x.literal]];
+      if ("local" in x) return [get(locals.get(x.id)!)];
+      if ("product" in x) return [...address(C, "row", 1), v ? ["v128.load", 0, 2] : ["f32.load", 0]];
+      const r = reads[x.read]!;
+      return [...address(inPtr[x.read]!, r.rowStride, r.colStride), v ? (r.colStride === 1 ? ["v128.load", 0, 2] : ["v128.load32_splat", 0]) : ["f32.load", 0]];
+    };
+    for (const { node, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...OPS[node.op as ElementwiseOp]![width]);
+    outs.forEach((id, o) => f.emit(...address(outPtr[o]!, "row", 1), get(locals.get(id)!), v ? ["v128.store", 0, 2] : ["f32.store", 0]));
   };
+  // Columns in whole vectors, then the rest one by one.
+  f.assign(whole, get(cols), i32(-4), ["i32.and"]);
   f.forRange(i, [i32(0)], [get(rows)], 1, () => {
-    // Whole vectors: the last of a row may run past it, into the next row (written again when
-    // that row's turn comes) or, after the last row, into the four floats of room each region has.
-    f.forRange(j, [i32(0)], [get(cols)], 4, () => {
-      for (const { node, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...VECTOR[node.op as ElementwiseOp]!);
-      outs.forEach((id, o) => f.emit(get(outPtr[o]!), ...offset("row", 1), ["i32.add"], get(locals.get(id)!), ["v128.store", 0, 2]));
-    });
+    f.forRange(j, [i32(0)], [get(whole)], 4, () => element("vector"));
+    f.forRange(j, [get(whole)], [get(cols)], 1, () => element("scalar"));
   });
   return f.finish(true);
 }

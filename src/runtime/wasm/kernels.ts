@@ -94,21 +94,20 @@ export class WasmKernels {
    * `outputs` (m·n each); C itself is copied out only into `C`, when the function reads it later.
    */
   productWith(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], C: Float32Array | undefined): void {
-    // Each operand's region has four floats of room: the epilogue's last vector may run past it.
     let extra = 0;
-    for (const x of inputs) extra += vectors(x.length) + 4;
-    extra += outputs.length * (vectors(m * n) + 4);
+    for (const x of inputs) extra += vectors(x.length);
+    extra += outputs.length * vectors(m * n);
     const c = this.run(A, ao, ta, B, bo, tb, m, n, k, extra);
     const f32 = this.f32;
     const p = this.pointers;
     p.length = 0;
     p.push(4 * c, m, n);
     let at = this.end - extra;
-    for (const x of inputs) f32.set(x, at), p.push(4 * at), (at += vectors(x.length) + 4);
+    for (const x of inputs) f32.set(x, at), p.push(4 * at), (at += vectors(x.length));
     const out = at;
-    for (let o = 0; o < outputs.length; o++) p.push(4 * at), (at += vectors(m * n) + 4);
+    for (let o = 0; o < outputs.length; o++) p.push(4 * at), (at += vectors(m * n));
     this.epilogues[epilogue]!(...p);
-    for (let o = 0, from = out; o < outputs.length; o++, from += vectors(m * n) + 4) outputs[o]!.set(f32.subarray(from, from + m * n));
+    for (let o = 0, from = out; o < outputs.length; o++, from += vectors(m * n)) outputs[o]!.set(f32.subarray(from, from + m * n));
     if (C) C.set(f32.subarray(c, c + m * n));
   }
 

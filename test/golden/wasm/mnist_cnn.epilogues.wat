@@ -1,8 +1,15 @@
 (func $e0 (export "e0") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out11 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v10 v128)
   (local $v11 v128)
+  (local $s10 f32)
+  (local $s11 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -15,7 +22,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -60,6 +67,59 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s10
+          local.get $s10
+          f32.const 0
+          f32.max
+          local.set $s11
+          local.get $out11
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s11
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -80,8 +140,15 @@
 (func $e1 (export "e1") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out24 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v23 v128)
   (local $v24 v128)
+  (local $s23 f32)
+  (local $s24 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -94,7 +161,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -139,6 +206,59 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s23
+          local.get $s23
+          f32.const 0
+          f32.max
+          local.set $s24
+          local.get $out24
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s24
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -159,8 +279,15 @@
 (func $e2 (export "e2") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out37 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v36 v128)
   (local $v37 v128)
+  (local $s36 f32)
+  (local $s37 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -173,7 +300,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -218,6 +345,59 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s36
+          local.get $s36
+          f32.const 0
+          f32.max
+          local.set $s37
+          local.get $out37
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s37
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -238,8 +418,15 @@
 (func $e3 (export "e3") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out45 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v44 v128)
   (local $v45 v128)
+  (local $s44 f32)
+  (local $s45 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -252,7 +439,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -297,6 +484,59 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s44
+          local.get $s44
+          f32.const 0
+          f32.max
+          local.set $s45
+          local.get $out45
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s45
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -317,7 +557,13 @@
 (func $e4 (export "e4") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out51 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v51 v128)
+  (local $s51 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -330,7 +576,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -370,6 +616,55 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s51
+          local.get $out51
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s51
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -390,9 +685,17 @@
 (func $e5 (export "e5") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out11 i32) (param $out199 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v10 v128)
   (local $v11 v128)
   (local $v199 v128)
+  (local $s10 f32)
+  (local $s11 f32)
+  (local $s199 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -405,7 +708,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -469,6 +772,75 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s10
+          local.get $s10
+          f32.const 0
+          f32.max
+          local.set $s11
+          f32.const 0
+          local.get $s10
+          f32.lt
+          f32.convert_i32_u
+          local.set $s199
+          local.get $out11
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s11
+          f32.store
+          local.get $out199
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s199
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -489,9 +861,17 @@
 (func $e6 (export "e6") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out24 i32) (param $out166 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v23 v128)
   (local $v24 v128)
   (local $v166 v128)
+  (local $s23 f32)
+  (local $s24 f32)
+  (local $s166 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -504,7 +884,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -568,6 +948,75 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s23
+          local.get $s23
+          f32.const 0
+          f32.max
+          local.set $s24
+          f32.const 0
+          local.get $s23
+          f32.lt
+          f32.convert_i32_u
+          local.set $s166
+          local.get $out24
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s24
+          f32.store
+          local.get $out166
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s166
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -588,9 +1037,17 @@
 (func $e7 (export "e7") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out37 i32) (param $out129 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v36 v128)
   (local $v37 v128)
   (local $v129 v128)
+  (local $s36 f32)
+  (local $s37 f32)
+  (local $s129 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -603,7 +1060,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -667,6 +1124,75 @@
           i32.add
           local.set $j
           local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s36
+          local.get $s36
+          f32.const 0
+          f32.max
+          local.set $s37
+          f32.const 0
+          local.get $s36
+          f32.lt
+          f32.convert_i32_u
+          local.set $s129
+          local.get $out37
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s37
+          f32.store
+          local.get $out129
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s129
+          f32.store
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $j
           local.get $cols
           i32.lt_u
           br_if 0
@@ -687,9 +1213,17 @@
 (func $e8 (export "e8") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out45 i32) (param $out119 i32)
   (local $i i32)
   (local $j i32)
+  (local $whole i32)
   (local $v44 v128)
   (local $v45 v128)
   (local $v119 v128)
+  (local $s44 f32)
+  (local $s45 f32)
+  (local $s119 f32)
+  local.get $cols
+  i32.const -4
+  i32.and
+  local.set $whole
   i32.const 0
   local.set $i
   block
@@ -702,7 +1236,7 @@
       local.set $j
       block
         local.get $j
-        local.get $cols
+        local.get $whole
         i32.ge_u
         br_if 0
         loop
@@ -763,6 +1297,75 @@
           v128.store align=4
           local.get $j
           i32.const 4
+          i32.add
+          local.set $j
+          local.get $j
+          local.get $whole
+          i32.lt_u
+          br_if 0
+        end
+      end
+      local.get $whole
+      local.set $j
+      block
+        local.get $j
+        local.get $cols
+        i32.ge_u
+        br_if 0
+        loop
+          local.get $C
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          local.get $in0
+          i32.const 0
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          f32.load
+          f32.add
+          local.set $s44
+          local.get $s44
+          f32.const 0
+          f32.max
+          local.set $s45
+          f32.const 0
+          local.get $s44
+          f32.lt
+          f32.convert_i32_u
+          local.set $s119
+          local.get $out45
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s45
+          f32.store
+          local.get $out119
+          local.get $i
+          local.get $cols
+          i32.mul
+          local.get $j
+          i32.add
+          i32.const 4
+          i32.mul
+          i32.add
+          local.get $s119
+          f32.store
+          local.get $j
+          i32.const 1
           i32.add
           local.set $j
           local.get $j
