@@ -39,25 +39,24 @@ export function runtimePart(file: string): RuntimePart {
 const declared = (code: string): string[] => [...code.matchAll(DECLARATION)].map((m) => m[1]!);
 
 /** `code` cut before each top-level declaration, the comment lines right above it kept with it.
- * Lines inside a template literal (the worker's source in cpu/threads.ts) are never cut at. */
+ * Lines inside a template literal (a worker's source, cpu/threads.ts and wasm/kernels.ts) are
+ * never cut at, and what they declare is the worker's, not the runtime's: a chunk declares the
+ * name of the declaration it starts at, and only that. */
 function chunksOf(code: string): RuntimeChunk[] {
   const lines = code.split("\n");
-  const starts: number[] = [];
+  const starts: { line: number; name: string }[] = [];
   let inTemplate = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const startsDeclaration = !inTemplate && new RegExp(DECLARATION.source).test(line);
+    const name = inTemplate ? undefined : new RegExp(DECLARATION.source).exec(line)?.[1];
     if (!/^\s*(?:\/\/|\/\*|\*)/.test(line) && (line.match(/(?<!\\)`/g)?.length ?? 0) % 2 === 1) inTemplate = !inTemplate;
-    if (!startsDeclaration) continue;
+    if (name === undefined) continue;
     let s = i;
     while (s > 0 && /^(?:\/\/|\/\*\*|\s\*)/.test(lines[s - 1]!)) s--;
-    starts.push(starts.length === 0 ? 0 : s);
+    starts.push({ line: starts.length === 0 ? 0 : s, name });
   }
   if (starts.length === 0) return [{ code, declares: [] }];
-  return starts.map((s, k) => {
-    const chunk = lines.slice(s, starts[k + 1] ?? lines.length).join("\n").trim();
-    return { code: chunk, declares: declared(chunk) };
-  });
+  return starts.map((start, k) => ({ code: lines.slice(start.line, starts[k + 1]?.line ?? lines.length).join("\n").trim(), declares: [start.name] }));
 }
 
 /**

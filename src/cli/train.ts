@@ -69,11 +69,8 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   if (o.initFromOnly && !o.initFrom) throw new TrainError("--init-from-only chooses among the parameters of --init-from's checkpoint: give --init-from too");
   if (o.lrSchedule === "cosine" && o.reduceLr) throw new TrainError("--lr-schedule cosine and --reduce-lr each set the learning rate: choose one");
 
-  // The WebAssembly target is the fastest on a CPU; its products run on one thread for now, so
-  // --threads picks the TypeScript target, whose workers share its matrix products.
-  const threaded = (flags.threads ?? 1) > 1;
-  const backend = o.backend ?? (threaded ? "ts" : "wasm");
-  if (backend === "wasm" && threaded) throw new TrainError("--threads: the wasm backend runs its matrix products on one thread for now; use --backend ts for threads");
+  // The WebAssembly target is the fastest on a CPU.
+  const backend = o.backend ?? "wasm";
   const loaded = await loadGenerated(compiled.models, compiledModel.name, backend, basename(file));
   const { cls } = loaded;
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;

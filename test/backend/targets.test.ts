@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { readdirSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { base64Bytes } from "../../src/runtime/wasm/kernels.ts";
+import { base64Bytes } from "../../src/runtime/wasm/binary.ts";
 import { wasmApi } from "../helpers/wasm.ts";
 import { generate, isTargetName, loadTarget, TARGET_NAMES, UnknownTargetError } from "../../src/backend/targets.ts";
 

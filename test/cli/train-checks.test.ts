@@ -53,7 +53,6 @@ describe("every numeric flag is checked before anything runs", () => {
     [["--reduce-lr-factor", "abc"], "--reduce-lr-factor must be a factor in (0, 1), received 'abc'"],
     [["--epochs", "1e300"], "--epochs must be a whole number from 1 to 1,000,000, received '1e300'"],
     [["--threads", "100"], "--threads must be a whole number from 1 to 64, received '100'"],
-    [["--threads", "2", "--backend", "wasm"], "--threads: the wasm backend runs its matrix products on one thread for now; use --backend ts for threads"],
     [["--validation-split", "0.0001"], "--validation-split 0.0001 of digits/train's 1,500 examples holds out 0 for validation and leaves 1500 to train on: both need at least one (--validation-split 0 for none)"],
     [["--classes", "42"], "--classes: digits/train has no class 42 (its classes are 0 to 9)"],
     [["--classes", "5-3"], "--classes: the range 5-3 runs backwards: write 3-5"],

@@ -22,7 +22,7 @@ describe("dnnc train", () => {
     expect(r.status).toBe(0);
     const epochs = r.stderr.split("\n").filter((l) => /^epoch \d+: loss/.test(l));
     expect(epochs).toHaveLength(3); // not a terminal: plain lines, no bar
-    // The WebAssembly backend is the default on a CPU; the TypeScript one with --threads.
+    // The WebAssembly backend is the default.
     expect(r.stderr).toMatch(/^training DigitsMLP on digits\/train: .*; wasm backend$/m);
     const result = JSON.parse(r.stdout);
     expect(result.history.map((h: { loss: number }) => h.loss)).toEqual([...result.history.map((h: { loss: number }) => h.loss)].sort((a, b) => b - a));

@@ -30,8 +30,15 @@ describe("runtimePart", () => {
     const p = runtimePart("runtime/cpu/model.ts");
     expect(p.code).not.toMatch(/^import /m);
     expect(p.code).not.toMatch(/^export /m);
-    expect(p.declares).toEqual(["CreateOptions", "cpuCreateSeed", "CpuModel"]);
+    expect(p.declares).toEqual(["CreateOptions", "createOptions", "cpuCreateSeed", "CpuModel"]);
   });
+  it("what a worker's source declares (text in a template literal) is not the runtime's", () => {
+    // `const scratch`, `let seen` in cpu/threads.ts's worker: a module naming `seen` must not get startThreads.
+    const chunks = runtimePart("runtime/cpu/threads.ts").chunks;
+    expect(chunks.find((c) => c.code.includes("receiveMessageOnPort"))!.declares).toEqual(["startThreads"]);
+    expect(runtimePart("runtime/wasm/kernels.ts").declares).not.toContain("seen");
+  });
+
   it("a model with no windows, gathers or scans leaves the network loops out", async () => {
     const { compile } = await import("../../src/compiler.ts");
     const { generate } = await import("../../src/backend/targets.ts");

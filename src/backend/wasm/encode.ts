@@ -1,7 +1,7 @@
 // A small typed encoder of WebAssembly binaries (decision 0011): the instructions the kernels use,
 // as data (name → opcode bytes and immediates), functions as instruction lists, a module as
-// functions plus one exported memory. The same lists print as text (print.ts), which the tests pin.
-// Only what dnnc's kernels need: no tables, globals, imports or data segments.
+// functions plus one imported memory. The same lists print as text (print.ts), which the tests pin.
+// Only what dnnc's kernels need: one imported memory; no tables, globals or data segments.
 
 export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
@@ -125,9 +125,16 @@ export interface Func {
 
 export interface WasmModule {
   funcs: readonly Func[];
-  /** The memory's initial size in 64 KiB pages; exported as "memory". */
+  /**
+   * The memory's least size in 64 KiB pages. The memory is imported as env.memory, at most 4 GiB
+   * and not shared: the runtime makes it, and makes the shared one threads need by setting one
+   * byte (`memoryLimitsAt`).
+   */
   memoryPages: number;
 }
+
+/** Pages of 64 KiB in the 4 GiB a 32-bit address reaches. */
+export const MAX_PAGES = 65536;
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {
@@ -203,6 +210,9 @@ function localRuns(locals: readonly ValType[]): number[][] {
   return runs;
 }
 
+/** The memory import's limits flag: a least and a most size; with 0x02 added, shared. */
+const LIMITS_MIN_MAX = 0x01;
+
 /** The module's binary. */
 export function encodeModule(m: WasmModule): Uint8Array {
   const typeKey = (t: FuncType) => `${t.params.join(",")}>${t.results.join(",")}`;
@@ -212,10 +222,7 @@ export function encodeModule(m: WasmModule): Uint8Array {
     return at >= 0 ? at : types.push(f.type) - 1;
   });
   const typeSection = vec(types.map((t) => [0x60, ...vec(t.params.map((p) => [VALTYPE[p]])), ...vec(t.results.map((r) => [VALTYPE[r]]))]));
-  const exports = [
-    ...m.funcs.flatMap((f, i) => (f.exported ? [[...name(f.name), 0x00, ...uleb(i)]] : [])),
-    [...name("memory"), 0x02, 0],
-  ];
+  const exports = m.funcs.flatMap((f, i) => (f.exported ? [[...name(f.name), 0x00, ...uleb(i)]] : []));
   const code = m.funcs.map((f) => {
     const body = [...vec(localRuns(f.locals)), ...f.body.flatMap(instruction), 0x0b];
     return [...uleb(body.length), ...body];
@@ -223,8 +230,8 @@ export function encodeModule(m: WasmModule): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, typeSection),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, LIMITS_MIN_MAX, ...uleb(m.memoryPages), ...uleb(MAX_PAGES)]])),
     ...section(3, vec(typeIndex.map((t) => uleb(t)))),
-    ...section(5, vec([[0x00, ...uleb(m.memoryPages)]])),
     ...section(7, vec(exports)),
     ...section(10, vec(code)),
   ]);

@@ -49,19 +49,20 @@ export function packFunc(R: number): Func {
 }
 
 /**
- * `product(A, ta, B, tb, C, m, n, k, Ap, Bp)`, pointers in bytes: A is m×k row-major, or k×m when ta
- * (1); B k×n, or n×k when tb; Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
+ * `product(A, ta, lda, B, tb, C, m, n, k, Ap, Bp)`, pointers in bytes: A is m×k row-major, or k×m
+ * when ta (1), the rows of A as stored lda floats apart (so a thread can take some of the rows of
+ * a larger product); B k×n, or n×k when tb; Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
  * ⌈n/NR⌉·NR·k floats). `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
  * rounding where the engine fuses it), for engines that have relaxed SIMD.
  */
 export function gemmFunc(MR: number, NR: number, packA: number, packB: number, fma = false): Func {
-  const f = new FuncBuilder("product", ["A", "ta", "B", "tb", "C", "m", "n", "k", "Ap", "Bp"].map((n) => [n, "i32"] as const));
-  const [A, ta, B, tb, C, m, n, k, Ap, Bp] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const f = new FuncBuilder("product", ["A", "ta", "lda", "B", "tb", "C", "m", "n", "k", "Ap", "Bp"].map((n) => [n, "i32"] as const));
+  const [A, ta, lda, B, tb, C, m, n, k, Ap, Bp] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const { get, i32 } = f;
   const bytes = (l: Local): Instr[] => [get(l), i32(4), ["i32.mul"]];
   // A's rows as vectors of k: row stride and k stride, by whether A is stored transposed.
   const pick = (cond: Local, yes: Instr[], no: Instr[]): Instr[] => [...yes, ...no, get(cond), ["select"]];
-  f.emit(get(A), get(m), ...pick(ta, [i32(4)], bytes(k)), ...pick(ta, bytes(m), [i32(4)]), get(k), get(Ap), ["call", packA]);
+  f.emit(get(A), get(m), ...pick(ta, [i32(4)], bytes(lda)), ...pick(ta, bytes(lda), [i32(4)]), get(k), get(Ap), ["call", packA]);
   // B's columns as vectors of k.
   f.emit(get(B), get(n), ...pick(tb, bytes(k), [i32(4)]), ...pick(tb, [i32(4)], bytes(n)), get(k), get(Bp), ["call", packB]);
 

@@ -1,10 +1,10 @@
 // A WebAssembly module as text, in the WebAssembly text format's flat (stack) form: one
 // instruction per line, nested blocks indented, locals by name. Tests pin the kernels' text
 // (test/golden/wasm/), and `dnnc compile --target wasm --emit kernels` can show it.
-import type { Func, Instr, WasmModule } from "./encode.ts";
+import { MAX_PAGES, type Func, type Instr, type WasmModule } from "./encode.ts";
 
 export function printModule(m: WasmModule): string {
-  return [`(module`, `  (memory (export "memory") ${m.memoryPages})`, ...m.funcs.flatMap((f) => printFunc(f).map((l) => `  ${l}`)), ")", ""].join("\n");
+  return [`(module`, `  (import "env" "memory" (memory ${m.memoryPages} ${MAX_PAGES}))`, ...m.funcs.flatMap((f) => printFunc(f).map((l) => `  ${l}`)), ")", ""].join("\n");
 }
 
 export function printFunc(f: Func): string[] {

@@ -40,13 +40,18 @@ export function base64(bytes: Uint8Array): string {
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   const epilogues: Func[] = [];
+  /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
+  const rowStrides: number[][] = [];
   const byText = new Map<string, number>();
   const matmulKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     const plan = planEpilogue(s, k, `e${epilogues.length}`);
     if (!plan) return undefined;
     const text = printFunc(plan.func).slice(1).join("\n");
     let index = byText.get(text);
-    if (index === undefined) byText.set(text, (index = epilogues.push(plan.func) - 1));
+    if (index === undefined) {
+      byText.set(text, (index = epilogues.push(plan.func) - 1));
+      rowStrides.push(plan.inputs.map((x) => ({ "0": 0, "1": 1, row: 2 })[x.rowStride]));
+    }
     const head = s.fn.nodes[k.head!]!;
     const [a, b] = head.inputs as [number, number];
     const [m, n] = head.shape as [string | number, string | number];
@@ -59,13 +64,13 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   };
   return {
     epilogues,
-    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/kernels.ts")],
+    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/kernels.ts")],
     gemm: "wasmKernels.product",
-    createSeed: "wasmCreateSeed",
+    createSeed: "wasmKernels.createSeed",
     matmulKernel,
     prelude: () => [
       "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
-      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR});`,
+      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
       "",
     ],
   };

@@ -18,14 +18,20 @@ export interface CreateOptions {
   workerThreads?: WorkerThreads;
 }
 
-/** create()'s options checked (`where` is "Model.create"), the threads started: the seed. */
-export function cpuCreateSeed(where: string, options: CreateOptions): number {
+/** create()'s options checked (`where` is "Model.create"): the seed and the threads. */
+export function createOptions(where: string, options: CreateOptions): { seed: number; threads: number } {
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new TypeError(`${where}: seed must be an integer, received ${String(seed)}`);
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`${where}: threads must be a positive integer, received ${String(threads)}`);
   if (threads > MAX_THREADS) throw new RangeError(`${where}: threads must be at most ${MAX_THREADS}, received ${threads}`);
   if (threads > 1 && !options.workerThreads) throw new TypeError(`${where}: threads: ${threads} needs workerThreads: await import("node:worker_threads")`);
+  return { seed, threads };
+}
+
+/** create()'s options checked, the threads started: the seed. */
+export function cpuCreateSeed(where: string, options: CreateOptions): number {
+  const { seed, threads } = createOptions(where, options);
   if (threads > 1) startThreads(threads, options.workerThreads!);
   return seed;
 }

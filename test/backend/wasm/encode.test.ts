@@ -46,8 +46,8 @@ describe("modules", () => {
     const m = { funcs: [sumFunc()], memoryPages: 1 };
     const bytes = encodeModule(m);
     expect(wasmApi.validate(bytes)).toBe(true);
-    const exports = instantiate(bytes);
-    const f32 = new Float32Array((exports.memory as { buffer: ArrayBuffer }).buffer);
+    const { exports, memory } = instantiate(bytes);
+    const f32 = new Float32Array(memory.buffer);
     f32.set([1, 2, 3, 4, 5, 6, 7, 8.5], 4);
     expect((exports.sum as (p: number, n: number) => number)(16, 8)).toBe(36.5);
     expect((exports.sum as (p: number, n: number) => number)(16, 0)).toBe(0);

@@ -1,8 +1,8 @@
 // The wasm target's modules, compiled the way a user does and imported: the same API as the ts
 // target's, the same results up to float32 summation order (TS and wasm agree after several
 // Adam steps on the MNIST CNN and the digits MLP), and the same guarantees at the boundary — a
-// label past the classes refused before anything changes, a non-finite step changing nothing,
-// threads asked for and refused with a clear error rather than ignored.
+// label past the classes refused before anything changes, a non-finite step changing nothing.
+// Threads: test/backend/ts/threads.test.ts, on both CPU targets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
 
@@ -74,9 +74,4 @@ describe.each(CASES)("$model", ({ model, batch }) => {
     expect(m.save()).toEqual(saved);
     expect(m.steps).toBe(1);
   }, 60_000);
-});
-
-it("threads are refused with a clear error, not started and left idle", () => {
-  expect(() => classes.mlp_wasm!.create({ threads: 2 })).toThrow(/threads: 2 is not supported by the wasm target yet.*--target ts/);
-  expect(classes.mlp_wasm!.create({ threads: 1 }).steps).toBe(0);
 });

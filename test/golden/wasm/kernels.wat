@@ -1,5 +1,5 @@
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536))
   (func $pack6 (param $src i32) (param $count i32) (param $rs i32) (param $ks i32) (param $k i32) (param $dst i32)
     (local $q i32)
     (local $kk i32)
@@ -342,7 +342,7 @@
       end
     end
   )
-  (func $product (export "product") (param $A i32) (param $ta i32) (param $B i32) (param $tb i32) (param $C i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32)
+  (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32)
     (local $j0 i32)
     (local $i0 i32)
     (local $pa i32)
@@ -361,12 +361,12 @@
     local.get $A
     local.get $m
     i32.const 4
-    local.get $k
+    local.get $lda
     i32.const 4
     i32.mul
     local.get $ta
     select
-    local.get $m
+    local.get $lda
     i32.const 4
     i32.mul
     i32.const 4

@@ -1,0 +1,54 @@
+// WebAssembly runtime: the kernels' binary as the module carries it (base64) and the one change
+// threads need — the imported memory declared shared. The compiler writes the import with its
+// limits flag 0x01 (a least and a most size); shared memory is the same with 0x03, so the shared
+// variant is the same bytes with one changed, found by walking the binary's first sections.
+// dnnc:helpers-begin
+
+/** Base64 (RFC 4648, padded) as bytes; written out since `atob` is not in every project's types. */
+export function base64Bytes(text: string): Uint8Array {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const body = text.replace(/=+$/, "");
+  const out = new Uint8Array((body.length * 3) >> 2);
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (let i = 0; i < body.length; i++) {
+    const v = ALPHABET.indexOf(body[i]!);
+    if (v < 0) throw new Error(`base64: unexpected character ${JSON.stringify(body[i])}`);
+    value = ((value << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) out[o++] = (value >> (bits -= 8)) & 0xff;
+  }
+  return out;
+}
+
+/** A copy of `bytes` whose imported memory (env.memory, the only import) is shared. */
+export function sharedMemoryVariant(bytes: Uint8Array): Uint8Array {
+  let at = 8; // past the magic number and version
+  const uleb = (): number => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+  };
+  // `at += uleb()` would read `at` before uleb() moves it past the number.
+  const skip = () => {
+    const size = uleb();
+    at += size;
+  };
+  // The sections before the imports (the types).
+  while (at < bytes.length && bytes[at] !== 2) at++, skip();
+  if (bytes[at++] !== 2) throw new Error("dnnc: the WebAssembly kernels have no memory import");
+  uleb(); // section size
+  if (uleb() !== 1) throw new Error("dnnc: the WebAssembly kernels import more than their memory");
+  skip(); // "env"
+  skip(); // "memory"
+  if (bytes[at] !== 0x02 || bytes[at + 1] !== 0x01) throw new Error("dnnc: the WebAssembly kernels' memory import is not as the compiler writes it");
+  const shared = bytes.slice();
+  shared[at + 1] = 0x03;
+  return shared;
+}
+
+// dnnc:helpers-end
