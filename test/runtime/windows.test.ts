@@ -1,8 +1,9 @@
 // windowsOf (runtime/cpu/nn.ts), im2col and its adjoint, against the definition: one loop over
 // every window element (b, oh, ow, kh, kw, c), testing each source position. The fast paths —
 // the in-image run found once per row, contiguous spans copied with copyWithin when both arrays
-// share a buffer, dilated columns — must give the very same bits, the adjoint's float32 sums
-// included (they are added in the same order).
+// share a buffer, dilated columns, the adjoint of windows that never overlap storing instead of
+// adding — must give the very same bits, the adjoint's float32 sums included (they are added in
+// the same order; a −0 is summed into +0).
 import { describe, expect, it } from "vitest";
 import { windowsOf } from "../../src/runtime/cpu/nn.ts";
 
@@ -46,6 +47,8 @@ const CASES: Case[] = [
   { name: "C = 1, same padding", image: [2, 5, 5, 1], kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padBefore: [1, 1] },
   { name: "spans of 16 floats or more (copyWithin)", image: [2, 6, 7, 8], kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padBefore: [1, 1] },
   { name: "pooling: stride 2, -Infinity fill", image: [2, 6, 6, 32], kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: -Infinity },
+  { name: "disjoint windows with gaps between them, padded", image: [1, 7, 7, 20], kernel: [2, 2], stride: [3, 3], dilation: [1, 1], padBefore: [1, 1] },
+  { name: "disjoint dilated windows, C = 1", image: [1, 8, 9, 1], kernel: [2, 2], stride: [4, 5], dilation: [2, 3], padBefore: [0, 1] },
   { name: "pooling with padding", image: [1, 5, 5, 16], kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padBefore: [1, 1], fill: -Infinity },
   { name: "dilation", image: [2, 7, 8, 3], kernel: [2, 3], stride: [2, 1], dilation: [2, 2], padBefore: [1, 2] },
   { name: "dilation, C = 1, large padding", image: [1, 4, 4, 1], kernel: [3, 3], stride: [1, 1], dilation: [3, 2], padBefore: [4, 3] },

@@ -31,6 +31,9 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
   if (add) img.fill(0);
   const row = KW * C;
   const shared = !add && win.buffer === img.buffer ? new Float32Array(win.buffer) : undefined;
+  // Windows that never overlap (pooling) give each pixel at most one element: the adjoint then
+  // stores 0 + x, the zeroed pixel's sum, without reading the pixel.
+  const disjoint = add && sh >= (KH - 1) * dh + 1 && sw >= (KW - 1) * dw + 1;
   const winAt = win.byteOffset >> 2, imgAt = img.byteOffset >> 2;
   let w = 0;
   for (let b = 0; b < N; b++)
@@ -52,7 +55,8 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
           if (dw === 1) {
             // Columns lo..hi−1 of image row h: one span (a call costs more than a short loop).
             const n = (hi - lo) * C;
-            if (add) for (let i = 0; i < n; i++) img[base + i]! += win[start + i]!;
+            if (disjoint) for (let i = 0; i < n; i++) img[base + i] = 0 + win[start + i]!;
+            else if (add) for (let i = 0; i < n; i++) img[base + i]! += win[start + i]!;
             else if (shared && n >= 16) shared.copyWithin(winAt + start, imgAt + base, imgAt + base + n);
             else for (let i = 0; i < n; i++) win[start + i] = img[base + i]!;
           } else
