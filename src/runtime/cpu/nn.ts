@@ -19,7 +19,7 @@ export function erf(x: number): number {
  * inside it, those right of it. The inside run is found once per row, so the copy loops test no
  * bounds; without dilation it is one contiguous span of the image (KW·C floats at most), copied
  * by copyWithin where both arrays are views of one buffer (an arena): a memmove, allocating
- * nothing. The adjoint visits the elements in window order, as one loop over every
+ * nothing. Where rows are short (C = 1), a window wholly inside the image is one loop. The adjoint visits the elements in window order, as one loop over every
  * (b, oh, ow, kh, kw, c) would, so its float32 sums round exactly as that loop's.
  */
 export function windowsOf(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
@@ -35,6 +35,11 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
   // stores 0 + x, the zeroed pixel's sum, without reading the pixel.
   const disjoint = add && sh >= (KH - 1) * dh + 1 && sw >= (KW - 1) * dw + 1;
   const winAt = win.byteOffset >> 2, imgAt = img.byteOffset >> 2;
+  // Short window rows (a channel or few, as a first convolution has): the offset of each window
+  // element from the window's first, so a window wholly inside the image is one loop.
+  const small = !add && row < 16;
+  const rel = new Int32Array(small ? KH * row : 0);
+  if (small) for (let kh = 0, j = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) for (let c = 0; c < C; c++) rel[j++] = (kh * dh * W + kw * dw) * C + c;
   let w = 0;
   for (let b = 0; b < N; b++)
     for (let oh = 0; oh < OH; oh++)
@@ -43,8 +48,15 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
         const v0 = ow * sw - pw;
         const lo = v0 >= 0 ? 0 : Math.min(KW, dw === 1 ? -v0 : Math.ceil(-v0 / dw));
         const hi = v0 >= W ? lo : Math.max(lo, Math.min(KW, dw === 1 ? W - v0 : Math.floor((W - 1 - v0) / dw) + 1));
+        const h0 = oh * sh - ph;
+        if (small && lo === 0 && hi === KW && h0 >= 0 && h0 + (KH - 1) * dh < H) {
+          const first = ((b * H + h0) * W + v0) * C;
+          for (let j = 0; j < rel.length; j++) win[w + j] = img[first + rel[j]!]!;
+          w += rel.length;
+          continue;
+        }
         for (let kh = 0; kh < KH; kh++, w += row) {
-          const h = oh * sh - ph + kh * dh;
+          const h = h0 + kh * dh;
           if (h < 0 || h >= H || lo === hi) {
             if (!add) win.fill(fill, w, w + row);
             continue;
