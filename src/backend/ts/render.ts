@@ -183,8 +183,7 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   else if (k.kind === "reduce") {
     const input = node(k.head!).inputs[0]!;
     appendLines(body, reduce(node(k.head!), loopOver(node(input).shape, [input]), mem));
-  }
-  else if (k.kind === "matmul") {
+  } else if (k.kind === "matmul") {
     appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
     // The epilogue runs over its own shape: the product's, or a reshape of it.
     if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
