@@ -58,17 +58,27 @@ const OPS: Record<ElementwiseOp, (a: string[], n: Node) => string> = {
   max: ([a, b]) => `Math.max(${a}, ${b})`,
   min: ([a, b]) => `Math.min(${a}, ${b})`,
   pow: ([a, b]) => (b === "2" ? `${a} * ${a}` : `Math.pow(${a}, ${b})`),
-  // `+(…)` keeps tsc from rejecting a comparison of two distinct literals.
-  cmplt: ([a, b]) => `+${a} < +${b} ? 1 : 0`,
-  cmpeq: ([a, b]) => `+${a} === +${b} ? 1 : 0`,
+  cmplt: (a) => `${TESTS.cmplt(a)} ? 1 : 0`,
+  cmpeq: (a) => `${TESTS.cmpeq(a)} ? 1 : 0`,
   select: ([c, a, b]) => `${c} !== 0 ? ${a} : ${b}`,
   cast: ([a], n) => (n.dtype === "i32" ? `Math.trunc(${a})` : `${a}`),
 };
+
+/** The comparisons as tests; `+(…)` keeps tsc from rejecting a comparison of two distinct literals. */
+const TESTS = {
+  cmplt: ([a, b]: string[]) => `+${a} < +${b}`,
+  cmpeq: ([a, b]: string[]) => `+${a} === +${b}`,
+};
+
+/** An expression as an operand: bare if it is a name or an array element, else parenthesised. */
+const operand = (e: string) => (/^[\w$]+(\[[^\]]*\]!?)?$/.test(e) ? e : `(${e})`);
 
 /** Per-element code over a domain: the fused body's locals, memory reads as strided accesses. */
 class ElementLoop {
   readonly accesses: Dim[][];
   readonly lines: string[] = [];
+  /** Body values written into the one select that reads them instead of into a local. */
+  private readonly inlined = new Map<number, { expr: string; test?: string }>();
   constructor(
     readonly domain: Shape,
     private readonly fn: Fn,
@@ -89,30 +99,52 @@ class ElementLoop {
   value(x: number): string {
     const c = scalarValue(this.fn, x);
     if (c !== undefined) return fmtLiteral(c);
+    const inlined = this.inlined.get(x);
+    if (inlined) return operand(inlined.expr);
     return this.inBody.has(x) ? `v${x}` : `${this.mem(x)}[@0@]!`;
   }
 
-  /** Adds the body's nodes, storing those in `stores`. */
-  addBody(body: readonly number[], stores: readonly number[], memName: (id: number) => string): void {
+  /**
+   * Adds the body's nodes, storing those in `stores`; `outside`: body values the kernel reads
+   * after the body (a reduction's input). A value that only one select reads, once, and that is
+   * neither stored nor read outside is written into that select: a comparison as its test
+   * (`a < b ? x : y`, not a 1 or 0 tested again), a branch computed only when taken. Same values:
+   * the expressions are pure, and each is evaluated in double precision either way.
+   */
+  addBody(body: readonly number[], stores: readonly number[], outside: readonly number[] = []): void {
     const fn = this.fn;
+    const readers = new Map<number, number[]>();
+    for (const id of body) for (const x of fn.nodes[id]!.inputs) readers.set(x, [...(readers.get(x) ?? []), id]);
+    const intoSelect = (id: number) => {
+      const r = readers.get(id);
+      return r?.length === 1 && fn.nodes[r[0]!]!.op === "select" && !stores.includes(id) && !outside.includes(id);
+    };
     for (const id of body) {
       const n = fn.nodes[id]!;
       let expr: string;
       if (scalarValue(fn, id) !== undefined) expr = this.value(id);
       else if (n.op === "broadcast") {
         const u = n.inputs[0]!;
-        expr = this.inBody.has(u) ? `v${u}` : `${this.mem(u)}[@${this.access(broadcastStrides(fn.nodes[u]!.shape, n.shape))}@]!`;
+        expr = this.inBody.has(u) ? this.value(u) : `${this.mem(u)}[@${this.access(broadcastStrides(fn.nodes[u]!.shape, n.shape))}@]!`;
       } else if (n.op === "iota") expr = `@${this.access(n.shape.map((_, j) => (j === n.axis ? 1 : 0)))}@`;
       else if (n.op === "random") {
         const seed = n.inputs[0]!;
         const text = isSeed(fn, seed) ? this.mem(seed) : scalarValue(fn, seed) !== undefined ? this.value(seed) : `${this.mem(seed)}[0]!`;
         expr = `${n.dist === "normal" ? "normalAt" : "uniformAt"}(${text}, ${n.stream}, @0@)`;
+      } else if (n.op === "select" && this.inlined.get(n.inputs[0]!)?.test !== undefined) {
+        const [c, a, b] = n.inputs as [number, number, number];
+        expr = `${this.inlined.get(c)!.test!} ? ${this.value(a)} : ${this.value(b)}`;
       } else if (isElementwise(n.op)) expr = OPS[n.op](n.inputs.map((x) => this.value(x)), n);
       else {
         // Every primitive of a fused loop has its branch above (a const is a scalar value, the
         // first): tsc rejects this line while one lacks it.
         n.op satisfies Exclude<OpName, Exclude<LoopOp, "const">>;
         throw new Error(`not elementwise: ${n.op}`);
+      }
+      if (scalarValue(fn, id) === undefined && intoSelect(id)) {
+        const test = n.op === "cmplt" || n.op === "cmpeq" ? TESTS[n.op](n.inputs.map((x) => this.value(x))) : undefined;
+        this.inlined.set(id, { expr, test });
+        continue;
       }
       this.lines.push(`const v${id} = ${expr};`);
       if (stores.includes(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
@@ -137,9 +169,9 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
     memory.add(b);
     return ctx.memName(b);
   };
-  const loopOver = (domain: Shape) => {
+  const loopOver = (domain: Shape, outside: readonly number[] = []) => {
     const loop = new ElementLoop(domain, fn, new Set(k.body), mem);
-    loop.addBody(k.body, k.stores, ctx.memName);
+    loop.addBody(k.body, k.stores, outside);
     return loop;
   };
   const elementwise = (domain: Shape) => {
@@ -150,8 +182,10 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
 
   const body: string[] = [];
   if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
-  else if (k.kind === "reduce") appendLines(body, reduce(node(k.head!), loopOver(node(node(k.head!).inputs[0]!).shape), mem));
-  else if (k.kind === "matmul") {
+  else if (k.kind === "reduce") {
+    const input = node(k.head!).inputs[0]!;
+    appendLines(body, reduce(node(k.head!), loopOver(node(input).shape, [input]), mem));
+  } else if (k.kind === "matmul") {
     const byTarget = ctx.matmulKernel?.(s, k, mem);
     if (byTarget) appendLines(body, byTarget);
     else {

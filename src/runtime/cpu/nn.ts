@@ -15,6 +15,12 @@ export function erf(x: number): number {
  * Sliding windows of an NHWC image: out [N, OH, OW, KH, KW, C] (im2col, so a convolution is one
  * matmul). With `add` false, out ← windows (positions outside read `fill`); with `add` true, the
  * adjoint: image += each window element at its source (`out` is then the windows, read).
+ * Each window row (b, oh, ow, kh) is at most three runs: positions left of the image, those
+ * inside it, those right of it. The inside run is found once per row, so the copy loops test no
+ * bounds; without dilation it is one contiguous span of the image (KW·C floats at most), copied
+ * by copyWithin where both arrays are views of one buffer (an arena): a memmove, allocating
+ * nothing. Where rows are short (C = 1), a window wholly inside the image is one loop. The adjoint visits the elements in window order, as one loop over every
+ * (b, oh, ow, kh, kw, c) would, so its float32 sums round exactly as that loop's.
  */
 export function windowsOf(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
   const [N, H, W, C] = image as [number, number, number, number];
@@ -23,23 +29,56 @@ export function windowsOf(win: Float32Array, img: Float32Array, image: readonly 
   const [dh, dw] = dilation as [number, number];
   const [ph, pw] = padBefore as [number, number];
   if (add) img.fill(0);
+  const row = KW * C;
+  const shared = !add && win.buffer === img.buffer ? new Float32Array(win.buffer) : undefined;
+  // Windows that never overlap (pooling) give each pixel at most one element: the adjoint then
+  // stores 0 + x, the zeroed pixel's sum, without reading the pixel.
+  const disjoint = add && sh >= (KH - 1) * dh + 1 && sw >= (KW - 1) * dw + 1;
+  const winAt = win.byteOffset >> 2, imgAt = img.byteOffset >> 2;
+  // Short window rows (a channel or few, as a first convolution has): the offset of each window
+  // element from the window's first, so a window wholly inside the image is one loop.
+  const small = !add && row < 16;
+  const rel = new Int32Array(small ? KH * row : 0);
+  if (small) for (let kh = 0, j = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) for (let c = 0; c < C; c++) rel[j++] = (kh * dh * W + kw * dw) * C + c;
   let w = 0;
   for (let b = 0; b < N; b++)
     for (let oh = 0; oh < OH; oh++)
-      for (let ow = 0; ow < OW; ow++)
-        for (let kh = 0; kh < KH; kh++) {
-          const h = oh * sh - ph + kh * dh;
-          for (let kw = 0; kw < KW; kw++, w += C) {
-            const v = ow * sw - pw + kw * dw;
-            if (h < 0 || h >= H || v < 0 || v >= W) {
-              if (!add) win.fill(fill, w, w + C);
-              continue;
-            }
-            const base = ((b * H + h) * W + v) * C;
-            if (add) for (let c = 0; c < C; c++) img[base + c]! += win[w + c]!;
-            else for (let c = 0; c < C; c++) win[w + c] = img[base + c]!;
-          }
+      for (let ow = 0; ow < OW; ow++) {
+        // The kw range whose column v = v0 + kw·dw lies inside the image: the same for every kh.
+        const v0 = ow * sw - pw;
+        const lo = v0 >= 0 ? 0 : Math.min(KW, dw === 1 ? -v0 : Math.ceil(-v0 / dw));
+        const hi = v0 >= W ? lo : Math.max(lo, Math.min(KW, dw === 1 ? W - v0 : Math.floor((W - 1 - v0) / dw) + 1));
+        const h0 = oh * sh - ph;
+        if (small && lo === 0 && hi === KW && h0 >= 0 && h0 + (KH - 1) * dh < H) {
+          const first = ((b * H + h0) * W + v0) * C;
+          for (let j = 0; j < rel.length; j++) win[w + j] = img[first + rel[j]!]!;
+          w += rel.length;
+          continue;
         }
+        for (let kh = 0; kh < KH; kh++, w += row) {
+          const h = h0 + kh * dh;
+          if (h < 0 || h >= H || lo === hi) {
+            if (!add) win.fill(fill, w, w + row);
+            continue;
+          }
+          if (!add && lo > 0) win.fill(fill, w, w + lo * C);
+          const start = w + lo * C;
+          const base = ((b * H + h) * W + v0 + lo * dw) * C;
+          if (dw === 1) {
+            // Columns lo..hi−1 of image row h: one span (a call costs more than a short loop).
+            const n = (hi - lo) * C;
+            if (disjoint) for (let i = 0; i < n; i++) img[base + i] = 0 + win[start + i]!;
+            else if (add) for (let i = 0; i < n; i++) img[base + i]! += win[start + i]!;
+            else if (shared && n >= 16) shared.copyWithin(winAt + start, imgAt + base, imgAt + base + n);
+            else for (let i = 0; i < n; i++) win[start + i] = img[base + i]!;
+          } else
+            for (let kw = lo, at = start, src = base; kw < hi; kw++, at += C, src += dw * C) {
+              if (add) for (let c = 0; c < C; c++) img[src + c]! += win[at + c]!;
+              else for (let c = 0; c < C; c++) win[at + c] = img[src + c]!;
+            }
+          if (!add && hi < KW) win.fill(fill, w + hi * C, w + row);
+        }
+      }
 }
 
 /** out ← rows of `table` ([V, row]) at `indices`; rows out of range read 0. */
