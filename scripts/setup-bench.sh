@@ -15,17 +15,10 @@ if [ -x "$PY" ] && "$PY" -c 'import torch' 2>/dev/null && dpkg-query -W -f='${St
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null; then
-  echo "setup-bench: $PY cannot import torch and this is not a Debian/Ubuntu system: install PyTorch for $PY yourself (the benchmark reports it as not installed until then)" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null; then SUDO=sudo; else
-    echo "setup-bench: python3-torch is missing; run this script as root to install it" >&2
-    exit 1
-  fi
-fi
+. "$(dirname "$0")/lib/apt.sh"
+require_apt setup-bench \
+  "$PY cannot import torch and this is not a Debian/Ubuntu system: install PyTorch for $PY yourself (the benchmark reports it as not installed until then)" \
+  "python3-torch is missing; run this script as root to install it"
 
 $SUDO apt-get update -qq
 # Its Recommends (libtorch-dev, build-essential, ninja-build, pybind11-dev) are for building C++

@@ -19,17 +19,10 @@ if present; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null; then
-  echo "setup-datasets: Fashion-MNIST is missing and this is not a Debian/Ubuntu system: download ${files[*]} from https://github.com/zalandoresearch/fashion-mnist into a directory and pass it to dnnc train with --data DIR" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null; then SUDO=sudo; else
-    echo "setup-datasets: Fashion-MNIST is missing; run this script as root to install dataset-fashion-mnist" >&2
-    exit 1
-  fi
-fi
+. "$(dirname "$0")/lib/apt.sh"
+require_apt setup-datasets \
+  "Fashion-MNIST is missing and this is not a Debian/Ubuntu system: download ${files[*]} from https://github.com/zalandoresearch/fashion-mnist into a directory and pass it to dnnc train with --data DIR" \
+  "Fashion-MNIST is missing; run this script as root to install dataset-fashion-mnist"
 
 # The package lists of a fresh container are empty: without an update, install finds nothing.
 $SUDO apt-get update -qq

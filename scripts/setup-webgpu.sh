@@ -26,18 +26,13 @@ if [ -x /usr/bin/chromium ]; then
 fi
 [ "$need_mesa$need_chromium" = 00 ] && exit 0
 
-if ! command -v apt-get >/dev/null; then
-  [ $need_mesa = 1 ] && echo "setup-webgpu: lavapipe is missing and this is not a Debian/Ubuntu system: install Mesa's Vulkan drivers (≥ 24) yourself" >&2
-  [ $need_chromium = 1 ] && echo "setup-webgpu: /usr/bin/chromium is missing and this is not a Debian/Ubuntu system: install Chromium there yourself" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null; then SUDO=sudo; else
-    echo "setup-webgpu: lavapipe or chromium is missing; run this script as root to install them" >&2
-    exit 1
-  fi
-fi
+missing=()
+[ $need_mesa = 1 ] && missing+=("lavapipe (Mesa's Vulkan drivers ≥ 24)")
+[ $need_chromium = 1 ] && missing+=("/usr/bin/chromium")
+. "$(dirname "$0")/lib/apt.sh"
+require_apt setup-webgpu \
+  "missing: ${missing[*]}, and this is not a Debian/Ubuntu system: install them yourself" \
+  "missing: ${missing[*]}; run this script as root to install them"
 
 . /etc/os-release
 mesa_from=()

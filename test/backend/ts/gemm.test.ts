@@ -4,17 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { gemm } from "../../../src/runtime/cpu/threads.ts";
-
-function naive(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number): Float64Array {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A[ao + (ta ? p * m + i : i * k + p)]! * B[bo + (tb ? j * k + p : p * n + j)]!;
-      C[i * n + j] = s;
-    }
-  return C;
-}
+import { naiveMatmul } from "../../helpers/naive-matmul.ts";
 
 describe("gemm", () => {
   it("equals the triple loop on random shapes, transposes and offsets", () => {
@@ -26,7 +16,7 @@ describe("gemm", () => {
         const B = Float32Array.from({ length: off + k * n }, (_, i) => Math.fround(Math.cos(i * 0.3)));
         const C = new Float32Array(off + m * n).fill(7); // stale values must be overwritten
         gemm(A, off, ta, B, off, tb, C, off, m, n, k);
-        const want = naive(A, off, ta, B, off, tb, m, n, k);
+        const want = naiveMatmul(A, off, ta, B, off, tb, m, n, k);
         for (let i = 0; i < off; i++) expect(C[i]).toBe(7); // nothing before the offset is touched
         for (let i = 0; i < m * n; i++) {
           const err = Math.abs(C[off + i]! - want[i]!);

@@ -13,20 +13,9 @@ import { WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
 import { base64Bytes } from "../../../src/runtime/wasm/binary.ts";
 import { memoryStats } from "../../../src/runtime/cpu/stats.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
+import { naiveMatmul } from "../../helpers/naive-matmul.ts";
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed * 7.1 + i * 1.37)));
-
-/** op(A)·op(B) in float64, as the runtime's product reads its operands. */
-function naive(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number): Float64Array {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let kk = 0; kk < k; kk++) s += A[ao + (ta ? kk * m + i : i * k + kk)]! * B[bo + (tb ? j * k + kk : kk * n + j)]!;
-      C[i * n + j] = s;
-    }
-  return C;
-}
 
 const plain = base64(wasmKernelsBinary());
 // Given the plain binary as its "fused" one too, the runtime runs the plain product on any engine.
@@ -38,7 +27,7 @@ function check(m: number, n: number, k: number, ta: boolean, tb: boolean, offset
   const B = values(bo + k * n + 5, n - k);
   const C = new Float32Array(co + m * n + 7).fill(-99);
   kernels.product(A, ao, ta, B, bo, tb, C, co, m, n, k);
-  const want = naive(A, ao, ta, B, bo, tb, m, n, k);
+  const want = naiveMatmul(A, ao, ta, B, bo, tb, m, n, k);
   for (let i = 0; i < m * n; i++) if (!(Math.abs(C[co + i]! - want[i]!) <= 1e-5 * (1 + k))) expect.fail(`${m}×${k}·${k}×${n} ta=${ta} tb=${tb}: C[${i}] = ${C[co + i]}, want ${want[i]}`);
   // Nothing outside C is written.
   expect(C.subarray(0, co).every((v) => v === -99) && C.subarray(co + m * n).every((v) => v === -99)).toBe(true);
