@@ -1,12 +1,13 @@
 // Does the second core pay? dnnc's generated training step on one thread and on two
 // (create({ threads: 2, workerThreads })), batch 64, for the MLP 784-256-128-10 and the Keras
-// MNIST CNN, in one process. Unlike train-speed this benchmark is not pinned to one CPU: it
+// MNIST CNN, on each CPU target (ts, wasm), in one process. Issue 18's target: two threads ≥ 1.7×
+// one thread on the CNN step (wasm). Unlike train-speed this benchmark is not pinned to one CPU: it
 // needs both. Both runs start from the same weights and see the same batch, and the benchmark
 // checks that every loss is bit-identical between them (exit 1 otherwise). Wall-clock medians
 // (CPU time counts both threads' work, so it cannot show a speedup).
 //
 //   npm run bench -- --only threads
-//   npx tsx bench/threads.ts [--models mlp,cnn] [--json FILE]
+//   npx tsx bench/threads.ts [--models mlp,cnn] [--targets ts,wasm] [--json FILE]
 import * as workerThreads from "node:worker_threads";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -22,12 +23,13 @@ const BATCH = 64;
 const args = process.argv.slice(2);
 const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const models = [MLP, CNN].filter((m) => (at("--models") ?? "mlp,cnn").split(",").includes(m.key));
+const targets = (at("--targets") ?? "ts,wasm").split(",");
 const jsonPath = at("--json") ?? join(ROOT, "bench", "results", "threads.json");
 
 type Threaded = GeneratedClass & { create(o: { seed: number; threads?: number; workerThreads?: unknown }): ReturnType<GeneratedClass["create"]> };
 
-async function run(spec: ModelSpec, out: string) {
-  const { cls } = await compileModel(ROOT, spec.dnn, out);
+async function run(spec: ModelSpec, target: string, out: string) {
+  const { cls } = await compileModel(ROOT, spec.dnn, join(out, spec.key), target);
   const M = cls as Threaded;
   const rand = mulberry32(7);
   const x = Float32Array.from({ length: BATCH * spec.input.reduce((a, b) => a * b, 1) }, () => rand());
@@ -43,19 +45,22 @@ async function run(spec: ModelSpec, out: string) {
   // Same weights, same batch, same number of steps: the same losses, bit for bit.
   const n = Math.min(losses[0].length, losses[1].length);
   for (let i = 0; i < n; i++) if (losses[0][i] !== losses[1][i]) throw new Error(`${spec.title}: step ${i + 1} loss ${losses[1][i]} on two threads, ${losses[0][i]} on one`);
-  return { model: spec.title, oneThreadMs: t1.median, twoThreadsMs: t2.median, speedup: t1.median / t2.median, reps: [t1.reps, t2.reps], identicalSteps: n };
+  return { model: spec.title, target, oneThreadMs: t1.median, twoThreadsMs: t2.median, speedup: t1.median / t2.median, reps: [t1.reps, t2.reps], identicalSteps: n };
 }
 
 const out = mkdtempSync(join(tmpdir(), "dnnc-threads-"));
 try {
   const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} CPUs, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
-  process.stdout.write(`${machine}\n\n| model | 1 thread, ms | 2 threads, ms | speedup | identical losses |\n|---|---:|---:|---:|---:|\n`);
+  process.stdout.write(`${machine}\n\n| model | target | 1 thread, ms | 2 threads, ms | speedup | identical losses |\n|---|---|---:|---:|---:|---:|\n`);
   const results = [];
-  for (const spec of models) {
-    const r = await run(spec, out);
-    results.push(r);
-    process.stdout.write(`| ${r.model} | ${r.oneThreadMs.toFixed(1)} | ${r.twoThreadsMs.toFixed(1)} | ${r.speedup.toFixed(2)}× | ${r.identicalSteps} steps |\n`);
-  }
+  for (const spec of models)
+    for (const target of targets) {
+      const r = await run(spec, target, out);
+      results.push(r);
+      process.stdout.write(`| ${r.model} | ${target} | ${r.oneThreadMs.toFixed(1)} | ${r.twoThreadsMs.toFixed(1)} | ${r.speedup.toFixed(2)}× | ${r.identicalSteps} steps |\n`);
+    }
+  const cnn = results.find((r) => r.model === CNN.title && r.target === "wasm");
+  if (cnn) process.stdout.write(`\n${cnn.speedup >= 1.7 ? "PASS" : "FAIL"}  wasm: two threads ≥ 1.7× one thread on the CNN step: ${cnn.speedup.toFixed(2)}×\n`);
   mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), machine, batch: BATCH, results }, null, 2) + "\n");
 } finally {
