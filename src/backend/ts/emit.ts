@@ -37,13 +37,14 @@ const EXPORTS = "export { memoryStats, threadStats, NonFiniteError, type WorkerT
 
 /**
  * What tells the CPU targets apart: the TypeScript target runs every kernel as TypeScript; the
- * WebAssembly target (backend/wasm/) the same module, with its matrix products in WebAssembly.
+ * WebAssembly target (backend/wasm/) the same module, with its matrix products and their
+ * epilogues in WebAssembly.
  */
 export interface CpuFlavour {
   runtime: readonly RuntimePart[];
   /** The function matmul kernels call (the parameters of cpu/threads.ts's gemm). */
   gemm: string;
-  /** The function create() calls to check its options and start threads (cpu/model.ts's cpuCreateSeed). */
+  /** The function create() calls to check its options and start threads (cpu/model.ts's cpuCreateSeed; the wasm kernels' createSeed). */
   createSeed: string;
   /** A whole matmul kernel as the target renders it (render.ts), or undefined for the TypeScript loops. */
   matmulKernel?: RenderContext["matmulKernel"];

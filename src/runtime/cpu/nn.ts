@@ -19,8 +19,9 @@ export function erf(x: number): number {
  * inside it, those right of it. The inside run is found once per row, so the copy loops test no
  * bounds; without dilation it is one contiguous span of the image (KW·C floats at most), copied
  * by copyWithin where both arrays are views of one buffer (an arena): a memmove, allocating
- * nothing. Where rows are short (C = 1), a window wholly inside the image is one loop. The adjoint visits the elements in window order, as one loop over every
- * (b, oh, ow, kh, kw, c) would, so its float32 sums round exactly as that loop's.
+ * nothing. Where rows are short (C = 1), a window wholly inside the image is one loop. The
+ * adjoint visits the elements in window order, as one loop over every (b, oh, ow, kh, kw, c)
+ * would, so its float32 sums round exactly as that loop's.
  */
 export function windowsOf(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
   const [N, H, W, C] = image as [number, number, number, number];
