@@ -321,7 +321,8 @@ export function render(stored: Stored): string {
   w();
   w("Written by `npm run results` ([scripts/results.ts](../scripts/results.ts)), which trains every");
   w("`samples/*_fashion.dnn` with the command in its header comment (plus `--json`), one after the");
-  w("other, on the TypeScript backend, and rewrites this file after each sample; `--only NAME` reruns");
+  w("other, on the backend each command names (since issue 18 the default, `wasm`; earlier runs: `ts`),");
+  w("and rewrites this file after each sample; `--only NAME` reruns");
   w("one sample and keeps the other sections, `--dry-run` prints the commands, `--rewrite` renders");
   w("this file again from the numbers it keeps. Accuracies are on the");
   w("full Fashion-MNIST test set (10,000 images) unless a section says otherwise; wall time is the");
@@ -354,8 +355,9 @@ export function render(stored: Stored): string {
   w("For transfer_fashion the two accuracies are the pretraining's (classes 0–4) and the fine-tuning's");
   w("(classes 5–9), each on the 5,000 test images of its classes.");
   w();
-  w("Time per epoch of each command, measured before the first full runs (2 December 2026, on a");
-  w("2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images, ×9):");
+  w("Time per epoch of each command on the ts backend, measured before the first full runs (2 December");
+  w("2026, on a 2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images,");
+  w("×9) — the wasm backend, the default since, is faster (`npm run bench -- --only epoch-speed`):");
   w(SAMPLES.map((s) => `${s.name} ${s.perEpoch}`).join("; ") + ".");
   for (const s of SAMPLES) {
     w();
