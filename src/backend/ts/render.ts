@@ -113,11 +113,19 @@ class ElementLoop {
    */
   addBody(body: readonly number[], stores: readonly number[], outside: readonly number[] = []): void {
     const fn = this.fn;
+    // Linear in the body: a kernel of a long straight-line program has tens of thousands of nodes.
     const readers = new Map<number, number[]>();
-    for (const id of body) for (const x of fn.nodes[id]!.inputs) readers.set(x, [...(readers.get(x) ?? []), id]);
+    for (const id of body)
+      for (const x of fn.nodes[id]!.inputs) {
+        const r = readers.get(x);
+        if (r) r.push(id);
+        else readers.set(x, [id]);
+      }
+    const stored = new Set(stores);
+    const readOutside = new Set(outside);
     const intoSelect = (id: number) => {
       const r = readers.get(id);
-      return r?.length === 1 && fn.nodes[r[0]!]!.op === "select" && !stores.includes(id) && !outside.includes(id);
+      return r?.length === 1 && fn.nodes[r[0]!]!.op === "select" && !stored.has(id) && !readOutside.has(id);
     };
     for (const id of body) {
       const n = fn.nodes[id]!;
@@ -147,7 +155,7 @@ class ElementLoop {
         continue;
       }
       this.lines.push(`const v${id} = ${expr};`);
-      if (stores.includes(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
+      if (stored.has(id)) this.lines.push(`${this.mem(id)}[@0@] = v${id};`);
     }
   }
 

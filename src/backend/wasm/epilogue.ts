@@ -109,9 +109,26 @@ export function planEpilogue(s: Schedule, k: Kernel, name: string): EpiloguePlan
   const outputs = k.stores.filter((id) => !isProduct(id));
   if (outputs.some((id) => !values.has(id) || !("local" in values.get(id)!))) return undefined;
   // C leaves linear memory only when another kernel or the function's result reads it.
-  const readsProduct = (other: Kernel) => [...(other.head !== undefined ? [other.head] : []), ...other.body].some((id) => fn.nodes[id]!.inputs.some(isProduct));
-  const storesProduct = s.kernels.some((other) => other !== k && readsProduct(other)) || fn.outputs.some((o) => isProduct(o.id));
+  const storesProduct = [...(kernelsReading(s).get(k.head!) ?? [])].some((other) => other !== k) || fn.outputs.some((o) => isProduct(o.id));
   return { func: epilogueFunc(name, steps, inputs, outputs), inputs, outputs, storesProduct };
+}
+
+const readersOf = new WeakMap<Schedule, Map<number, Set<Kernel>>>();
+
+/** The kernels that read each memory (by its base node), computed once per schedule. */
+function kernelsReading(s: Schedule): Map<number, Set<Kernel>> {
+  let map = readersOf.get(s);
+  if (map) return map;
+  readersOf.set(s, (map = new Map()));
+  for (const k of s.kernels)
+    for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body])
+      for (const x of s.fn.nodes[id]!.inputs) {
+        const base = s.base[x]!;
+        let set = map.get(base);
+        if (!set) map.set(base, (set = new Set()));
+        set.add(k);
+      }
+  return map;
 }
 
 /** A value of the body: a local of the loop, a read (by index into the inputs), a literal, or C. */
