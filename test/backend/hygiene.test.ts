@@ -66,6 +66,7 @@ interface Emitted {
   names: Names;
   ts: string;
   tsFile: string;
+  wasmFile: string;
   wgslFile: string;
 }
 const emitted: Emitted[] = programs.map((names, k) => {
@@ -74,10 +75,12 @@ const emitted: Emitted[] = programs.map((names, k) => {
   const source = `weird\n*/ name ${k}.dnn`;
   const ts = emitModule("ts", [m], source).module;
   const tsFile = join(dir, `p${k}.ts`);
+  const wasmFile = join(dir, `a${k}.ts`);
   const wgslFile = join(dir, `w${k}.ts`);
   writeFileSync(tsFile, ts);
+  writeFileSync(wasmFile, emitModule("wasm", [m], source).module);
   writeFileSync(wgslFile, emitModule("wgsl", [m], source).module);
-  return { names, ts, tsFile, wgslFile };
+  return { names, ts, tsFile, wasmFile, wgslFile };
 });
 
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
@@ -126,13 +129,13 @@ describe("generated code is hygienic for every legal name in every position", ()
     expect(declared.length - users.length).toBeGreaterThan(100);
   });
 
-  it("every module passes tsc --strict, both targets (one tsc run)", () => {
+  it("every module passes tsc --strict, every target (one tsc run)", () => {
     const tsc = join(ROOT, "node_modules", ".bin", "tsc");
-    const files = emitted.flatMap((e) => [e.tsFile, e.wgslFile]);
+    const files = emitted.flatMap((e) => [e.tsFile, e.wasmFile, e.wgslFile]);
     const args = ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "--typeRoots", join(ROOT, "node_modules", "@webgpu"), "--types", "types", ...files];
     const r = spawnSync(tsc, args, { cwd: dir, encoding: "utf8", timeout: 300_000 });
     if (r.error) throw r.error;
-    const named = (r.stdout + r.stderr).replace(/([pw])(\d+)\.ts/g, (s, _, k: string) => `${s} ${JSON.stringify(emitted[Number(k)]!.names)}`);
+    const named = (r.stdout + r.stderr).replace(/([paw])(\d+)\.ts/g, (s, _, k: string) => `${s} ${JSON.stringify(emitted[Number(k)]!.names)}`);
     expect(named).toBe("");
     expect(r.status).toBe(0);
   }, 300_000);
@@ -183,6 +186,13 @@ describe("generated code is hygienic for every legal name in every position", ()
     const fromBundle = run(B, n);
     fromBundle.outputs.forEach((o, i) => same(o, reference.outputs[i], `bundled output ${i}`));
     expect(fromBundle.losses).toEqual(reference.losses);
+
+    // The wasm target's module of the same program: the names kept, the numbers equal up to its float32 sums.
+    const W = (await importGenerated<Record<string, unknown>>(e.wasmFile))[n.model] as ModelClass;
+    const fromWasm = run(W, n);
+    const near = (a: number, b: number, what: string) => expect(Math.abs(a - b), what).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(b)));
+    fromWasm.outputs.forEach((o, i) => o.forEach((v, j) => near(v, reference.outputs[i]![j]!, `wasm output ${i}[${j}]`)));
+    fromWasm.losses.forEach((l, i) => near(l, reference.losses[i]!, `wasm loss ${i}`));
   });
 
   it("the header comment holds a source file name with a newline and */ as text", () => {
