@@ -74,7 +74,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument("<file>", ".dnn file to compile")
     .addOption(new Option("-t, --target <target>", `what to generate: ${targetChoices()}`).default(TARGET_NAMES[0]))
     .option("-o, --out <dir>", "directory to write the generated module into")
-    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code: the IR, or its fused kernels and buffers").choices(["ir", "kernels"]))
+    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code: the IR, its fused kernels and buffers, or (with --target wasm) the WebAssembly kernels as text").choices(["ir", "kernels", "wat"]))
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
@@ -82,6 +82,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (!isTargetName(opts.target)) throw new UsageError(new UnknownTargetError(opts.target).message);
       if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
+      if (opts.emit === "wat" && opts.target !== "wasm") throw new UsageError("--emit wat prints the wasm target's WebAssembly kernels: give --target wasm");
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
       if (!opts.emit) checkOutDir(opts.out!); // before the work, not after it
@@ -96,6 +97,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       }
       if (opts.emit === "kernels") {
         for (const m of result.models) for (const fn of functionsOf(m)) io.out(`// model ${m.name}\n${printSchedule(fuse(fn))}\n`);
+        return;
+      }
+      if (opts.emit === "wat") {
+        const [{ wasmKernelsText }, { targetModels }] = await Promise.all([import("../backend/wasm/target.ts"), import("../backend/target.ts")]);
+        io.out(wasmKernelsText({ models: targetModels(result.models), sourceName: basename(file) }));
         return;
       }
       const outDir = opts.out!;

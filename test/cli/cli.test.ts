@@ -293,6 +293,17 @@ describe("dnnc compile", () => {
     expect(bad.stderr).toMatch(/--batch must be a positive integer, received '0'/);
   }, TIMEOUT);
 
+  it("--emit wat with --target wasm prints the WebAssembly kernels: the product, then the module's epilogues", () => {
+    const r = dnnc("compile", "samples/mnist_cnn.dnn", "--target", "wasm", "--emit", "wat");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\(module\n  \(import "env" "memory" \(memory 1 65536\)\)/);
+    expect(r.stdout).toContain('(func $product (export "product")');
+    expect(r.stdout).toContain('(func $e0 (export "e0")');
+    const other = dnnc("compile", "samples/mnist_cnn.dnn", "--emit", "wat");
+    expect(other.status).toBe(2);
+    expect(other.stderr).toBe("dnnc: --emit wat prints the wasm target's WebAssembly kernels: give --target wasm\n");
+  });
+
   it("--emit kernels prints each function's kernels and buffers", () => {
     const r = dnnc("compile", "samples/backprop_221.dnn", "--emit", "kernels");
     expect(r.status).toBe(0);

@@ -6,13 +6,13 @@
 import { runtimePart } from "../runtime-parts.ts";
 import { dimExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
-import { modelApi, type Target } from "../target.ts";
+import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
-import { printFunc } from "./print.ts";
+import { printFunc, printModule } from "./print.ts";
 
 /**
  * The kernels' binary: the packers, the product and the epilogues, one exported memory of one
@@ -74,6 +74,13 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
       "",
     ],
   };
+}
+
+/** The WebAssembly kernels of a module as text (`dnnc compile --target wasm --emit wat`): the product, then the module's epilogues. */
+export function wasmKernelsText(input: TargetInput): string {
+  const flavour = wasmFlavour();
+  emitTypeScript(input, flavour);
+  return printModule({ funcs: [...gemmFuncs(), ...flavour.epilogues], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {
