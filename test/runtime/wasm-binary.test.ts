@@ -2,8 +2,8 @@
 // decodes it, and the shared-memory variant threads need — the same module with its memory import
 // declared shared, one byte changed — which the engine accepts with a shared memory.
 import { describe, expect, it } from "vitest";
-import { base64, wasmKernelsBinary } from "../../src/backend/wasm/target.ts";
-import { base64Bytes, sharedMemoryVariant } from "../../src/runtime/wasm/binary.ts";
+import { wasmKernelsBinary } from "../../src/backend/wasm/target.ts";
+import { base64, base64Bytes, sharedMemoryVariant } from "../../src/runtime/wasm/binary.ts";
 import { wasmApi } from "../helpers/wasm.ts";
 
 describe("the kernels' binary", () => {

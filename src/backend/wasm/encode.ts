@@ -8,60 +8,38 @@ export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** How an instruction's immediates are encoded after its opcode. */
-type Imm = "none" | "memarg" | "label" | "local" | "index" | "i32" | "f32" | "block" | "lane" | "memory";
+type Imm = "none" | "memarg" | "label" | "local" | "index" | "i32" | "f32" | "block" | "lane";
 
-/** Opcode bytes (after the 0xfd / 0xfc prefix, the sub-opcode as LEB128) and immediates. */
+/** Opcode bytes (after the 0xfd prefix, the sub-opcode as LEB128) and immediates. */
 const op = (code: number, imm: Imm = "none") => ({ prefix: 0, code, imm });
 const simd = (code: number, imm: Imm = "none") => ({ prefix: 0xfd, code, imm });
-const bulk = (code: number, imm: Imm = "none") => ({ prefix: 0xfc, code, imm });
 
 /** Every instruction the encoder knows; a kernel generator that needs another adds a line here. */
 export const INSTRUCTIONS = {
-  unreachable: op(0x00),
   block: op(0x02, "block"),
   loop: op(0x03, "block"),
   if: op(0x04, "block"),
   else: op(0x05),
   end: op(0x0b),
-  br: op(0x0c, "label"),
   br_if: op(0x0d, "label"),
-  return: op(0x0f),
   call: op(0x10, "index"),
   drop: op(0x1a),
   select: op(0x1b),
   "local.get": op(0x20, "local"),
   "local.set": op(0x21, "local"),
-  "local.tee": op(0x22, "local"),
-  "i32.load": op(0x28, "memarg"),
   "f32.load": op(0x2a, "memarg"),
-  "i32.store": op(0x36, "memarg"),
   "f32.store": op(0x38, "memarg"),
-  "memory.size": op(0x3f, "memory"),
-  "memory.grow": op(0x40, "memory"),
   "i32.const": op(0x41, "i32"),
   "f32.const": op(0x43, "f32"),
   "i32.eqz": op(0x45),
-  "i32.eq": op(0x46),
-  "i32.ne": op(0x47),
-  "i32.lt_s": op(0x48),
   "i32.lt_u": op(0x49),
-  "i32.gt_s": op(0x4a),
   "i32.gt_u": op(0x4b),
-  "i32.le_s": op(0x4c),
-  "i32.le_u": op(0x4d),
-  "i32.ge_s": op(0x4e),
   "i32.ge_u": op(0x4f),
   "i32.add": op(0x6a),
   "i32.sub": op(0x6b),
   "i32.mul": op(0x6c),
-  "i32.div_u": op(0x6e),
-  "i32.rem_u": op(0x70),
   "i32.and": op(0x71),
-  "i32.or": op(0x72),
-  "i32.shl": op(0x74),
-  "i32.shr_u": op(0x76),
   "f32.eq": op(0x5b),
-  "f32.ne": op(0x5c),
   "f32.lt": op(0x5d),
   "f32.abs": op(0x8b),
   "f32.neg": op(0x8c),
@@ -73,19 +51,14 @@ export const INSTRUCTIONS = {
   "f32.min": op(0x96),
   "f32.max": op(0x97),
   "f32.convert_i32_u": op(0xb3),
-  "memory.copy": bulk(10, "memory"),
-  "memory.fill": bulk(11, "memory"),
   "v128.load": simd(0x00, "memarg"),
   "v128.load32_splat": simd(0x09, "memarg"),
   "v128.store": simd(0x0b, "memarg"),
   "f32x4.splat": simd(0x13),
   "f32x4.extract_lane": simd(0x1f, "lane"),
   "f32x4.eq": simd(0x41),
-  "f32x4.ne": simd(0x42),
   "f32x4.lt": simd(0x43),
   "v128.and": simd(0x4e),
-  "v128.bitselect": simd(0x52),
-  "v128.load32_zero": simd(0x5c, "memarg"),
   "f32x4.abs": simd(0xe0),
   "f32x4.neg": simd(0xe1),
   "f32x4.sqrt": simd(0xe3),
@@ -193,7 +166,6 @@ function instruction([opName, ...imms]: Instr): number[] {
       bytes.push(t === "" ? 0x40 : VALTYPE[t as ValType]);
       break;
     }
-    case "memory": bytes.push(...(opName === "memory.copy" ? [0, 0] : [0])); break;
   }
   return bytes;
 }

@@ -4,6 +4,7 @@
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
+import { base64 } from "../../runtime/wasm/binary.ts";
 import { dimExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
@@ -20,18 +21,6 @@ import { printFunc, printModule } from "./print.ts";
  * it validates.
  */
 export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...epilogues], memoryPages: 1 });
-
-/** Base64 (RFC 4648, padded), written out so the compiler runs where Node's Buffer does not. */
-export function base64(bytes: Uint8Array): string {
-  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const [a, b, c] = [bytes[i]!, bytes[i + 1], bytes[i + 2]];
-    const v = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (b === undefined ? "=" : ALPHABET[(v >> 6) & 63]!) + (c === undefined ? "=" : ALPHABET[v & 63]!);
-  }
-  return out;
-}
 
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels

@@ -1,19 +1,22 @@
-// WebAssembly runtime: the kernels' binary as the module carries it (base64) and the one change
-// threads need — the imported memory declared shared. The compiler writes the import with its
-// limits flag 0x01 (a least and a most size); shared memory is the same with 0x03, so the shared
-// variant is the same bytes with one changed, found by walking the binary's first sections.
+// WebAssembly runtime: the kernels' binary as the module carries it (base64: the compiler
+// encodes with `base64`, the module decodes with `base64Bytes`) and the one change threads need —
+// the imported memory declared shared. The compiler writes the import with its limits flag 0x01
+// (a least and a most size); shared memory is the same with 0x03, so the shared variant is the
+// same bytes with one changed, found by walking the binary's first sections.
 // dnnc:helpers-begin
 
-/** Base64 (RFC 4648, padded) as bytes; written out since `atob` is not in every project's types. */
+/** Base64's alphabet (RFC 4648). */
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Base64 (padded) as bytes: the embedded binary, as the module reads it. */
 export function base64Bytes(text: string): Uint8Array {
-  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const body = text.replace(/=+$/, "");
   const out = new Uint8Array((body.length * 3) >> 2);
   let bits = 0;
   let value = 0;
   let o = 0;
   for (let i = 0; i < body.length; i++) {
-    const v = ALPHABET.indexOf(body[i]!);
+    const v = BASE64.indexOf(body[i]!);
     if (v < 0) throw new Error(`base64: unexpected character ${JSON.stringify(body[i])}`);
     value = ((value << 6) | v) & 0xffffff;
     bits += 6;
@@ -52,3 +55,18 @@ export function sharedMemoryVariant(bytes: Uint8Array): Uint8Array {
 }
 
 // dnnc:helpers-end
+
+/**
+ * Bytes as base64 (padded): how the compiler embeds the binary (backend/wasm/target.ts), kept
+ * beside its inverse but outside the pasted region, since modules only decode. Written out, as
+ * is the decoder, since neither Node's Buffer nor `btoa`/`atob` is everywhere both run.
+ */
+export function base64(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const [a, b, c] = [bytes[i]!, bytes[i + 1], bytes[i + 2]];
+    const v = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
+    out += BASE64[v >> 18]! + BASE64[(v >> 12) & 63]! + (b === undefined ? "=" : BASE64[(v >> 6) & 63]!) + (c === undefined ? "=" : BASE64[v & 63]!);
+  }
+  return out;
+}

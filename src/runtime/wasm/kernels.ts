@@ -67,8 +67,9 @@ export class WasmKernels {
   private readonly nr: number;
   /** Per epilogue, each input's row stride: 0 (none), 1 (one value per row), 2 (a whole row). */
   private readonly rowStrides: readonly (readonly number[])[];
-  /** Arguments of one thread's epilogue, reused from call to call. */
-  private readonly args: number[] = [];
+  /** One thread's arguments of the product and of its epilogue, reused from call to call. */
+  private readonly productArgs: number[] = [];
+  private readonly epilogueArgs: number[] = [];
 
   /**
    * `binary` runs on every engine with SIMD128; `fmaBinary`, the same with relaxed SIMD's fused
@@ -140,34 +141,37 @@ export class WasmKernels {
     f32.set(B.subarray(bo, bo + k * n), b);
     inputs.forEach((x, i) => f32.set(x, inputAt[i]!));
     const rows = this.rowStrides[epilogue] ?? [];
-    // Thread t's rows r0… of C: its arguments (pointers in bytes) into `into`.
-    const job = (t: number, into: number[]): number => {
+    // Thread t's rows r0… of C: its arguments (pointers in bytes), and how many rows.
+    const job = (t: number): number => {
       const r0 = t * share;
       const count = Math.min(share, m - r0);
       const ap = packing + t * room;
+      const into = this.productArgs;
       into.length = 0;
       into.push(4 * (a + (ta ? r0 : r0 * k)), ta ? 1 : 0, ta ? m : k, 4 * b, tb ? 1 : 0, 4 * (c + r0 * n), count, n, k, 4 * ap, 4 * (ap + share * k));
       if (epilogue < 0) return count;
-      into.push(4 * (c + r0 * n), count, n);
-      inputs.forEach((_, i) => into.push(4 * (inputAt[i]! + (rows[i] === 2 ? r0 * n : rows[i] === 1 ? r0 : 0))));
-      for (let o = 0; o < outputs; o++) into.push(4 * (this.outputsAt + o * vectors(m * n) + r0 * n));
+      const epi = this.epilogueArgs;
+      epi.length = 0;
+      epi.push(4 * (c + r0 * n), count, n);
+      inputs.forEach((_, i) => epi.push(4 * (inputAt[i]! + (rows[i] === 2 ? r0 * n : rows[i] === 1 ? r0 : 0))));
+      for (let o = 0; o < outputs; o++) epi.push(4 * (this.outputsAt + o * vectors(m * n) + r0 * n));
       return count;
     };
-    const args = this.args;
+    const { productArgs, epilogueArgs } = this;
     const number = ++this.jobs;
     for (let t = 1; t < threads; t++) {
       const control = this.controls[t - 1]!;
-      if (job(t, args) <= 0) continue;
+      if (job(t) <= 0) continue;
       control[2] = epilogue;
-      control.set(args.slice(0, 11), 3);
-      control[14] = args.length - 11;
-      control.set(args.slice(11), 15);
+      control.set(productArgs, 3);
+      control[14] = epilogue < 0 ? 0 : epilogueArgs.length;
+      if (epilogue >= 0) control.set(epilogueArgs, 15);
       Atomics.store(control, 0, number);
       Atomics.notify(control, 0);
     }
-    job(0, args);
-    (this.exports["product"] as Kernel)(...args.slice(0, 11));
-    if (epilogue >= 0) this.epilogues[epilogue]!(...args.slice(11));
+    job(0);
+    (this.exports["product"] as Kernel)(...productArgs);
+    if (epilogue >= 0) this.epilogues[epilogue]!(...epilogueArgs);
     for (let t = 1; t < threads; t++) {
       if (t * share >= m) continue;
       // Sleep only while the value is still the one just read (see cpu/threads.ts).

@@ -6,11 +6,11 @@
 import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { base64, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
+import { wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
 import { gemmFuncs, MR, NR } from "../../../src/backend/wasm/gemm.ts";
 import { encodeModule } from "../../../src/backend/wasm/encode.ts";
 import { WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
-import { base64Bytes } from "../../../src/runtime/wasm/binary.ts";
+import { base64, base64Bytes } from "../../../src/runtime/wasm/binary.ts";
 import { memoryStats } from "../../../src/runtime/cpu/stats.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
 import { naiveMatmul } from "../../helpers/naive-matmul.ts";
