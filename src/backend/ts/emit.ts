@@ -114,8 +114,9 @@ function emitModel(tm: TargetModel, flavour: CpuFlavour): string[] {
   lines.push(`  /** A new model with parameters drawn by the initializers from \`options.seed\` (default 0). */`);
   lines.push(`  static create(options: CreateOptions = {}): ${C} {`);
   // The init function's results are views of its arena (and equal values may share one, after
-  // CSE): each parameter and state gets its own copy, which training updates in place.
-  lines.push(`    const all = ${fnOf("init")}(${fnOf("init_workspace")}(), ${flavour.createSeed}(${jsString(`${m.name}.create`)}, options)).map(copyOf);`);
+  // CSE): each parameter and state gets its own copy, which training updates in place, and the
+  // arena is freed with its workspace (memory.ts's `owned`).
+  lines.push(`    const all = ${fnOf("init")}(owned(${fnOf("init_workspace")}()), ${flavour.createSeed}(${jsString(`${m.name}.create`)}, options)).map(copyOf);`);
   lines.push(`    return new ${C}(all.slice(0, ${P}), all.slice(${P}));`);
   lines.push("  }", "");
 

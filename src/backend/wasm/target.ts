@@ -53,13 +53,14 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   };
   return {
     epilogues,
-    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/kernels.ts")],
+    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/heap.ts"), runtimePart("runtime/wasm/kernels.ts")],
     gemm: "wasmKernels.product",
     createSeed: "wasmKernels.createSeed",
     matmulKernel,
     prelude: () => [
       "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
       `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
+      "memoryHome.current = wasmKernels;",
       "",
     ],
   };

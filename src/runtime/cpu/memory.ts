@@ -15,10 +15,33 @@ export interface Workspace {
   out: Float32Array[];
 }
 
+/**
+ * Where the module's arrays are made: ordinary memory, unless a home is set — a WebAssembly
+ * module's linear memory (runtime/wasm/kernels.ts), whose kernels then read the arrays in place.
+ */
+export interface MemoryHome {
+  /** A zeroed array of `n` floats in the home's memory, or undefined where it has none to give. */
+  allocate(n: number): Float32Array | undefined;
+  /** What was allocated since the last call belongs to `owner`, and is freed once it is collected. */
+  own(owner: object): void;
+}
+
+export const memoryHome: { current: MemoryHome | undefined } = { current: undefined };
+
 export function allocate(n: number): Float32Array {
   memoryStats.allocations++;
   memoryStats.bytes += 4 * n;
-  return newFloat32(n);
+  return memoryHome.current?.allocate(n) ?? newFloat32(n);
+}
+
+/**
+ * `owner` owns what was allocated since the last call (arrays a home keeps alive only while
+ * their owner lives): called right after each step that allocates — a workspace made, a model's
+ * parameters copied, an input staged.
+ */
+export function owned<T extends object>(owner: T): T {
+  memoryHome.current?.own(owner);
+  return owner;
 }
 
 /** A copy of `a` in memory of the module's own (shared once threads have started). */

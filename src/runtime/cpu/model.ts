@@ -3,7 +3,7 @@
 // and reused, inputs staged for worker threads, the update after a training step. The generated
 // class extends CpuModel with the model's description (data) and the methods that call its
 // kernels. Real, type-checked code pasted (minus `export`) into the module (backend/runtime-parts.ts).
-import { allocate, type Workspace } from "./memory.ts";
+import { allocate, owned, type Workspace } from "./memory.ts";
 import { MAX_THREADS, startThreads, threadsStarted, type WorkerThreads } from "./threads.ts";
 import { checkParameterRecord, checkParameterValues, parameterIndex, savedMetadata, type LoadOptions, type ModelDescription } from "../model.ts";
 import { safetensorsLoad, safetensorsRead, safetensorsSteps, safetensorsWrite } from "../safetensors.ts";
@@ -55,6 +55,7 @@ export abstract class CpuModel {
     this.model = model;
     this.params = params;
     this.states = states;
+    owned(this); // the parameters' and states' memory, copied just before
   }
 
   /** A copy of a parameter's values, row-major. */
@@ -111,7 +112,7 @@ export abstract class CpuModel {
   /** The workspace of a function at some batch size (`key`), made by `make` on first use. */
   protected workspace(key: string, make: () => Workspace): Workspace {
     let ws = this.workspaces.get(key);
-    if (!ws) this.workspaces.set(key, (ws = make()));
+    if (!ws) this.workspaces.set(key, (ws = owned(make())));
     return ws;
   }
 
@@ -128,7 +129,10 @@ export abstract class CpuModel {
 
   private convert(key: string, values: Float32Array | Int32Array): Float32Array {
     let f = this.converted.get(key);
-    if (!f) this.converted.set(key, (f = allocate(values.length)));
+    if (!f) {
+      this.converted.set(key, (f = allocate(values.length)));
+      owned(this);
+    }
     f.set(values);
     return f;
   }

@@ -1,14 +1,19 @@
 // WebAssembly runtime: the kernels the compiler generated as a WebAssembly binary (backend/wasm/),
-// embedded in the module as base64, compiled on first use. The products run in the kernels'
-// own linear memory: operands are copied in, results copied out, and the memory grows only when
-// a product needs more than any before (counted in memoryStats, so steady-state training still
-// allocates nothing). With threads (Node's workers, as the ts target's), the memory is shared and
-// each thread takes whole tiles of rows of C, product and epilogue: every element is computed as
-// on one thread, so results are bit-identical. Typed here without the DOM library.
+// embedded in the module as base64, compiled on first use. Where the engine has shared memory
+// (Node; a cross-origin isolated page), the module's arrays live in the kernels' linear memory
+// (it is the module's MemoryHome, heap.ts hands out its blocks) and the kernels read and write
+// them in place; growing a shared memory detaches no array. Elsewhere the kernels have a memory
+// of their own and operands are copied in and results out. Either way the products' scratch
+// (packing room, copies) grows only when a product needs more than any before (counted in
+// memoryStats, so steady-state training allocates nothing). With threads (Node's workers, as the
+// ts target's), each thread takes whole tiles of rows of C, product and epilogue: every element
+// is computed as on one thread, so results are bit-identical. Typed here without the DOM library.
 import { memoryStats } from "../cpu/stats.ts";
+import type { MemoryHome } from "../cpu/memory.ts";
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
+import { LinearHeap } from "./heap.ts";
 // dnnc:helpers-begin
 
 /** What the runtime uses of the WebAssembly global, typed without lib.dom. */
@@ -50,16 +55,28 @@ for (let seen = 0; ; ) {
   Atomics.notify(c, 1);
 }`;
 
-export class WasmKernels {
+export class WasmKernels implements MemoryHome {
   private memory: WasmMemory | undefined;
+  /** The binary instantiated (with its memory import shared or not), which workers instantiate too. */
+  private instantiated: Uint8Array = new Uint8Array(0);
+  /** Whether the module's arrays live in linear memory (a shared memory: growing it detaches no view). */
+  private home = false;
+  private heap: LinearHeap | undefined;
+  /** Every buffer object linear memory has had (one per growth): an array over one of them is in it. */
+  private readonly buffers = new Set<ArrayBufferLike>();
   private exports: Record<string, unknown> = {};
   private epilogues: Kernel[] = [];
   private f32 = new Float32Array(0);
+  /** The products' scratch: each thread's packing room, and operands copied in from elsewhere. */
+  private scratchAt = 0;
+  private scratchSize = 0;
   /** Workers' control words (empty: one thread), and the last job number. */
   private controls: Int32Array[] = [];
   private jobs = 0;
   /** Whether the products fuse multiply and add (relaxed SIMD), known once compiled. */
   fused = false;
+  /** Floats copied into linear memory and out of it: none where the arrays live there. */
+  copied = 0;
   private readonly binary: string;
   private readonly fmaBinary: string;
   /** The micro-kernel's tile: rows of A and columns of B per panel (how much room packing takes). */
@@ -67,9 +84,11 @@ export class WasmKernels {
   private readonly nr: number;
   /** Per epilogue, each input's row stride: 0 (none), 1 (one value per row), 2 (a whole row). */
   private readonly rowStrides: readonly (readonly number[])[];
-  /** One thread's arguments of the product and of its epilogue, reused from call to call. */
+  /** Reused from call to call: one thread's arguments of the product and of its epilogue, where each input and output is. */
   private readonly productArgs: number[] = [];
   private readonly epilogueArgs: number[] = [];
+  private readonly inputPlaces: number[] = [];
+  private readonly outputPlaces: number[] = [];
 
   /**
    * `binary` runs on every engine with SIMD128; `fmaBinary`, the same with relaxed SIMD's fused
@@ -90,62 +109,83 @@ export class WasmKernels {
     return seed;
   }
 
+  /** A zeroed array of `n` floats in linear memory, or undefined where the engine cannot share it (MemoryHome). */
+  allocate(n: number): Float32Array | undefined {
+    this.ensure();
+    if (!this.home) return undefined;
+    const place = this.heap!.allocate(n);
+    const view = new Float32Array(this.memory!.buffer, 4 * place, n);
+    this.buffers.add(view.buffer);
+    return view.fill(0);
+  }
+
+  /** What `allocate` gave since the last call is freed once `owner` is collected (MemoryHome). */
+  own(owner: object): void {
+    this.heap?.own(owner);
+  }
+
   /**
    * C = op(A) @ op(B), as the TypeScript target's product (cpu/threads.ts): an m×k op(A) at
    * A[ao…] (stored k×m when `ta`), a k×n op(B) at B[bo…] (n×k when `tb`), C row-major at C[co…].
    */
   product(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
-    const c = this.run(-1, A, ao, ta, B, bo, tb, m, n, k, [], 0);
-    C.set(this.f32.subarray(c, c + m * n), co);
+    this.run(-1, A, ao, ta, B, bo, tb, C, co, m, n, k, [], []);
   }
 
   /**
    * The product (its operands as `product` reads them, at offset 0), then epilogue `epilogue`
-   * over it in linear memory, reading `inputs` (copied in whole) and writing `outputs` (m·n
-   * each); C is copied out only into `C`, when the function reads it later.
+   * over it, reading `inputs` and writing `outputs` (m·n each); C is kept in `C` only when the
+   * function reads it later (else undefined: it stays in scratch).
    */
   productWith(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], C: Float32Array | undefined): void {
-    const c = this.run(epilogue, A, ao, ta, B, bo, tb, m, n, k, inputs, outputs.length);
-    const f32 = this.f32;
-    let at = this.outputsAt;
-    for (const out of outputs) out.set(f32.subarray(at, at + m * n)), (at += vectors(m * n));
-    if (C) C.set(f32.subarray(c, c + m * n));
+    this.run(epilogue, A, ao, ta, B, bo, tb, C, 0, m, n, k, inputs, outputs);
   }
 
-  /** Where the last product's epilogue wrote its outputs, one after the other. */
-  private outputsAt = 0;
-
   /**
-   * Lays out linear memory (A, B, C, each thread's packing room, the epilogue's inputs and
-   * outputs), copies the operands in, runs the product and epilogue on every thread; returns
-   * where C is, in floats.
+   * Places every operand (where it is, when it is in linear memory; else a copy in scratch), runs
+   * the product and epilogue on every thread, and copies out the results that live elsewhere.
    */
-  private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: number): number {
-    if (!this.memory) this.instantiate(false);
+  private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void {
+    this.ensure();
     // Threads for products big enough to pay for the hand-off, whose epilogue's arguments fit a control block.
-    const fits = 15 + 3 + inputs.length + outputs <= CONTROL_INTS;
+    const fits = 15 + 3 + inputs.length + outputs.length <= CONTROL_INTS;
     const threads = this.controls.length > 0 && fits && m >= 2 * this.mr && m * n * k >= 1 << 18 ? this.controls.length + 1 : 1;
     const share = Math.ceil(m / threads / this.mr) * this.mr;
-    const a = 0;
-    const b = a + vectors(m * k);
-    const c = b + vectors(k * n);
-    const packing = c + vectors(m * n);
     const room = share * k + Math.ceil(n / this.nr) * this.nr * k;
-    let at = packing + threads * room;
-    const inputAt: number[] = [];
-    for (const x of inputs) inputAt.push(at), (at += vectors(x.length));
-    this.outputsAt = at;
-    this.reserve(at + outputs * vectors(m * n));
+    // Scratch, in floats from its start: the packing rooms, then a slot per operand found elsewhere (−1: none).
+    let size = threads * room;
+    const slot = (x: Float32Array | undefined, length: number): number => {
+      if (x && this.buffers.has(x.buffer)) return -1;
+      size += vectors(length);
+      return size - vectors(length);
+    };
+    const aSlot = slot(A, m * k);
+    const bSlot = slot(B, k * n);
+    const cSlot = slot(C, m * n);
+    const inputPlaces = this.inputPlaces;
+    const outputPlaces = this.outputPlaces;
+    inputPlaces.length = outputPlaces.length = 0;
+    for (const x of inputs) inputPlaces.push(slot(x, x.length));
+    for (const x of outputs) outputPlaces.push(slot(x, m * n));
+    const s = this.scratch(size);
     const f32 = this.f32;
-    f32.set(A.subarray(ao, ao + m * k), a);
-    f32.set(B.subarray(bo, bo + k * n), b);
-    inputs.forEach((x, i) => f32.set(x, inputAt[i]!));
+    // Where each operand is, in floats, copied in where it is not in linear memory.
+    const place = (x: Float32Array | undefined, at: number, sl: number, length: number, copy: boolean): number => {
+      if (sl < 0) return x!.byteOffset / 4 + at;
+      if (copy) f32.set(x!.subarray(at, at + length), s + sl), (this.copied += length);
+      return s + sl;
+    };
+    const a = place(A, ao, aSlot, m * k, true);
+    const b = place(B, bo, bSlot, k * n, true);
+    const c = place(C, co, cSlot, m * n, false);
+    inputs.forEach((x, i) => (inputPlaces[i] = place(x, 0, inputPlaces[i]!, x.length, true)));
+    outputs.forEach((x, i) => (outputPlaces[i] = place(x, 0, outputPlaces[i]!, m * n, false)));
     const rows = this.rowStrides[epilogue] ?? [];
     // Thread t's rows r0… of C: its arguments (pointers in bytes), and how many rows.
     const job = (t: number): number => {
       const r0 = t * share;
       const count = Math.min(share, m - r0);
-      const ap = packing + t * room;
+      const ap = s + t * room;
       const into = this.productArgs;
       into.length = 0;
       into.push(4 * (a + (ta ? r0 : r0 * k)), ta ? 1 : 0, ta ? m : k, 4 * b, tb ? 1 : 0, 4 * (c + r0 * n), count, n, k, 4 * ap, 4 * (ap + share * k));
@@ -153,8 +193,8 @@ export class WasmKernels {
       const epi = this.epilogueArgs;
       epi.length = 0;
       epi.push(4 * (c + r0 * n), count, n);
-      inputs.forEach((_, i) => epi.push(4 * (inputAt[i]! + (rows[i] === 2 ? r0 * n : rows[i] === 1 ? r0 : 0))));
-      for (let o = 0; o < outputs; o++) epi.push(4 * (this.outputsAt + o * vectors(m * n) + r0 * n));
+      inputPlaces.forEach((at, i) => epi.push(4 * (at + (rows[i] === 2 ? r0 * n : rows[i] === 1 ? r0 : 0))));
+      for (const at of outputPlaces) epi.push(4 * (at + r0 * n));
       return count;
     };
     const { productArgs, epilogueArgs } = this;
@@ -179,22 +219,33 @@ export class WasmKernels {
       for (let v; (v = Atomics.load(control, 1)) !== number; ) Atomics.wait(control, 1, v);
     }
     if (threads > 1) threadStats.splitProducts++;
-    return c;
+    outputs.forEach((x, i) => this.buffers.has(x.buffer) || (x.set(f32.subarray(outputPlaces[i]!, outputPlaces[i]! + m * n)), (this.copied += m * n)));
+    if (C && cSlot >= 0) C.set(f32.subarray(c, c + m * n), co), (this.copied += m * n);
   }
 
-  /** Linear memory of at least `floats` floats; growing it is an allocation. */
+  /** Scratch of at least `floats` floats: where it starts. A bigger one than before is an allocation. */
+  private scratch(floats: number): number {
+    if (floats > this.scratchSize) {
+      if (this.scratchSize > 0) this.heap!.release(this.scratchAt, this.scratchSize);
+      this.scratchAt = this.heap!.allocate(floats, false);
+      this.scratchSize = floats;
+      memoryStats.allocations++;
+      memoryStats.bytes += 4 * floats;
+    }
+    return this.scratchAt;
+  }
+
+  /** Linear memory of at least `floats` floats (the heap's `grow`). */
   private reserve(floats: number): void {
     const memory = this.memory!;
     const bytes = 4 * floats;
-    if (bytes > WASM_MAX_PAGES * 65536) throw new RangeError(`a matrix product needs ${bytes} bytes of WebAssembly memory, more than the 4 GiB it can address`);
+    if (bytes > WASM_MAX_PAGES * 65536) throw new RangeError(`the model needs ${bytes} bytes of WebAssembly memory, more than the 4 GiB it can address`);
     const have = memory.buffer.byteLength;
-    if (bytes > have) {
-      const pages = Math.ceil((bytes - have) / 65536);
-      memory.grow(pages);
-      memoryStats.allocations++;
-      memoryStats.bytes += pages * 65536;
+    if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+    if (this.f32.buffer !== memory.buffer || this.f32.length * 4 !== memory.buffer.byteLength) {
+      this.f32 = new Float32Array(memory.buffer);
+      this.buffers.add(memory.buffer);
     }
-    if (this.f32.buffer !== memory.buffer || this.f32.length * 4 !== memory.buffer.byteLength) this.f32 = new Float32Array(memory.buffer);
   }
 
   private wasm(): WasmApi {
@@ -203,40 +254,47 @@ export class WasmKernels {
     return wasm;
   }
 
-  /** The binary this engine runs (relaxed SIMD where it validates), with a shared memory or not. */
-  private bytes(shared: boolean): Uint8Array {
-    const fma = base64Bytes(this.fmaBinary);
-    this.fused = this.wasm().validate(fma);
-    const bytes = this.fused ? fma : base64Bytes(this.binary);
-    return shared ? sharedMemoryVariant(bytes) : bytes;
-  }
-
-  /** Compiles the kernels on this thread, with a new memory (the products keep nothing there between calls). */
-  private instantiate(shared: boolean): Uint8Array {
+  /**
+   * Compiles the kernels on first use: the binary this engine runs (relaxed SIMD where it
+   * validates), over a shared memory where the engine has one — the module's arrays then live in
+   * it and the kernels read them in place — else over a memory of their own, copied in and out.
+   */
+  private ensure(): void {
+    if (this.memory) return;
     const wasm = this.wasm();
-    const bytes = this.bytes(shared);
-    const memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES, ...(shared ? { shared: true } : {}) });
+    const fma = base64Bytes(this.fmaBinary);
+    this.fused = wasm.validate(fma);
+    const plain = this.fused ? fma : base64Bytes(this.binary);
+    let memory: WasmMemory;
+    try {
+      if (typeof SharedArrayBuffer === "undefined") throw new Error("no SharedArrayBuffer");
+      memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES, shared: true });
+      this.home = true;
+    } catch {
+      // A browser page that is not cross-origin isolated has no shared memory.
+      memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES });
+    }
+    const bytes = this.home ? sharedMemoryVariant(plain) : plain;
     try {
       this.exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports;
     } catch (e) {
       // An engine without SIMD128 refuses the module (every current browser and Node ≥ 16 has it).
       throw new Error(`this model's WebAssembly kernels did not load (${e instanceof Error ? e.message : String(e)}); an engine without WebAssembly SIMD needs --target ts`);
     }
-    memoryStats.allocations++;
-    memoryStats.bytes += 65536;
     this.memory = memory;
-    this.epilogues = [];
+    this.instantiated = bytes;
+    this.heap = new LinearHeap(0, (floats) => this.reserve(floats));
+    this.reserve(0);
     for (let e = 0; this.exports[`e${e}`] !== undefined; e++) this.epilogues.push(this.exports[`e${e}`] as Kernel);
-    return bytes;
   }
 
-  /** Starts `count − 1` workers running the same kernels on a shared memory (the module imports nothing: the caller hands in `node:worker_threads`). */
+  /** Starts `count − 1` workers running the same kernels on the shared memory (the module imports nothing: the caller hands in `node:worker_threads`). */
   private startWorkers(count: number, wt: WorkerThreads): void {
-    if (typeof SharedArrayBuffer === "undefined") throw new Error("threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)");
-    const bytes = this.instantiate(true);
+    this.ensure();
+    if (!this.home) throw new Error("threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)");
     for (let w = 1; w < count; w++) {
       const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
-      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { bytes, memory: this.memory, control }, transferList: [] });
+      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { bytes: this.instantiated, memory: this.memory, control }, transferList: [] });
       worker.unref(); // idle workers never keep the process alive
       this.controls.push(control);
     }

@@ -3,6 +3,8 @@
 // Adam steps on the MNIST CNN and the digits MLP), and the same guarantees at the boundary — a
 // label past the classes refused before anything changes, a non-finite step changing nothing.
 // Threads: test/backend/ts/threads.test.ts, on both CPU targets.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
 
@@ -73,5 +75,33 @@ describe.each(CASES)("$model", ({ model, batch }) => {
     expect(() => m.trainStep(bad)).toThrow(expect.objectContaining({ name: "NonFiniteError" }));
     expect(m.save()).toEqual(saved);
     expect(m.steps).toBe(1);
+  }, 60_000);
+});
+
+describe("memory in linear memory", () => {
+  it("models collected while another trains give back their memory without touching the one that lives", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const MLP = classes["mlp_wasm"]!;
+    const steps = (m: Model, churn: () => Promise<void>) => async () => {
+      for (let s = 1; s <= 4; s++) m.trainStep(CASES[1]!.batch(s)), await churn();
+      return m.getParameters();
+    };
+    const quiet = await steps(MLP.create({ seed: 5 }), async () => {})();
+    // The same steps, with models made, trained and dropped between them, and collected: their
+    // blocks (parameters, states, workspaces) go back to the heap and are handed out again.
+    let collected = 0;
+    const watch = new FinalizationRegistry(() => collected++);
+    const churned = await steps(MLP.create({ seed: 5 }), async () => {
+      for (let i = 0; i < 5; i++) {
+        const other = classes[i % 2 ? "mlp_wasm" : "cnn_wasm"]!.create({ seed: i });
+        other.trainStep(CASES[i % 2]!.batch(i));
+        watch.register(other, i);
+      }
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    })();
+    expect(collected).toBeGreaterThan(0);
+    expect(churned).toEqual(quiet);
   }, 60_000);
 });
