@@ -44,6 +44,8 @@ export interface CpuFlavour {
   runtime: readonly RuntimePart[];
   /** The function matmul kernels call (the parameters of cpu/threads.ts's gemm). */
   gemm: string;
+  /** The function window and unwindow ops call (the parameters of cpu/nn.ts's windowsOf). */
+  windows: string;
   /** The function create() calls to check its options and start threads (cpu/model.ts's cpuCreateSeed; the wasm kernels' createSeed). */
   createSeed: string;
   /** A whole matmul kernel as the target renders it (render.ts), or undefined for the TypeScript loops. */
@@ -52,7 +54,7 @@ export interface CpuFlavour {
   prelude: () => string[];
 }
 
-const TS_FLAVOUR: CpuFlavour = { runtime: CPU_RUNTIME, gemm: "gemm", createSeed: "cpuCreateSeed", prelude: () => [] };
+const TS_FLAVOUR: CpuFlavour = { runtime: CPU_RUNTIME, gemm: "gemm", windows: "windowsOf", createSeed: "cpuCreateSeed", prelude: () => [] };
 
 export function emitTypeScript(input: TargetInput, flavour: CpuFlavour = TS_FLAVOUR): string {
   const { models, sourceName } = input;
@@ -210,6 +212,7 @@ function emitFn({ fn, schedule: s, buffers }: ScheduledFn, name: string, symbols
     schedule: s,
     symbols,
     gemm: flavour.gemm,
+    windows: flavour.windows,
     ...(flavour.matmulKernel ? { matmulKernel: flavour.matmulKernel } : {}),
     memName: argName,
     nested: (body: Fn, id: number) => {

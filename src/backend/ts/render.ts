@@ -33,6 +33,8 @@ export interface RenderContext {
   nested: (body: Fn, id: number) => string;
   /** The function matmul kernels call, with the runtime gemm's parameters (cpu/threads.ts). */
   gemm: string;
+  /** The function window and unwindow ops call, with windowsOf's parameters (cpu/nn.ts). */
+  windows: string;
   /** A whole matmul kernel (product and epilogue) as the target renders it, or undefined: the loop below. */
   matmulKernel?: (s: Schedule, k: Kernel, mem: (id: number) => string) => string[] | undefined;
 }
@@ -305,8 +307,8 @@ function op(n: Node, ctx: RenderContext, mem: (id: number) => string, scans: num
       return [`stridedCopy(${t}, ${x}, [${st.map(dimExpr).join(", ")}], ${offset}, ${shapeExpr(n.shape)});`];
     }
     case "pad": return [`padInto(${t}, ${x}, ${inShape(0)}, [${n.before.map(dimExpr).join(", ")}], ${shapeExpr(n.shape)});`];
-    case "window": return [`windowsOf(${t}, ${x}, ${inShape(0)}, ${shapeExpr(n.shape)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], ${fmtLiteral(n.fill)}, false);`];
-    case "unwindow": return [`windowsOf(${x}, ${t}, ${shapeExpr(n.shape)}, ${inShape(0)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], 0, true);`];
+    case "window": return [`${ctx.windows}(${t}, ${x}, ${inShape(0)}, ${shapeExpr(n.shape)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], ${fmtLiteral(n.fill)}, false);`];
+    case "unwindow": return [`${ctx.windows}(${x}, ${t}, ${shapeExpr(n.shape)}, ${inShape(0)}, [${n.stride.join(", ")}], [${n.dilation.join(", ")}], [${n.padBefore.join(", ")}], 0, true);`];
     case "gather": {
       const table = fn.nodes[n.inputs[0]!]!.shape;
       return [`gatherRows(${t}, ${x}, ${dimExpr(table[0]!)}, ${sizeExpr(table.slice(1))}, ${mem(n.inputs[1]!)});`];

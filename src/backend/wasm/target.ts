@@ -13,14 +13,15 @@ import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
+import { windowFuncs } from "./window.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
- * The kernels' binary: the packers, the product and the epilogues, one exported memory of one
- * page to start. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
+ * The kernels' binary: the packers, the product, the windows and their adjoint, and the
+ * epilogues, over an imported memory. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
  * it validates.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...epilogues], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...epilogues], memoryPages: 1 });
 
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
@@ -55,6 +56,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
     epilogues,
     runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/heap.ts"), runtimePart("runtime/wasm/kernels.ts")],
     gemm: "wasmKernels.product",
+    windows: "wasmKernels.windows",
     createSeed: "wasmKernels.createSeed",
     matmulKernel,
     prelude: () => [
@@ -70,7 +72,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...flavour.epilogues], memoryPages: 1 });
+  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {

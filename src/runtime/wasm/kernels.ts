@@ -152,34 +152,22 @@ export class WasmKernels implements MemoryHome {
     const threads = this.controls.length > 0 && fits && m >= 2 * this.mr && m * n * k >= 1 << 18 ? this.controls.length + 1 : 1;
     const share = Math.ceil(m / threads / this.mr) * this.mr;
     const room = share * k + Math.ceil(n / this.nr) * this.nr * k;
-    // Scratch, in floats from its start: the packing rooms, then a slot per operand found elsewhere (−1: none).
-    let size = threads * room;
-    const slot = (x: Float32Array | undefined, length: number): number => {
-      if (x && this.buffers.has(x.buffer)) return -1;
-      size += vectors(length);
-      return size - vectors(length);
-    };
-    const aSlot = slot(A, m * k);
-    const bSlot = slot(B, k * n);
-    const cSlot = slot(C, m * n);
+    // Scratch: the packing rooms, then a slot per operand found elsewhere.
+    this.planned = threads * room;
+    const aSlot = this.slot(A, m * k);
+    const bSlot = this.slot(B, k * n);
+    const cSlot = this.slot(C, m * n);
     const inputPlaces = this.inputPlaces;
     const outputPlaces = this.outputPlaces;
     inputPlaces.length = outputPlaces.length = 0;
-    for (const x of inputs) inputPlaces.push(slot(x, x.length));
-    for (const x of outputs) outputPlaces.push(slot(x, m * n));
-    const s = this.scratch(size);
-    const f32 = this.f32;
-    // Where each operand is, in floats, copied in where it is not in linear memory.
-    const place = (x: Float32Array | undefined, at: number, sl: number, length: number, copy: boolean): number => {
-      if (sl < 0) return x!.byteOffset / 4 + at;
-      if (copy) f32.set(x!.subarray(at, at + length), s + sl), (this.copied += length);
-      return s + sl;
-    };
-    const a = place(A, ao, aSlot, m * k, true);
-    const b = place(B, bo, bSlot, k * n, true);
-    const c = place(C, co, cSlot, m * n, false);
-    inputs.forEach((x, i) => (inputPlaces[i] = place(x, 0, inputPlaces[i]!, x.length, true)));
-    outputs.forEach((x, i) => (outputPlaces[i] = place(x, 0, outputPlaces[i]!, m * n, false)));
+    for (const x of inputs) inputPlaces.push(this.slot(x, x.length));
+    for (const x of outputs) outputPlaces.push(this.slot(x, m * n));
+    const s = this.scratch(this.planned);
+    const a = this.place(A, ao, aSlot, m * k, true);
+    const b = this.place(B, bo, bSlot, k * n, true);
+    const c = this.place(C, co, cSlot, m * n, false);
+    inputs.forEach((x, i) => (inputPlaces[i] = this.place(x, 0, inputPlaces[i]!, x.length, true)));
+    outputs.forEach((x, i) => (outputPlaces[i] = this.place(x, 0, outputPlaces[i]!, m * n, false)));
     const rows = this.rowStrides[epilogue] ?? [];
     // Thread t's rows r0… of C: its arguments (pointers in bytes), and how many rows.
     const job = (t: number): number => {
@@ -219,8 +207,56 @@ export class WasmKernels implements MemoryHome {
       for (let v; (v = Atomics.load(control, 1)) !== number; ) Atomics.wait(control, 1, v);
     }
     if (threads > 1) threadStats.splitProducts++;
-    outputs.forEach((x, i) => this.buffers.has(x.buffer) || (x.set(f32.subarray(outputPlaces[i]!, outputPlaces[i]! + m * n)), (this.copied += m * n)));
-    if (C && cSlot >= 0) C.set(f32.subarray(c, c + m * n), co), (this.copied += m * n);
+    outputs.forEach((x, i) => this.copyOut(x, 0, outputPlaces[i]!, m * n));
+    if (C) this.copyOut(C, co, c, m * n);
+  }
+
+  /**
+   * Sliding windows of an NHWC image, or with `add` their adjoint (cpu/nn.ts's windowsOf, whose
+   * parameters these are), by the kernels `window` and `unwindow` (backend/wasm/window.ts).
+   */
+  windows(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
+    this.ensure();
+    const [N, H, W, C] = image as [number, number, number, number];
+    const [, OH, OW, KH, KW] = shape as [number, number, number, number, number];
+    const from = add ? win : img;
+    const to = add ? img : win;
+    this.planned = 0;
+    const fromSlot = this.slot(from, from.length);
+    const toSlot = this.slot(to, to.length);
+    this.scratch(this.planned);
+    const src = this.place(from, 0, fromSlot, from.length, true);
+    const dst = this.place(to, 0, toSlot, to.length, false);
+    const [sh, sw] = stride as [number, number];
+    const [dh, dw] = dilation as [number, number];
+    const [ph, pw] = padBefore as [number, number];
+    if (add) (this.exports["unwindow"] as Kernel)(4 * dst, 4 * src, N, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw);
+    else (this.exports["window"] as Kernel)(4 * dst, 4 * src, N, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw, fill);
+    this.copyOut(to, 0, dst, to.length);
+  }
+
+  /** Scratch planned so far, in floats (`slot` adds to it). */
+  private planned = 0;
+
+  /** −1 where `x` is in linear memory; else room for `length` floats in scratch: where, from its start. */
+  private slot(x: Float32Array | undefined, length: number): number {
+    if (x && this.buffers.has(x.buffer)) return -1;
+    this.planned += vectors(length);
+    return this.planned - vectors(length);
+  }
+
+  /** Where x[at…] is, in floats: where it is, or its slot in scratch (copied in there when `copy`). */
+  private place(x: Float32Array | undefined, at: number, slot: number, length: number, copy: boolean): number {
+    if (slot < 0) return x!.byteOffset / 4 + at;
+    if (copy) this.f32.set(x!.subarray(at, at + length), this.scratchAt + slot), (this.copied += length);
+    return this.scratchAt + slot;
+  }
+
+  /** A result at `place` (floats) into x[at…], where x is not in linear memory. */
+  private copyOut(x: Float32Array, at: number, place: number, length: number): void {
+    if (this.buffers.has(x.buffer)) return;
+    x.set(this.f32.subarray(place, place + length), at);
+    this.copied += length;
   }
 
   /** Scratch of at least `floats` floats: where it starts. A bigger one than before is an allocation. */
