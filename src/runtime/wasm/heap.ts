@@ -16,13 +16,12 @@ export class LinearHeap {
   /** Blocks allocated since the last `own`, as [place, size, …]. */
   private readonly pending: number[] = [];
   private readonly registry: { register(owner: object, held: number[]): void } | undefined;
+  /** Makes linear memory hold at least so many floats. */
+  private readonly grow: (floats: number) => void;
 
-  /** `grow(floats)`: make linear memory hold at least `floats` floats. */
-  constructor(
-    base: number,
-    private readonly grow: (floats: number) => void,
-  ) {
+  constructor(base: number, grow: (floats: number) => void) {
     this.top = base;
+    this.grow = grow;
     const Registry = (globalThis as unknown as { FinalizationRegistry?: new (cleanup: (held: number[]) => void) => { register(owner: object, held: number[]): void } }).FinalizationRegistry;
     // Without FinalizationRegistry (older engines) blocks are kept: memory is lost, never reused early.
     this.registry = Registry ? new Registry((held) => this.releaseAll(held)) : undefined;

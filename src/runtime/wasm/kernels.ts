@@ -212,8 +212,9 @@ export class WasmKernels implements MemoryHome {
   }
 
   /**
-   * Sliding windows of an NHWC image, or with `add` their adjoint (cpu/nn.ts's windowsOf, whose
-   * parameters these are), by the kernels `window` and `unwindow` (backend/wasm/window.ts).
+   * Sliding windows of an NHWC image, or with `add` their adjoint, by the kernels `window` and
+   * `unwindow` (backend/wasm/window.ts), with the parameters of the TypeScript target's window
+   * loop in cpu/nn.ts (unnamed: a name, even in a comment, would link that loop into the module).
    */
   windows(win: Float32Array, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[], fill: number, add: boolean): void {
     this.ensure();
