@@ -48,8 +48,8 @@ export interface CpuFlavour {
   windows: string;
   /** The function create() calls to check its options and start threads (cpu/model.ts's cpuCreateSeed; the wasm kernels' createSeed). */
   createSeed: string;
-  /** A whole matmul kernel as the target renders it (render.ts), or undefined for the TypeScript loops. */
-  matmulKernel?: RenderContext["matmulKernel"];
+  /** A whole kernel as the target renders it (render.ts), or undefined for the TypeScript loops. */
+  targetKernel?: RenderContext["targetKernel"];
   /** Top-level declarations before the models (the WebAssembly kernels' binary), once every kernel is rendered. */
   prelude: () => string[];
 }
@@ -213,7 +213,7 @@ function emitFn({ fn, schedule: s, buffers }: ScheduledFn, name: string, symbols
     symbols,
     gemm: flavour.gemm,
     windows: flavour.windows,
-    ...(flavour.matmulKernel ? { matmulKernel: flavour.matmulKernel } : {}),
+    ...(flavour.targetKernel ? { targetKernel: flavour.targetKernel } : {}),
     memName: argName,
     nested: (body: Fn, id: number) => {
       const bodyName = `${name}_scan${id}`;

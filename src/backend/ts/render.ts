@@ -35,8 +35,8 @@ export interface RenderContext {
   gemm: string;
   /** The function window and unwindow ops call, with windowsOf's parameters (cpu/nn.ts). */
   windows: string;
-  /** A whole matmul kernel (product and epilogue) as the target renders it, or undefined: the loop below. */
-  matmulKernel?: (s: Schedule, k: Kernel, mem: (id: number) => string) => string[] | undefined;
+  /** A whole kernel as the target renders it (a product and its epilogue, a reduction…), or undefined: the loops below. */
+  targetKernel?: (s: Schedule, k: Kernel, mem: (id: number) => string) => string[] | undefined;
 }
 
 /** Each elementwise op's value as a TypeScript expression of its operands' values. */
@@ -191,18 +191,16 @@ export function renderKernel(ctx: RenderContext, k: Kernel, name: string): Kerne
   };
 
   const body: string[] = [];
-  if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
+  const byTarget = ctx.targetKernel?.(s, k, mem);
+  if (byTarget) appendLines(body, byTarget);
+  else if (k.kind === "elementwise") appendLines(body, elementwise(node(k.body[0]!).shape));
   else if (k.kind === "reduce") {
     const input = node(k.head!).inputs[0]!;
     appendLines(body, reduce(node(k.head!), loopOver(node(input).shape, [input]), mem));
   } else if (k.kind === "matmul") {
-    const byTarget = ctx.matmulKernel?.(s, k, mem);
-    if (byTarget) appendLines(body, byTarget);
-    else {
-      appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
-      // The epilogue runs over its own shape: the product's, or a reshape of it.
-      if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
-    }
+    appendLines(body, matmul(node(k.head!), s, mem, ctx.gemm));
+    // The epilogue runs over its own shape: the product's, or a reshape of it.
+    if (k.body.length > 0) appendLines(body, elementwise(node(k.body[0]!).shape));
   } else appendLines(body, op(node(k.head!), ctx, mem, scans));
 
   dropUnusedOffsets(body);

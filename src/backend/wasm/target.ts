@@ -5,7 +5,7 @@
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr } from "../exprs.ts";
+import { dimExpr, sizeExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
@@ -14,6 +14,7 @@ import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { windowFuncs } from "./window.ts";
+import { reduceFuncs, REDUCTIONS } from "./reduce.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
@@ -21,19 +22,21 @@ import { printFunc, printModule } from "./print.ts";
  * epilogues, over an imported memory. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
  * it validates.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...epilogues], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...reduceFuncs(), ...epilogues], memoryPages: 1 });
 
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
- * calling them (with the epilogue in WebAssembly where epilogue.ts can express it), and the
- * binary, built once every kernel is rendered. Equal epilogues share one function.
+ * calling them (with the epilogue in WebAssembly where epilogue.ts can express it), reductions
+ * and windows calling them, and the binary, built once every kernel is rendered. Equal epilogues share one function.
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   const epilogues: Func[] = [];
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
   const rowStrides: number[][] = [];
   const byText = new Map<string, number>();
-  const matmulKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+  const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+    if (k.kind === "reduce") return reduceKernel(s, k, mem);
+    if (k.kind !== "matmul") return undefined;
     const plan = planEpilogue(s, k, `e${epilogues.length}`);
     if (!plan) return undefined;
     const text = printFunc(plan.func).slice(1).join("\n");
@@ -58,7 +61,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
     gemm: "wasmKernels.product",
     windows: "wasmKernels.windows",
     createSeed: "wasmKernels.createSeed",
-    matmulKernel,
+    targetKernel,
     prelude: () => [
       "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
       `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
@@ -68,11 +71,27 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   };
 }
 
+/**
+ * A reduction kernel with no prologue, over adjacent axes of a tensor in memory, as a call of the
+ * WebAssembly reduction (reduce.ts); undefined for any other.
+ */
+function reduceKernel(s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined {
+  const head = s.fn.nodes[k.head!]!;
+  if (k.body.length > 0 || (head.op !== "sum" && head.op !== "reduce_max")) return undefined;
+  if (!["arg", "buffer", "view"].includes(s.storage[head.inputs[0]!]!)) return undefined;
+  const shape = s.fn.nodes[head.inputs[0]!]!.shape;
+  const axes = [...head.axes].sort((a, b) => a - b);
+  if (axes.length === 0 || axes.some((a, i) => a !== axes[0]! + i)) return undefined;
+  const [first, last] = [axes[0]!, axes.at(-1)! + 1];
+  const sizes = [shape.slice(0, first), shape.slice(first, last), shape.slice(last)].map(sizeExpr);
+  return [`wasmKernels.reduce(${jsString(REDUCTIONS[head.op].name)}, ${mem(head.inputs[0]!)}, ${mem(head.id)}, ${sizes.join(", ")});`];
+}
+
 /** The WebAssembly kernels of a module as text (`dnnc compile --target wasm --emit wat`): the product, then the module's epilogues. */
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues], memoryPages: 1 });
+  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...flavour.epilogues], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {
