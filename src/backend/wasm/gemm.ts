@@ -1,12 +1,14 @@
 // The matrix product in WebAssembly SIMD128: C (m×n, row-major) = op(A) · op(B), both operands
 // packed first into panels (A into panels of MR rows, B of NR columns, each k-major), then a
 // register-blocked micro-kernel keeps an MR×NR tile of C in MR·NR/4 vector accumulators: per step
-// of k it loads NR/4 vectors of B and MR splatted numbers of A for MR·NR multiply-adds. The B
-// panel (k·NR·4 bytes) stays in L1 while the loop over A's panels sweeps L2.
+// of k it loads NR/4 vectors of B and MR splatted numbers of A for MR·NR multiply-adds. One
+// panel of the larger operand stays in L1 while the smaller one's panels sweep past it from L2.
 //
-// The tile is 6×4: measured in V8 (Node 20, x86-64) on 64×784·784×256, 6×4 and 7×4 run at
-// ~36 GFLOP/s, 4×4 at 33, 2×8 at 29, while 4×8 and every tile of 8 or more accumulators fall to
-// 15–17: past 7 live vectors V8's register allocator spills accumulators inside the loop.
+// The tile is 4×8: measured in V8 (Node 20, x86-64, TurboFan) on 64×784·784×256, 4×8, 3×8 and
+// 2×16 run at ~41 GFLOP/s, 6×4 at 33, while 5×8, 6×8 and 3×12 (10 or more accumulators) fall to
+// 17–21: V8's allocator then spills accumulators inside the loop. A's number is splatted once
+// per row into a local and used for both vectors of B: a splat per multiply (loads V8 does not
+// merge) hoisted ahead of the arithmetic spilled even 4×8.
 //
 // Edges need no zero-filling: a panel's rows past the matrix repeat its last row, so every load
 // is in bounds, and the tile's rows and columns past C are never stored. Every element of C is
@@ -15,11 +17,11 @@
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
-/** Columns of a B panel: one vector. */
-export const NR = 4;
+/** Columns of a B panel: two vectors. */
+export const NR = 8;
 
 /** Rows of A per micro-kernel tile. */
-export const MR = 6;
+export const MR = 4;
 
 /**
  * `pack<R>(src, count, rs, ks, k, dst)`: `count` vectors of length k (the i-th's element kk at
@@ -76,47 +78,55 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
   const cols = f.local("cols");
   const V = NR / 4;
   const b = Array.from({ length: V }, (_, h) => f.local(`b${h}`, "v128"));
+  const a = f.local("a", "v128");
   const acc = Array.from({ length: MR }, (_, r) => Array.from({ length: V }, (_, h) => f.local(`c${r}_${h}`, "v128")));
   const zero: Instr[] = [["f32.const", 0], ["f32x4.splat"]];
 
-  f.forRange(j0, [i32(0)], [get(n)], NR, () => {
+  /** The MR×NR tile of C at rows i0…, columns j0…: its k steps, then its store. */
+  const tile = () => {
     f.assign(cols, get(n), get(j0), ["i32.sub"]);
-    f.forRange(i0, [i32(0)], [get(m)], MR, () => {
-      f.assign(pa, get(Ap), get(i0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
-      f.assign(pb, get(Bp), get(j0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
-      for (const c of acc.flat()) f.assign(c, ...zero);
-      f.assign(steps, get(k));
-      f.emit(["block", ""], get(steps), ["i32.eqz"], ["br_if", 0], ["loop", ""]);
-      b.forEach((bh, h) => f.assign(bh, get(pb), ["v128.load", 16 * h, 4]));
-      acc.forEach((cr, r) =>
-        cr.forEach((c, h) =>
-          fma
-            ? f.assign(c, get(pa), ["v128.load32_splat", 4 * r], get(b[h]!), get(c), ["f32x4.relaxed_madd"])
-            : f.assign(c, get(c), get(pa), ["v128.load32_splat", 4 * r], get(b[h]!), ["f32x4.mul"], ["f32x4.add"]),
-        ),
-      );
-      f.addTo(pa, i32(4 * MR)).addTo(pb, i32(4 * NR));
-      f.assign(steps, get(steps), i32(1), ["i32.sub"]);
-      f.emit(get(steps), ["br_if", 0], ["end"], ["end"]);
-
-      // The tile into C: whole vectors inside, lane by lane on the bottom and right edges.
-      f.assign(row, get(C), get(i0), get(n), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
-      f.assign(rows, get(m), get(i0), ["i32.sub"]);
-      const nextRow = () => f.addTo(row, ...bytes(n));
-      f.either(
-        [get(rows), i32(MR), ["i32.ge_u"], get(cols), i32(NR), ["i32.ge_u"], ["i32.and"]],
-        () => acc.forEach((cr) => (cr.forEach((c, h) => f.emit(get(row), get(c), ["v128.store", 16 * h, 4])), nextRow())),
-        () =>
-          acc.forEach((cr, r) => {
-            f.when([get(rows), i32(r), ["i32.gt_u"]], () => {
-              for (let c = 0; c < NR; c++)
-                f.when([get(cols), i32(c), ["i32.gt_u"]], () => f.emit(get(row), get(cr[c >> 2]!), ["f32x4.extract_lane", c & 3], ["f32.store", 4 * c]));
-            });
-            nextRow();
-          }),
+    f.assign(pa, get(Ap), get(i0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
+    f.assign(pb, get(Bp), get(j0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
+    for (const c of acc.flat()) f.assign(c, ...zero);
+    f.assign(steps, get(k));
+    f.emit(["block", ""], get(steps), ["i32.eqz"], ["br_if", 0], ["loop", ""]);
+    b.forEach((bh, h) => f.assign(bh, get(pb), ["v128.load", 16 * h, 4]));
+    acc.forEach((cr, r) => {
+      // A's number for this row, splatted once for every vector of B.
+      f.assign(a, get(pa), ["v128.load32_splat", 4 * r]);
+      cr.forEach((c, h) =>
+        fma
+          ? f.assign(c, get(a), get(b[h]!), get(c), ["f32x4.relaxed_madd"])
+          : f.assign(c, get(c), get(a), get(b[h]!), ["f32x4.mul"], ["f32x4.add"]),
       );
     });
-  });
+    f.addTo(pa, i32(4 * MR)).addTo(pb, i32(4 * NR));
+    f.assign(steps, get(steps), i32(1), ["i32.sub"]);
+    f.emit(get(steps), ["br_if", 0], ["end"], ["end"]);
+
+    // The tile into C: whole vectors inside, lane by lane on the bottom and right edges.
+    f.assign(row, get(C), get(i0), get(n), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
+    f.assign(rows, get(m), get(i0), ["i32.sub"]);
+    const nextRow = () => f.addTo(row, ...bytes(n));
+    f.either(
+      [get(rows), i32(MR), ["i32.ge_u"], get(cols), i32(NR), ["i32.ge_u"], ["i32.and"]],
+      () => acc.forEach((cr) => (cr.forEach((c, h) => f.emit(get(row), get(c), ["v128.store", 16 * h, 4])), nextRow())),
+      () =>
+        acc.forEach((cr, r) => {
+          f.when([get(rows), i32(r), ["i32.gt_u"]], () => {
+            for (let c = 0; c < NR; c++)
+              f.when([get(cols), i32(c), ["i32.gt_u"]], () => f.emit(get(row), get(cr[c >> 2]!), ["f32x4.extract_lane", c & 3], ["f32.store", 4 * c]));
+          });
+          nextRow();
+        }),
+    );
+  };
+  // The larger packed operand is swept once, its panels in the outer loop, while the smaller one
+  // is swept again from cache for each: a convolution's A (thousands of rows) would otherwise
+  // stream from memory once per panel of B.
+  const overA = () => f.forRange(i0, [i32(0)], [get(m)], MR, () => f.forRange(j0, [i32(0)], [get(n)], NR, tile));
+  const overB = () => f.forRange(j0, [i32(0)], [get(n)], NR, () => f.forRange(i0, [i32(0)], [get(m)], MR, tile));
+  f.either([get(m), get(n), ["i32.gt_u"]], overA, overB);
   return f.finish(true);
 }
 

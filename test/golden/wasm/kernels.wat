@@ -1,200 +1,5 @@
 (module
   (import "env" "memory" (memory 1 65536))
-  (func $pack6 (param $src i32) (param $count i32) (param $rs i32) (param $ks i32) (param $k i32) (param $dst i32)
-    (local $q i32)
-    (local $kk i32)
-    (local $off i32)
-    (local $p0 i32)
-    (local $p1 i32)
-    (local $p2 i32)
-    (local $p3 i32)
-    (local $p4 i32)
-    (local $p5 i32)
-    i32.const 0
-    local.set $q
-    block
-      local.get $q
-      local.get $count
-      i32.ge_u
-      br_if 0
-      loop
-        local.get $src
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p0
-        local.get $src
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p1
-        local.get $src
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p2
-        local.get $src
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p3
-        local.get $src
-        local.get $q
-        i32.const 4
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 4
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p4
-        local.get $src
-        local.get $q
-        i32.const 5
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 5
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p5
-        i32.const 0
-        local.set $off
-        i32.const 0
-        local.set $kk
-        block
-          local.get $kk
-          local.get $k
-          i32.ge_u
-          br_if 0
-          loop
-            local.get $dst
-            local.get $p0
-            local.get $off
-            i32.add
-            f32.load
-            f32.store
-            local.get $dst
-            local.get $p1
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=4
-            local.get $dst
-            local.get $p2
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=8
-            local.get $dst
-            local.get $p3
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=12
-            local.get $dst
-            local.get $p4
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=16
-            local.get $dst
-            local.get $p5
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=20
-            local.get $dst
-            i32.const 24
-            i32.add
-            local.set $dst
-            local.get $off
-            local.get $ks
-            i32.add
-            local.set $off
-            local.get $kk
-            i32.const 1
-            i32.add
-            local.set $kk
-            local.get $kk
-            local.get $k
-            i32.lt_u
-            br_if 0
-          end
-        end
-        local.get $q
-        i32.const 6
-        i32.add
-        local.set $q
-        local.get $q
-        local.get $count
-        i32.lt_u
-        br_if 0
-      end
-    end
-  )
   (func $pack4 (param $src i32) (param $count i32) (param $rs i32) (param $ks i32) (param $k i32) (param $dst i32)
     (local $q i32)
     (local $kk i32)
@@ -342,6 +147,249 @@
       end
     end
   )
+  (func $pack8 (param $src i32) (param $count i32) (param $rs i32) (param $ks i32) (param $k i32) (param $dst i32)
+    (local $q i32)
+    (local $kk i32)
+    (local $off i32)
+    (local $p0 i32)
+    (local $p1 i32)
+    (local $p2 i32)
+    (local $p3 i32)
+    (local $p4 i32)
+    (local $p5 i32)
+    (local $p6 i32)
+    (local $p7 i32)
+    i32.const 0
+    local.set $q
+    block
+      local.get $q
+      local.get $count
+      i32.ge_u
+      br_if 0
+      loop
+        local.get $src
+        local.get $q
+        i32.const 0
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 0
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p0
+        local.get $src
+        local.get $q
+        i32.const 1
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 1
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p1
+        local.get $src
+        local.get $q
+        i32.const 2
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 2
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p2
+        local.get $src
+        local.get $q
+        i32.const 3
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 3
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p3
+        local.get $src
+        local.get $q
+        i32.const 4
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 4
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p4
+        local.get $src
+        local.get $q
+        i32.const 5
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 5
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p5
+        local.get $src
+        local.get $q
+        i32.const 6
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 6
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p6
+        local.get $src
+        local.get $q
+        i32.const 7
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 7
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        local.get $rs
+        i32.mul
+        i32.add
+        local.set $p7
+        i32.const 0
+        local.set $off
+        i32.const 0
+        local.set $kk
+        block
+          local.get $kk
+          local.get $k
+          i32.ge_u
+          br_if 0
+          loop
+            local.get $dst
+            local.get $p0
+            local.get $off
+            i32.add
+            f32.load
+            f32.store
+            local.get $dst
+            local.get $p1
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=4
+            local.get $dst
+            local.get $p2
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=8
+            local.get $dst
+            local.get $p3
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=12
+            local.get $dst
+            local.get $p4
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=16
+            local.get $dst
+            local.get $p5
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=20
+            local.get $dst
+            local.get $p6
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=24
+            local.get $dst
+            local.get $p7
+            local.get $off
+            i32.add
+            f32.load
+            f32.store offset=28
+            local.get $dst
+            i32.const 32
+            i32.add
+            local.set $dst
+            local.get $off
+            local.get $ks
+            i32.add
+            local.set $off
+            local.get $kk
+            i32.const 1
+            i32.add
+            local.set $kk
+            local.get $kk
+            local.get $k
+            i32.lt_u
+            br_if 0
+          end
+        end
+        local.get $q
+        i32.const 8
+        i32.add
+        local.set $q
+        local.get $q
+        local.get $count
+        i32.lt_u
+        br_if 0
+      end
+    end
+  )
   (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32)
     (local $j0 i32)
     (local $i0 i32)
@@ -352,12 +400,16 @@
     (local $rows i32)
     (local $cols i32)
     (local $b0 v128)
+    (local $b1 v128)
+    (local $a v128)
     (local $c0_0 v128)
+    (local $c0_1 v128)
     (local $c1_0 v128)
+    (local $c1_1 v128)
     (local $c2_0 v128)
+    (local $c2_1 v128)
     (local $c3_0 v128)
-    (local $c4_0 v128)
-    (local $c5_0 v128)
+    (local $c3_1 v128)
     local.get $A
     local.get $m
     i32.const 4
@@ -392,506 +444,1156 @@
     local.get $k
     local.get $Bp
     call 1
-    i32.const 0
-    local.set $j0
-    block
-      local.get $j0
-      local.get $n
-      i32.ge_u
-      br_if 0
-      loop
-        local.get $n
-        local.get $j0
-        i32.sub
-        local.set $cols
-        i32.const 0
-        local.set $i0
-        block
+    local.get $m
+    local.get $n
+    i32.gt_u
+    if
+      i32.const 0
+      local.set $i0
+      block
+        local.get $i0
+        local.get $m
+        i32.ge_u
+        br_if 0
+        loop
+          i32.const 0
+          local.set $j0
+          block
+            local.get $j0
+            local.get $n
+            i32.ge_u
+            br_if 0
+            loop
+              local.get $n
+              local.get $j0
+              i32.sub
+              local.set $cols
+              local.get $Ap
+              local.get $i0
+              local.get $k
+              i32.mul
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $pa
+              local.get $Bp
+              local.get $j0
+              local.get $k
+              i32.mul
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $pb
+              f32.const 0
+              f32x4.splat
+              local.set $c0_0
+              f32.const 0
+              f32x4.splat
+              local.set $c0_1
+              f32.const 0
+              f32x4.splat
+              local.set $c1_0
+              f32.const 0
+              f32x4.splat
+              local.set $c1_1
+              f32.const 0
+              f32x4.splat
+              local.set $c2_0
+              f32.const 0
+              f32x4.splat
+              local.set $c2_1
+              f32.const 0
+              f32x4.splat
+              local.set $c3_0
+              f32.const 0
+              f32x4.splat
+              local.set $c3_1
+              local.get $k
+              local.set $steps
+              block
+                local.get $steps
+                i32.eqz
+                br_if 0
+                loop
+                  local.get $pb
+                  v128.load align=16
+                  local.set $b0
+                  local.get $pb
+                  v128.load offset=16 align=16
+                  local.set $b1
+                  local.get $pa
+                  v128.load32_splat
+                  local.set $a
+                  local.get $c0_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c0_0
+                  local.get $c0_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c0_1
+                  local.get $pa
+                  v128.load32_splat offset=4
+                  local.set $a
+                  local.get $c1_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c1_0
+                  local.get $c1_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c1_1
+                  local.get $pa
+                  v128.load32_splat offset=8
+                  local.set $a
+                  local.get $c2_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c2_0
+                  local.get $c2_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c2_1
+                  local.get $pa
+                  v128.load32_splat offset=12
+                  local.set $a
+                  local.get $c3_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c3_0
+                  local.get $c3_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c3_1
+                  local.get $pa
+                  i32.const 16
+                  i32.add
+                  local.set $pa
+                  local.get $pb
+                  i32.const 32
+                  i32.add
+                  local.set $pb
+                  local.get $steps
+                  i32.const 1
+                  i32.sub
+                  local.set $steps
+                  local.get $steps
+                  br_if 0
+                end
+              end
+              local.get $C
+              local.get $i0
+              local.get $n
+              i32.mul
+              local.get $j0
+              i32.add
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $row
+              local.get $m
+              local.get $i0
+              i32.sub
+              local.set $rows
+              local.get $rows
+              i32.const 4
+              i32.ge_u
+              local.get $cols
+              i32.const 8
+              i32.ge_u
+              i32.and
+              if
+                local.get $row
+                local.get $c0_0
+                v128.store align=16
+                local.get $row
+                local.get $c0_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c1_0
+                v128.store align=16
+                local.get $row
+                local.get $c1_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c2_0
+                v128.store align=16
+                local.get $row
+                local.get $c2_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c3_0
+                v128.store align=16
+                local.get $row
+                local.get $c3_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+              else
+                local.get $rows
+                i32.const 0
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 1
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 2
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 3
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+              end
+              local.get $j0
+              i32.const 8
+              i32.add
+              local.set $j0
+              local.get $j0
+              local.get $n
+              i32.lt_u
+              br_if 0
+            end
+          end
+          local.get $i0
+          i32.const 4
+          i32.add
+          local.set $i0
           local.get $i0
           local.get $m
-          i32.ge_u
+          i32.lt_u
           br_if 0
-          loop
-            local.get $Ap
-            local.get $i0
-            local.get $k
-            i32.mul
-            i32.const 4
-            i32.mul
-            i32.add
-            local.set $pa
-            local.get $Bp
-            local.get $j0
-            local.get $k
-            i32.mul
-            i32.const 4
-            i32.mul
-            i32.add
-            local.set $pb
-            f32.const 0
-            f32x4.splat
-            local.set $c0_0
-            f32.const 0
-            f32x4.splat
-            local.set $c1_0
-            f32.const 0
-            f32x4.splat
-            local.set $c2_0
-            f32.const 0
-            f32x4.splat
-            local.set $c3_0
-            f32.const 0
-            f32x4.splat
-            local.set $c4_0
-            f32.const 0
-            f32x4.splat
-            local.set $c5_0
-            local.get $k
-            local.set $steps
-            block
-              local.get $steps
-              i32.eqz
-              br_if 0
-              loop
-                local.get $pb
-                v128.load align=16
-                local.set $b0
-                local.get $c0_0
-                local.get $pa
-                v128.load32_splat
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c0_0
-                local.get $c1_0
-                local.get $pa
-                v128.load32_splat offset=4
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c1_0
-                local.get $c2_0
-                local.get $pa
-                v128.load32_splat offset=8
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c2_0
-                local.get $c3_0
-                local.get $pa
-                v128.load32_splat offset=12
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c3_0
-                local.get $c4_0
-                local.get $pa
-                v128.load32_splat offset=16
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c4_0
-                local.get $c5_0
-                local.get $pa
-                v128.load32_splat offset=20
-                local.get $b0
-                f32x4.mul
-                f32x4.add
-                local.set $c5_0
-                local.get $pa
-                i32.const 24
-                i32.add
-                local.set $pa
-                local.get $pb
-                i32.const 16
-                i32.add
-                local.set $pb
-                local.get $steps
-                i32.const 1
-                i32.sub
-                local.set $steps
-                local.get $steps
-                br_if 0
-              end
-            end
-            local.get $C
-            local.get $i0
-            local.get $n
-            i32.mul
-            local.get $j0
-            i32.add
-            i32.const 4
-            i32.mul
-            i32.add
-            local.set $row
-            local.get $m
-            local.get $i0
-            i32.sub
-            local.set $rows
-            local.get $rows
-            i32.const 6
-            i32.ge_u
-            local.get $cols
-            i32.const 4
-            i32.ge_u
-            i32.and
-            if
-              local.get $row
-              local.get $c0_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $row
-              local.get $c1_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $row
-              local.get $c2_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $row
-              local.get $c3_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $row
-              local.get $c4_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $row
-              local.get $c5_0
-              v128.store align=16
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-            else
-              local.get $rows
-              i32.const 0
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c0_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c0_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c0_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c0_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $rows
-              i32.const 1
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c1_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c1_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c1_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c1_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $rows
-              i32.const 2
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c2_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c2_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c2_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c2_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $rows
-              i32.const 3
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c3_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c3_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c3_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c3_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $rows
-              i32.const 4
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c4_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c4_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c4_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c4_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-              local.get $rows
-              i32.const 5
-              i32.gt_u
-              if
-                local.get $cols
-                i32.const 0
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c5_0
-                  f32x4.extract_lane 0
-                  f32.store
-                end
-                local.get $cols
-                i32.const 1
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c5_0
-                  f32x4.extract_lane 1
-                  f32.store offset=4
-                end
-                local.get $cols
-                i32.const 2
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c5_0
-                  f32x4.extract_lane 2
-                  f32.store offset=8
-                end
-                local.get $cols
-                i32.const 3
-                i32.gt_u
-                if
-                  local.get $row
-                  local.get $c5_0
-                  f32x4.extract_lane 3
-                  f32.store offset=12
-                end
-              end
-              local.get $row
-              local.get $n
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $row
-            end
-            local.get $i0
-            i32.const 6
-            i32.add
-            local.set $i0
-            local.get $i0
-            local.get $m
-            i32.lt_u
-            br_if 0
-          end
         end
-        local.get $j0
-        i32.const 4
-        i32.add
-        local.set $j0
+      end
+    else
+      i32.const 0
+      local.set $j0
+      block
         local.get $j0
         local.get $n
-        i32.lt_u
+        i32.ge_u
         br_if 0
+        loop
+          i32.const 0
+          local.set $i0
+          block
+            local.get $i0
+            local.get $m
+            i32.ge_u
+            br_if 0
+            loop
+              local.get $n
+              local.get $j0
+              i32.sub
+              local.set $cols
+              local.get $Ap
+              local.get $i0
+              local.get $k
+              i32.mul
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $pa
+              local.get $Bp
+              local.get $j0
+              local.get $k
+              i32.mul
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $pb
+              f32.const 0
+              f32x4.splat
+              local.set $c0_0
+              f32.const 0
+              f32x4.splat
+              local.set $c0_1
+              f32.const 0
+              f32x4.splat
+              local.set $c1_0
+              f32.const 0
+              f32x4.splat
+              local.set $c1_1
+              f32.const 0
+              f32x4.splat
+              local.set $c2_0
+              f32.const 0
+              f32x4.splat
+              local.set $c2_1
+              f32.const 0
+              f32x4.splat
+              local.set $c3_0
+              f32.const 0
+              f32x4.splat
+              local.set $c3_1
+              local.get $k
+              local.set $steps
+              block
+                local.get $steps
+                i32.eqz
+                br_if 0
+                loop
+                  local.get $pb
+                  v128.load align=16
+                  local.set $b0
+                  local.get $pb
+                  v128.load offset=16 align=16
+                  local.set $b1
+                  local.get $pa
+                  v128.load32_splat
+                  local.set $a
+                  local.get $c0_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c0_0
+                  local.get $c0_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c0_1
+                  local.get $pa
+                  v128.load32_splat offset=4
+                  local.set $a
+                  local.get $c1_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c1_0
+                  local.get $c1_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c1_1
+                  local.get $pa
+                  v128.load32_splat offset=8
+                  local.set $a
+                  local.get $c2_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c2_0
+                  local.get $c2_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c2_1
+                  local.get $pa
+                  v128.load32_splat offset=12
+                  local.set $a
+                  local.get $c3_0
+                  local.get $a
+                  local.get $b0
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c3_0
+                  local.get $c3_1
+                  local.get $a
+                  local.get $b1
+                  f32x4.mul
+                  f32x4.add
+                  local.set $c3_1
+                  local.get $pa
+                  i32.const 16
+                  i32.add
+                  local.set $pa
+                  local.get $pb
+                  i32.const 32
+                  i32.add
+                  local.set $pb
+                  local.get $steps
+                  i32.const 1
+                  i32.sub
+                  local.set $steps
+                  local.get $steps
+                  br_if 0
+                end
+              end
+              local.get $C
+              local.get $i0
+              local.get $n
+              i32.mul
+              local.get $j0
+              i32.add
+              i32.const 4
+              i32.mul
+              i32.add
+              local.set $row
+              local.get $m
+              local.get $i0
+              i32.sub
+              local.set $rows
+              local.get $rows
+              i32.const 4
+              i32.ge_u
+              local.get $cols
+              i32.const 8
+              i32.ge_u
+              i32.and
+              if
+                local.get $row
+                local.get $c0_0
+                v128.store align=16
+                local.get $row
+                local.get $c0_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c1_0
+                v128.store align=16
+                local.get $row
+                local.get $c1_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c2_0
+                v128.store align=16
+                local.get $row
+                local.get $c2_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $row
+                local.get $c3_0
+                v128.store align=16
+                local.get $row
+                local.get $c3_1
+                v128.store offset=16 align=16
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+              else
+                local.get $rows
+                i32.const 0
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c0_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 1
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c1_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 2
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c2_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+                local.get $rows
+                i32.const 3
+                i32.gt_u
+                if
+                  local.get $cols
+                  i32.const 0
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 0
+                    f32.store
+                  end
+                  local.get $cols
+                  i32.const 1
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 1
+                    f32.store offset=4
+                  end
+                  local.get $cols
+                  i32.const 2
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 2
+                    f32.store offset=8
+                  end
+                  local.get $cols
+                  i32.const 3
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_0
+                    f32x4.extract_lane 3
+                    f32.store offset=12
+                  end
+                  local.get $cols
+                  i32.const 4
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 0
+                    f32.store offset=16
+                  end
+                  local.get $cols
+                  i32.const 5
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 1
+                    f32.store offset=20
+                  end
+                  local.get $cols
+                  i32.const 6
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 2
+                    f32.store offset=24
+                  end
+                  local.get $cols
+                  i32.const 7
+                  i32.gt_u
+                  if
+                    local.get $row
+                    local.get $c3_1
+                    f32x4.extract_lane 3
+                    f32.store offset=28
+                  end
+                end
+                local.get $row
+                local.get $n
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $row
+              end
+              local.get $i0
+              i32.const 4
+              i32.add
+              local.set $i0
+              local.get $i0
+              local.get $m
+              i32.lt_u
+              br_if 0
+            end
+          end
+          local.get $j0
+          i32.const 8
+          i32.add
+          local.set $j0
+          local.get $j0
+          local.get $n
+          i32.lt_u
+          br_if 0
+        end
       end
     end
   )
