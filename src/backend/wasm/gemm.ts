@@ -36,16 +36,31 @@ export function packFunc(R: number): Func {
   const off = f.local("off");
   const ptr = Array.from({ length: R }, (_, ii) => f.local(`p${ii}`));
   f.forRange(q, [f.i32(0)], [f.get(count)], R, () => {
-    // Vector q + ii, or the last one past the end.
-    ptr.forEach((p, ii) =>
-      f.assign(p, f.get(src), f.get(q), f.i32(ii), ["i32.add"], f.get(count), f.i32(1), ["i32.sub"], f.get(q), f.i32(ii), ["i32.add"], f.get(count), ["i32.lt_u"], ["select"], f.get(rs), ["i32.mul"], ["i32.add"]),
-    );
     f.assign(off, f.i32(0));
-    f.forRange(kk, [f.i32(0)], [f.get(k)], 1, () => {
-      ptr.forEach((p, ii) => f.emit(f.get(dst), f.get(p), f.get(off), ["i32.add"], ["f32.load", 0], ["f32.store", 4 * ii]));
-      f.addTo(dst, f.i32(4 * R));
-      f.addTo(off, f.get(ks));
-    });
+    f.either(
+      // The panel's vectors side by side in memory (B's columns, A's rows stored transposed) and
+      // all there: each step of k is R adjacent floats, moved as R/4 vectors.
+      [f.get(rs), f.i32(4), ["i32.sub"], ["i32.eqz"], f.get(count), f.get(q), f.i32(R), ["i32.add"], ["i32.lt_u"], ["i32.eqz"], ["i32.and"]],
+      () => {
+        f.assign(ptr[0]!, f.get(src), f.get(q), f.i32(4), ["i32.mul"], ["i32.add"]);
+        f.forRange(kk, [f.i32(0)], [f.get(k)], 1, () => {
+          for (let v = 0; v < R / 4; v++) f.emit(f.get(dst), f.get(ptr[0]!), f.get(off), ["i32.add"], ["v128.load", 16 * v, 2], ["v128.store", 16 * v, 2]);
+          f.addTo(dst, f.i32(4 * R));
+          f.addTo(off, f.get(ks));
+        });
+      },
+      () => {
+        // Vector q + ii, or the last one past the end.
+        ptr.forEach((p, ii) =>
+          f.assign(p, f.get(src), f.get(q), f.i32(ii), ["i32.add"], f.get(count), f.i32(1), ["i32.sub"], f.get(q), f.i32(ii), ["i32.add"], f.get(count), ["i32.lt_u"], ["select"], f.get(rs), ["i32.mul"], ["i32.add"]),
+        );
+        f.forRange(kk, [f.i32(0)], [f.get(k)], 1, () => {
+          ptr.forEach((p, ii) => f.emit(f.get(dst), f.get(p), f.get(off), ["i32.add"], ["f32.load", 0], ["f32.store", 4 * ii]));
+          f.addTo(dst, f.i32(4 * R));
+          f.addTo(off, f.get(ks));
+        });
+      },
+    );
   });
   return f.finish(false);
 }

@@ -16,124 +16,176 @@
       i32.ge_u
       br_if 0
       loop
-        local.get $src
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p0
-        local.get $src
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p1
-        local.get $src
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p2
-        local.get $src
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p3
         i32.const 0
         local.set $off
-        i32.const 0
-        local.set $kk
-        block
-          local.get $kk
-          local.get $k
-          i32.ge_u
-          br_if 0
-          loop
-            local.get $dst
-            local.get $p0
-            local.get $off
-            i32.add
-            f32.load
-            f32.store
-            local.get $dst
-            local.get $p1
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=4
-            local.get $dst
-            local.get $p2
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=8
-            local.get $dst
-            local.get $p3
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=12
-            local.get $dst
-            i32.const 16
-            i32.add
-            local.set $dst
-            local.get $off
-            local.get $ks
-            i32.add
-            local.set $off
-            local.get $kk
-            i32.const 1
-            i32.add
-            local.set $kk
+        local.get $rs
+        i32.const 4
+        i32.sub
+        i32.eqz
+        local.get $count
+        local.get $q
+        i32.const 4
+        i32.add
+        i32.lt_u
+        i32.eqz
+        i32.and
+        if
+          local.get $src
+          local.get $q
+          i32.const 4
+          i32.mul
+          i32.add
+          local.set $p0
+          i32.const 0
+          local.set $kk
+          block
             local.get $kk
             local.get $k
-            i32.lt_u
+            i32.ge_u
             br_if 0
+            loop
+              local.get $dst
+              local.get $p0
+              local.get $off
+              i32.add
+              v128.load align=4
+              v128.store align=4
+              local.get $dst
+              i32.const 16
+              i32.add
+              local.set $dst
+              local.get $off
+              local.get $ks
+              i32.add
+              local.set $off
+              local.get $kk
+              i32.const 1
+              i32.add
+              local.set $kk
+              local.get $kk
+              local.get $k
+              i32.lt_u
+              br_if 0
+            end
+          end
+        else
+          local.get $src
+          local.get $q
+          i32.const 0
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 0
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p0
+          local.get $src
+          local.get $q
+          i32.const 1
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 1
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p1
+          local.get $src
+          local.get $q
+          i32.const 2
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 2
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p2
+          local.get $src
+          local.get $q
+          i32.const 3
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 3
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p3
+          i32.const 0
+          local.set $kk
+          block
+            local.get $kk
+            local.get $k
+            i32.ge_u
+            br_if 0
+            loop
+              local.get $dst
+              local.get $p0
+              local.get $off
+              i32.add
+              f32.load
+              f32.store
+              local.get $dst
+              local.get $p1
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=4
+              local.get $dst
+              local.get $p2
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=8
+              local.get $dst
+              local.get $p3
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=12
+              local.get $dst
+              i32.const 16
+              i32.add
+              local.set $dst
+              local.get $off
+              local.get $ks
+              i32.add
+              local.set $off
+              local.get $kk
+              i32.const 1
+              i32.add
+              local.set $kk
+              local.get $kk
+              local.get $k
+              i32.lt_u
+              br_if 0
+            end
           end
         end
         local.get $q
@@ -167,216 +219,274 @@
       i32.ge_u
       br_if 0
       loop
-        local.get $src
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 0
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p0
-        local.get $src
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 1
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p1
-        local.get $src
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 2
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p2
-        local.get $src
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 3
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p3
-        local.get $src
-        local.get $q
-        i32.const 4
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 4
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p4
-        local.get $src
-        local.get $q
-        i32.const 5
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 5
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p5
-        local.get $src
-        local.get $q
-        i32.const 6
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 6
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p6
-        local.get $src
-        local.get $q
-        i32.const 7
-        i32.add
-        local.get $count
-        i32.const 1
-        i32.sub
-        local.get $q
-        i32.const 7
-        i32.add
-        local.get $count
-        i32.lt_u
-        select
-        local.get $rs
-        i32.mul
-        i32.add
-        local.set $p7
         i32.const 0
         local.set $off
-        i32.const 0
-        local.set $kk
-        block
-          local.get $kk
-          local.get $k
-          i32.ge_u
-          br_if 0
-          loop
-            local.get $dst
-            local.get $p0
-            local.get $off
-            i32.add
-            f32.load
-            f32.store
-            local.get $dst
-            local.get $p1
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=4
-            local.get $dst
-            local.get $p2
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=8
-            local.get $dst
-            local.get $p3
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=12
-            local.get $dst
-            local.get $p4
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=16
-            local.get $dst
-            local.get $p5
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=20
-            local.get $dst
-            local.get $p6
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=24
-            local.get $dst
-            local.get $p7
-            local.get $off
-            i32.add
-            f32.load
-            f32.store offset=28
-            local.get $dst
-            i32.const 32
-            i32.add
-            local.set $dst
-            local.get $off
-            local.get $ks
-            i32.add
-            local.set $off
-            local.get $kk
-            i32.const 1
-            i32.add
-            local.set $kk
+        local.get $rs
+        i32.const 4
+        i32.sub
+        i32.eqz
+        local.get $count
+        local.get $q
+        i32.const 8
+        i32.add
+        i32.lt_u
+        i32.eqz
+        i32.and
+        if
+          local.get $src
+          local.get $q
+          i32.const 4
+          i32.mul
+          i32.add
+          local.set $p0
+          i32.const 0
+          local.set $kk
+          block
             local.get $kk
             local.get $k
-            i32.lt_u
+            i32.ge_u
             br_if 0
+            loop
+              local.get $dst
+              local.get $p0
+              local.get $off
+              i32.add
+              v128.load align=4
+              v128.store align=4
+              local.get $dst
+              local.get $p0
+              local.get $off
+              i32.add
+              v128.load offset=16 align=4
+              v128.store offset=16 align=4
+              local.get $dst
+              i32.const 32
+              i32.add
+              local.set $dst
+              local.get $off
+              local.get $ks
+              i32.add
+              local.set $off
+              local.get $kk
+              i32.const 1
+              i32.add
+              local.set $kk
+              local.get $kk
+              local.get $k
+              i32.lt_u
+              br_if 0
+            end
+          end
+        else
+          local.get $src
+          local.get $q
+          i32.const 0
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 0
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p0
+          local.get $src
+          local.get $q
+          i32.const 1
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 1
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p1
+          local.get $src
+          local.get $q
+          i32.const 2
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 2
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p2
+          local.get $src
+          local.get $q
+          i32.const 3
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 3
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p3
+          local.get $src
+          local.get $q
+          i32.const 4
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 4
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p4
+          local.get $src
+          local.get $q
+          i32.const 5
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 5
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p5
+          local.get $src
+          local.get $q
+          i32.const 6
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 6
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p6
+          local.get $src
+          local.get $q
+          i32.const 7
+          i32.add
+          local.get $count
+          i32.const 1
+          i32.sub
+          local.get $q
+          i32.const 7
+          i32.add
+          local.get $count
+          i32.lt_u
+          select
+          local.get $rs
+          i32.mul
+          i32.add
+          local.set $p7
+          i32.const 0
+          local.set $kk
+          block
+            local.get $kk
+            local.get $k
+            i32.ge_u
+            br_if 0
+            loop
+              local.get $dst
+              local.get $p0
+              local.get $off
+              i32.add
+              f32.load
+              f32.store
+              local.get $dst
+              local.get $p1
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=4
+              local.get $dst
+              local.get $p2
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=8
+              local.get $dst
+              local.get $p3
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=12
+              local.get $dst
+              local.get $p4
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=16
+              local.get $dst
+              local.get $p5
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=20
+              local.get $dst
+              local.get $p6
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=24
+              local.get $dst
+              local.get $p7
+              local.get $off
+              i32.add
+              f32.load
+              f32.store offset=28
+              local.get $dst
+              i32.const 32
+              i32.add
+              local.set $dst
+              local.get $off
+              local.get $ks
+              i32.add
+              local.set $off
+              local.get $kk
+              i32.const 1
+              i32.add
+              local.set $kk
+              local.get $kk
+              local.get $k
+              i32.lt_u
+              br_if 0
+            end
           end
         end
         local.get $q
