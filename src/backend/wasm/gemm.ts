@@ -77,9 +77,10 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
   const [A, ta, lda, B, tb, C, m, n, k, Ap, Bp] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const { get, i32 } = f;
   const bytes = (l: Local): Instr[] => [get(l), i32(4), ["i32.mul"]];
-  // A's rows as vectors of k: row stride and k stride, by whether A is stored transposed.
   const pick = (cond: Local, yes: Instr[], no: Instr[]): Instr[] => [...yes, ...no, get(cond), ["select"]];
-  f.emit(get(A), get(m), ...pick(ta, [i32(4)], bytes(lda)), ...pick(ta, bytes(lda), [i32(4)]), get(k), get(Ap), ["call", packA]);
+  // A stored transposed is packed (its rows as vectors of k: 4 bytes apart, k steps lda apart).
+  // Row-major A is read where it is: each row of a tile is one stream, a panel's rows fit L1.
+  f.when([get(ta)], () => f.emit(get(A), get(m), i32(4), ...bytes(lda), get(k), get(Ap), ["call", packA]));
   // B's columns as vectors of k.
   f.emit(get(B), get(n), ...pick(tb, bytes(k), [i32(4)]), ...pick(tb, [i32(4)], bytes(n)), get(k), get(Bp), ["call", packB]);
 
@@ -94,13 +95,30 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
   const V = NR / 4;
   const b = Array.from({ length: V }, (_, h) => f.local(`b${h}`, "v128"));
   const a = f.local("a", "v128");
+  /** Per row of the tile, where its A is from pa (in bytes); and how far pa moves per step of k. */
+  const rowAt = Array.from({ length: MR }, (_, r) => f.local(`r${r}`));
+  const kStep = f.local("kStep");
   const acc = Array.from({ length: MR }, (_, r) => Array.from({ length: V }, (_, h) => f.local(`c${r}_${h}`, "v128")));
   const zero: Instr[] = [["f32.const", 0], ["f32x4.splat"]];
 
   /** The MR×NR tile of C at rows i0…, columns j0…: its k steps, then its store. */
   const tile = () => {
     f.assign(cols, get(n), get(j0), ["i32.sub"]);
-    f.assign(pa, get(Ap), get(i0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
+    f.assign(rows, get(m), get(i0), ["i32.sub"]);
+    f.either(
+      [get(ta)],
+      () => {
+        f.assign(pa, get(Ap), get(i0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
+        rowAt.forEach((at, r) => f.assign(at, i32(4 * r)));
+        f.assign(kStep, i32(4 * MR));
+      },
+      () => {
+        // Rows past the matrix read its last row, as a packed panel repeats it.
+        f.assign(pa, get(A), get(i0), ...bytes(lda), ["i32.mul"], ["i32.add"]);
+        rowAt.forEach((at, r) => f.assign(at, i32(r), get(rows), i32(1), ["i32.sub"], i32(r), get(rows), ["i32.lt_u"], ["select"], ...bytes(lda), ["i32.mul"]));
+        f.assign(kStep, i32(4));
+      },
+    );
     f.assign(pb, get(Bp), get(j0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
     for (const c of acc.flat()) f.assign(c, ...zero);
     f.assign(steps, get(k));
@@ -108,20 +126,19 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
     b.forEach((bh, h) => f.assign(bh, get(pb), ["v128.load", 16 * h, 4]));
     acc.forEach((cr, r) => {
       // A's number for this row, splatted once for every vector of B.
-      f.assign(a, get(pa), ["v128.load32_splat", 4 * r]);
+      f.assign(a, get(pa), get(rowAt[r]!), ["i32.add"], ["v128.load32_splat", 0]);
       cr.forEach((c, h) =>
         fma
           ? f.assign(c, get(a), get(b[h]!), get(c), ["f32x4.relaxed_madd"])
           : f.assign(c, get(c), get(a), get(b[h]!), ["f32x4.mul"], ["f32x4.add"]),
       );
     });
-    f.addTo(pa, i32(4 * MR)).addTo(pb, i32(4 * NR));
+    f.addTo(pa, get(kStep)).addTo(pb, i32(4 * NR));
     f.assign(steps, get(steps), i32(1), ["i32.sub"]);
     f.emit(get(steps), ["br_if", 0], ["end"], ["end"]);
 
     // The tile into C: whole vectors inside, lane by lane on the bottom and right edges.
     f.assign(row, get(C), get(i0), get(n), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
-    f.assign(rows, get(m), get(i0), ["i32.sub"]);
     const nextRow = () => f.addTo(row, ...bytes(n));
     f.either(
       [get(rows), i32(MR), ["i32.ge_u"], get(cols), i32(NR), ["i32.ge_u"], ["i32.and"]],

@@ -512,6 +512,11 @@
     (local $b0 v128)
     (local $b1 v128)
     (local $a v128)
+    (local $r0 i32)
+    (local $r1 i32)
+    (local $r2 i32)
+    (local $r3 i32)
+    (local $kStep i32)
     (local $c0_0 v128)
     (local $c0_1 v128)
     (local $c1_0 v128)
@@ -520,23 +525,18 @@
     (local $c2_1 v128)
     (local $c3_0 v128)
     (local $c3_1 v128)
-    local.get $A
-    local.get $m
-    i32.const 4
-    local.get $lda
-    i32.const 4
-    i32.mul
     local.get $ta
-    select
-    local.get $lda
-    i32.const 4
-    i32.mul
-    i32.const 4
-    local.get $ta
-    select
-    local.get $k
-    local.get $Ap
-    call 0
+    if
+      local.get $A
+      local.get $m
+      i32.const 4
+      local.get $lda
+      i32.const 4
+      i32.mul
+      local.get $k
+      local.get $Ap
+      call 0
+    end
     local.get $B
     local.get $n
     local.get $k
@@ -578,14 +578,94 @@
               local.get $j0
               i32.sub
               local.set $cols
-              local.get $Ap
+              local.get $m
               local.get $i0
-              local.get $k
-              i32.mul
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $pa
+              i32.sub
+              local.set $rows
+              local.get $ta
+              if
+                local.get $Ap
+                local.get $i0
+                local.get $k
+                i32.mul
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $pa
+                i32.const 0
+                local.set $r0
+                i32.const 4
+                local.set $r1
+                i32.const 8
+                local.set $r2
+                i32.const 12
+                local.set $r3
+                i32.const 16
+                local.set $kStep
+              else
+                local.get $A
+                local.get $i0
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                i32.add
+                local.set $pa
+                i32.const 0
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 0
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r0
+                i32.const 1
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 1
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r1
+                i32.const 2
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 2
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r2
+                i32.const 3
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 3
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r3
+                i32.const 4
+                local.set $kStep
+              end
               local.get $Bp
               local.get $j0
               local.get $k
@@ -632,6 +712,8 @@
                   v128.load offset=16 align=16
                   local.set $b1
                   local.get $pa
+                  local.get $r0
+                  i32.add
                   v128.load32_splat
                   local.set $a
                   local.get $c0_0
@@ -647,7 +729,9 @@
                   f32x4.add
                   local.set $c0_1
                   local.get $pa
-                  v128.load32_splat offset=4
+                  local.get $r1
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c1_0
                   local.get $a
@@ -662,7 +746,9 @@
                   f32x4.add
                   local.set $c1_1
                   local.get $pa
-                  v128.load32_splat offset=8
+                  local.get $r2
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c2_0
                   local.get $a
@@ -677,7 +763,9 @@
                   f32x4.add
                   local.set $c2_1
                   local.get $pa
-                  v128.load32_splat offset=12
+                  local.get $r3
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c3_0
                   local.get $a
@@ -692,7 +780,7 @@
                   f32x4.add
                   local.set $c3_1
                   local.get $pa
-                  i32.const 16
+                  local.get $kStep
                   i32.add
                   local.set $pa
                   local.get $pb
@@ -717,10 +805,6 @@
               i32.mul
               i32.add
               local.set $row
-              local.get $m
-              local.get $i0
-              i32.sub
-              local.set $rows
               local.get $rows
               i32.const 4
               i32.ge_u
@@ -1152,14 +1236,94 @@
               local.get $j0
               i32.sub
               local.set $cols
-              local.get $Ap
+              local.get $m
               local.get $i0
-              local.get $k
-              i32.mul
-              i32.const 4
-              i32.mul
-              i32.add
-              local.set $pa
+              i32.sub
+              local.set $rows
+              local.get $ta
+              if
+                local.get $Ap
+                local.get $i0
+                local.get $k
+                i32.mul
+                i32.const 4
+                i32.mul
+                i32.add
+                local.set $pa
+                i32.const 0
+                local.set $r0
+                i32.const 4
+                local.set $r1
+                i32.const 8
+                local.set $r2
+                i32.const 12
+                local.set $r3
+                i32.const 16
+                local.set $kStep
+              else
+                local.get $A
+                local.get $i0
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                i32.add
+                local.set $pa
+                i32.const 0
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 0
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r0
+                i32.const 1
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 1
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r1
+                i32.const 2
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 2
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r2
+                i32.const 3
+                local.get $rows
+                i32.const 1
+                i32.sub
+                i32.const 3
+                local.get $rows
+                i32.lt_u
+                select
+                local.get $lda
+                i32.const 4
+                i32.mul
+                i32.mul
+                local.set $r3
+                i32.const 4
+                local.set $kStep
+              end
               local.get $Bp
               local.get $j0
               local.get $k
@@ -1206,6 +1370,8 @@
                   v128.load offset=16 align=16
                   local.set $b1
                   local.get $pa
+                  local.get $r0
+                  i32.add
                   v128.load32_splat
                   local.set $a
                   local.get $c0_0
@@ -1221,7 +1387,9 @@
                   f32x4.add
                   local.set $c0_1
                   local.get $pa
-                  v128.load32_splat offset=4
+                  local.get $r1
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c1_0
                   local.get $a
@@ -1236,7 +1404,9 @@
                   f32x4.add
                   local.set $c1_1
                   local.get $pa
-                  v128.load32_splat offset=8
+                  local.get $r2
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c2_0
                   local.get $a
@@ -1251,7 +1421,9 @@
                   f32x4.add
                   local.set $c2_1
                   local.get $pa
-                  v128.load32_splat offset=12
+                  local.get $r3
+                  i32.add
+                  v128.load32_splat
                   local.set $a
                   local.get $c3_0
                   local.get $a
@@ -1266,7 +1438,7 @@
                   f32x4.add
                   local.set $c3_1
                   local.get $pa
-                  i32.const 16
+                  local.get $kStep
                   i32.add
                   local.set $pa
                   local.get $pb
@@ -1291,10 +1463,6 @@
               i32.mul
               i32.add
               local.set $row
-              local.get $m
-              local.get $i0
-              i32.sub
-              local.set $rows
               local.get $rows
               i32.const 4
               i32.ge_u
