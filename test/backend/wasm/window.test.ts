@@ -13,6 +13,10 @@ import { printModule } from "../../../src/backend/wasm/print.ts";
 import { windowsOf } from "../../../src/runtime/cpu/nn.ts";
 import { expectGolden } from "../../golden/goldens.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
+import { wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
+import { MR, NR } from "../../../src/backend/wasm/gemm.ts";
+import { WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
+import { base64 } from "../../../src/runtime/wasm/binary.ts";
 
 const PAGES = 64;
 const bytes = encodeModule({ funcs: windowFuncs(), memoryPages: PAGES });
@@ -156,5 +160,34 @@ describe("sliding windows in WebAssembly", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the runtime's windows and reductions on arrays outside linear memory", () => {
+  // A page without shared memory keeps its arrays in JavaScript memory: the runtime copies them
+  // through its own. Arrays from elsewhere stand for them here.
+  const binary = base64(wasmKernelsBinary());
+  const kernels = new WasmKernels(binary, binary, MR, NR);
+
+  it("window and unwindow copy in and out, and equal windowsOf", () => {
+    const image = [2, 9, 8, 3], windows = [2, 5, 4, 3, 3, 3];
+    const img = randomFloats(2 * 9 * 8 * 3, 3);
+    const win = new Float32Array(2 * 5 * 4 * 27), want = new Float32Array(win.length);
+    kernels.windows(win, img, image, windows, [2, 2], [1, 1], [1, 1], -Infinity, false);
+    windowsOf(want, img, image, windows, [2, 2], [1, 1], [1, 1], -Infinity, false);
+    expect(firstDifference(win, want)).toBe(-1);
+    const back = new Float32Array(img.length), wantBack = new Float32Array(img.length);
+    kernels.windows(want, back, image, windows, [2, 2], [1, 1], [1, 1], 0, true);
+    windowsOf(want, wantBack, image, windows, [2, 2], [1, 1], [1, 1], 0, true);
+    expect(firstDifference(back, wantBack)).toBe(-1);
+  });
+
+  it("reduce copies in and out", () => {
+    const x = randomFloats(3 * 5 * 7, 9);
+    const out = new Float32Array(3 * 7);
+    kernels.reduce("reduce_max", x, out, 3, 5, 7);
+    for (let o = 0; o < 3; o++)
+      for (let j = 0; j < 7; j++) expect(out[o * 7 + j]).toBe(Math.max(...[0, 1, 2, 3, 4].map((r) => x[(o * 5 + r) * 7 + j]!)));
+    expect(kernels.copied).toBe(x.length + out.length + 2 * (2 * 9 * 8 * 3) + 2 * (2 * 5 * 4 * 27));
   });
 });
