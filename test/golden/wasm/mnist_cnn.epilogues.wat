@@ -682,16 +682,16 @@
   end
 )
 
-(func $e5 (export "e5") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out11 i32) (param $out199 i32)
+(func $e5 (export "e5") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out11 i32) (param $out197 i32)
   (local $i i32)
   (local $j i32)
   (local $whole i32)
   (local $v10 v128)
   (local $v11 v128)
-  (local $v199 v128)
+  (local $v197 v128)
   (local $s10 f32)
   (local $s11 f32)
-  (local $s199 f32)
+  (local $s197 f32)
   local.get $cols
   i32.const -4
   i32.and
@@ -744,7 +744,7 @@
           f32.const 1
           f32x4.splat
           v128.and
-          local.set $v199
+          local.set $v197
           local.get $out11
           local.get $i
           local.get $cols
@@ -756,7 +756,7 @@
           i32.add
           local.get $v11
           v128.store align=4
-          local.get $out199
+          local.get $out197
           local.get $i
           local.get $cols
           i32.mul
@@ -765,7 +765,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $v199
+          local.get $v197
           v128.store align=4
           local.get $j
           i32.const 4
@@ -813,7 +813,7 @@
           local.get $s10
           f32.lt
           f32.convert_i32_u
-          local.set $s199
+          local.set $s197
           local.get $out11
           local.get $i
           local.get $cols
@@ -825,7 +825,7 @@
           i32.add
           local.get $s11
           f32.store
-          local.get $out199
+          local.get $out197
           local.get $i
           local.get $cols
           i32.mul
@@ -834,7 +834,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $s199
+          local.get $s197
           f32.store
           local.get $j
           i32.const 1
@@ -858,16 +858,16 @@
   end
 )
 
-(func $e6 (export "e6") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out24 i32) (param $out166 i32)
+(func $e6 (export "e6") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out24 i32) (param $out165 i32)
   (local $i i32)
   (local $j i32)
   (local $whole i32)
   (local $v23 v128)
   (local $v24 v128)
-  (local $v166 v128)
+  (local $v165 v128)
   (local $s23 f32)
   (local $s24 f32)
-  (local $s166 f32)
+  (local $s165 f32)
   local.get $cols
   i32.const -4
   i32.and
@@ -920,7 +920,7 @@
           f32.const 1
           f32x4.splat
           v128.and
-          local.set $v166
+          local.set $v165
           local.get $out24
           local.get $i
           local.get $cols
@@ -932,7 +932,7 @@
           i32.add
           local.get $v24
           v128.store align=4
-          local.get $out166
+          local.get $out165
           local.get $i
           local.get $cols
           i32.mul
@@ -941,7 +941,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $v166
+          local.get $v165
           v128.store align=4
           local.get $j
           i32.const 4
@@ -989,7 +989,7 @@
           local.get $s23
           f32.lt
           f32.convert_i32_u
-          local.set $s166
+          local.set $s165
           local.get $out24
           local.get $i
           local.get $cols
@@ -1001,7 +1001,7 @@
           i32.add
           local.get $s24
           f32.store
-          local.get $out166
+          local.get $out165
           local.get $i
           local.get $cols
           i32.mul
@@ -1010,7 +1010,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $s166
+          local.get $s165
           f32.store
           local.get $j
           i32.const 1
@@ -1034,16 +1034,16 @@
   end
 )
 
-(func $e7 (export "e7") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out37 i32) (param $out129 i32)
+(func $e7 (export "e7") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out37 i32) (param $out128 i32)
   (local $i i32)
   (local $j i32)
   (local $whole i32)
   (local $v36 v128)
   (local $v37 v128)
-  (local $v129 v128)
+  (local $v128 v128)
   (local $s36 f32)
   (local $s37 f32)
-  (local $s129 f32)
+  (local $s128 f32)
   local.get $cols
   i32.const -4
   i32.and
@@ -1096,7 +1096,7 @@
           f32.const 1
           f32x4.splat
           v128.and
-          local.set $v129
+          local.set $v128
           local.get $out37
           local.get $i
           local.get $cols
@@ -1108,7 +1108,7 @@
           i32.add
           local.get $v37
           v128.store align=4
-          local.get $out129
+          local.get $out128
           local.get $i
           local.get $cols
           i32.mul
@@ -1117,7 +1117,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $v129
+          local.get $v128
           v128.store align=4
           local.get $j
           i32.const 4
@@ -1165,7 +1165,7 @@
           local.get $s36
           f32.lt
           f32.convert_i32_u
-          local.set $s129
+          local.set $s128
           local.get $out37
           local.get $i
           local.get $cols
@@ -1177,7 +1177,7 @@
           i32.add
           local.get $s37
           f32.store
-          local.get $out129
+          local.get $out128
           local.get $i
           local.get $cols
           i32.mul
@@ -1186,7 +1186,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $s129
+          local.get $s128
           f32.store
           local.get $j
           i32.const 1
@@ -1210,16 +1210,16 @@
   end
 )
 
-(func $e8 (export "e8") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out45 i32) (param $out119 i32)
+(func $e8 (export "e8") (param $C i32) (param $rows i32) (param $cols i32) (param $in0 i32) (param $out45 i32) (param $out118 i32)
   (local $i i32)
   (local $j i32)
   (local $whole i32)
   (local $v44 v128)
   (local $v45 v128)
-  (local $v119 v128)
+  (local $v118 v128)
   (local $s44 f32)
   (local $s45 f32)
-  (local $s119 f32)
+  (local $s118 f32)
   local.get $cols
   i32.const -4
   i32.and
@@ -1272,7 +1272,7 @@
           f32.const 1
           f32x4.splat
           v128.and
-          local.set $v119
+          local.set $v118
           local.get $out45
           local.get $i
           local.get $cols
@@ -1284,7 +1284,7 @@
           i32.add
           local.get $v45
           v128.store align=4
-          local.get $out119
+          local.get $out118
           local.get $i
           local.get $cols
           i32.mul
@@ -1293,7 +1293,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $v119
+          local.get $v118
           v128.store align=4
           local.get $j
           i32.const 4
@@ -1341,7 +1341,7 @@
           local.get $s44
           f32.lt
           f32.convert_i32_u
-          local.set $s119
+          local.set $s118
           local.get $out45
           local.get $i
           local.get $cols
@@ -1353,7 +1353,7 @@
           i32.add
           local.get $s45
           f32.store
-          local.get $out119
+          local.get $out118
           local.get $i
           local.get $cols
           i32.mul
@@ -1362,7 +1362,7 @@
           i32.const 4
           i32.mul
           i32.add
-          local.get $s119
+          local.get $s118
           f32.store
           local.get $j
           i32.const 1
