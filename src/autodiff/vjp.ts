@@ -38,7 +38,9 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
   recip: (b, n, g) => [b.unary("neg", mul(b, g, mul(b, out(n), out(n))))],
   tanh: (b, n, g) => [mul(b, g, b.binary("sub", c(b, 1, n.shape), mul(b, out(n), out(n))))],
   sigmoid: (b, n, g) => [mul(b, g, mul(b, out(n), b.binary("sub", c(b, 1, n.shape), out(n))))],
-  relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), n.inputs[0]!), g, c(b, 0, n.shape))],
+  // x > 0 exactly where relu(x) > 0: the mask is taken from the output, which the next layer
+  // reads anyway, so the forward pass need not store a mask beside it (schedule/fuse.ts).
+  relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), out(n)), g, c(b, 0, n.shape))],
   abs: (b, n, g) => [mul(b, g, b.unary("sign", n.inputs[0]!))],
 
   add: (_b, _n, g) => [g, g],

@@ -6,7 +6,9 @@
 // A value that is a pure function of the element's index (an iota, and the elementwise ops over
 // such values and constants: a position inside a pooling window) is in no kernel of its own:
 // every kernel reading it per element recomputes it, which costs a few operations, where storing
-// it cost a write and a read back of the whole tensor.
+// it cost a write and a read back of the whole tensor. Likewise a loop value read only by one
+// later kernel and computed from memory held anyway (a ReLU's mask, from the activation) is
+// computed in that kernel rather than stored by its producer's.
 import type { Fn, Node } from "../ir/ir.ts";
 import { isBinary, isUnary, type BinaryOp, type OpName, type UnaryOp } from "../ir/ops.ts";
 import { sameShape, size } from "../ir/shape.ts";
@@ -246,6 +248,28 @@ function partition(fn: Fn): Schedule {
     if (role[n.id] === "matmul")
       for (const u of consumersThroughViews(n.id))
         if (role[u] === "elementwise" && size(nodes[u]!.shape) === size(n.shape) && kind.get(find(u)) === "elementwise" && !onlyFeedsAReduction(find(u))) tryMerge(n.id, u);
+  }
+
+  // 4. A loop value read only by one later kernel, computed from values memory holds anyway (a
+  // ReLU's mask, from the activation the next layer reads), moves into that kernel: the reader
+  // computes it from what it can read, and nothing more is stored.
+  for (let i = 0; i < nodes.length; i++) parent[i] = find(i); // flat: a move re-parents one node
+  for (const n of nodes) {
+    const k = parent[n.id]!;
+    if (role[n.id] !== "elementwise" || k === n.id || outputs.has(n.id) || n.op === "broadcast" || n.op === "random") continue;
+    const readers = users[n.id]!;
+    const to = readers.length > 0 ? parent[readers[0]!]! : k;
+    if (to === k || !readers.every((u) => parent[u] === to && role[u] === "elementwise" && nodes[u]!.op !== "broadcast" && nodes[u]!.op !== "random")) continue;
+    const heldAnyway = (x: number) =>
+      role[x] === "scalar" || role[x] === "index" || role[x] === "arg" || role[x] === "view" || outputs.has(x) || consumersThroughViews(x).some((u) => u !== n.id && parent[u] !== k);
+    if (!n.inputs.every(heldAnyway)) continue;
+    // Its store and the read back are saved; each memory it reads that the reader does not read yet costs a read.
+    const inMemory = new Set(n.inputs.filter((x) => role[x] !== "scalar" && role[x] !== "index").map((x) => base[x]!));
+    const readByTo = (b: number) => members.get(to)!.some((m) => nodes[m]!.inputs.some((x) => base[x] === b));
+    if ([...inMemory].filter((b) => !readByTo(b)).length > 1) continue;
+    members.set(k, members.get(k)!.filter((m) => m !== n.id));
+    members.get(to)!.push(n.id);
+    parent[n.id] = to;
   }
 
   // Storage: a value stays in a register only if every reader is in its own kernel's loop.

@@ -148,6 +148,20 @@ describe("the max-pooling gradient", () => {
   });
 });
 
+describe("a value read only by a later kernel, from memory held anyway", () => {
+  it("is computed there: the CNN's training step stores no ReLU mask, each is taken from its activation where the gradient reads it", () => {
+    const fn = functions.find(([name]) => name === "mnist_cnn.dnn MnistCNN.train_step")![1];
+    const s = fuse(fn);
+    const masks = fn.nodes.filter((n) => n.op === "cmplt" && fn.nodes[n.inputs[1]!]!.op === "relu");
+    expect(masks.length).toBe(4); // three convolutions and a dense layer
+    for (const m of masks) {
+      expect(s.storage[m.id], `%${m.id}`).toBe("local");
+      const k = s.kernels.find((k) => k.body.includes(m.id))!;
+      expect(k.body.some((id) => fn.nodes[id]!.op === "relu"), `%${m.id} is in its activation's kernel`).toBe(false);
+    }
+  });
+});
+
 describe("fusion refuses what would be wrong", () => {
   it("a reduction's prologue never reads the reduction's own result, even through a reshape", async () => {
     const { Builder } = await import("../../src/ir/ir.ts");
