@@ -38,7 +38,9 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
   recip: (b, n, g) => [b.unary("neg", mul(b, g, mul(b, out(n), out(n))))],
   tanh: (b, n, g) => [mul(b, g, b.binary("sub", c(b, 1, n.shape), mul(b, out(n), out(n))))],
   sigmoid: (b, n, g) => [mul(b, g, mul(b, out(n), b.binary("sub", c(b, 1, n.shape), out(n))))],
-  relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), n.inputs[0]!), g, c(b, 0, n.shape))],
+  // x > 0 exactly where relu(x) > 0: the mask is taken from the output, which the next layer
+  // reads anyway, so the forward pass need not store a mask beside it (schedule/fuse.ts).
+  relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), out(n)), g, c(b, 0, n.shape))],
   abs: (b, n, g) => [mul(b, g, b.unary("sign", n.inputs[0]!))],
 
   add: (_b, _n, g) => [g, g],
@@ -125,7 +127,11 @@ function firstArgmax(b: Builder, x: number, max: number, axes: readonly number[]
   const sizes = axes.map((a) => shape[a]!);
   if (axes.length === 0) return hit; // no reduction: every element is its own maximum
   if (sizes.every((d) => typeof d === "number")) {
-    // One reduction: the position within the group, smallest among the hits.
+    // One reduction: each position's rank, group size − position (1 for the last position,
+    // the group size for the first), largest among the hits; 0 where there is none (a NaN
+    // group), which no rank equals. The rank is a function of the index alone, which every
+    // kernel reading it recomputes (schedule/fuse.ts), so the mask costs the one reduction and
+    // the comparison in the loop that uses it.
     let position: number | undefined;
     let stride = 1;
     for (let i = axes.length - 1; i >= 0; i--) {
@@ -134,9 +140,9 @@ function firstArgmax(b: Builder, x: number, max: number, axes: readonly number[]
       position = position === undefined ? term : b.binary("add", position, term);
       stride *= sizes[i] as number;
     }
-    const negPosition = b.unary("neg", position!);
-    const first = b.unary("neg", b.reduce("reduce_max", b.select(hit, negPosition, c(b, -Infinity, shape)), [...axes]));
-    return b.binary("cmpeq", position!, unreduce(b, first, axes, shape));
+    const rank = b.binary("sub", c(b, stride, shape), position!);
+    const first = b.reduce("reduce_max", b.select(hit, rank, zero), [...axes]);
+    return b.binary("cmpeq", rank, unreduce(b, first, axes, shape));
   }
   // Symbolic sizes have no strides: lexicographically, one axis at a time, keep the hits with
   // the smallest index along it.

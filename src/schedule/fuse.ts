@@ -3,12 +3,18 @@
 // the epilogue of the matmul it consumes; a permute feeding only matmuls is never copied (the
 // matmul reads it transposed), a reshape never (it is a view). A merge is refused when it would
 // make the kernel graph cyclic, or a reduction's prologue need the reduction's own result.
+// A value that is a pure function of the element's index (an iota, and the elementwise ops over
+// such values and constants: a position inside a pooling window) is in no kernel of its own:
+// every kernel reading it per element recomputes it, which costs a few operations, where storing
+// it cost a write and a read back of the whole tensor. Likewise a loop value read only by one
+// later kernel and computed from memory held anyway (a ReLU's mask, from the activation) is
+// computed in that kernel rather than stored by its producer's.
 import type { Fn, Node } from "../ir/ir.ts";
 import { isBinary, isUnary, type BinaryOp, type OpName, type UnaryOp } from "../ir/ops.ts";
 import { sameShape, size } from "../ir/shape.ts";
 import type { Kernel, KernelKind, Schedule, Storage } from "./kernel.ts";
 
-type Role = "arg" | "scalar" | "view" | "transposed" | "elementwise" | KernelKind;
+type Role = "arg" | "scalar" | "index" | "view" | "transposed" | "elementwise" | KernelKind;
 
 /** The number a node holds everywhere, if it is a constant or a reshape/broadcast of one. */
 export function scalarValue(fn: Fn, id: number): number | undefined {
@@ -96,6 +102,7 @@ function partition(fn: Fn): Schedule {
     const r = role[n.id]!;
     if (r === "op" || r === "matmul" || r === "view" || r === "transposed") for (const x of n.inputs) if (role[x] === "scalar") role[x] = "elementwise";
   }
+  for (const id of indexValues(fn, role, users, outputs)) role[id] = "index";
   // Memory that views and transposed reads look through.
   const base = nodes.map((n) => n.id);
   for (const n of nodes) if (role[n.id] === "view" || role[n.id] === "transposed") base[n.id] = base[n.inputs[0]!]!;
@@ -243,10 +250,33 @@ function partition(fn: Fn): Schedule {
         if (role[u] === "elementwise" && size(nodes[u]!.shape) === size(n.shape) && kind.get(find(u)) === "elementwise" && !onlyFeedsAReduction(find(u))) tryMerge(n.id, u);
   }
 
+  // 4. A loop value read only by one later kernel, computed from values memory holds anyway (a
+  // ReLU's mask, from the activation the next layer reads), moves into that kernel: the reader
+  // computes it from what it can read, and nothing more is stored.
+  for (let i = 0; i < nodes.length; i++) parent[i] = find(i); // flat: a move re-parents one node
+  for (const n of nodes) {
+    const k = parent[n.id]!;
+    if (role[n.id] !== "elementwise" || k === n.id || outputs.has(n.id) || n.op === "broadcast" || n.op === "random") continue;
+    const readers = users[n.id]!;
+    const to = readers.length > 0 ? parent[readers[0]!]! : k;
+    if (to === k || !readers.every((u) => parent[u] === to && role[u] === "elementwise" && nodes[u]!.op !== "broadcast" && nodes[u]!.op !== "random")) continue;
+    const heldAnyway = (x: number) =>
+      role[x] === "scalar" || role[x] === "index" || role[x] === "arg" || role[x] === "view" || outputs.has(x) || consumersThroughViews(x).some((u) => u !== n.id && parent[u] !== k);
+    if (!n.inputs.every(heldAnyway)) continue;
+    // Its store and the read back are saved; each memory it reads that the reader does not read yet costs a read.
+    const inMemory = new Set(n.inputs.filter((x) => role[x] !== "scalar" && role[x] !== "index").map((x) => base[x]!));
+    const readByTo = (b: number) => members.get(to)!.some((m) => nodes[m]!.inputs.some((x) => base[x] === b));
+    if ([...inMemory].filter((b) => !readByTo(b)).length > 1) continue;
+    members.set(k, members.get(k)!.filter((m) => m !== n.id));
+    members.get(to)!.push(n.id);
+    parent[n.id] = to;
+  }
+
   // Storage: a value stays in a register only if every reader is in its own kernel's loop.
   const storage: Storage[] = nodes.map((n) => {
     const r = role[n.id]!;
     if (r === "arg" || r === "scalar" || r === "view" || r === "transposed") return r;
+    if (r === "index") return "recomputed";
     if (r !== "elementwise" || outputs.has(n.id)) return "buffer";
     const k = find(n.id);
     const perElement = (u: number) =>
@@ -257,11 +287,41 @@ function partition(fn: Fn): Schedule {
   for (const n of nodes) if ((role[n.id] === "view" || role[n.id] === "transposed") && storage[base[n.id]!] === "local") storage[base[n.id]!] = "buffer";
 
   for (const list of members.values()) list.sort((x, y) => x - y);
-  return { fn, kernels: orderKernels(fn, members, kind, head, storage, kernelOf), storage, base };
+  return { fn, kernels: orderKernels(fn, members, kind, head, storage, kernelOf, role), storage, base };
+}
+
+/**
+ * The values to recompute in every kernel reading them: pure functions of the element's index
+ * (an iota; an elementwise op whose operands are such values or constants) that are no output
+ * and are read only per element, by loops of their own shape or as a reduction's input. A
+ * broadcast, a view, a matmul or an op kernel reads memory, so a value one of them reads is
+ * stored, and so are the index values it is computed from (recomputing those would make each
+ * reader compute them from one more read of memory than storing them does).
+ */
+function indexValues(fn: Fn, role: readonly Role[], users: readonly number[][], outputs: ReadonlySet<number>): number[] {
+  const nodes = fn.nodes;
+  const pure = nodes.map(() => false);
+  for (const n of nodes)
+    pure[n.id] =
+      role[n.id] === "elementwise" &&
+      (n.op === "iota" || (n.op !== "broadcast" && n.op !== "random" && n.op !== "const" && n.inputs.every((x) => pure[x] || role[x] === "scalar")));
+  const perElement = (u: number) => role[u] === "reduce" || (role[u] === "elementwise" && nodes[u]!.op !== "broadcast" && nodes[u]!.op !== "random");
+  const recomputed = nodes.map((n) => pure[n.id]! && !outputs.has(n.id) && users[n.id]!.every(perElement));
+  // Ids are topological: one pass drops every value computed from a stored one.
+  for (const n of nodes) if (recomputed[n.id] && n.inputs.some((x) => pure[x] && !recomputed[x])) recomputed[n.id] = false;
+  return nodes.flatMap((n) => (recomputed[n.id] ? [n.id] : []));
 }
 
 /** Kernels in an order that respects their dependences, earliest first node first (Kahn). */
-function orderKernels(fn: Fn, members: Map<number, number[]>, kind: Map<number, KernelKind>, head: Map<number, number>, storage: Storage[], kernelOf: (x: number) => number): Kernel[] {
+function orderKernels(
+  fn: Fn,
+  members: Map<number, number[]>,
+  kind: Map<number, KernelKind>,
+  head: Map<number, number>,
+  storage: Storage[],
+  kernelOf: (x: number) => number,
+  role: readonly Role[],
+): Kernel[] {
   const reps = [...members.keys()].sort((a, b) => members.get(a)![0]! - members.get(b)![0]!);
   const deps = new Map(reps.map((r) => [r, new Set<number>()]));
   const after = new Map(reps.map((r) => [r, [] as number[]]));
@@ -278,7 +338,8 @@ function orderKernels(fn: Fn, members: Map<number, number[]>, kind: Map<number, 
     const r = ready.shift()!;
     const h = head.get(r);
     const all = members.get(r)!;
-    order.push({ kind: kind.get(r)!, ...(h !== undefined ? { head: h } : {}), body: all.filter((m) => m !== h), stores: all.filter((m) => storage[m] === "buffer") });
+    const body = [...recomputedFor(fn, all, role), ...all.filter((m) => m !== h)].sort((x, y) => x - y);
+    order.push({ kind: kind.get(r)!, ...(h !== undefined ? { head: h } : {}), body, stores: all.filter((m) => storage[m] === "buffer") });
     for (const s of after.get(r)!) {
       deps.get(s)!.delete(r);
       if (deps.get(s)!.size === 0) ready.push(s);
@@ -286,4 +347,16 @@ function orderKernels(fn: Fn, members: Map<number, number[]>, kind: Map<number, 
   }
   if (order.length !== reps.length) throw new Error("fusion produced a cyclic kernel graph");
   return order;
+}
+
+/** The recomputed index values a kernel's nodes read, directly or through one another. */
+function recomputedFor(fn: Fn, ids: readonly number[], role: readonly Role[]): Set<number> {
+  const found = new Set<number>();
+  const visit = (x: number) => {
+    if (role[x] !== "index" || found.has(x)) return;
+    found.add(x);
+    for (const i of fn.nodes[x]!.inputs) visit(i);
+  };
+  for (const id of ids) for (const x of fn.nodes[id]!.inputs) visit(x);
+  return found;
 }

@@ -1,6 +1,7 @@
 // The kernel IR: an IR function partitioned into kernels, the units a backend emits as one
 // loop nest (or one library call) each. Fusion decides the partition; every IR node is computed
-// in exactly one kernel, and only values read outside their kernel get memory.
+// in exactly one kernel (but a pure function of the index, recomputed by each kernel reading
+// it), and only values read outside their kernel get memory.
 import type { Fn } from "../ir/ir.ts";
 
 /**
@@ -25,10 +26,12 @@ export interface Kernel {
  * Where a node's value lives:
  * - arg: the caller's array; scalar: a number literal in the code (a broadcast constant);
  * - local: a register inside its kernel's loop; buffer: memory of its own, planned by liveness;
+ * - recomputed: a pure function of the element's index (an iota…), in a register of every
+ *   kernel that reads it, each computing it in its own loop (listed in each one's body);
  * - view: another node's memory read as it lies (a reshape);
  * - transposed: another node's memory read transposed by the one matmul kernel consuming it.
  */
-export type Storage = "arg" | "scalar" | "local" | "buffer" | "view" | "transposed";
+export type Storage = "arg" | "scalar" | "local" | "recomputed" | "buffer" | "view" | "transposed";
 
 export interface Schedule {
   fn: Fn;

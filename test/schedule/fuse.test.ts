@@ -17,20 +17,30 @@ const functions: [string, Fn][] = samples.flatMap((file) =>
 const withBodies = (fn: Fn): Fn[] => [fn, ...fn.nodes.flatMap((n) => (n.op === "scan" ? withBodies(n.body) : []))];
 
 describe("fusion on every sample", () => {
-  it.each(functions)("%s: every value computed once, kernels in dependence order, registers never read across kernels", (_name, top) => {
+  it.each(functions)("%s: every value computed once (index values by each reader), kernels in dependence order, registers never read across kernels", (_name, top) => {
     for (const fn of withBodies(top)) {
       const s = fuse(fn);
       const kernelOf = new Map<number, number>();
       s.kernels.forEach((k, i) => {
+        const inKernel = new Set(k.body);
         for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body]) {
+          // A recomputed value is in the body of every kernel reading it, and nowhere else.
+          for (const x of fn.nodes[id]!.inputs) if (s.storage[x] === "recomputed") expect(inKernel.has(x), `%${id} reads %${x}, not recomputed by its kernel`).toBe(true);
+          if (s.storage[id] === "recomputed") continue;
           expect(kernelOf.has(id), `%${id} in two kernels`).toBe(false);
           kernelOf.set(id, i);
         }
+        for (const id of k.stores) expect(s.storage[id], `%${id} stored`).toBe("buffer");
       });
       for (const n of fn.nodes) {
         const where = s.storage[n.id]!;
         if (where === "local" || where === "buffer") expect(kernelOf.has(n.id), `%${n.id} (${n.op}) is computed by a kernel`).toBe(true);
-        else expect(kernelOf.has(n.id), `%${n.id} (${where}) is not computed`).toBe(false);
+        else expect(kernelOf.has(n.id), `%${n.id} (${where}) is not computed once`).toBe(false);
+        if (where === "recomputed") {
+          // A function of the index alone: an iota, or an elementwise op over such values and constants.
+          expect(n.op === "iota" || n.inputs.every((x) => s.storage[x] === "recomputed" || s.storage[x] === "scalar"), `%${n.id} (${n.op}) depends on memory`).toBe(true);
+          expect(s.kernels.some((k) => k.body.includes(n.id)), `%${n.id} is read by no kernel`).toBe(true);
+        }
         for (const x of n.inputs) {
           const producer = kernelOf.get(s.base[x]!);
           const consumer = kernelOf.get(n.id);
@@ -87,6 +97,68 @@ describe("schedules, pinned", () => {
   it.each(["backprop_221.dnn", "mlp_digits.dnn"])("%s", (file) => {
     const text = compile(`samples/${file}`).models.flatMap((m) => [m.forward, ...(m.train ? [m.train.fn] : [])].map((fn) => `// ${m.name}\n${printSchedule(fuse(fn))}`)).join("\n");
     expectGolden(`test/golden/kernels/${file.replace(/\.dnn$/, ".txt")}`, text);
+  });
+});
+
+describe("values that are functions of the index alone", () => {
+  const cnn = () => functions.find(([name]) => name === "mnist_cnn.dnn MnistCNN.train_step")![1];
+
+  it("are recomputed by each kernel reading them, never stored: no iota of the CNN's training step is in memory", () => {
+    const fn = cnn();
+    const s = fuse(fn);
+    const iotas = fn.nodes.filter((n) => n.op === "iota");
+    expect(iotas.length).toBeGreaterThan(0);
+    for (const n of iotas) expect(s.storage[n.id], `%${n.id}`).toBe("recomputed");
+    // A window position (iotas and arithmetic on them) is computed in both of its readers' loops.
+    const stored = new Set(s.kernels.flatMap((k) => k.stores));
+    const recomputedIn = (id: number) => s.kernels.filter((k) => k.body.includes(id)).length;
+    expect(fn.nodes.some((n) => s.storage[n.id] === "recomputed" && n.op !== "iota" && recomputedIn(n.id) >= 2)).toBe(true);
+    expect(fn.nodes.filter((n) => s.storage[n.id] === "recomputed" && stored.has(n.id))).toEqual([]);
+  });
+
+  it("are stored when a kernel must read them from memory (a matmul operand)", async () => {
+    const { Builder } = await import("../../src/ir/ir.ts");
+    const b = new Builder("t");
+    const x = b.arg("x", "input", [4, 3]);
+    const position = b.binary("add", b.iota([3, 2], 0), b.iota([3, 2], 1));
+    const ramp = b.binary("mul", b.iota([4, 3], 1), b.broadcast(b.const(2), [4, 3]));
+    b.output("y", b.matmul(x, position));
+    b.output("z", b.binary("add", x, ramp));
+    const s = fuse(b.fn);
+    expect(s.storage[position]).toBe("buffer");
+    expect(s.storage[ramp]).toBe("recomputed");
+    expect(s.kernels.find((k) => k.body.includes(ramp))!.stores).toEqual([b.fn.outputs[1]!.id]);
+  });
+});
+
+describe("the max-pooling gradient", () => {
+  it("is one reduction (the first maximum's rank) and one loop before the unwindow, per pooling layer", () => {
+    const fn = functions.find(([name]) => name === "mnist_cnn.dnn MnistCNN.train_step")![1];
+    const s = fuse(fn);
+    const windowShaped = (k: (typeof s.kernels)[number]) => k.body.length > 0 && fn.nodes[k.head ?? k.body[0]!]!.op !== "window" && [...(k.head !== undefined ? [fn.nodes[k.head]!.inputs[0]!] : []), ...k.body].some((id) => fn.nodes[id]!.shape.length === 6);
+    const unwindows = s.kernels.flatMap((k, i) => (k.kind === "op" && fn.nodes[k.head!]!.op === "unwindow" && fn.nodes[fn.nodes[k.head!]!.inputs[0]!]!.shape[3] === 2 ? [i] : []));
+    expect(unwindows.length).toBe(2); // one per MaxPool2D(2)
+    for (const u of unwindows) {
+      // The kernels over the pooling window's shape right before its unwindow: the reduction and the mask.
+      const before = s.kernels.slice(0, u).reverse();
+      const run = before.slice(0, before.findIndex((k) => !windowShaped(k)));
+      expect(run.map((k) => k.kind)).toEqual(["elementwise", "reduce"]);
+      expect(fn.nodes[run[1]!.head!]!.op).toBe("reduce_max");
+    }
+  });
+});
+
+describe("a value read only by a later kernel, from memory held anyway", () => {
+  it("is computed there: the CNN's training step stores no ReLU mask, each is taken from its activation where the gradient reads it", () => {
+    const fn = functions.find(([name]) => name === "mnist_cnn.dnn MnistCNN.train_step")![1];
+    const s = fuse(fn);
+    const masks = fn.nodes.filter((n) => n.op === "cmplt" && fn.nodes[n.inputs[1]!]!.op === "relu");
+    expect(masks.length).toBe(4); // three convolutions and a dense layer
+    for (const m of masks) {
+      expect(s.storage[m.id], `%${m.id}`).toBe("local");
+      const k = s.kernels.find((k) => k.body.includes(m.id))!;
+      expect(k.body.some((id) => fn.nodes[id]!.op === "relu"), `%${m.id} is in its activation's kernel`).toBe(false);
+    }
   });
 });
 
