@@ -1,7 +1,8 @@
 // Prelude operations for neural networks: convolution, pooling, embedding lookup, concatenation,
 // recurrence, dropout randomness, parameter sets and freezing. Each checks its operands' shapes
-// and lowers to the IR primitives (conv = window + matmul, pooling = window + reduce,
-// concat = pad + add; see docs/decisions/0003-primitives.md).
+// and lowers to the IR primitives (conv = window + matmul, pooling = window + reduce, or reshape
+// + reduce where max-pooling windows tile the input, concat = pad + add; see
+// docs/decisions/0003-primitives-and-layers.md).
 import type { Span } from "../syntax/source.ts";
 import { Builder, windowCount, type Window } from "../ir/ir.ts";
 import { mulDim } from "../ir/dim.ts";
@@ -81,13 +82,21 @@ function pool(kind: "max" | "avg"): Impl {
     const name = `${kind}_pool2d`;
     const g = geometry(el, x, size, stride, [1, 1], padding, kind === "max" ? -Infinity : 0, name, span);
     if (!g) return POISON;
+    const [N, H, W, C] = x.shape as [Dim, number, number, Dim];
+    if (kind === "max" && tiles(g.w, g.after, H, W)) {
+      // Windows that tile the input (2×2 pooling of an even input) are the input regrouped: a
+      // view [N, H/p, p, W/q, q, C], reduced over its two window axes in the window's own order
+      // (so the gradient's first maximum is the same), with no copy into windows and no
+      // unwindow in the gradient.
+      const [p, q] = g.w.kernel;
+      return el.tensor(el.b.reduce("reduce_max", el.b.reshape(x.id, [N, H / p, p, W / q, q, C]), [2, 4]), span);
+    }
     const win = el.b.window(x.id, g.w, g.after);
     const reduced = el.b.reduce(kind === "max" ? "reduce_max" : "sum", win, [3, 4]);
     if (kind === "max") return el.tensor(reduced, span);
     // Like Keras, an average over "same" padding counts only the positions inside the input.
     const [, oh, ow] = el.b.node(win).shape as number[];
     const counts: number[] = [];
-    const [H, W] = [x.shape[1] as number, x.shape[2] as number];
     const inside = (o: number, i: 0 | 1, size: number) => {
       let n = 0;
       for (let t = 0; t < g.w.kernel[i]; t++) {
@@ -101,6 +110,12 @@ function pool(kind: "max" | "avg"): Impl {
     const div = counts.every((n) => n === counts[0]) ? el.b.broadcast(el.b.const(counts[0]!), shape) : el.b.broadcast(el.b.literal(counts, [1, oh!, ow!, 1]), shape);
     return el.tensor(el.b.binary("div", reduced, div), span);
   };
+}
+
+/** Whether the windows cover an H×W input exactly once, without padding: stride = size, dividing H and W. */
+function tiles(w: Window, after: readonly number[], H: number, W: number): boolean {
+  const [p, q] = w.kernel;
+  return w.stride[0] === p && w.stride[1] === q && w.dilation[0] === 1 && w.dilation[1] === 1 && [...w.padBefore, ...after].every((d) => d === 0) && H % p === 0 && W % q === 0;
 }
 
 function take(el: ElabContext, a: Args, span: Span): Value {

@@ -260,6 +260,23 @@ describe("autodiff conventions at non-differentiable points", () => {
     expect(gradOf([[2, 2, 3]], [x], sumOfMax)).toEqual([[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0]]);
   });
 
+  it("max pooling of tiling windows as a view (reshape + reduce_max) sends each adjoint where the window op's form does, ties and all", () => {
+    // [1, 4, 6, 2] pooled 2×2: plenty of ties (values from {0, 1, 2}), an all −∞ window and a NaN one.
+    const x = Array.from({ length: 48 }, (_, i) => (i * 7) % 3);
+    x[0] = x[2] = x[12] = x[14] = -Infinity;
+    x[5] = NaN;
+    const pooled = (tiled: boolean) => (b: Builder, [v]: number[]) => {
+      const max = tiled
+        ? b.reduce("reduce_max", b.reshape(v!, [1, 2, 2, 3, 2, 2]), [2, 4])
+        : b.reduce("reduce_max", b.window(v!, { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0], fill: -Infinity }, [0, 0]), [3, 4]);
+      const weights = b.binary("add", b.iota([1, 2, 3, 2], 2), b.broadcast(b.const(1), [1, 2, 3, 2]));
+      return b.reduce("sum", b.binary("mul", max, weights), [0, 1, 2, 3]);
+    };
+    const viaView = gradOf([[1, 4, 6, 2]], [x], pooled(true));
+    expect(viaView).toEqual(gradOf([[1, 4, 6, 2]], [x], pooled(false)));
+    expect(viaView[0]!.filter((g) => g !== 0).length).toBe(11); // one per window, none where the maximum is NaN
+  });
+
   it("max and min send a tie's adjoint to the first operand; relu's and abs's at 0 is 0", () => {
     expect(gradOf([[2], [2]], [[1, 2], [1, 3]], (b, [x, y]) => b.reduce("sum", b.binary("max", x!, y!), [0]))).toEqual([[1, 0], [0, 1]]);
     expect(gradOf([[2], [2]], [[1, 2], [1, 3]], (b, [x, y]) => b.reduce("sum", b.binary("min", x!, y!), [0]))).toEqual([[1, 1], [0, 0]]);
