@@ -7,10 +7,17 @@
 // innermost stride, one by one throughout. Symbolic sizes and strides are the function's i32
 // parameters after the arrays' byte pointers. A body with an op that has no SIMD instruction
 // (exp, tanh, random…) is left to the TypeScript loop.
+// A reduction with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
+// runs the same way where the TypeScript loop folds each value into the output's memory (the
+// output filled with the identity first, by the call): a reduced axis outside a kept one. There
+// each fold is one float32 operation on the output element, in the same order, so sums are bit
+// for bit the TypeScript loop's (maxima too, up to a zero's sign, as reduce.ts). Where every
+// reduced axis is inside the kept ones, the TypeScript loop sums in a double: left to it.
 // Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
 // so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
 // the same (NaN included: `select` takes its first branch where the condition is NaN, as `!== 0`).
-import { isElementwise, type ElementwiseOp } from "../../ir/ops.ts";
+import { isElementwise, type ElementwiseOp, type ReductionOp } from "../../ir/ops.ts";
+import { isReductionNode } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
@@ -46,6 +53,18 @@ const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> 
  */
 type Value = { local: number } | { read: number; access: number } | { literal: number } | { iota: number };
 
+/** A reduction's fold of `value` into array `array` along access `access`: four lanes, and one. */
+interface Fold {
+  value: Value;
+  array: number;
+  access: number;
+  op: { vector: Instr; scalar: Instr };
+}
+const FOLDS: Record<ReductionOp, { identity: number; vector: Instr; scalar: Instr }> = {
+  sum: { identity: 0, vector: ["f32x4.add"], scalar: ["f32.add"] },
+  reduce_max: { identity: -Infinity, vector: ["f32x4.max"], scalar: ["f32.max"] },
+};
+
 interface Step {
   id: number;
   op: ElementwiseOp;
@@ -60,14 +79,21 @@ export interface ElementwisePlan {
   inputs: number;
   /** The symbolic sizes and strides the function takes, in parameter order. */
   dims: Dim[];
+  /** A reduction's output (by node) and the identity the call fills it with first. */
+  fill?: { node: number; value: number };
 }
 
-/** Elementwise kernel `k` as a WebAssembly function named `name`, or undefined where an op has no SIMD instruction. */
+/**
+ * Elementwise kernel `k` (or a reduction kernel with a prologue) as a WebAssembly function named
+ * `name`, or undefined where an op has no SIMD instruction or the TypeScript loop sums in a double.
+ */
 export function planElementwise(s: Schedule, k: Kernel, name: string): ElementwisePlan | undefined {
   const fn = s.fn;
   const node = (id: number) => fn.nodes[id]!;
-  if (k.kind !== "elementwise" || k.body.length === 0) return undefined;
-  const domain = node(k.body[0]!).shape;
+  if (k.body.length === 0 || (k.kind !== "elementwise" && k.kind !== "reduce")) return undefined;
+  const head = k.kind === "reduce" ? node(k.head!) : undefined;
+  if (head && !isReductionNode(head)) return undefined;
+  const domain = head ? node(head.inputs[0]!).shape : node(k.body[0]!).shape;
   const inBody = new Set(k.body);
   // The accesses as render.ts's ElementLoop numbers them: 0 is the domain's own row-major order.
   const accesses: Dim[][] = [rowMajor(domain)];
@@ -113,19 +139,36 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
       values.set(id, { local: id });
     } else return undefined;
   }
-  const stored = [...new Set(k.stores.map((id) => s.base[id]!))];
+  // The reduction's output along the domain: 0 on the reduced axes (render.ts's `reduce`).
+  let outAccess = -1;
+  if (head && isReductionNode(head)) {
+    const outStrides = rowMajor(head.shape);
+    let kept = 0;
+    outAccess = accessOf(domain.map((_, j) => (head.axes.includes(j) ? 0 : outStrides[kept++]!)));
+  }
+  const storedIds = k.stores.filter((id) => id !== head?.id);
+  const stored = [...new Set([...storedIds, ...(head ? [head.id] : [])].map((id) => s.base[id]!))];
   // A kernel writing memory it also reads (in place) stays a TypeScript loop: copying in and out would not keep its order.
   if (stored.some((b) => read.includes(b))) return undefined;
   const arrays = [...read, ...stored];
-  const stores = k.stores.map((id) => ({ array: read.length + stored.indexOf(s.base[id]!), value: valueOf(id) }));
+  const arrayIndex = (id: number) => read.length + stored.indexOf(s.base[id]!);
+  const stores = storedIds.map((id) => ({ array: arrayIndex(id), value: valueOf(id) }));
+  const fold = head && isReductionNode(head) ? { value: valueOf(head.inputs[0]!), array: arrayIndex(head.id), access: outAccess, op: FOLDS[head.op] } : undefined;
 
   const axes = coalesce(domain, accesses);
+  if (fold) {
+    // Reduced loops innermost: the TypeScript loop accumulates in a double local.
+    const reduced = axes.map((a) => a.strides[outAccess] === 0);
+    const split = reduced.indexOf(true);
+    if (split >= 0 && reduced.slice(split).every((b) => b)) return undefined;
+  }
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
-  return { func: elementwiseFunc(name, axes, steps, stores, arrays.length, dims), arrays, inputs: read.length, dims };
+  const fill = head && isReductionNode(head) ? { node: head.id, value: FOLDS[head.op].identity } : undefined;
+  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), arrays, inputs: read.length, dims, fill };
 }
 
-function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], arrays: number, dims: readonly Dim[]): Func {
+function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], fold: Fold | undefined, arrays: number, dims: readonly Dim[]): Func {
   const f = new FuncBuilder(name, [...Array.from({ length: arrays }, (_, i) => [`a${i}`, "i32"] as const), ...dims.map((_, i) => [`d${i}`, "i32"] as const)]);
   const { get, i32 } = f;
   const ptr = f.params.slice(0, arrays);
@@ -148,8 +191,9 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
       const term: Instr[] = [get(counters[l]!), ...bytes(st), ["i32.mul"]];
       f.assign(offsets[l]![k]!, ...(outer[0]![0] === "i32.const" ? term : [...outer, ...term, ["i32.add"] as Instr]));
     });
-  const vectorized = L > 0 && axes[inner]!.strides.every((st) => st === 0 || st === 1);
   const stride1 = (k: number) => axes[inner]?.strides[k] === 1;
+  // A fold of four lanes into one output element would need a horizontal reduction: one by one.
+  const vectorized = L > 0 && axes[inner]!.strides.every((st) => st === 0 || st === 1) && (!fold || stride1(fold.access));
   // [0, 1, 2, 3]: the lanes' offsets along the innermost axis, for an iota along it.
   const iotaAlongInner = (x: Value) => "iota" in x && stride1(x.iota);
   const lanes = vectorized && (steps.some((st) => st.operands.some(iotaAlongInner)) || stores.some((st) => iotaAlongInner(st.value))) ? f.local("lanes", "v128") : undefined;
@@ -170,6 +214,10 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
     };
     for (const { id, op, operands } of steps) f.assign(locals[width].get(id)!, ...operands.flatMap(push), ...OPS[op]![width]);
     for (const { array, value } of stores) f.emit(get(ptr[array]!), ...offsetAt(0, inner), ["i32.add"], ...push(value), v ? ["v128.store", 0, 2] : ["f32.store", 0]);
+    if (fold) {
+      const at: Instr[] = [get(ptr[fold.array]!), ...offsetAt(fold.access, inner), ["i32.add"]];
+      f.emit(...at, ...at, v ? ["v128.load", 0, 2] : ["f32.load", 0], ...push(fold.value), fold.op[width], v ? ["v128.store", 0, 2] : ["f32.store", 0]);
+    }
   };
 
   if (lanes) {

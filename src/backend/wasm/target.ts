@@ -5,7 +5,7 @@
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr, sizeExpr } from "../exprs.ts";
+import { dimExpr, fmtLiteral, sizeExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
@@ -41,13 +41,14 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
     const text = printFunc(plan.func).slice(1).join("\n");
     let index = elementwiseByText.get(text);
     if (index === undefined) elementwiseByText.set(text, (index = elementwise.push(plan.func) - 1));
-    return [`wasmKernels.elementwise(${index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}]);`];
+    const call = `wasmKernels.elementwise(${index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}]);`;
+    return plan.fill ? [`${mem(plan.fill.node)}.fill(${fmtLiteral(plan.fill.value)});`, call] : [call];
   };
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
   const rowStrides: number[][] = [];
   const byText = new Map<string, number>();
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
-    if (k.kind === "reduce") return reduceKernel(s, k, mem);
+    if (k.kind === "reduce") return reduceKernel(s, k, mem) ?? elementwiseKernel(s, k, mem);
     if (k.kind === "elementwise") return elementwiseKernel(s, k, mem);
     if (k.kind !== "matmul") return undefined;
     const plan = planEpilogue(s, k, `e${epilogues.length}`);

@@ -3,6 +3,9 @@
 // comparisons and max/min over NaN, ±0 and infinities (bit for bit), iotas along the vectorized
 // axis and along outer ones, casts, symbolic batch sizes, innermost sizes that leave a scalar tail,
 // a domain with no axis; a body with an op that has no SIMD instruction stays a TypeScript loop.
+// Reductions with a prologue that the TypeScript loop folds into the output's memory (max
+// pooling's argmax, a bias's gradient behind a mask, a reduced innermost axis outside a kept one)
+// are the same bit for bit; one it sums in a double local (the innermost axes reduced) stays a loop.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../../src/ir/ir.ts";
 import type { Shape } from "../../../src/ir/shape.ts";
@@ -68,10 +71,27 @@ const CASES: Record<string, Case> = {
   scalar: fn("scalar", { a: [], c: [1, 1] }, (b, [a, c]) => ({ y: b.binary("sub", b.broadcast(a!, [1, 1]), c!) })),
   // A broadcast along a leading axis of a 3-D tensor: [4, 1, 5] read as [4, 3, 5].
   middle: fn("middle", { x: [4, 3, 5], m: [4, 1, 5] }, (b, [x, m]) => ({ y: b.binary("max", x!, b.broadcast(m!, [4, 3, 5])) })),
+  // Max pooling's argmax over 2×2 windows (axes 2, 3), the index stored too; rows of 6 (a tail of 2).
+  pool: fn("pool", { x: ["B", 3, 2, 2, 6] }, (b, [x]) => {
+    const shape = ["B", 3, 2, 2, 6];
+    const index = b.binary("add", b.iota(shape, 3), b.binary("mul", b.iota(shape, 2), b.broadcast(b.const(2), shape)));
+    const picked = b.select(b.binary("cmplt", x!, b.broadcast(b.const(1), shape)), b.unary("neg", index), b.broadcast(b.const(-Infinity), shape));
+    return { index, max: b.reduce("reduce_max", picked, [2, 3]) };
+  }),
+  // A bias's gradient behind a mask: a sum over the batch and a middle axis, the masked values stored.
+  biasGrad: fn("biasGrad", { g: ["B", 3, 7], m: ["B", 3, 7] }, (b, [g, m]) => {
+    const masked = b.select(m!, g!, b.broadcast(b.const(0), ["B", 3, 7]));
+    return { masked, sum: b.reduce("sum", masked, [0, 1]) };
+  }),
+  // Reduced axes outside and inside a kept one: folded into memory one element at a time.
+  outerInner: fn("outerInner", { x: [4, 3, 5] }, (b, [x]) => ({ s: b.reduce("sum", b.unary("abs", x!), [0, 2]), m: b.reduce("reduce_max", b.unary("neg", x!), [0, 2]) })),
 };
 
-/** No SIMD instruction for exp: this one stays a TypeScript loop. */
-const TS_ONLY = { exp: fn("exp", { x: ["B", 5] }, (b, [x]) => ({ y: b.unary("exp", x!) })) };
+/** No SIMD instruction for exp; a row sum the TypeScript loop keeps in a double: these stay TypeScript loops. */
+const TS_ONLY = {
+  exp: fn("exp", { x: ["B", 5] }, (b, [x]) => ({ y: b.unary("exp", x!) })),
+  rowSum: fn("rowSum", { x: ["B", 5] }, (b, [x]) => ({ s: b.reduce("sum", b.unary("abs", x!), [1]) })),
+};
 
 const fns = Object.fromEntries(Object.entries({ ...CASES, ...TS_ONLY }).map(([k, c]) => [k, c.fn]));
 
@@ -99,10 +119,12 @@ describe("elementwise kernels in WebAssembly", () => {
     }
     expect(kernels("exp")).toMatch(/Math\.exp/);
     expect(kernels("exp")).not.toContain("wasmKernels.elementwise(");
+    expect(kernels("rowSum")).toMatch(/let acc = 0;/);
+    expect(kernels("rowSum")).not.toContain("wasmKernels.elementwise(");
   });
 
   it.each(Object.keys({ ...CASES, ...TS_ONLY }))("%s: the TypeScript loop's values, at every batch size", (name) => {
-    const c = (CASES as Record<string, Case>)[name] ?? TS_ONLY.exp;
+    const c = ({ ...CASES, ...TS_ONLY } as Record<string, Case>)[name]!;
     for (const B of [0, 1, 3, 8]) {
       const args = c.fn.args.map((a, i) => data(a.shape.reduce<number>((n, d) => n * (d === "B" ? B : (d as number)), 1), i + B));
       const want = ts.run(name, args, { B });
