@@ -25,7 +25,10 @@ import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts"
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
-/** Each op as instructions over its operands' values (on the stack, in order): four lanes, and one. */
+/**
+ * Each op as instructions over its operands' values (on the stack, in order): four lanes, and one.
+ * epilogue.ts's table, with what a whole kernel's body has besides: selects and casts.
+ */
 const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
   neg: { vector: [["f32x4.neg"]], scalar: [["f32.neg"]] },
   abs: { vector: [["f32x4.abs"]], scalar: [["f32.abs"]] },
@@ -92,8 +95,9 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   const node = (id: number) => fn.nodes[id]!;
   if (k.body.length === 0 || (k.kind !== "elementwise" && k.kind !== "reduce")) return undefined;
   const head = k.kind === "reduce" ? node(k.head!) : undefined;
-  if (head && !isReductionNode(head)) return undefined;
-  const domain = head ? node(head.inputs[0]!).shape : node(k.body[0]!).shape;
+  const reduction = head && isReductionNode(head) ? head : undefined;
+  if (head && !reduction) return undefined;
+  const domain = reduction ? node(reduction.inputs[0]!).shape : node(k.body[0]!).shape;
   const inBody = new Set(k.body);
   // The accesses as render.ts's ElementLoop numbers them: 0 is the domain's own row-major order.
   const accesses: Dim[][] = [rowMajor(domain)];
@@ -141,19 +145,19 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   }
   // The reduction's output along the domain: 0 on the reduced axes (render.ts's `reduce`).
   let outAccess = -1;
-  if (head && isReductionNode(head)) {
-    const outStrides = rowMajor(head.shape);
+  if (reduction) {
+    const outStrides = rowMajor(reduction.shape);
     let kept = 0;
-    outAccess = accessOf(domain.map((_, j) => (head.axes.includes(j) ? 0 : outStrides[kept++]!)));
+    outAccess = accessOf(domain.map((_, j) => (reduction.axes.includes(j) ? 0 : outStrides[kept++]!)));
   }
-  const storedIds = k.stores.filter((id) => id !== head?.id);
-  const stored = [...new Set([...storedIds, ...(head ? [head.id] : [])].map((id) => s.base[id]!))];
+  const storedIds = k.stores.filter((id) => id !== reduction?.id);
+  const stored = [...new Set([...storedIds, ...(reduction ? [reduction.id] : [])].map((id) => s.base[id]!))];
   // A kernel writing memory it also reads (in place) stays a TypeScript loop: copying in and out would not keep its order.
   if (stored.some((b) => read.includes(b))) return undefined;
   const arrays = [...read, ...stored];
   const arrayIndex = (id: number) => read.length + stored.indexOf(s.base[id]!);
   const stores = storedIds.map((id) => ({ array: arrayIndex(id), value: valueOf(id) }));
-  const fold = head && isReductionNode(head) ? { value: valueOf(head.inputs[0]!), array: arrayIndex(head.id), access: outAccess, op: FOLDS[head.op] } : undefined;
+  const fold = reduction ? { value: valueOf(reduction.inputs[0]!), array: arrayIndex(reduction.id), access: outAccess, op: FOLDS[reduction.op] } : undefined;
 
   const axes = coalesce(domain, accesses);
   if (fold) {
@@ -164,7 +168,7 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   }
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
-  const fill = head && isReductionNode(head) ? { node: head.id, value: FOLDS[head.op].identity } : undefined;
+  const fill = reduction ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
   return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), arrays, inputs: read.length, dims, fill };
 }
 
