@@ -6,6 +6,7 @@
 // Reductions with a prologue that the TypeScript loop folds into the output's memory (max
 // pooling's argmax, a bias's gradient behind a mask, a reduced innermost axis outside a kept one)
 // are the same bit for bit; one it sums in a double local (the innermost axes reduced) stays a loop.
+// Where the engine has no shared memory, the arrays are copied into the kernels' memory and back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../../src/ir/ir.ts";
 import type { Shape } from "../../../src/ir/shape.ts";
@@ -98,11 +99,14 @@ const fns = Object.fromEntries(Object.entries({ ...CASES, ...TS_ONLY }).map(([k,
 describe("elementwise kernels in WebAssembly", () => {
   let ts: TsModule;
   let wasm: TsModule;
+  /** Another instance of the wasm module, to run without shared memory. */
+  let unshared: TsModule;
   beforeAll(async () => {
     ts = await compileFns(fns);
     wasm = await compileFns(fns, wasmFlavour());
+    unshared = await compileFns(fns, wasmFlavour());
   }, 180_000);
-  afterAll(() => (ts?.cleanup(), wasm?.cleanup()));
+  afterAll(() => (ts?.cleanup(), wasm?.cleanup(), unshared?.cleanup()));
 
   it("emits a module that passes tsc --strict alone", () => {
     expect(wasm.tsc.output).toBe("");
@@ -123,12 +127,13 @@ describe("elementwise kernels in WebAssembly", () => {
     expect(kernels("rowSum")).not.toContain("wasmKernels.elementwise(");
   });
 
-  it.each(Object.keys({ ...CASES, ...TS_ONLY }))("%s: the TypeScript loop's values, at every batch size", (name) => {
+  /** Function `name` of `mod` against the TypeScript loop at batch size B. */
+  const compare = (mod: TsModule, name: string, B: number) => {
     const c = ({ ...CASES, ...TS_ONLY } as Record<string, Case>)[name]!;
-    for (const B of [0, 1, 3, 8]) {
+    {
       const args = c.fn.args.map((a, i) => data(a.shape.reduce<number>((n, d) => n * (d === "B" ? B : (d as number)), 1), i + B));
       const want = ts.run(name, args, { B });
-      const got = wasm.run(name, args, { B });
+      const got = mod.run(name, args, { B });
       expect(got.length).toBe(want.length);
       want.forEach((w, k) => {
         const g = got[k]!;
@@ -139,6 +144,25 @@ describe("elementwise kernels in WebAssembly", () => {
           if (!same) expect.fail(`${name} B=${B} output ${k}[${i}]: wasm ${x}, ts ${y}`);
         }
       });
+      return got;
+    }
+  };
+
+  it.each(Object.keys({ ...CASES, ...TS_ONLY }))("%s: the TypeScript loop's values, at every batch size", (name) => {
+    for (const B of [0, 1, 3, 8]) compare(wasm, name, B);
+  });
+
+  it("copies arrays in and out of the kernels' own memory where the engine cannot share it (a page that is not cross-origin isolated)", () => {
+    const shared = globalThis.SharedArrayBuffer;
+    // Hidden while the module compiles its kernels (on first use), so they get a memory of their own.
+    delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
+    try {
+      for (const name of Object.keys(CASES)) {
+        const got = compare(unshared, name, 3);
+        expect(got.every((x) => !(x.buffer instanceof shared))).toBe(true);
+      }
+    } finally {
+      globalThis.SharedArrayBuffer = shared;
     }
   });
 });
