@@ -55,7 +55,7 @@ describe("target registry", () => {
       setFlagsFromString("--experimental-wasm-relaxed-simd");
       for (const b of binaries) expect(wasmApi.validate(b), sample).toBe(true);
     }
-  });
+  }, 30_000); // every sample compiled and encoded twice: seconds on a loaded machine
 
   it("wgsl: an asynchronous module needing a WebGPU device, its shaders as .wgsl sidecar files the module holds", async () => {
     const out = await generate("wgsl", models, "backprop_221.dnn");

@@ -5,7 +5,7 @@
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr, sizeExpr } from "../exprs.ts";
+import { dimExpr, fmtLiteral, sizeExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
@@ -13,6 +13,7 @@ import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
+import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
 import { reduceFuncs, REDUCTIONS } from "./reduce.ts";
 import { printFunc, printModule } from "./print.ts";
@@ -22,20 +23,33 @@ import { printFunc, printModule } from "./print.ts";
  * epilogues, over an imported memory. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
  * it validates.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...reduceFuncs(), ...epilogues], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false, elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...reduceFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
 
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
  * calling them (with the epilogue in WebAssembly where epilogue.ts can express it), reductions
  * and windows calling them, and the binary, built once every kernel is rendered. Equal epilogues share one function.
  */
-export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
+export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elementwise: readonly Func[] } {
   const epilogues: Func[] = [];
+  /** Elementwise kernels' functions (k0, k1, …; elementwise.ts), equal ones once. */
+  const elementwise: Func[] = [];
+  const elementwiseByText = new Map<string, number>();
+  const elementwiseKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+    const plan = planElementwise(s, k, `k${elementwise.length}`);
+    if (!plan) return undefined;
+    const text = printFunc(plan.func).slice(1).join("\n");
+    let index = elementwiseByText.get(text);
+    if (index === undefined) elementwiseByText.set(text, (index = elementwise.push(plan.func) - 1));
+    const call = `wasmKernels.elementwise(${index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}]);`;
+    return plan.fill ? [`${mem(plan.fill.node)}.fill(${fmtLiteral(plan.fill.value)});`, call] : [call];
+  };
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
   const rowStrides: number[][] = [];
   const byText = new Map<string, number>();
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
-    if (k.kind === "reduce") return reduceKernel(s, k, mem);
+    if (k.kind === "reduce") return reduceKernel(s, k, mem) ?? elementwiseKernel(s, k, mem);
+    if (k.kind === "elementwise") return elementwiseKernel(s, k, mem);
     if (k.kind !== "matmul") return undefined;
     const plan = planEpilogue(s, k, `e${epilogues.length}`);
     if (!plan) return undefined;
@@ -57,6 +71,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
   };
   return {
     epilogues,
+    elementwise,
     runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/heap.ts"), runtimePart("runtime/wasm/kernels.ts")],
     gemm: "wasmKernels.product",
     windows: "wasmKernels.windows",
@@ -64,7 +79,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[] } {
     targetKernel,
     prelude: () => [
       "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
-      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
+      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues, false, elementwise)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true, elementwise)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
       "memoryHome.current = wasmKernels;",
       "",
     ],
@@ -91,7 +106,7 @@ function reduceKernel(s: Schedule, k: Kernel, mem: (id: number) => string): stri
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...flavour.epilogues], memoryPages: 1 });
+  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {

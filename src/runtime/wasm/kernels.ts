@@ -248,6 +248,23 @@ export class WasmKernels implements MemoryHome {
     this.copyOut(out, 0, at, outer * inner);
   }
 
+  /**
+   * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
+   * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
+   * in whole, written or not, so the elements a kernel does not write come back as they were.
+   */
+  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[]): void {
+    this.ensure();
+    this.planned = 0;
+    const places = this.inputPlaces;
+    places.length = 0;
+    for (const x of arrays) places.push(this.slot(x, x.length));
+    this.scratch(this.planned);
+    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
+    (this.exports[`k${index}`] as Kernel)(...places, ...dims);
+    for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
+  }
+
   /** Scratch planned so far, in floats (`slot` adds to it). */
   private planned = 0;
 

@@ -1,0 +1,258 @@
+// An elementwise kernel (a fused body over one domain: masks, selects, broadcasts, iotas…) as a
+// WebAssembly function computing what the TypeScript loop computes (render.ts's ElementLoop over
+// loops.ts's nest): every memory access is a stride per domain axis (0 where it broadcasts), the
+// axes coalesced as there (schedule/strides.ts), each loop level adding its term to each access's
+// offset. The innermost axis runs four lanes at a time where every access walks it with stride 0
+// (a splatted float) or 1 (a vector), then the last one to three elements one by one; any other
+// innermost stride, one by one throughout. Symbolic sizes and strides are the function's i32
+// parameters after the arrays' byte pointers. A body with an op that has no SIMD instruction
+// (exp, tanh, random…) is left to the TypeScript loop.
+// A reduction with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
+// runs the same way where the TypeScript loop folds each value into the output's memory (the
+// output filled with the identity first, by the call): a reduced axis outside a kept one. There
+// each fold is one float32 operation on the output element, in the same order, so sums are bit
+// for bit the TypeScript loop's (maxima too, up to a zero's sign, as reduce.ts). Where every
+// reduced axis is inside the kept ones, the TypeScript loop sums in a double: left to it.
+// Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
+// so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
+// the same (NaN included: `select` takes its first branch where the condition is NaN, as `!== 0`).
+import { isElementwise, type ElementwiseOp, type ReductionOp } from "../../ir/ops.ts";
+import { isReductionNode } from "../../ir/ir.ts";
+import type { Dim } from "../../ir/shape.ts";
+import type { Kernel, Schedule } from "../../schedule/kernel.ts";
+import { scalarValue } from "../../schedule/fuse.ts";
+import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts";
+import { FuncBuilder, type Local } from "./builder.ts";
+import type { Func, Instr } from "./encode.ts";
+
+/**
+ * Each op as instructions over its operands' values (on the stack, in order): four lanes, and one.
+ * epilogue.ts's table, with what a whole kernel's body has besides: selects and casts.
+ */
+const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
+  neg: { vector: [["f32x4.neg"]], scalar: [["f32.neg"]] },
+  abs: { vector: [["f32x4.abs"]], scalar: [["f32.abs"]] },
+  sqrt: { vector: [["f32x4.sqrt"]], scalar: [["f32.sqrt"]] },
+  // Math.max(a, 0): NaN stays NaN, −0 becomes +0, as f32.max.
+  relu: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]], scalar: [["f32.const", 0], ["f32.max"]] },
+  add: { vector: [["f32x4.add"]], scalar: [["f32.add"]] },
+  sub: { vector: [["f32x4.sub"]], scalar: [["f32.sub"]] },
+  mul: { vector: [["f32x4.mul"]], scalar: [["f32.mul"]] },
+  div: { vector: [["f32x4.div"]], scalar: [["f32.div"]] },
+  max: { vector: [["f32x4.max"]], scalar: [["f32.max"]] },
+  min: { vector: [["f32x4.min"]], scalar: [["f32.min"]] },
+  // A vector comparison's lanes are all ones or all zeros: and-ed with 1.0 they are 1 or 0.
+  cmplt: { vector: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.lt"], ["f32.convert_i32_u"]] },
+  cmpeq: { vector: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.eq"], ["f32.convert_i32_u"]] },
+  // `c !== 0 ? a : b` over (a, b, c): the mask c ≠ 0 (true for NaN) picks a.
+  select: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.ne"], ["v128.bitselect"]], scalar: [["f32.const", 0], ["f32.ne"], ["select"]] },
+  // A cast to i32 is Math.trunc (values are carried as floats); to f32, the value itself.
+  cast: { vector: [["f32x4.trunc"]], scalar: [["f32.trunc"]] },
+};
+
+/**
+ * A value of the body: a local of the loop (by node), a read of array `array` along access
+ * `access`, a literal, or the index of an iota (the offset of its access).
+ */
+type Value = { local: number } | { read: number; access: number } | { literal: number } | { iota: number };
+
+/** A reduction's fold of `value` into array `array` along access `access`: four lanes, and one. */
+interface Fold {
+  value: Value;
+  array: number;
+  access: number;
+  op: { vector: Instr; scalar: Instr };
+}
+const FOLDS: Record<ReductionOp, { identity: number; vector: Instr; scalar: Instr }> = {
+  sum: { identity: 0, vector: ["f32x4.add"], scalar: ["f32.add"] },
+  reduce_max: { identity: -Infinity, vector: ["f32x4.max"], scalar: ["f32.max"] },
+};
+
+interface Step {
+  id: number;
+  op: ElementwiseOp;
+  operands: Value[];
+}
+
+export interface ElementwisePlan {
+  /** `(pointers…, sizes…)`: a byte pointer per array, then the symbolic sizes and strides. */
+  func: Func;
+  /** The memory the kernel reads (first `inputs` of them) and writes, by node (any node of that memory). */
+  arrays: number[];
+  inputs: number;
+  /** The symbolic sizes and strides the function takes, in parameter order. */
+  dims: Dim[];
+  /** A reduction's output (by node) and the identity the call fills it with first. */
+  fill?: { node: number; value: number };
+}
+
+/**
+ * Elementwise kernel `k` (or a reduction kernel with a prologue) as a WebAssembly function named
+ * `name`, or undefined where an op has no SIMD instruction or the TypeScript loop sums in a double.
+ */
+export function planElementwise(s: Schedule, k: Kernel, name: string): ElementwisePlan | undefined {
+  const fn = s.fn;
+  const node = (id: number) => fn.nodes[id]!;
+  if (k.body.length === 0 || (k.kind !== "elementwise" && k.kind !== "reduce")) return undefined;
+  const head = k.kind === "reduce" ? node(k.head!) : undefined;
+  const reduction = head && isReductionNode(head) ? head : undefined;
+  if (head && !reduction) return undefined;
+  const domain = reduction ? node(reduction.inputs[0]!).shape : node(k.body[0]!).shape;
+  const inBody = new Set(k.body);
+  // The accesses as render.ts's ElementLoop numbers them: 0 is the domain's own row-major order.
+  const accesses: Dim[][] = [rowMajor(domain)];
+  const accessOf = (strides: readonly Dim[]): number => {
+    const key = JSON.stringify(strides);
+    const at = accesses.findIndex((a) => JSON.stringify(a) === key);
+    return at >= 0 ? at : accesses.push([...strides]) - 1;
+  };
+  // Arrays by base node; read ones and stored ones apart, so foreign ones are copied the right way.
+  const read: number[] = [];
+  const arrayOf = (id: number): number => {
+    const b = s.base[id]!;
+    const at = read.indexOf(b);
+    return at >= 0 ? at : read.push(b) - 1;
+  };
+
+  const values = new Map<number, Value>();
+  const valueOf = (x: number): Value => {
+    const c = scalarValue(fn, x);
+    if (c !== undefined) return { literal: c };
+    if (inBody.has(x)) return values.get(x)!;
+    return { read: arrayOf(x), access: 0 };
+  };
+  const steps: Step[] = [];
+  for (const id of k.body) {
+    const n = node(id);
+    const c = scalarValue(fn, id);
+    if (c !== undefined) values.set(id, { literal: c });
+    else if (n.op === "broadcast") {
+      const u = n.inputs[0]!;
+      values.set(id, inBody.has(u) ? valueOf(u) : { read: arrayOf(u), access: accessOf(broadcastStrides(node(u).shape, n.shape)) });
+    } else if (n.op === "iota") values.set(id, { iota: accessOf(n.shape.map((_, j) => (j === n.axis ? 1 : 0))) });
+    else if (n.op === "cast" && n.dtype !== "i32") values.set(id, valueOf(n.inputs[0]!));
+    else if (n.op === "pow" && scalarValue(fn, n.inputs[1]!) === 2) {
+      // render.ts writes x ** 2 as x * x.
+      const a = valueOf(n.inputs[0]!);
+      steps.push({ id, op: "mul", operands: [a, a] });
+      values.set(id, { local: id });
+    } else if (isElementwise(n.op) && OPS[n.op]) {
+      const operands = n.inputs.map(valueOf);
+      // select (c, a, b) runs as (a, b, c), the order of its instructions' operands.
+      steps.push({ id, op: n.op, operands: n.op === "select" ? [operands[1]!, operands[2]!, operands[0]!] : operands });
+      values.set(id, { local: id });
+    } else return undefined;
+  }
+  // The reduction's output along the domain: 0 on the reduced axes (render.ts's `reduce`).
+  let outAccess = -1;
+  if (reduction) {
+    const outStrides = rowMajor(reduction.shape);
+    let kept = 0;
+    outAccess = accessOf(domain.map((_, j) => (reduction.axes.includes(j) ? 0 : outStrides[kept++]!)));
+  }
+  const storedIds = k.stores.filter((id) => id !== reduction?.id);
+  const stored = [...new Set([...storedIds, ...(reduction ? [reduction.id] : [])].map((id) => s.base[id]!))];
+  // A kernel writing memory it also reads (in place) stays a TypeScript loop: copying in and out would not keep its order.
+  if (stored.some((b) => read.includes(b))) return undefined;
+  const arrays = [...read, ...stored];
+  const arrayIndex = (id: number) => read.length + stored.indexOf(s.base[id]!);
+  const stores = storedIds.map((id) => ({ array: arrayIndex(id), value: valueOf(id) }));
+  const fold = reduction ? { value: valueOf(reduction.inputs[0]!), array: arrayIndex(reduction.id), access: outAccess, op: FOLDS[reduction.op] } : undefined;
+
+  const axes = coalesce(domain, accesses);
+  if (fold) {
+    // Reduced loops innermost: the TypeScript loop accumulates in a double local.
+    const reduced = axes.map((a) => a.strides[outAccess] === 0);
+    const split = reduced.indexOf(true);
+    if (split >= 0 && reduced.slice(split).every((b) => b)) return undefined;
+  }
+  const dims: Dim[] = [];
+  for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
+  const fill = reduction ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
+  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), arrays, inputs: read.length, dims, fill };
+}
+
+function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], fold: Fold | undefined, arrays: number, dims: readonly Dim[]): Func {
+  const f = new FuncBuilder(name, [...Array.from({ length: arrays }, (_, i) => [`a${i}`, "i32"] as const), ...dims.map((_, i) => [`d${i}`, "i32"] as const)]);
+  const { get, i32 } = f;
+  const ptr = f.params.slice(0, arrays);
+  const dimParam = (d: Dim): Local => f.params[arrays + dims.findIndex((x) => String(x) === String(d))]!;
+  const dim = (d: Dim): Instr[] => (typeof d === "number" ? [i32(d)] : [get(dimParam(d))]);
+  const bytes = (d: Dim): Instr[] => (typeof d === "number" ? [i32(4 * d)] : [get(dimParam(d)), i32(4), ["i32.mul"]]);
+  const L = axes.length;
+  const inner = L - 1;
+  const counters = axes.map((_, l) => f.local(`c${l}`));
+  // Each access's offset in bytes at each level where it moves (loops.ts's o<k>_<level>).
+  const offsets = axes.map((a, l) => a.strides.map((st, k) => (st === 0 ? undefined : f.local(`o${k}_${l}`))));
+  const offsetAt = (k: number, level: number): Instr[] => {
+    for (let l = level; l >= 0; l--) if (offsets[l]![k]) return [get(offsets[l]![k]!)];
+    return [i32(0)];
+  };
+  const enter = (l: number) =>
+    axes[l]!.strides.forEach((st, k) => {
+      if (st === 0) return;
+      const outer = offsetAt(k, l - 1);
+      const term: Instr[] = [get(counters[l]!), ...bytes(st), ["i32.mul"]];
+      f.assign(offsets[l]![k]!, ...(outer[0]![0] === "i32.const" ? term : [...outer, ...term, ["i32.add"] as Instr]));
+    });
+  const stride1 = (k: number) => axes[inner]?.strides[k] === 1;
+  // A fold of four lanes into one output element would need a horizontal reduction: one by one.
+  const vectorized = L > 0 && axes[inner]!.strides.every((st) => st === 0 || st === 1) && (!fold || stride1(fold.access));
+  // [0, 1, 2, 3]: the lanes' offsets along the innermost axis, for an iota along it.
+  const iotaAlongInner = (x: Value) => "iota" in x && stride1(x.iota);
+  const lanes = vectorized && (steps.some((st) => st.operands.some(iotaAlongInner)) || stores.some((st) => iotaAlongInner(st.value))) ? f.local("lanes", "v128") : undefined;
+  const locals = { vector: new Map(steps.map((st) => [st.id, f.local(`v${st.id}`, "v128")])), scalar: new Map(steps.map((st) => [st.id, f.local(`s${st.id}`, "f32")])) };
+
+  const element = (width: "vector" | "scalar") => {
+    const v = width === "vector";
+    const push = (x: Value): Instr[] => {
+      if ("literal" in x) return v ? [["f32.const", x.literal], ["f32x4.splat"]] : [["f32.const", x.literal]];
+      if ("local" in x) return [get(locals[width].get(x.local)!)];
+      if ("iota" in x) {
+        const index: Instr[] = [...offsetAt(x.iota, inner), i32(2), ["i32.shr_u"]];
+        if (v && stride1(x.iota)) return [...index, ["i32x4.splat"], get(lanes!), ["i32x4.add"], ["f32x4.convert_i32x4_u"]];
+        return [...index, ["f32.convert_i32_u"], ...(v ? [["f32x4.splat"] as Instr] : [])];
+      }
+      const load: Instr = !v ? ["f32.load", 0] : stride1(x.access) ? ["v128.load", 0, 2] : ["v128.load32_splat", 0];
+      return [get(ptr[x.read]!), ...offsetAt(x.access, inner), ["i32.add"], load];
+    };
+    for (const { id, op, operands } of steps) f.assign(locals[width].get(id)!, ...operands.flatMap(push), ...OPS[op]![width]);
+    for (const { array, value } of stores) f.emit(get(ptr[array]!), ...offsetAt(0, inner), ["i32.add"], ...push(value), v ? ["v128.store", 0, 2] : ["f32.store", 0]);
+    if (fold) {
+      const at: Instr[] = [get(ptr[fold.array]!), ...offsetAt(fold.access, inner), ["i32.add"]];
+      f.emit(...at, ...at, v ? ["v128.load", 0, 2] : ["f32.load", 0], ...push(fold.value), fold.op[width], v ? ["v128.store", 0, 2] : ["f32.store", 0]);
+    }
+  };
+
+  if (lanes) {
+    f.emit(i32(0), ["i32x4.splat"]);
+    for (let i = 1; i < 4; i++) f.emit(i32(i), ["i32x4.replace_lane", i]);
+    f.emit(f.set(lanes));
+  }
+  if (L === 0) {
+    element("scalar");
+    return f.finish(true);
+  }
+  const open = (l: number) => {
+    if (l < inner)
+      f.forRange(counters[l]!, [i32(0)], dim(axes[l]!.size), 1, () => {
+        enter(l);
+        open(l + 1);
+      });
+    else {
+      const c = counters[inner]!;
+      const each = (width: "vector" | "scalar") => () => {
+        enter(inner);
+        element(width);
+      };
+      if (vectorized) {
+        const size = axes[inner]!.size;
+        const whole: Instr[] = typeof size === "number" ? [i32(size & -4)] : [get(dimParam(size)), i32(-4), ["i32.and"]];
+        f.forRange(c, [i32(0)], whole, 4, each("vector"));
+        f.forRange(c, whole, dim(size), 1, each("scalar"));
+      } else f.forRange(c, [i32(0)], dim(axes[inner]!.size), 1, each("scalar"));
+    }
+  };
+  open(0);
+  return f.finish(true);
+}
