@@ -119,10 +119,9 @@ export interface WasmModule {
 /** Pages of 64 KiB in the 4 GiB a 32-bit address reaches. */
 export const MAX_PAGES = 65536;
 
-/** Unsigned LEB128. */
-export function uleb(n: number): number[] {
+/** Unsigned LEB128, appended to `out`. */
+export function uleb(n: number, out: number[] = []): number[] {
   if (!Number.isInteger(n) || n < 0) throw new Error(`wasm encoder: ${n} is not an unsigned integer`);
-  const out: number[] = [];
   do {
     let byte = n % 128;
     n = Math.floor(n / 128);
@@ -132,11 +131,10 @@ export function uleb(n: number): number[] {
   return out;
 }
 
-/** Signed LEB128 of a 32-bit integer. */
-export function sleb(n: number): number[] {
+/** Signed LEB128 of a 32-bit integer, appended to `out`. */
+export function sleb(n: number, out: number[] = []): number[] {
   if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 32) throw new Error(`wasm encoder: ${n} is not a 32-bit integer`);
   n |= 0;
-  const out: number[] = [];
   for (;;) {
     const byte = n & 0x7f;
     n >>= 7;
@@ -147,37 +145,46 @@ export function sleb(n: number): number[] {
 }
 
 const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
-const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(utf8(s).length), ...utf8(s)];
-const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
+/** `parts` after `head`, one by one (a spread of a long array is slow, and can overflow the stack). */
+function concat(head: number[], ...parts: readonly (readonly number[])[]): number[] {
+  for (const p of parts) for (let i = 0; i < p.length; i++) head.push(p[i]!);
+  return head;
+}
+const vec = (items: readonly number[][]): number[] => concat(uleb(items.length), ...items);
+const name = (s: string): number[] => concat(uleb(utf8(s).length), utf8(s));
+const section = (id: number, content: number[]): number[] => concat(uleb(content.length, [id]), content);
 
-function instruction([opName, ...imms]: Instr): number[] {
+const f32Bytes = new DataView(new ArrayBuffer(4));
+
+/** Immediate `i` of an instruction, which must be a number. */
+function immediate(ins: Instr, i: number): number {
+  const v = ins[i + 1];
+  if (typeof v !== "number") throw new Error(`wasm encoder: ${ins[0]} needs a number immediate, got ${String(v)}`);
+  return v;
+}
+
+/** One instruction's bytes, appended to `bytes` (a function body holds tens of thousands). */
+function instruction(ins: Instr, bytes: number[]): void {
+  const opName = ins[0];
   const spec = INSTRUCTIONS[opName];
   if (!spec) throw new Error(`wasm encoder: unknown instruction ${String(opName)}`);
-  const bytes = spec.prefix === 0 ? [spec.code] : [spec.prefix, ...uleb(spec.code)];
-  const int = (i: number) => {
-    const v = imms[i];
-    if (typeof v !== "number") throw new Error(`wasm encoder: ${opName} needs a number immediate, got ${String(v)}`);
-    return v;
-  };
+  if (spec.prefix === 0) bytes.push(spec.code);
+  else bytes.push(spec.prefix), uleb(spec.code, bytes);
   switch (spec.imm) {
     case "none": break;
-    case "memarg": bytes.push(...uleb(imms[1] === undefined ? 2 : int(1)), ...uleb(int(0))); break;
-    case "label": case "local": case "index": case "lane": bytes.push(...uleb(int(0))); break;
-    case "i32": bytes.push(...sleb(int(0))); break;
-    case "f32": {
-      const b = new Uint8Array(4);
-      new DataView(b.buffer).setFloat32(0, int(0), true);
-      bytes.push(...b);
+    case "memarg": uleb(ins[2] === undefined ? 2 : immediate(ins, 1), bytes), uleb(immediate(ins, 0), bytes); break;
+    case "label": case "local": case "index": case "lane": uleb(immediate(ins, 0), bytes); break;
+    case "i32": sleb(immediate(ins, 0), bytes); break;
+    case "f32":
+      f32Bytes.setFloat32(0, immediate(ins, 0), true);
+      for (let i = 0; i < 4; i++) bytes.push(f32Bytes.getUint8(i));
       break;
-    }
     case "block": {
-      const t = imms[0] ?? "";
+      const t = ins[1] ?? "";
       bytes.push(t === "" ? 0x40 : VALTYPE[t as ValType]);
       break;
     }
   }
-  return bytes;
 }
 
 /** Runs of equal types, as the code section declares locals. */
@@ -206,15 +213,19 @@ export function encodeModule(m: WasmModule): Uint8Array {
   const typeSection = vec(types.map((t) => [0x60, ...vec(t.params.map((p) => [VALTYPE[p]])), ...vec(t.results.map((r) => [VALTYPE[r]]))]));
   const exports = m.funcs.flatMap((f, i) => (f.exported ? [[...name(f.name), 0x00, ...uleb(i)]] : []));
   const code = m.funcs.map((f) => {
-    const body = [...vec(localRuns(f.locals)), ...f.body.flatMap(instruction), 0x0b];
-    return [...uleb(body.length), ...body];
+    const body = vec(localRuns(f.locals));
+    for (const ins of f.body) instruction(ins, body);
+    body.push(0x0b);
+    return concat(uleb(body.length), body);
   });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, typeSection),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, LIMITS_MIN_MAX, ...uleb(m.memoryPages), ...uleb(MAX_PAGES)]])),
-    ...section(3, vec(typeIndex.map((t) => uleb(t)))),
-    ...section(7, vec(exports)),
-    ...section(10, vec(code)),
-  ]);
+  return new Uint8Array(
+    concat(
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      section(1, typeSection),
+      section(2, vec([concat(name("env"), name("memory"), [0x02, LIMITS_MIN_MAX], uleb(m.memoryPages), uleb(MAX_PAGES))])),
+      section(3, vec(typeIndex.map((t) => uleb(t)))),
+      section(7, vec(exports)),
+      section(10, vec(code)),
+    ),
+  );
 }

@@ -19,11 +19,13 @@ import { reduceFuncs, REDUCTIONS } from "./reduce.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
- * The kernels' binary: the packers, the product, the windows and their adjoint, and the
- * epilogues, over an imported memory. `fma`: the variant for engines with relaxed SIMD, which the runtime picks when
- * it validates.
+ * The kernels' binary: the packers, the product, the windows and their adjoint, the reductions,
+ * the epilogues and the elementwise kernels, over an imported memory.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], fma = false, elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(fma), ...windowFuncs(), ...reduceFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+
+/** The product alone with relaxed SIMD's fused multiply-add, over the same memory: the runtime uses it where the engine validates it. */
+export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
 
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
@@ -79,7 +81,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
     targetKernel,
     prelude: () => [
       "/** The WebAssembly kernels dnnc generated for this module (SIMD128), compiled on first use. */",
-      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues, false, elementwise)))}, ${jsString(base64(wasmKernelsBinary(epilogues, true, elementwise)))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
+      `const wasmKernels = new WasmKernels(${jsString(base64(wasmKernelsBinary(epilogues, elementwise)))}, ${jsString(base64(wasmFmaProductBinary()))}, ${MR}, ${NR}, ${JSON.stringify(rowStrides)});`,
       "memoryHome.current = wasmKernels;",
       "",
     ],

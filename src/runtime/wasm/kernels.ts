@@ -41,15 +41,17 @@ const CONTROL_INTS = 64;
 /** A worker: job number, job done, epilogue, 11 product arguments, count of epilogue arguments, those. */
 const WASM_WORKER = `"use strict";
 const { workerData } = require("node:worker_threads");
-const { bytes, memory, control: c } = workerData;
-const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+const { bytes, fmaBytes, memory, control: c } = workerData;
+const load = (b) => new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory } }).exports;
+const exports = load(bytes);
+const product = fmaBytes ? load(fmaBytes).product : exports.product;
 const epilogues = [];
 for (let e = 0; exports["e" + e] !== undefined; e++) epilogues.push(exports["e" + e]);
 for (let seen = 0; ; ) {
   Atomics.wait(c, 0, seen);
   seen = Atomics.load(c, 0);
   if (seen < 0) break;
-  exports.product(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
+  product(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
   if (c[2] >= 0) epilogues[c[2]](...c.subarray(15, 15 + c[14]));
   Atomics.store(c, 1, seen);
   Atomics.notify(c, 1);
@@ -57,8 +59,10 @@ for (let seen = 0; ; ) {
 
 export class WasmKernels implements MemoryHome {
   private memory: WasmMemory | undefined;
-  /** The binary instantiated (with its memory import shared or not), which workers instantiate too. */
-  private instantiated: Uint8Array = new Uint8Array(0);
+  /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
+  private instantiated: { bytes: Uint8Array; fmaBytes: Uint8Array | undefined } = { bytes: new Uint8Array(0), fmaBytes: undefined };
+  /** The product: the kernels' own, or relaxed SIMD's where the engine has it. */
+  private productKernel: Kernel = () => {};
   /** Whether the module's arrays live in linear memory (a shared memory: growing it detaches no view). */
   private home = false;
   private heap: LinearHeap | undefined;
@@ -91,8 +95,8 @@ export class WasmKernels implements MemoryHome {
   private readonly outputPlaces: number[] = [];
 
   /**
-   * `binary` runs on every engine with SIMD128; `fmaBinary`, the same with relaxed SIMD's fused
-   * multiply-add, where the engine has it.
+   * `binary` runs on every engine with SIMD128; `fmaBinary` is the product alone with relaxed
+   * SIMD's fused multiply-add, over the same memory, used where the engine validates it.
    */
   constructor(binary: string, fmaBinary: string, mr: number, nr: number, rowStrides: readonly (readonly number[])[] = []) {
     this.binary = binary;
@@ -198,7 +202,7 @@ export class WasmKernels implements MemoryHome {
       Atomics.notify(control, 0);
     }
     job(0);
-    (this.exports["product"] as Kernel)(...productArgs);
+    this.productKernel(...productArgs);
     if (epilogue >= 0) this.epilogues[epilogue]!(...epilogueArgs);
     for (let t = 1; t < threads; t++) {
       if (t * share >= m) continue;
@@ -321,16 +325,15 @@ export class WasmKernels implements MemoryHome {
   }
 
   /**
-   * Compiles the kernels on first use: the binary this engine runs (relaxed SIMD where it
-   * validates), over a shared memory where the engine has one — the module's arrays then live in
-   * it and the kernels read them in place — else over a memory of their own, copied in and out.
+   * Compiles the kernels on first use (and the relaxed-SIMD product where the engine validates
+   * it), over a shared memory where the engine has one — the module's arrays then live in it and
+   * the kernels read them in place — else over a memory of their own, copied in and out.
    */
   private ensure(): void {
     if (this.memory) return;
     const wasm = this.wasm();
     const fma = base64Bytes(this.fmaBinary);
     this.fused = wasm.validate(fma);
-    const plain = this.fused ? fma : base64Bytes(this.binary);
     let memory: WasmMemory;
     try {
       if (typeof SharedArrayBuffer === "undefined") throw new Error("no SharedArrayBuffer");
@@ -340,15 +343,19 @@ export class WasmKernels implements MemoryHome {
       // A browser page that is not cross-origin isolated has no shared memory.
       memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES });
     }
-    const bytes = this.home ? sharedMemoryVariant(plain) : plain;
+    const variant = (b: Uint8Array) => (this.home ? sharedMemoryVariant(b) : b);
+    const bytes = variant(base64Bytes(this.binary));
+    const fmaBytes = this.fused ? variant(fma) : undefined;
+    const load = (b: Uint8Array) => new wasm.Instance(new wasm.Module(b), { env: { memory } }).exports;
     try {
-      this.exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports;
+      this.exports = load(bytes);
+      this.productKernel = (fmaBytes ? load(fmaBytes) : this.exports)["product"] as Kernel;
     } catch (e) {
       // An engine without SIMD128 refuses the module (every current browser and Node ≥ 16 has it).
       throw new Error(`this model's WebAssembly kernels did not load (${e instanceof Error ? e.message : String(e)}); an engine without WebAssembly SIMD needs --target ts`);
     }
     this.memory = memory;
-    this.instantiated = bytes;
+    this.instantiated = { bytes, fmaBytes };
     this.heap = new LinearHeap(0, (floats) => this.reserve(floats));
     this.reserve(0);
     for (let e = 0; this.exports[`e${e}`] !== undefined; e++) this.epilogues.push(this.exports[`e${e}`] as Kernel);
@@ -360,7 +367,7 @@ export class WasmKernels implements MemoryHome {
     if (!this.home) throw new Error("threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)");
     for (let w = 1; w < count; w++) {
       const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
-      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { bytes: this.instantiated, memory: this.memory, control }, transferList: [] });
+      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { ...this.instantiated, memory: this.memory, control }, transferList: [] });
       worker.unref(); // idle workers never keep the process alive
       this.controls.push(control);
     }
