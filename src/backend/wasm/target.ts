@@ -1,6 +1,7 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
-// standalone, with its matrix products and their epilogues run by WebAssembly SIMD128 kernels
-// that the compiler generates (gemm.ts, epilogue.ts; encoded by encode.ts) and embeds as base64.
+// standalone, with its kernels run by WebAssembly SIMD128 functions that the compiler generates
+// (gemm.ts, epilogue.ts, window.ts, reduce.ts, elementwise.ts; encoded by encode.ts) and embeds
+// as base64, wherever a kernel has a WebAssembly form.
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
@@ -28,39 +29,37 @@ export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: 
 export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
 
 /**
- * What makes the TypeScript target's module this target's: the kernels' runtime, matmul kernels
- * calling them (with the epilogue in WebAssembly where epilogue.ts can express it), reductions
- * and windows calling them, and the binary, built once every kernel is rendered. Equal epilogues share one function.
+ * What makes the TypeScript target's module this target's: the kernels' runtime, and every kernel
+ * that has a WebAssembly form calling it — matmul kernels (with the epilogue in WebAssembly where
+ * epilogue.ts can express it), windows, reductions, elementwise kernels — and the binary, built
+ * once every kernel is rendered. Equal generated functions are kept once.
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elementwise: readonly Func[] } {
+  /** Epilogues (e0, e1, …) and elementwise kernels' functions (k0, k1, …), equal ones once. */
   const epilogues: Func[] = [];
-  /** Elementwise kernels' functions (k0, k1, …; elementwise.ts), equal ones once. */
   const elementwise: Func[] = [];
-  const elementwiseByText = new Map<string, number>();
+  const byText = new Map<string, number>();
+  /** `func`'s index in `list`, added unless an equal one is there; whether it was added. */
+  const once = (list: Func[], func: Func): { index: number; added: boolean } => {
+    const text = `${list === epilogues ? "e" : "k"}:${printFunc(func).slice(1).join("\n")}`;
+    const seen = byText.get(text);
+    if (seen !== undefined) return { index: seen, added: false };
+    byText.set(text, list.length);
+    return { index: list.push(func) - 1, added: true };
+  };
   const elementwiseKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     const plan = planElementwise(s, k, `k${elementwise.length}`);
     if (!plan) return undefined;
-    const text = printFunc(plan.func).slice(1).join("\n");
-    let index = elementwiseByText.get(text);
-    if (index === undefined) elementwiseByText.set(text, (index = elementwise.push(plan.func) - 1));
-    const call = `wasmKernels.elementwise(${index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}]);`;
+    const call = `wasmKernels.elementwise(${once(elementwise, plan.func).index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}]);`;
     return plan.fill ? [`${mem(plan.fill.node)}.fill(${fmtLiteral(plan.fill.value)});`, call] : [call];
   };
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
   const rowStrides: number[][] = [];
-  const byText = new Map<string, number>();
-  const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
-    if (k.kind === "reduce") return reduceKernel(s, k, mem) ?? elementwiseKernel(s, k, mem);
-    if (k.kind === "elementwise") return elementwiseKernel(s, k, mem);
-    if (k.kind !== "matmul") return undefined;
+  const productKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     const plan = planEpilogue(s, k, `e${epilogues.length}`);
     if (!plan) return undefined;
-    const text = printFunc(plan.func).slice(1).join("\n");
-    let index = byText.get(text);
-    if (index === undefined) {
-      byText.set(text, (index = epilogues.push(plan.func) - 1));
-      rowStrides.push(plan.inputs.map((x) => ({ "0": 0, "1": 1, row: 2 })[x.rowStride]));
-    }
+    const { index, added } = once(epilogues, plan.func);
+    if (added) rowStrides.push(plan.inputs.map((x) => ({ "0": 0, "1": 1, row: 2 })[x.rowStride]));
     const head = s.fn.nodes[k.head!]!;
     const [a, b] = head.inputs as [number, number];
     const [m, n] = head.shape as [string | number, string | number];
@@ -70,6 +69,11 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
       `[${plan.inputs.map((x) => mem(x.node)).join(", ")}]`, `[${plan.outputs.map(mem).join(", ")}]`, plan.storesProduct ? mem(head.id) : "undefined",
     ];
     return [`wasmKernels.productWith(${args.join(", ")});`];
+  };
+  const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+    if (k.kind === "reduce") return reduceKernel(s, k, mem) ?? elementwiseKernel(s, k, mem);
+    if (k.kind === "elementwise") return elementwiseKernel(s, k, mem);
+    return k.kind === "matmul" ? productKernel(s, k, mem) : undefined;
   };
   return {
     epilogues,
