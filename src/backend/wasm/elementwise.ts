@@ -7,11 +7,12 @@
 // innermost stride, one by one throughout. Symbolic sizes and strides are the function's i32
 // parameters after the arrays' byte pointers. A body with an op that has no SIMD instruction
 // (exp, tanh, random…) is left to the TypeScript loop.
-// A reduction with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
-// runs the same way where the TypeScript loop folds each value into the output's memory (the
+// A reduction, with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
+// or without (max pooling over a view of its input, a sum over the batch), runs the same way where the TypeScript loop folds each value into the output's memory (the
 // output filled with the identity first, by the call): a reduced axis outside a kept one. There
 // each fold is one float32 operation on the output element, in the same order, so sums are bit
-// for bit the TypeScript loop's (maxima too, up to a zero's sign, as reduce.ts). Where every
+// for bit the TypeScript loop's (maxima too, up to a zero's sign: max(−0, +0) is +0 here, the first
+// of them there). Where every
 // reduced axis is inside the kept ones, the TypeScript loop sums in a double: left to it.
 // Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
 // so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
@@ -87,13 +88,13 @@ export interface ElementwisePlan {
 }
 
 /**
- * Elementwise kernel `k` (or a reduction kernel with a prologue) as a WebAssembly function named
+ * Elementwise kernel `k` (or a reduction kernel, with a prologue or over any axes) as a WebAssembly function named
  * `name`, or undefined where an op has no SIMD instruction or the TypeScript loop sums in a double.
  */
 export function planElementwise(s: Schedule, k: Kernel, name: string): ElementwisePlan | undefined {
   const fn = s.fn;
   const node = (id: number) => fn.nodes[id]!;
-  if (k.body.length === 0 || (k.kind !== "elementwise" && k.kind !== "reduce")) return undefined;
+  if (k.kind === "elementwise" ? k.body.length === 0 : k.kind !== "reduce") return undefined;
   const head = k.kind === "reduce" ? node(k.head!) : undefined;
   const reduction = head && isReductionNode(head) ? head : undefined;
   if (head && !reduction) return undefined;
@@ -150,6 +151,8 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
     let kept = 0;
     outAccess = accessOf(domain.map((_, j) => (reduction.axes.includes(j) ? 0 : outStrides[kept++]!)));
   }
+  // The folded value first: without a prologue it is a read, which must be numbered before the stores.
+  const folded = reduction ? valueOf(reduction.inputs[0]!) : undefined;
   const storedIds = k.stores.filter((id) => id !== reduction?.id);
   const stored = [...new Set([...storedIds, ...(reduction ? [reduction.id] : [])].map((id) => s.base[id]!))];
   // A kernel writing memory it also reads (in place) stays a TypeScript loop: copying in and out would not keep its order.
@@ -157,7 +160,7 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   const arrays = [...read, ...stored];
   const arrayIndex = (id: number) => read.length + stored.indexOf(s.base[id]!);
   const stores = storedIds.map((id) => ({ array: arrayIndex(id), value: valueOf(id) }));
-  const fold = reduction ? { value: valueOf(reduction.inputs[0]!), array: arrayIndex(reduction.id), access: outAccess, op: FOLDS[reduction.op] } : undefined;
+  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, op: FOLDS[reduction.op] } : undefined;
 
   const axes = coalesce(domain, accesses);
   if (fold) {

@@ -1,12 +1,12 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
 // standalone, with its kernels run by WebAssembly SIMD128 functions that the compiler generates
-// (gemm.ts, epilogue.ts, window.ts, reduce.ts, elementwise.ts; encoded by encode.ts) and embeds
+// (gemm.ts, epilogue.ts, window.ts, elementwise.ts; encoded by encode.ts) and embeds
 // as base64, wherever a kernel has a WebAssembly form.
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr, fmtLiteral, sizeExpr } from "../exprs.ts";
+import { dimExpr, fmtLiteral } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
@@ -16,14 +16,13 @@ import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
-import { reduceFuncs, REDUCTIONS } from "./reduce.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
- * The kernels' binary: the packers, the product, the windows and their adjoint, the reductions,
- * the epilogues and the elementwise kernels, over an imported memory.
+ * The kernels' binary: the packers, the product, the windows and their adjoint, the epilogues and
+ * the elementwise and reduction kernels, over an imported memory.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
 
 /** The product alone with relaxed SIMD's fused multiply-add, over the same memory: the runtime uses it where the engine validates it. */
 export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
@@ -31,7 +30,7 @@ export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemm
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, and every kernel
  * that has a WebAssembly form calling it — matmul kernels (with the epilogue in WebAssembly where
- * epilogue.ts can express it), windows, reductions, elementwise kernels — and the binary, built
+ * epilogue.ts can express it), windows, elementwise and reduction kernels — and the binary, built
  * once every kernel is rendered. Equal generated functions are kept once.
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elementwise: readonly Func[] } {
@@ -71,8 +70,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
     return [`wasmKernels.productWith(${args.join(", ")});`];
   };
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
-    if (k.kind === "reduce") return reduceKernel(s, k, mem) ?? elementwiseKernel(s, k, mem);
-    if (k.kind === "elementwise") return elementwiseKernel(s, k, mem);
+    if (k.kind === "reduce" || k.kind === "elementwise") return elementwiseKernel(s, k, mem);
     return k.kind === "matmul" ? productKernel(s, k, mem) : undefined;
   };
   return {
@@ -92,27 +90,11 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   };
 }
 
-/**
- * A reduction kernel with no prologue, over adjacent axes of a tensor in memory, as a call of the
- * WebAssembly reduction (reduce.ts); undefined for any other.
- */
-function reduceKernel(s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined {
-  const head = s.fn.nodes[k.head!]!;
-  if (k.body.length > 0 || (head.op !== "sum" && head.op !== "reduce_max")) return undefined;
-  if (!["arg", "buffer", "view"].includes(s.storage[head.inputs[0]!]!)) return undefined;
-  const shape = s.fn.nodes[head.inputs[0]!]!.shape;
-  const axes = [...head.axes].sort((a, b) => a - b);
-  if (axes.length === 0 || axes.some((a, i) => a !== axes[0]! + i)) return undefined;
-  const [first, last] = [axes[0]!, axes.at(-1)! + 1];
-  const sizes = [shape.slice(0, first), shape.slice(first, last), shape.slice(last)].map(sizeExpr);
-  return [`wasmKernels.reduce(${jsString(REDUCTIONS[head.op].name)}, ${mem(head.inputs[0]!)}, ${mem(head.id)}, ${sizes.join(", ")});`];
-}
-
 /** The WebAssembly kernels of a module as text (`dnnc compile --target wasm --emit wat`): the product, then the module's epilogues. */
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...reduceFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
+  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {

@@ -240,18 +240,6 @@ export class WasmKernels implements MemoryHome {
     this.copyOut(to, 0, dst, to.length);
   }
 
-  /** out [outer, inner] ← x [outer, R, inner] reduced over R by the kernel `name` (backend/wasm/reduce.ts). */
-  reduce(name: string, x: Float32Array, out: Float32Array, outer: number, R: number, inner: number): void {
-    this.ensure();
-    this.planned = 0;
-    const xSlot = this.slot(x, outer * R * inner);
-    const outSlot = this.slot(out, outer * inner);
-    this.scratch(this.planned);
-    const at = this.place(out, 0, outSlot, outer * inner, false);
-    (this.exports[name] as Kernel)(4 * this.place(x, 0, xSlot, outer * R * inner, true), 4 * at, outer, R, inner);
-    this.copyOut(out, 0, at, outer * inner);
-  }
-
   /**
    * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied

@@ -84,6 +84,9 @@ const CASES: Record<string, Case> = {
     const masked = b.select(m!, g!, b.broadcast(b.const(0), ["B", 3, 7]));
     return { masked, sum: b.reduce("sum", masked, [0, 1]) };
   }),
+  // Max pooling as reshape + reduce_max: no prologue, the reduced axes apart (rows of 5, a tail);
+  // a zero maximum's sign may differ from the TypeScript loop's.
+  poolView: fn("poolView", { x: ["B", 4, 6, 5] }, (b, [x]) => ({ y: b.reduce("reduce_max", b.reshape(x!, ["B", 2, 2, 3, 2, 5]), [2, 4]) }), false),
   // Reduced axes outside and inside a kept one: folded into memory one element at a time.
   outerInner: fn("outerInner", { x: [4, 3, 5] }, (b, [x]) => ({ s: b.reduce("sum", b.unary("abs", x!), [0, 2]), m: b.reduce("reduce_max", b.unary("neg", x!), [0, 2]) })),
 };
