@@ -17,6 +17,7 @@
 // Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
 // so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
 // the same (NaN included: `select` takes its first branch where the condition is NaN, as `!== 0`).
+import { OPS as EPILOGUE_OPS } from "./epilogue.ts";
 import { isElementwise, type ElementwiseOp, type ReductionOp } from "../../ir/ops.ts";
 import { isReductionNode } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
@@ -26,25 +27,9 @@ import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts"
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
-/**
- * Each op as instructions over its operands' values (on the stack, in order): four lanes, and one.
- * epilogue.ts's table, with what a whole kernel's body has besides: selects and casts.
- */
-const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
-  neg: { vector: [["f32x4.neg"]], scalar: [["f32.neg"]] },
-  abs: { vector: [["f32x4.abs"]], scalar: [["f32.abs"]] },
-  sqrt: { vector: [["f32x4.sqrt"]], scalar: [["f32.sqrt"]] },
-  // Math.max(a, 0): NaN stays NaN, −0 becomes +0, as f32.max.
-  relu: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]], scalar: [["f32.const", 0], ["f32.max"]] },
-  add: { vector: [["f32x4.add"]], scalar: [["f32.add"]] },
-  sub: { vector: [["f32x4.sub"]], scalar: [["f32.sub"]] },
-  mul: { vector: [["f32x4.mul"]], scalar: [["f32.mul"]] },
-  div: { vector: [["f32x4.div"]], scalar: [["f32.div"]] },
-  max: { vector: [["f32x4.max"]], scalar: [["f32.max"]] },
-  min: { vector: [["f32x4.min"]], scalar: [["f32.min"]] },
-  // A vector comparison's lanes are all ones or all zeros: and-ed with 1.0 they are 1 or 0.
-  cmplt: { vector: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.lt"], ["f32.convert_i32_u"]] },
-  cmpeq: { vector: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.eq"], ["f32.convert_i32_u"]] },
+/** epilogue.ts's ops, and what a whole kernel's body has besides: selects and casts. */
+const OPS: typeof EPILOGUE_OPS = {
+  ...EPILOGUE_OPS,
   // `c !== 0 ? a : b` over (a, b, c): the mask c ≠ 0 (true for NaN) picks a.
   select: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.ne"], ["v128.bitselect"]], scalar: [["f32.const", 0], ["f32.ne"], ["select"]] },
   // A cast to i32 is Math.trunc (values are carried as floats); to f32, the value itself.

@@ -16,10 +16,11 @@ import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
 /** Each op as instructions over its operands' values (on the stack, in order): four lanes, and one. */
-const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
+export const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr[] }>> = {
   neg: { vector: [["f32x4.neg"]], scalar: [["f32.neg"]] },
   abs: { vector: [["f32x4.abs"]], scalar: [["f32.abs"]] },
   sqrt: { vector: [["f32x4.sqrt"]], scalar: [["f32.sqrt"]] },
+  // Math.max(a, 0): NaN stays NaN, −0 becomes +0, as f32.max.
   relu: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.max"]], scalar: [["f32.const", 0], ["f32.max"]] },
   add: { vector: [["f32x4.add"]], scalar: [["f32.add"]] },
   sub: { vector: [["f32x4.sub"]], scalar: [["f32.sub"]] },
