@@ -61,8 +61,14 @@ interface Step {
 }
 
 export interface ElementwisePlan {
-  /** `(pointers…, sizes…)`: a byte pointer per array, then the symbolic sizes and strides. */
+  /**
+   * `(pointers…, sizes…, from, to)`: a byte pointer per array, the symbolic sizes and strides, and
+   * the part of the outermost loop to run (all of it: 0 and `outer`).
+   */
   func: Func;
+  /** The outermost loop's length; whether threads may take parts of it (each writes only its own elements). */
+  outer: Dim;
+  splits: boolean;
   /** The memory the kernel reads (first `inputs` of them) and writes, by node (any node of that memory). */
   arrays: number[];
   inputs: number;
@@ -157,11 +163,14 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
   const fill = reduction ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
-  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), arrays, inputs: read.length, dims, fill };
+  // Parts of an outer loop that is not the vectorized one, and along which a fold moves its output.
+  const splits = axes.length >= 2 && (!fold || axes[0]!.strides[fold.access] !== 0);
+  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill };
 }
 
 function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], fold: Fold | undefined, arrays: number, dims: readonly Dim[]): Func {
-  const f = new FuncBuilder(name, [...Array.from({ length: arrays }, (_, i) => [`a${i}`, "i32"] as const), ...dims.map((_, i) => [`d${i}`, "i32"] as const)]);
+  const f = new FuncBuilder(name, [...Array.from({ length: arrays }, (_, i) => [`a${i}`, "i32"] as const), ...dims.map((_, i) => [`d${i}`, "i32"] as const), ["from", "i32"], ["to", "i32"]]);
+  const [from, to] = f.params.slice(-2) as [Local, Local];
   const { get, i32 } = f;
   const ptr = f.params.slice(0, arrays);
   const dimParam = (d: Dim): Local => f.params[arrays + dims.findIndex((x) => String(x) === String(d))]!;
@@ -223,7 +232,7 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
   }
   const open = (l: number) => {
     if (l < inner)
-      f.forRange(counters[l]!, [i32(0)], dim(axes[l]!.size), 1, () => {
+      f.forRange(counters[l]!, l === 0 ? [get(from)] : [i32(0)], l === 0 ? [get(to)] : dim(axes[l]!.size), 1, () => {
         enter(l);
         open(l + 1);
       });

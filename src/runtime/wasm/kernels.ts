@@ -14,6 +14,7 @@ import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
 import { LinearHeap } from "./heap.ts";
+import { CONTROL_INTS, SPIN, WASM_WORKER } from "./worker.ts";
 // dnnc:helpers-begin
 
 /** What the runtime uses of the WebAssembly global, typed without lib.dom. */
@@ -34,28 +35,6 @@ const WASM_MAX_PAGES = 65536;
 
 /** Floats `n` rounded up to whole 16-byte vectors. */
 const vectors = (n: number): number => Math.ceil(n / 4) * 4;
-
-/** One thread's share of a product: its arguments, then its epilogue's (index −1: none). */
-const CONTROL_INTS = 64;
-
-/** A worker: job number, job done, epilogue, 11 product arguments, count of epilogue arguments, those. */
-const WASM_WORKER = `"use strict";
-const { workerData } = require("node:worker_threads");
-const { bytes, fmaBytes, memory, control: c } = workerData;
-const load = (b) => new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory } }).exports;
-const exports = load(bytes);
-const product = fmaBytes ? load(fmaBytes).product : exports.product;
-const epilogues = [];
-for (let e = 0; exports["e" + e] !== undefined; e++) epilogues.push(exports["e" + e]);
-for (let seen = 0; ; ) {
-  Atomics.wait(c, 0, seen);
-  seen = Atomics.load(c, 0);
-  if (seen < 0) break;
-  product(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
-  if (c[2] >= 0) epilogues[c[2]](...c.subarray(15, 15 + c[14]));
-  Atomics.store(c, 1, seen);
-  Atomics.notify(c, 1);
-}`;
 
 export class WasmKernels implements MemoryHome {
   private memory: WasmMemory | undefined;
@@ -92,6 +71,7 @@ export class WasmKernels implements MemoryHome {
   private readonly productArgs: number[] = [];
   private readonly epilogueArgs: number[] = [];
   private readonly inputPlaces: number[] = [];
+  private readonly kernelArgs: number[] = [];
   private readonly outputPlaces: number[] = [];
 
   /**
@@ -206,9 +186,7 @@ export class WasmKernels implements MemoryHome {
     if (epilogue >= 0) this.epilogues[epilogue]!(...epilogueArgs);
     for (let t = 1; t < threads; t++) {
       if (t * share >= m) continue;
-      // Sleep only while the value is still the one just read (see cpu/threads.ts).
-      const control = this.controls[t - 1]!;
-      for (let v; (v = Atomics.load(control, 1)) !== number; ) Atomics.wait(control, 1, v);
+      this.await(this.controls[t - 1]!, number);
     }
     if (threads > 1) threadStats.splitProducts++;
     outputs.forEach((x, i) => this.copyOut(x, 0, outputPlaces[i]!, m * n));
@@ -235,8 +213,13 @@ export class WasmKernels implements MemoryHome {
     const [sh, sw] = stride as [number, number];
     const [dh, dw] = dilation as [number, number];
     const [ph, pw] = padBefore as [number, number];
-    if (add) (this.exports["unwindow"] as Kernel)(4 * dst, 4 * src, N, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw);
-    else (this.exports["window"] as Kernel)(4 * dst, 4 * src, N, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw, fill);
+    // Each thread takes whole images: its windows and its pixels are its own.
+    const perImage = H * W * C;
+    const perWindows = OH * OW * KH * KW * C;
+    const [srcPer, dstPer] = add ? [perWindows, perImage] : [perImage, perWindows];
+    this.split(add ? 1 : 0, N, to.length >= 1 << 16, (n0, n1) =>
+      add ? [4 * (dst + n0 * dstPer), 4 * (src + n0 * srcPer), n1 - n0, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw] : [4 * (dst + n0 * dstPer), 4 * (src + n0 * srcPer), n1 - n0, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw, fill],
+    );
     this.copyOut(to, 0, dst, to.length);
   }
 
@@ -245,7 +228,7 @@ export class WasmKernels implements MemoryHome {
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
    * in whole, written or not, so the elements a kernel does not write come back as they were.
    */
-  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[]): void {
+  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean): void {
     this.ensure();
     this.planned = 0;
     const places = this.inputPlaces;
@@ -253,8 +236,52 @@ export class WasmKernels implements MemoryHome {
     for (const x of arrays) places.push(this.slot(x, x.length));
     this.scratch(this.planned);
     arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
-    (this.exports[`k${index}`] as Kernel)(...places, ...dims);
+    let elements = 0;
+    for (const x of arrays) elements += x.length;
+    const args = this.kernelArgs;
+    this.split(2 + index, splits ? outer : 1, elements >= 1 << 16, (from, to) => {
+      args.length = 0;
+      args.push(...places, ...dims, from, splits ? to : outer);
+      return args;
+    });
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
+  }
+
+  /** Kernel `named` (the worker's numbering: window, unwindow, k0, k1, …) over parts of [0, count): `args(from, to)` for each. */
+  private split(named: number, count: number, worth: boolean, args: (from: number, to: number) => number[]): void {
+    const kernel = (named === 0 ? this.exports["window"] : named === 1 ? this.exports["unwindow"] : this.exports[`k${named - 2}`]) as Kernel;
+    const threads = worth && this.controls.length > 0 && count >= 2 ? Math.min(count, this.controls.length + 1) : 1;
+    if (threads === 1) return kernel(...args(0, count));
+    const share = Math.ceil(count / threads);
+    const number = ++this.jobs;
+    for (let t = 1; t < threads; t++) {
+      const control = this.controls[t - 1]!;
+      const a = args(Math.min(count, t * share), Math.min(count, (t + 1) * share));
+      control[2] = -2;
+      control[3] = named;
+      control[4] = a.length;
+      control.set(a, 5);
+      // The window's fill, a float: its bits, as the worker reads them.
+      if (named === 0) new Float32Array(control.buffer)[4 + a.length] = a.at(-1)!;
+      Atomics.store(control, 0, number);
+      Atomics.notify(control, 0);
+    }
+    kernel(...args(0, Math.min(count, share)));
+    for (let t = 1; t < threads; t++) {
+      const control = this.controls[t - 1]!;
+      this.await(control, number);
+    }
+  }
+
+  /**
+   * Until the worker of `control` has done job `number`: a short spin (its part usually ends
+   * about when ours does), then sleep — only while the value is still the one just read: reading
+   * it again for the wait could see the job done after its notify had gone unheard (see
+   * cpu/threads.ts).
+   */
+  private await(control: Int32Array, number: number): void {
+    for (let spin = 0; spin < SPIN && Atomics.load(control, 1) !== number; spin++);
+    for (let v; (v = Atomics.load(control, 1)) !== number; ) Atomics.wait(control, 1, v);
   }
 
   /** Scratch planned so far, in floats (`slot` adds to it). */
