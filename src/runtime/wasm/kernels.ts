@@ -55,6 +55,8 @@ export class WasmKernels implements MemoryHome {
   private scratchSize = 0;
   /** Workers' control words (empty: one thread), and the last job number. */
   private controls: Int32Array[] = [];
+  /** The same words as floats (a window's fill). */
+  private readonly controlFloats: Float32Array[] = [];
   private jobs = 0;
   /** Whether the products fuse multiply and add (relaxed SIMD), known once compiled. */
   fused = false;
@@ -131,9 +133,11 @@ export class WasmKernels implements MemoryHome {
    */
   private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void {
     this.ensure();
-    // Threads for products big enough to pay for the hand-off, whose epilogue's arguments fit a control block.
+    // Threads for products big enough to pay for the hand-off, whose epilogue's arguments fit a control
+    // block, with rows enough for each thread to pay for packing all of B (a filter gradient's B is
+    // the whole batch).
     const fits = 15 + 3 + inputs.length + outputs.length <= CONTROL_INTS;
-    const threads = this.controls.length > 0 && fits && m >= 2 * this.mr && m * n * k >= 1 << 18 ? this.controls.length + 1 : 1;
+    const threads = this.controls.length > 0 && fits && m >= 4 * this.mr && m * n * k >= 1 << 18 ? this.controls.length + 1 : 1;
     const share = Math.ceil(m / threads / this.mr) * this.mr;
     const room = share * k + Math.ceil(n / this.nr) * this.nr * k;
     // Scratch: the packing rooms, then a slot per operand found elsewhere.
@@ -262,15 +266,12 @@ export class WasmKernels implements MemoryHome {
       control[4] = a.length;
       control.set(a, 5);
       // The window's fill, a float: its bits, as the worker reads them.
-      if (named === 0) new Float32Array(control.buffer)[4 + a.length] = a.at(-1)!;
+      if (named === 0) this.controlFloats[t - 1]![4 + a.length] = a.at(-1)!;
       Atomics.store(control, 0, number);
       Atomics.notify(control, 0);
     }
     kernel(...args(0, Math.min(count, share)));
-    for (let t = 1; t < threads; t++) {
-      const control = this.controls[t - 1]!;
-      this.await(control, number);
-    }
+    for (let t = 1; t < threads; t++) this.await(this.controls[t - 1]!, number);
   }
 
   /**
@@ -385,6 +386,7 @@ export class WasmKernels implements MemoryHome {
       const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { ...this.instantiated, memory: this.memory, control }, transferList: [] });
       worker.unref(); // idle workers never keep the process alive
       this.controls.push(control);
+      this.controlFloats.push(new Float32Array(control.buffer));
     }
   }
 }
