@@ -59,7 +59,7 @@ const SAMPLES: SampleInfo[] = [
   },
   {
     name: "cnn_fashion",
-    perEpoch: "4.2 min with 2 threads (4.7 with one); 1.5 min on wasm, one thread (the 12-epoch run of 7 December)",
+    perEpoch: "4.2 min with 2 threads (4.7 with one); on wasm, one thread, 31.5 s for a whole 60,000-image epoch (`bench/epoch-speed.ts`, 7 December)",
     network: "the Keras MNIST CNN: Conv 32 → pool → Conv 64 → pool → Conv 64 → Dense 64 → Dense 10, Adam",
     target: { accuracy: 0.91, note: "CNN ≥ 0.91" },
     published: { accuracy: 0.916, row: "2 Conv+pooling", preprocessing: "None", submitter: "TensorFlow's doc (tensorflow.org/tutorials/layers)", note: "a wider network: two 5×5 convolutions (32, 64) and a 1024-unit dense layer with dropout" },
