@@ -49,6 +49,8 @@ export class WasmKernels implements MemoryHome {
   private readonly buffers = new Set<ArrayBufferLike>();
   private exports: Record<string, unknown> = {};
   private epilogues: Kernel[] = [];
+  /** The kernels `split` runs, numbered as the workers number them: window, unwindow, k0, k1, …. */
+  private named: Kernel[] = [];
   private f32 = new Float32Array(0);
   /** The products' scratch: each thread's packing room, and operands copied in from elsewhere. */
   private scratchAt = 0;
@@ -253,7 +255,7 @@ export class WasmKernels implements MemoryHome {
 
   /** Kernel `named` (the worker's numbering: window, unwindow, k0, k1, …) over parts of [0, count): `args(from, to)` for each. */
   private split(named: number, count: number, worth: boolean, args: (from: number, to: number) => number[]): void {
-    const kernel = (named === 0 ? this.exports["window"] : named === 1 ? this.exports["unwindow"] : this.exports[`k${named - 2}`]) as Kernel;
+    const kernel = this.named[named]!;
     const threads = worth && this.controls.length > 0 && count >= 2 ? Math.min(count, this.controls.length + 1) : 1;
     if (threads === 1) return kernel(...args(0, count));
     const share = Math.ceil(count / threads);
@@ -375,6 +377,8 @@ export class WasmKernels implements MemoryHome {
     this.heap = new LinearHeap(0, (floats) => this.reserve(floats));
     this.reserve(0);
     for (let e = 0; this.exports[`e${e}`] !== undefined; e++) this.epilogues.push(this.exports[`e${e}`] as Kernel);
+    this.named = [this.exports["window"] as Kernel, this.exports["unwindow"] as Kernel];
+    for (let k = 0; this.exports[`k${k}`] !== undefined; k++) this.named.push(this.exports[`k${k}`] as Kernel);
   }
 
   /** Starts `count − 1` workers running the same kernels on the shared memory (the module imports nothing: the caller hands in `node:worker_threads`). */
