@@ -66,23 +66,25 @@ export function packFunc(R: number): Func {
 }
 
 /**
- * `product(A, ta, lda, B, tb, C, m, n, k, Ap, Bp)`, pointers in bytes: A is m×k row-major, or k×m
- * when ta (1), the rows of A as stored lda floats apart (so a thread can take some of the rows of
- * a larger product); B k×n, or n×k when tb; Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
- * ⌈n/NR⌉·NR·k floats). `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
+ * `product(A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs)`, pointers in bytes: A is m×k
+ * row-major, or k×m when ta (1), the rows of A as stored lda floats apart; B k×n, or n×k when tb;
+ * C's rows ldc floats apart, as are B's when it is k×n (so a thread can take some of the rows or
+ * of the columns of a larger product); Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
+ * ⌈n/NR⌉·NR·k floats). `packs`: 1, pack A (when ta); 2, pack B — else the panels there are
+ * reused, as a thread taking chunk after chunk of one product packs what they share once. `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
  * rounding where the engine fuses it), for engines that have relaxed SIMD.
  */
 export function gemmFunc(MR: number, NR: number, packA: number, packB: number, fma = false): Func {
-  const f = new FuncBuilder("product", ["A", "ta", "lda", "B", "tb", "C", "m", "n", "k", "Ap", "Bp"].map((n) => [n, "i32"] as const));
-  const [A, ta, lda, B, tb, C, m, n, k, Ap, Bp] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const f = new FuncBuilder("product", ["A", "ta", "lda", "B", "tb", "C", "ldc", "m", "n", "k", "Ap", "Bp", "packs"].map((n) => [n, "i32"] as const));
+  const [A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const { get, i32 } = f;
   const bytes = (l: Local): Instr[] => [get(l), i32(4), ["i32.mul"]];
   const pick = (cond: Local, yes: Instr[], no: Instr[]): Instr[] => [...yes, ...no, get(cond), ["select"]];
   // A stored transposed is packed (its rows as vectors of k: 4 bytes apart, k steps lda apart).
   // Row-major A is read where it is: each row of a tile is one stream, a panel's rows fit L1.
-  f.when([get(ta)], () => f.emit(get(A), get(m), i32(4), ...bytes(lda), get(k), get(Ap), ["call", packA]));
+  f.when([get(ta), get(packs), i32(1), ["i32.and"], ["i32.and"]], () => f.emit(get(A), get(m), i32(4), ...bytes(lda), get(k), get(Ap), ["call", packA]));
   // B's columns as vectors of k.
-  f.emit(get(B), get(n), ...pick(tb, bytes(k), [i32(4)]), ...pick(tb, [i32(4)], bytes(n)), get(k), get(Bp), ["call", packB]);
+  f.when([get(packs), i32(2), ["i32.and"]], () => f.emit(get(B), get(n), ...pick(tb, bytes(k), [i32(4)]), ...pick(tb, [i32(4)], bytes(ldc)), get(k), get(Bp), ["call", packB]));
 
   const j0 = f.local("j0");
   const i0 = f.local("i0");
@@ -138,8 +140,8 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
     f.emit(get(steps), ["br_if", 0], ["end"], ["end"]);
 
     // The tile into C: whole vectors inside, lane by lane on the bottom and right edges.
-    f.assign(row, get(C), get(i0), get(n), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
-    const nextRow = () => f.addTo(row, ...bytes(n));
+    f.assign(row, get(C), get(i0), get(ldc), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
+    const nextRow = () => f.addTo(row, ...bytes(ldc));
     f.either(
       [get(rows), i32(MR), ["i32.ge_u"], get(cols), i32(NR), ["i32.ge_u"], ["i32.and"]],
       () => acc.forEach((cr) => (cr.forEach((c, h) => f.emit(get(row), get(c), ["v128.store", 16 * h, 4])), nextRow())),

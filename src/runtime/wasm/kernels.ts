@@ -14,7 +14,7 @@ import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
 import { LinearHeap } from "./heap.ts";
-import { CONTROL_INTS, SPIN, WASM_WORKER } from "./worker.ts";
+import { JobBoard, kernelTable, WASM_WORKER, type Kernel } from "./worker.ts";
 // dnnc:helpers-begin
 
 /** What the runtime uses of the WebAssembly global, typed without lib.dom. */
@@ -28,7 +28,6 @@ interface WasmMemory {
   buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-type Kernel = (...args: number[]) => void;
 
 /** Linear memory is addressed by 32-bit byte offsets: 4 GiB (65,536 pages) at most. */
 const WASM_MAX_PAGES = 65536;
@@ -36,30 +35,28 @@ const WASM_MAX_PAGES = 65536;
 /** Floats `n` rounded up to whole 16-byte vectors. */
 const vectors = (n: number): number => Math.ceil(n / 4) * 4;
 
+/** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
+const CHUNKS_PER_THREAD = 4;
+
 export class WasmKernels implements MemoryHome {
   private memory: WasmMemory | undefined;
   /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
   private instantiated: { bytes: Uint8Array; fmaBytes: Uint8Array | undefined } = { bytes: new Uint8Array(0), fmaBytes: undefined };
-  /** The product: the kernels' own, or relaxed SIMD's where the engine has it. */
-  private productKernel: Kernel = () => {};
   /** Whether the module's arrays live in linear memory (a shared memory: growing it detaches no view). */
   private home = false;
   private heap: LinearHeap | undefined;
   /** Every buffer object linear memory has had (one per growth): an array over one of them is in it. */
   private readonly buffers = new Set<ArrayBufferLike>();
-  private exports: Record<string, unknown> = {};
-  private epilogues: Kernel[] = [];
-  /** The kernels `split` runs, numbered as the workers number them: window, unwindow, k0, k1, …. */
-  private named: Kernel[] = [];
+  /** Every kernel, numbered as a job names it (worker.ts's kernelTable), and where the epilogues and the elementwise kernels start. */
+  private kernels: Kernel[] = [];
+  private epilogueAt = 0;
+  private elementwiseAt = 0;
+  /** Where jobs are written for the threads (one thread: run at once). */
+  private board = new JobBoard(0);
   private f32 = new Float32Array(0);
   /** The products' scratch: each thread's packing room, and operands copied in from elsewhere. */
   private scratchAt = 0;
   private scratchSize = 0;
-  /** Workers' control words (empty: one thread), and the last job number. */
-  private controls: Int32Array[] = [];
-  /** The same words as floats (a window's fill). */
-  private readonly controlFloats: Float32Array[] = [];
-  private jobs = 0;
   /** Whether the products fuse multiply and add (relaxed SIMD), known once compiled. */
   fused = false;
   /** Floats copied into linear memory and out of it: none where the arrays live there. */
@@ -71,11 +68,8 @@ export class WasmKernels implements MemoryHome {
   private readonly nr: number;
   /** Per epilogue, each input's row stride: 0 (none), 1 (one value per row), 2 (a whole row). */
   private readonly rowStrides: readonly (readonly number[])[];
-  /** Reused from call to call: one thread's arguments of the product and of its epilogue, where each input and output is. */
-  private readonly productArgs: number[] = [];
-  private readonly epilogueArgs: number[] = [];
+  /** Reused from call to call: where each input and output is. */
   private readonly inputPlaces: number[] = [];
-  private readonly kernelArgs: number[] = [];
   private readonly outputPlaces: number[] = [];
 
   /**
@@ -93,7 +87,7 @@ export class WasmKernels implements MemoryHome {
   /** create()'s options checked, the threads started: the seed. */
   createSeed(where: string, options: CreateOptions): number {
     const { seed, threads } = createOptions(where, options);
-    if (threads > 1 && this.controls.length === 0) this.startWorkers(threads, options.workerThreads!);
+    if (threads > 1 && this.board.workers === 0) this.startWorkers(threads, options.workerThreads!);
     return seed;
   }
 
@@ -135,15 +129,18 @@ export class WasmKernels implements MemoryHome {
    */
   private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void {
     this.ensure();
-    // Threads for products big enough to pay for the hand-off, whose epilogue's arguments fit a control
-    // block, with rows enough for each thread to pay for packing all of B (a filter gradient's B is
-    // the whole batch).
-    const fits = 15 + 3 + inputs.length + outputs.length <= CONTROL_INTS;
-    const threads = this.controls.length > 0 && fits && m >= 4 * this.mr && m * n * k >= 1 << 18 ? this.controls.length + 1 : 1;
-    const share = Math.ceil(m / threads / this.mr) * this.mr;
-    const room = share * k + Math.ceil(n / this.nr) * this.nr * k;
-    // Scratch: the packing rooms, then a slot per operand found elsewhere.
-    this.planned = threads * room;
+    const { mr, nr } = this;
+    // Products big enough to pay for the hand-off are cut into chunks of whole tiles: of rows of C,
+    // or — a product alone, with fewer tiles of rows than of columns (a filter's gradient, 9 rows
+    // deep in the batch) — of columns. Each thread packs once what every chunk shares.
+    const big = this.board.workers > 0 && m * n * k >= 1 << 18;
+    const byColumns = big && epilogue < 0 && Math.ceil(n / nr) > Math.ceil(m / mr);
+    const [count, unit] = byColumns ? [n, nr] : [m, mr];
+    const size = this.chunkSize(count, unit, big);
+    const aRoom = Math.ceil((byColumns ? m : size) / mr) * mr * k;
+    const room = aRoom + Math.ceil((byColumns ? size : n) / nr) * nr * k;
+    // Scratch: a packing room per thread, then a slot per operand found elsewhere.
+    this.planned = (size < count ? this.board.workers + 1 : 1) * room;
     const aSlot = this.slot(A, m * k);
     const bSlot = this.slot(B, k * n);
     const cSlot = this.slot(C, m * n);
@@ -153,50 +150,35 @@ export class WasmKernels implements MemoryHome {
     for (const x of inputs) inputPlaces.push(this.slot(x, x.length));
     for (const x of outputs) outputPlaces.push(this.slot(x, m * n));
     const s = this.scratch(this.planned);
-    const a = this.place(A, ao, aSlot, m * k, true);
-    const b = this.place(B, bo, bSlot, k * n, true);
-    const c = this.place(C, co, cSlot, m * n, false);
+    const a = 4 * this.place(A, ao, aSlot, m * k, true);
+    const b = 4 * this.place(B, bo, bSlot, k * n, true);
+    const c = 4 * this.place(C, co, cSlot, m * n, false);
     inputs.forEach((x, i) => (inputPlaces[i] = this.place(x, 0, inputPlaces[i]!, x.length, true)));
     outputs.forEach((x, i) => (outputPlaces[i] = this.place(x, 0, outputPlaces[i]!, m * n, false)));
-    const rows = this.rowStrides[epilogue] ?? [];
-    // Thread t's rows r0… of C: its arguments (pointers in bytes), and how many rows.
-    const job = (t: number): number => {
-      const r0 = t * share;
-      const count = Math.min(share, m - r0);
-      const ap = s + t * room;
-      const into = this.productArgs;
-      into.length = 0;
-      into.push(4 * (a + (ta ? r0 : r0 * k)), ta ? 1 : 0, ta ? m : k, 4 * b, tb ? 1 : 0, 4 * (c + r0 * n), count, n, k, 4 * ap, 4 * (ap + share * k));
-      if (epilogue < 0) return count;
-      const epi = this.epilogueArgs;
-      epi.length = 0;
-      epi.push(4 * (c + r0 * n), count, n);
-      inputPlaces.forEach((at, i) => epi.push(4 * (at + (rows[i] === 2 ? r0 * n : rows[i] === 1 ? r0 : 0))));
-      for (const at of outputPlaces) epi.push(4 * (at + r0 * n));
-      return count;
-    };
-    const { productArgs, epilogueArgs } = this;
-    const number = ++this.jobs;
-    for (let t = 1; t < threads; t++) {
-      const control = this.controls[t - 1]!;
-      if (job(t) <= 0) continue;
-      control[2] = epilogue;
-      control.set(productArgs, 3);
-      control[14] = epilogue < 0 ? 0 : epilogueArgs.length;
-      if (epilogue >= 0) control.set(epilogueArgs, 15);
-      Atomics.store(control, 0, number);
-      Atomics.notify(control, 0);
+    // Pointers in bytes, each affine in the chunk [from, to) and the thread (worker.ts).
+    const job = this.board.begin(count, size).call(0);
+    if (byColumns) job.arg(a).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b, tb ? 4 * k : 4).arg(tb ? 1 : 0).arg(c, 4).arg(n).arg(m).count().arg(k);
+    else job.arg(a, ta ? 4 : 4 * k).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b).arg(tb ? 1 : 0).arg(c, 4 * n).arg(n).count().arg(n).arg(k);
+    // Packing rooms; packs: A every chunk of rows, B on a thread's first (the other way round by columns).
+    job.arg(4 * s, 0, 0, 4 * room).arg(4 * (s + aRoom), 0, 0, 4 * room).arg(byColumns ? 2 : 1, 0, 0, 0, byColumns ? 1 : 2);
+    if (epilogue >= 0) {
+      const rows = this.rowStrides[epilogue] ?? [];
+      job.call(this.epilogueAt + epilogue).arg(c, 4 * n).count().arg(n);
+      inputPlaces.forEach((at, i) => job.arg(4 * at, rows[i] === 2 ? 4 * n : rows[i] === 1 ? 4 : 0));
+      for (const at of outputPlaces) job.arg(4 * at, 4 * n);
     }
-    job(0);
-    this.productKernel(...productArgs);
-    if (epilogue >= 0) this.epilogues[epilogue]!(...epilogueArgs);
-    for (let t = 1; t < threads; t++) {
-      if (t * share >= m) continue;
-      this.await(this.controls[t - 1]!, number);
-    }
-    if (threads > 1) threadStats.splitProducts++;
+    job.run(this.kernels);
+    if (job.split) threadStats.splitProducts++;
     outputs.forEach((x, i) => this.copyOut(x, 0, outputPlaces[i]!, m * n));
-    if (C) this.copyOut(C, co, c, m * n);
+    if (C) this.copyOut(C, co, c / 4, m * n);
+  }
+
+  /** A job's chunk over [0, count), in whole units: all of it on one thread, or a few chunks per thread where `worth` it. */
+  private chunkSize(count: number, unit: number, worth: boolean): number {
+    const units = Math.ceil(count / unit);
+    const threads = this.board.workers + 1;
+    if (!worth || threads === 1 || units < 2) return count;
+    return Math.ceil(units / Math.min(units, threads * CHUNKS_PER_THREAD, 255)) * unit;
   }
 
   /**
@@ -223,9 +205,10 @@ export class WasmKernels implements MemoryHome {
     const perImage = H * W * C;
     const perWindows = OH * OW * KH * KW * C;
     const [srcPer, dstPer] = add ? [perWindows, perImage] : [perImage, perWindows];
-    this.split(add ? 1 : 0, N, to.length >= 1 << 16, (n0, n1) =>
-      add ? [4 * (dst + n0 * dstPer), 4 * (src + n0 * srcPer), n1 - n0, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw] : [4 * (dst + n0 * dstPer), 4 * (src + n0 * srcPer), n1 - n0, H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw, fill],
-    );
+    const job = this.board.begin(N, this.chunkSize(N, 1, to.length >= 1 << 16)).call(add ? 2 : 1).arg(4 * dst, 4 * dstPer).arg(4 * src, 4 * srcPer).count();
+    for (const x of [H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw]) job.arg(x);
+    if (!add) job.float(fill);
+    job.run(this.kernels);
     this.copyOut(to, 0, dst, to.length);
   }
 
@@ -244,47 +227,14 @@ export class WasmKernels implements MemoryHome {
     arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
     let elements = 0;
     for (const x of arrays) elements += x.length;
-    const args = this.kernelArgs;
-    this.split(2 + index, splits ? outer : 1, elements >= 1 << 16, (from, to) => {
-      args.length = 0;
-      args.push(...places, ...dims, from, splits ? to : outer);
-      return args;
-    });
+    const count = splits ? outer : 1;
+    const job = this.board.begin(count, this.chunkSize(count, 1, elements >= 1 << 16)).call(this.elementwiseAt + index);
+    for (const x of places) job.arg(x);
+    for (const x of dims) job.arg(x);
+    if (splits) job.arg(0, 1).arg(0, 0, 1);
+    else job.arg(0).arg(outer);
+    job.run(this.kernels);
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
-  }
-
-  /** Kernel `named` (the worker's numbering: window, unwindow, k0, k1, …) over parts of [0, count): `args(from, to)` for each. */
-  private split(named: number, count: number, worth: boolean, args: (from: number, to: number) => number[]): void {
-    const kernel = this.named[named]!;
-    const threads = worth && this.controls.length > 0 && count >= 2 ? Math.min(count, this.controls.length + 1) : 1;
-    if (threads === 1) return kernel(...args(0, count));
-    const share = Math.ceil(count / threads);
-    const number = ++this.jobs;
-    for (let t = 1; t < threads; t++) {
-      const control = this.controls[t - 1]!;
-      const a = args(Math.min(count, t * share), Math.min(count, (t + 1) * share));
-      control[2] = -2;
-      control[3] = named;
-      control[4] = a.length;
-      control.set(a, 5);
-      // The window's fill, a float: its bits, as the worker reads them.
-      if (named === 0) this.controlFloats[t - 1]![4 + a.length] = a.at(-1)!;
-      Atomics.store(control, 0, number);
-      Atomics.notify(control, 0);
-    }
-    kernel(...args(0, Math.min(count, share)));
-    for (let t = 1; t < threads; t++) this.await(this.controls[t - 1]!, number);
-  }
-
-  /**
-   * Until the worker of `control` has done job `number`: a short spin (its part usually ends
-   * about when ours does), then sleep — only while the value is still the one just read: reading
-   * it again for the wait could see the job done after its notify had gone unheard (see
-   * cpu/threads.ts).
-   */
-  private await(control: Int32Array, number: number): void {
-    for (let spin = 0; spin < SPIN && Atomics.load(control, 1) !== number; spin++);
-    for (let v; (v = Atomics.load(control, 1)) !== number; ) Atomics.wait(control, 1, v);
   }
 
   /** Scratch planned so far, in floats (`slot` adds to it). */
@@ -365,9 +315,12 @@ export class WasmKernels implements MemoryHome {
     const bytes = variant(base64Bytes(this.binary));
     const fmaBytes = this.fused ? variant(fma) : undefined;
     const load = (b: Uint8Array) => new wasm.Instance(new wasm.Module(b), { env: { memory } }).exports;
+    let exports: Record<string, unknown>;
+    let product: unknown;
     try {
-      this.exports = load(bytes);
-      this.productKernel = (fmaBytes ? load(fmaBytes) : this.exports)["product"] as Kernel;
+      exports = load(bytes);
+      // The product: the kernels' own, or relaxed SIMD's where the engine has it.
+      product = (fmaBytes ? load(fmaBytes) : exports)["product"];
     } catch (e) {
       // An engine without SIMD128 refuses the module (every current browser and Node ≥ 16 has it).
       throw new Error(`this model's WebAssembly kernels did not load (${e instanceof Error ? e.message : String(e)}); an engine without WebAssembly SIMD needs --target ts`);
@@ -376,21 +329,17 @@ export class WasmKernels implements MemoryHome {
     this.instantiated = { bytes, fmaBytes };
     this.heap = new LinearHeap(0, (floats) => this.reserve(floats));
     this.reserve(0);
-    for (let e = 0; this.exports[`e${e}`] !== undefined; e++) this.epilogues.push(this.exports[`e${e}`] as Kernel);
-    this.named = [this.exports["window"] as Kernel, this.exports["unwindow"] as Kernel];
-    for (let k = 0; this.exports[`k${k}`] !== undefined; k++) this.named.push(this.exports[`k${k}`] as Kernel);
+    ({ kernels: this.kernels, epilogues: this.epilogueAt, elementwise: this.elementwiseAt } = kernelTable(exports, product));
   }
 
   /** Starts `count − 1` workers running the same kernels on the shared memory (the module imports nothing: the caller hands in `node:worker_threads`). */
   private startWorkers(count: number, wt: WorkerThreads): void {
     this.ensure();
     if (!this.home) throw new Error("threads need SharedArrayBuffer (in a browser: a cross-origin isolated page)");
-    for (let w = 1; w < count; w++) {
-      const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
-      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { ...this.instantiated, memory: this.memory, control }, transferList: [] });
+    this.board = new JobBoard(count - 1);
+    for (let thread = 1; thread < count; thread++) {
+      const worker = new wt.Worker(WASM_WORKER, { eval: true, workerData: { ...this.instantiated, memory: this.memory, control: this.board.control, thread }, transferList: [] });
       worker.unref(); // idle workers never keep the process alive
-      this.controls.push(control);
-      this.controlFloats.push(new Float32Array(control.buffer));
     }
   }
 }

@@ -4,6 +4,7 @@
 // binaries: plain SIMD128, and relaxed SIMD's fused multiply-add (V8's flag turned on here: Node
 // 20 ships relaxed SIMD behind it, Node 22 and Chrome ≥ 114 without).
 import { setFlagsFromString } from "node:v8";
+import * as workerThreads from "node:worker_threads";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { wasmFmaProductBinary, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
@@ -12,6 +13,7 @@ import { encodeModule } from "../../../src/backend/wasm/encode.ts";
 import { WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
 import { base64, base64Bytes } from "../../../src/runtime/wasm/binary.ts";
 import { memoryStats } from "../../../src/runtime/cpu/stats.ts";
+import { threadStats, type WorkerThreads } from "../../../src/runtime/cpu/threads.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
 import { naiveMatmul } from "../../helpers/naive-matmul.ts";
 
@@ -126,5 +128,26 @@ describe.each(["SIMD128", "relaxed SIMD"])("WebAssembly %s product", (variant) =
     for (let i = 0; i < 3; i++) fresh.product(A, 0, false, B, 0, false, C, 0, 300, 100, 200);
     fresh.product(A, 0, true, B, 0, true, C, 0, 100, 100, 100);
     expect(memoryStats.allocations).toBe(grown);
+  });
+});
+
+describe("the WebAssembly product on three threads", () => {
+  // Workers claim chunks of whole tiles — of rows, or of columns where a product alone has fewer
+  // tiles of rows — and every element is summed as on one thread: the same bits.
+  const single = new WasmKernels(plain, plain, MR, NR);
+  const threaded = new WasmKernels(plain, plain, MR, NR);
+  threaded.createSeed("gemm.test", { threads: 3, workerThreads: workerThreads as unknown as WorkerThreads });
+  const shapes: [number, number, number][] = [[9, 64, 1000], [5, 203, 301], [301, 40, 50], [64, 64, 64], [1, 17, 20000], [130, 9, 700]];
+  it.each(shapes)("%i×%i×%i, both transposes: bit-identical to one thread", (m, n, k) => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const A = values(m * k, m);
+      const B = values(k * n, n);
+      const [one, three] = [new Float32Array(m * n), new Float32Array(m * n)];
+      single.product(A, 0, ta, B, 0, tb, one, 0, m, n, k);
+      const before = threadStats.splitProducts;
+      threaded.product(A, 0, ta, B, 0, tb, three, 0, m, n, k);
+      expect(threadStats.splitProducts).toBe(before + 1);
+      expect(three).toEqual(one);
+    }
   });
 });

@@ -500,7 +500,7 @@
       end
     end
   )
-  (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32)
+  (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $ldc i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32) (param $packs i32)
     (local $j0 i32)
     (local $i0 i32)
     (local $pa i32)
@@ -526,6 +526,10 @@
     (local $c3_0 v128)
     (local $c3_1 v128)
     local.get $ta
+    local.get $packs
+    i32.const 1
+    i32.and
+    i32.and
     if
       local.get $A
       local.get $m
@@ -537,23 +541,28 @@
       local.get $Ap
       call 0
     end
-    local.get $B
-    local.get $n
-    local.get $k
-    i32.const 4
-    i32.mul
-    i32.const 4
-    local.get $tb
-    select
-    i32.const 4
-    local.get $n
-    i32.const 4
-    i32.mul
-    local.get $tb
-    select
-    local.get $k
-    local.get $Bp
-    call 1
+    local.get $packs
+    i32.const 2
+    i32.and
+    if
+      local.get $B
+      local.get $n
+      local.get $k
+      i32.const 4
+      i32.mul
+      i32.const 4
+      local.get $tb
+      select
+      i32.const 4
+      local.get $ldc
+      i32.const 4
+      i32.mul
+      local.get $tb
+      select
+      local.get $k
+      local.get $Bp
+      call 1
+    end
     local.get $m
     local.get $n
     i32.gt_u
@@ -797,7 +806,7 @@
               end
               local.get $C
               local.get $i0
-              local.get $n
+              local.get $ldc
               i32.mul
               local.get $j0
               i32.add
@@ -820,7 +829,7 @@
                 local.get $c0_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -832,7 +841,7 @@
                 local.get $c1_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -844,7 +853,7 @@
                 local.get $c2_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -856,7 +865,7 @@
                 local.get $c3_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -940,7 +949,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1023,7 +1032,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1106,7 +1115,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1189,7 +1198,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1455,7 +1464,7 @@
               end
               local.get $C
               local.get $i0
-              local.get $n
+              local.get $ldc
               i32.mul
               local.get $j0
               i32.add
@@ -1478,7 +1487,7 @@
                 local.get $c0_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1490,7 +1499,7 @@
                 local.get $c1_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1502,7 +1511,7 @@
                 local.get $c2_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1514,7 +1523,7 @@
                 local.get $c3_1
                 v128.store offset=16 align=16
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1598,7 +1607,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1681,7 +1690,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1764,7 +1773,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
@@ -1847,7 +1856,7 @@
                   end
                 end
                 local.get $row
-                local.get $n
+                local.get $ldc
                 i32.const 4
                 i32.mul
                 i32.add
