@@ -6,8 +6,10 @@
 // of their own and operands are copied in and results out. Either way the products' scratch
 // (packing room, copies) grows only when a product needs more than any before (counted in
 // memoryStats, so steady-state training allocates nothing). With threads (Node's workers, as the
-// ts target's), each thread takes whole tiles of rows of C, product and epilogue: every element
-// is computed as on one thread, so results are bit-identical. Typed here without the DOM library.
+// ts target's), a kernel runs as a job of chunks the threads claim (worker.ts): whole tiles of
+// rows of C, product and epilogue (of columns, for a product alone with few rows), whole images
+// of a window op, parts of an elementwise kernel's outermost loop. Every element is computed as
+// on one thread, so results are bit-identical. Typed here without the DOM library.
 import { memoryStats } from "../cpu/stats.ts";
 import type { MemoryHome } from "../cpu/memory.ts";
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
