@@ -1,6 +1,6 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
 // standalone, with its kernels run by WebAssembly SIMD128 functions that the compiler generates
-// (gemm.ts, epilogue.ts, window.ts, elementwise.ts; encoded by encode.ts) and embeds
+// (gemm.ts, epilogue.ts, window.ts, gather.ts, elementwise.ts; encoded by encode.ts) and embeds
 // as base64, wherever a kernel has a WebAssembly form.
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
@@ -20,7 +20,7 @@ import { gatherFuncs } from "./gather.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
- * The kernels' binary: the packers, the product, the windows and their adjoint, the epilogues and
+ * The kernels' binary: the packers, the product, the windows and their adjoint, gather and scatter, the epilogues and
  * the elementwise and reduction kernels, over an imported memory.
  */
 export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
@@ -31,7 +31,7 @@ export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemm
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, and every kernel
  * that has a WebAssembly form calling it — matmul kernels (with the epilogue in WebAssembly where
- * epilogue.ts can express it), windows, elementwise and reduction kernels — and the binary, built
+ * epilogue.ts can express it), windows, gather and scatter_add, elementwise and reduction kernels — and the binary, built
  * once every kernel is rendered. Equal generated functions are kept once.
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elementwise: readonly Func[] } {

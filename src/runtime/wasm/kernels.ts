@@ -394,11 +394,7 @@ export class WasmKernels implements MemoryHome {
     }
   }
 
-  /**
-   * Rows of a [rows, row] table picked by float indices into out (gather_rows), or with `scatter`
-   * out ← 0, then each row of `from` added at its index (scatter_rows): backend/wasm/gather.ts,
-   * with the TypeScript target's semantics (cpu/nn.ts).
-   */
+  /** Rows of a [rows, row] table by index into out, or with `scatter` out ← 0 then added at their indices (backend/wasm/gather.ts). */
   rows(scatter: boolean, out: Float32Array, from: Float32Array, rows: number, row: number, indices: Float32Array): void {
     this.ensure();
     this.planned = 0;

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../../src/ir/ir.ts";
 import type { Shape } from "../../../src/ir/shape.ts";
 import { verify } from "../../../src/ir/verify.ts";
-import { wasmFlavour } from "../../../src/backend/wasm/target.ts";
+import { wasmFlavour, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
+import { wasmApi } from "../../helpers/wasm.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
 
 /** `exact`: every folded value is a read or one exact op of reads (neg, abs, ReLU, max, select), the loop's value too. */
@@ -59,16 +60,19 @@ const zeros = (n: number, seed: number) => Array.from({ length: n }, (_, i) => [
 describe("row reductions in WebAssembly", () => {
   let ts: TsModule;
   let wasm: TsModule;
+  const flavour = wasmFlavour();
   beforeAll(async () => {
     ts = await compileFns(FNS);
-    wasm = await compileFns(FNS, wasmFlavour());
+    wasm = await compileFns(FNS, flavour);
   }, 180_000);
   afterAll(() => (ts?.cleanup(), wasm?.cleanup()));
 
   const kernels = (name: string) => wasm.text.split(/\n(?=\/\/ \w+ kernel)/).filter((k) => k.includes(`function fn_${name}_`)).join("\n");
 
-  it("runs every row reduction in WebAssembly, no TypeScript loop left, and the module passes tsc --strict", () => {
+  it("runs every row reduction in WebAssembly, no TypeScript loop left; the module passes tsc --strict and its binary validates", () => {
     expect(wasm.tsc.output).toBe("");
+    expect(flavour.elementwise.length).toBeGreaterThan(Object.keys(FNS).length);
+    expect(wasmApi.validate(wasmKernelsBinary(flavour.epilogues, flavour.elementwise))).toBe(true);
     for (const name of Object.keys(FNS)) {
       expect(kernels(name), name).toContain("wasmKernels.elementwise(");
       expect(kernels(name), name).not.toMatch(/let acc =|for \(let c0/);
