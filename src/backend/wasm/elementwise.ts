@@ -13,10 +13,17 @@
 // each fold is one float32 operation on the output element, in the same order, so sums are bit
 // for bit the TypeScript loop's (maxima too, up to a zero's sign: max(−0, +0) is +0 here, the first
 // of them there). Where every
-// reduced axis is inside the kept ones, the TypeScript loop sums in a double: left to it.
+// reduced axis is inside the kept ones (a softmax's row max and sum, layer-norm statistics), each
+// output element is reduced in locals and stored once (no fill), as the TypeScript loop's double
+// local: a sum in f64 lanes rounded once to float32 (the loop's value but for its summation
+// order: 1 ulp apart where that moves a rounding), a maximum its value bit for bit, a zero's sign
+// included (rowReduction). Threads split the kept loops.
 // Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
 // so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
 // the same (NaN included: `select` takes its first branch where the condition is NaN, as `!== 0`).
+// A row reduction folds each value rounded to float32 where the loop folds its double: a sum of
+// values that are exact in float32 (reads, abs, max, selects…) is the loop's as above; a sum of
+// products or of a chain's values is close, not equal.
 import { OPS as EPILOGUE_OPS } from "./epilogue.ts";
 import { isElementwise, type ElementwiseOp, type ReductionOp } from "../../ir/ops.ts";
 import { isReductionNode } from "../../ir/ir.ts";
@@ -27,13 +34,18 @@ import { broadcastStrides, coalesce, rowMajor } from "../../schedule/strides.ts"
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
 
-/** epilogue.ts's ops, and what a whole kernel's body has besides: selects and casts. */
+/** epilogue.ts's ops, and what a whole kernel's body has besides: selects, casts, the non-finite test. */
 const OPS: typeof EPILOGUE_OPS = {
   ...EPILOGUE_OPS,
   // `c !== 0 ? a : b` over (a, b, c): the mask c ≠ 0 (true for NaN) picks a.
   select: { vector: [["f32.const", 0], ["f32x4.splat"], ["f32x4.ne"], ["v128.bitselect"]], scalar: [["f32.const", 0], ["f32.ne"], ["select"]] },
   // A cast to i32 is Math.trunc (values are carried as floats); to f32, the value itself.
   cast: { vector: [["f32x4.trunc"]], scalar: [["f32.trunc"]] },
+  // `Number.isFinite(a) ? 0 : 1` (the non-finite step guard's count): |a| < ∞ is false for ±∞ and NaN.
+  nonfinite: {
+    vector: [["f32x4.abs"], ["f32.const", Infinity], ["f32x4.splat"], ["f32x4.lt"], ["v128.not"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]],
+    scalar: [["f32.abs"], ["f32.const", Infinity], ["f32.lt"], ["i32.eqz"], ["f32.convert_i32_u"]],
+  },
 };
 
 /**
@@ -42,12 +54,18 @@ const OPS: typeof EPILOGUE_OPS = {
  */
 type Value = { local: number } | { read: number; access: number } | { literal: number } | { iota: number };
 
-/** A reduction's fold of `value` into array `array` along access `access`: four lanes, and one. */
+/**
+ * A reduction's fold of `value` into array `array` along access `access`: four lanes, and one.
+ * `rows`: the first loop level of the reduced ones where they are all inside the kept ones; each
+ * output element is then reduced in locals over the levels from there and stored once.
+ */
 interface Fold {
   value: Value;
   array: number;
   access: number;
+  reduction: ReductionOp;
   op: { vector: Instr; scalar: Instr };
+  rows?: number;
 }
 const FOLDS: Record<ReductionOp, { identity: number; vector: Instr; scalar: Instr }> = {
   sum: { identity: 0, vector: ["f32x4.add"], scalar: ["f32.add"] },
@@ -151,18 +169,19 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   const arrays = [...read, ...stored];
   const arrayIndex = (id: number) => read.length + stored.indexOf(s.base[id]!);
   const stores = storedIds.map((id) => ({ array: arrayIndex(id), value: valueOf(id) }));
-  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, op: FOLDS[reduction.op] } : undefined;
-
   const axes = coalesce(domain, accesses);
-  if (fold) {
-    // Reduced loops innermost: the TypeScript loop accumulates in a double local.
+  let rows: number | undefined;
+  if (reduction) {
+    // Reduced loops innermost: reduced in locals, each output element stored once (as the
+    // TypeScript loop's double local); else folded into the output, filled first.
     const reduced = axes.map((a) => a.strides[outAccess] === 0);
     const split = reduced.indexOf(true);
-    if (split >= 0 && reduced.slice(split).every((b) => b)) return undefined;
+    if (split >= 0 && reduced.slice(split).every((b) => b)) rows = split;
   }
+  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, reduction: reduction.op, op: FOLDS[reduction.op], rows } : undefined;
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
-  const fill = reduction ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
+  const fill = reduction && rows === undefined ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
   // Parts of an outer loop that is not the vectorized one, and along which a fold moves its output.
   const splits = axes.length >= 2 && (!fold || axes[0]!.strides[fold.access] !== 0);
   return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill };
@@ -193,14 +212,17 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
       f.assign(offsets[l]![k]!, ...(outer[0]![0] === "i32.const" ? term : [...outer, ...term, ["i32.add"] as Instr]));
     });
   const stride1 = (k: number) => axes[inner]?.strides[k] === 1;
-  // A fold of four lanes into one output element would need a horizontal reduction: one by one.
-  const vectorized = L > 0 && axes[inner]!.strides.every((st) => st === 0 || st === 1) && (!fold || stride1(fold.access));
+  // A fold into memory of four lanes into one output element would need a horizontal reduction:
+  // one by one. A row's lanes are reduced in locals, combined at its end.
+  const vectorized = L > 0 && axes[inner]!.strides.every((st) => st === 0 || st === 1) && (!fold || fold.rows !== undefined || stride1(fold.access));
   // [0, 1, 2, 3]: the lanes' offsets along the innermost axis, for an iota along it.
   const iotaAlongInner = (x: Value) => "iota" in x && stride1(x.iota);
   const lanes = vectorized && (steps.some((st) => st.operands.some(iotaAlongInner)) || stores.some((st) => iotaAlongInner(st.value))) ? f.local("lanes", "v128") : undefined;
   const locals = { vector: new Map(steps.map((st) => [st.id, f.local(`v${st.id}`, "v128")])), scalar: new Map(steps.map((st) => [st.id, f.local(`s${st.id}`, "f32")])) };
 
-  const element = (width: "vector" | "scalar") => {
+  const row = fold?.rows !== undefined ? rowReduction(f, fold.reduction) : undefined;
+  /** `exact`: the scalar pass that finds a zero maximum's sign as the TypeScript loop does (no stores). */
+  const element = (width: "vector" | "scalar", exact = false) => {
     const v = width === "vector";
     const push = (x: Value): Instr[] => {
       if ("literal" in x) return v ? [["f32.const", x.literal], ["f32x4.splat"]] : [["f32.const", x.literal]];
@@ -214,8 +236,9 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
       return [get(ptr[x.read]!), ...offsetAt(x.access, inner), ["i32.add"], load];
     };
     for (const { id, op, operands } of steps) f.assign(locals[width].get(id)!, ...operands.flatMap(push), ...OPS[op]![width]);
-    for (const { array, value } of stores) f.emit(get(ptr[array]!), ...offsetAt(0, inner), ["i32.add"], ...push(value), v ? ["v128.store", 0, 2] : ["f32.store", 0]);
-    if (fold) {
+    if (!exact) for (const { array, value } of stores) f.emit(get(ptr[array]!), ...offsetAt(0, inner), ["i32.add"], ...push(value), v ? ["v128.store", 0, 2] : ["f32.store", 0]);
+    if (row) row.fold(width, push(fold!.value), exact);
+    else if (fold) {
       const at: Instr[] = [get(ptr[fold.array]!), ...offsetAt(fold.access, inner), ["i32.add"]];
       f.emit(...at, ...at, v ? ["v128.load", 0, 2] : ["f32.load", 0], ...push(fold.value), fold.op[width], v ? ["v128.store", 0, 2] : ["f32.store", 0]);
     }
@@ -230,19 +253,28 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
     element("scalar");
     return f.finish(true);
   }
-  const open = (l: number) => {
+  /** The loops from level `l` in; a row's reduction around its loops, its exact pass after them where a maximum is 0. */
+  const open = (l: number, exact = false) => {
+    if (row && l === fold!.rows && !exact) {
+      row.start();
+      loops(l, false);
+      row.end(() => loops(l, true));
+      f.emit(get(ptr[fold!.array]!), ...offsetAt(fold!.access, l - 1), ["i32.add"], ...row.result, ["f32.store", 0]);
+    } else loops(l, exact);
+  };
+  const loops = (l: number, exact: boolean) => {
     if (l < inner)
       f.forRange(counters[l]!, l === 0 ? [get(from)] : [i32(0)], l === 0 ? [get(to)] : dim(axes[l]!.size), 1, () => {
         enter(l);
-        open(l + 1);
+        open(l + 1, exact);
       });
     else {
       const c = counters[inner]!;
       const each = (width: "vector" | "scalar") => () => {
         enter(inner);
-        element(width);
+        element(width, exact);
       };
-      if (vectorized) {
+      if (vectorized && !exact) {
         const size = axes[inner]!.size;
         const whole: Instr[] = typeof size === "number" ? [i32(size & -4)] : [get(dimParam(size)), i32(-4), ["i32.and"]];
         f.forRange(c, [i32(0)], whole, 4, each("vector"));
@@ -252,4 +284,73 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
   };
   open(0);
   return f.finish(true);
+}
+
+/**
+ * A row's reduction in locals (the reduced loops innermost): `start` before its loops, `fold` per
+ * element (four lanes or one), `end` after them, leaving the f32 result in `result`.
+ * A sum accumulates in f64 — each float32 value exact in it, as in the TypeScript loop's double —
+ * and rounds once: lane by lane in two f64x2 (1.7–1.9× faster than one f64 in the elements' order
+ * over rows of 100 to 8192; about even over rows of 10), so its double differs from the loop's in
+ * summation order only, which changes the float32 result where the two round either side of a
+ * boundary (1 ulp; none in 51k realistic rows, rows.test.ts). A maximum is f32.max over lanes, then the scalar tail, which is the TypeScript
+ * loop's `if (r > acc || r !== r) acc = r` but for a zero's sign (f32.max(−0, +0) is +0; the loop
+ * keeps the first zero): where the maximum is 0, `end` runs the row again one element at a time by
+ * that rule.
+ */
+interface RowReduction {
+  start: () => void;
+  fold: (width: "vector" | "scalar", value: Instr[], exact: boolean) => void;
+  end: (again: () => void) => void;
+  result: Instr[];
+}
+
+function rowReduction(f: FuncBuilder, reduction: ReductionOp): RowReduction {
+  const { get, i32 } = f;
+  const x = f.local("x", "v128");
+  if (reduction === "sum") {
+    const acc = f.local("sum", "f64");
+    const low = f.local("sum01", "v128");
+    const high = f.local("sum23", "v128");
+    const highHalf: Instr = ["i8x16.shuffle", 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+    return {
+      start: () => {
+        f.assign(acc, ["f32.const", 0], ["f64.promote_f32"]);
+        for (const l of [low, high]) f.assign(l, i32(0), ["i32x4.splat"]);
+      },
+      fold: (width, value) => {
+        if (width === "scalar") return void f.assign(acc, get(acc), ...value, ["f64.promote_f32"], ["f64.add"]);
+        f.assign(x, ...value);
+        f.assign(low, get(low), get(x), ["f64x2.promote_low_f32x4"], ["f64x2.add"]);
+        f.assign(high, get(high), get(x), get(x), highHalf, ["f64x2.promote_low_f32x4"], ["f64x2.add"]);
+      },
+      end: () => {
+        // Lanes 0, 1, 2, 3, then the tail.
+        f.assign(acc, get(low), ["f64x2.extract_lane", 0], get(low), ["f64x2.extract_lane", 1], ["f64.add"], get(high), ["f64x2.extract_lane", 0], ["f64.add"], get(high), ["f64x2.extract_lane", 1], ["f64.add"], get(acc), ["f64.add"]);
+      },
+      result: [get(acc), ["f32.demote_f64"]],
+    };
+  }
+  const acc = f.local("max", "f32");
+  const r = f.local("r", "f32");
+  return {
+    start: () => {
+      f.assign(acc, ["f32.const", -Infinity]);
+      f.assign(x, ["f32.const", -Infinity], ["f32x4.splat"]);
+    },
+    fold: (width, value, exact) => {
+      if (width === "vector") return void f.assign(x, get(x), ...value, ["f32x4.max"]);
+      if (!exact) return void f.assign(acc, get(acc), ...value, ["f32.max"]);
+      f.assign(r, ...value);
+      f.assign(acc, get(r), get(acc), get(r), get(acc), ["f32.gt"], get(r), get(r), ["f32.ne"], ["i32.or"], ["select"]);
+    },
+    end: (again) => {
+      for (let i = 0; i < 4; i++) f.assign(acc, get(acc), get(x), ["f32x4.extract_lane", i], ["f32.max"]);
+      f.when([get(acc), ["f32.const", 0], ["f32.eq"]], () => {
+        f.assign(acc, ["f32.const", -Infinity]);
+        again();
+      });
+    },
+    result: [get(acc)],
+  };
 }

@@ -8,7 +8,7 @@ export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** How an instruction's immediates are encoded after its opcode. */
-type Imm = "none" | "memarg" | "label" | "local" | "index" | "i32" | "f32" | "block" | "lane";
+type Imm = "none" | "memarg" | "label" | "local" | "index" | "i32" | "f32" | "block" | "lane" | "shuffle";
 
 /** Opcode bytes (after the 0xfd prefix, the sub-opcode as LEB128) and immediates. */
 const op = (code: number, imm: Imm = "none") => ({ prefix: 0, code, imm });
@@ -54,6 +54,19 @@ export const INSTRUCTIONS = {
   "f32.min": op(0x96),
   "f32.max": op(0x97),
   "f32.convert_i32_u": op(0xb3),
+  "f32.gt": op(0x5e),
+  "i32.or": op(0x72),
+  "f64.lt": op(0x63),
+  "f64.ge": op(0x66),
+  "f64.add": op(0xa0),
+  "i32.trunc_f64_u": op(0xab),
+  "f64.convert_i32_u": op(0xb8),
+  "f32.demote_f64": op(0xb6),
+  "f64.promote_f32": op(0xbb),
+  "i8x16.shuffle": simd(0x0d, "shuffle"),
+  "f64x2.extract_lane": simd(0x21, "lane"),
+  "f64x2.promote_low_f32x4": simd(0x5f),
+  "f64x2.add": simd(0xf0),
   "v128.load": simd(0x00, "memarg"),
   "v128.load32_splat": simd(0x09, "memarg"),
   "v128.store": simd(0x0b, "memarg"),
@@ -64,6 +77,7 @@ export const INSTRUCTIONS = {
   "f32x4.eq": simd(0x41),
   "f32x4.ne": simd(0x42),
   "f32x4.lt": simd(0x43),
+  "v128.not": simd(0x4d),
   "v128.and": simd(0x4e),
   "v128.bitselect": simd(0x52),
   "f32x4.trunc": simd(0x69),
@@ -85,7 +99,8 @@ export type OpName = keyof typeof INSTRUCTIONS;
 
 /**
  * One instruction: its name and immediates. A memory access takes [offset, log2 alignment]; a
- * block, loop or if its result type ("" for none); a branch its label depth; a local its index.
+ * block, loop or if its result type ("" for none); a branch its label depth; a local its index; a
+ * shuffle its 16 byte lanes.
  */
 export type Instr = readonly [OpName, ...(number | string)[]];
 
@@ -175,6 +190,7 @@ function instruction(ins: Instr, bytes: number[]): void {
     case "memarg": uleb(ins[2] === undefined ? 2 : immediate(ins, 1), bytes), uleb(immediate(ins, 0), bytes); break;
     case "label": case "local": case "index": case "lane": uleb(immediate(ins, 0), bytes); break;
     case "i32": sleb(immediate(ins, 0), bytes); break;
+    case "shuffle": for (let i = 0; i < 16; i++) bytes.push(immediate(ins, i)); break;
     case "f32":
       f32Bytes.setFloat32(0, immediate(ins, 0), true);
       for (let i = 0; i < 4; i++) bytes.push(f32Bytes.getUint8(i));

@@ -1,12 +1,12 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
 // standalone, with its kernels run by WebAssembly SIMD128 functions that the compiler generates
-// (gemm.ts, epilogue.ts, window.ts, elementwise.ts; encoded by encode.ts) and embeds
+// (gemm.ts, epilogue.ts, window.ts, gather.ts, elementwise.ts; encoded by encode.ts) and embeds
 // as base64, wherever a kernel has a WebAssembly form.
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr, fmtLiteral } from "../exprs.ts";
+import { dimExpr, fmtLiteral, sizeExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
@@ -16,13 +16,14 @@ import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
+import { gatherFuncs } from "./gather.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
- * The kernels' binary: the packers, the product, the windows and their adjoint, the epilogues and
+ * The kernels' binary: the packers, the product, the windows and their adjoint, gather and scatter, the epilogues and
  * the elementwise and reduction kernels, over an imported memory.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
 
 /** The product alone with relaxed SIMD's fused multiply-add, over the same memory: the runtime uses it where the engine validates it. */
 export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
@@ -30,7 +31,7 @@ export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemm
 /**
  * What makes the TypeScript target's module this target's: the kernels' runtime, and every kernel
  * that has a WebAssembly form calling it — matmul kernels (with the epilogue in WebAssembly where
- * epilogue.ts can express it), windows, elementwise and reduction kernels — and the binary, built
+ * epilogue.ts can express it), windows, gather and scatter_add, elementwise and reduction kernels — and the binary, built
  * once every kernel is rendered. Equal generated functions are kept once.
  */
 export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elementwise: readonly Func[] } {
@@ -69,8 +70,17 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
     ];
     return [`wasmKernels.productWith(${args.join(", ")});`];
   };
+  /** Gather and scatter_add: rows by index (gather.ts), as render.ts's gatherRows and scatterRows calls. */
+  const rowsKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
+    const n = s.fn.nodes[k.head!]!;
+    if (n.op !== "gather" && n.op !== "scatter_add") return undefined;
+    const [from, indices] = n.inputs as [number, number];
+    const table = n.op === "gather" ? s.fn.nodes[from]!.shape : n.shape;
+    return [`wasmKernels.rows(${n.op === "scatter_add"}, ${mem(n.id)}, ${mem(from)}, ${dimExpr(table[0]!)}, ${sizeExpr(table.slice(1))}, ${mem(indices)});`];
+  };
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     if (k.kind === "reduce" || k.kind === "elementwise") return elementwiseKernel(s, k, mem);
+    if (k.kind === "op") return rowsKernel(s, k, mem);
     return k.kind === "matmul" ? productKernel(s, k, mem) : undefined;
   };
   return {
@@ -94,7 +104,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
+  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {

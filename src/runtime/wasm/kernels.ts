@@ -344,6 +344,20 @@ export class WasmKernels implements MemoryHome {
       worker.unref(); // idle workers never keep the process alive
     }
   }
+
+  /** Rows of a [rows, row] table by index into out, or with `scatter` out ← 0 then added at their indices (backend/wasm/gather.ts). */
+  rows(scatter: boolean, out: Float32Array, from: Float32Array, rows: number, row: number, indices: Float32Array): void {
+    this.ensure();
+    this.planned = 0;
+    const slots = [this.slot(out, out.length), this.slot(from, from.length), this.slot(indices, indices.length)] as const;
+    this.scratch(this.planned);
+    const to = this.place(out, 0, slots[0], out.length, false);
+    if (scatter) this.f32.fill(0, to, to + out.length);
+    const src = this.place(from, 0, slots[1], from.length, true);
+    const at = this.place(indices, 0, slots[2], indices.length, true);
+    (this.exports[scatter ? "scatter_rows" : "gather_rows"] as Kernel)(4 * to, 4 * src, 4 * at, indices.length, rows, row);
+    this.copyOut(out, 0, to, out.length);
+  }
 }
 
 // dnnc:helpers-end
