@@ -16,7 +16,7 @@ import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
 import { LinearHeap } from "./heap.ts";
-import { JobBoard, kernelTable, WASM_WORKER, type Kernel } from "./worker.ts";
+import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER, WINDOW, type Kernel } from "./worker.ts";
 // dnnc:helpers-begin
 
 /** What the runtime uses of the WebAssembly global, typed without lib.dom. */
@@ -158,7 +158,7 @@ export class WasmKernels implements MemoryHome {
     inputs.forEach((x, i) => (inputPlaces[i] = this.place(x, 0, inputPlaces[i]!, x.length, true)));
     outputs.forEach((x, i) => (outputPlaces[i] = this.place(x, 0, outputPlaces[i]!, m * n, false)));
     // Pointers in bytes, each affine in the chunk [from, to) and the thread (worker.ts).
-    const job = this.board.begin(count, size).call(0);
+    const job = this.board.begin(count, size).call(PRODUCT);
     if (byColumns) job.arg(a).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b, tb ? 4 * k : 4).arg(tb ? 1 : 0).arg(c, 4).arg(n).arg(m).count().arg(k);
     else job.arg(a, ta ? 4 : 4 * k).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b).arg(tb ? 1 : 0).arg(c, 4 * n).arg(n).count().arg(n).arg(k);
     // Packing rooms; packs: A every chunk of rows, B on a thread's first (the other way round by columns).
@@ -207,7 +207,7 @@ export class WasmKernels implements MemoryHome {
     const perImage = H * W * C;
     const perWindows = OH * OW * KH * KW * C;
     const [srcPer, dstPer] = add ? [perWindows, perImage] : [perImage, perWindows];
-    const job = this.board.begin(N, this.chunkSize(N, 1, to.length >= 1 << 16)).call(add ? 2 : 1).arg(4 * dst, 4 * dstPer).arg(4 * src, 4 * srcPer).count();
+    const job = this.board.begin(N, this.chunkSize(N, 1, to.length >= 1 << 16)).call(add ? UNWINDOW : WINDOW).arg(4 * dst, 4 * dstPer).arg(4 * src, 4 * srcPer).count();
     for (const x of [H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw]) job.arg(x);
     if (!add) job.float(fill);
     job.run(this.kernels);
@@ -355,7 +355,10 @@ export class WasmKernels implements MemoryHome {
     if (scatter) this.f32.fill(0, to, to + out.length);
     const src = this.place(from, 0, slots[1], from.length, true);
     const at = this.place(indices, 0, slots[2], indices.length, true);
-    (this.exports[scatter ? "scatter_rows" : "gather_rows"] as Kernel)(4 * to, 4 * src, 4 * at, indices.length, rows, row);
+    // A gather's indices split between threads (each writes its own rows); a scatter's stay in order on one.
+    const n = indices.length;
+    const job = this.board.begin(n, this.chunkSize(n, 1, !scatter && n * row >= 1 << 16)).call(scatter ? SCATTER : GATHER);
+    job.arg(4 * to, 4 * row).arg(4 * src).arg(4 * at, 4).count().arg(rows).arg(row).run(this.kernels);
     this.copyOut(out, 0, to, out.length);
   }
 }

@@ -30,17 +30,21 @@ const ARG_INTS = 5;
 
 export type Kernel = (...args: number[]) => void;
 
-/**
- * The kernels a job names, by number, as the main thread and every worker number them: the
- * product, the window and its adjoint, the epilogues e0, e1, …, then the elementwise kernels
- * k0, k1, …; and where the epilogues and the elementwise kernels start.
- */
+/** Kernels by number, as the main thread and every worker number them (kernelTable): these, then the epilogues e0, e1, …, then the elementwise kernels k0, k1, …. */
+export const PRODUCT = 0;
+export const WINDOW = 1;
+export const UNWINDOW = 2;
+export const GATHER = 3;
+export const SCATTER = 4;
+
+/** The kernels a job names, by number; and where the epilogues and the elementwise kernels start. */
 export function kernelTable(exports: Record<string, unknown>, product: unknown): { kernels: Kernel[]; epilogues: number; elementwise: number } {
-  const kernels = [product, exports["window"], exports["unwindow"]] as Kernel[];
+  const kernels = [product, exports["window"], exports["unwindow"], exports["gather_rows"], exports["scatter_rows"]] as Kernel[];
+  const epilogues = kernels.length;
   for (let e = 0; exports[`e${e}`] !== undefined; e++) kernels.push(exports[`e${e}`] as Kernel);
   const elementwise = kernels.length;
   for (let k = 0; exports[`k${k}`] !== undefined; k++) kernels.push(exports[`k${k}`] as Kernel);
-  return { kernels, epilogues: 3, elementwise };
+  return { kernels, epilogues, elementwise };
 }
 
 /**

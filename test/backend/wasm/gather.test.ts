@@ -3,6 +3,7 @@
 // 4, 5, 8, 17), symbolic sizes, repeated indices (summed in index order, bit for bit), and every
 // index the TypeScript runtime skips — negative, past the table, fractional, NaN, ±∞ — skipped
 // alike (a gathered row of zeros, nothing added); −0 picks row 0 as there.
+import * as workerThreads from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../../src/ir/ir.ts";
 import type { Shape } from "../../../src/ir/shape.ts";
@@ -10,6 +11,10 @@ import { verify } from "../../../src/ir/verify.ts";
 import { wasmApi } from "../../helpers/wasm.ts";
 import { wasmFlavour, wasmKernelsBinary } from "../../../src/backend/wasm/target.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
+import { MR, NR } from "../../../src/backend/wasm/gemm.ts";
+import { WasmKernels } from "../../../src/runtime/wasm/kernels.ts";
+import { base64 } from "../../../src/runtime/wasm/binary.ts";
+import type { WorkerThreads } from "../../../src/runtime/cpu/threads.ts";
 
 function fn(name: string, args: [string, Shape, "f32" | "i32"][], body: (b: Builder, a: number[]) => number): Fn {
   const b = new Builder(name);
@@ -61,5 +66,22 @@ describe("gather and scatter_add in WebAssembly", () => {
         expect(got!.length).toBe(want!.length);
         for (let i = 0; i < want!.length; i++) if (!Object.is(got![i], want![i])) expect.fail(`${name} B=${B} [${i}]: wasm ${got![i]}, ts ${want![i]}`);
       }
+  });
+});
+
+describe("gather on three threads", () => {
+  // Each index's row is its own: the threads take parts of the indices, with the same result.
+  it("gives one thread's rows, bit for bit", () => {
+    const binary = base64(wasmKernelsBinary());
+    const [single, threaded] = [new WasmKernels(binary, binary, MR, NR), new WasmKernels(binary, binary, MR, NR)];
+    threaded.createSeed("gather.test", { threads: 3, workerThreads: workerThreads as unknown as WorkerThreads });
+    const [rows, row, n] = [50, 33, 4000];
+    const table = Float32Array.from(values(rows * row, 1));
+    const indices = Float32Array.from({ length: n }, (_, i) => INDICES[i % INDICES.length]! + (i % 40));
+    const [one, three] = [new Float32Array(n * row), new Float32Array(n * row)];
+    single.rows(false, one, table, rows, row, indices);
+    threaded.rows(false, three, table, rows, row, indices);
+    expect(three).toEqual(one);
+    expect(one.some((v) => v !== 0)).toBe(true);
   });
 });
