@@ -19,10 +19,16 @@ export interface PlannedBuffer {
 export function planBuffers(s: Schedule): PlannedBuffer[] {
   const writer = new Map<number, number>();
   const lastRead = new Map<number, number>();
+  // A window op's image lives as long as its windows: a target may read the windows from the
+  // image rather than store them (backend/wasm/windowed.ts).
+  const read = (base: number, i: number) => {
+    lastRead.set(base, i);
+    const n = s.fn.nodes[base]!;
+    if (n.op === "window") lastRead.set(s.base[n.inputs[0]!]!, i);
+  };
   s.kernels.forEach((k, i) => {
     for (const id of k.stores) writer.set(id, i);
-    for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body])
-      for (const x of s.fn.nodes[id]!.inputs) lastRead.set(s.base[x]!, i);
+    for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body]) for (const x of s.fn.nodes[id]!.inputs) read(s.base[x]!, i);
   });
   const end = s.kernels.length;
   for (const o of s.fn.outputs) lastRead.set(s.base[o.id]!, end);

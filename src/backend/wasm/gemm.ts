@@ -16,6 +16,7 @@
 // threads gives bit-identical results.
 import { FuncBuilder, type Local } from "./builder.ts";
 import type { Func, Instr } from "./encode.ts";
+import { packWindowFunc, WINDOW_GEOMETRY, windowStart } from "./windowed.ts";
 
 /** Columns of a B panel: two vectors. */
 export const NR = 8;
@@ -65,24 +66,39 @@ export function packFunc(R: number): Func {
   return f.finish(false);
 }
 
+/** The product's parameters: its operands, then (from `row0`) where A's windows are, when it is the windows of an image. */
+const PARAMS = ["A", "ta", "lda", "B", "tb", "C", "ldc", "m", "n", "k", "Ap", "Bp", "packs", "row0", "segs", "seg", "skip", ...WINDOW_GEOMETRY] as const;
+
 /**
- * `product(A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs)`, pointers in bytes: A is m×k
- * row-major, or k×m when ta (1), the rows of A as stored lda floats apart; B k×n, or n×k when tb;
- * C's rows ldc floats apart, as are B's when it is k×n (so a thread can take some of the rows or
- * of the columns of a larger product); Ap and Bp are room for the packed panels (⌈m/MR⌉·MR·k and
- * ⌈n/NR⌉·NR·k floats). `packs`: 1, pack A (when ta); 2, pack B — else the panels there are
- * reused, as a thread taking chunk after chunk of one product packs what they share once. `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
+ * `product(A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs, row0, segs, seg, skip, …geometry)`,
+ * pointers in bytes: A is m×k row-major, or k×m when ta (1), the rows of A as stored lda floats
+ * apart; B k×n, or n×k when tb; C's rows ldc floats apart, as are B's when it is k×n (so a thread
+ * can take some of the rows or of the columns of a larger product); Ap and Bp are room for the
+ * packed panels (⌈m/MR⌉·MR·k and ⌈n/NR⌉·NR·k floats). `packs`: 1, pack A (when ta); 2, pack B —
+ * else the panels there are reused, as a thread taking chunk after chunk of one product packs
+ * what they share once.
+ * Where the geometry's `ohow` is not 0, A is the windows of the image at A (windowed.ts), never
+ * stored: row0 + i is the window of row i (ta: the feature of row i), and row-major A is read in
+ * `segs` runs of `seg` floats, `skip` bytes apart (one run per kernel row); else segs = 1, seg = k. `fma`: each multiply-add as relaxed SIMD's `f32x4.relaxed_madd` (one
  * rounding where the engine fuses it), for engines that have relaxed SIMD.
  */
-export function gemmFunc(MR: number, NR: number, packA: number, packB: number, fma = false): Func {
-  const f = new FuncBuilder("product", ["A", "ta", "lda", "B", "tb", "C", "ldc", "m", "n", "k", "Ap", "Bp", "packs"].map((n) => [n, "i32"] as const));
-  const [A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+export function gemmFunc(MR: number, NR: number, packA: number, packB: number, packWindow: number, fma = false): Func {
+  const f = new FuncBuilder("product", PARAMS.map((n) => [n, "i32"] as const));
+  const [A, ta, lda, B, tb, C, ldc, m, n, k, Ap, Bp, packs, row0, segs, seg, skip] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const geometry = f.params.slice(PARAMS.indexOf(WINDOW_GEOMETRY[0]));
+  const windowed: Instr[] = [f.get(geometry[WINDOW_GEOMETRY.indexOf("ohow")]!)];
   const { get, i32 } = f;
   const bytes = (l: Local): Instr[] => [get(l), i32(4), ["i32.mul"]];
   const pick = (cond: Local, yes: Instr[], no: Instr[]): Instr[] => [...yes, ...no, get(cond), ["select"]];
   // A stored transposed is packed (its rows as vectors of k: 4 bytes apart, k steps lda apart).
   // Row-major A is read where it is: each row of a tile is one stream, a panel's rows fit L1.
-  f.when([get(ta), get(packs), i32(1), ["i32.and"], ["i32.and"]], () => f.emit(get(A), get(m), i32(4), ...bytes(lda), get(k), get(Ap), ["call", packA]));
+  f.when([get(ta), get(packs), i32(1), ["i32.and"], ["i32.and"]], () =>
+    f.either(
+      windowed,
+      () => f.emit(get(A), get(row0), get(m), get(k), get(Ap), ...geometry.map(get), ["call", packWindow]),
+      () => f.emit(get(A), get(m), i32(4), ...bytes(lda), get(k), get(Ap), ["call", packA]),
+    ),
+  );
   // B's columns as vectors of k.
   f.when([get(packs), i32(2), ["i32.and"]], () => f.emit(get(B), get(n), ...pick(tb, bytes(k), [i32(4)]), ...pick(tb, [i32(4)], bytes(ldc)), get(k), get(Bp), ["call", packB]));
 
@@ -91,6 +107,7 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
   const pa = f.local("pa");
   const pb = f.local("pb");
   const steps = f.local("steps");
+  const runs = f.local("runs");
   const row = f.local("row");
   const rows = f.local("rows");
   const cols = f.local("cols");
@@ -116,14 +133,28 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
       },
       () => {
         // Rows past the matrix read its last row, as a packed panel repeats it.
-        f.assign(pa, get(A), get(i0), ...bytes(lda), ["i32.mul"], ["i32.add"]);
-        rowAt.forEach((at, r) => f.assign(at, i32(r), get(rows), i32(1), ["i32.sub"], i32(r), get(rows), ["i32.lt_u"], ["select"], ...bytes(lda), ["i32.mul"]));
+        const row = (r: number): Instr[] => [i32(r), get(rows), i32(1), ["i32.sub"], i32(r), get(rows), ["i32.lt_u"], ["select"]];
+        f.either(
+          windowed,
+          () => {
+            // Each row's window starts where its output pixel's does in the image.
+            f.assign(pa, get(A));
+            rowAt.forEach((at, r) => windowStart(f, geometry, [get(row0), get(i0), ["i32.add"], ...row(r), ["i32.add"]], at));
+          },
+          () => {
+            f.assign(pa, get(A), get(i0), ...bytes(lda), ["i32.mul"], ["i32.add"]);
+            rowAt.forEach((at, r) => f.assign(at, ...row(r), ...bytes(lda), ["i32.mul"]));
+          },
+        );
         f.assign(kStep, i32(4));
       },
     );
     f.assign(pb, get(Bp), get(j0), get(k), ["i32.mul"], i32(4), ["i32.mul"], ["i32.add"]);
     for (const c of acc.flat()) f.assign(c, ...zero);
-    f.assign(steps, get(k));
+    // k in `segs` runs of `seg` steps (one when A is stored), A's rows moving on by `skip` between runs.
+    f.assign(runs, get(segs));
+    f.emit(["block", ""], get(runs), ["i32.eqz"], ["br_if", 0], ["loop", ""]);
+    f.assign(steps, get(seg));
     f.emit(["block", ""], get(steps), ["i32.eqz"], ["br_if", 0], ["loop", ""]);
     b.forEach((bh, h) => f.assign(bh, get(pb), ["v128.load", 16 * h, 4]));
     acc.forEach((cr, r) => {
@@ -138,6 +169,9 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
     f.addTo(pa, get(kStep)).addTo(pb, i32(4 * NR));
     f.assign(steps, get(steps), i32(1), ["i32.sub"]);
     f.emit(get(steps), ["br_if", 0], ["end"], ["end"]);
+    f.addTo(pa, get(skip));
+    f.assign(runs, get(runs), i32(1), ["i32.sub"]);
+    f.emit(get(runs), ["br_if", 0], ["end"], ["end"]);
 
     // The tile into C: whole vectors inside, lane by lane on the bottom and right edges.
     f.assign(row, get(C), get(i0), get(ldc), ["i32.mul"], get(j0), ["i32.add"], i32(4), ["i32.mul"], ["i32.add"]);
@@ -164,8 +198,8 @@ export function gemmFunc(MR: number, NR: number, packA: number, packB: number, f
   return f.finish(true);
 }
 
-/** The kernels' functions: the two packers and the product (which calls them by index). */
+/** The kernels' functions: the packers (A's and B's, A's windows) and the product (which calls them by index). */
 export function gemmFuncs(fma = false, mr = MR, nr = NR): Func[] {
   const packers = mr === nr ? [packFunc(mr)] : [packFunc(mr), packFunc(nr)];
-  return [...packers, gemmFunc(mr, nr, 0, packers.length - 1, fma)];
+  return [...packers, packWindowFunc(mr), gemmFunc(mr, nr, 0, packers.length - 1, packers.length, fma)];
 }

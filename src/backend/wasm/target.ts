@@ -16,6 +16,7 @@ import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
+import { windowsReadInPlace, type WindowShape } from "./windowed.ts";
 import { gatherFuncs } from "./gather.ts";
 import { printFunc, printModule } from "./print.ts";
 
@@ -55,19 +56,31 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   };
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */
   const rowStrides: number[][] = [];
+  /** Per schedule, the window ops whose products read them from the image (windowed.ts): products this target renders, alone or with an epilogue in WebAssembly. */
+  const readInPlace = new WeakMap<Schedule, Map<number, WindowShape>>();
+  const windowsOf = (s: Schedule): Map<number, WindowShape> => {
+    if (!readInPlace.has(s)) {
+      const kernelOf = new Map(s.kernels.map((k) => [k.head, k]));
+      readInPlace.set(s, windowsReadInPlace(s, (n) => { const k = kernelOf.get(n.id)!; return k.body.length === 0 || planEpilogue(s, k, "e") !== undefined; }));
+    }
+    return readInPlace.get(s)!;
+  };
   const productKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
-    const plan = planEpilogue(s, k, `e${epilogues.length}`);
-    if (!plan) return undefined;
-    const { index, added } = once(epilogues, plan.func);
-    if (added) rowStrides.push(plan.inputs.map((x) => ({ "0": 0, "1": 1, row: 2 })[x.rowStride]));
     const head = s.fn.nodes[k.head!]!;
     const [a, b] = head.inputs as [number, number];
+    const window = windowsOf(s).get(s.base[a]!);
+    const plan = k.body.length > 0 || !window ? planEpilogue(s, k, `e${epilogues.length}`) : undefined;
+    if (!plan && !window) return undefined;
     const [m, n] = head.shape as [string | number, string | number];
-    const aShape = s.fn.nodes[a]!.shape;
-    const args = [
-      index, mem(a), 0, s.storage[a] === "transposed", mem(b), 0, s.storage[b] === "transposed", dimExpr(m), dimExpr(n), dimExpr(aShape.at(-1)!),
-      `[${plan.inputs.map((x) => mem(x.node)).join(", ")}]`, `[${plan.outputs.map(mem).join(", ")}]`, plan.storesProduct ? mem(head.id) : "undefined",
-    ];
+    // A read from the image of its windows: the image, and the windows' shape.
+    const A = window ? mem(s.fn.nodes[s.base[a]!]!.inputs[0]!) : mem(a);
+    const geometry = window ? [`[${[window.H, window.W, window.C, window.OH, window.OW, window.KH, window.KW, window.sh, window.sw].join(", ")}]`] : [];
+    const operands = [A, 0, s.storage[a] === "transposed", mem(b), 0, s.storage[b] === "transposed"];
+    const sizes = [dimExpr(m), dimExpr(n), dimExpr(s.fn.nodes[a]!.shape.at(-1)!)];
+    if (!plan) return [`wasmKernels.product(${[...operands, mem(head.id), 0, ...sizes, ...geometry].join(", ")});`];
+    const { index, added } = once(epilogues, plan.func);
+    if (added) rowStrides.push(plan.inputs.map((x) => ({ "0": 0, "1": 1, row: 2 })[x.rowStride]));
+    const args = [index, ...operands, ...sizes, `[${plan.inputs.map((x) => mem(x.node)).join(", ")}]`, `[${plan.outputs.map(mem).join(", ")}]`, plan.storesProduct ? mem(head.id) : "undefined", ...geometry];
     return [`wasmKernels.productWith(${args.join(", ")});`];
   };
   /** Gather and scatter_add: rows by index (gather.ts), as render.ts's gatherRows and scatterRows calls. */
@@ -80,6 +93,8 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   };
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     if (k.kind === "reduce" || k.kind === "elementwise") return elementwiseKernel(s, k, mem);
+    // A window op whose products read the windows from the image stores nothing.
+    if (k.kind === "op" && windowsOf(s).has(k.head!)) return [];
     if (k.kind === "op") return rowsKernel(s, k, mem);
     return k.kind === "matmul" ? productKernel(s, k, mem) : undefined;
   };

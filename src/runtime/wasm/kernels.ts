@@ -112,24 +112,26 @@ export class WasmKernels implements MemoryHome {
    * C = op(A) @ op(B), as the TypeScript target's product (cpu/threads.ts): an m×k op(A) at
    * A[ao…] (stored k×m when `ta`), a k×n op(B) at B[bo…] (n×k when `tb`), C row-major at C[co…].
    */
-  product(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number): void {
-    this.run(-1, A, ao, ta, B, bo, tb, C, co, m, n, k, [], []);
+  product(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array, co: number, m: number, n: number, k: number, windows?: readonly number[]): void {
+    this.run(-1, A, ao, ta, B, bo, tb, C, co, m, n, k, [], [], windows);
   }
 
   /**
    * The product (its operands as `product` reads them, at offset 0), then epilogue `epilogue`
    * over it, reading `inputs` and writing `outputs` (m·n each); C is kept in `C` only when the
-   * function reads it later (else undefined: it stays in scratch).
+   * function reads it later (else undefined: it stays in scratch). With `windows` ([H, W, C, OH, OW,
+   * KH, KW, sh, sw]) A is the image whose windows (unpadded, undilated) op(A)'s rows are, or with
+   * ta its columns: the product reads them from the image (backend/wasm/windowed.ts).
    */
-  productWith(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], C: Float32Array | undefined): void {
-    this.run(epilogue, A, ao, ta, B, bo, tb, C, 0, m, n, k, inputs, outputs);
+  productWith(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], C: Float32Array | undefined, windows?: readonly number[]): void {
+    this.run(epilogue, A, ao, ta, B, bo, tb, C, 0, m, n, k, inputs, outputs, windows);
   }
 
   /**
    * Places every operand (where it is, when it is in linear memory; else a copy in scratch), runs
    * the product and epilogue on every thread, and copies out the results that live elsewhere.
    */
-  private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void {
+  private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], windows: readonly number[] | undefined): void {
     this.ensure();
     const { mr, nr } = this;
     // Products big enough to pay for the hand-off are cut into chunks of whole tiles: of rows of C,
@@ -143,7 +145,8 @@ export class WasmKernels implements MemoryHome {
     const room = aRoom + Math.ceil((byColumns ? size : n) / nr) * nr * k;
     // Scratch: a packing room per thread, then a slot per operand found elsewhere.
     this.planned = (size < count ? this.board.workers + 1 : 1) * room;
-    const aSlot = this.slot(A, m * k);
+    const aLength = windows ? A.length - ao : m * k;
+    const aSlot = this.slot(A, aLength);
     const bSlot = this.slot(B, k * n);
     const cSlot = this.slot(C, m * n);
     const inputPlaces = this.inputPlaces;
@@ -152,17 +155,28 @@ export class WasmKernels implements MemoryHome {
     for (const x of inputs) inputPlaces.push(this.slot(x, x.length));
     for (const x of outputs) outputPlaces.push(this.slot(x, m * n));
     const s = this.scratch(this.planned);
-    const a = 4 * this.place(A, ao, aSlot, m * k, true);
+    const a = 4 * this.place(A, ao, aSlot, aLength, true);
     const b = 4 * this.place(B, bo, bSlot, k * n, true);
     const c = 4 * this.place(C, co, cSlot, m * n, false);
     inputs.forEach((x, i) => (inputPlaces[i] = this.place(x, 0, inputPlaces[i]!, x.length, true)));
     outputs.forEach((x, i) => (outputPlaces[i] = this.place(x, 0, outputPlaces[i]!, m * n, false)));
     // Pointers in bytes, each affine in the chunk [from, to) and the thread (worker.ts).
     const job = this.board.begin(count, size).call(PRODUCT);
+    // A chunk of rows starts that far into stored A; into windowed A, at window (or feature) `from`.
+    const aRow = windows ? 0 : ta ? 4 : 4 * k;
     if (byColumns) job.arg(a).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b, tb ? 4 * k : 4).arg(tb ? 1 : 0).arg(c, 4).arg(n).arg(m).count().arg(k);
-    else job.arg(a, ta ? 4 : 4 * k).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b).arg(tb ? 1 : 0).arg(c, 4 * n).arg(n).count().arg(n).arg(k);
+    else job.arg(a, aRow).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b).arg(tb ? 1 : 0).arg(c, 4 * n).arg(n).count().arg(n).arg(k);
     // Packing rooms; packs: A every chunk of rows, B on a thread's first (the other way round by columns).
     job.arg(4 * s, 0, 0, 4 * room).arg(4 * (s + aRoom), 0, 0, 4 * room).arg(byColumns ? 2 : 1, 0, 0, 0, byColumns ? 1 : 2);
+    // row0, then k's runs and the windows' geometry (backend/wasm/gemm.ts, windowed.ts).
+    job.arg(0, windows && !byColumns ? 1 : 0);
+    if (!windows) job.arg(1).arg(k).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0);
+    else {
+      const [H, W, Cc, OH, OW, KH, KW, sh, sw] = windows as [number, number, number, number, number, number, number, number, number];
+      if (ta) job.arg(1).arg(k).arg(0);
+      else job.arg(KH).arg(KW * Cc).arg(4 * (W - KW) * Cc);
+      job.arg(OW).arg(OH * OW).arg(4 * sw * Cc).arg(4 * sh * W * Cc).arg(4 * H * W * Cc).arg(KW * Cc).arg(4 * W * Cc);
+    }
     if (epilogue >= 0) {
       const rows = this.rowStrides[epilogue] ?? [];
       job.call(this.epilogueAt + epilogue).arg(c, 4 * n).count().arg(n);

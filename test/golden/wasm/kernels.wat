@@ -500,12 +500,330 @@
       end
     end
   )
-  (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $ldc i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32) (param $packs i32)
+  (func $packWindow (param $img i32) (param $f0 i32) (param $count i32) (param $k i32) (param $dst i32) (param $ow i32) (param $ohow i32) (param $swc4 i32) (param $shwc4 i32) (param $hwc4 i32) (param $kwc i32) (param $wc4 i32)
+    (local $q i32)
+    (local $kk i32)
+    (local $at i32)
+    (local $px i32)
+    (local $py i32)
+    (local $oh i32)
+    (local $adjacent i32)
+    (local $o0 i32)
+    (local $o1 i32)
+    (local $o2 i32)
+    (local $o3 i32)
+    local.get $ohow
+    local.get $ow
+    i32.div_u
+    local.set $oh
+    i32.const 0
+    local.set $q
+    block
+      local.get $q
+      local.get $count
+      i32.ge_u
+      br_if 0
+      loop
+        local.get $f0
+        i32.const 0
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 0
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.div_u
+        local.get $wc4
+        i32.mul
+        local.get $f0
+        i32.const 0
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 0
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.rem_u
+        i32.const 4
+        i32.mul
+        i32.add
+        local.set $o0
+        local.get $f0
+        i32.const 1
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 1
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.div_u
+        local.get $wc4
+        i32.mul
+        local.get $f0
+        i32.const 1
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 1
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.rem_u
+        i32.const 4
+        i32.mul
+        i32.add
+        local.set $o1
+        local.get $f0
+        i32.const 2
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 2
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.div_u
+        local.get $wc4
+        i32.mul
+        local.get $f0
+        i32.const 2
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 2
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.rem_u
+        i32.const 4
+        i32.mul
+        i32.add
+        local.set $o2
+        local.get $f0
+        i32.const 3
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 3
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.div_u
+        local.get $wc4
+        i32.mul
+        local.get $f0
+        i32.const 3
+        local.get $q
+        i32.add
+        local.get $count
+        i32.const 1
+        i32.sub
+        local.get $q
+        i32.const 3
+        i32.add
+        local.get $count
+        i32.lt_u
+        select
+        i32.add
+        local.get $kwc
+        i32.rem_u
+        i32.const 4
+        i32.mul
+        i32.add
+        local.set $o3
+        i32.const 1
+        local.set $adjacent
+        local.get $adjacent
+        local.get $o1
+        local.get $o0
+        i32.sub
+        i32.const 4
+        i32.eq
+        i32.and
+        local.set $adjacent
+        local.get $adjacent
+        local.get $o2
+        local.get $o1
+        i32.sub
+        i32.const 4
+        i32.eq
+        i32.and
+        local.set $adjacent
+        local.get $adjacent
+        local.get $o3
+        local.get $o2
+        i32.sub
+        i32.const 4
+        i32.eq
+        i32.and
+        local.set $adjacent
+        local.get $img
+        local.set $at
+        i32.const 0
+        local.set $px
+        i32.const 0
+        local.set $py
+        i32.const 0
+        local.set $kk
+        block
+          local.get $kk
+          local.get $k
+          i32.ge_u
+          br_if 0
+          loop
+            local.get $adjacent
+            if
+              local.get $dst
+              local.get $at
+              local.get $o0
+              i32.add
+              v128.load align=4
+              v128.store align=4
+            else
+              local.get $dst
+              local.get $at
+              local.get $o0
+              i32.add
+              f32.load
+              f32.store
+              local.get $dst
+              local.get $at
+              local.get $o1
+              i32.add
+              f32.load
+              f32.store offset=4
+              local.get $dst
+              local.get $at
+              local.get $o2
+              i32.add
+              f32.load
+              f32.store offset=8
+              local.get $dst
+              local.get $at
+              local.get $o3
+              i32.add
+              f32.load
+              f32.store offset=12
+            end
+            local.get $dst
+            i32.const 16
+            i32.add
+            local.set $dst
+            local.get $at
+            local.get $swc4
+            i32.add
+            local.set $at
+            local.get $px
+            i32.const 1
+            i32.add
+            local.set $px
+            local.get $px
+            local.get $ow
+            i32.eq
+            if
+              i32.const 0
+              local.set $px
+              local.get $at
+              local.get $shwc4
+              local.get $ow
+              local.get $swc4
+              i32.mul
+              i32.sub
+              i32.add
+              local.set $at
+              local.get $py
+              i32.const 1
+              i32.add
+              local.set $py
+              local.get $py
+              local.get $oh
+              i32.eq
+              if
+                i32.const 0
+                local.set $py
+                local.get $at
+                local.get $hwc4
+                local.get $oh
+                local.get $shwc4
+                i32.mul
+                i32.sub
+                i32.add
+                local.set $at
+              end
+            end
+            local.get $kk
+            i32.const 1
+            i32.add
+            local.set $kk
+            local.get $kk
+            local.get $k
+            i32.lt_u
+            br_if 0
+          end
+        end
+        local.get $q
+        i32.const 4
+        i32.add
+        local.set $q
+        local.get $q
+        local.get $count
+        i32.lt_u
+        br_if 0
+      end
+    end
+  )
+  (func $product (export "product") (param $A i32) (param $ta i32) (param $lda i32) (param $B i32) (param $tb i32) (param $C i32) (param $ldc i32) (param $m i32) (param $n i32) (param $k i32) (param $Ap i32) (param $Bp i32) (param $packs i32) (param $row0 i32) (param $segs i32) (param $seg i32) (param $skip i32) (param $ow i32) (param $ohow i32) (param $swc4 i32) (param $shwc4 i32) (param $hwc4 i32) (param $kwc i32) (param $wc4 i32)
     (local $j0 i32)
     (local $i0 i32)
     (local $pa i32)
     (local $pb i32)
     (local $steps i32)
+    (local $runs i32)
     (local $row i32)
     (local $rows i32)
     (local $cols i32)
@@ -525,21 +843,40 @@
     (local $c2_1 v128)
     (local $c3_0 v128)
     (local $c3_1 v128)
+    (local $wp i32)
+    (local $wq i32)
     local.get $ta
     local.get $packs
     i32.const 1
     i32.and
     i32.and
     if
-      local.get $A
-      local.get $m
-      i32.const 4
-      local.get $lda
-      i32.const 4
-      i32.mul
-      local.get $k
-      local.get $Ap
-      call 0
+      local.get $ohow
+      if
+        local.get $A
+        local.get $row0
+        local.get $m
+        local.get $k
+        local.get $Ap
+        local.get $ow
+        local.get $ohow
+        local.get $swc4
+        local.get $shwc4
+        local.get $hwc4
+        local.get $kwc
+        local.get $wc4
+        call 2
+      else
+        local.get $A
+        local.get $m
+        i32.const 4
+        local.get $lda
+        i32.const 4
+        i32.mul
+        local.get $k
+        local.get $Ap
+        call 0
+      end
     end
     local.get $packs
     i32.const 2
@@ -612,66 +949,212 @@
                 i32.const 16
                 local.set $kStep
               else
-                local.get $A
-                local.get $i0
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                i32.add
-                local.set $pa
-                i32.const 0
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 0
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r0
-                i32.const 1
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 1
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r1
-                i32.const 2
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 2
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r2
-                i32.const 3
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 3
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r3
+                local.get $ohow
+                if
+                  local.get $A
+                  local.set $pa
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 0
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 0
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r0
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 1
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 1
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r1
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 2
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 2
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r2
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 3
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 3
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r3
+                else
+                  local.get $A
+                  local.get $i0
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  i32.add
+                  local.set $pa
+                  i32.const 0
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 0
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r0
+                  i32.const 1
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 1
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r1
+                  i32.const 2
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 2
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r2
+                  i32.const 3
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 3
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r3
+                end
                 i32.const 4
                 local.set $kStep
               end
@@ -707,100 +1190,119 @@
               f32.const 0
               f32x4.splat
               local.set $c3_1
-              local.get $k
-              local.set $steps
+              local.get $segs
+              local.set $runs
               block
-                local.get $steps
+                local.get $runs
                 i32.eqz
                 br_if 0
                 loop
-                  local.get $pb
-                  v128.load align=16
-                  local.set $b0
-                  local.get $pb
-                  v128.load offset=16 align=16
-                  local.set $b1
+                  local.get $seg
+                  local.set $steps
+                  block
+                    local.get $steps
+                    i32.eqz
+                    br_if 0
+                    loop
+                      local.get $pb
+                      v128.load align=16
+                      local.set $b0
+                      local.get $pb
+                      v128.load offset=16 align=16
+                      local.set $b1
+                      local.get $pa
+                      local.get $r0
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c0_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c0_0
+                      local.get $c0_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c0_1
+                      local.get $pa
+                      local.get $r1
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c1_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c1_0
+                      local.get $c1_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c1_1
+                      local.get $pa
+                      local.get $r2
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c2_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c2_0
+                      local.get $c2_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c2_1
+                      local.get $pa
+                      local.get $r3
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c3_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c3_0
+                      local.get $c3_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c3_1
+                      local.get $pa
+                      local.get $kStep
+                      i32.add
+                      local.set $pa
+                      local.get $pb
+                      i32.const 32
+                      i32.add
+                      local.set $pb
+                      local.get $steps
+                      i32.const 1
+                      i32.sub
+                      local.set $steps
+                      local.get $steps
+                      br_if 0
+                    end
+                  end
                   local.get $pa
-                  local.get $r0
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c0_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c0_0
-                  local.get $c0_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c0_1
-                  local.get $pa
-                  local.get $r1
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c1_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c1_0
-                  local.get $c1_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c1_1
-                  local.get $pa
-                  local.get $r2
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c2_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c2_0
-                  local.get $c2_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c2_1
-                  local.get $pa
-                  local.get $r3
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c3_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c3_0
-                  local.get $c3_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c3_1
-                  local.get $pa
-                  local.get $kStep
+                  local.get $skip
                   i32.add
                   local.set $pa
-                  local.get $pb
-                  i32.const 32
-                  i32.add
-                  local.set $pb
-                  local.get $steps
+                  local.get $runs
                   i32.const 1
                   i32.sub
-                  local.set $steps
-                  local.get $steps
+                  local.set $runs
+                  local.get $runs
                   br_if 0
                 end
               end
@@ -1270,66 +1772,212 @@
                 i32.const 16
                 local.set $kStep
               else
-                local.get $A
-                local.get $i0
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                i32.add
-                local.set $pa
-                i32.const 0
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 0
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r0
-                i32.const 1
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 1
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r1
-                i32.const 2
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 2
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r2
-                i32.const 3
-                local.get $rows
-                i32.const 1
-                i32.sub
-                i32.const 3
-                local.get $rows
-                i32.lt_u
-                select
-                local.get $lda
-                i32.const 4
-                i32.mul
-                i32.mul
-                local.set $r3
+                local.get $ohow
+                if
+                  local.get $A
+                  local.set $pa
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 0
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 0
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r0
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 1
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 1
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r1
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 2
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 2
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r2
+                  local.get $row0
+                  local.get $i0
+                  i32.add
+                  i32.const 3
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 3
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  i32.add
+                  local.set $wp
+                  local.get $wp
+                  local.get $ohow
+                  i32.rem_u
+                  local.set $wq
+                  local.get $wp
+                  local.get $ohow
+                  i32.div_u
+                  local.get $hwc4
+                  i32.mul
+                  local.get $wq
+                  local.get $ow
+                  i32.div_u
+                  local.get $shwc4
+                  i32.mul
+                  i32.add
+                  local.get $wq
+                  local.get $ow
+                  i32.rem_u
+                  local.get $swc4
+                  i32.mul
+                  i32.add
+                  local.set $r3
+                else
+                  local.get $A
+                  local.get $i0
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  i32.add
+                  local.set $pa
+                  i32.const 0
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 0
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r0
+                  i32.const 1
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 1
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r1
+                  i32.const 2
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 2
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r2
+                  i32.const 3
+                  local.get $rows
+                  i32.const 1
+                  i32.sub
+                  i32.const 3
+                  local.get $rows
+                  i32.lt_u
+                  select
+                  local.get $lda
+                  i32.const 4
+                  i32.mul
+                  i32.mul
+                  local.set $r3
+                end
                 i32.const 4
                 local.set $kStep
               end
@@ -1365,100 +2013,119 @@
               f32.const 0
               f32x4.splat
               local.set $c3_1
-              local.get $k
-              local.set $steps
+              local.get $segs
+              local.set $runs
               block
-                local.get $steps
+                local.get $runs
                 i32.eqz
                 br_if 0
                 loop
-                  local.get $pb
-                  v128.load align=16
-                  local.set $b0
-                  local.get $pb
-                  v128.load offset=16 align=16
-                  local.set $b1
+                  local.get $seg
+                  local.set $steps
+                  block
+                    local.get $steps
+                    i32.eqz
+                    br_if 0
+                    loop
+                      local.get $pb
+                      v128.load align=16
+                      local.set $b0
+                      local.get $pb
+                      v128.load offset=16 align=16
+                      local.set $b1
+                      local.get $pa
+                      local.get $r0
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c0_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c0_0
+                      local.get $c0_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c0_1
+                      local.get $pa
+                      local.get $r1
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c1_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c1_0
+                      local.get $c1_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c1_1
+                      local.get $pa
+                      local.get $r2
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c2_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c2_0
+                      local.get $c2_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c2_1
+                      local.get $pa
+                      local.get $r3
+                      i32.add
+                      v128.load32_splat
+                      local.set $a
+                      local.get $c3_0
+                      local.get $a
+                      local.get $b0
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c3_0
+                      local.get $c3_1
+                      local.get $a
+                      local.get $b1
+                      f32x4.mul
+                      f32x4.add
+                      local.set $c3_1
+                      local.get $pa
+                      local.get $kStep
+                      i32.add
+                      local.set $pa
+                      local.get $pb
+                      i32.const 32
+                      i32.add
+                      local.set $pb
+                      local.get $steps
+                      i32.const 1
+                      i32.sub
+                      local.set $steps
+                      local.get $steps
+                      br_if 0
+                    end
+                  end
                   local.get $pa
-                  local.get $r0
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c0_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c0_0
-                  local.get $c0_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c0_1
-                  local.get $pa
-                  local.get $r1
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c1_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c1_0
-                  local.get $c1_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c1_1
-                  local.get $pa
-                  local.get $r2
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c2_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c2_0
-                  local.get $c2_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c2_1
-                  local.get $pa
-                  local.get $r3
-                  i32.add
-                  v128.load32_splat
-                  local.set $a
-                  local.get $c3_0
-                  local.get $a
-                  local.get $b0
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c3_0
-                  local.get $c3_1
-                  local.get $a
-                  local.get $b1
-                  f32x4.mul
-                  f32x4.add
-                  local.set $c3_1
-                  local.get $pa
-                  local.get $kStep
+                  local.get $skip
                   i32.add
                   local.set $pa
-                  local.get $pb
-                  i32.const 32
-                  i32.add
-                  local.set $pb
-                  local.get $steps
+                  local.get $runs
                   i32.const 1
                   i32.sub
-                  local.set $steps
-                  local.get $steps
+                  local.set $runs
+                  local.get $runs
                   br_if 0
                 end
               end
