@@ -4,8 +4,10 @@
 // operand read at i·R + j·S for row i and column j (R: 0, 1 or the row length; S: 0 or 1 — what
 // a bias, a per-row value or a full matrix needs). Nothing is written outside a row's own
 // elements, so threads may take rows apart.
-// Only C's values the rest of the function reads leave linear memory. An epilogue this cannot
-// express (another op, another access, a batch of products) is left to the TypeScript loop.
+// Only C's values the rest of the function reads leave linear memory. Every unary and binary op has a
+// form here (those without a SIMD instruction, such as a sigmoid or tanh activation, as calls of
+// transcendental.ts's helper functions); an epilogue this cannot express (a select, a cast,
+// another access, a batch of products) is left to the TypeScript loop.
 import { isElementwise, type ElementwiseOp } from "../../ir/ops.ts";
 import type { Node } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
@@ -13,6 +15,7 @@ import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { FuncBuilder, type Local } from "./builder.ts";
+import { TRANSCENDENTAL_OPS } from "./transcendental.ts";
 import type { Func, Instr } from "./encode.ts";
 
 /** Each op as instructions over its operands' values (on the stack, in order): four lanes, and one. */
@@ -31,6 +34,9 @@ export const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr
   // A vector comparison's lanes are all ones or all zeros: and-ed with 1.0 they are 1 or 0.
   cmplt: { vector: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.lt"], ["f32.convert_i32_u"]] },
   cmpeq: { vector: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.eq"], ["f32.convert_i32_u"]] },
+  // exp, log, tanh, sigmoid, erf, pow (approximations), recip, sign, nonfinite (exact): calls of
+  // the kernels' helper functions or short sequences (transcendental.ts).
+  ...TRANSCENDENTAL_OPS,
 };
 
 /** A read of memory by the epilogue: the node whose memory it is, and its row and column strides. */

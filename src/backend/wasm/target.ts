@@ -16,13 +16,14 @@ import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
+import { withHelpers } from "./transcendental.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
  * The kernels' binary: the packers, the product, the windows and their adjoint, the epilogues and
  * the elementwise and reduction kernels, over an imported memory.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: withHelpers([...gemmFuncs(), ...windowFuncs(), ...epilogues, ...elementwise]), memoryPages: 1 });
 
 /** The product alone with relaxed SIMD's fused multiply-add, over the same memory: the runtime uses it where the engine validates it. */
 export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
@@ -94,7 +95,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
+  return printModule({ funcs: withHelpers([...gemmFuncs(), ...windowFuncs(), ...flavour.epilogues, ...flavour.elementwise]), memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {
