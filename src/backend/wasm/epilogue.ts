@@ -110,7 +110,9 @@ export function planEpilogue(s: Schedule, k: Kernel, name: string): EpiloguePlan
     if (!isElementwise(n.op) || !OPS[n.op]) return undefined;
     operands = n.inputs.map((x) => valueOf(x)).filter((v): v is Value => v !== undefined);
     if (operands.length !== n.inputs.length) return undefined;
-    steps.push({ node: n, operands });
+    // render.ts writes x ** 2 as x * x (exact), as elementwise.ts does.
+    const square = n.op === "pow" && scalarValue(fn, n.inputs[1]!) === 2;
+    steps.push({ node: n, op: square ? "mul" : n.op, operands: square ? [operands[0]!, operands[0]!] : operands });
     values.set(id, { local: true, id });
   }
   const outputs = k.stores.filter((id) => !isProduct(id));
@@ -142,6 +144,8 @@ function kernelsReading(s: Schedule): Map<number, Set<Kernel>> {
 type Value = { local: true; id: number } | { read: number } | { literal: number } | { product: true };
 interface Step {
   node: Node;
+  /** The op computed: the node's, or mul for a square. */
+  op: ElementwiseOp;
   operands: Value[];
 }
 
@@ -170,7 +174,7 @@ function epilogueFunc(fname: string, body: readonly Step[], reads: readonly Epil
       const r = reads[x.read]!;
       return [...address(inPtr[x.read]!, r.rowStride, r.colStride), v ? (r.colStride === 1 ? ["v128.load", 0, 2] : ["v128.load32_splat", 0]) : ["f32.load", 0]];
     };
-    for (const { node, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...OPS[node.op as ElementwiseOp]![width]);
+    for (const { node, op, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...OPS[op]![width]);
     outs.forEach((id, o) => f.emit(...address(outPtr[o]!, "row", 1), get(locals.get(id)!), v ? ["v128.store", 0, 2] : ["f32.store", 0]));
   };
   // Columns in whole vectors, then the rest one by one.

@@ -110,7 +110,8 @@ function logFunc(): Func {
   f.assign(s, get(m), f32x4(2), get(m), ["f32x4.add"], ["f32x4.div"]);
   f.assign(z, get(s), get(s), ["f32x4.mul"]);
   f.assign(e, get(e), ["f32x4.convert_i32x4_s"]);
-  // log(+Inf) = +Inf, log(±0) = −Inf, NaN below 0 and for NaN: selected over the value.
+  // log(±0) = −Inf and log(+Inf) = +Inf (those selects' first operands pushed first), then the
+  // value f − s·(f − z·Q(z)) + e·ln2, then NaN below 0 and for NaN.
   f.emit(NEG_INF, INF);
   f.emit(get(m), get(s), get(m), get(z), ...horner(get, z, LOG_Q), ["f32x4.mul"], ["f32x4.sub"], ["f32x4.mul"], ["f32x4.sub"]);
   f.emit(get(e), f32x4(LN2_LO), ["f32x4.mul"], ["f32x4.add"], get(e), f32x4(LN2_HI), ["f32x4.mul"], ["f32x4.add"]);
@@ -130,6 +131,7 @@ function tanhFunc(): Func {
   const u = f.local("u", "v128");
   f.assign(a, get(x), ["f32x4.abs"]);
   f.assign(u, get(a), get(a), ["f32x4.mul"]);
+  // |x| + |x|³T(x²) below 0.55, else 1 − 2/(e^{2·min(|x|, 10)} + 1); x's sign or-ed in.
   f.emit(get(a), get(a), get(u), ["f32x4.mul"], ...horner(get, u, TANH_T), ["f32x4.mul"], ["f32x4.add"]);
   f.emit(f32x4(1), f32x4(2), get(a), f32x4(10), ["f32x4.min"], f32x4(2), ["f32x4.mul"], ["call", "exp4"], f32x4(1), ["f32x4.add"], ["f32x4.div"], ["f32x4.sub"]);
   f.emit(get(a), f32x4(0.55), ["f32x4.lt"], ["v128.bitselect"], get(x), SIGN, ["v128.and"], ["v128.or"]);
@@ -142,6 +144,7 @@ function sigmoidFunc(): Func {
   const [x] = f.params as [Local];
   const e = f.local("e", "v128");
   f.assign(e, get(x), ["f32x4.abs"], ["f32x4.neg"], ["call", "exp4"]);
+  // (x ≥ 0 ? 1 : e) / (1 + e); x = NaN gives e = NaN.
   f.emit(f32x4(1), get(e), get(x), f32x4(0), ["f32x4.ge"], ["v128.bitselect"], get(e), f32x4(1), ["f32x4.add"], ["f32x4.div"]);
   return f.finish(false);
 }
@@ -162,6 +165,7 @@ function erfFunc(): Func {
   const c = f.local("c", "v128");
   f.assign(a, get(x), ["f32x4.abs"]);
   f.assign(u, get(a), get(a), ["f32x4.mul"]);
+  // |x| + |x|·E(x²) below 0.9, else 1 − e^{−c²}·G(1/c − C) for c = min(|x|, 4); x's sign or-ed in.
   f.emit(get(a), get(a), ...horner(get, u, ERF_E), ["f32x4.mul"], ["f32x4.add"]);
   f.assign(c, get(a), f32x4(4), ["f32x4.min"]);
   f.assign(u, f32x4(1), get(c), ["f32x4.div"], f32x4(ERFC_C), ["f32x4.sub"]);
@@ -220,7 +224,7 @@ function powFunc(): Func {
   const y = f.local("y", "v128");
   const int = f.local("int", "v128");
   f.assign(x, get(a), ["f32x4.abs"]);
-  // |a| = 0, Inf or NaN: log2|a| is −Inf, Inf or NaN.
+  // |a| = 0, Inf or NaN: log2|a| is −Inf, or |a| itself.
   f.assign(isEdge, get(x), f32x4(0), ["f32x4.gt"], get(x), INF, ["f32x4.lt"], ["v128.and"], ["v128.not"]);
   f.assign(edge, NEG_INF, get(x), get(x), f32x4(0), ["f32x4.eq"], ["v128.bitselect"]);
   reduceMantissa(f, x, m, e);
