@@ -5,8 +5,9 @@
 // offset. The innermost axis runs four lanes at a time where every access walks it with stride 0
 // (a splatted float) or 1 (a vector), then the last one to three elements one by one; any other
 // innermost stride, one by one throughout. Symbolic sizes and strides are the function's i32
-// parameters after the arrays' byte pointers. A body with an op that has no SIMD instruction
-// (exp, tanh, random…) is left to the TypeScript loop.
+// parameters after the arrays' byte pointers. The ops SIMD128 has no instruction for (exp, log,
+// tanh, sigmoid, erf, pow; recip, sign, nonfinite) are calls of the kernels' helper functions or
+// short sequences (transcendental.ts); a body with `random` is left to the TypeScript loop.
 // A reduction, with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
 // or without (max pooling over a view of its input, a sum over the batch), runs the same way where the TypeScript loop folds each value into the output's memory (the
 // output filled with the identity first, by the call): a reduced axis outside a kept one. There
@@ -19,8 +20,11 @@
 // order: 1 ulp apart where that moves a rounding), a maximum its value bit for bit, a zero's sign
 // included (rowReduction). Threads split the kept loops.
 // Values: each op rounds to float32 where JavaScript keeps a double between the ops of a chain,
-// so a chain may differ in its last bit; single ops, comparisons, selects, max/min and casts are
-// the same (NaN included: `select` takes its first branch where the condition is NaN, as `!== 0`).
+// so a chain may differ in its last bit; single ops, comparisons, selects, max/min, casts, recip,
+// sign and nonfinite are the same (NaN included: `select` takes its first branch where the
+// condition is NaN, as `!== 0`); exp, log, tanh, sigmoid, erf and pow are within a few float32
+// ulps of the exact value (transcendental.ts states each bound; erf is closer than the TypeScript
+// target's own, which is good to 1.5e-7 absolute).
 // A row reduction folds each value rounded to float32 where the loop folds its double: a sum of
 // values that are exact in float32 (reads, abs, max, selects…) is the loop's as above; a sum of
 // products or of a chain's values is close, not equal.
@@ -98,7 +102,7 @@ export interface ElementwisePlan {
 
 /**
  * Elementwise kernel `k` (or a reduction kernel, with a prologue or over any axes) as a WebAssembly function named
- * `name`, or undefined where an op has no SIMD instruction or the TypeScript loop sums in a double.
+ * `name`, or undefined where an op has no WebAssembly form (random) or the TypeScript loop sums in a double.
  */
 export function planElementwise(s: Schedule, k: Kernel, name: string): ElementwisePlan | undefined {
   const fn = s.fn;

@@ -4,8 +4,10 @@
 // operand read at i·R + j·S for row i and column j (R: 0, 1 or the row length; S: 0 or 1 — what
 // a bias, a per-row value or a full matrix needs). Nothing is written outside a row's own
 // elements, so threads may take rows apart.
-// Only C's values the rest of the function reads leave linear memory. An epilogue this cannot
-// express (another op, another access, a batch of products) is left to the TypeScript loop.
+// Only C's values the rest of the function reads leave linear memory. Every unary and binary op has a
+// form here (those without a SIMD instruction, such as a sigmoid or tanh activation, as calls of
+// transcendental.ts's helper functions); an epilogue this cannot express (a select, a cast,
+// another access, a batch of products) is left to the TypeScript loop.
 import { isElementwise, type ElementwiseOp } from "../../ir/ops.ts";
 import type { Node } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
@@ -13,6 +15,7 @@ import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { scalarValue } from "../../schedule/fuse.ts";
 import { broadcastStrides, rowMajor } from "../../schedule/strides.ts";
 import { FuncBuilder, type Local } from "./builder.ts";
+import { TRANSCENDENTAL_OPS } from "./transcendental.ts";
 import type { Func, Instr } from "./encode.ts";
 
 /** Each op as instructions over its operands' values (on the stack, in order): four lanes, and one. */
@@ -31,6 +34,9 @@ export const OPS: Partial<Record<ElementwiseOp, { vector: Instr[]; scalar: Instr
   // A vector comparison's lanes are all ones or all zeros: and-ed with 1.0 they are 1 or 0.
   cmplt: { vector: [["f32x4.lt"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.lt"], ["f32.convert_i32_u"]] },
   cmpeq: { vector: [["f32x4.eq"], ["f32.const", 1], ["f32x4.splat"], ["v128.and"]], scalar: [["f32.eq"], ["f32.convert_i32_u"]] },
+  // exp, log, tanh, sigmoid, erf, pow (approximations), recip, sign, nonfinite (exact): calls of
+  // the kernels' helper functions or short sequences (transcendental.ts).
+  ...TRANSCENDENTAL_OPS,
 };
 
 /** A read of memory by the epilogue: the node whose memory it is, and its row and column strides. */
@@ -104,7 +110,9 @@ export function planEpilogue(s: Schedule, k: Kernel, name: string): EpiloguePlan
     if (!isElementwise(n.op) || !OPS[n.op]) return undefined;
     operands = n.inputs.map((x) => valueOf(x)).filter((v): v is Value => v !== undefined);
     if (operands.length !== n.inputs.length) return undefined;
-    steps.push({ node: n, operands });
+    // render.ts writes x ** 2 as x * x (exact), as elementwise.ts does.
+    const square = n.op === "pow" && scalarValue(fn, n.inputs[1]!) === 2;
+    steps.push({ node: n, op: square ? "mul" : n.op, operands: square ? [operands[0]!, operands[0]!] : operands });
     values.set(id, { local: true, id });
   }
   const outputs = k.stores.filter((id) => !isProduct(id));
@@ -136,6 +144,8 @@ function kernelsReading(s: Schedule): Map<number, Set<Kernel>> {
 type Value = { local: true; id: number } | { read: number } | { literal: number } | { product: true };
 interface Step {
   node: Node;
+  /** The op computed: the node's, or mul for a square. */
+  op: ElementwiseOp;
   operands: Value[];
 }
 
@@ -164,7 +174,7 @@ function epilogueFunc(fname: string, body: readonly Step[], reads: readonly Epil
       const r = reads[x.read]!;
       return [...address(inPtr[x.read]!, r.rowStride, r.colStride), v ? (r.colStride === 1 ? ["v128.load", 0, 2] : ["v128.load32_splat", 0]) : ["f32.load", 0]];
     };
-    for (const { node, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...OPS[node.op as ElementwiseOp]![width]);
+    for (const { node, op, operands } of body) f.assign(locals.get(node.id)!, ...operands.flatMap(push), ...OPS[op]![width]);
     outs.forEach((id, o) => f.emit(...address(outPtr[o]!, "row", 1), get(locals.get(id)!), v ? ["v128.store", 0, 2] : ["f32.store", 0]));
   };
   // Columns in whole vectors, then the rest one by one.

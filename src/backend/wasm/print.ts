@@ -33,5 +33,6 @@ function printInstr([op, ...imms]: Instr, id: (i: number) => string): string {
     return `${op}${offset ? ` offset=${offset}` : ""}${align !== undefined ? ` align=${2 ** align}` : ""}`;
   }
   if (op === "block" || op === "loop" || op === "if") return imms[0] ? `${op} (result ${imms[0]})` : op;
+  if (op === "call" && typeof imms[0] === "string") return `call $${imms[0]}`;
   return `${op} ${imms.join(" ")}`;
 }

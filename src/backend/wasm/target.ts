@@ -18,13 +18,17 @@ import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
 import { windowsReadInPlace, type WindowShape } from "./windowed.ts";
 import { gatherFuncs } from "./gather.ts";
+import { withHelpers } from "./transcendental.ts";
 import { printFunc, printModule } from "./print.ts";
 
 /**
  * The kernels' binary: the packers, the product, the windows and their adjoint, gather and scatter, the epilogues and
  * the elementwise and reduction kernels, over an imported memory.
  */
-export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...epilogues, ...elementwise], memoryPages: 1 });
+export const wasmKernelsBinary = (epilogues: readonly Func[] = [], elementwise: readonly Func[] = []): Uint8Array => encodeModule({ funcs: kernelFuncs(epilogues, elementwise), memoryPages: 1 });
+
+/** Every function of the kernels' binary, in order: the fixed ones, the module's own, the helpers they call (transcendental.ts). */
+const kernelFuncs = (epilogues: readonly Func[], elementwise: readonly Func[]): Func[] => withHelpers([...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...epilogues, ...elementwise]);
 
 /** The product alone with relaxed SIMD's fused multiply-add, over the same memory: the runtime uses it where the engine validates it. */
 export const wasmFmaProductBinary = (): Uint8Array => encodeModule({ funcs: gemmFuncs(true), memoryPages: 1 });
@@ -119,7 +123,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
 export function wasmKernelsText(input: TargetInput): string {
   const flavour = wasmFlavour();
   emitTypeScript(input, flavour);
-  return printModule({ funcs: [...gemmFuncs(), ...windowFuncs(), ...gatherFuncs(), ...flavour.epilogues, ...flavour.elementwise], memoryPages: 1 });
+  return printModule({ funcs: kernelFuncs(flavour.epilogues, flavour.elementwise), memoryPages: 1 });
 }
 
 export const wasmTarget: Target = {

@@ -8,7 +8,9 @@
 // arithmetic (the bias of a layer followed by BatchNorm: ~1e-8 here) into a step of a sizeable
 // fraction of lr, so the shipped training steps are compared to 0.1·lr; each sample's training
 // step is also compiled with `sgd(lr: 0.1)` in place of its optimizer, where the new parameters
-// are linear in the gradients, and compared tightly.
+// are linear in the gradients, and compared tightly: 2e-7, and 1e-6 on the wasm target, whose
+// kernels round every op of a chain to float32 where JavaScript keeps a double (decision 0011) —
+// the BatchNorm'd bias's zero gradient comes out at ~2e-6 there, 2.3e-7 after sgd's 0.1.
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, type CompiledModel } from "../../../src/compiler.ts";
@@ -63,7 +65,7 @@ describe.each(["ts", "wasm"])("generated code = reference interpreter, on every 
     expect(mod.tsc.output).toBe("");
   });
 
-  it.each(models.flatMap(([name, m, atol]) => functionsOf(m, name).map((fn): [string, Fn, CompiledModel, number] => [`${name}.${fn.name}`, fn, m, fn.name === "train_step" ? atol : 2e-7])))(
+  it.each(models.flatMap(([name, m, atol]) => functionsOf(m, name).map((fn): [string, Fn, CompiledModel, number] => [`${name}.${fn.name}`, fn, m, fn.name !== "train_step" ? 2e-7 : target === "wasm" && atol === 2e-7 ? 1e-6 : atol])))(
     "%s",
     (name, fn, m, atol) => {
       const args = argsFor(fn, m);

@@ -54,9 +54,33 @@ describe("modules", () => {
     expect(printModule(m)).toContain("v128.load align=16");
   });
 
+  it("v128 constants of each lane shape, a shuffle, and a call by the callee's name", () => {
+    // lanes(): [1.5, -2] as f32x4 and as f64x2, 7 as i32x4, mixed by a shuffle and passed to a helper.
+    const helper = new FuncBuilder("twice", [["v", "v128"]], ["v128"]);
+    helper.emit(helper.get(helper.params[0]!), helper.get(helper.params[0]!), ["f32x4.add"]);
+    const f = new FuncBuilder("lanes", [["p", "i32"]]);
+    const [p] = f.params as [{ index: number; name: string }];
+    const store = (offset: number, ...value: Func["body"]) => f.emit(f.get(p), ...value, ["v128.store", offset, 4]);
+    store(0, ["v128.const", "f32x4", 1.5, -2, 0.25, 3]);
+    store(16, ["v128.const", "i32x4", 7, -1, 0x7fffffff, -0x80000000]);
+    store(32, ["v128.const", "f64x2", 1.5, -2]);
+    store(48, ["v128.const", "f32x4", 1, 2, 3, 4], ["v128.const", "f32x4", 5, 6, 7, 8], ["i8x16.shuffle", 0, 1, 2, 3, 20, 21, 22, 23, 8, 9, 10, 11, 28, 29, 30, 31], ["call", "twice"]);
+    const m = { funcs: [f.finish(), helper.finish(false)], memoryPages: 1 };
+    const { exports, memory } = instantiate(encodeModule(m));
+    (exports.lanes as (p: number) => void)(0);
+    expect([...new Float32Array(memory.buffer, 0, 4)]).toEqual([1.5, -2, 0.25, 3]);
+    expect([...new Int32Array(memory.buffer, 16, 4)]).toEqual([7, -1, 0x7fffffff, -0x80000000]);
+    expect([...new Float64Array(memory.buffer, 32, 2)]).toEqual([1.5, -2]);
+    expect([...new Float32Array(memory.buffer, 48, 4)]).toEqual([2, 12, 6, 16]);
+    expect(printModule(m)).toContain("call $twice");
+    expect(printModule(m)).toContain("v128.const f32x4 1.5 -2 0.25 3");
+  });
+
   it("an unknown instruction or a missing immediate is an error, not a broken binary", () => {
     const bad = (body: Func["body"]) => () => encodeModule({ funcs: [{ name: "f", type: { params: [], results: [] }, locals: [], body, exported: true }], memoryPages: 1 });
     expect(bad([["nope" as "drop"]])).toThrow(/unknown instruction nope/);
     expect(bad([["i32.const"]])).toThrow(/i32.const needs a number immediate/);
+    expect(bad([["call", "absent"]])).toThrow(/a call to absent, which the module does not define/);
+    expect(bad([["v128.const", "i8x16", 1], ["drop"]])).toThrow(/v128.const needs a lane shape/);
   });
 });

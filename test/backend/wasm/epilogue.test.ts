@@ -1,7 +1,7 @@
 // Which matmul epilogues run in WebAssembly (backend/wasm/epilogue.ts) and what they compile to:
 // the MNIST CNN's bias + ReLU in WebAssembly, pinned as text; the 2-2-1 network's sigmoid, which
-// has no vector instruction, left to the TypeScript loop while its backward product's multiply
-// runs in WebAssembly.
+// has no vector instruction, as a call of the kernels' helper function (transcendental.ts), and
+// its backward product's multiply.
 // Whether their numbers are right is test/backend/ts/samples.test.ts's business (every sample's
 // functions against the interpreter, on the wasm target too).
 import { describe, expect, it } from "vitest";
@@ -30,11 +30,12 @@ describe("matmul epilogues in WebAssembly", () => {
     expectGolden("test/golden/wasm/mnist_cnn.epilogues.wat", epilogues.map((f) => printFunc(f).join("\n")).join("\n\n") + "\n");
   });
 
-  it("the 2-2-1 network: sigmoid has no vector instruction, so its epilogues stay TypeScript loops", () => {
+  it("the 2-2-1 network: its sigmoids run in the products' epilogues, as calls of the kernels' sigmoid function", () => {
     const { module, epilogues } = emitted("backprop_221.dnn");
-    expect(module).toMatch(/%9: f32\[B, 2\] = sigmoid %8\nfunction [^\n]*\n  wasmKernels\.product\([^\n]*\n  for \(/);
-    // The backward product times the sigmoid's derivative (%49) is a multiply: WebAssembly.
-    expect(epilogues.length).toBe(1);
-    expect(module).toMatch(/%50: f32\[B, 2\] = mul %44, %49\nfunction [^\n]*\n  wasmKernels\.productWith\(0, /);
+    expect(module).toMatch(/%9: f32\[B, 2\] = sigmoid %8\nfunction [^\n]*\n  wasmKernels\.productWith\(0, /);
+    expect(printFunc(epilogues[0]!).join("\n")).toContain("call $sigmoid4");
+    // The backward product times the sigmoid's derivative (%49) is a multiply: WebAssembly too.
+    expect(module).toMatch(/%50: f32\[B, 2\] = mul %44, %49\nfunction [^\n]*\n  wasmKernels\.productWith\(\d+, /);
+    expect(wasmApi.validate(wasmKernelsBinary(epilogues))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // The wasm target's modules, compiled the way a user does and imported: the same API as the ts
 // target's, the same results up to float32 summation order (TS and wasm agree after several
-// Adam steps on the MNIST CNN and the digits MLP), and the same guarantees at the boundary — a
+// Adam steps on the MNIST CNN, the digits MLP and the Fashion GRU), and the same guarantees at the boundary — a
 // label past the classes refused before anything changes, a non-finite step changing nothing.
 // Threads: test/backend/ts/threads.test.ts, on both CPU targets.
 import { setFlagsFromString } from "node:v8";
@@ -28,6 +28,7 @@ beforeAll(async () => {
   for (const target of ["ts", "wasm"] as const) {
     classes[`cnn_${target}`] = await loadGenerated<ModelClass>("samples/mnist_cnn.dnn", "MnistCNN", compiled, target);
     classes[`mlp_${target}`] = await loadGenerated<ModelClass>("samples/mlp_digits.dnn", "DigitsMLP", compiled, target);
+    classes[`gru_${target}`] = await loadGenerated<ModelClass>("samples/gru_fashion.dnn", "FashionGRU", compiled, target);
   }
 }, TIMEOUT);
 afterAll(() => compiled.forEach((s) => s.cleanup()));
@@ -37,6 +38,8 @@ const labels = (n: number, seed: number) => Int32Array.from({ length: n }, (_, i
 const CASES = [
   { model: "cnn", batch: (seed: number): Arrays => ({ x: values(16 * 784, seed), y: labels(16, seed) }) },
   { model: "mlp", batch: (seed: number): Arrays => ({ x: values(16 * 64, seed, 16), y: labels(16, seed) }) },
+  // A recurrent model: its gates' sigmoid and tanh, and the softmax's exp and log, as WebAssembly approximations.
+  { model: "gru", batch: (seed: number): Arrays => ({ x: values(16 * 784, seed), y: labels(16, seed) }) },
 ];
 
 describe.each(CASES)("$model", ({ model, batch }) => {
