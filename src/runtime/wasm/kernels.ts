@@ -40,6 +40,9 @@ const vectors = (n: number): number => Math.ceil(n / 4) * 4;
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
 
+/** Blocks of a large reduction over a kernel's outermost loop: parts the threads take, their results combined in order. */
+const REDUCTION_BLOCKS = 8;
+
 export class WasmKernels implements MemoryHome {
   private memory: WasmMemory | undefined;
   /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
@@ -232,35 +235,59 @@ export class WasmKernels implements MemoryHome {
    * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
    * in whole, written or not, so the elements a kernel does not write come back as they were.
+   * `fold` ≥ 0: a reduction over the outermost loop into `arrays[fold]` (a sum, or with `max` a
+   * maximum) — large ones run as blocks of that loop into partial results, combined in order.
    */
-  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean): void {
+  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean, fold = -1, max = false): void {
     this.ensure();
     this.planned = 0;
     const places = this.inputPlaces;
     places.length = 0;
     for (const x of arrays) places.push(this.slot(x, x.length));
-    this.scratch(this.planned);
-    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
     let elements = 0;
     for (const x of arrays) elements += x.length;
-    const count = splits ? outer : 1;
-    const job = this.board.begin(count, this.chunkSize(count, 1, elements >= 1 << 16)).call(this.elementwiseAt + index);
-    for (const x of places) job.arg(x);
+    // Blocks: a fixed number whatever the threads, so the sum is the same on one thread or more.
+    const blocked = fold >= 0 && outer >= 8 * REDUCTION_BLOCKS && elements >= 1 << 16;
+    const out = blocked ? arrays[fold]!.length : 0;
+    const partials = blocked ? this.slotFor(REDUCTION_BLOCKS * out) : 0;
+    const s = this.scratch(this.planned);
+    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
+    const count = splits || blocked ? outer : 1;
+    const size = blocked ? Math.ceil(outer / REDUCTION_BLOCKS) : this.chunkSize(count, 1, elements >= 1 << 16);
+    const job = this.board.begin(count, size, blocked).call(this.elementwiseAt + index);
+    const at = s + partials;
+    if (blocked) this.f32.fill(max ? -Infinity : 0, at, at + REDUCTION_BLOCKS * out);
+    places.forEach((x, i) => (blocked && i === fold ? job.arg(4 * at, 0, 0, 0, 0, 4 * out) : job.arg(x)));
     for (const x of dims) job.arg(x);
-    if (splits) job.arg(0, 1).arg(0, 0, 1);
+    if (count > 1) job.arg(0, 1).arg(0, 0, 1);
     else job.arg(0).arg(outer);
     job.run(this.kernels);
+    if (blocked) this.combine(at, Math.ceil(outer / size), out, places[fold]! / 4, max);
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
+  }
+
+  /** out ← the `blocks` partial results of `length` floats at `at`, summed (or maximised) in block order, as float32. */
+  private combine(at: number, blocks: number, length: number, out: number, max: boolean): void {
+    const f = this.f32;
+    for (let j = 0; j < length; j++) {
+      let v = f[at + j]!;
+      for (let b = 1; b < blocks; b++) v = max ? Math.max(v, f[at + b * length + j]!) : Math.fround(v + f[at + b * length + j]!);
+      f[out + j] = v;
+    }
   }
 
   /** Scratch planned so far, in floats (`slot` adds to it). */
   private planned = 0;
 
-  /** −1 where `x` is in linear memory; else room for `length` floats in scratch: where, from its start. */
-  private slot(x: Float32Array | undefined, length: number): number {
-    if (x && this.buffers.has(x.buffer)) return -1;
+  /** Room for `length` floats in scratch: where, from its start. */
+  private slotFor(length: number): number {
     this.planned += vectors(length);
     return this.planned - vectors(length);
+  }
+
+  /** −1 where `x` is in linear memory; else room for `length` floats in scratch: where, from its start. */
+  private slot(x: Float32Array | undefined, length: number): number {
+    return x && this.buffers.has(x.buffer) ? -1 : this.slotFor(length);
   }
 
   /** Where x[at…] is, in floats: where it is, or its slot in scratch (copied in there when `copy`). */
