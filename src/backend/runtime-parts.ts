@@ -3,8 +3,9 @@
 // gets each top-level declaration of a file's `dnnc:helpers` region (imports before it left out,
 // `export`s dropped) only when its code — the generated part or runtime already included —
 // names it. So a module declares nothing it does not use, which a consumer's noUnusedLocals
-// would refuse. Identifiers decide, not types of use: a name the generator uses only in a
-// comment still pulls its declaration in, which costs size, never correctness.
+// would refuse. Identifiers decide, not types of use; comments do not count (a name in one, say
+// an IR line of a kernel's comment, would link a declaration nothing calls, which noUnusedLocals
+// refuses): block comments and whole-line `//` comments are left out of the search.
 import { readFileSync } from "node:fs";
 
 /** One top-level declaration of the runtime (with the comments above it) and the names it declares. */
@@ -64,7 +65,7 @@ function chunksOf(code: string): RuntimeChunk[] {
  * `parts` and of each file (an order in which top-level values only use earlier ones).
  */
 export function linkRuntime(parts: readonly RuntimePart[], code: string): string {
-  const named = new Set(code.match(IDENTIFIER));
+  const named = new Set(withoutComments(code).match(IDENTIFIER));
   const used = new Set<RuntimeChunk>();
   for (let grew = true; grew; ) {
     grew = false;
@@ -72,7 +73,7 @@ export function linkRuntime(parts: readonly RuntimePart[], code: string): string
       for (const c of p.chunks)
         if (!used.has(c) && c.declares.some((d) => named.has(d))) {
           used.add(c);
-          for (const id of c.code.match(IDENTIFIER) ?? []) named.add(id);
+          for (const id of withoutComments(c.code).match(IDENTIFIER) ?? []) named.add(id);
           grew = true;
         }
   }
@@ -81,3 +82,6 @@ export function linkRuntime(parts: readonly RuntimePart[], code: string): string
     .filter((text) => text !== "")
     .join("\n\n");
 }
+
+/** `code` without its block comments and whole-line `//` comments (a `//` after code may be in a string: kept). */
+const withoutComments = (code: string): string => code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");

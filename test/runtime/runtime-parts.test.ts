@@ -12,8 +12,10 @@ describe("linkRuntime", () => {
   it("includes what the code uses, and what that uses, in the parts' order", () => {
     expect(linkRuntime([b, a, c], "alpha();")).toBe(`${b.code}\n\n${a.code}`);
   });
-  it("includes nothing for code that uses no part", () => {
+  it("includes nothing for code that uses no part, nor for a name only in a comment", () => {
     expect(linkRuntime([a, b, c], "const x = 1;")).toBe("");
+    expect(linkRuntime([a, b, c], "// alpha %3 = sigmoid\nconst x = 1; /* alpha() */\n/**\n * alpha\n */")).toBe("");
+    expect(linkRuntime([b, a, c], "const u = 'http://x'; // alpha\nalpha();")).toBe(`${b.code}\n\n${a.code}`);
   });
   it("includes a file's declarations one by one: what is used, with its comments, and nothing else", () => {
     const p = runtimePart("runtime/describe.ts");

@@ -106,7 +106,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   return {
     epilogues,
     elementwise,
-    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/heap.ts"), runtimePart("runtime/wasm/worker.ts"), runtimePart("runtime/wasm/kernels.ts")],
+    runtime: [...CPU_RUNTIME, runtimePart("runtime/wasm/binary.ts"), runtimePart("runtime/wasm/heap.ts"), runtimePart("runtime/wasm/operands.ts"), runtimePart("runtime/wasm/worker.ts"), runtimePart("runtime/wasm/kernels.ts")],
     gemm: "wasmKernels.product",
     windows: "wasmKernels.windows",
     createSeed: "wasmKernels.createSeed",

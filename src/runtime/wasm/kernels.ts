@@ -1,41 +1,20 @@
 // WebAssembly runtime: the kernels the compiler generated as a WebAssembly binary (backend/wasm/),
 // embedded in the module as base64, compiled on first use. Where the engine has shared memory
-// (Node; a cross-origin isolated page), the module's arrays live in the kernels' linear memory
-// (it is the module's MemoryHome, heap.ts hands out its blocks) and the kernels read and write
-// them in place; growing a shared memory detaches no array. Elsewhere the kernels have a memory
-// of their own and operands are copied in and results out. Either way the products' scratch
-// (packing room, copies) grows only when a product needs more than any before (counted in
-// memoryStats, so steady-state training allocates nothing). With threads (Node's workers, as the
+// (Node; a cross-origin isolated page), the module's arrays live in the kernels' linear memory and
+// the kernels read and write them in place (operands.ts); growing a shared memory detaches no
+// array. Elsewhere the kernels have a memory of their own and operands are copied in and results
+// out. With threads (Node's workers, as the
 // ts target's), a kernel runs as a job of chunks the threads claim (worker.ts): whole tiles of
 // rows of C, product and epilogue (of columns, for a product alone with few rows), whole images
-// of a window op, parts of an elementwise kernel's outermost loop. Every element is computed as
-// on one thread, so results are bit-identical. Typed here without the DOM library.
-import { memoryStats } from "../cpu/stats.ts";
-import type { MemoryHome } from "../cpu/memory.ts";
+// of a window op, parts of an elementwise kernel's outermost loop, blocks of a large reduction
+// over it (always the same blocks). Every element is computed as on one thread, so results are
+// bit-identical. Typed here without the DOM library.
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
-import { LinearHeap } from "./heap.ts";
+import { LinearOperands, vectors, WASM_MAX_PAGES, type WasmApi, type WasmMemory } from "./operands.ts";
 import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER, WINDOW, type Kernel } from "./worker.ts";
 // dnnc:helpers-begin
-
-/** What the runtime uses of the WebAssembly global, typed without lib.dom. */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (limits: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
-}
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-
-/** Linear memory is addressed by 32-bit byte offsets: 4 GiB (65,536 pages) at most. */
-const WASM_MAX_PAGES = 65536;
-
-/** Floats `n` rounded up to whole 16-byte vectors. */
-const vectors = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
@@ -43,29 +22,17 @@ const CHUNKS_PER_THREAD = 4;
 /** Blocks of a large reduction over a kernel's outermost loop: parts the threads take, their results combined in order. */
 const REDUCTION_BLOCKS = 8;
 
-export class WasmKernels implements MemoryHome {
-  private memory: WasmMemory | undefined;
+export class WasmKernels extends LinearOperands {
   /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
   private instantiated: { bytes: Uint8Array; fmaBytes: Uint8Array | undefined } = { bytes: new Uint8Array(0), fmaBytes: undefined };
-  /** Whether the module's arrays live in linear memory (a shared memory: growing it detaches no view). */
-  private home = false;
-  private heap: LinearHeap | undefined;
-  /** Every buffer object linear memory has had (one per growth): an array over one of them is in it. */
-  private readonly buffers = new Set<ArrayBufferLike>();
   /** Every kernel, numbered as a job names it (worker.ts's kernelTable), and where the epilogues and the elementwise kernels start. */
   private kernels: Kernel[] = [];
   private epilogueAt = 0;
   private elementwiseAt = 0;
   /** Where jobs are written for the threads (one thread: run at once). */
   private board = new JobBoard(0);
-  private f32 = new Float32Array(0);
-  /** The products' scratch: each thread's packing room, and operands copied in from elsewhere. */
-  private scratchAt = 0;
-  private scratchSize = 0;
   /** Whether the products fuse multiply and add (relaxed SIMD), known once compiled. */
   fused = false;
-  /** Floats copied into linear memory and out of it: none where the arrays live there. */
-  copied = 0;
   private readonly binary: string;
   private readonly fmaBinary: string;
   /** The micro-kernel's tile: rows of A and columns of B per panel (how much room packing takes). */
@@ -82,6 +49,7 @@ export class WasmKernels implements MemoryHome {
    * SIMD's fused multiply-add, over the same memory, used where the engine validates it.
    */
   constructor(binary: string, fmaBinary: string, mr: number, nr: number, rowStrides: readonly (readonly number[])[] = []) {
+    super();
     this.binary = binary;
     this.fmaBinary = fmaBinary;
     this.mr = mr;
@@ -94,21 +62,6 @@ export class WasmKernels implements MemoryHome {
     const { seed, threads } = createOptions(where, options);
     if (threads > 1 && this.board.workers === 0) this.startWorkers(threads, options.workerThreads!);
     return seed;
-  }
-
-  /** A zeroed array of `n` floats in linear memory, or undefined where the engine cannot share it (MemoryHome). */
-  allocate(n: number): Float32Array | undefined {
-    this.ensure();
-    if (!this.home) return undefined;
-    const place = this.heap!.allocate(n);
-    const view = new Float32Array(this.memory!.buffer, 4 * place, n);
-    this.buffers.add(view.buffer);
-    return view.fill(0);
-  }
-
-  /** What `allocate` gave since the last call is freed once `owner` is collected (MemoryHome). */
-  own(owner: object): void {
-    this.heap?.own(owner);
   }
 
   /**
@@ -276,59 +229,6 @@ export class WasmKernels implements MemoryHome {
     }
   }
 
-  /** Scratch planned so far, in floats (`slot` adds to it). */
-  private planned = 0;
-
-  /** Room for `length` floats in scratch: where, from its start. */
-  private slotFor(length: number): number {
-    this.planned += vectors(length);
-    return this.planned - vectors(length);
-  }
-
-  /** −1 where `x` is in linear memory; else room for `length` floats in scratch: where, from its start. */
-  private slot(x: Float32Array | undefined, length: number): number {
-    return x && this.buffers.has(x.buffer) ? -1 : this.slotFor(length);
-  }
-
-  /** Where x[at…] is, in floats: where it is, or its slot in scratch (copied in there when `copy`). */
-  private place(x: Float32Array | undefined, at: number, slot: number, length: number, copy: boolean): number {
-    if (slot < 0) return x!.byteOffset / 4 + at;
-    if (copy) this.f32.set(x!.subarray(at, at + length), this.scratchAt + slot), (this.copied += length);
-    return this.scratchAt + slot;
-  }
-
-  /** A result at `place` (floats) into x[at…], where x is not in linear memory. */
-  private copyOut(x: Float32Array, at: number, place: number, length: number): void {
-    if (this.buffers.has(x.buffer)) return;
-    x.set(this.f32.subarray(place, place + length), at);
-    this.copied += length;
-  }
-
-  /** Scratch of at least `floats` floats: where it starts. A bigger one than before is an allocation. */
-  private scratch(floats: number): number {
-    if (floats > this.scratchSize) {
-      if (this.scratchSize > 0) this.heap!.release(this.scratchAt, this.scratchSize);
-      this.scratchAt = this.heap!.allocate(floats, false);
-      this.scratchSize = floats;
-      memoryStats.allocations++;
-      memoryStats.bytes += 4 * floats;
-    }
-    return this.scratchAt;
-  }
-
-  /** Linear memory of at least `floats` floats (the heap's `grow`). */
-  private reserve(floats: number): void {
-    const memory = this.memory!;
-    const bytes = 4 * floats;
-    if (bytes > WASM_MAX_PAGES * 65536) throw new RangeError(`the model needs ${bytes} bytes of WebAssembly memory, more than the 4 GiB it can address`);
-    const have = memory.buffer.byteLength;
-    if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
-    if (this.f32.buffer !== memory.buffer || this.f32.length * 4 !== memory.buffer.byteLength) {
-      this.f32 = new Float32Array(memory.buffer);
-      this.buffers.add(memory.buffer);
-    }
-  }
-
   private wasm(): WasmApi {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wasm) throw new Error("this model was compiled for the wasm target, and this JavaScript engine has no WebAssembly: compile it with --target ts");
@@ -340,21 +240,22 @@ export class WasmKernels implements MemoryHome {
    * it), over a shared memory where the engine has one — the module's arrays then live in it and
    * the kernels read them in place — else over a memory of their own, copied in and out.
    */
-  private ensure(): void {
+  protected ensure(): void {
     if (this.memory) return;
     const wasm = this.wasm();
     const fma = base64Bytes(this.fmaBinary);
     this.fused = wasm.validate(fma);
     let memory: WasmMemory;
+    let home = false;
     try {
       if (typeof SharedArrayBuffer === "undefined") throw new Error("no SharedArrayBuffer");
       memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES, shared: true });
-      this.home = true;
+      home = true;
     } catch {
       // A browser page that is not cross-origin isolated has no shared memory.
       memory = new wasm.Memory({ initial: 1, maximum: WASM_MAX_PAGES });
     }
-    const variant = (b: Uint8Array) => (this.home ? sharedMemoryVariant(b) : b);
+    const variant = (b: Uint8Array) => (home ? sharedMemoryVariant(b) : b);
     const bytes = variant(base64Bytes(this.binary));
     const fmaBytes = this.fused ? variant(fma) : undefined;
     const load = (b: Uint8Array) => new wasm.Instance(new wasm.Module(b), { env: { memory } }).exports;
@@ -368,10 +269,8 @@ export class WasmKernels implements MemoryHome {
       // An engine without SIMD128 refuses the module (every current browser and Node ≥ 16 has it).
       throw new Error(`this model's WebAssembly kernels did not load (${e instanceof Error ? e.message : String(e)}); an engine without WebAssembly SIMD needs --target ts`);
     }
-    this.memory = memory;
     this.instantiated = { bytes, fmaBytes };
-    this.heap = new LinearHeap(0, (floats) => this.reserve(floats));
-    this.reserve(0);
+    this.adopt(memory, home);
     ({ kernels: this.kernels, epilogues: this.epilogueAt, elementwise: this.elementwiseAt } = kernelTable(exports, product));
   }
 

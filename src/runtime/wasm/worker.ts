@@ -98,7 +98,11 @@ export class JobBoard {
   private callAt = 0;
   private readonly args: number[] = [];
 
-  constructor(readonly workers: number) {
+  /** The workers taking chunks besides the main thread. */
+  readonly workers: number;
+
+  constructor(workers: number) {
+    this.workers = workers;
     this.control = new Int32Array(workers > 0 ? new SharedArrayBuffer(4 * CONTROL_INTS) : new ArrayBuffer(4 * CONTROL_INTS));
     this.floats = new Float32Array(this.control.buffer);
   }
