@@ -98,13 +98,6 @@ export interface ElementwisePlan {
   dims: Dim[];
   /** A reduction's output (by node) and the identity the call fills it with first. */
   fill?: { node: number; value: number };
-  /**
-   * A reduction over the outermost loop, folded into memory: its output (an index into `arrays`)
-   * and whether it is a maximum. The runtime runs large ones as a fixed number of blocks of the
-   * loop into partial outputs (threads take blocks) and combines them in order: a sum is then
-   * summed in that order, not the TypeScript loop's, the same on any number of threads.
-   */
-  blocks?: { array: number; max: boolean };
 }
 
 /**
@@ -195,9 +188,7 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
   const fill = reduction && rows === undefined ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
   // Parts of an outer loop that is not the vectorized one, and along which a fold moves its output.
   const splits = axes.length >= 2 && (!fold || axes[0]!.strides[fold.access] !== 0);
-  // A fold over the outer loop into memory: the runtime may run blocks of it into partial outputs.
-  const blocks = fold && rows === undefined && axes.length >= 2 && axes[0]!.strides[fold.access] === 0 ? { array: fold.array, max: reduction!.op === "reduce_max" } : undefined;
-  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill, ...(blocks ? { blocks } : {}) };
+  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill };
 }
 
 function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], fold: Fold | undefined, arrays: number, dims: readonly Dim[]): Func {

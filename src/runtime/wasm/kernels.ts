@@ -6,9 +6,8 @@
 // out. With threads (Node's workers, as the
 // ts target's), a kernel runs as a job of chunks the threads claim (worker.ts): whole tiles of
 // rows of C, product and epilogue (of columns, for a product alone with few rows), whole images
-// of a window op, parts of an elementwise kernel's outermost loop, blocks of a large reduction
-// over it (always the same blocks). Every element is computed as on one thread, so results are
-// bit-identical. Typed here without the DOM library.
+// of a window op, parts of an elementwise kernel's outermost loop. Every element is computed as
+// on one thread, so results are bit-identical. Typed here without the DOM library.
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
@@ -18,9 +17,6 @@ import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER,
 
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
-
-/** Blocks of a large reduction over a kernel's outermost loop: parts the threads take, their results combined in order. */
-const REDUCTION_BLOCKS = 8;
 
 export class WasmKernels extends LinearOperands {
   /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
@@ -188,46 +184,27 @@ export class WasmKernels extends LinearOperands {
    * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
    * in whole, written or not, so the elements a kernel does not write come back as they were.
-   * `fold` ≥ 0: a reduction over the outermost loop into `arrays[fold]` (a sum, or with `max` a
-   * maximum) — large ones run as blocks of that loop into partial results, combined in order.
    */
-  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean, fold = -1, max = false): void {
+  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean): void {
     this.ensure();
     this.planned = 0;
     const places = this.inputPlaces;
     places.length = 0;
     for (const x of arrays) places.push(this.slot(x, x.length));
+    this.scratch(this.planned);
+    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
     let elements = 0;
     for (const x of arrays) elements += x.length;
-    // Blocks: a fixed number whatever the threads, so the sum is the same on one thread or more.
-    const blocked = fold >= 0 && outer >= 8 * REDUCTION_BLOCKS && elements >= 1 << 16;
-    const out = blocked ? arrays[fold]!.length : 0;
-    const partials = blocked ? this.slotFor(REDUCTION_BLOCKS * out) : 0;
-    const s = this.scratch(this.planned);
-    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
-    const count = splits || blocked ? outer : 1;
-    const size = blocked ? Math.ceil(outer / REDUCTION_BLOCKS) : this.chunkSize(count, 1, elements >= 1 << 16);
-    const job = this.board.begin(count, size, blocked).call(this.elementwiseAt + index);
-    const at = s + partials;
-    if (blocked) this.f32.fill(max ? -Infinity : 0, at, at + REDUCTION_BLOCKS * out);
-    places.forEach((x, i) => (blocked && i === fold ? job.arg(4 * at, 0, 0, 0, 0, 4 * out) : job.arg(x)));
+    const count = splits ? outer : 1;
+    const job = this.board.begin(count, this.chunkSize(count, 1, elements >= 1 << 16)).call(this.elementwiseAt + index);
+    for (const x of places) job.arg(x);
     for (const x of dims) job.arg(x);
-    if (count > 1) job.arg(0, 1).arg(0, 0, 1);
+    if (splits) job.arg(0, 1).arg(0, 0, 1);
     else job.arg(0).arg(outer);
     job.run(this.kernels);
-    if (blocked) this.combine(at, Math.ceil(outer / size), out, places[fold]! / 4, max);
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
   }
 
-  /** out ← the `blocks` partial results of `length` floats at `at`, summed (or maximised) in block order, as float32. */
-  private combine(at: number, blocks: number, length: number, out: number, max: boolean): void {
-    const f = this.f32;
-    for (let j = 0; j < length; j++) {
-      let v = f[at + j]!;
-      for (let b = 1; b < blocks; b++) v = max ? Math.max(v, f[at + b * length + j]!) : Math.fround(v + f[at + b * length + j]!);
-      f[out + j] = v;
-    }
-  }
 
   private wasm(): WasmApi {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

@@ -35,7 +35,7 @@ export abstract class LinearOperands implements MemoryHome {
   /** Every buffer object linear memory has had (one per growth): an array over one of them is in it. */
   protected readonly buffers = new Set<ArrayBufferLike>();
   protected f32 = new Float32Array(0);
-  /** The scratch: packing room, partial results, operands copied in from elsewhere. */
+  /** The scratch: packing room, operands copied in from elsewhere. */
   private scratchAt = 0;
   private scratchSize = 0;
   /** Scratch planned so far for the call at hand, in floats (`slot` adds to it). */
@@ -69,15 +69,11 @@ export abstract class LinearOperands implements MemoryHome {
     this.heap?.own(owner);
   }
 
-  /** Room for `length` floats in scratch: where, from its start. */
-  protected slotFor(length: number): number {
-    this.planned += vectors(length);
-    return this.planned - vectors(length);
-  }
-
   /** −1 where `x` is in linear memory; else room for `length` floats in scratch: where, from its start. */
   protected slot(x: Float32Array | undefined, length: number): number {
-    return x && this.buffers.has(x.buffer) ? -1 : this.slotFor(length);
+    if (x && this.buffers.has(x.buffer)) return -1;
+    this.planned += vectors(length);
+    return this.planned - vectors(length);
   }
 
   /** Where x[at…] is, in floats: where it is, or its slot in scratch (copied in there when `copy`). */

@@ -7,10 +7,9 @@
 // of every job, and consecutive kernels find the rows they read in their own core's cache where
 // the threads keep pace. Each chunk is computed as one thread would compute it, so results are
 // bit-identical whoever runs it.
-// Each argument of a call is affine in the chunk: base + from·a + to·b + thread·c + first·d +
-// chunk·e, where [from, to) is the chunk, `chunk` its number, `thread` the thread's number (its
-// own scratch room) and `first` 1 on a thread's first chunk of the job (a product packs the
-// operand every chunk shares only then).
+// Each argument of a call is affine in the chunk: base + from·a + to·b + thread·c + first·d, where
+// [from, to) is the chunk, `thread` the thread's number (its own scratch room) and `first` 1 on
+// a thread's first chunk of the job (a product packs the operand every chunk shares only then).
 // dnnc:helpers-begin
 
 /** How long a worker spins on the control block before it sleeps, in milliseconds: kernels come in quick succession during a step. */
@@ -27,7 +26,7 @@ const COUNT = 5;
 const CALLS = 6;
 const FIRST_CALL = 7;
 /** Words per argument: its base and its factors of from, to, thread and first. */
-const ARG_INTS = 6;
+const ARG_INTS = 5;
 
 export type Kernel = (...args: number[]) => void;
 
@@ -79,7 +78,7 @@ export function work(c: Int32Array, f: Float32Array, kernels: readonly ((...args
       const floats = c[at + 2]!;
       at += 3;
       args.length = 0;
-      for (let i = 0; i < n; i++, at += 6) args.push((floats >> i) & 1 ? f[at]! : c[at]! + from * c[at + 1]! + to * c[at + 2]! + thread * c[at + 3]! + first * c[at + 4]! + chunk * c[at + 5]!);
+      for (let i = 0; i < n; i++, at += 5) args.push((floats >> i) & 1 ? f[at]! : c[at]! + from * c[at + 1]! + to * c[at + 2]! + thread * c[at + 3]! + first * c[at + 4]!);
       kernels[kernel]!(...args);
     }
     if (Atomics.add(c, 2, 1) + 1 === chunks) Atomics.notify(c, 2);
@@ -107,15 +106,12 @@ export class JobBoard {
     this.floats = new Float32Array(this.control.buffer);
   }
 
-  /**
-   * A new job over [0, count), in chunks of `size` — all of it in one without workers, unless the
-   * chunks are `fixed`: their results depend on where they start (a reduction's blocks).
-   */
-  begin(count: number, size: number, fixed = false): this {
+  /** A new job over [0, count), in chunks of `size` (all of it in one without workers). */
+  begin(count: number, size: number): this {
     const c = this.control;
     // No thread may claim a chunk of the old job while the new one is written (tag 0 is no job's).
     Atomics.store(c, CLAIM, 0);
-    const whole = (this.workers === 0 && !fixed) || size >= count;
+    const whole = this.workers === 0 || size >= count;
     c[COUNT] = count;
     c[SIZE] = whole ? Math.max(count, 1) : size;
     // At most 255 chunks: the claim word counts each end's in a byte.
@@ -138,8 +134,8 @@ export class JobBoard {
     return this;
   }
 
-  /** An argument: base + from·perFrom + to·perTo + thread·perThread + first·perFirst + chunk·perChunk. */
-  arg(base: number, perFrom = 0, perTo = 0, perThread = 0, perFirst = 0, perChunk = 0): this {
+  /** An argument: base + from·perFrom + to·perTo + thread·perThread + first·perFirst. */
+  arg(base: number, perFrom = 0, perTo = 0, perThread = 0, perFirst = 0): this {
     if (this.at + ARG_INTS > CONTROL_INTS) throw new Error("a job's arguments outgrew the control block");
     const c = this.control;
     c[this.at] = base;
@@ -147,7 +143,6 @@ export class JobBoard {
     c[this.at + 2] = perTo;
     c[this.at + 3] = perThread;
     c[this.at + 4] = perFirst;
-    c[this.at + 5] = perChunk;
     this.at += ARG_INTS;
     c[this.callAt + 1]!++;
     return this;
@@ -179,8 +174,8 @@ export class JobBoard {
     const job = (this.jobs = (this.jobs % 0x7fff) + 1);
     c[DONE] = 0;
     Atomics.store(c, CLAIM, job << 16);
-    // A job in one chunk, or with no workers, is the main thread's: the workers never see its number.
-    if (!this.split || this.workers === 0) return work(c, this.floats, kernels, job, 0, this.args);
+    // A job in one chunk is the main thread's: the workers never see its number.
+    if (!this.split) return work(c, this.floats, kernels, job, 0, this.args);
     Atomics.store(c, JOB, job);
     Atomics.notify(c, JOB);
     work(c, this.floats, kernels, job, 0, this.args);
