@@ -30,6 +30,12 @@ export function planBuffers(s: Schedule): PlannedBuffer[] {
     for (const id of k.stores) writer.set(id, i);
     for (const id of [...(k.head !== undefined ? [k.head] : []), ...k.body]) for (const x of s.fn.nodes[id]!.inputs) read(s.base[x]!, i);
   });
+  // And a window op's adjoint (unwindow) lives from when its windows are written: a target may
+  // add each block of windows into the image as it computes them (backend/wasm/windowed.ts).
+  for (const [node, i] of writer) {
+    const n = s.fn.nodes[node]!;
+    if (n.op === "unwindow") writer.set(node, Math.min(i, writer.get(s.base[n.inputs[0]!]!) ?? i));
+  }
   const end = s.kernels.length;
   for (const o of s.fn.outputs) lastRead.set(s.base[o.id]!, end);
   return [...writer.keys()]

@@ -6,17 +6,18 @@
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
 import { base64 } from "../../runtime/wasm/binary.ts";
-import { dimExpr, fmtLiteral, sizeExpr } from "../exprs.ts";
+import { dimExpr, fmtLiteral, shapeExpr, sizeExpr } from "../exprs.ts";
 import { jsString } from "../names.ts";
 import { modelApi, type Target, type TargetInput } from "../target.ts";
 import { CPU_RUNTIME, emitTypeScript, type CpuFlavour } from "../ts/emit.ts";
+import type { Node } from "../../ir/ir.ts";
 import type { Kernel, Schedule } from "../../schedule/kernel.ts";
 import { encodeModule, type Func } from "./encode.ts";
 import { gemmFuncs, MR, NR } from "./gemm.ts";
 import { planEpilogue } from "./epilogue.ts";
 import { planElementwise } from "./elementwise.ts";
 import { windowFuncs } from "./window.ts";
-import { windowsReadInPlace, type WindowShape } from "./windowed.ts";
+import { productsIntoUnwindow, windowsReadInPlace, type WindowShape } from "./windowed.ts";
 import { gatherFuncs } from "./gather.ts";
 import { withHelpers } from "./transcendental.ts";
 import { printFunc, printModule } from "./print.ts";
@@ -69,9 +70,21 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
     }
     return readInPlace.get(s)!;
   };
+  /** Per schedule, the products a window op's adjoint takes block by block (windowed.ts). */
+  const intoUnwindow = new WeakMap<Schedule, Map<number, Node>>();
+  const unwindowsOf = (s: Schedule): Map<number, Node> => {
+    if (!intoUnwindow.has(s)) intoUnwindow.set(s, productsIntoUnwindow(s));
+    return intoUnwindow.get(s)!;
+  };
   const productKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     const head = s.fn.nodes[k.head!]!;
     const [a, b] = head.inputs as [number, number];
+    const u = unwindowsOf(s).get(head.id);
+    if (u && u.op === "unwindow") {
+      const windows = s.fn.nodes[u.inputs[0]!]!.shape;
+      const args = [mem(a), mem(b), s.storage[b] === "transposed", dimExpr(head.shape[1]!), dimExpr(s.fn.nodes[a]!.shape.at(-1)!), mem(u.id), shapeExpr(u.shape), shapeExpr(windows), `[${u.stride.join(", ")}]`, `[${u.dilation.join(", ")}]`, `[${u.padBefore.join(", ")}]`];
+      return [`wasmKernels.productUnwindow(${args.join(", ")});`];
+    }
     const window = windowsOf(s).get(s.base[a]!);
     const plan = k.body.length > 0 || !window ? planEpilogue(s, k, `e${epilogues.length}`) : undefined;
     if (!plan && !window) return undefined;
@@ -97,8 +110,9 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   };
   const targetKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     if (k.kind === "reduce" || k.kind === "elementwise") return elementwiseKernel(s, k, mem);
-    // A window op whose products read the windows from the image stores nothing.
+    // A window op whose products read the windows from the image stores nothing; an adjoint its product adds block by block, nothing more.
     if (k.kind === "op" && windowsOf(s).has(k.head!)) return [];
+    if (k.kind === "op" && [...unwindowsOf(s).values()].some((u) => u.id === k.head)) return [];
     if (k.kind === "op") return rowsKernel(s, k, mem);
     return k.kind === "matmul" ? productKernel(s, k, mem) : undefined;
   };

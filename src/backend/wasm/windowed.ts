@@ -79,6 +79,28 @@ export function windowsReadInPlace(s: Schedule, readable: (matmul: Node) => bool
   return result;
 }
 
+/**
+ * Products (by matmul node) whose only reader is a window op's adjoint (unwindow): a convolution's
+ * input gradient, dY·Wᵀ, the gradient of every window. The runtime adds each block of images'
+ * windows into the image as soon as they are computed, so the windows' gradient is never stored
+ * whole: `productUnwindow` in runtime/wasm/kernels.ts. Alone, unbatched, with row-major A.
+ */
+export function productsIntoUnwindow(s: Schedule): Map<number, Node> {
+  const fn = s.fn;
+  const result = new Map<number, Node>();
+  for (const k of s.kernels) {
+    const u = k.kind === "op" && fn.nodes[k.head!]!.op === "unwindow" ? fn.nodes[k.head!]! : undefined;
+    if (!u || u.op !== "unwindow") continue;
+    const p = fn.nodes[s.base[u.inputs[0]!]!]!;
+    const product = s.kernels.find((x) => x.head === p.id);
+    if (p.op !== "matmul" || !product || product.body.length > 0 || p.shape.length !== 2 || s.storage[p.inputs[0]!] === "transposed") continue;
+    if (fn.outputs.some((o) => s.base[o.id] === p.id)) continue;
+    const readers = fn.nodes.filter((n) => s.base[n.id] !== p.id && n.inputs.some((x) => s.base[x] === p.id));
+    if (readers.length === 1 && readers[0] === u && u.shape.every((d, i) => i === 0 || typeof d === "number")) result.set(p.id, u);
+  }
+  return result;
+}
+
 /** Two scratch locals per function for `windowStart`. */
 const scratch = new WeakMap<FuncBuilder, [Local, Local]>();
 

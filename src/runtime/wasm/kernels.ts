@@ -181,6 +181,48 @@ export class WasmKernels extends LinearOperands {
   }
 
   /**
+   * img (NHWC, `image`) ← the adjoint of windows `shape` (unwindow) of C = A @ op(B), an N·OH·OW × n
+   * product with A row-major: C is computed a block of images at a time into scratch and added into
+   * those images at once, never stored whole (backend/wasm/windowed.ts). The same sums in the same
+   * order as the product and then `windows(…, add)`: bit-identical. Threads take blocks of images.
+   */
+  productUnwindow(A: Float32Array, B: Float32Array, tb: boolean, n: number, k: number, img: Float32Array, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[]): void {
+    this.ensure();
+    const { mr, nr } = this;
+    const [N, H, W, C] = image as [number, number, number, number];
+    const [, OH, OW, KH, KW] = shape as [number, number, number, number, number];
+    const rows = OH * OW;
+    const m = N * rows;
+    // Blocks of images a few per thread (and on one thread too: a block's C stays in cache for its adjoint).
+    const size = Math.max(Math.ceil(N / 255), Math.min(this.chunkSize(N, 1, m * n * k >= 1 << 18), Math.ceil((1 << 16) / (rows * n))));
+    const threads = this.board.workers + 1;
+    const block = size * rows * n;
+    const room = block + Math.ceil(size * rows / mr) * mr * k + Math.ceil(n / nr) * nr * k;
+    this.planned = threads * room;
+    const aSlot = this.slot(A, m * k);
+    const bSlot = this.slot(B, k * n);
+    const iSlot = this.slot(img, img.length);
+    const s = this.scratch(this.planned);
+    const a = 4 * this.place(A, 0, aSlot, m * k, true);
+    const b = 4 * this.place(B, 0, bSlot, k * n, true);
+    const at = this.place(img, 0, iSlot, img.length, false);
+    const [sh, sw] = stride as [number, number];
+    const [dh, dw] = dilation as [number, number];
+    const [ph, pw] = padBefore as [number, number];
+    // Per block of images [from, to): its rows of C into the thread's room, B packed on its first block…
+    const job = this.board.begin(N, size, true).call(PRODUCT).arg(a, 4 * k * rows).arg(0).arg(k).arg(b).arg(tb ? 1 : 0);
+    job.arg(4 * s, 0, 0, 4 * room).arg(n).arg(0, -rows, rows).arg(n).arg(k);
+    job.arg(4 * (s + block), 0, 0, 4 * room).arg(4 * (s + room - Math.ceil(n / nr) * nr * k), 0, 0, 4 * room).arg(0, 0, 0, 0, 2);
+    job.arg(0).arg(1).arg(k).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0);
+    // …then added into its images.
+    job.call(UNWINDOW).arg(4 * at, 4 * H * W * C).arg(4 * s, 0, 0, 4 * room).count();
+    for (const x of [H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw]) job.arg(x);
+    job.run(this.kernels);
+    if (job.split) threadStats.splitProducts++;
+    this.copyOut(img, 0, at, img.length);
+  }
+
+  /**
    * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
    * in whole, written or not, so the elements a kernel does not write come back as they were.

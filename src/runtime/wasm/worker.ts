@@ -106,12 +106,15 @@ export class JobBoard {
     this.floats = new Float32Array(this.control.buffer);
   }
 
-  /** A new job over [0, count), in chunks of `size` (all of it in one without workers). */
-  begin(count: number, size: number): this {
+  /**
+   * A new job over [0, count), in chunks of `size` — all of it in one without workers, unless
+   * `always`: chunks that pay on one thread too (what a chunk writes stays in cache for the next call).
+   */
+  begin(count: number, size: number, always = false): this {
     const c = this.control;
     // No thread may claim a chunk of the old job while the new one is written (tag 0 is no job's).
     Atomics.store(c, CLAIM, 0);
-    const whole = this.workers === 0 || size >= count;
+    const whole = (this.workers === 0 && !always) || size >= count;
     c[COUNT] = count;
     c[SIZE] = whole ? Math.max(count, 1) : size;
     // At most 255 chunks: the claim word counts each end's in a byte.
@@ -174,8 +177,8 @@ export class JobBoard {
     const job = (this.jobs = (this.jobs % 0x7fff) + 1);
     c[DONE] = 0;
     Atomics.store(c, CLAIM, job << 16);
-    // A job in one chunk is the main thread's: the workers never see its number.
-    if (!this.split) return work(c, this.floats, kernels, job, 0, this.args);
+    // A job in one chunk, or with no workers, is the main thread's: the workers never see its number.
+    if (!this.split || this.workers === 0) return work(c, this.floats, kernels, job, 0, this.args);
     Atomics.store(c, JOB, job);
     Atomics.notify(c, JOB);
     work(c, this.floats, kernels, job, 0, this.args);

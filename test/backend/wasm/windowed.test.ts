@@ -93,7 +93,7 @@ describe("products reading a convolution's windows from the image", () => {
 });
 
 describe("the MNIST CNN on the wasm target", () => {
-  it("stores the windows of no convolution but the first (rows of 3 floats): the products read them from the image", async () => {
+  it("stores the windows of no convolution but the first (rows of 3 floats), nor their gradients: the products read and add them in the image", async () => {
     const sample = await compileSample("samples/mnist_cnn.dnn", "wasm");
     try {
       expect(sample.code).toBe(0);
@@ -105,8 +105,41 @@ describe("the MNIST CNN on the wasm target", () => {
       expect(text.match(/wasmKernels\.productWith\(.*\[13, 13, 32, 11, 11, 3, 3, 1, 1\]\);/g)?.length).toBeGreaterThanOrEqual(2);
       expect(text.match(/wasmKernels\.product\(\w+, 0, true, .*\[13, 13, 32, 11, 11, 3, 3, 1, 1\]\);/g)?.length).toBe(1);
       expect(text.match(/wasmKernels\.product\(\w+, 0, true, .*\[5, 5, 64, 3, 3, 3, 3, 1, 1\]\);/g)?.length).toBe(1);
+      // The second and third convolutions' input gradients are added into the image block by
+      // block; the adjoints left store nothing but max pooling's gradient (2×2, stride 2).
+      expect(text.match(/wasmKernels\.productUnwindow\(/g)?.length).toBe(2);
+      const adjoints = [...text.matchAll(/wasmKernels\.windows\(.*, (\[\d+, \d+\]), \[1, 1\], \[0, 0\], 0, true\);/g)].map((m) => m[1]);
+      expect(new Set(adjoints)).toEqual(new Set(["[2, 2]"]));
     } finally {
       sample.cleanup();
     }
   }, 120_000);
+});
+
+describe("a convolution's input gradient added into the image block by block", () => {
+  // dX = unwindow(dY·Wᵀ): the product's rows for a few images at a time go into scratch and are
+  // added into those images at once — the same sums in the same order as storing the product.
+  const cases: (Case & { ph: number; pw: number; dh: number })[] = [
+    { N: 5, H: 13, W: 13, C: 32, KH: 3, KW: 3, sh: 1, sw: 1, n: 64, ph: 0, pw: 0, dh: 1 },
+    { N: 3, H: 9, W: 11, C: 6, KH: 2, KW: 3, sh: 2, sw: 3, n: 5, ph: 1, pw: 2, dh: 1 },
+    { N: 70, H: 6, W: 6, C: 4, KH: 3, KW: 3, sh: 1, sw: 1, n: 8, ph: 1, pw: 1, dh: 2 },
+  ];
+  it.each(cases)("$N images $H×$W×$C, $KH×$KW kernel, stride $sh×$sw, padding $ph×$pw, dilation $dh: bit for bit, one thread and three", (c) => {
+    const OH = Math.floor((c.H + 2 * c.ph - c.dh * (c.KH - 1) - 1) / c.sh) + 1;
+    const OW = Math.floor((c.W + 2 * c.pw - c.dh * (c.KW - 1) - 1) / c.sw) + 1;
+    const [rows, features] = [c.N * OH * OW, c.KH * c.KW * c.C];
+    const dY = values(rows * c.n, c.n);
+    const weights = values(features * c.n, c.C);
+    const image = [c.N, c.H, c.W, c.C];
+    const shape = [c.N, OH, OW, c.KH, c.KW, c.C];
+    const stored = new Float32Array(rows * features);
+    single.product(dY, 0, false, weights, 0, true, stored, 0, rows, features, c.n);
+    const want = new Float32Array(c.N * c.H * c.W * c.C).fill(7);
+    single.windows(stored, want, image, shape, [c.sh, c.sw], [c.dh, c.dh], [c.ph, c.pw], 0, true);
+    for (const kernels of [single, threaded]) {
+      const got = new Float32Array(want.length).fill(-3);
+      kernels.productUnwindow(dY, weights, true, features, c.n, got, image, shape, [c.sh, c.sw], [c.dh, c.dh], [c.ph, c.pw]);
+      expect(got).toEqual(want);
+    }
+  });
 });
