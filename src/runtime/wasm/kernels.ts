@@ -11,7 +11,7 @@
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
-import { LinearOperands, vectors, WASM_MAX_PAGES, type WasmApi, type WasmMemory } from "./operands.ts";
+import { LinearOperands, WASM_MAX_PAGES, type WasmApi, type WasmMemory } from "./operands.ts";
 import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER, WINDOW, type Kernel } from "./worker.ts";
 // dnnc:helpers-begin
 
