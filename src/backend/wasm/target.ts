@@ -1,7 +1,7 @@
 // The WebAssembly target (target.ts's contract): the TypeScript target's module, synchronous and
 // standalone, with its kernels run by WebAssembly SIMD128 functions that the compiler generates
-// (gemm.ts, epilogue.ts, window.ts, gather.ts, elementwise.ts; encoded by encode.ts) and embeds
-// as base64, wherever a kernel has a WebAssembly form.
+// (gemm.ts, epilogue.ts, window.ts, windowed.ts, gather.ts, elementwise.ts, transcendental.ts;
+// encoded by encode.ts) and embeds as base64, wherever a kernel has a WebAssembly form.
 // Decision 0011 says why the binary is written by a small encoder of our own and what moves to
 // WebAssembly next.
 import { runtimePart } from "../runtime-parts.ts";
