@@ -18,6 +18,17 @@ import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER,
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
 
+/** The window op's sizes after its two pointers and its image count (backend/wasm/window.ts): H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw. */
+function windowArgs(job: JobBoard, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[]): void {
+  for (const x of [...image.slice(1), ...shape.slice(1, 5), ...stride, ...dilation, ...padBefore]) job.arg(x);
+}
+
+/** The product's k in one run over a stored A, and no windows' geometry (backend/wasm/gemm.ts's segs, seg, skip, then WINDOW_GEOMETRY). */
+function storedRuns(job: JobBoard, k: number): void {
+  job.arg(1).arg(k).arg(0);
+  for (let i = 0; i < 7; i++) job.arg(0);
+}
+
 export class WasmKernels extends LinearOperands {
   /** The binaries instantiated (with their memory import shared or not), which workers instantiate too. */
   private instantiated: { bytes: Uint8Array; fmaBytes: Uint8Array | undefined } = { bytes: new Uint8Array(0), fmaBytes: undefined };
@@ -122,7 +133,7 @@ export class WasmKernels extends LinearOperands {
     job.arg(4 * s, 0, 0, 4 * room).arg(4 * (s + aRoom), 0, 0, 4 * room).arg(byColumns ? 2 : 1, 0, 0, 0, byColumns ? 1 : 2);
     // row0, then k's runs and the windows' geometry (backend/wasm/gemm.ts, windowed.ts).
     job.arg(0, windows && !byColumns ? 1 : 0);
-    if (!windows) job.arg(1).arg(k).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0);
+    if (!windows) storedRuns(job, k);
     else {
       const [H, W, Cc, OH, OW, KH, KW, sh, sw] = windows as [number, number, number, number, number, number, number, number, number];
       if (ta) job.arg(1).arg(k).arg(0);
@@ -166,15 +177,12 @@ export class WasmKernels extends LinearOperands {
     this.scratch(this.planned);
     const src = this.place(from, 0, fromSlot, from.length, true);
     const dst = this.place(to, 0, toSlot, to.length, false);
-    const [sh, sw] = stride as [number, number];
-    const [dh, dw] = dilation as [number, number];
-    const [ph, pw] = padBefore as [number, number];
     // Each thread takes whole images: its windows and its pixels are its own.
     const perImage = H * W * C;
     const perWindows = OH * OW * KH * KW * C;
     const [srcPer, dstPer] = add ? [perWindows, perImage] : [perImage, perWindows];
     const job = this.board.begin(N, this.chunkSize(N, 1, to.length >= 1 << 16)).call(add ? UNWINDOW : WINDOW).arg(4 * dst, 4 * dstPer).arg(4 * src, 4 * srcPer).count();
-    for (const x of [H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw]) job.arg(x);
+    windowArgs(job, image, shape, stride, dilation, padBefore);
     if (!add) job.float(fill);
     job.run(this.kernels);
     this.copyOut(to, 0, dst, to.length);
@@ -190,7 +198,7 @@ export class WasmKernels extends LinearOperands {
     this.ensure();
     const { mr, nr } = this;
     const [N, H, W, C] = image as [number, number, number, number];
-    const [, OH, OW, KH, KW] = shape as [number, number, number, number, number];
+    const [, OH, OW] = shape as [number, number, number];
     const rows = OH * OW;
     const m = N * rows;
     // Blocks of images a few per thread (and on one thread too: a block's C stays in cache for its adjoint).
@@ -206,17 +214,14 @@ export class WasmKernels extends LinearOperands {
     const a = 4 * this.place(A, 0, aSlot, m * k, true);
     const b = 4 * this.place(B, 0, bSlot, k * n, true);
     const at = this.place(img, 0, iSlot, img.length, false);
-    const [sh, sw] = stride as [number, number];
-    const [dh, dw] = dilation as [number, number];
-    const [ph, pw] = padBefore as [number, number];
     // Per block of images [from, to): its rows of C into the thread's room, B packed on its first block…
     const job = this.board.begin(N, size, true).call(PRODUCT).arg(a, 4 * k * rows).arg(0).arg(k).arg(b).arg(tb ? 1 : 0);
     job.arg(4 * s, 0, 0, 4 * room).arg(n).arg(0, -rows, rows).arg(n).arg(k);
     job.arg(4 * (s + block), 0, 0, 4 * room).arg(4 * (s + room - Math.ceil(n / nr) * nr * k), 0, 0, 4 * room).arg(0, 0, 0, 0, 2);
-    job.arg(0).arg(1).arg(k).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0);
+    storedRuns(job.arg(0), k);
     // …then added into its images.
     job.call(UNWINDOW).arg(4 * at, 4 * H * W * C).arg(4 * s, 0, 0, 4 * room).count();
-    for (const x of [H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw]) job.arg(x);
+    windowArgs(job, image, shape, stride, dilation, padBefore);
     job.run(this.kernels);
     if (job.split) threadStats.splitProducts++;
     this.copyOut(img, 0, at, img.length);
