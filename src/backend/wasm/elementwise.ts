@@ -9,11 +9,15 @@
 // tanh, sigmoid, erf, pow; recip, sign, nonfinite) are calls of the kernels' helper functions or
 // short sequences (transcendental.ts); a body with `random` is left to the TypeScript loop.
 // A reduction, with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
-// or without (max pooling over a view of its input, a sum over the batch), runs the same way where the TypeScript loop folds each value into the output's memory (the
-// output filled with the identity first, by the call): a reduced axis outside a kept one. There
-// each fold is one float32 operation on the output element, in the same order, so sums are bit
-// for bit the TypeScript loop's (maxima too, up to a zero's sign: max(−0, +0) is +0 here, the first
-// of them there). Where every
+// or without (max pooling over a view of its input, a sum over the batch), runs the same way where
+// the TypeScript loop folds each value into the output's memory (the output filled with the
+// identity first, by the call): a reduced axis outside a kept one. There each fold is one float32
+// operation on the output element, in the same order, so sums are bit for bit the TypeScript
+// loop's (maxima too, up to a zero's sign: max(−0, +0) is +0 here, the first of them there) — but
+// for a sum over the outermost loop (a bias's gradient over the batch), which no thread could
+// share in that order: it folds into float64 partial sums, one per block of that loop, that the
+// runtime adds in block order and rounds once (`partials`), the same on any number of threads and
+// nearer the exact sum than the loop's float32 fold. Where every
 // reduced axis is inside the kept ones (a softmax's row max and sum, layer-norm statistics), each
 // output element is reduced in locals and stored once (no fill), as the TypeScript loop's double
 // local: a sum in f64 lanes rounded once to float32 (the loop's value but for its summation
@@ -70,7 +74,12 @@ interface Fold {
   reduction: ReductionOp;
   op: { vector: Instr; scalar: Instr };
   rows?: number;
+  /** A sum folded into float64 partial results (the array's pointer is theirs), one per block of the outer loop. */
+  partials?: boolean;
 }
+/** Lanes 2 and 3 of an f32x4 as lanes 0 and 1 (of the shuffle of it with itself): f64x2.promote_low_f32x4 then widens them. */
+const HIGH_HALF: Instr = ["i8x16.shuffle", 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
 const FOLDS: Record<ReductionOp, { identity: number; vector: Instr; scalar: Instr }> = {
   sum: { identity: 0, vector: ["f32x4.add"], scalar: ["f32.add"] },
   reduce_max: { identity: -Infinity, vector: ["f32x4.max"], scalar: ["f32.max"] },
@@ -98,6 +107,13 @@ export interface ElementwisePlan {
   dims: Dim[];
   /** A reduction's output (by node) and the identity the call fills it with first. */
   fill?: { node: number; value: number };
+  /**
+   * A sum over the outer loop folded into memory: its output (an index into `arrays`). The runtime
+   * runs a fixed number of blocks of that loop (threads take blocks), each folding into float64
+   * partial sums, and adds them in block order, rounding once: the same sum on any number of
+   * threads, closer to the exact one than the TypeScript loop's float32 fold.
+   */
+  partials?: number;
 }
 
 /**
@@ -182,13 +198,14 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
     const split = reduced.indexOf(true);
     if (split >= 0 && reduced.slice(split).every((b) => b)) rows = split;
   }
-  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, reduction: reduction.op, op: FOLDS[reduction.op], rows } : undefined;
+  const partials = reduction?.op === "sum" && rows === undefined && axes.length >= 2 && axes[0]!.strides[outAccess] === 0;
+  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, reduction: reduction.op, op: FOLDS[reduction.op], rows, partials } : undefined;
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
-  const fill = reduction && rows === undefined ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
+  const fill = reduction && rows === undefined && !partials ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
   // Parts of an outer loop that is not the vectorized one, and along which a fold moves its output.
   const splits = axes.length >= 2 && (!fold || axes[0]!.strides[fold.access] !== 0);
-  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill };
+  return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill, ...(partials ? { partials: fold!.array } : {}) };
 }
 
 function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps: readonly Step[], stores: readonly { array: number; value: Value }[], fold: Fold | undefined, arrays: number, dims: readonly Dim[]): Func {
@@ -225,6 +242,7 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
   const locals = { vector: new Map(steps.map((st) => [st.id, f.local(`v${st.id}`, "v128")])), scalar: new Map(steps.map((st) => [st.id, f.local(`s${st.id}`, "f32")])) };
 
   const row = fold?.rows !== undefined ? rowReduction(f, fold.reduction) : undefined;
+  const partial = fold?.partials ? f.local("partial", "v128") : undefined;
   /** `exact`: the scalar pass that finds a zero maximum's sign as the TypeScript loop does (no stores). */
   const element = (width: "vector" | "scalar", exact = false) => {
     const v = width === "vector";
@@ -242,7 +260,14 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
     for (const { id, op, operands } of steps) f.assign(locals[width].get(id)!, ...operands.flatMap(push), ...OPS[op]![width]);
     if (!exact) for (const { array, value } of stores) f.emit(get(ptr[array]!), ...offsetAt(0, inner), ["i32.add"], ...push(value), v ? ["v128.store", 0, 2] : ["f32.store", 0]);
     if (row) row.fold(width, push(fold!.value), exact);
-    else if (fold) {
+    else if (fold?.partials) {
+      // Offsets in floats of the output are twice as many bytes in its float64 partials.
+      const at: Instr[] = [get(ptr[fold.array]!), ...offsetAt(fold.access, inner), i32(1), ["i32.shl"], ["i32.add"]];
+      if (!v) return void f.emit(...at, ...at, ["f64.load", 0, 3], ...push(fold.value), ["f64.promote_f32"], ["f64.add"], ["f64.store", 0, 3]);
+      f.assign(partial!, ...push(fold.value));
+      f.emit(...at, ...at, ["v128.load", 0, 3], get(partial!), ["f64x2.promote_low_f32x4"], ["f64x2.add"], ["v128.store", 0, 3]);
+      f.emit(...at, ...at, ["v128.load", 16, 3], get(partial!), get(partial!), HIGH_HALF, ["f64x2.promote_low_f32x4"], ["f64x2.add"], ["v128.store", 16, 3]);
+    } else if (fold) {
       const at: Instr[] = [get(ptr[fold.array]!), ...offsetAt(fold.access, inner), ["i32.add"]];
       f.emit(...at, ...at, v ? ["v128.load", 0, 2] : ["f32.load", 0], ...push(fold.value), fold.op[width], v ? ["v128.store", 0, 2] : ["f32.store", 0]);
     }
@@ -316,7 +341,6 @@ function rowReduction(f: FuncBuilder, reduction: ReductionOp): RowReduction {
     const acc = f.local("sum", "f64");
     const low = f.local("sum01", "v128");
     const high = f.local("sum23", "v128");
-    const highHalf: Instr = ["i8x16.shuffle", 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
     return {
       start: () => {
         f.assign(acc, ["f32.const", 0], ["f64.promote_f32"]);
@@ -326,7 +350,7 @@ function rowReduction(f: FuncBuilder, reduction: ReductionOp): RowReduction {
         if (width === "scalar") return void f.assign(acc, get(acc), ...value, ["f64.promote_f32"], ["f64.add"]);
         f.assign(x, ...value);
         f.assign(low, get(low), get(x), ["f64x2.promote_low_f32x4"], ["f64x2.add"]);
-        f.assign(high, get(high), get(x), get(x), highHalf, ["f64x2.promote_low_f32x4"], ["f64x2.add"]);
+        f.assign(high, get(high), get(x), get(x), HIGH_HALF, ["f64x2.promote_low_f32x4"], ["f64x2.add"]);
       },
       end: () => {
         // Lanes 0, 1, 2, 3, then the tail.

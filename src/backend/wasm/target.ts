@@ -56,7 +56,7 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   const elementwiseKernel = (s: Schedule, k: Kernel, mem: (id: number) => string): string[] | undefined => {
     const plan = planElementwise(s, k, `k${elementwise.length}`);
     if (!plan) return undefined;
-    const call = `wasmKernels.elementwise(${once(elementwise, plan.func).index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}], ${dimExpr(plan.outer)}, ${plan.splits});`;
+    const call = `wasmKernels.elementwise(${once(elementwise, plan.func).index}, [${plan.arrays.map(mem).join(", ")}], ${plan.inputs}, [${plan.dims.map(dimExpr).join(", ")}], ${dimExpr(plan.outer)}, ${plan.splits}${plan.partials !== undefined ? `, ${plan.partials}` : ""});`;
     return plan.fill ? [`${mem(plan.fill.node)}.fill(${fmtLiteral(plan.fill.value)});`, call] : [call];
   };
   /** Per epilogue, each input's row stride for the runtime's threads: 0 (none), 1 (per row), 2 (a whole row). */

@@ -6,8 +6,9 @@
 // out. With threads (Node's workers, as the
 // ts target's), a kernel runs as a job of chunks the threads claim (worker.ts): whole tiles of
 // rows of C, product and epilogue (of columns, for a product alone with few rows), whole images
-// of a window op, parts of an elementwise kernel's outermost loop. Every element is computed as
-// on one thread, so results are bit-identical. Typed here without the DOM library.
+// of a window op, parts of an elementwise kernel's outermost loop, blocks of a large sum over it
+// (always the same blocks). Every element is computed as on one thread, so results are
+// bit-identical. Typed here without the DOM library.
 import { createOptions, type CreateOptions } from "../cpu/model.ts";
 import { threadStats, type WorkerThreads } from "../cpu/threads.ts";
 import { base64Bytes, sharedMemoryVariant } from "./binary.ts";
@@ -17,6 +18,9 @@ import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER,
 
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
+
+/** Blocks of a large sum over an elementwise kernel's outermost loop: parts the threads take, their partial sums added in order. */
+const REDUCTION_BLOCKS = 8;
 
 /** The window op's sizes after its two pointers and its image count (backend/wasm/window.ts): H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw. */
 function windowArgs(job: JobBoard, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[]): void {
@@ -231,27 +235,46 @@ export class WasmKernels extends LinearOperands {
    * Elementwise kernel `k<index>` (backend/wasm/elementwise.ts) over `arrays` (the first `inputs`
    * read, the rest written) with its symbolic sizes and strides `dims`. A foreign array is copied
    * in whole, written or not, so the elements a kernel does not write come back as they were.
+   * `partials` ≥ 0: a sum over the outermost loop into `arrays[partials]`, folded by blocks of that
+   * loop (a fixed number of them whatever the threads) into float64 partial sums added in order.
    */
-  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean): void {
+  elementwise(index: number, arrays: readonly Float32Array[], inputs: number, dims: readonly number[], outer: number, splits: boolean, partials = -1): void {
     this.ensure();
     this.planned = 0;
     const places = this.inputPlaces;
     places.length = 0;
     for (const x of arrays) places.push(this.slot(x, x.length));
-    this.scratch(this.planned);
-    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
     let elements = 0;
     for (const x of arrays) elements += x.length;
-    const count = splits ? outer : 1;
-    const job = this.board.begin(count, this.chunkSize(count, 1, elements >= 1 << 16)).call(this.elementwiseAt + index);
-    for (const x of places) job.arg(x);
+    const out = partials >= 0 ? arrays[partials]!.length : 0;
+    const blocks = partials < 0 ? 1 : outer >= 8 * REDUCTION_BLOCKS && elements >= 1 << 16 ? REDUCTION_BLOCKS : 1;
+    const size = Math.ceil(outer / blocks);
+    // Float64 partials: two floats each, 16-byte aligned as every slot.
+    const partialSlot = partials >= 0 ? this.slot(undefined, 2 * blocks * out) : 0;
+    const s = this.scratch(this.planned);
+    arrays.forEach((x, i) => (places[i] = 4 * this.place(x, 0, places[i]!, x.length, true)));
+    const sums = s + partialSlot;
+    if (partials >= 0) this.f32.fill(0, sums, sums + 2 * blocks * out);
+    const count = splits || partials >= 0 ? outer : 1;
+    const job = this.board.begin(count, partials >= 0 ? size : this.chunkSize(count, 1, elements >= 1 << 16), partials >= 0).call(this.elementwiseAt + index);
+    places.forEach((x, i) => (i === partials ? job.arg(4 * sums, 0, 0, 0, 0, 8 * out) : job.arg(x)));
     for (const x of dims) job.arg(x);
-    if (splits) job.arg(0, 1).arg(0, 0, 1);
+    if (count > 1) job.arg(0, 1).arg(0, 0, 1);
     else job.arg(0).arg(outer);
     job.run(this.kernels);
+    if (partials >= 0) this.addPartials(sums, Math.ceil(outer / size), out, places[partials]! / 4);
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
   }
 
+  /** The `blocks` float64 partial sums of `length` values at float `at`, added in block order and rounded once, into the floats at `out`. */
+  private addPartials(at: number, blocks: number, length: number, out: number): void {
+    const p = new Float64Array(this.f32.buffer, 4 * at, blocks * length);
+    for (let j = 0; j < length; j++) {
+      let v = 0;
+      for (let b = 0; b < blocks; b++) v += p[b * length + j]!;
+      this.f32[out + j] = v;
+    }
+  }
 
   private wasm(): WasmApi {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;

@@ -7,9 +7,10 @@
 // of every job, and consecutive kernels find the rows they read in their own core's cache where
 // the threads keep pace. Each chunk is computed as one thread would compute it, so results are
 // bit-identical whoever runs it.
-// Each argument of a call is affine in the chunk: base + from·a + to·b + thread·c + first·d, where
-// [from, to) is the chunk, `thread` the thread's number (its own scratch room) and `first` 1 on
-// a thread's first chunk of the job (a product packs the operand every chunk shares only then).
+// Each argument of a call is affine in the chunk: base + from·a + to·b + thread·c + first·d +
+// chunk·e, where [from, to) is the chunk, `chunk` its number (where a reduction's block puts its
+// partial result), `thread` the thread's number (its own scratch room) and `first` 1 on a
+// thread's first chunk of the job (a product packs the operand every chunk shares only then).
 // dnnc:helpers-begin
 
 /** How long a worker spins on the control block before it sleeps, in milliseconds: kernels come in quick succession during a step. */
@@ -25,8 +26,8 @@ const SIZE = 4;
 const COUNT = 5;
 const CALLS = 6;
 const FIRST_CALL = 7;
-/** Words per argument: its base and its factors of from, to, thread and first. */
-const ARG_INTS = 5;
+/** Words per argument: its base and its factors of from, to, thread, first and chunk. */
+const ARG_INTS = 6;
 
 export type Kernel = (...args: number[]) => void;
 
@@ -78,7 +79,7 @@ export function work(c: Int32Array, f: Float32Array, kernels: readonly ((...args
       const floats = c[at + 2]!;
       at += 3;
       args.length = 0;
-      for (let i = 0; i < n; i++, at += 5) args.push((floats >> i) & 1 ? f[at]! : c[at]! + from * c[at + 1]! + to * c[at + 2]! + thread * c[at + 3]! + first * c[at + 4]!);
+      for (let i = 0; i < n; i++, at += 6) args.push((floats >> i) & 1 ? f[at]! : c[at]! + from * c[at + 1]! + to * c[at + 2]! + thread * c[at + 3]! + first * c[at + 4]! + chunk * c[at + 5]!);
       kernels[kernel]!(...args);
     }
     if (Atomics.add(c, 2, 1) + 1 === chunks) Atomics.notify(c, 2);
@@ -137,8 +138,8 @@ export class JobBoard {
     return this;
   }
 
-  /** An argument: base + from·perFrom + to·perTo + thread·perThread + first·perFirst. */
-  arg(base: number, perFrom = 0, perTo = 0, perThread = 0, perFirst = 0): this {
+  /** An argument: base + from·perFrom + to·perTo + thread·perThread + first·perFirst + chunk·perChunk. */
+  arg(base: number, perFrom = 0, perTo = 0, perThread = 0, perFirst = 0, perChunk = 0): this {
     if (this.at + ARG_INTS > CONTROL_INTS) throw new Error("a job's arguments outgrew the control block");
     const c = this.control;
     c[this.at] = base;
@@ -146,6 +147,7 @@ export class JobBoard {
     c[this.at + 2] = perTo;
     c[this.at + 3] = perThread;
     c[this.at + 4] = perFirst;
+    c[this.at + 5] = perChunk;
     this.at += ARG_INTS;
     c[this.callAt + 1]!++;
     return this;
