@@ -76,6 +76,8 @@ interface Fold {
   rows?: number;
   /** A sum folded into float64 partial results (the array's pointer is theirs), one per block of the outer loop. */
   partials?: boolean;
+  /** The function fills the output of its part of the outer loop with the identity before folding into it. */
+  fillsPart?: boolean;
 }
 /** Lanes 2 and 3 of an f32x4 as lanes 0 and 1 (of the shuffle of it with itself): f64x2.promote_low_f32x4 then widens them. */
 const HIGH_HALF: Instr = ["i8x16.shuffle", 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -199,12 +201,16 @@ export function planElementwise(s: Schedule, k: Kernel, name: string): Elementwi
     if (split >= 0 && reduced.slice(split).every((b) => b)) rows = split;
   }
   const partials = reduction?.op === "sum" && rows === undefined && axes.length >= 2 && axes[0]!.strides[outAccess] === 0;
-  const fold = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, reduction: reduction.op, op: FOLDS[reduction.op], rows, partials } : undefined;
+  const fold: Fold | undefined = reduction ? { value: folded!, array: arrayIndex(reduction.id), access: outAccess, reduction: reduction.op, op: FOLDS[reduction.op], rows, partials } : undefined;
   const dims: Dim[] = [];
   for (const d of axes.flatMap((a) => [a.size, ...a.strides])) if (typeof d !== "number" && !dims.some((x) => String(x) === String(d))) dims.push(d);
-  const fill = reduction && rows === undefined && !partials ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
   // Parts of an outer loop that is not the vectorized one, and along which a fold moves its output.
   const splits = axes.length >= 2 && (!fold || axes[0]!.strides[fold.access] !== 0);
+  // A fold into memory fills its output with the identity first: the kernel its own part where
+  // threads split it (the output elements of outer indices [from, to) are one run), else the call.
+  const fills = reduction && rows === undefined && !partials;
+  const fill = fills && !splits ? { node: reduction.id, value: FOLDS[reduction.op].identity } : undefined;
+  if (fold && fills && splits) fold.fillsPart = true;
   return { func: elementwiseFunc(name, axes, steps, stores, fold, arrays.length, dims), outer: axes[0]?.size ?? 1, splits, arrays, inputs: read.length, dims, fill, ...(partials ? { partials: fold!.array } : {}) };
 }
 
@@ -311,8 +317,20 @@ function elementwiseFunc(name: string, axes: ReturnType<typeof coalesce>, steps:
       } else f.forRange(c, [i32(0)], dim(axes[inner]!.size), 1, each("scalar"));
     }
   };
+  if (fold?.fillsPart) fillOuterPart(f, ptr[fold.array]!, bytes(axes[0]!.strides[fold.access]!), from, to, FOLDS[fold.reduction].identity);
   open(0);
   return f.finish(true);
+}
+
+/** Fills the floats at byte `ptr` + [from·stride, to·stride) with `value`: four at a time, then one by one. */
+function fillOuterPart(f: FuncBuilder, ptr: Local, stride: Instr[], from: Local, to: Local, value: number): void {
+  const { get } = f;
+  const at = f.local("fill"), end = f.local("fillEnd"), whole = f.local("fillWhole");
+  f.assign(at, get(ptr), get(from), ...stride, ["i32.mul"], ["i32.add"]);
+  f.assign(end, get(ptr), get(to), ...stride, ["i32.mul"], ["i32.add"]);
+  f.assign(whole, get(at), get(end), get(at), ["i32.sub"], f.i32(-16), ["i32.and"], ["i32.add"]);
+  f.forRange(at, [get(at)], [get(whole)], 16, () => f.emit(get(at), ["f32.const", value], ["f32x4.splat"], ["v128.store", 0, 2]));
+  f.forRange(at, [get(at)], [get(end)], 4, () => f.emit(get(at), ["f32.const", value], ["f32.store", 0]));
 }
 
 /**

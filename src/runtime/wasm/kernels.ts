@@ -19,17 +19,24 @@ import { GATHER, JobBoard, kernelTable, PRODUCT, SCATTER, UNWINDOW, WASM_WORKER,
 /** Chunks per thread of a job the threads share: enough that a thread slowed or woken late leaves the rest to the others. */
 const CHUNKS_PER_THREAD = 4;
 
-/** Blocks of a large sum over an elementwise kernel's outermost loop: parts the threads take, their partial sums added in order. */
-const REDUCTION_BLOCKS = 8;
+/**
+ * Blocks of a large sum over an elementwise kernel's outermost loop, or of a product's k where C
+ * is small and k long (a filter's gradient over the batch): parts the threads take, their partial
+ * results added in order — the same blocks on any number of threads.
+ */
+const BLOCKS = 8;
 
 /** The window op's sizes after its two pointers and its image count (backend/wasm/window.ts): H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, ph, pw. */
 function windowArgs(job: JobBoard, image: readonly number[], shape: readonly number[], stride: readonly number[], dilation: readonly number[], padBefore: readonly number[]): void {
   for (const x of [...image.slice(1), ...shape.slice(1, 5), ...stride, ...dilation, ...padBefore]) job.arg(x);
 }
 
-/** The product's k in one run over a stored A, and no windows' geometry (backend/wasm/gemm.ts's segs, seg, skip, then WINDOW_GEOMETRY). */
-function storedRuns(job: JobBoard, k: number): void {
-  job.arg(1).arg(k).arg(0);
+/** The product's k in one run over a stored A (the chunk's length where undefined), and no windows' geometry (backend/wasm/gemm.ts's segs, seg, skip, then WINDOW_GEOMETRY). */
+function storedRuns(job: JobBoard, k?: number): void {
+  job.arg(1);
+  if (k === undefined) job.count();
+  else job.arg(k);
+  job.arg(0);
   for (let i = 0; i < 7; i++) job.arg(0);
 }
 
@@ -100,6 +107,8 @@ export class WasmKernels extends LinearOperands {
    */
   private run(epilogue: number, A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, tb: boolean, C: Float32Array | undefined, co: number, m: number, n: number, k: number, inputs: readonly Float32Array[], outputs: readonly Float32Array[], windows: readonly number[] | undefined): void {
     this.ensure();
+    // A small C deep in k: blocks of k, whatever the threads (rows or columns would be too few to share).
+    if (epilogue < 0 && !windows && !tb && m * n <= 1 << 14 && k >= 1 << 12) return this.productByDepth(A, ao, ta, B, bo, C!, co, m, n, k);
     const { mr, nr } = this;
     // Products big enough to pay for the hand-off are cut into chunks of whole tiles: of rows of C,
     // or — a product alone, with fewer tiles of rows than of columns (a filter's gradient, 9 rows
@@ -154,6 +163,38 @@ export class WasmKernels extends LinearOperands {
     if (job.split) threadStats.splitProducts++;
     outputs.forEach((x, i) => this.copyOut(x, 0, outputPlaces[i]!, m * n));
     if (C) this.copyOut(C, co, c / 4, m * n);
+  }
+
+  /**
+   * C = op(A) @ B (B stored k×n) as `BLOCKS` products over blocks of k into partial results,
+   * added in block order: the threads take blocks, each packing its own block of A and of B (a
+   * split by columns would have every thread read every cache line of B).
+   */
+  private productByDepth(A: Float32Array, ao: number, ta: boolean, B: Float32Array, bo: number, C: Float32Array, co: number, m: number, n: number, k: number): void {
+    const { mr, nr } = this;
+    const size = Math.ceil(k / BLOCKS);
+    const blocks = Math.ceil(k / size);
+    const aRoom = Math.ceil(m / mr) * mr * size;
+    const room = aRoom + Math.ceil(n / nr) * nr * size;
+    this.planned = (this.board.workers + 1) * room;
+    const partials = this.slot(undefined, blocks * m * n);
+    const aSlot = this.slot(A, m * k);
+    const bSlot = this.slot(B, k * n);
+    const cSlot = this.slot(C, m * n);
+    const s = this.scratch(this.planned);
+    const a = 4 * this.place(A, ao, aSlot, m * k, true);
+    const b = 4 * this.place(B, bo, bSlot, k * n, true);
+    const c = this.place(C, co, cSlot, m * n, false);
+    // Block [from, to) of k: A's rows (ta) or columns from `from`, B's rows from `from`; C the block's partial.
+    const job = this.board.begin(k, size, true).call(PRODUCT);
+    job.arg(a, ta ? 4 * m : 4).arg(ta ? 1 : 0).arg(ta ? m : k).arg(b, 4 * n).arg(0).arg(4 * (s + partials), 0, 0, 0, 0, 4 * m * n).arg(n).arg(m).arg(n).count();
+    // Packing rooms per thread; both operands packed every block; row0; k in one run.
+    job.arg(4 * s, 0, 0, 4 * room).arg(4 * (s + aRoom), 0, 0, 4 * room).arg(3).arg(0);
+    storedRuns(job);
+    job.run(this.kernels);
+    if (job.split) threadStats.splitProducts++;
+    this.addPartials(s + partials, blocks, m * n, c, 1);
+    this.copyOut(C, co, c, m * n);
   }
 
   /** A job's chunk over [0, count), in whole units: all of it on one thread, or a few chunks per thread where `worth` it. */
@@ -247,7 +288,7 @@ export class WasmKernels extends LinearOperands {
     let elements = 0;
     for (const x of arrays) elements += x.length;
     const out = partials >= 0 ? arrays[partials]!.length : 0;
-    const blocks = partials < 0 ? 1 : outer >= 8 * REDUCTION_BLOCKS && elements >= 1 << 16 ? REDUCTION_BLOCKS : 1;
+    const blocks = partials < 0 ? 1 : outer >= 8 * BLOCKS && elements >= 1 << 16 ? BLOCKS : 1;
     const size = Math.ceil(outer / blocks);
     // Float64 partials: two floats each, 16-byte aligned as every slot.
     const partialSlot = partials >= 0 ? this.slot(undefined, 2 * blocks * out) : 0;
@@ -262,13 +303,13 @@ export class WasmKernels extends LinearOperands {
     if (count > 1) job.arg(0, 1).arg(0, 0, 1);
     else job.arg(0).arg(outer);
     job.run(this.kernels);
-    if (partials >= 0) this.addPartials(sums, Math.ceil(outer / size), out, places[partials]! / 4);
+    if (partials >= 0) this.addPartials(sums, Math.ceil(outer / size), out, places[partials]! / 4, 2);
     for (let i = inputs; i < arrays.length; i++) this.copyOut(arrays[i]!, 0, places[i]! / 4, arrays[i]!.length);
   }
 
-  /** The `blocks` float64 partial sums of `length` values at float `at`, added in block order and rounded once, into the floats at `out`. */
-  private addPartials(at: number, blocks: number, length: number, out: number): void {
-    const p = new Float64Array(this.f32.buffer, 4 * at, blocks * length);
+  /** The `blocks` partial sums of `length` values at float `at` (float64 where `floats` is 2), added in block order and rounded once, into the floats at `out`. */
+  private addPartials(at: number, blocks: number, length: number, out: number, floats: 1 | 2): void {
+    const p = floats === 2 ? new Float64Array(this.f32.buffer, 4 * at, blocks * length) : this.f32.subarray(at, at + blocks * length);
     for (let j = 0; j < length; j++) {
       let v = 0;
       for (let b = 0; b < blocks; b++) v += p[b * length + j]!;

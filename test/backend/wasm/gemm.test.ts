@@ -79,6 +79,12 @@ describe.each(["SIMD128", "relaxed SIMD"])("WebAssembly %s product", (variant) =
     check(2000, 32, 9, false, false);
   });
 
+  it("a small C deep in k (the CNN's first filter gradient, 9×43264·43264×32) in blocks of k, at offsets too", () => {
+    check(9, 32, 43264, true, false);
+    check(9, 32, 5001, true, false, [3, 5, 7]);
+    check(7, 13, 4099, false, false, [1, 2, 3]);
+  });
+
   it("a product needing more than WebAssembly's 4 GiB is refused, not wrapped around", () => {
     const x = new Float32Array(4);
     expect(() => kernels.product(x, 0, false, x, 0, false, x, 0, 70_000, 70_000, 1000)).toThrow(/needs \d+ bytes of WebAssembly memory, more than the 4 GiB/);
@@ -133,7 +139,8 @@ describe.each(["SIMD128", "relaxed SIMD"])("WebAssembly %s product", (variant) =
 
 describe("the WebAssembly product on three threads", () => {
   // Workers claim chunks of whole tiles — of rows, or of columns where a product alone has fewer
-  // tiles of rows — and every element is summed as on one thread: the same bits.
+  // tiles of rows — and every element is summed as on one thread: the same bits. A small C deep
+  // in k (1×17 over 20000) is summed in the same blocks of k however many threads take them.
   const single = new WasmKernels(plain, plain, MR, NR);
   const threaded = new WasmKernels(plain, plain, MR, NR);
   threaded.createSeed("gemm.test", { threads: 3, workerThreads: workerThreads as unknown as WorkerThreads });
