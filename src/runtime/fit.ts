@@ -237,9 +237,11 @@ function aborted(where: string, signal: FitSignal): unknown {
 }
 
 /**
- * Lets the event loop run once YIELD_EVERY_MS have passed since it last did (`due`): a macrotask
- * (MessageChannel where there is one, which browsers do not throttle as they do nested
- * setTimeouts; else setTimeout). `close` frees the channel (in Node an open port keeps the process alive).
+ * Lets the event loop run once YIELD_EVERY_MS have passed since it last did (`due`), as a
+ * macrotask: setImmediate where there is one (Node: a MessagePort drains the messages posted
+ * while it drains before timers run, so a timer would starve), else a MessageChannel (browsers:
+ * not throttled as nested setTimeouts are), else setTimeout. `close` frees the channel (in Node
+ * an open port keeps the process alive).
  */
 function eventLoopBreather(): { due(): boolean; yield(): Promise<void>; close(): void } {
   interface Port {
@@ -247,7 +249,11 @@ function eventLoopBreather(): { due(): boolean; yield(): Promise<void>; close():
     postMessage(message: unknown): void;
     close(): void;
   }
-  const host = globalThis as unknown as { MessageChannel?: new () => { port1: Port; port2: Port }; setTimeout?: (f: () => void, ms: number) => unknown };
+  const host = globalThis as unknown as {
+    setImmediate?: (f: () => void) => unknown;
+    MessageChannel?: new () => { port1: Port; port2: Port };
+    setTimeout?: (f: () => void, ms: number) => unknown;
+  };
   let channel: { port1: Port; port2: Port } | undefined;
   let wake: (() => void) | undefined;
   let last = Date.now();
@@ -255,7 +261,8 @@ function eventLoopBreather(): { due(): boolean; yield(): Promise<void>; close():
     due: () => Date.now() - last >= YIELD_EVERY_MS,
     async yield() {
       await new Promise<void>((resolve) => {
-        if (host.MessageChannel) {
+        if (host.setImmediate) host.setImmediate(resolve);
+        else if (host.MessageChannel) {
           if (!channel) {
             channel = new host.MessageChannel();
             channel.port1.onmessage = () => wake?.();
