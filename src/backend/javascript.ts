@@ -37,7 +37,8 @@ export async function toJavaScript(module: string, fileName: string): Promise<Ja
     reportDiagnostics: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, strict: true },
   });
-  const problems = [...js.warnings.map((w) => w.text), ...(dts.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "))];
+  const at = (d: import("typescript").Diagnostic) => (d.file && d.start !== undefined ? `line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "");
+  const problems = [...js.warnings.map((w) => `line ${w.location?.line ?? "?"}: ${w.text}`), ...(dts.diagnostics ?? []).map((d) => at(d) + ts.flattenDiagnosticMessageText(d.messageText, " "))];
   if (problems.length > 0) throw new Error(`dnnc: ${fileName} cannot be emitted as JavaScript: ${problems.join("; ")}`);
   return { js: header + js.code, dts: header + dts.outputText };
 }
