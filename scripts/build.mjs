@@ -42,9 +42,11 @@ const result = await build({
   platform: "node",
   target: "node20",
   outExtension: { ".js": ".mjs" },
-  // `webgpu` (Dawn, a native addon, for `dnnc train --backend wgsl`) and tsx (which imports the
-  // generated TypeScript module `dnnc train` writes) are loaded from node_modules when used.
-  external: ["webgpu", "tsx", "tsx/*"],
+  // `webgpu` (Dawn, a native addon, for `dnnc train --backend wgsl`), tsx (which imports the
+  // generated TypeScript module `dnnc train` writes), and esbuild and typescript (`compile --emit
+  // js`: esbuild finds its binary next to its own file; TypeScript is 10 MB) are loaded from
+  // node_modules when used.
+  external: ["webgpu", "tsx", "tsx/*", "esbuild", "typescript"],
   // CommonJS dependencies (vscode-languageserver) call require() for Node's built-ins.
   banner: { js: 'import { createRequire as __dnncRequire } from "node:module"; const require = __dnncRequire(import.meta.url);' },
   metafile: true,
