@@ -1,6 +1,6 @@
 // Whether dist/ (scripts/build.mjs) may run: every file it was built from exists and is older
 // than the build. A missing or unreadable dist/inputs.json means no.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 /** `root`: the package's directory, as a file: URL ending in `/`. */
 export function builtIsCurrent(root) {
@@ -10,4 +10,9 @@ export function builtIsCurrent(root) {
   } catch {
     return false;
   }
+}
+
+/** Whether `root` is the package as npm installs it: dist/ and no sources (package.json `files`). */
+export function isInstalledPackage(root) {
+  return !existsSync(new URL("src/", root)) && existsSync(new URL("dist/cli.mjs", root));
 }

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// Runs the built JavaScript in dist/ (scripts/build.mjs, run by `npm ci`) when every file it
-// was built from is unchanged since; otherwise the TypeScript sources through tsx, so an edit is
-// never run stale and a checkout without a build still works, only slower to start.
+// Runs the built JavaScript in dist/ (scripts/build.mjs, run by `npm ci` and `npm pack`) when
+// every file it was built from is unchanged since, or when there are no sources at all (an
+// installed package ships dist/ and no src/); otherwise, in a checkout, the TypeScript sources
+// through tsx (a development dependency), so an edit is never run stale and a checkout without a
+// build still works, only slower to start.
 import * as nodeModule from "node:module";
-import { builtIsCurrent } from "./built.mjs";
+import { builtIsCurrent, isInstalledPackage } from "./built.mjs";
 
+// Node ≥ 22.1 keeps V8's compiled code of the modules between runs (tsc does the same).
+nodeModule.enableCompileCache?.();
+
+const root = new URL("../", import.meta.url);
 let main;
-if (builtIsCurrent(new URL("../", import.meta.url))) {
+if (isInstalledPackage(root) || builtIsCurrent(root)) {
   ({ main } = await import("../dist/cli.mjs"));
 } else {
   // Node ≥ 20.6: load chevrotain as one file (see chevrotain-hook.mjs); older Nodes just start slower.

@@ -4,11 +4,16 @@
 import { CstParser, type CstNode, type IOrAlt, type IRecognitionException } from "chevrotain";
 import * as T from "./tokens.ts";
 
+// `true` in the built package (scripts/build.mjs defines it); undeclared when run from the sources.
+declare const DNNC_BUILT: boolean;
+
 export class DnnParser extends CstParser {
   constructor() {
     // Only offsets: the AST builder reads nothing else of a node's location, and tracking lines
-    // and columns too was a tenth of parsing a long file.
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset" });
+    // and columns too was a tenth of parsing a long file. The grammar's validations (ambiguous
+    // alternatives, left recursion) run from the sources, so in every test and grammar edit;
+    // the built command skips them, two thirds of building the parser (docs/performance.md).
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", skipValidations: typeof DNNC_BUILT !== "undefined" && DNNC_BUILT });
     this.performSelfAnalysis();
   }
 

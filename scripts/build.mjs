@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Builds the dnnc command as plain JavaScript: src/cli/main.ts and everything it imports,
-// chevrotain and the other dependencies included, bundled by esbuild into dist/ (ES modules;
-// the commands' lazy imports become chunks loaded on demand). Run by `npm ci`/`npm install`
-// (the `prepare` script) and `npm run build`. bin/dnnc.js runs dist/ when every source it was
-// built from is unchanged since, and the TypeScript sources through tsx otherwise, so an edit
-// never runs stale code (docs/performance.md, "Start-up").
+// Builds the package as plain JavaScript into dist/: the dnnc command (src/cli/main.ts) and the
+// library entry points package.json `exports` names (the compiler API, src/api.ts, and the
+// bundler plugins, src/plugins/*.ts, where they exist), with everything they import —
+// chevrotain and the other dependencies included — bundled by esbuild (ES modules; the
+// commands' lazy imports become chunks loaded on demand, shared between the entry points); and
+// the entry points' type declarations, emitted by tsc into dist/types/. Run by `npm ci`/`npm
+// install` (the `prepare` script, which `npm pack` runs too) and `npm run build`. bin/dnnc.js
+// runs dist/ when every source it was built from is unchanged since, and the TypeScript sources
+// through tsx otherwise, so an edit never runs stale code (docs/performance.md, "Start-up").
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,9 +21,13 @@ const started = Date.now();
 rmSync(DIST, { recursive: true, force: true });
 mkdirSync(DIST);
 
-// A module that finds files next to its source (the generator's runtime helpers, the language
-// reference, the digits data) asks `import.meta.url`. In a bundle that is the bundle's URL, so
-// each project module gets its own source file's URL instead, computed from dist/.
+/** package.json's entry points: dist/<name>.mjs from each source that exists. */
+const ENTRIES = { cli: "src/cli/main.ts", api: "src/api.ts", vite: "src/plugins/vite.ts", esbuild: "src/plugins/esbuild.ts" };
+const entries = Object.fromEntries(Object.entries(ENTRIES).filter(([, src]) => existsSync(join(ROOT, src))));
+
+// A module that finds files next to its source (the stdlib, the digits data) asks
+// `import.meta.url`. In a bundle that is the bundle's URL, so each project module gets its own
+// source file's URL instead, computed from dist/ (only the path: nothing under src/ is read).
 const ownUrl = {
   name: "own-import-meta-url",
   setup(b) {
@@ -33,8 +41,42 @@ const ownUrl = {
   },
 };
 
+// Text the compiler reads while it runs, embedded so that the built package reads nothing from
+// src/ or docs/ (neither is shipped): each of these modules is replaced by one exporting the same
+// function over the text. Every file embedded is also an input of the build (dist/inputs.json).
+const embedded = [];
+const text = (file) => (embedded.push(file), readFileSync(join(ROOT, file), "utf8"));
+/** src/**\/*.ts files with a `dnnc:helpers` region: the runtime pasted into generated modules. */
+function runtimeFiles(dir = "src") {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory()) return runtimeFiles(path);
+    return e.name.endsWith(".ts") && /^\/\/ dnnc:helpers-begin$/m.test(readFileSync(join(ROOT, path), "utf8")) ? [path] : [];
+  });
+}
+const REPLACED = {
+  "src/backend/runtime-sources.ts": () => {
+    const sources = Object.fromEntries(runtimeFiles().map((f) => [f.slice("src/".length), text(f)]));
+    return `const SOURCES = ${JSON.stringify(sources)};
+export function runtimeSource(file) {
+  if (!Object.hasOwn(SOURCES, file)) throw new Error(\`dnnc: \${file} is not a runtime part this build embedded (a file under src/ with a dnnc:helpers region)\`);
+  return SOURCES[file];
+}`;
+  },
+  "src/ide/language-reference.ts": () => `const TEXT = ${JSON.stringify(text("docs/language.md"))};\nexport function languageReference() { return TEXT; }`,
+};
+const embed = {
+  name: "embed-package-text",
+  setup(b) {
+    for (const [file, contents] of Object.entries(REPLACED)) {
+      const filter = new RegExp(`^${join(ROOT, file).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
+      b.onLoad({ filter }, () => ({ contents: contents(), loader: "js" }));
+    }
+  },
+};
+
 const result = await build({
-  entryPoints: { cli: join(ROOT, "src/cli/main.ts") },
+  entryPoints: entries,
   outdir: DIST,
   bundle: true,
   splitting: true,
@@ -42,20 +84,36 @@ const result = await build({
   platform: "node",
   target: "node20",
   outExtension: { ".js": ".mjs" },
-  // `webgpu` (Dawn, a native addon, for `dnnc train --backend wgsl`), tsx (which imports the
-  // generated TypeScript module `dnnc train` writes), and esbuild and typescript (`compile --emit
-  // js`: esbuild finds its binary next to its own file; TypeScript is 10 MB) are loaded from
-  // node_modules when used.
-  external: ["webgpu", "tsx", "tsx/*", "esbuild", "typescript"],
+  // Loaded from node_modules when used: `webgpu` (Dawn, a native addon, for `dnnc train
+  // --backend wgsl`), esbuild (its native binary strips the types of the module `dnnc train`
+  // writes and of `compile --emit js`; it cannot be bundled), typescript (`compile --emit js`'s
+  // declarations; 10 MB) and vite (the Vite plugin's host).
+  external: ["webgpu", "esbuild", "typescript", "vite"],
+  // The grammar's validations (grammar/parser.ts) run from the sources, in every test; the build skips them.
+  define: { DNNC_BUILT: "true" },
   // CommonJS dependencies (vscode-languageserver) call require() for Node's built-ins.
   banner: { js: 'import { createRequire as __dnncRequire } from "node:module"; const require = __dnncRequire(import.meta.url);' },
   metafile: true,
   legalComments: "none",
   logLevel: "warning",
-  plugins: [ownUrl],
+  plugins: [embed, ownUrl],
 });
 
+// Type declarations of the library's entry points (not the command's), for package.json `types`.
+const libraries = Object.entries(entries).filter(([name]) => name !== "cli").map(([, src]) => src);
+if (libraries.length > 0) {
+  const config = join(DIST, "tsconfig.types.json");
+  writeFileSync(config, JSON.stringify({
+    extends: "../tsconfig.json",
+    compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: "..", outDir: "types" },
+    include: [],
+    files: libraries.map((src) => `../${src}`),
+  }));
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], { stdio: "inherit" });
+  rmSync(config);
+}
+
 // What bin/dnnc.js checks before trusting the build: every project file it was built from.
-const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules/")).sort();
+const inputs = [...Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules/")), ...embedded].sort();
 writeFileSync(join(DIST, "inputs.json"), JSON.stringify({ builtAt: started, inputs }, null, 1) + "\n");
 console.log(`dnnc: built dist/ from ${inputs.length} files in ${Date.now() - started} ms`);

@@ -1,8 +1,11 @@
-// The VS Code client for `dnnc lsp`. Plain CommonJS so the folder works as an extension with no
-// build step: everything the editor shows comes from the language server.
+// The VS Code client for `dnnc lsp`. CommonJS, bundled with vscode-languageclient into
+// dist/extension.js by build.mjs (`npm run build`; `vsce package` runs it): everything the editor
+// shows comes from the language server.
 "use strict";
+const fs = require("fs");
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
+const { serverCommand } = require("./server-command.js");
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -10,20 +13,13 @@ let client;
  * printed stays readable after the next attempt. @type {vscode.LogOutputChannel | undefined} */
 let output;
 
-/** `dnnc.path` as a command and its arguments, `lsp --stdio` appended. */
-function serverCommand() {
-  const setting = vscode.workspace.getConfiguration("dnnc").get("path", "dnnc").trim() || "dnnc";
-  // Words so that `npx --no dnnc` works; double quotes group a path that contains spaces.
-  const words = (setting.match(/"[^"]*"|\S+/g) || []).map((w) => w.replace(/^"(.*)"$/, "$1"));
-  // Windows: npm installs `dnnc` as dnnc.cmd, which only a shell can run. A shell joins the
-  // words with spaces, so a word with spaces in it needs its quotes back.
-  const shell = process.platform === "win32";
-  const [command, ...args] = shell ? words.map((w) => (/\s/.test(w) ? `"${w}"` : w)) : words;
-  return { setting, command, args: [...args, "lsp", "--stdio"], shell };
-}
-
 async function start() {
-  const { setting, command, args, shell } = serverCommand();
+  const { command, args, shell, shown } = serverCommand({
+    setting: vscode.workspace.getConfiguration("dnnc").get("path", "dnnc"),
+    folders: (vscode.workspace.workspaceFolders || []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath),
+    platform: process.platform,
+    exists: (file) => fs.existsSync(file),
+  });
   // No `transport`: TransportKind.stdio would make the client append a second `--stdio`; left
   // out, the server is spawned on stdio all the same and the command line is exactly `args`.
   const serverOptions = { command, args, options: { shell } };
@@ -44,8 +40,8 @@ async function start() {
     const open = "Open Settings";
     void vscode.window
       .showErrorMessage(
-        `dnnc: could not start the language server with \`${setting} lsp --stdio\` (${e instanceof Error ? e.message : e}). ` +
-          "Put `dnnc` on the PATH, or set `dnnc.path` to the command that runs it (such as `npx --no dnnc`).",
+        `dnnc: could not start the language server with \`${shown} lsp --stdio\` (${e instanceof Error ? e.message : e}). ` +
+          "Install dnnc in the workspace (`npm install --save-dev dnnc`) or put it on the PATH, or set `dnnc.path` to the command that runs it.",
         open,
       )
       .then((choice) => choice === open && vscode.commands.executeCommand("workbench.action.openSettings", "dnnc.path"));
@@ -66,6 +62,8 @@ async function activate(context) {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration("dnnc.path")) await stop().then(start);
     }),
+    // A folder added or removed may change which dnnc the default `dnnc.path` finds.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => stop().then(start)),
   );
   await start();
 }

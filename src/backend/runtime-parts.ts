@@ -6,7 +6,7 @@
 // would refuse. Identifiers decide, not types of use; comments do not count (a name in one, say
 // an IR line of a kernel's comment, would link a declaration nothing calls, which noUnusedLocals
 // refuses): block comments and whole-line `//` comments are left out of the search.
-import { readFileSync } from "node:fs";
+import { runtimeSource } from "./runtime-sources.ts";
 
 /** One top-level declaration of the runtime (with the comments above it) and the names it declares. */
 export interface RuntimeChunk {
@@ -29,7 +29,7 @@ const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
 /** The part of file `file` (a path under src/, "runtime/cpu/memory.ts"). */
 export function runtimePart(file: string): RuntimePart {
-  const text = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+  const text = runtimeSource(file);
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`dnnc: ${file} has no ${BEGIN} … ${END} region`);

@@ -20,15 +20,15 @@ export interface LoadedModel {
 
 export async function loadGenerated(models: CompiledModel[], name: string, backend: Backend, sourceName: string): Promise<LoadedModel> {
   const dir = mkdtempSync(join(tmpdir(), "dnnc-train-"));
-  const file = join(dir, "model.mts"); // an ES module wherever the temporary directory is
-  // Only the backend asked for is loaded.
-  const { module, api } = await generate(backend, models, sourceName);
-  writeFileSync(file, module);
+  const file = join(dir, "model.mjs"); // an ES module wherever the temporary directory is
   try {
-    // The module is TypeScript: tsx strips its types whether this command runs from its sources
-    // (through tsx already) or from the built JavaScript in dist/ (where nothing else needs it).
-    const { tsImport } = await import("tsx/esm/api");
-    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, TrainableClass>;
+    // Only the backend asked for is loaded.
+    const { module, api } = await generate(backend, models, sourceName);
+    // The module is TypeScript: esbuild (a dependency, loaded only here) strips its types, so the
+    // command needs no TypeScript loader at run time, from its sources or from dist/ alike.
+    const { transform } = await import("esbuild");
+    writeFileSync(file, (await transform(module, { loader: "ts", format: "esm", target: "node20", sourcefile: "model.ts" })).code);
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, TrainableClass>;
     const cls = mod[name];
     if (!cls) throw new Error(`the generated module has no class ${name}`);
     const createOptions: Record<string, unknown> = api.device === "webgpu" ? { device: await nodeDevice(backend) } : {};

@@ -1,9 +1,7 @@
 // What editors say about built-in operations. The language reference's table (§7 of
 // docs/language.md) is their documentation, so it is read from there rather than kept twice;
 // test/ide/builtins.test.ts checks every built-in has a row.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { languageReference } from "./language-reference.ts";
 
 export interface BuiltinDoc {
   name: string;
@@ -11,7 +9,6 @@ export interface BuiltinDoc {
   meaning: string; // markdown
 }
 
-const REFERENCE = resolve(dirname(fileURLToPath(import.meta.url)), "../../docs/language.md");
 let table: Map<string, BuiltinDoc> | undefined;
 
 export function builtinDoc(name: string): BuiltinDoc | undefined {
@@ -21,8 +18,8 @@ export function builtinDoc(name: string): BuiltinDoc | undefined {
 
 function readTable(): Map<string, BuiltinDoc> {
   const out = new Map<string, BuiltinDoc>();
-  if (!existsSync(REFERENCE)) return out;
-  const text = readFileSync(REFERENCE, "utf8");
+  const text = languageReference();
+  if (text === undefined) return out;
   const section = text.slice(text.indexOf("## 7. Built-in operations"), text.indexOf("## 8."));
   for (const line of section.split("\n")) {
     const m = /^\| `(\w+)` \| (.*?) \| (.*) \|$/.exec(line);

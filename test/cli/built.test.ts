@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error plain JavaScript next to the command, without declarations
-import { builtIsCurrent } from "../../bin/built.mjs";
+import { builtIsCurrent, isInstalledPackage } from "../../bin/built.mjs";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -40,5 +40,22 @@ describe("bin/built.mjs", () => {
     const dir = mkdtempSync(join(tmpdir(), "dnnc-built-"));
     dirs.push(dir);
     expect(builtIsCurrent(pathToFileURL(dir + "/"))).toBe(false);
+  });
+});
+
+describe("an installed package (dist/, no src/)", () => {
+  it("runs dist/ without asking whether it is current: npm ships no sources to compare with", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dnnc-built-"));
+    dirs.push(dir);
+    mkdirSync(join(dir, "dist"));
+    writeFileSync(join(dir, "dist/cli.mjs"), "export {};\n");
+    expect(isInstalledPackage(pathToFileURL(dir + "/"))).toBe(true);
+    mkdirSync(join(dir, "src"));
+    expect(isInstalledPackage(pathToFileURL(dir + "/"))).toBe(false); // a checkout: builtIsCurrent decides
+  });
+  it("is not one without a build", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dnnc-built-"));
+    dirs.push(dir);
+    expect(isInstalledPackage(pathToFileURL(dir + "/"))).toBe(false);
   });
 });

@@ -1,11 +1,15 @@
 // The VS Code extension in editors/vscode, checked without VS Code: a manifest that points at
 // files that exist, a language configuration that agrees with the lexer, and a client that
-// starts `dnnc lsp --stdio`. extension.js runs here against stand-ins for `vscode` and
+// starts `dnnc lsp --stdio`, the workspace's own dnnc first. extension.js — and its bundle,
+// built with build.mjs's options — runs here against stand-ins for `vscode` and
 // `vscode-languageclient/node`, which are not installed in this repository.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { builtinModules, createRequire } from "node:module";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import vm from "node:vm";
-import { describe, expect, it } from "vitest";
+import { build, type Plugin } from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
 import type { TokenType } from "chevrotain";
 import * as T from "../../grammar/tokens.ts";
 import { lex } from "../../src/syntax/parse.ts";
@@ -24,12 +28,15 @@ function tokens(text: string): string[] {
 
 describe("editors/vscode/package.json", () => {
   it("describes the extension", () => {
-    expect(manifest).toMatchObject({ name: "dnnc", publisher: expect.any(String), main: "./extension.js", activationEvents: ["onLanguage:dnn"] });
+    expect(manifest).toMatchObject({ name: "dnnc", publisher: expect.any(String), main: "./dist/extension.js", activationEvents: ["onLanguage:dnn"] });
     expect(manifest.displayName).toEqual(expect.any(String));
     expect(manifest.engines.vscode).toMatch(/^\^1\.\d+\.\d+$/);
     // extension.js is CommonJS: nothing may make Node read .js files in this folder as ES modules.
     expect(manifest.type ?? "commonjs").toBe("commonjs");
-    expect(existsSync(resolve(DIR, manifest.main))).toBe(true);
+    // `main` is the bundle build.mjs writes, built before packaging.
+    expect(resolve(DIR, manifest.main)).toBe(BUILD.OPTIONS.outfile);
+    expect(manifest.scripts["vscode:prepublish"]).toBe("node build.mjs");
+    expect(existsSync(resolve(DIR, "extension.js"))).toBe(true);
   });
 
   it("contributes the dnn language, its configuration and its grammar", () => {
@@ -51,15 +58,21 @@ describe("editors/vscode/package.json", () => {
     expect(settings["dnnc.trace.server"]).toMatchObject({ enum: ["off", "messages", "verbose"], default: "off" });
   });
 
-  it("depends on vscode-languageclient alone, pinned, in step with the server's library", () => {
-    expect(Object.keys(manifest.dependencies)).toEqual(["vscode-languageclient"]);
-    const version: string = manifest.dependencies["vscode-languageclient"];
+  it("bundles vscode-languageclient, pinned, in step with the server's library, and ships no dependencies", () => {
+    expect(manifest.dependencies).toBeUndefined();
+    expect(Object.keys(manifest.devDependencies)).toEqual(["esbuild", "vscode-languageclient"]);
+    const version: string = manifest.devDependencies["vscode-languageclient"];
     expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     // Client and server libraries are released together, one major version per protocol version.
     const root = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8"));
-    expect(version.split(".")[0]).toBe(root.dependencies["vscode-languageserver"].split(".")[0]);
+    const all = { ...root.dependencies, ...root.devDependencies };
+    expect(version.split(".")[0]).toBe(all["vscode-languageserver"].split(".")[0]);
+    expect(manifest.devDependencies["esbuild"]).toBe(all["esbuild"]);
     // The extension is installed on its own; the compiler does not need the client.
-    expect({ ...root.dependencies, ...root.devDependencies }).not.toHaveProperty("vscode-languageclient");
+    expect(all).not.toHaveProperty("vscode-languageclient");
+    // The .vsix holds the bundle, not the sources or node_modules it was built from.
+    const ignored = readFileSync(resolve(DIR, ".vscodeignore"), "utf8").split("\n");
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules/**", "extension.js", "server-command.js"]));
   });
 });
 
@@ -133,8 +146,37 @@ interface Started {
 }
 
 const EXTENSION = readFileSync(resolve(DIR, "extension.js"), "utf8");
+const requireHere = createRequire(resolve(DIR, "extension.js"));
+type ServerCommand = (o: { setting: string | undefined; folders: string[]; platform: string; exists: (file: string) => boolean }) => { command: string; args: string[]; shell: boolean; shown: string };
+const { serverCommand } = requireHere("./server-command.js") as { serverCommand: ServerCommand };
+// @ts-expect-error plain JavaScript next to the extension, without declarations
+const BUILD = (await import("../../editors/vscode/build.mjs")) as { OPTIONS: Parameters<typeof build>[0] & { outfile: string } };
 
-async function activate(opts: { path?: string; platform?: string; startFails?: boolean } = {}) {
+const dirs: string[] = [];
+afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A workspace folder whose node_modules/.bin holds a `dnnc` (as npm links it), or none. */
+function workspace(withDnnc: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), "dnnc-workspace-"));
+  dirs.push(dir);
+  if (withDnnc) {
+    mkdirSync(join(dir, "node_modules/.bin"), { recursive: true });
+    writeFileSync(join(dir, "node_modules/.bin/dnnc"), "#!/bin/sh\n");
+    chmodSync(join(dir, "node_modules/.bin/dnnc"), 0o755);
+  }
+  return dir;
+}
+
+interface ActivateOptions {
+  path?: string;
+  platform?: string;
+  startFails?: boolean;
+  folders?: string[];
+  /** The script to run: extension.js by default, or its bundle. */
+  code?: string;
+}
+
+async function activate(opts: ActivateOptions = {}) {
   const started: Started[] = [];
   const errors: string[] = [];
   const required: string[] = [];
@@ -146,11 +188,15 @@ async function activate(opts: { path?: string; platform?: string; startFails?: b
     stop = async () => {};
     dispose = async () => {};
   }
+  // The bundle holds its own client: the stand-in bundled in (standIn below) records here.
+  (globalThis as { __dnncLanguageClient?: unknown }).__dnncLanguageClient = LanguageClient;
   const modules: Record<string, unknown> = {
     vscode: {
       workspace: {
         getConfiguration: (section: string) => ({ get: (key: string, fallback: unknown) => (section === "dnnc" && key === "path" && opts.path !== undefined ? opts.path : fallback) }),
+        workspaceFolders: opts.folders?.map((fsPath) => ({ uri: { scheme: "file", fsPath } })),
         onDidChangeConfiguration: () => ({ dispose() {} }),
+        onDidChangeWorkspaceFolders: () => ({ dispose() {} }),
       },
       window: {
         showErrorMessage: async (message: string) => void errors.push(message),
@@ -163,11 +209,13 @@ async function activate(opts: { path?: string; platform?: string; startFails?: b
   };
   const require = (name: string) => {
     required.push(name);
-    if (!(name in modules)) throw new Error(`extension.js requires ${name}`);
-    return modules[name];
+    if (name in modules) return modules[name];
+    // Node's own modules and the extension's own files are the real ones.
+    if (builtinModules.includes(name) || name.startsWith("./")) return requireHere(name);
+    throw new Error(`extension.js requires ${name}`);
   };
   const module = { exports: {} as { activate?: (context: unknown) => Promise<void>; deactivate?: () => unknown } };
-  const wrapped = new vm.Script(`(function (require, module, exports, process) {${EXTENSION}\n})`, { filename: "extension.js" });
+  const wrapped = new vm.Script(`(function (require, module, exports, process) {${opts.code ?? EXTENSION}\n})`, { filename: "extension.js" });
   wrapped.runInThisContext()(require, module, module.exports, { platform: opts.platform ?? "linux" });
   await module.exports.activate!({ subscriptions: [] });
   expect(typeof module.exports.deactivate).toBe("function");
@@ -178,17 +226,17 @@ async function activate(opts: { path?: string; platform?: string; startFails?: b
 const commandLine = (s: Started) => [s.server.command, ...s.server.args, ...(s.server.transport === 0 ? ["--stdio"] : [])];
 
 describe("editors/vscode/extension.js", () => {
-  it("is a CommonJS script that requires only vscode and vscode-languageclient/node", () => {
+  it("is a CommonJS script that requires vscode, vscode-languageclient/node, fs and its own server-command.js", () => {
     expect(() => new vm.Script(EXTENSION, { filename: "extension.js" })).not.toThrow();
     expect(EXTENSION).toMatch(/module\.exports\s*=/);
     expect(EXTENSION).not.toMatch(/^\s*(import|export)\s/m);
     const requires = [...EXTENSION.matchAll(/\brequire\(\s*(["'])(.*?)\1\s*\)/g)].map((m) => m[2]);
-    expect(new Set(requires)).toEqual(new Set(["vscode", "vscode-languageclient/node"]));
+    expect(new Set(requires)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js"]));
   });
 
   it("starts `dnnc lsp --stdio` for dnn files and unsaved dnn documents", async () => {
     const { started, errors, required } = await activate();
-    expect(new Set(required)).toEqual(new Set(["vscode", "vscode-languageclient/node"]));
+    expect(new Set(required)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js"]));
     expect(errors).toEqual([]);
     expect(started).toHaveLength(1);
     const [s] = started;
@@ -198,6 +246,14 @@ describe("editors/vscode/extension.js", () => {
     expect(s!.server.options?.shell).toBe(false);
     expect(s!.client.documentSelector).toEqual([{ scheme: "file", language: "dnn" }, { scheme: "untitled", language: "dnn" }]);
     expect(s!.client.outputChannel?.name).toBe("dnnc");
+  });
+
+  it("runs the workspace's own node_modules/.bin/dnnc before the PATH's", async () => {
+    const [none, local] = [workspace(false), workspace(true)];
+    expect(commandLine((await activate({ folders: [none, local] })).started[0]!)).toEqual([join(local, "node_modules/.bin/dnnc"), "lsp", "--stdio"]);
+    expect(commandLine((await activate({ folders: [none] })).started[0]!)).toEqual(["dnnc", "lsp", "--stdio"]);
+    // A dnnc.path of its own is run as written.
+    expect(commandLine((await activate({ folders: [local], path: "npx --no dnnc" })).started[0]!)).toEqual(["npx", "--no", "dnnc", "lsp", "--stdio"]);
   });
 
   it("splits dnnc.path into words, keeping a quoted path whole", async () => {
@@ -214,10 +270,59 @@ describe("editors/vscode/extension.js", () => {
     expect(commandLine(s!)).toEqual(["node", '"C:\\my tools\\dnnc.js"', "lsp", "--stdio"]);
   });
 
-  it("says to set dnnc.path when the server cannot be started", async () => {
+  it("says what it ran and which setting to change when the server cannot be started", async () => {
     const { errors } = await activate({ path: "no-such-dnnc", startFails: true });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("no-such-dnnc lsp --stdio");
     expect(errors[0]).toContain("dnnc.path");
+    const local = workspace(true);
+    const [shown] = (await activate({ folders: [local], startFails: true })).errors;
+    expect(shown).toContain(`${join(local, "node_modules/.bin/dnnc")} lsp --stdio`);
+  });
+});
+
+describe("editors/vscode/server-command.js", () => {
+  const has = (...files: string[]) => (f: string) => files.includes(f);
+  it("takes the first workspace folder that has node_modules/.bin/dnnc, else dnnc from the PATH", () => {
+    const found = serverCommand({ setting: "dnnc", folders: ["/a", "/b", "/c"], platform: "linux", exists: has("/b/node_modules/.bin/dnnc", "/c/node_modules/.bin/dnnc") });
+    expect(found).toEqual({ command: "/b/node_modules/.bin/dnnc", args: ["lsp", "--stdio"], shell: false, shown: "/b/node_modules/.bin/dnnc" });
+    expect(serverCommand({ setting: "dnnc", folders: ["/a"], platform: "linux", exists: has() })).toEqual({ command: "dnnc", args: ["lsp", "--stdio"], shell: false, shown: "dnnc" });
+    expect(serverCommand({ setting: undefined, folders: [], platform: "linux", exists: has() }).command).toBe("dnnc");
+  });
+  it("looks for npm's dnnc.cmd on Windows and runs it through a shell, quoted where the path has spaces", () => {
+    const found = serverCommand({ setting: "dnnc", folders: ["C:\\My projects\\app"], platform: "win32", exists: has("C:\\My projects\\app\\node_modules\\.bin\\dnnc.cmd") });
+    expect(found).toMatchObject({ command: '"C:\\My projects\\app\\node_modules\\.bin\\dnnc.cmd"', args: ["lsp", "--stdio"], shell: true });
+  });
+  it("runs any other setting as written, without looking in the workspace", () => {
+    let looked = 0;
+    const exists = () => (looked++, true);
+    expect(serverCommand({ setting: "/opt/dnnc/bin/dnnc.js", folders: ["/a"], platform: "linux", exists })).toMatchObject({ command: "/opt/dnnc/bin/dnnc.js", args: ["lsp", "--stdio"] });
+    expect(looked).toBe(0);
+  });
+});
+
+describe("editors/vscode/build.mjs", () => {
+  // vscode-languageclient is not installed in this repository: a stand-in is bundled in its place,
+  // a client class the test hands over (activate() above), so the bundle itself runs here.
+  const standIn: Plugin = {
+    name: "languageclient-stand-in",
+    setup(b) {
+      b.onResolve({ filter: /^vscode-languageclient\/node$/ }, () => ({ path: "node", namespace: "stand-in" }));
+      b.onLoad({ filter: /.*/, namespace: "stand-in" }, () => ({ contents: "module.exports = { LanguageClient: globalThis.__dnncLanguageClient };", loader: "js" }));
+    },
+  };
+
+  it("bundles the client into one CommonJS file that requires only vscode and Node's modules, and runs", async () => {
+    const result = await build({ ...BUILD.OPTIONS, write: false, sourcemap: false, metafile: true, plugins: [standIn] });
+    const out = result.outputFiles!.find((f) => f.path === BUILD.OPTIONS.outfile)!;
+    const bundled = Object.keys(result.metafile!.inputs);
+    expect(bundled).toEqual(expect.arrayContaining([expect.stringMatching(/extension\.js$/), expect.stringMatching(/server-command\.js$/)]));
+    const external = Object.values(result.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+    expect(external.filter((p) => p !== "vscode" && !builtinModules.includes(p.replace(/^node:/, "")))).toEqual([]);
+    const local = workspace(true);
+    const { started, required } = await activate({ code: out.text, folders: [local] });
+    expect(required).toContain("vscode");
+    expect(required).not.toContain("./server-command.js");
+    expect(commandLine(started[0]!)).toEqual([join(local, "node_modules/.bin/dnnc"), "lsp", "--stdio"]);
   });
 });

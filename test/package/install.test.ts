@@ -1,0 +1,154 @@
+// The package as a user gets it: `npm pack` (which builds dist/ through the `prepare` script)
+// in a copy of this checkout, the tarball installed into a fresh project, and the command, its
+// language server and the library used from there. Nothing here reaches the network: npm
+// installs offline (`--offline`) from tarballs alone — dnnc's and, packed with `npm pack` from
+// this checkout's node_modules, one for each package it depends on at run time — so npm resolves
+// every dependency to a tarball it was given. The installed project has no tsx and no src/ or
+// docs/language.md of dnnc: a command that needed either would fail here.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
+  PublishDiagnosticsNotification, HoverRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
+} from "vscode-languageserver-protocol/node";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TIMEOUT = 60_000; // each command starts a fresh process through npx; a busy 2-core machine gets room
+const NODE_MODULES = realpathSync(join(ROOT, "node_modules"));
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies?: Record<string, string> };
+const npm = (cwd: string, ...args: string[]): string =>
+  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--no-update-notifier"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+let work: string;
+let app: string;
+let packed: { path: string }[];
+
+/** This checkout's sources (what `npm pack` in a clone would see), node_modules linked, no build. */
+function copyCheckout(to: string): void {
+  const skip = new Set(["node_modules", "dist", ".git", "out", "scratch", ".vitest-cache"]);
+  for (const entry of readdirSync(ROOT)) if (!skip.has(entry)) cpSync(join(ROOT, entry), join(to, entry), { recursive: true });
+  symlinkSync(NODE_MODULES, join(to, "node_modules"), "dir");
+}
+
+/** Every package `name` needs at run time, itself included, as installed in node_modules. */
+function runtimeClosure(names: string[], seen = new Map<string, string>()): Map<string, string> {
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    const dir = join(NODE_MODULES, name);
+    if (!existsSync(dir)) continue; // an optional dependency for another platform
+    seen.set(name, dir);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies?: object; optionalDependencies?: object };
+    runtimeClosure([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})], seen);
+  }
+  return seen;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "dnnc-package-"));
+  const checkout = join(work, "checkout");
+  const tarballs = join(work, "tarballs");
+  mkdirSync(checkout);
+  mkdirSync(tarballs);
+  copyCheckout(checkout);
+  // The `prepare` script's own lines come first on standard output; the JSON report last.
+  const report = npm(checkout, "pack", "--json", "--pack-destination", tarballs);
+  packed = (JSON.parse(report.slice(report.search(/^\[/m))) as { files: { path: string }[] }[])[0]!.files;
+  const dependencies = [...runtimeClosure(Object.keys(PACKAGE.dependencies ?? {})).values()];
+  if (dependencies.length > 0) npm(tarballs, "pack", ...dependencies);
+  app = join(work, "app");
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const all = readdirSync(tarballs).map((f) => join(tarballs, f));
+  npm(app, "install", "--offline", ...all);
+  // The docs are shipped for people to read; the command must not need them (the language
+  // server's hover text comes from the reference embedded in the build: tested below).
+  rmSync(join(app, "node_modules/dnnc/docs"), { recursive: true });
+  writeFileSync(join(app, "mlp.dnn"), readFileSync(join(ROOT, "samples/mlp_digits.dnn"), "utf8"));
+  writeFileSync(join(app, "broken.dnn"), "model M {\n  input x: f32[B, 4]\n  output y: f32[B, 3]\n  y = x\n}\n");
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** `npx --no dnnc ARGS` in the fresh project (`--no`: never download a package of that name). */
+function npx(...args: string[]) {
+  const r = spawnSync("npx", ["--no", "--", "dnnc", ...args], { cwd: app, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  if (r.error) throw r.error;
+  return r;
+}
+
+describe("the packed tarball", () => {
+  it("holds the command, its build, the stdlib and the data it reads, and nothing else", () => {
+    const paths = packed.map((f) => f.path);
+    expect(paths.filter((p) => /^(src|test|bench|scripts|grammar|editors|node_modules|samples\/(?!data\/digits\/))\//.test(p))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith("docs/") && !["docs/language.md", "docs/diagnostics.md", "docs/generated-api.md", "docs/train.md", "docs/api.md"].includes(p))).toEqual([]);
+    for (const needed of ["package.json", "README.md", "bin/dnnc.js", "dist/cli.mjs", "stdlib/layers.dnn", "samples/data/digits/digits.csv.gz"]) expect(paths).toContain(needed);
+  });
+});
+
+describe("the installed package", () => {
+  it("has no TypeScript loader and none of dnnc's sources", () => {
+    expect(existsSync(join(app, "node_modules/tsx"))).toBe(false);
+    expect(existsSync(join(app, "node_modules/dnnc/src"))).toBe(false);
+  }, TIMEOUT);
+
+  it("runs `npx dnnc --version`", () => {
+    const r = npx("--version");
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe(PACKAGE.version);
+  }, TIMEOUT);
+
+  it("checks: clean file exit 0, a shape error exit 1 with the diagnostic", () => {
+    expect(npx("check", "mlp.dnn")).toMatchObject({ status: 0, stdout: "", stderr: "" });
+    const broken = npx("check", "broken.dnn");
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/^error\[DNN0301\]: [^]* --> broken\.dnn:4:7\n/);
+  }, TIMEOUT);
+
+  it("compiles every target to the same module as the sources do (the runtime it pastes is embedded)", async () => {
+    const { compile, fsHost } = await import("../../src/compiler.ts");
+    const { generate, TARGET_NAMES } = await import("../../src/backend/targets.ts");
+    const expected = compile(join(app, "mlp.dnn"), readFileSync(join(app, "mlp.dnn"), "utf8"), fsHost, "dce");
+    for (const target of TARGET_NAMES) {
+      const r = npx("compile", "mlp.dnn", "--target", target, "--out", `out-${target}`);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(join(app, `out-${target}/mlp.ts`), "utf8")).toBe((await generate(target, expected.models, "mlp.dnn")).module);
+    }
+  }, TIMEOUT);
+
+  it("trains on the digits it ships, the generated module's types stripped by esbuild (no tsx)", () => {
+    const r = npx("train", "mlp.dnn", "--epochs", "1", "--backend", "ts");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/^test: accuracy 0\.\d+/m);
+    expect(existsSync(join(app, "mlp.safetensors"))).toBe(true);
+  }, TIMEOUT);
+
+  it("serves `dnnc lsp` over stdio: diagnostics, and hover text from the embedded language reference", async () => {
+    const proc = spawn(join(app, "node_modules/.bin/dnnc"), ["lsp", "--stdio"], { cwd: app });
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    connection.listen();
+    try {
+      const published = new Promise<PublishDiagnosticsParams>((done) => connection.onNotification(PublishDiagnosticsNotification.type, done));
+      const init = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(app).href, capabilities: {} });
+      expect(init.serverInfo?.name).toBe("dnnc");
+      await connection.sendNotification(InitializedNotification.type, {});
+      const uri = pathToFileURL(join(app, "mlp.dnn")).href;
+      const text = readFileSync(join(app, "mlp.dnn"), "utf8");
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "dnn", version: 1, text } });
+      expect(await published).toEqual({ uri, diagnostics: [], version: 1 });
+      const line = text.split("\n").findIndex((l) => l.includes("activation: relu"));
+      const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: text.split("\n")[line]!.indexOf("relu") + 1 } });
+      expect((hover?.contents as MarkupContent).value).toContain("max(x, 0), elementwise");
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+    } finally {
+      connection.dispose();
+      proc.kill();
+    }
+  }, TIMEOUT);
+});
