@@ -10,7 +10,6 @@ import { TARGET_NAMES, type TargetName } from "./backend/targets.ts";
 import { publicDiagnostics, type Diagnostic } from "./api/diagnostics.ts";
 import { SourceFile } from "./syntax/source.ts";
 import { VERSION } from "./version.ts";
-
 import { readEntry } from "./api/compile.ts";
 
 export { check, compile, SIDECAR_HEADER } from "./api/compile.ts";
