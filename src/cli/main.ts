@@ -75,7 +75,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (opts.emit === "wat" && opts.target !== "wasm") throw new UsageError("--emit wat prints the wasm target's WebAssembly kernels: give --target wasm");
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
-      const target = opts.target;
+      const target = opts.target; // narrowed to a TargetName by the check above, for the closure below
       if (!opts.emit) checkOutDir(opts.out!); // before the work, not after it
       /** One build; the files its result depends on. */
       const build = async (): Promise<string[]> => {
