@@ -18,6 +18,9 @@ export interface DnncViteOptions {
 const where = (d: Diagnostic) => `${d.location.file}:${d.location.line}:${d.location.column}`;
 
 export function dnnc(options: DnncViteOptions = {}): Plugin {
+  // The .dnn files each file was last compiled into, failed compilations included: Vite links a
+  // watched file to the module that watched it only when its load succeeded.
+  const dependents = new Map<string, Set<string>>();
   return {
     name: "dnnc",
     enforce: "pre",
@@ -25,7 +28,11 @@ export function dnnc(options: DnncViteOptions = {}): Plugin {
       const path = id.split("?")[0]!;
       if (!path.endsWith(".dnn")) return null;
       const result = await compile({ path, ...(options.target ? { target: options.target } : {}) });
-      for (const file of result.inputs) if (file !== path) this.addWatchFile(file);
+      for (const file of result.inputs)
+        if (file !== path) {
+          this.addWatchFile(file);
+          dependents.set(file, (dependents.get(file) ?? new Set()).add(path));
+        }
       for (const d of result.diagnostics) if (d.severity !== "error") this.warn({ message: `${where(d)}: ${d.message} [${d.code}]`, id: d.location.file, loc: { file: d.location.file, line: d.location.line, column: d.location.column - 1 } });
       const errors = result.diagnostics.filter((d) => d.severity === "error");
       const first = errors[0];
@@ -44,6 +51,11 @@ export function dnnc(options: DnncViteOptions = {}): Plugin {
       const { transform } = await import("esbuild");
       const js = await transform(module.contents, { loader: "ts", format: "esm", target: "es2022", sourcefile: `${path}.ts` });
       return { code: js.code, map: null };
+    },
+    hotUpdate({ file, modules }) {
+      const compiled = [...(dependents.get(file) ?? [])].flatMap((path) => [...(this.environment.moduleGraph.getModulesByFile(path) ?? [])]);
+      if (compiled.length === 0) return;
+      return [...new Set([...modules, ...compiled])];
     },
   };
 }

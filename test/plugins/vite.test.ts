@@ -76,10 +76,10 @@ describe("Vite plugin", () => {
       expect(updated("net.dnn")).toEqual([p.path("net.dnn")]);
       expect((await run()).logits).toBe(8);
 
-      // A module it imports: a hot update of that module, which net.dnn imports, and the new module served.
+      // A module it imports: a hot update of that module and of net.dnn, which imports it, and the new module served.
       p.write("scale.dnn", SCALE.replace("0.5", "0.125"));
       await until(() => updated("scale.dnn").length > 0, 20_000, "a hot update for scale.dnn");
-      expect(updated("scale.dnn")).toEqual([p.path("scale.dnn")]);
+      expect(updated("scale.dnn")).toEqual([p.path("scale.dnn"), p.path("net.dnn")]);
       expect([...ssr.moduleGraph.getModuleById(p.path("scale.dnn"))!.importers].map((m) => m.id)).toEqual([p.path("net.dnn")]);
       const after = await served();
       expect(after).toContain("0.125");
@@ -88,6 +88,23 @@ describe("Vite plugin", () => {
     } finally {
       await server?.close();
       p.write("net.dnn", NET);
+      p.write("scale.dnn", SCALE);
+    }
+  }, 60_000);
+
+  it("a module that failed to compile on its first load is compiled again when the imported module at fault is fixed", async () => {
+    const updates: string[][] = [];
+    const recorder: Plugin = { name: "record-hot-updates", hotUpdate: (ctx) => void (ctx.file === p.path("scale.dnn") && updates.push(ctx.modules.map((m) => m.id ?? ""))) };
+    p.write("scale.dnn", SCALE.replace("0.5", "bye"));
+    let server: ViteDevServer | undefined;
+    try {
+      server = await createServer({ root: p.dir, configFile: false, logLevel: "silent", plugins: [dnnc(), recorder], server: { middlewareMode: true, ws: false } });
+      await expect(server.ssrLoadModule("/main.ts")).rejects.toThrow(/scale\.dnn:1:\d+: unknown name `bye` \[DNN0101\]/);
+      p.write("scale.dnn", SCALE);
+      await until(() => updates.some((u) => u.includes(p.path("net.dnn"))), 20_000, "a hot update of net.dnn for scale.dnn");
+      expect(((await server.ssrLoadModule("/main.ts")) as Seen).seen.logits).toBe(6);
+    } finally {
+      await server?.close();
       p.write("scale.dnn", SCALE);
     }
   }, 60_000);
