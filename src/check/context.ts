@@ -63,6 +63,8 @@ export interface ElabContext {
   readonly summary: SummaryRow[];
   readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[];
   readonly refused: boolean;
+  /** Results of built-ins with no gradient (argmax, argmin) by node id: a loss must not depend on them (DNN0414). */
+  readonly noGradient: Map<number, string>;
   initContext: InitContext | undefined;
   training: boolean;
   frozen: number;
@@ -76,7 +78,7 @@ export interface ElabContext {
   call(callee: Value, args: CallArg[], span: Span, env: Env): Value;
   noted(span: Span, v: Value): Value;
   tensor(id: number, origin: Span): Tensor;
-  asTensor(v: Value, span: Span, what: string): Tensor | undefined;
+  asTensor(v: Value, span: Span, what: string, like?: DType): Tensor | undefined;
   arrayLiteral(v: Extract<Value, { kind: "array" }>): Tensor | undefined;
   elementwise(op: BinaryOp, a: Tensor, b: Tensor, opSpan: Span, span: Span): Value;
   int(v: Value, span: Span, what: string): number | undefined;
