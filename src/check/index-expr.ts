@@ -31,10 +31,16 @@ export function elaborateIndex(el: ElabContext, e: Extract<A.Expr, { kind: "inde
       starts.push(0), sliced.push(dim), kept.push(dim);
       continue;
     }
-    if (typeof dim !== "number" && isWholeReversal(el, it, env)) {
-      // `::-1` of a symbolic axis (the sequence's T): its positions are counted at run time.
-      picks.push({ axis: ax, positions: "reversed" }), starts.push(0), sliced.push(dim), kept.push(dim);
-      continue;
+    if (typeof dim !== "number" && it.kind === "slice" && !it.start && !it.end && it.step) {
+      // `::1` and `::-1` of a symbolic axis (the sequence's T): all of it, forwards or backwards,
+      // the positions counted at run time. Other steps need the axis's size.
+      const step = el.int(el.expr(it.step, env), it.step.span, "a slice step");
+      if (step === undefined) return POISON;
+      if (step === 1 || step === -1) {
+        if (step === -1) picks.push({ axis: ax, positions: "reversed" });
+        starts.push(0), sliced.push(dim), kept.push(dim);
+        continue;
+      }
     }
     if (typeof dim !== "number") return el.error("DNN0209", it.span, `cannot index the symbolic dimension ${dim}; only dimensions of known size can be indexed`);
     if (it.kind === "at") {
@@ -69,13 +75,6 @@ export function elaborateIndex(el: ElabContext, e: Extract<A.Expr, { kind: "inde
     s = el.b.permute(el.b.gather(el.b.permute(s, front), index), back);
   }
   return el.tensor(el.b.reshape(s, kept), e.span);
-}
-
-/** `::-1`, all of an axis backwards. */
-function isWholeReversal(el: ElabContext, it: A.IndexItem, env: Env): boolean {
-  if (it.kind !== "slice" || it.start || it.end || !it.step) return false;
-  const v = el.expr(it.step, env);
-  return v.kind === "number" && v.value === -1;
 }
 
 /** n − 1 − i for i < n, as f32, where n is a symbolic size: n is the sum of n ones. */
