@@ -11,8 +11,13 @@ import { INDEX_INTRINSICS } from "./intrinsics-index.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { POISON, describe, type Value } from "./values.ts";
 
+/** The unary ops whose values are whole numbers when their operand's are: the others need f32. */
+const KEEPS_INTEGERS: ReadonlySet<UnaryOp> = new Set(["abs", "relu"]);
+
 const unary = (op: UnaryOp): Impl => (el, a, span) => {
   const x = a.tensor("x", span);
+  if (x?.dtype === "i32" && !KEEPS_INTEGERS.has(op))
+    return el.error("DNN0201", a.get("x")!.span, `\`${op}\` needs an f32 tensor, found ${describe(x)}`, { hint: "convert integers with `float(x)`" });
   return x ? el.tensor(el.b.unary(op, x.id), span) : POISON;
 };
 
