@@ -7,7 +7,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { Diagnostic, Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
-import type { BinaryOp, Builder, DType } from "../ir/ir.ts";
+import type { BinaryOp, Builder, DType, Node } from "../ir/ir.ts";
 import type { Dim, Shape } from "../ir/shape.ts";
 import type { Env } from "./env.ts";
 import type { Tensor, Value } from "./values.ts";
@@ -63,8 +63,9 @@ export interface ElabContext {
   readonly summary: SummaryRow[];
   readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[];
   readonly refused: boolean;
-  /** Results of built-ins with no gradient (argmax, argmin) by node id: a loss must not depend on them (DNN0414). */
-  readonly noGradient: Map<number, string>;
+  /** Results of built-ins with no gradient (argmax, argmin), by node (ids repeat across the
+   * functions one elaboration builds): a loss must not depend on them (DNN0414). */
+  readonly noGradient: Map<Node, string>;
   initContext: InitContext | undefined;
   training: boolean;
   frozen: number;

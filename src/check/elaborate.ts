@@ -6,7 +6,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
-import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
+import { Builder, type BinaryOp, type DType, type Node } from "../ir/ir.ts";
 import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
@@ -36,7 +36,7 @@ export class Elaborator implements ElabContext {
   readonly summary: SummaryRow[] = [];
   /** New values of layer states (by parameter name) assigned while training. */
   readonly stateUpdates = new Map<string, number>();
-  readonly noGradient = new Map<number, string>();
+  readonly noGradient = new Map<Node, string>();
   /** The definitions being expanded, outermost first, each with the call that expanded it: one
    * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
    * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */

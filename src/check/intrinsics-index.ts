@@ -58,7 +58,7 @@ function argExtreme(kind: "argmax" | "argmin"): Impl {
     const none = el.b.broadcast(el.b.const(-(typeof s[ax] === "number" ? s[ax] : 2 ** 24)), s);
     const first = el.b.unary("neg", el.b.reduce("reduce_max", el.b.select(el.b.binary("cmpeq", x, max), negIndex, none), [ax]));
     const id = el.b.cast(keep ? el.b.reshape(first, kept) : first, "i32");
-    el.noGradient.set(id, kind);
+    el.noGradient.set(el.b.node(id), kind);
     return el.tensor(id, span);
   };
 }
@@ -91,7 +91,8 @@ export const INDEX_INTRINSICS: Record<string, { params: string[]; impl: Impl }> 
   triu: { params: ["x", "k"], impl: triangle("triu") },
 };
 
-/** The no-gradient built-in (argmax, argmin) a value was computed from, if any: a loss must not be. */
+/** The no-gradient built-in (argmax, argmin) a value was computed from, if any: a loss must not be.
+ * (One used inside a scan's cell is not seen: the cell is a function of its own.) */
 export function noGradientSource(el: ElabContext, t: Tensor): string | undefined {
   if (el.noGradient.size === 0) return undefined;
   const nodes = el.b.fn.nodes;
@@ -101,7 +102,7 @@ export function noGradientSource(el: ElabContext, t: Tensor): string | undefined
     const id = stack.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    const hit = el.noGradient.get(id);
+    const hit = el.noGradient.get(nodes[id]!);
     if (hit) return hit;
     stack.push(...nodes[id]!.inputs);
   }
