@@ -405,7 +405,7 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  // i, a:b, :b, a:, :, ...
+  // i, a:b, :b, a:, :, ..., and a step after a second colon: a:b:s, ::-1, a::2
   indexItem = this.RULE("indexItem", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.Ellipsis) },
@@ -413,6 +413,10 @@ export class DnnParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.Colon, { LABEL: "colon" });
           this.OPTION(() => this.SUBRULE(this.arith, { LABEL: "end" }));
+          this.OPTION4(() => {
+            this.CONSUME3(T.Colon, { LABEL: "stepColon" });
+            this.OPTION5(() => this.SUBRULE4(this.arith, { LABEL: "step" }));
+          });
         },
       },
       {
@@ -421,6 +425,10 @@ export class DnnParser extends CstParser {
           this.OPTION2(() => {
             this.CONSUME2(T.Colon, { LABEL: "colon" });
             this.OPTION3(() => this.SUBRULE3(this.arith, { LABEL: "end" }));
+            this.OPTION6(() => {
+              this.CONSUME4(T.Colon, { LABEL: "stepColon" });
+              this.OPTION7(() => this.SUBRULE5(this.arith, { LABEL: "step" }));
+            });
           });
         },
       },

@@ -42,6 +42,8 @@ export const VJP: Record<Exclude<OpName, NnOp>, Rule> = {
   // reads anyway, so the forward pass need not store a mask beside it (schedule/fuse.ts).
   relu: (b, n, g) => [b.select(b.binary("cmplt", c(b, 0, n.shape), out(n)), g, c(b, 0, n.shape))],
   abs: (b, n, g) => [mul(b, g, b.unary("sign", n.inputs[0]!))],
+  sin: (b, n, g) => [mul(b, g, b.unary("cos", n.inputs[0]!))],
+  cos: (b, n, g) => [b.unary("neg", mul(b, g, b.unary("sin", n.inputs[0]!)))],
 
   add: (_b, _n, g) => [g, g],
   sub: (b, _n, g, want) => [g, want[1] ? b.unary("neg", g) : undefined],

@@ -60,6 +60,19 @@ export class Args {
     return this.el.asTensor(a.value, a.span, `\`${name}\` of \`${this.fn}\``);
   }
 
+  /**
+   * Tensor arguments that combine elementwise (`maximum`, `where`, comparisons): a whole number
+   * among them is an i32 when a tensor argument is i32, so `maximum(labels, 0)` stays integer.
+   */
+  tensors(names: readonly string[], span: Span): (Tensor | undefined)[] {
+    const like = names.map((n) => this.get(n)?.value).find((v) => v?.kind === "tensor");
+    return names.map((n) => {
+      const a = this.get(n);
+      if (!a) return void this.el.error("DNN0204", span, `\`${this.fn}\` needs an argument for \`${n}\``);
+      return this.el.asTensor(a.value, a.span, `\`${n}\` of \`${this.fn}\``, like?.kind === "tensor" ? like.dtype : undefined);
+    });
+  }
+
   int(name: string, fallback?: number): number | undefined {
     const a = this.get(name);
     return a ? this.el.int(a.value, a.span, `\`${name}\` of \`${this.fn}\``) : fallback;

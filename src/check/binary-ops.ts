@@ -20,9 +20,12 @@ export function binaryOperator(el: ElabContext, e: Binary, l: Value, r: Value): 
     const b = el.asTensor(r, e.right.span, "right operand of `@`");
     return a && b ? matmul(el, a, b, e) : POISON;
   }
-  const a = el.asTensor(l, e.left.span, `left operand of \`${e.op}\``);
-  const b = el.asTensor(r, e.right.span, `right operand of \`${e.op}\``);
+  // A whole number next to an i32 tensor is an i32 (`labels - 1`); any other number is f32.
+  const a = el.asTensor(l, e.left.span, `left operand of \`${e.op}\``, r.kind === "tensor" ? r.dtype : undefined);
+  const b = el.asTensor(r, e.right.span, `right operand of \`${e.op}\``, l.kind === "tensor" ? l.dtype : undefined);
   if (!a || !b) return POISON;
+  if ((e.op === "/" || e.op === "^") && a.dtype === "i32" && b.dtype === "i32")
+    return el.error("DNN0201", e.opSpan, `\`${e.op}\` is not defined on i32 tensors: integers add, subtract and multiply`, { hint: "convert with `float(x)` first" });
   const op: BinaryOp = ({ "+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow" } as const)[e.op];
   return el.elementwise(op, a, b, e.opSpan, e.span);
 }

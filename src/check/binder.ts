@@ -133,7 +133,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
       case "index":
         expr(e.target, s);
         for (const it of e.items) if (it.kind === "at") expr(it.index, s);
-        else if (it.kind === "slice") expr(it.start, s), expr(it.end, s);
+        else if (it.kind === "slice") expr(it.start, s), expr(it.end, s), expr(it.step, s);
         return;
       case "member": return expr(e.target, s);
       case "if": return expr(e.cond, s), body(e.then, new Scope(s), "an `if` branch"), body(e.else, new Scope(s), "an `if` branch");

@@ -7,7 +7,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { Diagnostic, Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
-import type { BinaryOp, Builder, DType } from "../ir/ir.ts";
+import type { BinaryOp, Builder, DType, Node } from "../ir/ir.ts";
 import type { Dim, Shape } from "../ir/shape.ts";
 import type { Env } from "./env.ts";
 import type { Tensor, Value } from "./values.ts";
@@ -63,6 +63,9 @@ export interface ElabContext {
   readonly summary: SummaryRow[];
   readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[];
   readonly refused: boolean;
+  /** Results of built-ins with no gradient (argmax, argmin), by node (ids repeat across the
+   * functions one elaboration builds): a loss must not depend on them (DNN0414). */
+  readonly noGradient: Map<Node, string>;
   initContext: InitContext | undefined;
   training: boolean;
   frozen: number;
@@ -76,7 +79,7 @@ export interface ElabContext {
   call(callee: Value, args: CallArg[], span: Span, env: Env): Value;
   noted(span: Span, v: Value): Value;
   tensor(id: number, origin: Span): Tensor;
-  asTensor(v: Value, span: Span, what: string): Tensor | undefined;
+  asTensor(v: Value, span: Span, what: string, like?: DType): Tensor | undefined;
   arrayLiteral(v: Extract<Value, { kind: "array" }>): Tensor | undefined;
   elementwise(op: BinaryOp, a: Tensor, b: Tensor, opSpan: Span, span: Span): Value;
   int(v: Value, span: Span, what: string): number | undefined;

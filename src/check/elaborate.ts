@@ -6,7 +6,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
-import { Builder, type BinaryOp, type DType } from "../ir/ir.ts";
+import { Builder, type BinaryOp, type DType, type Node } from "../ir/ir.ts";
 import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
@@ -36,6 +36,7 @@ export class Elaborator implements ElabContext {
   readonly summary: SummaryRow[] = [];
   /** New values of layer states (by parameter name) assigned while training. */
   readonly stateUpdates = new Map<string, number>();
+  readonly noGradient = new Map<Node, string>();
   /** The definitions being expanded, outermost first, each with the call that expanded it: one
    * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
    * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */
@@ -191,9 +192,10 @@ export class Elaborator implements ElabContext {
   }
 
   /** A compile-time number used as a tensor: an f32 scalar constant. */
-  asTensor(v: Value, span: Span, what: string): Tensor | undefined {
+  /** `like: "i32"`: a whole number becomes an i32 scalar, so it combines with i32 tensors (`y - 1`). */
+  asTensor(v: Value, span: Span, what: string, like?: DType): Tensor | undefined {
     if (v.kind === "tensor") return v;
-    if (v.kind === "number") return this.tensor(this.b.const(v.value), span);
+    if (v.kind === "number") return this.tensor(this.b.const(v.value, like === "i32" && v.isInt ? "i32" : "f32"), span);
     // A compile-time comparison (`less(1, 2)`) is 1 or 0 as a tensor, like a comparison of tensors.
     if (v.kind === "bool") return this.tensor(this.b.const(v.value ? 1 : 0), span);
     if (v.kind === "array") return this.arrayLiteral(v);

@@ -4,25 +4,35 @@
 import type { Impl } from "./args.ts";
 import { POISON, describe } from "./values.ts";
 
-type Comparison = "less" | "greater" | "less_equal" | "greater_equal";
+type Comparison = "less" | "greater" | "less_equal" | "greater_equal" | "equal" | "not_equal";
 
-const holds = (op: Comparison, a: number, b: number): boolean =>
-  op === "less" ? a < b : op === "greater" ? a > b : op === "less_equal" ? a <= b : a >= b;
+const HOLDS: Record<Comparison, (a: number, b: number) => boolean> = {
+  less: (a, b) => a < b,
+  greater: (a, b) => a > b,
+  less_equal: (a, b) => a <= b,
+  greater_equal: (a, b) => a >= b,
+  equal: (a, b) => a === b,
+  not_equal: (a, b) => a !== b,
+};
 
 function compare(op: Comparison): Impl {
   return (el, a, span) => {
     const x = a.get("a")?.value;
     const y = a.get("b")?.value;
-    if (x?.kind === "number" && y?.kind === "number") return { kind: "bool", value: holds(op, x.value, y.value) };
+    if (x?.kind === "number" && y?.kind === "number") return { kind: "bool", value: HOLDS[op](x.value, y.value) };
     const symbolic = [x, y].find((v) => v?.kind === "dim");
     if (symbolic?.kind === "dim")
       // A symbolic size (the batch B) has no value until the model runs.
       return el.error("DNN0207", span, `\`${op}\` cannot compare the size ${symbolic.dim}: it is known only when the model runs`, {
         hint: "sizes of layers and parameters must be numbers known when the model is compiled",
       });
-    const p = a.tensor("a", span);
-    const q = a.tensor("b", span);
+    const [p, q] = a.tensors(["a", "b"], span);
     if (!p || !q) return POISON;
+    if (op === "equal" || op === "not_equal") {
+      const eq = el.elementwise("cmpeq", p, q, span, span);
+      if (op === "equal" || eq.kind !== "tensor") return eq;
+      return el.tensor(el.b.binary("sub", el.b.broadcast(el.b.const(1, eq.dtype), eq.shape), eq.id), span);
+    }
     // a > b is b < a; a ≤ b is (a < b) + (a = b), which are never both 1.
     const [l, r] = op === "greater" || op === "greater_equal" ? [q, p] : [p, q];
     const lt = el.elementwise("cmplt", l, r, span, span);
@@ -60,5 +70,7 @@ export const COMPARE_INTRINSICS: Record<string, { params: string[]; impl: Impl }
   greater: { params: ["a", "b"], impl: compare("greater") },
   less_equal: { params: ["a", "b"], impl: compare("less_equal") },
   greater_equal: { params: ["a", "b"], impl: compare("greater_equal") },
+  equal: { params: ["a", "b"], impl: compare("equal") },
+  not_equal: { params: ["a", "b"], impl: compare("not_equal") },
   require: { params: ["condition", "message"], impl: requireImpl },
 };

@@ -2,22 +2,27 @@
 // Everything else (activations, losses, layers, optimizers) is written in stdlib/*.dnn.
 import type { Span } from "../syntax/source.ts";
 import type { UnaryOp } from "../ir/ir.ts";
-import { size, showShape, type Dim } from "../ir/shape.ts";
+import { broadcastShapes, size, showShape, type Dim } from "../ir/shape.ts";
 import { divDim } from "../ir/dim.ts";
 import { Args, type Impl } from "./args.ts";
 import { NN_INTRINSICS } from "./intrinsics-nn.ts";
 import { COMPARE_INTRINSICS } from "./intrinsics-compare.ts";
+import { INDEX_INTRINSICS } from "./intrinsics-index.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { POISON, describe, type Value } from "./values.ts";
 
+/** The unary ops whose values are whole numbers when their operand's are: the others need f32. */
+const KEEPS_INTEGERS: ReadonlySet<UnaryOp> = new Set(["abs", "relu"]);
+
 const unary = (op: UnaryOp): Impl => (el, a, span) => {
   const x = a.tensor("x", span);
+  if (x?.dtype === "i32" && !KEEPS_INTEGERS.has(op))
+    return el.error("DNN0201", a.get("x")!.span, `\`${op}\` needs an f32 tensor, found ${describe(x)}`, { hint: "convert integers with `float(x)`" });
   return x ? el.tensor(el.b.unary(op, x.id), span) : POISON;
 };
 
 const binary = (op: "max" | "min"): Impl => (el, a, span) => {
-  const x = a.tensor("a", span);
-  const y = a.tensor("b", span);
+  const [x, y] = a.tensors(["a", "b"], span);
   return x && y ? el.elementwise(op, x, y, span, span) : POISON;
 };
 
@@ -52,18 +57,19 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   sigmoid: { params: ["x"], impl: unary("sigmoid") },
   relu: { params: ["x"], impl: unary("relu") },
   erf: { params: ["x"], impl: unary("erf") },
+  sin: { params: ["x"], impl: unary("sin") },
+  cos: { params: ["x"], impl: unary("cos") },
   maximum: { params: ["a", "b"], impl: binary("max") },
   minimum: { params: ["a", "b"], impl: binary("min") },
   where: { params: ["cond", "a", "b"], impl: (el, a, span) => {
     const c = a.tensor("cond", span);
-    const x = a.tensor("a", span);
-    const y = a.tensor("b", span);
+    const [x, y] = a.tensors(["a", "b"], span);
     if (!c || !x || !y) return POISON;
-    const xy = el.elementwise("add", x, y, span, span); // checks x and y broadcast together
+    const xy = el.elementwise("add", x, y, span, span); // checks x and y broadcast together and share an element type
     if (xy.kind !== "tensor") return POISON;
-    const all = el.elementwise("add", c, xy, span, span);
-    if (all.kind !== "tensor") return POISON;
-    const s = all.shape;
+    // The condition only needs its shape to fit: an f32 mask may choose between i32 values.
+    const s = broadcastShapes(c.shape, xy.shape);
+    if (!s) return el.error("DNN0303", a.get("cond")!.span, `the condition's shape ${showShape(c.shape)} does not broadcast with ${showShape(xy.shape)}`);
     return el.tensor(el.b.select(el.b.broadcast(c.id, s), el.b.broadcast(x.id, s), el.b.broadcast(y.id, s)), span);
   } },
   sum: { params: ["x", "axis", "keepdims"], impl: reduce("sum") },
@@ -104,6 +110,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   rand_normal: { params: [], impl: (el, _a, span) => random(el, "normal", span) },
   ...NN_INTRINSICS,
   ...COMPARE_INTRINSICS,
+  ...INDEX_INTRINSICS,
 };
 
 function reshapeImpl(el: ElabContext, a: Args, span: Span): Value {

@@ -8,6 +8,7 @@ import { Env } from "./env.ts";
 import type { ParamSpec } from "./context.ts";
 import type { ModelElaboration, InitSpec, TensorInfo } from "./program.ts";
 import { evalType } from "./types.ts";
+import { noGradientSource } from "./intrinsics-index.ts";
 import { describe, tensorType, type Tensor, type Value } from "./values.ts";
 
 export interface TrainBlock {
@@ -44,6 +45,11 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
   if (loss.kind !== "tensor" || loss.shape.length !== 0 || loss.dtype !== "f32")
     return void el.error("DNN0402", train.loss.value.span, `the loss must be an f32 scalar (f32[]), found ${describe(loss)}`, {
       hint: loss.kind === "tensor" ? "reduce it with `mean(…)` or `sum(…)`" : undefined,
+    });
+  const noGrad = noGradientSource(el, loss);
+  if (noGrad)
+    return void el.error("DNN0414", train.loss.value.span, `the loss is computed from \`${noGrad}\`, which has no gradient: training would not change the parameters through it`, {
+      hint: `\`${noGrad}\` gives class ids for outputs and metrics; a loss takes the scores themselves, such as \`sparse_cross_entropy(logits, y)\``,
     });
   if (opt.kind !== "optimizer")
     return void el.error("DNN0201", train.optimizer.value.span, `expected an optimizer such as \`adam(lr: 0.001)\`, found ${describe(opt)}`);

@@ -61,6 +61,7 @@ export const CODES = {
   DNN0411: { severity: "error", title: "name the generated module cannot export" },
   DNN0412: { severity: "error", title: "defined twice in a train block" },
   DNN0413: { severity: "error", title: "defined twice in a definition" },
+  DNN0414: { severity: "error", title: "loss computed from argmax" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

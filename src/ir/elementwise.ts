@@ -17,6 +17,8 @@ export const UNARY_FN: Record<UnaryOp, (a: number) => number> = {
   abs: Math.abs,
   sign: Math.sign,
   erf,
+  sin: Math.sin,
+  cos: Math.cos,
   nonfinite: (a) => (Number.isFinite(a) ? 0 : 1),
 };
 

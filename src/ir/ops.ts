@@ -18,7 +18,7 @@ export const OP_GROUPS = {
   /** Values from nothing but attributes (random reads only a scalar seed). */
   source: ["arg", "const", "literal", "iota", "random"],
   /** Elementwise, one operand: f32 → f32 of the same shape. */
-  unary: ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf", "nonfinite"],
+  unary: ["neg", "exp", "log", "sqrt", "recip", "tanh", "sigmoid", "relu", "abs", "sign", "erf", "sin", "cos", "nonfinite"],
   /** Elementwise, two operands of one shape (comparisons give 1 or 0). */
   binary: ["add", "sub", "mul", "div", "max", "min", "pow", "cmplt", "cmpeq"],
   /** Elementwise, but not arithmetic: select(cond, then, else) and the f32/i32 conversion. */

@@ -33,7 +33,7 @@ export interface Arg {
 export type IndexItem =
   | { kind: "ellipsis"; span: Span }
   | { kind: "at"; index: Expr; span: Span }
-  | { kind: "slice"; start?: Expr; end?: Expr; span: Span };
+  | { kind: "slice"; start?: Expr; end?: Expr; step?: Expr; span: Span };
 
 export type Dim = { kind: "ellipsis"; span: Span } | { kind: "expr"; expr: Expr; span: Span };
 

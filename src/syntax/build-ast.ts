@@ -359,6 +359,8 @@ export class AstBuilder {
         const slice: A.IndexItem = { kind: "slice", span: sp };
         if (start) slice.start = this.expr(start);
         if (end) slice.end = this.expr(end);
+        const step = this.node(ic, "step");
+        if (step) slice.step = this.expr(step);
         return slice;
       });
       return { kind: "index", target, items, span };

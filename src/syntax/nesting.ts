@@ -26,7 +26,7 @@ export function nestingDepth(e: A.Expr, known: Map<A.Expr, number>): number {
     }
     case "index": {
       let d = depthOf(e.target, known);
-      for (const it of e.items) d = Math.max(d, it.kind === "at" ? depthOf(it.index, known) : it.kind === "slice" ? Math.max(depthOf(it.start, known), depthOf(it.end, known)) : 0);
+      for (const it of e.items) d = Math.max(d, it.kind === "at" ? depthOf(it.index, known) : it.kind === "slice" ? Math.max(depthOf(it.start, known), depthOf(it.end, known), depthOf(it.step, known)) : 0);
       return 1 + d;
     }
     case "array": {

@@ -42,6 +42,8 @@ const UNARY_DOMAIN: Record<UnaryOp, fc.Arbitrary<number> | null> = {
   abs: awayFromZero(1e-3),
   sign: null,
   erf: real,
+  sin: real,
+  cos: real,
   nonfinite: null,
 };
 

@@ -51,6 +51,12 @@ describe("spacing", () => {
     );
   });
 
+  it("slice steps: both colons tight, a negative step's minus hugs its number", () => {
+    expect(formatted("fn s(z: f32[N, n]) -> f32[N, n] {\n  let a = z[ :, : : -1 ]\n  let b = z[:,1 : n : 2]\n  z[ ::-1 , 4:0:-2]\n}\n")).toBe(
+      lines("fn s(z: f32[N, n]) -> f32[N, n] {", "  let a = z[:, ::-1]", "  let b = z[:, 1:n:2]", "  z[::-1, 4:0:-2]", "}"),
+    );
+  });
+
   it("if / else: spaces inside braces, else-if chains, an else on its own line is a continuation", () => {
     const input = `layer L(rate:float){
 forward(x:f32[...])->f32[...]=

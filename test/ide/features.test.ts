@@ -102,3 +102,38 @@ describe("IDE features", () => {
     expect(o[1]!.children.map((c) => [c.kind, c.name, c.detail])).toEqual([["input", "x", "f32[B, 8]"], ["output", "logits", "f32[B, 3]"], ["let", "h", undefined]]);
   });
 });
+
+describe("IDE features know the built-ins of issue 20", () => {
+  const text = `model P {
+  input  x: f32[B, T, 4]
+  output ids: i32[B, T]
+  output masked: f32[B, T, 4]
+  ids = argmax(x)
+  masked = tril(x, k: 1) + sin(float(range(T)) |> reshape([T, 1]))
+}
+`;
+  const p = analyse("/virtual/builtins.dnn", text);
+  const where = (needle: string, k = 0) => text.indexOf(needle) + k;
+
+  it("the file checks cleanly", () => expect(p.diagnostics).toEqual([]));
+
+  it("hover reads argmax, tril, sin and range from the language reference", () => {
+    expect(hover(p, where("argmax", 1))!.markdown).toContain("the first of equal ones, as `i32`");
+    expect(hover(p, where("tril", 1))!.markdown).toContain("causal mask");
+    expect(hover(p, where("sin(", 1))!.markdown).toContain("sine");
+    expect(hover(p, where("range(", 1))!.markdown).toContain("may be a symbolic size");
+  });
+
+  it("signature help marks tril's k", () => {
+    const s = signatureHelp(p, where("tril(x, ", "tril(x, ".length));
+    expect(s!.label).toMatch(/^tril\(x, k\)/);
+    expect(s!.active).toBe(1);
+  });
+
+  it("completion offers the new built-ins by prefix", () => {
+    const o = where("argmax(x)");
+    const t2 = text.slice(0, o) + "arg" + text.slice(o + "argmax(x)".length);
+    const labels = complete(analyse("/virtual/builtins.dnn", t2, undefined, p), o + 3).map((c) => c.label);
+    expect(labels).toEqual(expect.arrayContaining(["argmax", "argmin"]));
+  });
+});

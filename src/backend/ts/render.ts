@@ -52,6 +52,8 @@ const OPS: Record<ElementwiseOp, (a: string[], n: Node) => string> = {
   abs: ([a]) => `Math.abs(${a})`,
   sign: ([a]) => `Math.sign(${a})`,
   erf: ([a]) => `erf(${a})`,
+  sin: ([a]) => `Math.sin(${a})`,
+  cos: ([a]) => `Math.cos(${a})`,
   nonfinite: ([a]) => `Number.isFinite(${a}) ? 0 : 1`,
   add: ([a, b]) => `${a} + ${b}`,
   sub: ([a, b]) => `${a} - ${b}`,

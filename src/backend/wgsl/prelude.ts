@@ -29,6 +29,8 @@ export const OPS: Record<ElementwiseOp, (a: string[], n: Node) => string> = {
   abs: ([a]) => `abs(${a})`,
   sign: ([a]) => `sign(${a})`,
   erf: ([a]) => `erf_(${a})`,
+  sin: ([a]) => `sin(${a})`,
+  cos: ([a]) => `cos(${a})`,
   nonfinite: ([a]) => `nonfinite_(${a})`,
   add: ([a, b]) => `${a} + ${b}`,
   sub: ([a, b]) => `${a} - ${b}`,
