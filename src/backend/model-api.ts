@@ -14,6 +14,13 @@ export const spec = (t: { name: string; dtype?: string; shape: readonly Dim[] })
 export const typeText = (t: TensorInfo) => `${t.dtype}[${t.shape.join(", ")}]`;
 export const arrayType = (t: TensorInfo) => (t.dtype === "i32" ? "Int32Array" : "Float32Array");
 
+/**
+ * An output's value for the caller from `floats` (the function's float32 result; `copy`: it lives
+ * in the workspace, so the caller gets a copy): an i32 output (an argmax's class ids) as the
+ * Int32Array its type says, whole numbers already.
+ */
+export const outputArray = (t: TensorInfo, floats: string, copy: boolean) => (t.dtype === "i32" ? `Int32Array.from(${floats})` : copy ? `${floats}.slice()` : floats);
+
 /** The identifiers of a model's class and interfaces in generated code (names.ts); exported under the model's names by `modelExports`. */
 export function modelIdents(m: CompiledModel) {
   return { cls: userIdent(m.name), inputs: derivedIdent(m.name, "inputs"), outputs: derivedIdent(m.name, "outputs"), batch: derivedIdent(m.name, "batch"), sizes: derivedIdent(m.name, "sizes") };
@@ -58,7 +65,7 @@ export function modelHead(m: CompiledModel, base: RuntimeBase): { symbols: strin
   const lines: string[] = [];
   const field = (t: TensorInfo) => `  ${jsString(t.name)}: ${arrayType(t)};`;
   lines.push(`interface ${id.inputs} {`, ...m.inputs.map(field), "}", "");
-  lines.push(`interface ${id.outputs} {`, ...m.outputs.map((o) => `  ${jsString(o.name)}: Float32Array;`), "}", "");
+  lines.push(`interface ${id.outputs} {`, ...m.outputs.map(field), "}", "");
   if (m.train) lines.push(`interface ${id.batch} extends ${id.inputs} {`, ...m.train.targets.map(field), "}", "");
   if (takesSizes(m)) {
     lines.push(`/** ${commentText(C)}'s symbolic sizes, for the calls whose arrays' lengths do not determine them all (docs/generated-api.md). */`);

@@ -52,7 +52,7 @@ train Builtins {
 export const DIMS = { B: 2, T: 4 };
 export const X = [0.5, 0, 1, 3, 3, -1, 0, 1, 0.25, -2, -3, -2, /* second example */ 1, 1, 1, 0.1, -0.2, 0.3, 2, 1, 2, 0, 0, 0];
 export const M = [1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3, -4, -5, -6, -7, -8, -9];
-const Y = [0, 3];
+export const Y = [0, 3];
 const T = [0.5, -0.25, 1, 0, 2, -1];
 
 export const model: CompiledModel = (() => {

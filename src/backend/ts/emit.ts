@@ -5,7 +5,7 @@
 // step allocates nothing after its first. The class validates inputs, owns parameters,
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
-import { bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
+import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelExports, modelHead, modelIdents, outputArray, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
 import { linkRuntime, runtimePart, type RuntimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
@@ -132,16 +132,16 @@ function emitModel(tm: TargetModel, flavour: CpuFlavour): string[] {
   lines.push(...rangeChecks(`${m.name}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${fnOf("forward")}(${callArgs(m.forward, symbols, fnOf("forward"), "inputs")});`);
   // The outputs live in the workspace: the caller gets copies.
-  lines.push(...recordOf("    ", "result", id.outputs, m.outputs.map((o, i) => [o.name, `out[${i}]!.slice()`])), "    return result;");
+  lines.push(...recordOf("    ", "result", id.outputs, m.outputs.map((o, i) => [o.name, outputArray(o, `out[${i}]!`, true)])), "    return result;");
   lines.push("  }", "");
 
   if (m.outputs.length > 0) {
     const first = m.outputs[0]!;
     lines.push(`  /** The model's ${m.outputs.length === 1 ? "output" : "first output"}, ${commentText(`\`${first.name}\` (${typeText(first)}), on a batch: \`forward(inputs)[${jsString(first.name)}]\``)}. */`);
-    lines.push(`  predict(${withSizes(`inputs: ${id.inputs}`)}): Float32Array {`);
+    lines.push(`  predict(${withSizes(`inputs: ${id.inputs}`)}): ${arrayType(first)} {`);
     lines.push(...bindInputs(m, `${m.name}.predict`, "inputs", symbols, "inputs", opt));
     lines.push(...rangeChecks(`${m.name}.predict`, m.inputs, m.indexRanges, "inputs"));
-    lines.push(`    return ${fnOf("forward")}(${callArgs(m.forward, symbols, fnOf("forward"), "inputs")})[0]!.slice();`);
+    lines.push(`    return ${outputArray(first, `${fnOf("forward")}(${callArgs(m.forward, symbols, fnOf("forward"), "inputs")})[0]!`, true)};`);
     lines.push("  }", "");
   }
 

@@ -7,7 +7,7 @@ import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { CompiledModel } from "../../model.ts";
 import type { ScheduledFn, TargetInput, TargetModel } from "../target.ts";
-import { bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelSymbols, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes } from "../model-api.ts";
+import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelSymbols, modelExports, modelHead, modelIdents, outputArray, rangeChecks, recordOf, sizesParam, takesSizes } from "../model-api.ts";
 import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { dimExpr, sizeExpr } from "../exprs.ts";
@@ -126,14 +126,14 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
   lines.push(...bindInputs(m, `${m.name}.forward`, "inputs", symbols, "inputs", opt));
   lines.push(...rangeChecks(`${m.name}.forward`, m.inputs, m.indexRanges, "inputs"));
   lines.push(`    const out = ${call(m.forward, forward, "inputs", `[${m.outputs.map((_, i) => i).join(", ")}]`)};`);
-  lines.push(...recordOf("    ", "result", id.outputs, m.outputs.map((o, i) => [o.name, `out[${i}]!`])), "    return result;");
+  lines.push(...recordOf("    ", "result", id.outputs, m.outputs.map((o, i) => [o.name, outputArray(o, `out[${i}]!`, false)])), "    return result;");
   lines.push("  }", "");
   if (m.outputs.length > 0) {
     lines.push(`  /** The model's first output, ${commentText(`\`${m.outputs[0]!.name}\``)}, on a batch (only it is read back). */`);
-    lines.push(`  async predict(${withSizes(`inputs: ${id.inputs}`)}): Promise<Float32Array> {`);
+    lines.push(`  async predict(${withSizes(`inputs: ${id.inputs}`)}): Promise<${arrayType(m.outputs[0]!)}> {`);
     lines.push(...bindInputs(m, `${m.name}.predict`, "inputs", symbols, "inputs", opt));
     lines.push(...rangeChecks(`${m.name}.predict`, m.inputs, m.indexRanges, "inputs"));
-    lines.push(`    return (${call(m.forward, forward, "inputs", "[0]")})[0]!;`);
+    lines.push(`    return ${outputArray(m.outputs[0]!, `(${call(m.forward, forward, "inputs", "[0]")})[0]!`, false)};`);
     lines.push("  }", "");
   }
   if (m.train && train) {

@@ -10,7 +10,8 @@ import { interpret } from "../../../src/ir/interpret.ts";
 import type { Fn } from "../../../src/ir/ir.ts";
 import { wasmFlavour } from "../../../src/backend/wasm/target.ts";
 import { compileFns, type TsModule } from "../../helpers/run-ts.ts";
-import { argsFor, DIMS, M, model, SOURCE, X } from "../../helpers/builtins-model.ts";
+import { argsFor, DIMS, M, model, SOURCE, X, Y } from "../../helpers/builtins-model.ts";
+import { compile as compileModule } from "../../../src/api.ts";
 
 const run = (fn: Fn) => interpret(fn, argsFor(fn).map((a) => Float64Array.from(a)), DIMS);
 const outputs = (fn: Fn) => Object.fromEntries(run(fn).map((v, i) => [fn.outputs[i]!.name, Array.from(v)]));
@@ -77,5 +78,21 @@ describe.each(["ts", "wasm"])("generated code = reference interpreter on the new
       const i = w.findIndex((v, j) => !(Math.abs(g[j]! - v) <= 2e-6 * (1 + Math.abs(v))));
       if (i >= 0) expect.fail(`${name} ${o.name}[${i}] = ${g[i]}, interpreter ${w[i]}`);
     });
+  });
+});
+
+describe("the generated class gives i32 outputs as the Int32Array its type says", () => {
+  it.each(["ts", "wasm"] as const)("%s target: forward's argmax and argmin are Int32Array, the f32 outputs Float32Array", async (target) => {
+    const r = await compileModule({ path: "builtins.dnn", text: SOURCE, target, emit: "js" });
+    expect(r.ok).toBe(true);
+    expect(r.files[1]!.contents).toMatch(/"ids": Int32Array;/);
+    const { Builtins } = (await import(`data:text/javascript,${encodeURIComponent(r.files[0]!.contents)}`)) as { Builtins: { create(): { forward(inputs: object): Record<string, Float32Array | Int32Array> } } };
+    const out = Builtins.create().forward({ x: Float32Array.from(X), m: Float32Array.from(M), y: Int32Array.from(Y) });
+    const want = outputs(model.forward);
+    for (const name of ["ids", "lows", "odd", "shifted", "picked"]) {
+      expect(out[name], name).toBeInstanceOf(Int32Array);
+      expect(Array.from(out[name]!), name).toEqual(want[name]);
+    }
+    expect(out["waves"]).toBeInstanceOf(Float32Array);
   });
 });
