@@ -86,8 +86,9 @@ const result = await build({
   outExtension: { ".js": ".mjs" },
   // Loaded from node_modules when used: `webgpu` (Dawn, a native addon, for `dnnc train
   // --backend wgsl`), esbuild (its native binary strips the types of the module `dnnc train`
-  // writes; it cannot be bundled) and vite (the Vite plugin's host).
-  external: ["webgpu", "esbuild", "vite"],
+  // writes and of `compile --emit js`; it cannot be bundled), typescript (`compile --emit js`'s
+  // declarations; 10 MB) and vite (the Vite plugin's host).
+  external: ["webgpu", "esbuild", "typescript", "vite"],
   // The grammar's validations (grammar/parser.ts) run from the sources, in every test; the build skips them.
   define: { DNNC_BUILT: "true" },
   // CommonJS dependencies (vscode-languageserver) call require() for Node's built-ins.

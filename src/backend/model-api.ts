@@ -182,3 +182,26 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
     return [`    checkIndices(${jsString(where)}, ${name}, ${obj}[${name}], ${below}, ${shapeExpr(t.shape)}, ${jsString(r.why)});`];
   });
 }
+
+/**
+ * The class's fit() (runtime/fit.ts): for a model that trains, has an evaluate function (the
+ * validation loss) and whose arrays determine its sizes (fit cuts them into batches itself).
+ */
+export function fitMethod(m: CompiledModel): string[] {
+  if (!m.train || !m.evaluate || takesSizes(m)) return [];
+  const id = modelIdents(m);
+  return [
+    "  /**",
+    "   * Trains on `data` (every example, as trainStep takes a batch): epochs of shuffled batches,",
+    "   * validation, loss and accuracy per epoch, callbacks, early stopping, an AbortSignal to stop it.",
+    "   * Resolves to the history, as Keras's and TF.js's fit do (docs/generated-api.md, \"fit\").",
+    "   */",
+    `  fit(data: ${id.batch}, options: FitOptions<${id.batch}> = {}): Promise<FitHistory> {`,
+    `    return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, data, options);`,
+    "  }",
+    "",
+  ];
+}
+
+/** The runtime types of fit() a module exports (check/model-names.ts keeps models from taking these names). */
+export const FIT_EXPORTS = ["FitOptions", "FitHistory", "FitLogs", "BatchLogs", "FitCallbacks", "EarlyStopping"];

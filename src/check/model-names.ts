@@ -25,7 +25,7 @@ const NOT_BINDABLE = new Set([
 const TS_TYPE_NAMES = new Set("any unknown never number bigint boolean string symbol object undefined".split(" "));
 
 /** What every generated module exports besides its models (backend/ts/emit.ts, backend/wgsl/emit.ts, model-api.ts). */
-export const MODULE_EXPORTS: readonly string[] = ["TensorSpec", "CreateOptions", "LoadOptions", "TrainStepOptions", "WorkerThreads", "memoryStats", "threadStats", "NonFiniteError"];
+export const MODULE_EXPORTS: readonly string[] = ["TensorSpec", "CreateOptions", "LoadOptions", "TrainStepOptions", "WorkerThreads", "memoryStats", "threadStats", "NonFiniteError", "FitOptions", "FitHistory", "FitLogs", "BatchLogs", "FitCallbacks", "EarlyStopping"];
 
 /** The names a model's exports take: the class, then its interfaces. */
 const modelExportNames = (model: string): string[] => [model, `${model}Inputs`, `${model}Outputs`, `${model}Batch`, `${model}Sizes`];

@@ -7,6 +7,7 @@ import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { renderJson } from "../diagnostics/render-json.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
+import type { GeneratedFile } from "../backend/target.ts";
 import { generate, isTargetName, targetChoices, TARGET_NAMES, UnknownTargetError } from "../backend/targets.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
@@ -32,6 +33,18 @@ export { VERSION };
 // imported by the commands using them, so `check` and `compile --target ts` start without them.
 
 class UsageError extends Error {}
+
+/** The module's files for `--emit ts` (the module) or `--emit js` (JavaScript and declarations, backend/javascript.ts: esbuild and TypeScript, loaded only here). */
+async function moduleFiles(module: string, base: string, emit: string): Promise<GeneratedFile[]> {
+  if (emit !== "js") return [{ name: `${base}.ts`, contents: module }];
+  const { toJavaScript, JavaScriptOutputError } = await import("../backend/javascript.ts");
+  try {
+    const { js, dts } = await toJavaScript(module, `${base}.ts`);
+    return [{ name: `${base}.js`, contents: js }, { name: `${base}.d.ts`, contents: dts }];
+  } catch (e) {
+    throw e instanceof JavaScriptOutputError ? new UsageError(e.message) : e;
+  }
+}
 
 interface Io {
   out: (s: string) => void;
@@ -74,18 +87,23 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .argument("<file>", ".dnn file to compile")
     .addOption(new Option("-t, --target <target>", `what to generate: ${targetChoices()}`).default(TARGET_NAMES[0]))
     .option("-o, --out <dir>", "directory to write the generated module into")
-    .addOption(new Option("--emit <what>", "print an intermediate form instead of writing code: the IR, its fused kernels and buffers, or (with --target wasm) the WebAssembly kernels as text").choices(["ir", "kernels", "wat"]))
+    .addOption(
+      new Option("--emit <what>", "ts: write DIR/FILE.ts; js: write an ES module DIR/FILE.js and its declarations DIR/FILE.d.ts (for JavaScript projects and Node without a TypeScript loader); or print an intermediate form instead of writing code: the IR, its fused kernels and buffers, or (with --target wasm) the WebAssembly kernels as text")
+        .choices(["ts", "js", "ir", "kernels", "wat"])
+        .default("ts"),
+    )
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
-    .action(async (file: string, opts: { target: string; out?: string; emit?: string; after?: string; batch: string; json?: boolean }) => {
+    .action(async (file: string, opts: { target: string; out?: string; emit: string; after?: string; batch: string; json?: boolean }) => {
       if (!isTargetName(opts.target)) throw new UsageError(new UnknownTargetError(opts.target).message);
-      if (!opts.emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
+      const writes = opts.emit === "ts" || opts.emit === "js";
+      if (writes && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
       if (opts.emit === "wat" && opts.target !== "wasm") throw new UsageError("--emit wat prints the wasm target's WebAssembly kernels: give --target wasm");
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
-      if (!opts.emit) checkOutDir(opts.out!); // before the work, not after it
+      if (writes) checkOutDir(opts.out!); // before the work, not after it
       const result = compile(file, readSource(file), undefined, (opts.emit === "ir" ? (opts.after ?? "none") : "dce") as PassName);
       report([result], !!opts.json, io);
       if (hasErrors(result.diagnostics)) return void (status = 1);
@@ -109,13 +127,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const models = result.models.map((m) => m.name).join(", ") || "no models";
       // A sidecar (the WGSL target's shaders) is text the module holds, written apart under a header line, to read or lint.
       const { module, sidecar } = await generate(opts.target, result.models, basename(file));
-      const written = writeOutputs(outDir, base, module, sidecar);
+      const written = writeOutputs(outDir, base, await moduleFiles(module, base, opts.emit), sidecar, opts.emit === "js" ? [`${base}.ts`] : [`${base}.js`, `${base}.d.ts`]);
+      const what = `${written.modules.join(" and ")} (${models})`;
       if (sidecar) {
         const sidecarDir = join(outDir, `${base}.${sidecar.dir}`);
-        io.err(`wrote ${written.module} (${models}) and ${sidecar.files.length} ${sidecar.what} in ${sidecarDir}/\n`);
+        io.err(`wrote ${what} and ${sidecar.files.length} ${sidecar.what} in ${sidecarDir}/\n`);
         if (written.kept.length > 0)
           io.err(`warning: ${sidecarDir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
-      } else io.err(`wrote ${written.module} (${models})\n`);
+      } else io.err(`wrote ${what}\n`);
+      if (written.removed.length > 0) io.err(`removed ${written.removed.join(" and ")}, which an earlier compile generated in the other form\n`);
       for (const m of result.models) io.err(costSummary(m, batch));
     });
 

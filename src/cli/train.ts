@@ -15,6 +15,7 @@ import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
 import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
+import { classifierClasses } from "../runtime/metrics.ts";
 import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
@@ -217,10 +218,10 @@ function loadDataOrThrow(o: TrainOptions, flags: TrainSettings, limit: data.Clas
   return { train, test };
 }
 
-/** The classes a classifier tells apart: its output's last dimension, a number up to data.MAX_CLASSES. */
+/** The classes a classifier tells apart (the runtime's test, which fit() applies too): its output's last dimension, a number up to data.MAX_CLASSES. */
 function modelClasses(cls: TrainableClass, output: TensorSpec): number {
-  const k = output.shape.at(-1);
-  if (output.shape.length < 2 || typeof k !== "number")
+  const k = classifierClasses(cls.targets ?? [], cls.outputs);
+  if (k === undefined)
     throw new TrainError(`dnnc train trains classifiers: ${cls.name}'s output ${output.name} is f32[${output.shape.join(", ")}], and its last dimension must be the number of classes`);
   if (k > data.MAX_CLASSES) throw new TrainError(`${cls.name}'s output ${output.name} has ${k.toLocaleString("en-US")} classes; dnnc train handles at most ${data.MAX_CLASSES.toLocaleString("en-US")}`);
   return k;

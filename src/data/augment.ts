@@ -6,7 +6,7 @@
 // images in [0, 1], and the mean after `normalize`; edge fill would smear the border of
 // Fashion-MNIST's centred objects into stripes. Randomness is mulberry32 from a seed: the same
 // seed gives the same batches on every machine.
-import { mulberry32 } from "./random.ts";
+import { mulberry32 } from "../runtime/random-order.ts";
 import { featureSize, type Dataset } from "./dataset.ts";
 
 /** [h, w, c]; [h, w] is one channel. A Dataset's `shape` can be passed as it is. */

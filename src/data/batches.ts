@@ -1,7 +1,7 @@
 // One epoch of mini-batches. The generated models allocate nothing per step after the first;
 // the data pipeline keeps to that: the examples of each batch are gathered into the same two
 // buffers every time.
-import { mulberry32, shuffle } from "./random.ts";
+import { mulberry32, shuffle } from "../runtime/random-order.ts";
 import { featureSize, type Dataset } from "./dataset.ts";
 
 export interface Batch {

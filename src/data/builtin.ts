@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mulberry32, shuffle } from "./random.ts";
+import { mulberry32, shuffle } from "../runtime/random-order.ts";
 import { loadCsv } from "./csv.ts";
 import { DatasetMissingError, numberedClasses, subset, type ClassLimit, type Dataset } from "./dataset.ts";
 import { loadIdxPair } from "./idx.ts";

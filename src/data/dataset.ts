@@ -1,7 +1,7 @@
 // A labelled dataset held in memory as the generated models take it: one Float32Array of
 // examples (row-major, n × featureSize) and one Int32Array of class indices. Everything in
 // src/data produces or transforms this one shape, so `dnnc train` has a single thing to feed.
-import { mulberry32, shuffle } from "./random.ts";
+import { splitExamples } from "../runtime/random-order.ts";
 
 export interface Dataset {
   /** What to call it in messages: "fashion-mnist/train", "digits/test", "my.csv". */
@@ -92,12 +92,8 @@ export function splitValidation(d: Dataset, fraction: number, seed: number): { t
   if (nv < 1 || nv >= d.n) {
     throw new RangeError(`${d.name}: a validation fraction of ${fraction} of ${d.n} examples leaves ${nv} for validation and ${d.n - nv} for training; both need at least one`);
   }
-  const order = shuffle(Array.from({ length: d.n }, (_, i) => i), mulberry32(seed));
-  const byIndex = (a: number, b: number) => a - b;
-  return {
-    train: subset(d, order.slice(nv).sort(byIndex), `${d.name}:train`),
-    validation: subset(d, order.slice(0, nv).sort(byIndex), `${d.name}:validation`),
-  };
+  const { train, validation } = splitExamples(d.n, nv, seed);
+  return { train: subset(d, train, `${d.name}:train`), validation: subset(d, validation, `${d.name}:validation`) };
 }
 
 /**

@@ -7,7 +7,8 @@
 // that is rewritten through save/load, cheap once per epoch, a GPU readback if done every step.
 import { batches } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { Confusion } from "./metrics.ts";
+import { ACCURACY_SAMPLE_EVERY, Confusion } from "../runtime/metrics.ts";
+import { epochSeed } from "../runtime/random-order.ts";
 import type { TrainableModel } from "./model.ts";
 import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
 import { DivergedError, isNonFiniteStep, nonFiniteCause } from "./diverged.ts";
@@ -16,7 +17,7 @@ import { withMetadata } from "./safetensors.ts";
 export interface EpochStats {
   epoch: number; // 1-based
   loss: number; // mean training loss over the epoch's batches
-  accuracy: number; // training accuracy, from the forward pass of one batch in SAMPLE_EVERY
+  accuracy: number; // training accuracy, from the forward pass of one batch in ACCURACY_SAMPLE_EVERY
   valLoss?: number;
   valAccuracy?: number;
   lr?: number;
@@ -73,8 +74,6 @@ export interface FitResult {
   bestEpoch?: number;
 }
 
-const SAMPLE_EVERY = 8;
-
 export async function fit(o: FitOptions): Promise<FitResult> {
   const history: EpochStats[] = [];
   let best = { loss: Infinity, epoch: 0, weights: undefined as Uint8Array | undefined };
@@ -91,13 +90,13 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     if (scheduled !== undefined) await o.schedule!.set(scheduled);
     let lossSum = 0, lossCount = 0, seen = 0, step = 0;
     const sampled = new Confusion(o.classes);
-    for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: o.seed * 1000 + epoch })) {
+    for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: epochSeed(o.seed, epoch) })) {
       let x = b.x;
       if (o.augment) {
         const out = augmented?.length === b.x.length ? augmented : (augmented = new Float32Array(b.x.length));
         x = o.augment(b.x, b.size, out);
       }
-      if (step % SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
+      if (step % ACCURACY_SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
       const where = `epoch ${epoch}, batch ${step + 1} of ${steps}`;
       let loss: number;
       try {

@@ -1,7 +1,7 @@
 // The training report: one self-contained HTML file (no scripts, no external assets) with the
 // loss and accuracy curves per epoch and the test set's confusion matrix.
 import type { EpochStats } from "./loop.ts";
-import type { Confusion } from "./metrics.ts";
+import type { Confusion } from "../runtime/metrics.ts";
 
 export interface ReportInput {
   title: string;

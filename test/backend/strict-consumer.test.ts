@@ -13,13 +13,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { TARGET_NAMES } from "../../src/backend/targets.ts";
 import { emitModule } from "../helpers/targets.ts";
+import { STRICTEST } from "../helpers/strictest.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const STRICTEST = [
-  "--strict", "--noUnusedLocals", "--noUnusedParameters", "--erasableSyntaxOnly", "--verbatimModuleSyntax", "--isolatedModules",
-  "--exactOptionalPropertyTypes", "--noUncheckedIndexedAccess", "--noPropertyAccessFromIndexSignature", "--noImplicitOverride",
-  "--noFallthroughCasesInSwitch", "--noImplicitReturns",
-];
 
 const dir = mkdtempSync(join(tmpdir(), "dnnc-strict-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

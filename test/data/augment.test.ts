@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { augmenter, flip, normalize, randomFlip, randomRotation, randomShift, rotate, shift, type ImageShape } from "../../src/data/augment.ts";
 import type { Dataset } from "../../src/data/dataset.ts";
-import { mulberry32 } from "../../src/data/random.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
 
 /** `batch` images of `shape` with values uniform in [0, 1) from a seed. */
 function noise(batch: number, shape: ImageShape, seed = 1): Float32Array {

@@ -5,7 +5,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DIGITS_FILE, DatasetMissingError, FASHION_MNIST_CLASSES, loadFromDir, loadNamed } from "../../src/data/builtin.ts";
 import * as data from "../../src/data/index.ts";
-import { mulberry32, shuffle } from "../../src/data/random.ts";
+import { mulberry32, shuffle } from "../../src/runtime/random-order.ts";
 import { tempDir, writeIdx } from "./helpers.ts";
 
 const tmp = tempDir();

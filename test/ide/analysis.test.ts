@@ -7,7 +7,7 @@ import { analyse, type Analysis } from "../../src/ide/analysis.ts";
 import { compile } from "../../src/compiler.ts";
 import { INTRINSIC_NAMES } from "../../src/check/intrinsic-names.ts";
 import { builtinDoc } from "../../src/ide/builtins.ts";
-import { mulberry32 } from "../../src/data/random.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
 import { generate } from "../../bench/lib/gen-models.ts";
 
 const inputs = [

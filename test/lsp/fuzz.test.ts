@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoverRequest, CompletionRequest, SignatureHelpRequest, DocumentSymbolRequest, SemanticTokensRequest, type Position } from "vscode-languageserver-protocol/node";
 import { TestClient } from "../helpers/lsp-client.ts";
-import { mulberry32 } from "../../src/data/random.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
 import { compile } from "../../src/compiler.ts";
 import { SourceFile } from "../../src/syntax/source.ts";
 

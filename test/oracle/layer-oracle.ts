@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import type * as TF from "@tensorflow/tfjs";
 import { CAPTURE } from "../helpers/capture.ts";
-import { mulberry32 } from "../../src/data/random.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
 import { compileModel, run } from "../stdlib/harness.ts";
 
 // ---- seeded data ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, compileSample, importGenerated, importLines, tscCheck, type CompiledSample } from "../helpers/compile-sample.ts";
-import { mulberry32, shuffle } from "../../src/data/random.ts";
+import { mulberry32, shuffle } from "../../src/runtime/random-order.ts";
 
 const TIMEOUT = 60_000;
 

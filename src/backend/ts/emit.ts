@@ -5,7 +5,7 @@
 // step allocates nothing after its first. The class validates inputs, owns parameters,
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
-import { bindInputs, descriptionIdent, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
+import { bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelExports, modelHead, modelIdents, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
 import { linkRuntime, runtimePart, type RuntimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
@@ -30,10 +30,14 @@ export const CPU_RUNTIME = [
   "runtime/inputs.ts",
   "runtime/non-finite.ts",
   "runtime/cpu/model.ts",
+  "runtime/metrics.ts",
+  "runtime/random-order.ts",
+  "runtime/fit-data.ts",
+  "runtime/fit.ts",
 ].map(runtimePart);
 
 /** What every module exports besides its models (check/model-names.ts keeps models from taking these names). */
-const EXPORTS = "export { memoryStats, threadStats, NonFiniteError, type WorkerThreads, type TensorSpec, type CreateOptions, type LoadOptions };";
+const EXPORTS = `export { memoryStats, threadStats, NonFiniteError, type WorkerThreads, type TensorSpec, type CreateOptions, type LoadOptions, ${FIT_EXPORTS.map((t) => `type ${t}`).join(", ")} };`;
 
 /**
  * What tells the CPU targets apart: the TypeScript target runs every kernel as TypeScript; the
@@ -163,6 +167,7 @@ function emitModel(tm: TargetModel, flavour: CpuFlavour): string[] {
       lines.push("  }", "");
     }
     lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
+    lines.push(...fitMethod(m));
   }
   lines.push("}", "", ...modelExports(m), "");
 

@@ -39,7 +39,7 @@ export function cpuCreateSeed(where: string, options: CreateOptions): number {
 export abstract class CpuModel {
   protected stepCount = 0;
   /** The step number the training step reads (Adam's bias correction). */
-  protected readonly step = new Float32Array(1);
+  protected readonly step: Float32Array = new Float32Array(1);
   /** Workspaces by function and batch size: made on first use, reused after. */
   private readonly workspaces = new Map<string, Workspace>();
   /** Integer inputs carried as float32, and inputs staged for threads, by name and length. */
