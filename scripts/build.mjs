@@ -100,12 +100,14 @@ const result = await build({
 });
 
 // Type declarations of the library's entry points (not the command's), for package.json `types`.
+// They name chevrotain's token type (a parse's comments), which is why chevrotain stays a
+// dependency though the code bundles it.
 const libraries = Object.entries(entries).filter(([name]) => name !== "cli").map(([, src]) => src);
 if (libraries.length > 0) {
   const config = join(DIST, "tsconfig.types.json");
   writeFileSync(config, JSON.stringify({
     extends: "../tsconfig.json",
-    compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: "..", outDir: "types" },
+    compilerOptions: { noEmit: false, types: ["node", "@webgpu/types"], declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: "..", outDir: "types" },
     include: [],
     files: libraries.map((src) => `../${src}`),
   }));

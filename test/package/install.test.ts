@@ -1,10 +1,11 @@
 // The package as a user gets it: `npm pack` (which builds dist/ through the `prepare` script)
-// in a copy of this checkout, the tarball installed into a fresh project, and the command, its
-// language server and the library used from there. Nothing here reaches the network: npm
-// installs offline (`--offline`) from tarballs alone — dnnc's and, packed with `npm pack` from
-// this checkout's node_modules, one for each package it depends on at run time — so npm resolves
-// every dependency to a tarball it was given. The installed project has no tsx and no src/ or
-// docs/language.md of dnnc: a command that needed either would fail here.
+// in a copy of this checkout, the tarball installed into a fresh project, and the command and its
+// language server used from there. Nothing here reaches the network: npm installs offline
+// (`--offline`) from tarballs alone — dnnc's and, packed with `npm pack` from this checkout's
+// node_modules, one for each package it depends on at run time, and TypeScript, which the
+// project has as its own (dnnc's optional peer, for `--emit js`) — so npm resolves every
+// dependency to a tarball it was given. The installed project has no tsx and no src/ or docs/ of
+// dnnc: a command that needed any would fail here.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,8 +58,8 @@ beforeAll(() => {
   // The `prepare` script's own lines come first on standard output; the JSON report last.
   const report = npm(checkout, "pack", "--json", "--pack-destination", tarballs);
   packed = (JSON.parse(report.slice(report.search(/^\[/m))) as { files: { path: string }[] }[])[0]!.files;
-  const dependencies = [...runtimeClosure(Object.keys(PACKAGE.dependencies ?? {})).values()];
-  if (dependencies.length > 0) npm(tarballs, "pack", ...dependencies);
+  const dependencies = [...runtimeClosure(Object.keys(PACKAGE.dependencies ?? {})).values(), join(NODE_MODULES, "typescript")];
+  npm(tarballs, "pack", ...dependencies);
   app = join(work, "app");
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
@@ -126,6 +127,15 @@ describe("the installed package", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/^test: accuracy 0\.\d+/m);
     expect(existsSync(join(app, "mlp.safetensors"))).toBe(true);
+  }, TIMEOUT);
+
+  it("writes JavaScript with `--emit js`, its declarations by the project's own TypeScript", async () => {
+    const r = npx("compile", "mlp.dnn", "--emit", "js", "--out", "out-js");
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(app, "out-js/mlp.d.ts"), "utf8")).toMatch(/^export \{ \w+ as DigitsMLP \};$/m);
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", 'const m = await import("./out-js/mlp.js"); console.log(typeof m.DigitsMLP.create)'], { cwd: app, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("function");
   }, TIMEOUT);
 
   it("serves `dnnc lsp` over stdio: diagnostics, and hover text from the embedded language reference", async () => {
