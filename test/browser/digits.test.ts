@@ -78,6 +78,19 @@ describe("samples/web: DigitsMLP trained in chromium without WebGPU, on the WebA
     expect(backendLine).toMatch(/^on the CPU \(WebAssembly\): WebGPU is unavailable here \(DigitsMLP\.create: WebGPU found no adapter/);
   }, 250_000);
 
+  it("the Stop button stops fit() on the CPU between batches: the page stays live while it trains", async () => {
+    if (typeof browser === "string") return browserUnavailable(browser);
+    const { page } = browser;
+    await page.goto(`${served.url}?epochs=100000`);
+    // The click is handled only if fit() lets the event loop run while the CPU trains.
+    await page.waitForFunction(() => /^epoch \d+\/100000/.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 60_000 });
+    await page.locator("#stop").click();
+    await page.waitForFunction(() => (globalThis as unknown as Window).dnncResult !== undefined, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as Window).dnncResult)).toEqual({ error: "Error: stopped by the Stop button" });
+    expect(await page.locator("#status").textContent()).toMatch(/^stopped in epoch \d+: stopped by the Stop button$/);
+    expect(await page.locator("#stop").isDisabled()).toBe(true);
+  }, 120_000);
+
   it("falls back too where navigator.gpu is missing (a browser without WebGPU at all)", async () => {
     if (typeof browser === "string") return browserUnavailable(browser);
     // Runs in the page before its scripts, on this and later navigations.

@@ -21,13 +21,13 @@ function tsconfig(extra: Record<string, unknown>): string {
 
 /** A program of mistakes a user might make with the model's API: each line must be an error. */
 const MISTAKES = (specifier: string) => `import { DigitsMLP, NonFiniteError, type DigitsMLPBatch, type DigitsMLPInputs } from ${JSON.stringify(specifier)};
-
+interface LookAlike extends Pick<DigitsMLP, keyof DigitsMLP> {} // every public member, none of the others
 const model = DigitsMLP.create({ seed: 1 });
 model.forward({ x: new Int32Array(64) });
 model.trainStep({ x: new Float32Array(64) });
 DigitsMLP.create({ seed: "1" });
 new DigitsMLP();
-const fake: DigitsMLP = { forward: model.forward, predict: model.predict } as const;
+const fake: DigitsMLP = {} as LookAlike;
 const inputs: DigitsMLPInputs = { x: new Float32Array(64), extra: 1 };
 const batch: DigitsMLPBatch = { x: new Float32Array(64), y: new Float32Array(1) };
 model.params;
@@ -81,5 +81,7 @@ describe("TypeScript projects with the strictest settings", () => {
     const lines = new Set([...againstTs!.matchAll(/^mistakes\.ts\((\d+),\d+\): error/gm)].map((m) => Number(m[1])));
     expect([...lines].sort((a, b) => a - b)).toEqual(Array.from({ length: 14 }, (_, i) => i + 4));
     expect(againstDts).toBe(againstTs);
+    // The class is nominal in both: a look-alike with every public member is not a DigitsMLP.
+    expect(againstTs).toMatch(/^mistakes\.ts\(8,7\): error TS2740: Type 'Pick<u_DigitsMLP, keyof u_DigitsMLP>' is missing the following properties from type 'u_DigitsMLP':/m);
   });
 });
