@@ -1,4 +1,4 @@
-// A generated module as JavaScript (`dnnc compile --emit js`, decision 0012): the ES module with
+// A generated module as JavaScript (`dnnc compile --emit js`, decision 0013): the ES module with
 // its types stripped by esbuild's `transform`, and its declarations (`.d.ts`) by TypeScript's
 // isolated declaration emit. Every target's module is written for both: it passes
 // `isolatedDeclarations` (every exported value's type is written out, so the declarations are a
