@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
-  PublishDiagnosticsNotification, HoverRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
+  PublishDiagnosticsNotification, HoverRequest, DefinitionRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
 } from "vscode-languageserver-protocol/node";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -137,7 +137,7 @@ describe("the installed package", () => {
     expect(run.stdout.trim()).toBe("function");
   }, TIMEOUT);
 
-  it("serves `dnnc lsp` over stdio: diagnostics, and hover text from the embedded language reference", async () => {
+  it("serves `dnnc lsp` over stdio: diagnostics, hover text from the embedded language reference, definitions in the stdlib", async () => {
     const proc = spawn(join(app, "node_modules/.bin/dnnc"), ["lsp", "--stdio"], { cwd: app });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     connection.listen();
@@ -153,6 +153,13 @@ describe("the installed package", () => {
       const line = text.split("\n").findIndex((l) => l.includes("activation: relu"));
       const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: text.split("\n")[line]!.indexOf("relu") + 1 } });
       expect((hover?.contents as MarkupContent).value).toContain("max(x, 0), elementwise");
+      // Into the stdlib, whose parse the build stores: the span is the installed file's.
+      const dense = text.split("\n").findIndex((l) => l.includes("Dense("));
+      const definition = await connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: { line: dense, character: text.split("\n")[dense]!.indexOf("Dense") + 1 } });
+      const layers = readFileSync(join(ROOT, "stdlib/layers.dnn"), "utf8").split("\n");
+      const declared = layers.findIndex((l) => l.startsWith("layer Dense("));
+      const at = layers[declared]!.indexOf("Dense");
+      expect(definition).toEqual({ uri: pathToFileURL(join(realpathSync(app), "node_modules/dnnc/stdlib/layers.dnn")).href, range: { start: { line: declared, character: at }, end: { line: declared, character: at + "Dense".length } } });
       await connection.sendRequest(ShutdownRequest.type);
       await connection.sendNotification(ExitNotification.type);
     } finally {
