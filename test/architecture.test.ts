@@ -47,6 +47,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   ide: ["source", "syntax", "diagnostics", "ir", "check", "model", "compiler"],
   lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version"],
   version: [],
+  // The library's entry (src/api.ts and src/api/): the driver and a target behind plain options and results.
+  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "targets", "format", "version"],
+  // The bundler plugins see only the library's API, as a user's plugin would.
+  plugins: ["api"],
   cli: ["*"],
 };
 

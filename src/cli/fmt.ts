@@ -5,10 +5,7 @@
 // written (exit 2): decoding would replace its bad bytes with U+FFFD, and writing would lose them.
 // A file is rewritten through a temporary file and a rename, so it is never left half written.
 import { stUtf8 } from "../runtime/safetensors.ts";
-import { hasErrors } from "../diagnostics/diagnostic.ts";
-import { renderTextAll, type TextOptions } from "../diagnostics/render-text.ts";
-import { format } from "../format/format.ts";
-import { SourceFile } from "../syntax/source.ts";
+import { format, formatDiagnostics, type FormatDiagnosticsOptions } from "../api.ts";
 import { describeFsError, writeFileAtomically } from "./write-file.ts";
 
 export interface FmtOptions {
@@ -16,7 +13,7 @@ export interface FmtOptions {
   stdout?: boolean;
 }
 
-export interface FmtIo extends TextOptions {
+export interface FmtIo extends FormatDiagnosticsOptions {
   out: (s: string) => void;
   err: (s: string) => void;
 }
@@ -31,15 +28,14 @@ export function formatFiles(files: { path: string; bytes: Uint8Array }[], opts: 
   const unformatted: string[] = [];
   for (const { path, text } of inputs as { path: string; text: string }[]) {
     const name = path === "-" ? "<stdin>" : path;
-    const result = format(name, text);
-    if (hasErrors(result.diagnostics)) {
-      const source = new SourceFile(name, text);
-      io.err(renderTextAll(result.diagnostics, (p) => (p === name ? source : undefined), io));
+    const result = format({ path: name, text });
+    if (!result.ok) {
+      io.err(formatDiagnostics(result.diagnostics, io));
       status = Math.max(status, 1);
     } else if (opts.check) {
-      if (result.text !== text) unformatted.push(name);
+      if (result.changed) unformatted.push(name);
     } else if (opts.stdout || path === "-") io.out(result.text);
-    else if (result.text !== text) {
+    else if (result.changed) {
       try {
         writeFileAtomically(path, result.text);
       } catch (e) {

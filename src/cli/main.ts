@@ -2,22 +2,17 @@
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
-import { basename, isAbsolute, join, relative } from "node:path";
-import { compile, type Compilation, type CompiledModel } from "../compiler.ts";
-import { hasErrors } from "../diagnostics/diagnostic.ts";
-import { renderJson } from "../diagnostics/render-json.ts";
-import { renderTextAll } from "../diagnostics/render-text.ts";
-import type { GeneratedFile } from "../backend/target.ts";
-import { generate, isTargetName, targetChoices, TARGET_NAMES, UnknownTargetError } from "../backend/targets.ts";
+import { basename, isAbsolute, relative } from "node:path";
+import { check, compile, diagnosticsAsJson, formatDiagnostics, type CompiledModelInfo, type CompileOptions, type CompileResult, type Diagnostic, type FunctionStats } from "../api.ts";
+import { JavaScriptOutputError } from "../backend/javascript.ts";
+import { runFrontEnd } from "../api/compile.ts";
+import type { CompiledModel } from "../compiler.ts";
+import { isTargetName, targetChoices, TARGET_NAMES, UnknownTargetError } from "../backend/targets.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
-import { evalDim, symbolsOf } from "../ir/dim.ts";
 import { fuse } from "../schedule/fuse.ts";
 import { printSchedule } from "../schedule/print.ts";
-import { scheduleStats } from "../schedule/stats.ts";
-import { size } from "../ir/shape.ts";
-import { printSummary } from "../check/summary.ts";
 import type { FmtOptions } from "./fmt.ts";
 import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./outputs.ts";
 import type { TrainOptions } from "./train.ts";
@@ -33,18 +28,6 @@ export { VERSION };
 // imported by the commands using them, so `check` and `compile --target ts` start without them.
 
 class UsageError extends Error {}
-
-/** The module's files for `--emit ts` (the module) or `--emit js` (JavaScript and declarations, backend/javascript.ts: esbuild and TypeScript, loaded only here). */
-async function moduleFiles(module: string, base: string, emit: string): Promise<GeneratedFile[]> {
-  if (emit !== "js") return [{ name: `${base}.ts`, contents: module }];
-  const { toJavaScript, JavaScriptOutputError } = await import("../backend/javascript.ts");
-  try {
-    const { js, dts } = await toJavaScript(module, `${base}.ts`);
-    return [{ name: `${base}.js`, contents: js }, { name: `${base}.d.ts`, contents: dts }];
-  } catch (e) {
-    throw e instanceof JavaScriptOutputError ? new UsageError(e.message) : e;
-  }
-}
 
 interface Io {
   out: (s: string) => void;
@@ -69,16 +52,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--json", "print diagnostics as a JSON array (0-based LSP positions)")
     .option("--shapes", "print every binding and layer with its inferred type, and parameter counts")
     .action((files: string[], opts: { json?: boolean; shapes?: boolean }) => {
-      // No simplification passes: they change no diagnostic, and were a third of checking a long file.
-      const results = files.map((f) => compile(f, readSource(f), undefined, "none"));
-      report(results, !!opts.json, io);
-      if (opts.shapes && !opts.json)
-        for (const r of results)
-          for (const m of r.models) {
-            const source = [...r.program.sources.values()].find((s) => s.path === m.summary.find((row) => row.kind === "binding")?.span.file);
-            io.out(printSummary(m.name, m.summary, m.params.map((p) => ({ size: size(p.shape) as number, trainable: p.trainable })), source) + "\n");
-          }
-      status = results.some((r) => hasErrors(r.diagnostics)) ? 1 : 0;
+      const results = files.map((f) => check({ path: f, text: readSource(f) }));
+      report(results.flatMap((r) => r.diagnostics), !!opts.json, io);
+      if (opts.shapes && !opts.json) for (const r of results) for (const m of r.models) io.out(m.summary + "\n");
+      status = results.every((r) => r.ok) ? 0 : 1;
     });
 
   program
@@ -95,48 +72,38 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option("--after <pass>", "with --emit ir: print only the IR after this simplification pass (default: after each)").choices([...PASS_NAMES]))
     .option("--batch <n>", "the size every symbolic dimension takes in the printed costs (FLOPs, bytes, peak memory)", "64")
     .option("--json", "print diagnostics as JSON")
-    .action(async (file: string, opts: { target: string; out?: string; emit: string; after?: string; batch: string; json?: boolean }) => {
+    .option("-w, --watch", "keep running: compile again whenever the file or a module it imports changes")
+    .action(async (file: string, opts: { target: string; out?: string; emit: string; after?: string; batch: string; json?: boolean; watch?: boolean }) => {
       if (!isTargetName(opts.target)) throw new UsageError(new UnknownTargetError(opts.target).message);
-      const writes = opts.emit === "ts" || opts.emit === "js";
-      if (writes && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
+      const emit = opts.emit === "ts" || opts.emit === "js" ? opts.emit : undefined; // what is written; else what is printed
+      if (emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
       if (opts.emit === "wat" && opts.target !== "wasm") throw new UsageError("--emit wat prints the wasm target's WebAssembly kernels: give --target wasm");
       const batch = Number(opts.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive integer, received '${opts.batch}'`);
-      if (writes) checkOutDir(opts.out!); // before the work, not after it
-      const result = compile(file, readSource(file), undefined, (opts.emit === "ir" ? (opts.after ?? "none") : "dce") as PassName);
-      report([result], !!opts.json, io);
-      if (hasErrors(result.diagnostics)) return void (status = 1);
-      if (opts.emit === "ir") {
-        for (const m of result.models)
-          for (const fn of functionsOf(m))
-            for (const s of opts.after ? [{ after: opts.after, fn }] : stages(fn)) io.out(`${irHeading(m.name, s.after, s.fn)}\n${printFn(s.fn)}\n`);
-        return;
+      const target = opts.target; // narrowed to a TargetName by the check above, for the closure below
+      if (emit) checkOutDir(opts.out!); // before the work, not after it
+      /** One build; the files its result depends on. */
+      const build = async (): Promise<string[]> => {
+        if (!emit) {
+          const { compilation, diagnostics, inputs } = runFrontEnd({ path: file, text: readSource(file) }, (opts.emit === "ir" ? (opts.after ?? "none") : "dce") as PassName);
+          report(diagnostics, !!opts.json, io);
+          status = hasErrors(diagnostics) ? 1 : 0;
+          if (status === 0) await printIntermediate(opts.emit, compilation.models, opts.after, basename(file), io);
+          return inputs;
+        }
+        const result = await compileOrRefuse({ path: file, text: readSource(file), target, outDir: opts.out!, batch, emit });
+        report(result.diagnostics, !!opts.json, io);
+        status = result.ok ? 0 : 1;
+        if (result.ok) printWritten(opts.out!, result, io);
+        return result.inputs;
+      };
+      const inputs = await build(); // a first build that cannot start (no such file) ends the command, watching or not
+      if (opts.watch) {
+        const { watchInputs } = await import("./watch.ts");
+        // Later builds report what stops them (a file removed mid-save, an output in the way) and go on watching.
+        await watchInputs(inputs, () => build().catch((e: unknown) => (reportError(e, io), [file])), io.err);
       }
-      if (opts.emit === "kernels") {
-        for (const m of result.models) for (const fn of functionsOf(m)) io.out(`// model ${m.name}\n${printSchedule(fuse(fn))}\n`);
-        return;
-      }
-      if (opts.emit === "wat") {
-        const [{ wasmKernelsText }, { targetModels }] = await Promise.all([import("../backend/wasm/target.ts"), import("../backend/target.ts")]);
-        io.out(wasmKernelsText({ models: targetModels(result.models), sourceName: basename(file) }));
-        return;
-      }
-      const outDir = opts.out!;
-      const base = basename(file).replace(/\.dnn$/, "");
-      const models = result.models.map((m) => m.name).join(", ") || "no models";
-      // A sidecar (the WGSL target's shaders) is text the module holds, written apart under a header line, to read or lint.
-      const { module, sidecar } = await generate(opts.target, result.models, basename(file));
-      const written = writeOutputs(outDir, base, await moduleFiles(module, base, opts.emit), sidecar, opts.emit === "js" ? [`${base}.ts`] : [`${base}.js`, `${base}.d.ts`]);
-      const what = `${written.modules.join(" and ")} (${models})`;
-      if (sidecar) {
-        const sidecarDir = join(outDir, `${base}.${sidecar.dir}`);
-        io.err(`wrote ${what} and ${sidecar.files.length} ${sidecar.what} in ${sidecarDir}/\n`);
-        if (written.kept.length > 0)
-          io.err(`warning: ${sidecarDir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
-      } else io.err(`wrote ${what}\n`);
-      if (written.removed.length > 0) io.err(`removed ${written.removed.join(" and ")}, which an earlier compile generated in the other form\n`);
-      for (const m of result.models) io.err(costSummary(m, batch));
     });
 
   program
@@ -183,11 +150,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--report <path>", "the HTML report (default: FILE.report.html)")
     .option("--json", "print the result (test accuracy, history) as JSON on standard output")
     .action(async (file: string, opts: TrainOptions) => {
-      const result = compile(file, readSource(file));
-      report([result], false, io);
-      if (hasErrors(result.diagnostics)) return void (status = 1);
+      const { compilation, diagnostics } = runFrontEnd({ path: file, text: readSource(file) }, "dce");
+      report(diagnostics, false, io);
+      if (hasErrors(diagnostics)) return void (status = 1);
       const { train } = await import("./train.ts");
-      status = await train(file, result, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, columns: process.stderr.columns }, argv.slice(argv.indexOf("train") + 1));
+      status = await train(file, compilation, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, columns: process.stderr.columns }, argv.slice(argv.indexOf("train") + 1));
     });
 
   program
@@ -210,19 +177,24 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.err(`dnnc: ${e.message.replace(/^error: /, "")}\n`);
       return 2;
     }
-    if (e instanceof OutputError) {
-      io.err(`dnnc: ${e.message}\n`);
-      return e.status;
-    }
-    if (e instanceof UsageError || e instanceof TrainError || e instanceof DatasetMissingError) {
-      io.err(`dnnc: ${e.message}\n`);
-      return 2;
-    }
-    const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`dnnc: internal compiler error: ${err.message}\nThis is a bug in dnnc, not in your model. Set DNNC_DEBUG=1 for a stack trace.\n`);
-    if (process.env["DNNC_DEBUG"]) io.err(`${err.stack}\n`);
-    return 3;
+    return reportError(e, io);
   }
+}
+
+/** Says what stopped a command, as one line for a user's mistake and with a plea for a bug report otherwise; the exit status. */
+function reportError(e: unknown, io: Io): number {
+  if (e instanceof OutputError) {
+    io.err(`dnnc: ${e.message}\n`);
+    return e.status;
+  }
+  if (e instanceof UsageError || e instanceof TrainError || e instanceof DatasetMissingError) {
+    io.err(`dnnc: ${e.message}\n`);
+    return 2;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.err(`dnnc: internal compiler error: ${err.message}\nThis is a bug in dnnc, not in your model. Set DNNC_DEBUG=1 for a stack trace.\n`);
+  if (process.env["DNNC_DEBUG"]) io.err(`${err.stack}\n`);
+  return 3;
 }
 
 /** A FILE argument's text; a file that is missing or cannot be used is a usage error (exit 2). */
@@ -246,11 +218,51 @@ function readSourceBytes(file: string): Buffer {
   return readFileSync(file);
 }
 
-function report(results: Compilation[], json: boolean, io: Io): void {
-  const sources = (p: string) => results.map((r) => r.program.sources.get(p)).find((s) => s);
-  const all = results.flatMap((r) => r.diagnostics);
-  if (json) io.out(renderJson(all, sources) + "\n");
-  else if (all.length) io.err(renderTextAll(all, sources, { color: io.color, displayPath }));
+function report(diagnostics: Diagnostic[], json: boolean, io: Io): void {
+  if (json) io.out(JSON.stringify(diagnosticsAsJson(diagnostics), null, 2) + "\n");
+  else if (diagnostics.length) io.err(formatDiagnostics(diagnostics, { color: io.color, displayPath }));
+}
+
+const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === "error");
+
+/** `compile --emit ir|kernels|wat`: an intermediate form of every model, for people reading the compiler's work. */
+async function printIntermediate(emit: string, models: CompiledModel[], after: string | undefined, sourceName: string, io: Io): Promise<void> {
+  if (emit === "ir") {
+    for (const m of models)
+      for (const fn of functionsOf(m)) for (const s of after ? [{ after, fn }] : stages(fn)) io.out(`${irHeading(m.name, s.after, s.fn)}\n${printFn(s.fn)}\n`);
+  } else if (emit === "kernels") {
+    for (const m of models) for (const fn of functionsOf(m)) io.out(`// model ${m.name}\n${printSchedule(fuse(fn))}\n`);
+  } else {
+    const [{ wasmKernelsText }, { targetModels }] = await Promise.all([import("../backend/wasm/target.ts"), import("../backend/target.ts")]);
+    io.out(wasmKernelsText({ models: targetModels(models), sourceName }));
+  }
+}
+
+/** Writes what `compile` generated into `outDir` and says what was written and what each model costs. */
+/** `compile`, a missing tool for --emit js (TypeScript, esbuild) a usage error: one line, exit 2. */
+async function compileOrRefuse(options: CompileOptions): Promise<CompileResult> {
+  try {
+    return await compile(options);
+  } catch (e) {
+    throw e instanceof JavaScriptOutputError ? new UsageError(e.message) : e;
+  }
+}
+
+function printWritten(outDir: string, result: Awaited<ReturnType<typeof compile>>, io: Io): void {
+  const models = result.models.map((m) => m.name).join(", ") || "no models";
+  // The module's other form goes: an import of ./<name>.js could otherwise find a stale one.
+  const base = basename(result.files[0]!.path).replace(/\.(d\.ts|ts|js)$/, "");
+  const written = writeOutputs(outDir, result, result.files[0]!.path.endsWith(".js") ? [`${base}.ts`] : [`${base}.js`, `${base}.d.ts`]);
+  const what = `${written.modules.join(" and ")} (${models})`;
+  const sidecar = result.sidecar;
+  if (sidecar) {
+    const count = result.files.filter((f) => f.kind === "sidecar").length;
+    io.err(`wrote ${what} and ${count} ${sidecar.what} in ${sidecar.dir}/\n`);
+    if (written.kept.length > 0)
+      io.err(`warning: ${sidecar.dir}/ also holds ${written.kept.length === 1 ? "a file" : `${written.kept.length} files`} dnnc did not write, left as they are: ${written.kept.slice(0, 8).join(", ")}${written.kept.length > 8 ? ", …" : ""}\n`);
+  } else io.err(`wrote ${what}\n`);
+  if (written.removed.length > 0) io.err(`removed ${written.removed.join(" and ")}, which an earlier compile generated in the other form\n`);
+  for (const m of result.models) io.err(costSummary(m));
 }
 
 /** stdlib and other files below the working directory are shown relative to it. */
@@ -276,18 +288,13 @@ function irHeading(model: string, after: string, fn: Fn): string {
 
 const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])];
 
-/** What the model's functions cost once fused, every symbolic size taken as `batch`. */
-function costSummary(m: CompiledModel, batch: number): string {
-  const fns = [m.forward, ...(m.train ? [m.train.fn] : [])];
-  const dims = Object.fromEntries([...new Set(fns.flatMap((f) => f.args.flatMap((a) => a.shape.flatMap((d) => symbolsOf(d)))))].map((x) => [x, batch]));
-  const at = Object.keys(dims).length > 0 ? ` at ${Object.keys(dims).map((x) => `${x} = ${batch}`).join(", ")}` : "";
-  const params = m.params.reduce((acc, p) => acc + (evalDim(size(p.shape), {}) ?? 0), 0);
-  const lines = fns.map((f) => {
-    const s = scheduleStats(fuse(f), dims);
-    const what = f === m.forward ? "forward" : "training step";
-    return `  ${what}${at}: ${s.primitives} primitives in ${s.kernels} kernels, ${mega(s.flops)}FLOP, ${mega(s.bytesMoved)}B moved, peak ${mega(s.arenaBytes + s.argumentBytes)}B (${mega(s.arenaBytes)}B workspace + ${mega(s.argumentBytes)}B arguments)\n`;
-  });
-  return `${m.name}: ${params.toLocaleString("en-US")} parameters\n${lines.join("")}`;
+/** What the model's functions cost once fused, every symbolic size at the batch given. */
+function costSummary(m: CompiledModelInfo): string {
+  const sizes = Object.entries(m.stats.sizes);
+  const at = sizes.length > 0 ? ` at ${sizes.map(([x, n]) => `${x} = ${n}`).join(", ")}` : "";
+  const line = (what: string, s: FunctionStats) =>
+    `  ${what}${at}: ${s.primitives} primitives in ${s.kernels} kernels, ${mega(s.flops)}FLOP, ${mega(s.bytesMoved)}B moved, peak ${mega(s.workspaceBytes + s.argumentBytes)}B (${mega(s.workspaceBytes)}B workspace + ${mega(s.argumentBytes)}B arguments)\n`;
+  return `${m.name}: ${m.stats.parameters.toLocaleString("en-US")} parameters\n${line("forward", m.stats.forward)}${m.stats.trainStep ? line("training step", m.stats.trainStep) : ""}`;
 }
 
 const mega = (v: number): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${v} `);

@@ -83,7 +83,7 @@ describe("samples/web: DigitsMLP trained in chromium without WebGPU, on the WebA
     const { page } = browser;
     await page.goto(`${served.url}?epochs=100000`);
     // The click is handled only if fit() lets the event loop run while the CPU trains.
-    await page.waitForFunction(() => /^epoch \d+\/100000/.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 60_000 });
+    await page.locator("#status", { hasText: /^epoch \d+\/100000/ }).waitFor({ timeout: 60_000 });
     await page.locator("#stop").click();
     await page.waitForFunction(() => (globalThis as unknown as Window).dnncResult !== undefined, undefined, { timeout: 30_000 });
     expect(await page.evaluate(() => (globalThis as unknown as Window).dnncResult)).toEqual({ error: "Error: stopped by the Stop button" });
