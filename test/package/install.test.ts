@@ -1,16 +1,17 @@
 // The package as a user gets it: `npm pack` (which builds dist/ through the `prepare` script)
-// in a copy of this checkout, the tarball installed into a fresh project, and the command and its
-// language server used from there. Nothing here reaches the network: npm installs offline
-// (`--offline`) from tarballs alone — dnnc's and, packed with `npm pack` from this checkout's
-// node_modules, one for each package it depends on at run time — so npm resolves every
-// dependency to a tarball it was given. The installed project has no tsx and no src/ or docs/ of
-// dnnc: a command that needed any would fail here.
+// in a copy of this checkout, the tarball installed into a fresh project, and the command, its
+// language server and the library (`import("dnnc")`, typed) used from there. Nothing here
+// reaches the network: npm installs offline (`--offline`) from tarballs alone — dnnc's and,
+// packed with `npm pack` from this checkout's node_modules, one for each package it depends on
+// at run time — so npm resolves every dependency to a tarball it was given. The installed
+// project has no tsx and no src/ or docs/ of dnnc: a command that needed any would fail here.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STRICTEST } from "../helpers/strictest.ts";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
   PublishDiagnosticsNotification, HoverRequest, DefinitionRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
@@ -57,7 +58,8 @@ beforeAll(() => {
   // The `prepare` script's own lines come first on standard output; the JSON report last.
   const report = npm(checkout, "pack", "--json", "--pack-destination", tarballs);
   packed = (JSON.parse(report.slice(report.search(/^\[/m))) as { files: { path: string }[] }[])[0]!.files;
-  const dependencies = [...runtimeClosure(Object.keys(PACKAGE.dependencies ?? {})).values()];
+  // And Node's types, which a TypeScript project has of its own (the typed-consumer test).
+  const dependencies = [...runtimeClosure([...Object.keys(PACKAGE.dependencies ?? {}), "@types/node"]).values()];
   npm(tarballs, "pack", ...dependencies);
   app = join(work, "app");
   mkdirSync(app);
@@ -166,5 +168,36 @@ describe("the installed package", () => {
       connection.dispose();
       proc.kill();
     }
+  }, TIMEOUT);
+
+  it("is a library: `import(\"dnnc\")` gives the compiler API", () => {
+    const script = `
+      import { check, compile, format, version } from "dnnc";
+      const checked = check({ path: "broken.dnn" });
+      const compiled = await compile({ path: "mlp.dnn" });
+      const formatted = format({ text: "model M {\\ninput x: f32[B, 4]\\n}\\n" });
+      console.log(JSON.stringify({ version, ok: checked.ok, codes: checked.diagnostics.map((d) => d.code), files: compiled.files.map((f) => f.path), formatted: formatted.text }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ version: PACKAGE.version, ok: false, codes: ["DNN0301"], files: ["mlp.ts"], formatted: "model M {\n  input x: f32[B, 4]\n}\n" });
+  }, TIMEOUT);
+
+  it("is typed: a project using the API and the esbuild plugin type-checks under the strictest settings, dnnc's declarations included", () => {
+    writeFileSync(
+      join(app, "uses-dnnc.ts"),
+      [
+        'import { check, type Diagnostic } from "dnnc";',
+        'import type dnncEsbuild from "dnnc/esbuild";',
+        "const diagnostics: readonly Diagnostic[] = check({ path: \"broken.dnn\" }).diagnostics;",
+        "export const first: string | undefined = diagnostics[0]?.code;",
+        "export type EsbuildPlugin = ReturnType<typeof dnncEsbuild>;",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(app, "node_modules/typescript/bin/tsc");
+    // skipLibCheck off: every declaration file dnnc ships is checked too, and whatever it imports must resolve.
+    const r = spawnSync(process.execPath, [tsc, "--noEmit", ...STRICTEST, "--skipLibCheck", "false", "--module", "nodenext", "--target", "es2022", "--types", "node", "uses-dnnc.ts"], { cwd: app, encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
   }, TIMEOUT);
 });
