@@ -90,6 +90,11 @@ describe("the packed tarball", () => {
     expect(paths.filter((p) => /^(src|test|bench|scripts|grammar|editors|node_modules|samples\/(?!data\/digits\/))\//.test(p))).toEqual([]);
     expect(paths.filter((p) => p.startsWith("docs/") && !["docs/language.md", "docs/diagnostics.md", "docs/generated-api.md", "docs/train.md", "docs/api.md"].includes(p))).toEqual([]);
     for (const needed of ["package.json", "README.md", "bin/dnnc.js", "dist/cli.mjs", "stdlib/layers.dnn", "samples/data/digits/digits.csv.gz"]) expect(paths).toContain(needed);
+    // Every file package.json's `exports` and `types` name (the API, the plugins, their declarations).
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; types: string };
+    const named = [manifest.types, ...Object.values(manifest.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e)))].map((f) => f.replace(/^\.\//, ""));
+    expect(named.length).toBeGreaterThan(6);
+    expect(named.filter((f) => !paths.includes(f))).toEqual([]);
   });
 });
 
