@@ -187,6 +187,22 @@ describe("the installed package", () => {
     expect(JSON.parse(r.stdout)).toEqual({ version: PACKAGE.version, ok: false, codes: ["DNN0301"], files: ["mlp.ts"], formatted: "model M {\n  input x: f32[B, 4]\n}\n" });
   }, TIMEOUT);
 
+  it("bundles a .dnn import with esbuild through `dnnc/esbuild`, and loads `dnnc/vite`", () => {
+    writeFileSync(join(app, "main.js"), 'import { DigitsMLP } from "./mlp.dnn";\nconsole.log(typeof DigitsMLP.create);\n');
+    const script = `
+      import { build } from "esbuild";
+      import dnnc from "dnnc/esbuild";
+      import vite from "dnnc/vite";
+      await build({ entryPoints: ["main.js"], bundle: true, format: "esm", platform: "node", outfile: "bundle.mjs", plugins: [dnnc()], logLevel: "silent" });
+      console.log(typeof vite().name);`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("string");
+    const run = spawnSync(process.execPath, ["bundle.mjs"], { cwd: app, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("function");
+  }, TIMEOUT);
+
   it("is typed: a project using the API and the esbuild plugin type-checks under the strictest settings, dnnc's declarations included", () => {
     writeFileSync(
       join(app, "uses-dnnc.ts"),
