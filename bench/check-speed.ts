@@ -37,7 +37,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { generate } from "./lib/gen-models.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
-import { cpuNow, quantile } from "./lib/timing.ts";
+import { childCpu, cpuNow, quantile } from "./lib/timing.ts";
 import { compile, fsHost } from "../src/compiler.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
 // @ts-expect-error plain JavaScript next to the command, without declarations
@@ -201,17 +201,6 @@ let profileSummary: { byFile: { file: string; ms: number; share: number }[]; byF
 if (flag("--profile")) profileSummary = await profile(Math.min(RUNS, 20));
 
 // ---- 3. the command, in fresh processes ----------------------------------------------------
-
-/** CPU time of this process's finished children (Linux: cutime + cstime), in ms; undefined elsewhere. */
-function childCpu(): number | undefined {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-    return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // fields 16, 17, in ticks of 1/100 s
-  } catch {
-    return undefined;
-  }
-}
 
 /** `node SCRIPT …args` in a fresh process: wall time and, on Linux, its CPU time. */
 function run(script: string, argv: string[]): { ms: number; cpuMs?: number; status: number | null; stderr: string } {

@@ -28,7 +28,7 @@ if (benches.length === 0) {
   process.exit(2);
 }
 
-const STRICT = new Set(["check-speed", "compile-speed"]);
+const STRICT = new Set(["check-speed", "compile-speed", "startup"]);
 const failed: string[] = [];
 for (const name of benches) {
   process.stdout.write(`\n=== ${name} ===\n`);

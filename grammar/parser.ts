@@ -6,14 +6,17 @@ import * as T from "./tokens.ts";
 
 // `true` in the built package (scripts/build.mjs defines it); undeclared when run from the sources.
 declare const DNNC_BUILT: boolean;
+/** Whether chevrotain's checks of the grammar (the lexer's patterns; the parser's ambiguous
+ * alternatives, left recursion) are skipped: they run from the sources, so in every test and
+ * grammar edit, and the built command skips them — most of building the lexer and the parser
+ * at each start (docs/performance.md). */
+export const SKIP_GRAMMAR_CHECKS = typeof DNNC_BUILT !== "undefined" && DNNC_BUILT;
 
 export class DnnParser extends CstParser {
   constructor() {
     // Only offsets: the AST builder reads nothing else of a node's location, and tracking lines
-    // and columns too was a tenth of parsing a long file. The grammar's validations (ambiguous
-    // alternatives, left recursion) run from the sources, so in every test and grammar edit;
-    // the built command skips them, two thirds of building the parser (docs/performance.md).
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", skipValidations: typeof DNNC_BUILT !== "undefined" && DNNC_BUILT });
+    // and columns too was a tenth of parsing a long file.
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", skipValidations: SKIP_GRAMMAR_CHECKS });
     this.performSelfAnalysis();
   }
 

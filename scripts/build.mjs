@@ -10,9 +10,10 @@
 // through tsx otherwise, so an edit never runs stale code (docs/performance.md, "Start-up").
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -54,7 +55,56 @@ function runtimeFiles(dir = "src") {
     return e.name.endsWith(".ts") && /^\/\/ dnnc:helpers-begin$/m.test(readFileSync(join(ROOT, path), "utf8")) ? [path] : [];
   });
 }
+/**
+ * Each stdlib file's parse, for src/check/stored-stdlib.ts: the parser (src/syntax/parse.ts,
+ * bundled on its own) run here on every stdlib/*.dnn without syntax errors, its AST as JSON with
+ * the file's path left as a marker. Stored only if the JSON gives back exactly the same tree (no
+ * node shared by two parents, no number JSON cannot write, no property set to undefined).
+ */
+const STDLIB_MARKER = "\u0000dnnc-stdlib\u0000";
+async function stdlibParses() {
+  const dir = mkdtempSync(join(tmpdir(), "dnnc-build-"));
+  try {
+    const file = join(dir, "parse.mjs");
+    await build({ entryPoints: [join(ROOT, "src/syntax/parse.ts")], outfile: file, bundle: true, format: "esm", platform: "node", logLevel: "warning" });
+    const { parse } = await import(pathToFileURL(file).href);
+    const stored = {};
+    for (const name of readdirSync(join(ROOT, "stdlib")).filter((f) => f.endsWith(".dnn")).sort()) {
+      const source = text(`stdlib/${name}`);
+      const parsed = parse(`${STDLIB_MARKER}${name}`, source);
+      if (parsed.diagnostics.length > 0) continue;
+      const ast = JSON.stringify(parsed.ast);
+      if (!sameTree(parsed.ast, JSON.parse(ast))) throw new Error(`build: stdlib/${name}'s AST does not survive JSON`);
+      stored[name] = { text: source, ast };
+    }
+    return stored;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+/** `a` and `b` the same tree: same keys, same values (Object.is), and no object reached twice in `a`. */
+function sameTree(a, b, seen = new Set()) {
+  if (typeof a !== "object" || a === null) return Object.is(a, b);
+  if (typeof b !== "object" || b === null || seen.has(a) || Array.isArray(a) !== Array.isArray(b)) return false;
+  seen.add(a);
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameTree(a[k], b[k], seen));
+}
+const stored = await stdlibParses();
+
 const REPLACED = {
+  "src/check/stored-stdlib.ts": () => `import { SourceFile } from ${JSON.stringify(join(ROOT, "src/syntax/source.ts"))};
+import { lex } from ${JSON.stringify(join(ROOT, "src/syntax/parse.ts"))};
+const STORED = ${JSON.stringify(stored)};
+const MARKER = ${JSON.stringify(JSON.stringify(STDLIB_MARKER).slice(1, -1))};
+export function storedStdlibParse(path, name, text) {
+  const s = Object.hasOwn(STORED, name) ? STORED[name] : undefined;
+  if (s === undefined || s.text !== text) return undefined;
+  // Spans name the file: the marker the build parsed with becomes the path, escaped as JSON writes it.
+  const ast = JSON.parse(s.ast.replaceAll(MARKER + name, JSON.stringify(path).slice(1, -1)));
+  let comments;
+  return { ast, source: new SourceFile(path, text), diagnostics: [], get comments() { return (comments ??= lex(text).comments); } };
+}`,
   "src/backend/runtime-sources.ts": () => {
     const sources = Object.fromEntries(runtimeFiles().map((f) => [f.slice("src/".length), text(f)]));
     return `const SOURCES = ${JSON.stringify(sources)};
@@ -100,12 +150,14 @@ const result = await build({
 });
 
 // Type declarations of the library's entry points (not the command's), for package.json `types`.
+// They name chevrotain's token type (a parse's comments), which is why chevrotain stays a
+// dependency though the code bundles it.
 const libraries = Object.entries(entries).filter(([name]) => name !== "cli").map(([, src]) => src);
 if (libraries.length > 0) {
   const config = join(DIST, "tsconfig.types.json");
   writeFileSync(config, JSON.stringify({
     extends: "../tsconfig.json",
-    compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: "..", outDir: "types" },
+    compilerOptions: { noEmit: false, types: ["node", "@webgpu/types"], declaration: true, emitDeclarationOnly: true, rewriteRelativeImportExtensions: true, rootDir: "..", outDir: "types" },
     include: [],
     files: libraries.map((src) => `../${src}`),
   }));

@@ -11,6 +11,7 @@ import { didYouMean } from "./suggest.ts";
 import { bindModule } from "./binder.ts";
 import type { Module } from "./module.ts";
 import { readSourceFile, SourceReadError } from "./read-source.ts";
+import { storedStdlibParse } from "./stored-stdlib.ts";
 
 export type { Module };
 
@@ -52,7 +53,7 @@ function parseCached(path: string, text: string): ParseResult {
   if (!path.startsWith(STDLIB_DIR)) return parse(path, text);
   const hit = stdlibParses.get(path);
   if (hit && hit.source.text === text) return hit;
-  const parsed = parse(path, text);
+  const parsed = storedStdlibParse(path, relative(STDLIB_DIR, path), text) ?? parse(path, text);
   stdlibParses.set(path, parsed);
   return parsed;
 }

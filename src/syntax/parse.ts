@@ -3,7 +3,7 @@
 // MAX_NESTING is cut off before the recursive-descent parser could exhaust the stack.
 import { Lexer, type IToken, type IRecognitionException } from "chevrotain";
 import { allTokens } from "../../grammar/tokens.ts";
-import { DnnParser } from "../../grammar/parser.ts";
+import { DnnParser, SKIP_GRAMMAR_CHECKS } from "../../grammar/parser.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
 import { AstBuilder } from "./build-ast.ts";
@@ -14,7 +14,7 @@ import { SourceFile } from "./source.ts";
 const MAX_NESTING = 48;
 const MAX_SYNTAX_ERRORS = 50;
 
-const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: SKIP_GRAMMAR_CHECKS });
 let parser: DnnParser | undefined; // built once: chevrotain's self-analysis is the slow part
 
 export interface ParseResult {

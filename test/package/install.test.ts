@@ -1,19 +1,20 @@
 // The package as a user gets it: `npm pack` (which builds dist/ through the `prepare` script)
 // in a copy of this checkout, the tarball installed into a fresh project, and the command, its
-// language server and the library used from there. Nothing here reaches the network: npm
-// installs offline (`--offline`) from tarballs alone — dnnc's and, packed with `npm pack` from
-// this checkout's node_modules, one for each package it depends on at run time — so npm resolves
-// every dependency to a tarball it was given. The installed project has no tsx and no src/ or
-// docs/language.md of dnnc: a command that needed either would fail here.
+// language server and the library (`import("dnnc")`, typed) used from there. Nothing here
+// reaches the network: npm installs offline (`--offline`) from tarballs alone — dnnc's and,
+// packed with `npm pack` from this checkout's node_modules, one for each package it depends on
+// at run time — so npm resolves every dependency to a tarball it was given. The installed
+// project has no tsx and no src/ or docs/ of dnnc: a command that needed any would fail here.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STRICTEST } from "../helpers/strictest.ts";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification,
-  PublishDiagnosticsNotification, HoverRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
+  PublishDiagnosticsNotification, HoverRequest, DefinitionRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type MarkupContent,
 } from "vscode-languageserver-protocol/node";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -57,8 +58,9 @@ beforeAll(() => {
   // The `prepare` script's own lines come first on standard output; the JSON report last.
   const report = npm(checkout, "pack", "--json", "--pack-destination", tarballs);
   packed = (JSON.parse(report.slice(report.search(/^\[/m))) as { files: { path: string }[] }[])[0]!.files;
-  const dependencies = [...runtimeClosure(Object.keys(PACKAGE.dependencies ?? {})).values()];
-  if (dependencies.length > 0) npm(tarballs, "pack", ...dependencies);
+  // And Node's types, which a TypeScript project has of its own (the typed-consumer test).
+  const dependencies = [...runtimeClosure([...Object.keys(PACKAGE.dependencies ?? {}), "@types/node"]).values()];
+  npm(tarballs, "pack", ...dependencies);
   app = join(work, "app");
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
@@ -88,6 +90,11 @@ describe("the packed tarball", () => {
     expect(paths.filter((p) => /^(src|test|bench|scripts|grammar|editors|node_modules|samples\/(?!data\/digits\/))\//.test(p))).toEqual([]);
     expect(paths.filter((p) => p.startsWith("docs/") && !["docs/language.md", "docs/diagnostics.md", "docs/generated-api.md", "docs/train.md", "docs/api.md"].includes(p))).toEqual([]);
     for (const needed of ["package.json", "README.md", "bin/dnnc.js", "dist/cli.mjs", "stdlib/layers.dnn", "samples/data/digits/digits.csv.gz"]) expect(paths).toContain(needed);
+    // Every file package.json's `exports` and `types` name (the API, the plugins, their declarations).
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; types: string };
+    const named = [manifest.types, ...Object.values(manifest.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e)))].map((f) => f.replace(/^\.\//, ""));
+    expect(named.length).toBeGreaterThan(6);
+    expect(named.filter((f) => !paths.includes(f))).toEqual([]);
   });
 });
 
@@ -128,7 +135,16 @@ describe("the installed package", () => {
     expect(existsSync(join(app, "mlp.safetensors"))).toBe(true);
   }, TIMEOUT);
 
-  it("serves `dnnc lsp` over stdio: diagnostics, and hover text from the embedded language reference", async () => {
+  it("writes JavaScript with `--emit js` (esbuild strips the types, TypeScript writes the declarations)", async () => {
+    const r = npx("compile", "mlp.dnn", "--emit", "js", "--out", "out-js");
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(app, "out-js/mlp.d.ts"), "utf8")).toMatch(/^export \{ \w+ as DigitsMLP \};$/m);
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", 'const m = await import("./out-js/mlp.js"); console.log(typeof m.DigitsMLP.create)'], { cwd: app, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("function");
+  }, TIMEOUT);
+
+  it("serves `dnnc lsp` over stdio: diagnostics, hover text from the embedded language reference, definitions in the stdlib", async () => {
     const proc = spawn(join(app, "node_modules/.bin/dnnc"), ["lsp", "--stdio"], { cwd: app });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     connection.listen();
@@ -144,11 +160,65 @@ describe("the installed package", () => {
       const line = text.split("\n").findIndex((l) => l.includes("activation: relu"));
       const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: text.split("\n")[line]!.indexOf("relu") + 1 } });
       expect((hover?.contents as MarkupContent).value).toContain("max(x, 0), elementwise");
+      // Into the stdlib, whose parse the build stores: the span is the installed file's.
+      const dense = text.split("\n").findIndex((l) => l.includes("Dense("));
+      const definition = await connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: { line: dense, character: text.split("\n")[dense]!.indexOf("Dense") + 1 } });
+      const layers = readFileSync(join(ROOT, "stdlib/layers.dnn"), "utf8").split("\n");
+      const declared = layers.findIndex((l) => l.startsWith("layer Dense("));
+      const at = layers[declared]!.indexOf("Dense");
+      expect(definition).toEqual({ uri: pathToFileURL(join(realpathSync(app), "node_modules/dnnc/stdlib/layers.dnn")).href, range: { start: { line: declared, character: at }, end: { line: declared, character: at + "Dense".length } } });
       await connection.sendRequest(ShutdownRequest.type);
       await connection.sendNotification(ExitNotification.type);
     } finally {
       connection.dispose();
       proc.kill();
     }
+  }, TIMEOUT);
+
+  it("is a library: `import(\"dnnc\")` gives the compiler API", () => {
+    const script = `
+      import { check, compile, format, version } from "dnnc";
+      const checked = check({ path: "broken.dnn" });
+      const compiled = await compile({ path: "mlp.dnn" });
+      const formatted = format({ text: "model M {\\ninput x: f32[B, 4]\\n}\\n" });
+      console.log(JSON.stringify({ version, ok: checked.ok, codes: checked.diagnostics.map((d) => d.code), files: compiled.files.map((f) => f.path), formatted: formatted.text }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ version: PACKAGE.version, ok: false, codes: ["DNN0301"], files: ["mlp.ts"], formatted: "model M {\n  input x: f32[B, 4]\n}\n" });
+  }, TIMEOUT);
+
+  it("bundles a .dnn import with esbuild through `dnnc/esbuild`, and loads `dnnc/vite`", () => {
+    writeFileSync(join(app, "main.js"), 'import { DigitsMLP } from "./mlp.dnn";\nconsole.log(typeof DigitsMLP.create);\n');
+    const script = `
+      import { build } from "esbuild";
+      import dnnc from "dnnc/esbuild";
+      import vite from "dnnc/vite";
+      await build({ entryPoints: ["main.js"], bundle: true, format: "esm", platform: "node", outfile: "bundle.mjs", plugins: [dnnc()], logLevel: "silent" });
+      console.log(typeof vite().name);`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("string");
+    const run = spawnSync(process.execPath, ["bundle.mjs"], { cwd: app, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("function");
+  }, TIMEOUT);
+
+  it("is typed: a project using the API and the esbuild plugin type-checks under the strictest settings, dnnc's declarations included", () => {
+    writeFileSync(
+      join(app, "uses-dnnc.ts"),
+      [
+        'import { check, type Diagnostic } from "dnnc";',
+        'import type dnncEsbuild from "dnnc/esbuild";',
+        "const diagnostics: readonly Diagnostic[] = check({ path: \"broken.dnn\" }).diagnostics;",
+        "export const first: string | undefined = diagnostics[0]?.code;",
+        "export type EsbuildPlugin = ReturnType<typeof dnncEsbuild>;",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(app, "node_modules/typescript/bin/tsc");
+    // skipLibCheck off: every declaration file dnnc ships is checked too, and whatever it imports must resolve.
+    const r = spawnSync(process.execPath, [tsc, "--noEmit", ...STRICTEST, "--skipLibCheck", "false", "--module", "nodenext", "--target", "es2022", "--types", "node", "uses-dnnc.ts"], { cwd: app, encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
   }, TIMEOUT);
 });
