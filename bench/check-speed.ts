@@ -37,6 +37,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { generate } from "./lib/gen-models.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
+import { commandLine } from "./lib/args.ts";
 import { childCpu, cpuNow, quantile } from "./lib/timing.ts";
 import { compile, fsHost } from "../src/compiler.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
@@ -53,24 +54,7 @@ const TARGETS = { warmMedianMs: 150, firstCallMs: 500, cliCheckMs: 800 };
 const LINES = 2000;
 const LAYERS = 200;
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 0) fail(`${name} needs a whole number`);
-  return n;
-};
-const stringOption = (name: string) => {
-  const i = args.indexOf(name);
-  return i < 0 ? undefined : args[i + 1];
-};
-
-function fail(message: string): never {
-  process.stderr.write(`check-speed: ${message}\n`);
-  process.exit(1);
-}
+const { flag, option, string: stringOption, fail } = commandLine("check-speed");
 
 // Internal: `--cold-phases FILE` times the phases of one check in this fresh process, prints
 // them as JSON and exits (the parent runs it to see where a cold process spends its time).
@@ -83,7 +67,7 @@ if (coldFile) {
 }
 
 // Pin to one core (where `taskset` allows): from here on a child process runs the benchmark.
-pinToOneCpu(fileURLToPath(import.meta.url), args, flag("--no-pin"));
+pinToOneCpu(fileURLToPath(import.meta.url), process.argv.slice(2), flag("--no-pin"));
 
 const loadBefore = loadavg();
 const RUNS = Math.max(20, option("--runs", 30));

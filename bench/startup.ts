@@ -26,6 +26,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { pinToOneCpu } from "./lib/pin.ts";
+import { commandLine } from "./lib/args.ts";
 import { childCpu, quantile } from "./lib/timing.ts";
 // @ts-expect-error plain JavaScript next to the command, without declarations
 import { builtIsCurrent } from "../bin/built.mjs";
@@ -33,20 +34,9 @@ import { builtIsCurrent } from "../bin/built.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGETS = { checkMs: 400 };
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 0) fail(`${name} needs a whole number`);
-  return n;
-};
-function fail(message: string): never {
-  process.stderr.write(`startup: ${message}\n`);
-  process.exit(1);
-}
+const { flag, option, fail } = commandLine("startup");
 
-pinToOneCpu(fileURLToPath(import.meta.url), args, !args.includes("--pin"));
+pinToOneCpu(fileURLToPath(import.meta.url), process.argv.slice(2), !flag("--pin"));
 const ROUNDS = Math.max(3, option("--rounds", 15));
 const WARMUP = option("--warmup", 2);
 const loadBefore = loadavg();
@@ -128,7 +118,7 @@ const json = {
 };
 writeFileSync(join(RESULTS, "startup.json"), JSON.stringify(json, (_k, v) => (typeof v === "number" ? round(v) : v), 2) + "\n");
 console.log(`\nwrote ${relative(process.cwd(), join(RESULTS, "startup.json"))}`);
-if (args.includes("--strict") && !verdicts.every((v) => v.met)) process.exit(1);
+if (flag("--strict") && !verdicts.every((v) => v.met)) process.exit(1);
 
 function round(x: number): number {
   return Math.round(x * 10) / 10;

@@ -8,32 +8,14 @@ import { compileSample, importGenerated, type CompiledSample } from "../helpers/
 import { loadNamed, splitValidation, type Dataset } from "../../src/data/index.ts";
 import { evaluate, fit as trainLoop } from "../../src/fit/loop.ts";
 import type { TrainableModel } from "../../src/fit/model.ts";
+import type { FitHistory, FitLogs, FitOptions as RuntimeFitOptions } from "../../src/runtime/fit.ts";
 
 const TIMEOUT = 120_000;
 
 type Data = { x: Float32Array; y: Int32Array };
-interface Logs {
-  loss: number;
-  accuracy?: number;
-  val_loss?: number;
-  val_accuracy?: number;
-}
-interface History {
-  epoch: number[];
-  history: { loss: number[]; accuracy?: number[]; val_loss?: number[]; val_accuracy?: number[] };
-  stoppedEarly?: { epoch: number; bestEpoch: number; restored: boolean };
-}
-interface FitOptions {
-  epochs?: number;
-  batchSize?: number;
-  shuffle?: boolean;
-  seed?: number;
-  validationSplit?: number;
-  validationData?: Data;
-  callbacks?: { onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>; onBatchEnd?: (batch: number, logs: { loss: number; size: number }) => void };
-  earlyStopping?: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean };
-  signal?: AbortSignal;
-}
+type Logs = FitLogs;
+type History = FitHistory;
+type FitOptions = RuntimeFitOptions<Data>;
 interface Model extends TrainableModel {
   fit(data: Data, options?: FitOptions): Promise<History>;
   predict(inputs: { x: Float32Array }): Float32Array;
