@@ -302,7 +302,7 @@ describe("dnnc compile", () => {
     const other = dnnc("compile", "samples/mnist_cnn.dnn", "--emit", "wat");
     expect(other.status).toBe(2);
     expect(other.stderr).toBe("dnnc: --emit wat prints the wasm target's WebAssembly kernels: give --target wasm\n");
-  });
+  }, TIMEOUT);
 
   it("--emit kernels prints each function's kernels and buffers", () => {
     const r = dnnc("compile", "samples/backprop_221.dnn", "--emit", "kernels");
