@@ -54,8 +54,9 @@ function applyBody(el: ElabContext, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env
       if (el.refused) return POISON; // a `require` refused the arguments: no parameters from them
       continue;
     }
-    const p = declareParam(el, item, env, `${instance}.${item.name.name}`);
+    const p = declareParam(el, item, env, `${instance}.${item.name.name}`, true);
     if (!p) return POISON;
+    if (p === NO_ELEMENTS) continue; // not created: the forward must not read it (Keras's use_bias: false)
     env.set(item.name.name, p);
   }
   const out = el.body(fwd.body, env);
@@ -64,8 +65,16 @@ function applyBody(el: ElabContext, d: A.LayerDecl, fwd: A.ForwardDecl, env: Env
   return result.kind === "tensor" ? { ...result, origin: span } : result;
 }
 
-/** A trainable parameter: an argument of the function being built, initialised by `init`. */
-export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: string): Tensor | undefined {
+/** What declareParam gives for a parameter with a zero-sized axis: none is created. */
+export const NO_ELEMENTS = Symbol("no elements");
+
+/**
+ * A trainable parameter: an argument of the function being built, initialised by `init`. In a
+ * layer (inLayer), one whose shape has a zero-sized axis is not created at all (NO_ELEMENTS), so a layer can make a
+ * parameter optional by its size, as `Dense`'s bias with `use_bias: false`, and the model then
+ * has no such weight, as in Keras.
+ */
+export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: string, inLayer = false): Tensor | typeof NO_ELEMENTS | undefined {
   const t = evalType(el, p.type, env);
   if (!t) return undefined;
   if (t.dtype !== "f32") return void el.error("DNN0201", p.type.span, `parameters are f32, found ${t.dtype}`);
@@ -74,6 +83,7 @@ export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: st
     return void el.error("DNN0310", p.type.span, `\`${p.name.name}\` would have the symbolic size ${sym}: a parameter's shape must be known when the model is compiled`, {
       hint: "parameters cannot depend on the batch size; a layer's input width must be a fixed number",
     });
+  if (inLayer && t.shape.includes(0)) return NO_ELEMENTS;
   const init = p.init ? el.expr(p.init, env) : undefined;
   if (init?.kind === "poison") return undefined;
   if (init && init.kind !== "number" && init.kind !== "array" && init.kind !== "init")

@@ -52,7 +52,7 @@ export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Modul
       if (t) declared.set(name, { decl: item, ...t });
       else failed.add(name); // reported once; its assignment is not an error too
     } else if (item.kind === "param") {
-      env.set(name, declareParam(el, item, env, name) ?? POISON);
+      env.set(name, (declareParam(el, item, env, name) as Tensor | undefined) ?? POISON); // a model's param is never NO_ELEMENTS
     } else if (item.kind === "let") {
       const v = el.let(item, env);
       if (v.kind === "tensor") el.summary.push({ kind: "binding", role: "let", name, span: item.name.span, shape: v.shape, dtype: v.dtype });

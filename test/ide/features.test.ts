@@ -52,6 +52,11 @@ describe("IDE features", () => {
     expect(labels).toEqual(expect.arrayContaining(["Dense", "Block", "Conv2D", "relu", "softmax"]));
     expect(items.find((c) => c.label === "Conv2D")!.edit).toEqual({ offset: TEXT.indexOf("{Dense}") + "{Dense".length, text: ", Conv2D" });
     expect(labels).not.toContain("adam");
+    // Layers added to std.layers for issue 20 are picked up from stdlib/layers.dnn, with their docs.
+    expect(labels).toEqual(expect.arrayContaining(["GlobalMaxPool2D", "ZeroPadding2D", "Cropping2D"]));
+    expect(items.find((c) => c.label === "ZeroPadding2D")!.edit).toEqual({ offset: TEXT.indexOf("{Dense}") + "{Dense".length, text: ", ZeroPadding2D" });
+    expect(items.find((c) => c.label === "Cropping2D")!.documentation).toMatch(/^Drops `cropping` rows/);
+    expect(items.find((c) => c.label === "Dense")!.detail).toContain("use_bias: bool = true");
   });
 
   it("completion after `loss =` offers losses; after `optimizer =` optimizers", () => {

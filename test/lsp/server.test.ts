@@ -107,10 +107,11 @@ describe("requests", () => {
   it("completion inside a Dense( call lists its named arguments with their defaults", async () => {
     const items = (await client.connection.sendRequest(CompletionRequest.type, { ...doc, position: pos(text, "Dense(64, ", 10) })) as CompletionItem[];
     const args = items.filter((i) => i.label.endsWith(":"));
-    expect(args.map((i) => i.label)).toEqual(["activation:"]); // units is given by position
+    expect(args.map((i) => i.label)).toEqual(["activation:", "use_bias:"]); // units is given by position
     expect(args[0]!.detail).toBe("fn = identity");
+    expect(args[1]!.detail).toBe("bool = true");
     const first = (await client.connection.sendRequest(CompletionRequest.type, { ...doc, position: pos(text, "Dense(64", 6) })) as CompletionItem[];
-    expect(first.filter((i) => i.label.endsWith(":")).map((i) => i.label)).toEqual(["units:", "activation:"]);
+    expect(first.filter((i) => i.label.endsWith(":")).map((i) => i.label)).toEqual(["units:", "activation:", "use_bias:"]);
   });
 
   it("completion after `activation:` offers activations, adding the import for stdlib ones", async () => {
