@@ -35,8 +35,8 @@ const cases: Record<string, Case> = {
     code: "DNN0204", at: "5:12", text: "Dense()", message: /needs an argument for `units`/,
   },
   "too many arguments": {
-    src: model("  output y: f32[B, 4]\n  y = x |> Dense(4, relu, 3)"),
-    code: "DNN0205", at: "5:27", text: "3", message: /takes 2 arguments/,
+    src: model("  output y: f32[B, 4]\n  y = x |> Dense(4, relu, true, 3)"),
+    code: "DNN0205", at: "5:33", text: "3", message: /takes 3 arguments/,
   },
   "argument of the wrong kind": {
     src: model("  output y: f32[B, 4]\n  y = x |> Dense(4, activation: 3)"),
