@@ -48,6 +48,8 @@ export interface DnncLayerRun {
  */
 export function runDnncLayer(opts: {
   imports: string[];
+  /** The stdlib module the imports come from: "layers" (std.layers) unless given. */
+  module?: string;
   layer: string;
   inShape: number[];
   outShape: number[];
@@ -59,7 +61,7 @@ export function runDnncLayer(opts: {
 }): DnncLayerRun {
   const { inShape, outShape } = opts;
   const xDecl = opts.intInput ? `input x: i32[${inShape.join(", ")}]` : `param x: f32[${inShape.join(", ")}] = 0.0`;
-  const m = compileModel(`import std.layers.{${opts.imports.join(", ")}}
+  const m = compileModel(`import std.${opts.module ?? "layers"}.{${opts.imports.join(", ")}}
 ${CAPTURE}
 model LayerOracle {
   ${xDecl}
@@ -255,6 +257,7 @@ export interface Tolerance {
 export function compareLayer(opts: {
   name: string;
   imports: string[];
+  module?: string;
   layer: string;
   tfjs: (x: { values: number[]; shape: number[]; dtype?: "float32" | "int32" }, weights: WeightMap[], r: (shape: number[]) => number[]) => TfjsLayerRun & { r: number[] };
   x: { values: number[]; shape: number[]; dtype?: "float32" | "int32" };
@@ -271,6 +274,7 @@ export function compareLayer(opts: {
   const conv = (w: WeightMap, v: number[]) => (w.toDnnc ? w.toDnnc(v) : v);
   const dnnc = runDnncLayer({
     imports: opts.imports,
+    module: opts.module,
     layer: opts.layer,
     inShape: opts.x.shape,
     outShape: tfjs.shape,

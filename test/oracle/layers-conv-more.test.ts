@@ -1,0 +1,90 @@
+// std.conv_layers against TensorFlow.js 4.22's tf.layers, as layers-conv.test.ts does for
+// std.layers (same harness, same tolerance and its reasoning): UpSampling2D and DepthwiseConv2D.
+// Compared are the inference and training outputs and the gradients of L = sum(y * R) with
+// respect to every trainable weight and to the input. Dilated depthwise convolutions are not
+// compared: tfjs has no gradient for them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as TF from "@tensorflow/tfjs";
+import { tfjs } from "./tfjs.ts";
+import { compareLayer, expectCloseScaled, reportMeasured, rng, runTfjsFunction, runTfjsLayer, tfjsLayerForward, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
+
+const TOL: Tolerance = { rtol: 1e-4, aScale: 2e-5 };
+
+let tf: typeof TF;
+beforeAll(async () => {
+  tf = await tfjs();
+});
+afterAll(() => reportMeasured("layers-conv-more"));
+
+const viaLayer = (make: () => TF.layers.Layer) => (x: Parameters<typeof runTfjsLayer>[2], w: WeightMap[], r: (s: number[]) => number[]) => runTfjsLayer(tf, make(), x, w, r);
+
+/**
+ * Nearest upsampling written out (every pixel tiled over a size × size block). Needed for the
+ * gradient: tf.layers.upSampling2d's dL/dx (tfjs-backend-cpu's ResizeNearestNeighborGrad) is not
+ * the block sum of R for these shapes (measured: 2.68 where dnnc and this give −1.84 at size 3,
+ * element 24), so dL/dx comes from tf.grads of this, and
+ * its output is first checked against tf.layers.upSampling2d's.
+ */
+function upsampleNearest(x: TF.Tensor, size: number): TF.Tensor {
+  const [n, h, w, c] = x.shape as number[];
+  // Rows, then columns, each a rank-4 tile (tfjs has the tile gradient only up to rank 5).
+  const rows = tf.tile(tf.reshape(x, [n!, h!, 1, w! * c!]), [1, 1, size, 1]);
+  return tf.reshape(tf.tile(tf.reshape(rows, [n! * h! * size, w!, 1, c!]), [1, 1, size, 1]), [n!, h! * size, w! * size, c!]);
+}
+
+describe("UpSampling2D against tf.layers.upSampling2d (nearest; 3×4 input, 2 channels; no weights, dL/dx only)", () => {
+  it.each([[2], [3]])("size %i", (size) => {
+    const next = rng(61);
+    const inShape = [2, 3, 4, 2];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const written = (xt: TF.Tensor) => upsampleNearest(xt, size);
+    const fromLayer = tfjsLayerForward(tf, tf.layers.upSampling2d({ size: [size, size], interpolation: "nearest" }), x, []);
+    const fromWritten = tf.tidy(() => [...written(tf.tensor(x.values, inShape)).dataSync()]);
+    expectCloseScaled(`UpSampling2D ${size}: written-out upsampling against tf.layers.upSampling2d`, fromWritten, fromLayer, TOL.rtol, TOL.aScale);
+    const { tfjs: t } = compareLayer({
+      name: `UpSampling2D ${size}`,
+      imports: ["UpSampling2D"],
+      module: "conv_layers",
+      layer: `UpSampling2D(${size})`,
+      tfjs: (xs, w, r) => runTfjsFunction(tf, written, xs, w, r),
+      x,
+      weights: [],
+      seed: 62,
+      tol: TOL,
+    });
+    expect(t.shape).toEqual([2, 3 * size, 4 * size, 2]);
+  });
+});
+
+describe("DepthwiseConv2D against tf.layers.depthwiseConv2d (kernel 3, 3 channels, non-square 7×6 input)", () => {
+  const cases: [string, { strides: number; padding: "valid" | "same"; multiplier: number }][] = [
+    ["valid, stride 1, depth_multiplier 1", { strides: 1, padding: "valid", multiplier: 1 }],
+    ["same, stride 1, depth_multiplier 2", { strides: 1, padding: "same", multiplier: 2 }],
+    ["valid, stride 2, depth_multiplier 2", { strides: 2, padding: "valid", multiplier: 2 }],
+    ["same, stride 2, depth_multiplier 3", { strides: 2, padding: "same", multiplier: 3 }],
+  ];
+  it.each(cases)("%s", (_name, c) => {
+    const next = rng(71);
+    const inShape = [2, 7, 6, 3];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const m = c.multiplier;
+    // Keras/tfjs DepthwiseConv2D weights: [depthwise_kernel [kh, kw, cin, multiplier], bias [cin·multiplier]]; ours the same.
+    const weights: WeightMap[] = [
+      { dnnc: "depthwise_conv2d.depthwise_kernel", shape: [3, 3, 3, m], values: uniform(next, [3, 3, 3, m], -0.5, 0.5) },
+      { dnnc: "depthwise_conv2d.bias", shape: [3 * m], values: uniform(next, [3 * m], -0.5, 0.5) },
+    ];
+    // Keras's parameter count: kernel_size² · channels · depth_multiplier + channels · depth_multiplier.
+    expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(3 * 3 * 3 * m + 3 * m);
+    compareLayer({
+      name: `DepthwiseConv2D ${c.padding} s${c.strides} m${m}`,
+      imports: ["DepthwiseConv2D"],
+      module: "conv_layers",
+      layer: `DepthwiseConv2D(3, strides: ${c.strides}, padding: "${c.padding}", depth_multiplier: ${m})`,
+      tfjs: viaLayer(() => tf.layers.depthwiseConv2d({ kernelSize: 3, strides: c.strides, padding: c.padding, depthMultiplier: m })),
+      x,
+      weights,
+      seed: 72,
+      tol: TOL,
+    });
+  });
+});
