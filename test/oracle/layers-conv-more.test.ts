@@ -1,5 +1,6 @@
 // std.conv_layers against TensorFlow.js 4.22's tf.layers, as layers-conv.test.ts does for
-// std.layers (same harness, same tolerance and its reasoning): UpSampling2D and DepthwiseConv2D.
+// std.layers (same harness, same tolerance and its reasoning): UpSampling2D, DepthwiseConv2D and
+// SeparableConv2D.
 // Compared are the inference and training outputs and the gradients of L = sum(y * R) with
 // respect to every trainable weight and to the input. Dilated depthwise convolutions are not
 // compared: tfjs has no gradient for them.
@@ -84,6 +85,39 @@ describe("DepthwiseConv2D against tf.layers.depthwiseConv2d (kernel 3, 3 channel
       x,
       weights,
       seed: 72,
+      tol: TOL,
+    });
+  });
+});
+
+describe("SeparableConv2D against tf.layers.separableConv2d (kernel 3, 3 → 4 channels, non-square 7×6 input)", () => {
+  const cases: [string, { strides: number; padding: "valid" | "same"; multiplier: number }][] = [
+    ["valid, stride 1, depth_multiplier 1", { strides: 1, padding: "valid", multiplier: 1 }],
+    ["same, stride 2, depth_multiplier 2", { strides: 2, padding: "same", multiplier: 2 }],
+  ];
+  it.each(cases)("%s", (_name, c) => {
+    const next = rng(81);
+    const inShape = [2, 7, 6, 3];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const m = c.multiplier;
+    // Keras/tfjs SeparableConv2D weights: [depthwise_kernel [kh, kw, cin, multiplier],
+    // pointwise_kernel [1, 1, cin·multiplier, filters], bias [filters]]; ours the same.
+    const weights: WeightMap[] = [
+      { dnnc: "separable_conv2d.depthwise_kernel", shape: [3, 3, 3, m], values: uniform(next, [3, 3, 3, m], -0.5, 0.5) },
+      { dnnc: "separable_conv2d.pointwise_kernel", shape: [1, 1, 3 * m, 4], values: uniform(next, [1, 1, 3 * m, 4], -0.5, 0.5) },
+      { dnnc: "separable_conv2d.bias", shape: [4], values: uniform(next, [4], -0.5, 0.5) },
+    ];
+    // Keras's parameter count: kernel_size² · channels · depth_multiplier + channels · depth_multiplier · filters + filters.
+    expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(3 * 3 * 3 * m + 3 * m * 4 + 4);
+    compareLayer({
+      name: `SeparableConv2D ${c.padding} s${c.strides} m${m}`,
+      imports: ["SeparableConv2D"],
+      module: "conv_layers",
+      layer: `SeparableConv2D(4, 3, strides: ${c.strides}, padding: "${c.padding}", depth_multiplier: ${m})`,
+      tfjs: viaLayer(() => tf.layers.separableConv2d({ filters: 4, kernelSize: 3, strides: c.strides, padding: c.padding, depthMultiplier: m })),
+      x,
+      weights,
+      seed: 82,
       tol: TOL,
     });
   });
