@@ -1,6 +1,6 @@
 // std.conv_layers against TensorFlow.js 4.22's tf.layers, as layers-conv.test.ts does for
 // std.layers (same harness, same tolerance and its reasoning): UpSampling2D, DepthwiseConv2D and
-// SeparableConv2D.
+// SeparableConv2D; and std.layers' Conv2D with `groups`, which tfjs's conv2d layer lacks.
 // Compared are the inference and training outputs and the gradients of L = sum(y * R) with
 // respect to every trainable weight and to the input. Dilated depthwise convolutions are not
 // compared: tfjs has no gradient for them.
@@ -118,6 +118,53 @@ describe("SeparableConv2D against tf.layers.separableConv2d (kernel 3, 3 → 4 c
       x,
       weights,
       seed: 82,
+      tol: TOL,
+    });
+  });
+});
+
+/**
+ * A grouped convolution written out with tfjs ops (tf.layers.conv2d of tfjs 4.22 has no
+ * `groups`): the input channels and the kernel's filters split into `groups` blocks, one conv2d
+ * per block, the results concatenated along the channels, plus bias, as Keras computes it.
+ */
+function groupedConv(x: TF.Tensor, kernel: TF.Tensor, bias: TF.Tensor, groups: number, strides: number, padding: "valid" | "same"): TF.Tensor {
+  const xs = tf.split(x, groups, 3);
+  const ks = tf.split(kernel, groups, 3);
+  return tf.add(tf.concat(xs.map((xg, g) => tf.conv2d(xg as TF.Tensor4D, ks[g] as TF.Tensor4D, strides, padding)), 3), bias);
+}
+
+describe("Conv2D(groups:) against a grouped convolution written with tf.conv2d (kernel 3, 6 channels → 4 or 6 filters, 7×6 input)", () => {
+  const cases: [string, { groups: number; filters: number; strides: number; padding: "valid" | "same" }][] = [
+    ["groups 2, 4 filters, valid, stride 1", { groups: 2, filters: 4, strides: 1, padding: "valid" }],
+    ["groups 3, 6 filters, same, stride 2", { groups: 3, filters: 6, strides: 2, padding: "same" }],
+  ];
+  it.each(cases)("%s", (_name, c) => {
+    const next = rng(91);
+    const inShape = [2, 7, 6, 6];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const kShape = [3, 3, 6 / c.groups, c.filters];
+    // Keras's grouped Conv2D weights: [kernel [kh, kw, cin / groups, filters], bias [filters]]; ours the same.
+    const weights: WeightMap[] = [
+      { dnnc: "conv2d.kernel", shape: kShape, values: uniform(next, kShape, -0.5, 0.5) },
+      { dnnc: "conv2d.bias", shape: [c.filters], values: uniform(next, [c.filters], -0.5, 0.5) },
+    ];
+    // Keras's parameter count: kernel_size² · (channels / groups) · filters + filters.
+    expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(3 * 3 * (6 / c.groups) * c.filters + c.filters);
+    const written = (xt: TF.Tensor, k: TF.Tensor, b: TF.Tensor) => groupedConv(xt, k, b, c.groups, c.strides, c.padding);
+    // The written-out form agrees with tf.layers.conv2d at groups 1 (so tf.split/concat add nothing).
+    const whole = { ...weights[0]!, shape: [3, 3, 6, c.filters], values: uniform(next, [3, 3, 6, c.filters], -0.5, 0.5) };
+    const fromLayer = tfjsLayerForward(tf, tf.layers.conv2d({ filters: c.filters, kernelSize: 3, strides: c.strides, padding: c.padding }), x, [whole, weights[1]!]);
+    const fromWritten = tf.tidy(() => [...groupedConv(tf.tensor(x.values, inShape), tf.tensor(whole.values, whole.shape), tf.tensor(weights[1]!.values, [c.filters]), 1, c.strides, c.padding).dataSync()]);
+    expectCloseScaled(`Conv2D groups ${c.groups}: written-out at groups 1 against tf.layers.conv2d`, fromWritten, fromLayer, TOL.rtol, TOL.aScale);
+    compareLayer({
+      name: `Conv2D groups ${c.groups} ${c.padding} s${c.strides}`,
+      imports: ["Conv2D"],
+      layer: `Conv2D(${c.filters}, 3, strides: ${c.strides}, padding: "${c.padding}", groups: ${c.groups})`,
+      tfjs: (xs, w, r) => runTfjsFunction(tf, written as (x: TF.Tensor, ...w: TF.Tensor[]) => TF.Tensor, xs, w, r),
+      x,
+      weights,
+      seed: 92,
       tol: TOL,
     });
   });
