@@ -1,6 +1,7 @@
 // std.conv_layers against TensorFlow.js 4.22's tf.layers, as layers-conv.test.ts does for
-// std.layers (same harness, same tolerance and its reasoning): UpSampling2D, DepthwiseConv2D and
-// SeparableConv2D; and std.layers' Conv2D with `groups`, which tfjs's conv2d layer lacks.
+// std.layers (same harness, same tolerance and its reasoning): UpSampling2D, DepthwiseConv2D,
+// SeparableConv2D and Conv2DTranspose; and std.layers' Conv2D with `groups`, which tfjs's conv2d
+// layer lacks.
 // Compared are the inference and training outputs and the gradients of L = sum(y * R) with
 // respect to every trainable weight and to the input. Dilated depthwise convolutions are not
 // compared: tfjs has no gradient for them.
@@ -167,5 +168,40 @@ describe("Conv2D(groups:) against a grouped convolution written with tf.conv2d (
       seed: 92,
       tol: TOL,
     });
+  });
+});
+
+describe("Conv2DTranspose against tf.layers.conv2dTranspose (padding valid; 3 → 4 filters, non-square 4×3 input)", () => {
+  const cases: [string, { kernel: number; strides: number }][] = [
+    ["kernel 3, stride 1", { kernel: 3, strides: 1 }],
+    ["kernel 3, stride 2", { kernel: 3, strides: 2 }],
+    ["kernel 2, stride 3 (gaps between the kernel's footprints)", { kernel: 2, strides: 3 }],
+    ["kernel 1, stride 2", { kernel: 1, strides: 2 }],
+  ];
+  it.each(cases)("%s", (_name, c) => {
+    const next = rng(101);
+    const inShape = [2, 4, 3, 3];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const k = c.kernel;
+    // Keras/tfjs Conv2DTranspose weights: [kernel [kh, kw, filters, cin], bias [filters]]; ours the same.
+    const weights: WeightMap[] = [
+      { dnnc: "conv2d_transpose.kernel", shape: [k, k, 4, 3], values: uniform(next, [k, k, 4, 3], -0.5, 0.5) },
+      { dnnc: "conv2d_transpose.bias", shape: [4], values: uniform(next, [4], -0.5, 0.5) },
+    ];
+    // Keras's parameter count: kernel_size² · filters · channels + filters.
+    expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(k * k * 4 * 3 + 4);
+    const { tfjs: t } = compareLayer({
+      name: `Conv2DTranspose k${k} s${c.strides}`,
+      imports: ["Conv2DTranspose"],
+      module: "conv_layers",
+      layer: `Conv2DTranspose(4, ${k}, strides: ${c.strides})`,
+      tfjs: viaLayer(() => tf.layers.conv2dTranspose({ filters: 4, kernelSize: k, strides: c.strides, padding: "valid" })),
+      x,
+      weights,
+      seed: 102,
+      tol: TOL,
+    });
+    // Keras's output size: H·strides + max(kernel_size − strides, 0).
+    expect(t.shape).toEqual([2, 4 * c.strides + Math.max(k - c.strides, 0), 3 * c.strides + Math.max(k - c.strides, 0), 4]);
   });
 });
