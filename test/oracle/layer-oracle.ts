@@ -191,6 +191,21 @@ export function runTfjsFunction(
   });
 }
 
+/**
+ * A dilated convolution (or depthwise convolution) written as an undilated one whose kernel is spread out with zeros
+ * (rate − 1 between taps): TensorFlow.js has no gradient for a dilated conv2d ("dilation rates
+ * greater than 1 are not yet supported in gradients"), so with dilation its gradients come from
+ * tf.grads of this, and its output is checked against tf.layers.conv2d's first.
+ */
+export function spreadKernel(tf: typeof TF, k: TF.Tensor, rate: number): TF.Tensor {
+  const spread = (t: TF.Tensor, axis: number) => {
+    const taps = tf.unstack(t, axis);
+    const gap = tf.zerosLike(taps[0]!);
+    return tf.stack(taps.flatMap((tap, i) => (i === taps.length - 1 ? [tap] : [tap, ...Array<TF.Tensor>(rate - 1).fill(gap)])), axis);
+  };
+  return spread(spread(k, 0), 1);
+}
+
 // ---- comparison -----------------------------------------------------------------------------
 
 /** Per comparison: the largest relative error and fraction of the tolerance used (printed when ORACLE_REPORT is set). */

@@ -3,12 +3,12 @@
 // SeparableConv2D and Conv2DTranspose; and std.layers' Conv2D with `groups`, which tfjs's conv2d
 // layer lacks.
 // Compared are the inference and training outputs and the gradients of L = sum(y * R) with
-// respect to every trainable weight and to the input. Dilated depthwise convolutions are not
-// compared: tfjs has no gradient for them.
+// respect to every trainable weight and to the input. tfjs has no gradient for a dilated
+// depthwise convolution, so there it comes from a zero-spread kernel, as for Conv2D.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as TF from "@tensorflow/tfjs";
 import { tfjs } from "./tfjs.ts";
-import { compareLayer, expectCloseScaled, reportMeasured, rng, runTfjsFunction, runTfjsLayer, tfjsLayerForward, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
+import { compareLayer, expectCloseScaled, reportMeasured, rng, runTfjsFunction, runTfjsLayer, spreadKernel, tfjsLayerForward, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
 
 const TOL: Tolerance = { rtol: 1e-4, aScale: 2e-5 };
 
@@ -59,13 +59,16 @@ describe("UpSampling2D against tf.layers.upSampling2d (nearest; 3×4 input, 2 ch
 });
 
 describe("DepthwiseConv2D against tf.layers.depthwiseConv2d (kernel 3, 3 channels, non-square 7×6 input)", () => {
-  const cases: [string, { strides: number; padding: "valid" | "same"; multiplier: number }][] = [
+  const cases: [string, { strides: number; padding: "valid" | "same"; multiplier: number; dilation?: number }][] = [
     ["valid, stride 1, depth_multiplier 1", { strides: 1, padding: "valid", multiplier: 1 }],
     ["same, stride 1, depth_multiplier 2", { strides: 1, padding: "same", multiplier: 2 }],
     ["valid, stride 2, depth_multiplier 2", { strides: 2, padding: "valid", multiplier: 2 }],
     ["same, stride 2, depth_multiplier 3", { strides: 2, padding: "same", multiplier: 3 }],
+    ["same, dilation 2, depth_multiplier 2 (gradients through a zero-spread kernel)", { strides: 1, padding: "same", multiplier: 2, dilation: 2 }],
+    ["valid, dilation 2, depth_multiplier 1 (gradients through a zero-spread kernel)", { strides: 1, padding: "valid", multiplier: 1, dilation: 2 }],
   ];
   it.each(cases)("%s", (_name, c) => {
+    const d = c.dilation ?? 1;
     const next = rng(71);
     const inShape = [2, 7, 6, 3];
     const x = { values: uniform(next, inShape), shape: inShape };
@@ -77,12 +80,22 @@ describe("DepthwiseConv2D against tf.layers.depthwiseConv2d (kernel 3, 3 channel
     ];
     // Keras's parameter count: kernel_size² · channels · depth_multiplier + channels · depth_multiplier.
     expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(3 * 3 * 3 * m + 3 * m);
+    const name = `DepthwiseConv2D ${c.padding} s${c.strides} m${m} d${d}`;
+    const make = () => tf.layers.depthwiseConv2d({ kernelSize: 3, strides: c.strides, padding: c.padding, depthMultiplier: m, dilationRate: d });
+    const dilated = (xt: TF.Tensor, k: TF.Tensor, b: TF.Tensor) => tf.add(tf.depthwiseConv2d(xt as TF.Tensor4D, spreadKernel(tf, k, d) as TF.Tensor4D, c.strides, c.padding), b);
+    if (d > 1) {
+      // Checked against the tf.depthwiseConv2d op with `dilations`: tf.layers.depthwiseConv2d of
+      // tfjs 4.22 ignores dilationRate (its output has the undilated shape).
+      const fromOp = tf.tidy(() => [...tf.add(tf.depthwiseConv2d(tf.tensor(x.values, inShape) as TF.Tensor4D, tf.tensor(weights[0]!.values, weights[0]!.shape) as TF.Tensor4D, c.strides, c.padding, "NHWC", d), tf.tensor(weights[1]!.values, [3 * m])).dataSync()]);
+      const fromSpread = tf.tidy(() => [...dilated(tf.tensor(x.values, inShape), tf.tensor(weights[0]!.values, weights[0]!.shape), tf.tensor(weights[1]!.values, [3 * m])).dataSync()]);
+      expectCloseScaled(`${name}: zero-spread kernel against tf.depthwiseConv2d with dilations`, fromSpread, fromOp, TOL.rtol, TOL.aScale);
+    }
     compareLayer({
-      name: `DepthwiseConv2D ${c.padding} s${c.strides} m${m}`,
+      name,
       imports: ["DepthwiseConv2D"],
       module: "conv_layers",
-      layer: `DepthwiseConv2D(3, strides: ${c.strides}, padding: "${c.padding}", depth_multiplier: ${m})`,
-      tfjs: viaLayer(() => tf.layers.depthwiseConv2d({ kernelSize: 3, strides: c.strides, padding: c.padding, depthMultiplier: m })),
+      layer: `DepthwiseConv2D(3, strides: ${c.strides}, padding: "${c.padding}", depth_multiplier: ${m}, dilation_rate: ${d})`,
+      tfjs: d > 1 ? (xs, w, r) => runTfjsFunction(tf, dilated as (x: TF.Tensor, ...w: TF.Tensor[]) => TF.Tensor, xs, w, r) : viaLayer(make),
       x,
       weights,
       seed: 72,
