@@ -86,7 +86,8 @@ describe("DepthwiseConv2D against tf.layers.depthwiseConv2d (kernel 3, 3 channel
     if (d > 1) {
       // Checked against the tf.depthwiseConv2d op with `dilations`: tf.layers.depthwiseConv2d of
       // tfjs 4.22 ignores dilationRate (its output has the undilated shape).
-      const fromOp = tf.tidy(() => [...tf.add(tf.depthwiseConv2d(tf.tensor(x.values, inShape) as TF.Tensor4D, tf.tensor(weights[0]!.values, weights[0]!.shape) as TF.Tensor4D, c.strides, c.padding, "NHWC", d), tf.tensor(weights[1]!.values, [3 * m])).dataSync()]);
+      const op = (xt: TF.Tensor, k: TF.Tensor, b: TF.Tensor) => tf.add(tf.depthwiseConv2d(xt as TF.Tensor4D, k as TF.Tensor4D, c.strides, c.padding, "NHWC", d), b);
+      const fromOp = tf.tidy(() => [...op(tf.tensor(x.values, inShape), tf.tensor(weights[0]!.values, weights[0]!.shape), tf.tensor(weights[1]!.values, [3 * m])).dataSync()]);
       const fromSpread = tf.tidy(() => [...dilated(tf.tensor(x.values, inShape), tf.tensor(weights[0]!.values, weights[0]!.shape), tf.tensor(weights[1]!.values, [3 * m])).dataSync()]);
       expectCloseScaled(`${name}: zero-spread kernel against tf.depthwiseConv2d with dilations`, fromSpread, fromOp, TOL.rtol, TOL.aScale);
     }
