@@ -48,6 +48,8 @@ export interface DnncLayerRun {
  */
 export function runDnncLayer(opts: {
   imports: string[];
+  /** The stdlib module the imports come from: "layers" (std.layers) unless given. */
+  module?: string;
   layer: string;
   inShape: number[];
   outShape: number[];
@@ -59,7 +61,7 @@ export function runDnncLayer(opts: {
 }): DnncLayerRun {
   const { inShape, outShape } = opts;
   const xDecl = opts.intInput ? `input x: i32[${inShape.join(", ")}]` : `param x: f32[${inShape.join(", ")}] = 0.0`;
-  const m = compileModel(`import std.layers.{${opts.imports.join(", ")}}
+  const m = compileModel(`import std.${opts.module ?? "layers"}.{${opts.imports.join(", ")}}
 ${CAPTURE}
 model LayerOracle {
   ${xDecl}
@@ -189,6 +191,21 @@ export function runTfjsFunction(
   });
 }
 
+/**
+ * A dilated convolution (or depthwise convolution) written as an undilated one whose kernel is spread out with zeros
+ * (rate − 1 between taps): TensorFlow.js has no gradient for a dilated conv2d ("dilation rates
+ * greater than 1 are not yet supported in gradients"), so with dilation its gradients come from
+ * tf.grads of this, and its output is checked against tf.layers.conv2d's first.
+ */
+export function spreadKernel(tf: typeof TF, k: TF.Tensor, rate: number): TF.Tensor {
+  const spread = (t: TF.Tensor, axis: number) => {
+    const taps = tf.unstack(t, axis);
+    const gap = tf.zerosLike(taps[0]!);
+    return tf.stack(taps.flatMap((tap, i) => (i === taps.length - 1 ? [tap] : [tap, ...Array<TF.Tensor>(rate - 1).fill(gap)])), axis);
+  };
+  return spread(spread(k, 0), 1);
+}
+
 // ---- comparison -----------------------------------------------------------------------------
 
 /** Per comparison: the largest relative error and fraction of the tolerance used (printed when ORACLE_REPORT is set). */
@@ -255,6 +272,7 @@ export interface Tolerance {
 export function compareLayer(opts: {
   name: string;
   imports: string[];
+  module?: string;
   layer: string;
   tfjs: (x: { values: number[]; shape: number[]; dtype?: "float32" | "int32" }, weights: WeightMap[], r: (shape: number[]) => number[]) => TfjsLayerRun & { r: number[] };
   x: { values: number[]; shape: number[]; dtype?: "float32" | "int32" };
@@ -271,6 +289,7 @@ export function compareLayer(opts: {
   const conv = (w: WeightMap, v: number[]) => (w.toDnnc ? w.toDnnc(v) : v);
   const dnnc = runDnncLayer({
     imports: opts.imports,
+    module: opts.module,
     layer: opts.layer,
     inShape: opts.x.shape,
     outShape: tfjs.shape,

@@ -18,7 +18,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type * as TF from "@tensorflow/tfjs";
 import { tfjs } from "./tfjs.ts";
-import { compareLayer, expectCloseScaled, reportMeasured, rng, runTfjsFunction, runTfjsLayer, tfjsLayerForward, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
+import { compareLayer, expectCloseScaled, reportMeasured, rng, runTfjsFunction, runTfjsLayer, spreadKernel, tfjsLayerForward, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
 
 const TOL: Tolerance = { rtol: 1e-4, aScale: 2e-5 };
 
@@ -55,21 +55,6 @@ describe("Dense against tf.layers.dense", () => {
   });
 });
 
-/**
- * A dilated convolution written as an undilated one whose kernel is spread out with zeros
- * (rate − 1 between taps): TensorFlow.js has no gradient for a dilated conv2d ("dilation rates
- * greater than 1 are not yet supported in gradients"), so with dilation its gradients come from
- * tf.grads of this, and its output is checked against tf.layers.conv2d's first.
- */
-function spreadKernel(k: TF.Tensor, rate: number): TF.Tensor {
-  const spread = (t: TF.Tensor, axis: number) => {
-    const taps = tf.unstack(t, axis);
-    const gap = tf.zerosLike(taps[0]!);
-    return tf.stack(taps.flatMap((tap, i) => (i === taps.length - 1 ? [tap] : [tap, ...Array<TF.Tensor>(rate - 1).fill(gap)])), axis);
-  };
-  return spread(spread(k, 0), 1);
-}
-
 describe("Conv2D against tf.layers.conv2d (kernel 3, 3 → 4 channels, non-square 7×6 input)", () => {
   const cases: [string, { strides: number; padding: "valid" | "same"; dilation: number }][] = [
     ["valid, stride 1", { strides: 1, padding: "valid", dilation: 1 }],
@@ -90,7 +75,7 @@ describe("Conv2D against tf.layers.conv2d (kernel 3, 3 → 4 channels, non-squar
       { dnnc: "conv2d.bias", shape: [4], values: uniform(next, [4], -0.5, 0.5) },
     ];
     const name = `Conv2D ${c.padding} s${c.strides} d${c.dilation}`;
-    const dilated = (xt: TF.Tensor, k: TF.Tensor, b: TF.Tensor) => tf.add(tf.conv2d(xt as TF.Tensor4D, spreadKernel(k, c.dilation) as TF.Tensor4D, c.strides, c.padding), b);
+    const dilated = (xt: TF.Tensor, k: TF.Tensor, b: TF.Tensor) => tf.add(tf.conv2d(xt as TF.Tensor4D, spreadKernel(tf, k, c.dilation) as TF.Tensor4D, c.strides, c.padding), b);
     if (c.dilation > 1) {
       const fromLayer = tfjsLayerForward(tf, make(), x, weights);
       const fromSpread = tf.tidy(() => [...dilated(tf.tensor(x.values, inShape), tf.tensor(weights[0]!.values, weights[0]!.shape), tf.tensor(weights[1]!.values, [4])).dataSync()]);
