@@ -353,14 +353,13 @@ export class AstBuilder {
         const ic = it.children;
         const sp = this.nodeSpan(it);
         if (ic.Ellipsis) return { kind: "ellipsis", span: sp };
-        const start = this.node(ic, "start");
-        const end = this.node(ic, "end");
-        if (!ic.colon) return { kind: "at", index: this.expr(start, it), span: sp };
+        if (!ic.colon) return { kind: "at", index: this.expr(this.node(ic, "start"), it), span: sp };
         const slice: A.IndexItem = { kind: "slice", span: sp };
-        if (start) slice.start = this.expr(start);
-        if (end) slice.end = this.expr(end);
-        const step = this.node(ic, "step");
-        if (step) slice.step = this.expr(step);
+        // Each bound given (a:b:s), as an expression; an absent one stays absent.
+        for (const bound of ["start", "end", "step"] as const) {
+          const n = this.node(ic, bound);
+          if (n) slice[bound] = this.expr(n);
+        }
         return slice;
       });
       return { kind: "index", target, items, span };
