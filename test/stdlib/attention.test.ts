@@ -1,0 +1,113 @@
+// std.attention as the checker and the generated code see it: the weights and parameter counts
+// a model gets (Keras's), the diagnostics for arguments out of range and inputs of the wrong
+// rank, and the generated code of both CPU targets (ts, wasm) against the reference
+// interpreter on a small causal Transformer block, forward and training step. Values and
+// gradients against TensorFlow.js are in test/oracle/attention.test.ts.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../../src/compiler.ts";
+import { interpret } from "../../src/ir/interpret.ts";
+import type { Fn } from "../../src/ir/ir.ts";
+import { evalDim } from "../../src/ir/dim.ts";
+import { size } from "../../src/ir/shape.ts";
+import { wasmFlavour } from "../../src/backend/wasm/target.ts";
+import { compileFns, type TsModule } from "../helpers/run-ts.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
+import { ROOT, compileModel } from "./harness.ts";
+
+const IMPORTS = "import std.attention.{MultiHeadAttention, PositionalEmbedding, SinusoidalPositionEncoding}";
+
+describe("MultiHeadAttention's weights", () => {
+  it("are Keras's names, shapes and counts, with and without biases", () => {
+    const m = compileModel(`${IMPORTS}
+model M {
+  input  x: f32[B, 6, 8]
+  output y: f32[B, 6, 8]
+  y = x |> MultiHeadAttention(4, 16) |> MultiHeadAttention(2, 3, value_dim: 5, use_bias: false)
+}`);
+    expect(m.params.map((p) => [p.name, p.shape])).toEqual([
+      ["multi_head_attention.query_kernel", [8, 4, 16]],
+      ["multi_head_attention.query_bias", [4, 16]],
+      ["multi_head_attention.key_kernel", [8, 4, 16]],
+      ["multi_head_attention.key_bias", [4, 16]],
+      ["multi_head_attention.value_kernel", [8, 4, 16]],
+      ["multi_head_attention.value_bias", [4, 16]],
+      ["multi_head_attention.output_kernel", [4, 16, 8]],
+      ["multi_head_attention.output_bias", [8]],
+      ["multi_head_attention_1.query_kernel", [8, 2, 3]],
+      ["multi_head_attention_1.key_kernel", [8, 2, 3]],
+      ["multi_head_attention_1.value_kernel", [8, 2, 5]],
+      ["multi_head_attention_1.output_kernel", [2, 5, 8]],
+    ]);
+    const counts = m.summary.filter((r) => r.kind === "layer").map((r) => r.params);
+    // Keras: 3·(d·h·k + h·k) + h·k·d + d with value_dim = key_dim; without biases d·h·k·2 + d·h·v + h·v·d.
+    expect(counts).toEqual([3 * (8 * 4 * 16 + 4 * 16) + 4 * 16 * 8 + 8, 8 * 2 * 3 * 2 + 8 * 2 * 5 + 2 * 5 * 8]);
+  });
+});
+
+describe("diagnostics", () => {
+  const diagnosed: [string, string, string, RegExp][] = [
+    ["MultiHeadAttention(0, 8)", "f32[B, 5, 8]", "DNN0216", /MultiHeadAttention: num_heads must be at least 1/],
+    ["MultiHeadAttention(2, 0)", "f32[B, 5, 8]", "DNN0216", /MultiHeadAttention: key_dim must be at least 1/],
+    ["MultiHeadAttention(2, 4, value_dim: 0)", "f32[B, 5, 8]", "DNN0216", /MultiHeadAttention: value_dim must be at least 1/],
+    ["MultiHeadAttention(2, 4, dropout: 1.0)", "f32[B, 5, 8]", "DNN0216", /MultiHeadAttention: dropout must be less than 1/],
+    ["MultiHeadAttention(2, 4)", "f32[B, 8]", "DNN0302", /MultiHeadAttention expects f32\[B, T, d\]/],
+    ["MultiHeadAttention(2, 4)", "f32[B, 2, 5, 8]", "DNN0302", /MultiHeadAttention expects f32\[B, T, d\]/],
+    ["PositionalEmbedding(0, 8)", "f32[B, 5, 8]", "DNN0216", /PositionalEmbedding: sequence_length must be at least 1/],
+    ["PositionalEmbedding(10, 6)", "f32[B, 5, 8]", "DNN0301", /PositionalEmbedding expects f32\[B, 5, 6\]/],
+    ["SinusoidalPositionEncoding()", "f32[B, 8]", "DNN0302", /SinusoidalPositionEncoding expects f32\[B, T, d\]/],
+  ];
+  it.each(diagnosed)("x: %s |> … %s is %s", (stage, type, code, message) => {
+    const src = `${IMPORTS}\nmodel M {\n  input  x: ${type}\n  output y: f32[B, 1]\n  y = reshape(x |> ${stage}, [B, -1])[:, :1]\n}\n`;
+    const errors = compile(join(ROOT, "attention_test.dnn"), src).diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual([code]);
+    expect(errors[0]!.message).toMatch(message);
+    expect(src.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe(stage); // at the call in the user's file
+  });
+});
+
+// A causal Transformer block over a symbolic length T, trained one step.
+const BLOCK = `${IMPORTS}
+import std.layers.{Dense, LayerNorm}
+import std.losses.{mse}
+import std.optimizers.{sgd}
+
+model Block {
+  input  x: f32[B, T, 8]
+  output y: f32[B, T, 8]
+  let h = x |> PositionalEmbedding(6, 8) |> SinusoidalPositionEncoding()
+  y = h + (h |> MultiHeadAttention(2, 4, value_dim: 3, causal: true)) |> LayerNorm() |> Dense(8)
+}
+
+train Block {
+  target t: f32[B, T, 8]
+  loss = mse(y, t)
+  optimizer = sgd()
+}`;
+const DIMS = { B: 2, T: 5 };
+
+describe.each(["ts", "wasm"])("generated code = reference interpreter on a causal attention block (%s target)", (target) => {
+  const m = compileModel(BLOCK);
+  const fns = [m.forward, m.train!.fn];
+  const next = mulberry32(7);
+  const args = (fn: Fn) => fn.args.map((a) => (a.role === "seed" || a.role === "step" ? [1] : Array.from({ length: evalDim(size(a.shape), DIMS)! }, () => Math.fround(next() - 0.5))));
+  let mod: TsModule;
+  beforeAll(async () => {
+    mod = await compileFns(Object.fromEntries(fns.map((fn) => [fn.name, fn])), target === "wasm" ? wasmFlavour() : undefined);
+  }, 120_000);
+  afterAll(() => mod.cleanup());
+
+  it("the module passes tsc --strict alone", () => expect(mod.tsc.output).toBe(""));
+  it.each(fns.map((fn): [string, Fn] => [fn.name, fn]))("%s", (name, fn) => {
+    const a = args(fn);
+    const want = interpret(fn, a.map((v) => Float64Array.from(v)), DIMS);
+    const got = mod.run(name, a, DIMS);
+    fn.outputs.forEach((o, k) => {
+      const w = want[k]!;
+      const g = got[k]!;
+      expect(g.length, o.name).toBe(w.length);
+      const i = Array.from(w).findIndex((v, j) => !(Math.abs(g[j]! - v) <= 2e-5 * (1 + Math.abs(v))));
+      if (i >= 0) expect.fail(`${name} ${o.name}[${i}] = ${g[i]}, interpreter ${w[i]}`);
+    });
+  });
+});
