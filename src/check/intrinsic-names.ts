@@ -10,6 +10,8 @@ export const INTRINSIC_NAMES = new Set([
   "training",
   // a compile-time check of a definition's arguments (DNN0216)
   "require",
+  // the number of axes of a value, known when the model is compiled (0 for a number)
+  "rank",
   // only inside an `init` body: the parameter being initialised
   "rand_uniform", "rand_normal", "fan_in", "fan_out",
 ]);

@@ -1,5 +1,5 @@
-// Comparisons and `require`: what lets a definition state which arguments it accepts, in the
-// language. Comparing two compile-time numbers gives a compile-time bool (for `if` and
+// Comparisons, `require` and `rank`: what lets a definition state which arguments it accepts, in
+// the language. Comparing two compile-time numbers gives a compile-time bool (for `if` and
 // `require`); comparing tensors gives 1 where the comparison holds and 0 elsewhere.
 import type { Impl } from "./args.ts";
 import { POISON, describe } from "./values.ts";
@@ -65,6 +65,21 @@ const requireImpl: Impl = (el, a, span) => {
   return el.error("DNN0216", site.span, `${site.decl.name.name}: ${message.value.value}`, { related: [{ span, message: "required here" }] });
 };
 
+/**
+ * `rank(x)`: the number of axes of a tensor, a compile-time int (0 for a number or a bool), so a
+ * definition can take a tensor argument of more than one rank, or a number standing for none
+ * (std.attention's `mask` and `context`), and choose with `if equal(rank(mask), 2) { … }`.
+ */
+const rankImpl: Impl = (el, a, span) => {
+  const x = a.get("x");
+  if (!x) return el.error("DNN0204", span, "`rank` needs `x`", { hint: "for example `rank(mask)`" });
+  const v = x.value;
+  if (v.kind === "poison") return POISON;
+  if (v.kind === "tensor") return { kind: "number", value: v.shape.length, isInt: true };
+  if (v.kind === "number" || v.kind === "bool" || v.kind === "dim") return { kind: "number", value: 0, isInt: true };
+  return el.error("DNN0201", x.span, `\`rank\` takes a tensor or a number, found ${describe(v)}`);
+};
+
 export const COMPARE_INTRINSICS: Record<string, { params: string[]; impl: Impl }> = {
   less: { params: ["a", "b"], impl: compare("less") },
   greater: { params: ["a", "b"], impl: compare("greater") },
@@ -73,4 +88,5 @@ export const COMPARE_INTRINSICS: Record<string, { params: string[]; impl: Impl }
   equal: { params: ["a", "b"], impl: compare("equal") },
   not_equal: { params: ["a", "b"], impl: compare("not_equal") },
   require: { params: ["condition", "message"], impl: requireImpl },
+  rank: { params: ["x"], impl: rankImpl },
 };

@@ -56,3 +56,12 @@ describe("IDE features know std.attention", () => {
     expect(s!.parameters[s!.active!]).toMatch(/^key_dim: int/);
   });
 });
+
+describe("IDE features know `rank`", () => {
+  const text = "model R {\n  input  x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x * rank(x)\n}\n";
+  const r = analyse("/virtual/rank.dnn", text);
+  it("the file checks cleanly, and hover reads rank from the language reference", () => {
+    expect(r.diagnostics).toEqual([]);
+    expect(hover(r, text.indexOf("rank(") + 1)!.markdown).toContain("the number of axes of `x`, a compile-time `int`");
+  });
+});

@@ -36,7 +36,7 @@ export function kerasAttentionParams(d: number, dc: number, s: AttentionShape): 
 
 /**
  * The written-out layer with tfjs ops: x [B, T, d], context [B, S, dc], weights as Keras's
- * shapes, keep (1 keeps, 0 hides) broadcasting to [B, T, S] or undefined.
+ * shapes, keep (nonzero keeps: Keras casts its masks to bool) broadcasting to [B, T, S], or undefined.
  */
 export function tfjsAttention(tf: typeof TF, s: AttentionShape, x: TF.Tensor, context: TF.Tensor, w: Record<keyof AttentionWeights, TF.Tensor | undefined>, keep?: TF.Tensor): TF.Tensor {
   const [b, t, d] = x.shape as [number, number, number];
@@ -56,7 +56,7 @@ export function tfjsAttention(tf: typeof TF, s: AttentionShape, x: TF.Tensor, co
     const causal = tf.reshape(tf.linalg.bandPart(tf.ones([t, len]), -1, 0), [1, 1, t, len]);
     mask = mask ? tf.mul(mask, causal) : causal;
   }
-  if (mask) scores = tf.where(tf.greater(tf.broadcastTo(mask, scores.shape), 0.5), scores, tf.fill(scores.shape, -1e9));
+  if (mask) scores = tf.where(tf.notEqual(tf.broadcastTo(mask, scores.shape), 0), scores, tf.fill(scores.shape, -1e9));
   const weights = tf.softmax(scores);
   const heads = tf.reshape(tf.transpose(tf.matMul(weights, vv), [0, 2, 1, 3]), [b * t, h * v]);
   const y = tf.reshape(tf.matMul(heads, tf.reshape(w.wo!, [h * v, d])), [b, t, d]);
@@ -99,7 +99,7 @@ export function loopAttention(
         for (let j = 0; j < S; j++) {
           let dot = 0;
           for (let e = 0; e < K; e++) dot += (Q(b, i, h, e) / Math.sqrt(K)) * KK(b, j, h, e);
-          const kept = (keep ? keep(b, i, j) : 1) > 0.5 && (!s.causal || j <= i);
+          const kept = (keep ? keep(b, i, j) : 1) !== 0 && (!s.causal || j <= i);
           scores.push(kept ? dot : -1e9);
         }
         const top = Math.max(...scores);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as TF from "@tensorflow/tfjs";
 import { tfjs } from "./tfjs.ts";
-import { compareLayer, expectCloseScaled, reportMeasured, rng, runDnncLayer, runTfjsFunction, uniform, type Tolerance, type WeightMap } from "./layer-oracle.ts";
+import { compareLayer, expectCloseScaled, reportMeasured, rng, runDnncLayer, runTfjsFunction, uniform, type ExtraArg, type Tolerance, type WeightMap } from "./layer-oracle.ts";
 import { kerasAttentionParams, loopAttention, tfjsAttention, type AttentionShape, type AttentionWeights } from "./attention-reference.ts";
 import { compileModel, run } from "../stdlib/harness.ts";
 
@@ -136,6 +136,110 @@ describe("MultiHeadAttention (self-attention) against Keras's computation in tfj
     const { grads } = runDnncLayer({ imports: ["MultiHeadAttention"], module: "attention", layer: call(s), inShape: [1, 4, 4], outShape: [1, 4, 4], x, r, weights });
     expect(grads["x"]!.slice(4).every((g) => g === 0)).toBe(true);
     expect(grads["x"]!.slice(0, 4).some((g) => g !== 0)).toBe(true);
+  });
+});
+
+/** A mask case: its values, its shape in the language, and how it reads at (b, query i, key j). */
+interface MaskCase {
+  kind: "padding" | "attention";
+  dtype: "f32" | "i32";
+  shape: number[];
+  values: number[];
+}
+
+const maskAt = (m: MaskCase) => (b: number, i: number, j: number): number => {
+  const [, rows, cols] = m.kind === "padding" ? [0, 1, m.shape[1]!] : m.shape;
+  return m.values[(b * rows! + (m.kind === "padding" ? 0 : i)) * cols! + j]!;
+};
+
+// Padding masks over 5 keys: batch 0 sees keys 0-2; batch 1 none (every row fully masked), or
+// keys 1-4 (with causal: true its first row sees nothing).
+const PAD_NONE: MaskCase = { kind: "padding", dtype: "f32", shape: [2, 5], values: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] };
+const PAD_FIRST: MaskCase = { kind: "padding", dtype: "i32", shape: [2, 5], values: [1, 1, 1, 0, 0, 0, 1, 1, 1, 1] };
+// An attention mask [2, 5, 5] with query row 2 of batch 0 and row 4 of batch 1 fully masked.
+const ATTENTION: MaskCase = {
+  kind: "attention",
+  dtype: "f32",
+  shape: [2, 5, 5],
+  values: Array.from({ length: 50 }, (_, n) => ((n >= 10 && n < 15) || n >= 45 ? 0 : (n * 7) % 3 === 0 ? 0 : 1)),
+};
+// Padding of a context of 3 positions: batch 0 sees 2 of them, batch 1 all 3.
+const PAD_CONTEXT: MaskCase = { kind: "padding", dtype: "f32", shape: [2, 3], values: [1, 0, 1, 1, 1, 1] };
+
+const MASKED: [string, AttentionShape, MaskCase | undefined, number][] = [
+  ["padding mask [B, S], batch 1 fully masked", { heads: 2, keyDim: 3, valueDim: 3, causal: false, useBias: true }, PAD_NONE, 5],
+  ["i32 padding mask and causal: true, one row fully masked", { heads: 2, keyDim: 3, valueDim: 3, causal: true, useBias: true }, PAD_FIRST, 5],
+  ["attention mask [B, T, S] with fully masked rows, causal", { heads: 2, keyDim: 3, valueDim: 2, causal: true, useBias: true }, ATTENTION, 5],
+  ["cross-attention: context [2, 3, 6], value_dim 5", { heads: 2, keyDim: 3, valueDim: 5, causal: false, useBias: true }, undefined, 3],
+  ["cross-attention with a padding mask of the context and causal: true", { heads: 3, keyDim: 2, valueDim: 4, causal: true, useBias: false }, PAD_CONTEXT, 3],
+];
+
+describe("MultiHeadAttention with masks and a context, against the same reference (x [2, 5, 4])", () => {
+  it.each(MASKED)("%s", (name, s, mask, contextLength) => {
+    const next = rng(121);
+    const inShape = [2, 5, 4];
+    const x = { values: uniform(next, inShape), shape: inShape };
+    const cross = contextLength !== 5;
+    const ctxShape = [2, contextLength, cross ? 6 : 4];
+    const context = cross ? { values: uniform(next, ctxShape), shape: ctxShape } : x;
+    const weights = attentionWeights(next, 4, ctxShape[2]!, s);
+    const keepOf = () => mask && tf.tensor(mask.values, mask.kind === "padding" ? [2, 1, mask.shape[1]!] : mask.shape);
+    const written = tf.tidy(() => {
+      const xt = tf.tensor(x.values, inShape);
+      const ct = cross ? tf.tensor(context.values, ctxShape) : xt;
+      return [...tfjsAttention(tf, s, xt, ct, byKey(s, weights.map((w) => tf.tensor(w.values, w.shape))), keepOf()).dataSync()];
+    });
+    const loops = loopAttention(s, x, context, asLoopWeights(s, weights), mask && maskAt(mask));
+    expectCloseScaled(`${name}: tfjs ops against loops`, written, loops, TOL.rtol, TOL.aScale);
+    const extra: ExtraArg[] = [];
+    if (mask) extra.push({ name: "m", role: "input", type: `${mask.dtype}[${mask.shape.join(", ")}]`, values: mask.values });
+    if (cross) extra.push({ name: "c", role: "param", type: `f32[${ctxShape.join(", ")}]`, values: context.values });
+    let contextGrad: number[] = [];
+    const { dnnc } = compareLayer({
+      name,
+      imports: ["MultiHeadAttention"],
+      module: "attention",
+      layer: call(s, `${mask ? ", mask: m" : ""}${cross ? ", context: c" : ""}`),
+      tfjs: (xs, w, r) => {
+        const ctxWeight = cross ? [{ values: context.values, shape: ctxShape }] : [];
+        const f = (xt: TF.Tensor, ...ws: TF.Tensor[]) => tfjsAttention(tf, s, xt, cross ? ws[ws.length - 1]! : xt, byKey(s, cross ? ws.slice(0, -1) : ws), keepOf());
+        const out = runTfjsFunction(tf, f, xs, [...w, ...ctxWeight], r);
+        if (cross) contextGrad = out.weightGrads.pop()!;
+        return out;
+      },
+      x,
+      weights,
+      seed: 122,
+      tol: TOL,
+      zeroGradients: s.useBias ? ["multi_head_attention.key_bias"] : [],
+      extra,
+    });
+    if (cross) expectCloseScaled(`${name}: dL/d context`, dnnc.grads["c"]!, contextGrad, TOL.rtol, TOL.aScale);
+    expect(dnnc.paramNames.length).toBe(weights.length);
+    expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(kerasAttentionParams(4, ctxShape[2]!, s));
+  });
+
+  it("a fully masked row attends to every key equally: every row of a batch element that sees no key has one y", () => {
+    // Batch 1 of PAD_NONE sees no key, so each of its rows is the output projection of the
+    // values' mean (Keras), finite and the same for every query.
+    const s = MASKED[0]![1];
+    const next = rng(131);
+    const x = { values: uniform(next, [2, 5, 4]), shape: [2, 5, 4] };
+    const weights = attentionWeights(next, 4, 4, s);
+    const y = runDnncLayer({
+      imports: ["MultiHeadAttention"],
+      module: "attention",
+      layer: call(s, ", mask: m"),
+      inShape: [2, 5, 4],
+      outShape: [2, 5, 4],
+      x: x.values,
+      r: new Array<number>(40).fill(1),
+      weights: Object.fromEntries(weights.map((w) => [w.dnnc, w.values])),
+      extra: [{ name: "m", role: "input", type: "f32[2, 5]", values: PAD_NONE.values }],
+    }).y;
+    const rows = y.slice(20);
+    for (let t = 1; t < 5; t++) rows.slice(4 * t, 4 * t + 4).forEach((v, c) => expect(v).toBeCloseTo(rows[c]!, 12));
+    expect(y.every(Number.isFinite)).toBe(true);
   });
 });
 

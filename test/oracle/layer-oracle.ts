@@ -41,6 +41,18 @@ export interface DnncLayerRun {
 }
 
 /**
+ * A model argument beside x that the layer call names (`mask: m`, `context: c`): an input, or
+ * a param, whose dL/d name is then returned with the others.
+ */
+export interface ExtraArg {
+  name: string;
+  role: "input" | "param";
+  /** Its type in the language, `f32[2, 3, 6]`. */
+  type: string;
+  values: number[];
+}
+
+/**
  * Compiles `x |> <layer>` for a fixed input shape and output shape, and runs its forward and one
  * training step with L = sum(y * R). The input x and R are declared `param`s rather than input and
  * target, so the capture optimizer (test/helpers/capture.ts) returns dL/dx and dL/dR = y as well;
@@ -58,14 +70,17 @@ export function runDnncLayer(opts: {
   /** Values of the layer's parameters and states by dnnc name: every one must be given. */
   weights: Record<string, number[]>;
   intInput?: boolean;
+  extra?: ExtraArg[];
 }): DnncLayerRun {
   const { inShape, outShape } = opts;
+  const extra = opts.extra ?? [];
+  const extraDecls = extra.map((e) => `\n  ${e.role} ${e.name}: ${e.type}${e.role === "param" ? " = 0.0" : ""}`).join("");
   const xDecl = opts.intInput ? `input x: i32[${inShape.join(", ")}]` : `param x: f32[${inShape.join(", ")}] = 0.0`;
   const m = compileModel(`import std.${opts.module ?? "layers"}.{${opts.imports.join(", ")}}
 ${CAPTURE}
 model LayerOracle {
   ${xDecl}
-  param r: f32[${outShape.join(", ")}] = 0.0
+  param r: f32[${outShape.join(", ")}] = 0.0${extraDecls}
   output y: f32[${outShape.join(", ")}]
   y = x |> ${opts.layer}
 }
@@ -74,14 +89,15 @@ train LayerOracle {
   optimizer = capture()
 }`);
   const train = m.train!.fn;
-  const layerArgs = m.forward.args.filter((a) => a.role === "param" && a.name !== "x" && a.name !== "r").map((a) => a.name);
+  const notLayers = new Set(["x", "r", ...extra.map((e) => e.name)]);
+  const layerArgs = m.forward.args.filter((a) => a.role === "param" && !notLayers.has(a.name)).map((a) => a.name);
   const trainable = new Set(train.args.filter((a) => a.name.endsWith("/capture.grad")).map((a) => a.name.slice(0, -"/capture.grad".length)));
   const paramNames = layerArgs.filter((n) => trainable.has(n));
   const stateNames = layerArgs.filter((n) => !trainable.has(n));
   expect(Object.keys(opts.weights).sort(), "the test gives exactly the layer's parameters and states").toEqual([...layerArgs].sort());
   for (const a of m.forward.args)
     if (a.name in opts.weights) expect(opts.weights[a.name]!.length, `${a.name}: values for f32[${a.shape.join(", ")}]`).toBe(count(a.shape as number[]));
-  const byName: Record<string, number[]> = { ...opts.weights, x: opts.x, r: opts.r, step: [1] };
+  const byName: Record<string, number[]> = { ...opts.weights, ...Object.fromEntries(extra.map((e) => [e.name, e.values])), x: opts.x, r: opts.r, step: [1] };
   for (const a of train.args) if (a.name.endsWith("/capture.grad")) byName[a.name] = new Array<number>(count(a.shape as number[])).fill(0);
   const pick = (fn: typeof train) => Object.fromEntries(fn.args.map((a) => [a.name, byName[a.name]!]));
   const y = run(m.forward, pick(m.forward))["y"]!;
@@ -89,6 +105,7 @@ train LayerOracle {
   const grads: Record<string, number[]> = {};
   for (const p of paramNames) grads[p] = out[`${p}/capture.grad`]!;
   if (!opts.intInput) grads["x"] = out["x/capture.grad"]!;
+  for (const e of extra) if (e.role === "param") grads[e.name] = out[`${e.name}/capture.grad`]!;
   const after = Object.fromEntries(layerArgs.map((n) => [n, out[n]!]));
   return { y, yTrain: out["r/capture.grad"]!, grads, after, paramNames, stateNames };
 }
@@ -288,6 +305,8 @@ export function compareLayer(opts: {
    * be zero to their precision instead, relative to the largest dL/dx.
    */
   zeroGradients?: string[];
+  /** Further model arguments the layer call names (runDnncLayer's `extra`). */
+  extra?: ExtraArg[];
 }): { dnnc: DnncLayerRun; tfjs: TfjsLayerRun } {
   const { name, tol } = opts;
   const next = rng(opts.seed);
@@ -303,6 +322,7 @@ export function compareLayer(opts: {
     r: tfjs.r,
     weights: Object.fromEntries(opts.weights.map((w) => [w.dnnc, conv(w, w.values)])),
     intInput: opts.x.dtype === "int32",
+    extra: opts.extra,
   });
   const k = opts.trainable ?? opts.weights.length;
   expect(dnnc.paramNames, `${name}: dnnc's trainable parameters are the first ${k} weights`).toEqual(opts.weights.slice(0, k).map((w) => w.dnnc));

@@ -45,6 +45,31 @@ model M {
   });
 });
 
+describe("masks and contexts", () => {
+  it("cross-attention sizes the key and value kernels by the context's width, Keras's count", () => {
+    const m = compileModel(`${IMPORTS}
+model M {
+  input  x: f32[B, 5, 8]
+  input  c: f32[B, 3, 6]
+  input  pad: i32[B, 3]
+  output y: f32[B, 5, 8]
+  y = x |> MultiHeadAttention(2, 3, value_dim: 4, context: c, mask: pad)
+}`);
+    expect(m.params.map((p) => [p.name.slice("multi_head_attention.".length), p.shape])).toEqual([
+      ["query_kernel", [8, 2, 3]],
+      ["query_bias", [2, 3]],
+      ["key_kernel", [6, 2, 3]],
+      ["key_bias", [2, 3]],
+      ["value_kernel", [6, 2, 4]],
+      ["value_bias", [2, 4]],
+      ["output_kernel", [2, 4, 8]],
+      ["output_bias", [8]],
+    ]);
+    // Keras: d·h·k + dc·h·k + dc·h·v + h·v·d + (h·k + h·k + h·v + d).
+    expect(m.summary.find((r) => r.kind === "layer")!.params).toBe(8 * 2 * 3 + 6 * 2 * 3 + 6 * 2 * 4 + 2 * 4 * 8 + (6 + 6 + 8 + 8));
+  });
+});
+
 describe("diagnostics", () => {
   const diagnosed: [string, string, string, RegExp][] = [
     ["MultiHeadAttention(0, 8)", "f32[B, 5, 8]", "DNN0216", /MultiHeadAttention: num_heads must be at least 1/],
@@ -56,9 +81,19 @@ describe("diagnostics", () => {
     ["PositionalEmbedding(0, 8)", "f32[B, 5, 8]", "DNN0216", /PositionalEmbedding: sequence_length must be at least 1/],
     ["PositionalEmbedding(10, 6)", "f32[B, 5, 8]", "DNN0301", /PositionalEmbedding expects f32\[B, 5, 6\]/],
     ["SinusoidalPositionEncoding()", "f32[B, 8]", "DNN0302", /SinusoidalPositionEncoding expects f32\[B, T, d\]/],
+    // Masks and contexts: the mask's rank, then its sizes against the scores [B, heads, T, S].
+    ["MultiHeadAttention(2, 4, mask: m_vector)", "f32[B, 5, 8]", "DNN0216", /mask must be a padding mask of the keys \[B, S\] or an attention mask \[B, T, S\]/],
+    ["MultiHeadAttention(2, 4, mask: m_short)", "f32[B, 5, 8]", "DNN0301", /`padding_mask` expects f32\[B, 5\] for `mask`, found f32\[B, 4\]/],
+    ["MultiHeadAttention(2, 4, mask: m_swapped)", "f32[B, 5, 8]", "DNN0301", /`attention_mask` expects f32\[B, 5, 5\] for `mask`, found f32\[B, 4, 5\]/],
+    ["MultiHeadAttention(2, 4, context: c_other_batch)", "f32[B, 5, 8]", "DNN0301", /`attention_context` expects f32\[B, S, e\] for `context`, found f32\[C, 3, 8\]/],
+    ["MultiHeadAttention(2, 4, context: c_flat)", "f32[B, 5, 8]", "DNN0216", /context must be a sequence \[B, S, d_context\]/],
+    ["MultiHeadAttention(2, 4, context: c_int)", "f32[B, 5, 8]", "DNN0201", /`context_width` expects f32\[B, S, e\] for `context`, found i32\[B, 3, 8\]/],
+    ["MultiHeadAttention(2, 4, context: c_flat[:, :6], mask: m_short)", "f32[B, 5, 8]", "DNN0216", /context must be a sequence/],
   ];
+  // Arguments for the mask and context cases; those a case does not name are unused.
+  const others = ["m_vector: f32[5]", "m_short: f32[B, 4]", "m_swapped: f32[B, 4, 5]", "c_other_batch: f32[C, 3, 8]", "c_flat: f32[B, 8]", "c_int: i32[B, 3, 8]"].map((d) => `  input  ${d}\n`).join("");
   it.each(diagnosed)("x: %s |> … %s is %s", (stage, type, code, message) => {
-    const src = `${IMPORTS}\nmodel M {\n  input  x: ${type}\n  output y: f32[B, 1]\n  y = reshape(x |> ${stage}, [B, -1])[:, :1]\n}\n`;
+    const src = `${IMPORTS}\nmodel M {\n  input  x: ${type}\n${others}  output y: f32[B, 1]\n  y = reshape(x |> ${stage}, [B, -1])[:, :1]\n}\n`;
     const errors = compile(join(ROOT, "attention_test.dnn"), src).diagnostics.filter((d) => d.severity === "error");
     expect(errors.map((d) => d.code)).toEqual([code]);
     expect(errors[0]!.message).toMatch(message);
@@ -66,7 +101,8 @@ describe("diagnostics", () => {
   });
 });
 
-// A causal Transformer block over a symbolic length T, trained one step.
+// A causal Transformer block over a symbolic length T with a padding mask, then cross-attention
+// to a memory of 3 positions, trained one step.
 const BLOCK = `${IMPORTS}
 import std.layers.{Dense, LayerNorm}
 import std.losses.{mse}
@@ -74,9 +110,12 @@ import std.optimizers.{sgd}
 
 model Block {
   input  x: f32[B, T, 8]
+  input  pad: i32[B, T]
+  input  memory: f32[B, 3, 6]
   output y: f32[B, T, 8]
   let h = x |> PositionalEmbedding(6, 8) |> SinusoidalPositionEncoding()
-  y = h + (h |> MultiHeadAttention(2, 4, value_dim: 3, causal: true)) |> LayerNorm() |> Dense(8)
+  let a = h + (h |> MultiHeadAttention(2, 4, value_dim: 3, causal: true, mask: pad)) |> LayerNorm()
+  y = a + (a |> MultiHeadAttention(2, 4, context: memory)) |> Dense(8)
 }
 
 train Block {
@@ -90,7 +129,9 @@ describe.each(["ts", "wasm"])("generated code = reference interpreter on a causa
   const m = compileModel(BLOCK);
   const fns = [m.forward, m.train!.fn];
   const next = mulberry32(7);
-  const args = (fn: Fn) => fn.args.map((a) => (a.role === "seed" || a.role === "step" ? [1] : Array.from({ length: evalDim(size(a.shape), DIMS)! }, () => Math.fround(next() - 0.5))));
+  // Seeds and steps 1, the padding mask 0 or 1, everything else uniform on [−0.5, 0.5).
+  const value = (a: Fn["args"][number]) => () => (a.dtype === "i32" ? Math.round(next()) : Math.fround(next() - 0.5));
+  const args = (fn: Fn) => fn.args.map((a) => (a.role === "seed" || a.role === "step" ? [1] : Array.from({ length: evalDim(size(a.shape), DIMS)! }, value(a))));
   let mod: TsModule;
   beforeAll(async () => {
     mod = await compileFns(Object.fromEntries(fns.map((fn) => [fn.name, fn])), target === "wasm" ? wasmFlavour() : undefined);
