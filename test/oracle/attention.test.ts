@@ -243,6 +243,42 @@ describe("MultiHeadAttention with masks and a context, against the same referenc
   });
 });
 
+describe("MultiHeadAttention's gradients against finite differences (float64 interpreter)", () => {
+  it("dL/dx and dL/d query_kernel with a padding mask and causal: true, at a fully masked row too", () => {
+    const s = MASKED[1]![1];
+    const next = rng(141);
+    const x = uniform(next, [2, 5, 4]);
+    const weights = Object.fromEntries(attentionWeights(next, 4, 4, s).map((w) => [w.dnnc, w.values]));
+    const r = uniform(next, [2, 5, 4]);
+    const runAt = (xs: number[], ws: Record<string, number[]>) =>
+      runDnncLayer({
+        imports: ["MultiHeadAttention"],
+        module: "attention",
+        layer: call(s, ", mask: m"),
+        inShape: [2, 5, 4],
+        outShape: [2, 5, 4],
+        x: xs,
+        r,
+        weights: ws,
+        extra: [{ name: "m", role: "input", type: "i32[2, 5]", values: PAD_FIRST.values }],
+      });
+    const loss = (xs: number[], ws: Record<string, number[]>) => runAt(xs, ws).y.reduce((a, y, i) => a + y * r[i]!, 0);
+    const { grads } = runAt(x, weights);
+    const h = 1e-6;
+    // x[1, 0, 2] is in batch 1's first row, which sees no key; x[0, 3, 1] in a padded position.
+    for (const i of [20 + 2, 12 + 1, 4 * 4 + 3, 20 + 4 * 4]) {
+      const up = x.map((v, j) => (j === i ? v + h : v));
+      const down = x.map((v, j) => (j === i ? v - h : v));
+      expect(grads["x"]![i]!).toBeCloseTo((loss(up, weights) - loss(down, weights)) / (2 * h), 6);
+    }
+    const kq = "multi_head_attention.query_kernel";
+    for (const i of [0, 7, 23]) {
+      const shift = (dv: number) => ({ ...weights, [kq]: weights[kq]!.map((v, j) => (j === i ? v + dv : v)) });
+      expect(grads[kq]![i]!).toBeCloseTo((loss(x, shift(h)) - loss(x, shift(-h))) / (2 * h), 6);
+    }
+  });
+});
+
 describe("PositionalEmbedding against the table added in tfjs", () => {
   it.each([[5], [8]])("x [2, %i, 3], sequence_length 8", (T) => {
     const next = rng(101);

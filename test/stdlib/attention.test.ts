@@ -13,7 +13,7 @@ import { size } from "../../src/ir/shape.ts";
 import { wasmFlavour } from "../../src/backend/wasm/target.ts";
 import { compileFns, type TsModule } from "../helpers/run-ts.ts";
 import { mulberry32 } from "../../src/runtime/random-order.ts";
-import { ROOT, compileModel } from "./harness.ts";
+import { ROOT, compileModel, run } from "./harness.ts";
 
 const IMPORTS = "import std.attention.{MultiHeadAttention, PositionalEmbedding, SinusoidalPositionEncoding}";
 
@@ -67,6 +67,40 @@ model M {
     ]);
     // Keras: d·h·k + dc·h·k + dc·h·v + h·v·d + (h·k + h·k + h·v + d).
     expect(m.summary.find((r) => r.kind === "layer")!.params).toBe(8 * 2 * 3 + 6 * 2 * 3 + 6 * 2 * 4 + 2 * 4 * 8 + (6 + 6 + 8 + 8));
+  });
+});
+
+describe("dropout", () => {
+  // Forward (inference) and the training step's output y through the capture optimizer.
+  const source = (rate: number) => `${IMPORTS}
+import std.losses.{mse}
+import std.optimizers.{sgd}
+model M {
+  input  x: f32[2, 5, 8]
+  output y: f32[2, 5, 8]
+  y = x |> MultiHeadAttention(2, 4, dropout: ${rate})
+}
+train M {
+  loss = mean(y ^ 2)
+  optimizer = sgd()
+}`;
+  const next = mulberry32(11);
+  const [plain, dropped] = [compileModel(source(0)), compileModel(source(0.5))];
+  const args = (fn: Fn) => Object.fromEntries(fn.args.map((a) => [a.name, Array.from({ length: evalDim(size(a.shape), {})! }, () => (a.role === "seed" || a.role === "step" ? 1 : Math.fround(next() - 0.5)))]));
+  const forwardArgs = args(plain.forward);
+
+  it("is the identity at inference: the forward function is the same as without it", () => {
+    expect(run(dropped.forward, forwardArgs)["y"]).toEqual(run(plain.forward, forwardArgs)["y"]);
+  });
+
+  it("changes the training step: seeded noise drops attention weights, so the updated weights differ", () => {
+    const trainArgs = args(plain.train!.fn);
+    const [a, b] = [run(plain.train!.fn, trainArgs), run(dropped.train!.fn, trainArgs)];
+    const kernel = "multi_head_attention.value_kernel";
+    expect(b[kernel]!.every(Number.isFinite)).toBe(true);
+    expect(b[kernel]!.some((v, i) => Math.abs(v - a[kernel]![i]!) > 1e-9)).toBe(true);
+    // The same seed draws the same noise: the step is reproducible.
+    expect(run(dropped.train!.fn, trainArgs)[kernel]).toEqual(b[kernel]);
   });
 });
 
