@@ -61,7 +61,9 @@ export interface ElabContext {
   readonly params: ParamSpec[];
   readonly instanceCounts: Map<string, number>;
   readonly summary: SummaryRow[];
-  readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[];
+  readonly expanding: { decl: A.FnDecl | A.LayerDecl | A.ModelDecl; span: Span; failed?: boolean }[];
+  /** Prepended to every parameter's name: inside a nested model, its instance name and a dot. */
+  paramPrefix: string;
   readonly refused: boolean;
   /** Results of built-ins with no gradient (argmax, argmin), by node (ids repeat across the
    * functions one elaboration builds): a loss must not depend on them (DNN0414). */

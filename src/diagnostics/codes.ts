@@ -62,6 +62,7 @@ export const CODES = {
   DNN0412: { severity: "error", title: "defined twice in a train block" },
   DNN0413: { severity: "error", title: "defined twice in a definition" },
   DNN0414: { severity: "error", title: "loss computed from argmax" },
+  DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;
