@@ -12,6 +12,7 @@ import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
 import type { CallArg, ElabContext, InitContext, ParamSpec, SummaryRow } from "./context.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
+import { LAYER_BUILTINS } from "./intrinsic-names.ts";
 import { callIntrinsic, initConstant } from "./intrinsics.ts";
 import { applyLayerValue } from "./apply.ts";
 import { checkReturn, matchParam } from "./types.ts";
@@ -248,10 +249,11 @@ export class Elaborator implements ElabContext {
     if (e.stage.kind === "call") {
       const callee = this.expr(e.stage.callee, env);
       const args = this.args(e.stage.args, env);
-      // Layer constructors (a layer definition, or `frozen(…)` which returns a layer) are
-      // called with the stage's arguments, and the layer they make is applied to the input.
+      // Layer constructors (a layer or model definition, or `frozen(…)` and the other built-ins
+      // that return a layer) are called with the stage's arguments, and the layer they make is
+      // applied to the input.
       noteValue(e.stage.callee.span, callee);
-      if ((callee.kind === "decl" && (callee.decl.kind === "layer" || callee.decl.kind === "model")) || (callee.kind === "intrinsic" && callee.name === "frozen")) {
+      if ((callee.kind === "decl" && (callee.decl.kind === "layer" || callee.decl.kind === "model")) || (callee.kind === "intrinsic" && LAYER_BUILTINS.has(callee.name))) {
         const layer = this.call(callee, args, e.stage.span, env);
         return this.noted(e.stage.span, this.call(layer, [inputArg], e.stage.span, env));
       }

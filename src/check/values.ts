@@ -31,6 +31,8 @@ export interface LayerValue<D extends A.LayerDecl | A.ModelDecl = A.LayerDecl | 
   args: Bound;
   span: Span;
   frozen?: boolean;
+  /** repeat(n, …): applied this many times in sequence, each application a new instance. */
+  times?: number;
 }
 
 export type Tensor = Extract<Value, { kind: "tensor" }>;

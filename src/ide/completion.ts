@@ -4,7 +4,7 @@
 // with the import it needs added; elsewhere, keywords and every name in scope.
 import type * as A from "../syntax/ast.ts";
 import type { Decl } from "../check/module.ts";
-import { INTRINSIC_NAMES } from "../check/intrinsic-names.ts";
+import { INTRINSIC_NAMES, LAYER_BUILTINS } from "../check/intrinsic-names.ts";
 import type { Analysis } from "./analysis.ts";
 import { cursorContext, type CursorContext } from "./call-context.ts";
 import { builtinDoc } from "./builtins.ts";
@@ -35,7 +35,7 @@ export function complete(a: Analysis, offset: number): Completion[] {
   const prev = ctx.previous?.image;
   if (prev === "." || ctx.previous?.tokenType.name === "StringLiteral") return [];
   if (prev === ":" && ctx.call && ctx.previous2) return argumentValues(a, ctx, ctx.previous2.image);
-  if (prev === "|>") return [...definitionsOfKind(a, ["layer"]), ...activations(a)];
+  if (prev === "|>") return [...definitionsOfKind(a, ["layer", "model"]), ...layerBuiltins(), ...activations(a)];
   if (prev === "=" && ctx.previous2?.image === "loss") return definitionsOfKind(a, ["fn"], "losses");
   if (prev === "=" && ctx.previous2?.image === "optimizer") return definitionsOfKind(a, ["optimizer"]);
   if (ctx.depth === 0 && (!prev || prev === "}" || ctx.previous?.tokenType.name === "RBrace")) return TOP_KEYWORDS.map((k) => ({ label: k, kind: "keyword" }));
@@ -74,6 +74,9 @@ function argumentValues(a: Analysis, ctx: CursorContext, name: string): Completi
   if (kind === "bool") return ["true", "false"].map((v) => ({ label: v, kind: "value" }));
   return namesInScope(a, ctx.word.start);
 }
+
+/** frozen, repeat: built-ins that make a layer, so a pipeline stage may start with them. */
+const layerBuiltins = (): Completion[] => [...LAYER_BUILTINS].map((n) => ({ label: n, kind: "builtin", detail: "built-in", documentation: builtinDoc(n)?.meaning }));
 
 function activations(a: Analysis): Completion[] {
   const builtins = [...ACTIVATIONS].map((n): Completion => ({ label: n, kind: "builtin", detail: "built-in", documentation: builtinDoc(n)?.meaning }));
