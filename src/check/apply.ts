@@ -1,11 +1,13 @@
 // Applying a layer value to a tensor: a layer definition's instance (layers.ts) or a model's
-// (nested-model.ts), once or, for repeat(n, …), n times in sequence.
+// (nested-model.ts), once or, for repeat(n, …), n times in sequence; a shared(…) one's
+// applications after the first reuse its instance (shared-layer.ts).
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { showShape } from "../ir/shape.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { applyLayer } from "./layers.ts";
 import { applyModel } from "./nested-model.ts";
+import { applyShared } from "./shared-layer.ts";
 import { POISON, tensorType, type LayerValue, type Value } from "./values.ts";
 
 export function applyLayerValue(el: ElabContext, layer: LayerValue, input: CallArg, span: Span): Value {
@@ -29,5 +31,6 @@ export function applyLayerValue(el: ElabContext, layer: LayerValue, input: CallA
 }
 
 function applyOnce(el: ElabContext, layer: LayerValue, input: CallArg, span: Span): Value {
+  if (layer.shared) return applyShared(el, layer, layer.shared, input, span, (plain) => applyOnce(el, plain, input, span));
   return layer.decl.kind === "model" ? applyModel(el, layer as LayerValue<A.ModelDecl>, input, span) : applyLayer(el, layer as LayerValue<A.LayerDecl>, input, span);
 }

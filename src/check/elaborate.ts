@@ -10,7 +10,7 @@ import { Builder, type BinaryOp, type DType, type Node } from "../ir/ir.ts";
 import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
-import type { CallArg, ElabContext, InitContext, ParamSpec, SummaryRow } from "./context.ts";
+import type { CallArg, ElabContext, InitContext, ParamSpec, Reuse, SummaryRow } from "./context.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
 import { LAYER_BUILTINS } from "./intrinsic-names.ts";
 import { callIntrinsic, initConstant } from "./intrinsics.ts";
@@ -34,6 +34,7 @@ export class Elaborator implements ElabContext {
   frozen = 0;
   layerDepth = 0;
   paramPrefix = "";
+  reusing: Reuse | undefined;
   /** The model being elaborated: applying it inside itself (or inside a model it uses) is DNN0211. */
   root: A.ModelDecl | undefined;
   /** What `dnnc check --shapes` prints: layer applications and bindings, in order. */

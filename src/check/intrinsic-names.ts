@@ -7,7 +7,7 @@ export const INTRINSIC_NAMES = new Set([
   "one_hot", "float", "reshape", "transpose",
   "conv2d", "max_pool2d", "avg_pool2d", "take", "concat", "scan", "rand_like", "params", "frozen", "full",
   // layer values made of layer values (intrinsics-compose.ts)
-  "repeat",
+  "repeat", "shared",
   // true in the training step, false in forward: `if training { … } else { … }`
   "training",
   // a compile-time check of a definition's arguments (DNN0216)
@@ -17,4 +17,4 @@ export const INTRINSIC_NAMES = new Set([
 ]);
 
 /** Built-ins that return a layer value: piped, they are constructors (`x |> repeat(2, Dense(8))`). */
-export const LAYER_BUILTINS: ReadonlySet<string> = new Set(["frozen", "repeat"]);
+export const LAYER_BUILTINS: ReadonlySet<string> = new Set(["frozen", "repeat", "shared"]);

@@ -4,11 +4,11 @@
 // way Keras names them (dense, dense_1, …) so weight files line up with other tools.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { size } from "../ir/shape.ts";
+import { showShape, size, type Shape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import type { CallArg, ElabContext, LayerRow } from "./context.ts";
+import type { CallArg, ElabContext, LayerRow, Reuse } from "./context.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
-import { POISON, type LayerValue, type Tensor, type Value } from "./values.ts";
+import { POISON, tensorType, type LayerValue, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
 
 export function applyLayer(el: ElabContext, layer: LayerValue<A.LayerDecl>, input: CallArg, span: Span): Value {
@@ -105,9 +105,24 @@ export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: st
       });
   }
   name = el.paramPrefix + name; // inside a nested model, its instance name first
+  if (el.reusing) return reuseParam(el, el.reusing, name, t.shape, p);
   const id = el.b.arg(name, "param", t.shape);
   el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span, trainable: !p.state && el.frozen === 0 });
   return el.noted(p.name.span, el.tensor(id, p.span)) as Tensor;
+}
+
+/** A parameter of a shared layer applied again: the one its first application made. */
+function reuseParam(el: ElabContext, r: Reuse, name: string, shape: Shape, p: A.ParamDecl): Tensor | undefined {
+  const made = r.params.get(name);
+  if (made && showShape(made.shape) === showShape(shape)) return el.noted(p.name.span, el.tensor(made.id, p.span)) as Tensor;
+  const need = made ? `\`${name}\` to be ${tensorType("f32", shape)}, not ${tensorType("f32", made.shape)}` : `a parameter \`${name}\` its first application did not make`;
+  return void el.error("DNN0418", r.span, `\`${r.instance}\` is shared and was built for ${r.firstInput}; applied to ${r.input} here, it would need ${need}`, {
+    related: [
+      { span: r.first, message: `first applied here, to ${r.firstInput}` },
+      { span: p.span, message: "the parameter" },
+    ],
+    hint: "a shared layer's weights fit one input width: apply it to tensors of the same width, or use two layers",
+  });
 }
 
 export function instanceName(el: ElabContext, layer: string): string {

@@ -33,6 +33,24 @@ export interface LayerValue<D extends A.LayerDecl | A.ModelDecl = A.LayerDecl | 
   frozen?: boolean;
   /** repeat(n, …): applied this many times in sequence, each application a new instance. */
   times?: number;
+  /** shared(…): every application uses the one instance its first application made. */
+  shared?: SharedInstance;
+}
+
+/** The instance of a shared(…) layer value, made by its first application (check/shared-layer.ts). */
+export interface SharedInstance {
+  made?: {
+    instance: string;
+    /** Instance counts before it was named: replayed, its inner layers get the same names again. */
+    counts: Map<string, number>;
+    prefix: string;
+    /** Its parameters by full name. */
+    params: Map<string, { id: number; shape: Shape }>;
+    /** The first application, and the type it was applied to. */
+    span: Span;
+    input: string;
+    frozen: boolean;
+  };
 }
 
 export type Tensor = Extract<Value, { kind: "tensor" }>;

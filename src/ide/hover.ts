@@ -58,6 +58,7 @@ function factAt(a: Analysis, span: Span): string[] | undefined {
 }
 
 function layerLine(row: LayerRow): string {
+  if (row.shared === "again") return `\`${row.instance}\` → \`${row.dtype}[${row.shape.join(", ")}]\` · shared: the instance and parameters of its first application`;
   const frozen = row.params - row.trainable;
   return `\`${row.instance}\` → \`${row.dtype}[${row.shape.join(", ")}]\` · ${count(row.params)} parameters${frozen ? ` (${count(frozen)} not trained)` : ""}`;
 }

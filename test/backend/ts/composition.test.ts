@@ -1,6 +1,7 @@
 // Composition in generated code (docs/language.md §8.2): a nested model's parameters carry the
 // standalone model's names behind its instance name, so a checkpoint of the standalone model
-// loads into the nested one by adding the prefix.
+// loads into the nested one by adding the prefix; a shared layer's one set of weights gets the
+// sum of the gradients of its uses, checked against two unshared copies and finite differences.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,35 @@ model Pipeline {
   output y: f32[B, 2]
   y = x |> Encoder() |> Dense(2)
 }
+
+// One Dense applied to both inputs; the product makes each use's gradient depend on the other.
+model Siamese {
+  input  a: f32[B, 3]
+  input  b: f32[B, 3]
+  output y: f32[B, 2]
+  let enc = shared(Dense(2, activation: tanh))
+  y = (a |> enc) * (b |> enc)
+}
+
+train Siamese {
+  target t: f32[B, 2]
+  loss = mse(y, t)
+  optimizer = sgd(lr: 1.0)
+}
+
+// The same with two layers: given equal weights, each gets one use's gradient.
+model Twin {
+  input  a: f32[B, 3]
+  input  b: f32[B, 3]
+  output y: f32[B, 2]
+  y = (a |> Dense(2, activation: tanh)) * (b |> Dense(2, activation: tanh))
+}
+
+train Twin {
+  target t: f32[B, 2]
+  loss = mse(y, t)
+  optimizer = sgd(lr: 1.0)
+}
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "dnnc-composition-"));
@@ -88,5 +118,59 @@ describe("a nested model in generated code", () => {
     expect([...y]).toEqual([...first2]);
     // And it is not so by chance: the untrained encoder computes something else.
     expect([...mod.Encoder!.create({ seed: 3 }).forward({ x }).z!]).not.toEqual([...z]);
+  });
+});
+
+describe("a shared layer in generated code", () => {
+  const W = { "dense.kernel": [0.3, -0.5, 0.8, 0.1, -0.4, 0.6], "dense.bias": [0.05, -0.1] };
+  const batch = { a: data(4 * 3, 1), b: data(4 * 3, 2), t: data(4 * 2, 3) };
+  /** sgd with lr 1 moves each parameter by minus its gradient. */
+  const gradients = (m: Model, names: string[]) => {
+    const before = m.getParameters();
+    m.trainStep(batch);
+    const after = m.getParameters();
+    return names.map((n) => [...before[n]!].map((v, i) => v - after[n]![i]!));
+  };
+
+  it("has one set of weights", () => {
+    expect(mod.Siamese!.parameters.map((p) => p.name)).toEqual(["dense.kernel", "dense.bias"]);
+    expect(mod.Twin!.parameters.map((p) => p.name)).toEqual(["dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias"]);
+  });
+
+  it("gets the sum of its uses' gradients", () => {
+    const shared = mod.Siamese!.create();
+    shared.setParameters(W);
+    const [gk, gb] = gradients(shared, ["dense.kernel", "dense.bias"]);
+    const twin = mod.Twin!.create();
+    twin.setParameters({ ...W, "dense_1.kernel": W["dense.kernel"], "dense_1.bias": W["dense.bias"] });
+    const [k0, b0, k1, b1] = gradients(twin, ["dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias"]);
+    gk!.forEach((g, i) => expect(g).toBeCloseTo(k0![i]! + k1![i]!, 5));
+    gb!.forEach((g, i) => expect(g).toBeCloseTo(b0![i]! + b1![i]!, 5));
+    // Neither use alone accounts for it.
+    expect(gk!.some((g, i) => Math.abs(g - k0![i]!) > 1e-3)).toBe(true);
+  });
+
+  it("gets the gradient finite differences of the loss give", () => {
+    const m = mod.Siamese!.create();
+    const loss = (kernel: number[], bias: number[]) => {
+      m.setParameters({ "dense.kernel": kernel, "dense.bias": bias });
+      const y = m.forward({ a: batch.a, b: batch.b }).y!;
+      return y.reduce((s, v, i) => s + (v - batch.t[i]!) ** 2, 0) / y.length;
+    };
+    const eps = 1e-2;
+    const fd = (which: "dense.kernel" | "dense.bias") =>
+      W[which].map((_, i) => {
+        const at = (d: number) => {
+          const p = { kernel: [...W["dense.kernel"]], bias: [...W["dense.bias"]] };
+          (which === "dense.kernel" ? p.kernel : p.bias)[i]! += d;
+          return loss(p.kernel, p.bias);
+        };
+        return (at(eps) - at(-eps)) / (2 * eps);
+      });
+    const numeric = [...fd("dense.kernel"), ...fd("dense.bias")];
+    m.setParameters(W);
+    const analytic = gradients(m, ["dense.kernel", "dense.bias"]).flat();
+    analytic.forEach((g, i) => expect(Math.abs(g - numeric[i]!)).toBeLessThan(1e-3 + 1e-2 * Math.abs(numeric[i]!)));
+    expect(Math.max(...numeric.map(Math.abs))).toBeGreaterThan(1e-2); // a test of something
   });
 });
