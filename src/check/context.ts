@@ -45,6 +45,19 @@ export interface LayerRow {
   dtype: DType;
   params: number; // elements of every parameter and state it created (Keras's "Param #")
   trainable: number;
+  /** A shared layer's instance: "first" where it was made, "again" at each later application
+   * (which creates no parameters). */
+  shared?: "first" | "again";
+}
+
+/** A shared layer applied again (check/shared-layer.ts). */
+export interface Reuse {
+  instance: string;
+  params: Map<string, { id: number; shape: Shape }>;
+  span: Span; // this application
+  first: Span; // the first, which made the parameters
+  firstInput: string; // the type the first was applied to
+  input: string; // the type this one is applied to
 }
 
 /** While an initializer runs: the tensor it fills, the seed, and its random stream. */
@@ -61,7 +74,12 @@ export interface ElabContext {
   readonly params: ParamSpec[];
   readonly instanceCounts: Map<string, number>;
   readonly summary: SummaryRow[];
-  readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[];
+  readonly expanding: { decl: A.FnDecl | A.LayerDecl | A.ModelDecl; span: Span; failed?: boolean }[];
+  /** Prepended to every parameter's name: inside a nested model, its instance name and a dot. */
+  paramPrefix: string;
+  /** While a shared layer is applied again: its parameters, which declareParam gives back
+   * instead of creating new ones. */
+  reusing: Reuse | undefined;
   readonly refused: boolean;
   /** Results of built-ins with no gradient (argmax, argmin), by node (ids repeat across the
    * functions one elaboration builds): a loss must not depend on them (DNN0414). */

@@ -10,10 +10,11 @@ import { Builder, type BinaryOp, type DType, type Node } from "../ir/ir.ts";
 import { broadcastShapes, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
-import type { CallArg, ElabContext, InitContext, ParamSpec, SummaryRow } from "./context.ts";
+import type { CallArg, ElabContext, InitContext, ParamSpec, Reuse, SummaryRow } from "./context.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
+import { LAYER_BUILTINS } from "./intrinsic-names.ts";
 import { callIntrinsic, initConstant } from "./intrinsics.ts";
-import { applyLayer } from "./layers.ts";
+import { applyLayerValue } from "./apply.ts";
 import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
@@ -32,6 +33,10 @@ export class Elaborator implements ElabContext {
   /** Depth of `frozen(…)` layer applications being elaborated: their parameters are not trained. */
   frozen = 0;
   layerDepth = 0;
+  paramPrefix = "";
+  reusing: Reuse | undefined;
+  /** The model being elaborated: applying it inside itself (or inside a model it uses) is DNN0211. */
+  root: A.ModelDecl | undefined;
   /** What `dnnc check --shapes` prints: layer applications and bindings, in order. */
   readonly summary: SummaryRow[] = [];
   /** New values of layer states (by parameter name) assigned while training. */
@@ -40,8 +45,8 @@ export class Elaborator implements ElabContext {
   /** The definitions being expanded, outermost first, each with the call that expanded it: one
    * entered again is recursion (DNN0211); a failed `require` is reported at the innermost call
    * and ends that expansion (`failed`), so the arguments it refused cause nothing else. */
-  readonly expanding: { decl: A.FnDecl | A.LayerDecl; span: Span; failed?: boolean }[] = [];
-  private readonly recursive = new Set<A.FnDecl | A.LayerDecl>();
+  readonly expanding: { decl: A.FnDecl | A.LayerDecl | A.ModelDecl; span: Span; failed?: boolean }[] = [];
+  private readonly recursive = new Set<A.FnDecl | A.LayerDecl | A.ModelDecl>();
 
   constructor(public b: Builder) {}
 
@@ -74,14 +79,16 @@ export class Elaborator implements ElabContext {
    * expanded: definitions are inlined at each use, so recursion would never end. A layer value
    * made outside the definitions being expanded (`Wrap(Wrap(Dense(8)))`, written in the model)
    * is a finite nesting, not recursion: `madeAt` is where it was constructed. */
-  expand(decl: A.FnDecl | A.LayerDecl, span: Span, f: () => Value, madeAt?: Span): Value {
-    const again = this.expanding.findIndex((e) => e.decl === decl);
+  expand(decl: A.FnDecl | A.LayerDecl | A.ModelDecl, span: Span, f: () => Value, madeAt?: Span): Value {
+    // The model being elaborated is the outermost expansion, though nothing called it.
+    const stack = this.root ? [{ decl: this.root, span: this.root.name.span }, ...this.expanding] : this.expanding;
+    const again = stack.findIndex((e) => e.decl === decl);
     const inside = (outer: Span, s: Span) => outer.file === s.file && outer.start <= s.start && s.end <= outer.end;
-    if (again >= 0 && (!madeAt || this.expanding.slice(again).some((e) => inside(e.decl.span, madeAt)))) {
+    if (again >= 0 && (!madeAt || stack.slice(again).some((e) => inside(e.decl.span, madeAt)))) {
       // Reported once per definition: its other recursive calls are the same mistake.
       if (this.recursive.has(decl)) return POISON;
       this.recursive.add(decl);
-      const cycle = [...this.expanding.slice(again).map((e) => e.decl.name.name), decl.name.name];
+      const cycle = [...stack.slice(again).map((e) => e.decl.name.name), decl.name.name];
       const via = cycle.length > 2 ? ` through ${cycle.map((n) => `\`${n}\``).join(" → ")}` : "";
       return this.error("DNN0211", span, `\`${decl.name.name}\` uses itself${via}: recursion is not supported`, {
         related: [{ span: decl.name.span, message: "defined here" }],
@@ -243,10 +250,11 @@ export class Elaborator implements ElabContext {
     if (e.stage.kind === "call") {
       const callee = this.expr(e.stage.callee, env);
       const args = this.args(e.stage.args, env);
-      // Layer constructors (a layer definition, or `frozen(…)` which returns a layer) are
-      // called with the stage's arguments, and the layer they make is applied to the input.
+      // Layer constructors (a layer or model definition, or `frozen(…)` and the other built-ins
+      // that return a layer) are called with the stage's arguments, and the layer they make is
+      // applied to the input.
       noteValue(e.stage.callee.span, callee);
-      if ((callee.kind === "decl" && callee.decl.kind === "layer") || (callee.kind === "intrinsic" && callee.name === "frozen")) {
+      if ((callee.kind === "decl" && (callee.decl.kind === "layer" || callee.decl.kind === "model")) || (callee.kind === "intrinsic" && LAYER_BUILTINS.has(callee.name))) {
         const layer = this.call(callee, args, e.stage.span, env);
         return this.noted(e.stage.span, this.call(layer, [inputArg], e.stage.span, env));
       }
@@ -254,10 +262,12 @@ export class Elaborator implements ElabContext {
     }
     // Errors and shapes of a stage point at the stage, not the whole pipeline.
     const stage = this.expr(e.stage, env);
-    if (stage.kind === "decl" && stage.decl.kind === "layer")
-      return this.error("DNN0214", e.stage.span, `\`${stage.decl.name.name}\` is a layer definition, not a layer: construct one with its arguments`, {
-        hint: `write \`|> ${stage.decl.name.name}(${stage.decl.params.filter((p) => !p.default).map((p) => p.name.name).join(", ")})\``,
+    if (stage.kind === "decl" && (stage.decl.kind === "layer" || stage.decl.kind === "model")) {
+      const needed = stage.decl.kind === "layer" ? stage.decl.params.filter((p) => !p.default).map((p) => p.name.name) : [];
+      return this.error("DNN0214", e.stage.span, `\`${stage.decl.name.name}\` is a ${stage.decl.kind} definition, not a layer: construct one with its arguments`, {
+        hint: `write \`|> ${stage.decl.name.name}(${needed.join(", ")})\``,
       });
+    }
     return this.noted(e.stage.span, this.call(stage, [inputArg], e.stage.span, env));
   }
 
@@ -271,14 +281,20 @@ export class Elaborator implements ElabContext {
     if (callee.kind === "poison" || args.some((a) => a.value.kind === "poison")) return POISON;
     if (callee.kind === "intrinsic") return callIntrinsic(this, callee.name, args, span);
     if (callee.kind === "layer") {
-      if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `layer ${callee.decl.name.name} is applied to exactly one tensor`);
-      return this.within(span, () => this.expand(callee.decl, span, () => applyLayer(this, callee, args[0]!, span), callee.span));
+      if (args.length !== 1 || args[0]!.name) return this.error("DNN0205", span, `${callee.decl.kind} ${callee.decl.name.name} is applied to exactly one tensor`);
+      return this.within(span, () => this.expand(callee.decl, span, () => applyLayerValue(this, callee, args[0]!, span), callee.span));
     }
     if (callee.kind !== "decl")
       return this.error("DNN0202", span, callee.kind === "number" ? `the number ${callee.value} cannot be called` : `${article(describe(callee))} cannot be called`, {
         hint: callee.kind === "number" ? "multiplication is written with `*`: `2 * (x + 1)`" : undefined,
       });
     const d = callee.decl;
+    if (d.kind === "model") {
+      // A model is a layer with no constructor arguments: Encoder() makes one, applied to a tensor.
+      if (args.length > 0)
+        return this.error("DNN0205", span, `model ${d.name.name} takes no arguments: \`${d.name.name}()\` is a layer`, { hint: `apply it with \`x |> ${d.name.name}()\` or \`${d.name.name}()(x)\`` });
+      return { kind: "layer", decl: d, module: callee.module, args: new Map(), span };
+    }
     const first = args[0];
     if (d.kind === "fn" && d.params[0]?.type?.dims && first && !first.name && first.value.kind === "array" && first.value.items.every((v) => v.kind === "tensor"))
       return this.sumOver(callee, first.value.items, args.slice(1), span, env);

@@ -6,6 +6,8 @@ export const INTRINSIC_NAMES = new Set([
   "sum", "mean", "reduce_max", "argmax", "argmin", "range", "tril", "triu",
   "one_hot", "float", "reshape", "transpose",
   "conv2d", "max_pool2d", "avg_pool2d", "take", "concat", "scan", "rand_like", "params", "frozen", "full",
+  // layer values made of layer values (intrinsics-compose.ts)
+  "repeat", "shared",
   // true in the training step, false in forward: `if training { … } else { … }`
   "training",
   // a compile-time check of a definition's arguments (DNN0216)
@@ -15,3 +17,6 @@ export const INTRINSIC_NAMES = new Set([
   // only inside an `init` body: the parameter being initialised
   "rand_uniform", "rand_normal", "fan_in", "fan_out",
 ]);
+
+/** Built-ins that return a layer value: piped, they are constructors (`x |> repeat(2, Dense(8))`). */
+export const LAYER_BUILTINS: ReadonlySet<string> = new Set(["frozen", "repeat", "shared"]);

@@ -8,6 +8,7 @@ import { Args, type Impl } from "./args.ts";
 import { NN_INTRINSICS } from "./intrinsics-nn.ts";
 import { COMPARE_INTRINSICS } from "./intrinsics-compare.ts";
 import { INDEX_INTRINSICS } from "./intrinsics-index.ts";
+import { COMPOSE_INTRINSICS } from "./intrinsics-compose.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { POISON, describe, type Value } from "./values.ts";
 
@@ -111,6 +112,7 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
   ...NN_INTRINSICS,
   ...COMPARE_INTRINSICS,
   ...INDEX_INTRINSICS,
+  ...COMPOSE_INTRINSICS,
 };
 
 function reshapeImpl(el: ElabContext, a: Args, span: Span): Value {

@@ -4,14 +4,14 @@
 // way Keras names them (dense, dense_1, …) so weight files line up with other tools.
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { size } from "../ir/shape.ts";
+import { showShape, size, type Shape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import type { CallArg, ElabContext, LayerRow } from "./context.ts";
+import type { CallArg, ElabContext, LayerRow, Reuse } from "./context.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
-import { POISON, type Tensor, type Value } from "./values.ts";
+import { POISON, tensorType, type LayerValue, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
 
-export function applyLayer(el: ElabContext, layer: Extract<Value, { kind: "layer" }>, input: CallArg, span: Span): Value {
+export function applyLayer(el: ElabContext, layer: LayerValue<A.LayerDecl>, input: CallArg, span: Span): Value {
   const d = layer.decl;
   const fwd = d.forward;
   if (!fwd) return el.error("DNN0405", span, `layer ${d.name.name} has no forward`, { related: [{ span: d.name.span, message: "declared here" }] });
@@ -25,15 +25,23 @@ export function applyLayer(el: ElabContext, layer: Extract<Value, { kind: "layer
   if (!x) return POISON;
   env.set(first.name.name, x);
   noteValue(first.name.span, x);
-
   const instance = instanceName(el, d.name.name);
-  const row: LayerRow = { kind: "layer", depth: el.layerDepth, instance, layer: d.name.name, span, shape: [], dtype: "f32", params: 0, trainable: 0 };
+  return asInstance(el, layer, instance, span, () => applyBody(el, d, fwd, env, instance, span));
+}
+
+/**
+ * Runs `body`, the application of `layer` as the instance `instance`, as one row of the summary
+ * (its inner layers one level deeper) counting the parameters it creates, frozen if the layer
+ * value is.
+ */
+export function asInstance(el: ElabContext, layer: LayerValue, instance: string, span: Span, body: () => Value): Value {
+  const row: LayerRow = { kind: "layer", depth: el.layerDepth, instance, layer: layer.decl.name.name, span, shape: [], dtype: "f32", params: 0, trainable: 0 };
   el.summary.push(row);
   const before = el.params.length;
   if (layer.frozen) el.frozen++;
   el.layerDepth++;
   try {
-    const out = applyBody(el, d, fwd, env, instance, span);
+    const out = body();
     if (out.kind === "tensor") [row.shape, row.dtype] = [out.shape, out.dtype];
     for (const p of el.params.slice(before)) {
       const n = size(p.shape) as number;
@@ -96,12 +104,28 @@ export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: st
         related: [{ span: p.type.span, message: "declared here" }],
       });
   }
+  name = el.paramPrefix + name; // inside a nested model, its instance name first
+  if (el.reusing) return reuseParam(el, el.reusing, name, t.shape, p);
   const id = el.b.arg(name, "param", t.shape);
   el.params.push({ name, shape: t.shape, id, init, initEnv: env, span: p.span, trainable: !p.state && el.frozen === 0 });
   return el.noted(p.name.span, el.tensor(id, p.span)) as Tensor;
 }
 
-function instanceName(el: ElabContext, layer: string): string {
+/** A parameter of a shared layer applied again: the one its first application made. */
+function reuseParam(el: ElabContext, r: Reuse, name: string, shape: Shape, p: A.ParamDecl): Tensor | undefined {
+  const made = r.params.get(name);
+  if (made && showShape(made.shape) === showShape(shape)) return el.noted(p.name.span, el.tensor(made.id, p.span)) as Tensor;
+  const need = made ? `\`${name}\` to be ${tensorType("f32", shape)}, not ${tensorType("f32", made.shape)}` : `a parameter \`${name}\` its first application did not make`;
+  return void el.error("DNN0418", r.span, `\`${r.instance}\` is shared and was built for ${r.firstInput}; applied to ${r.input} here, it would need ${need}`, {
+    related: [
+      { span: r.first, message: `first applied here, to ${r.firstInput}` },
+      { span: p.span, message: "the parameter" },
+    ],
+    hint: "a shared layer's weights fit one input width: apply it to tensors of the same width, or use two layers",
+  });
+}
+
+export function instanceName(el: ElabContext, layer: string): string {
   // Keras's to_snake_case: Conv2D → conv2d, MaxPool2D → max_pool2d, HTTPServer → http_server.
   const base = layer.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
   const n = el.instanceCounts.get(base) ?? 0;

@@ -5,13 +5,14 @@ import type * as A from "../syntax/ast.ts";
 import type { SourceFile, Span } from "../syntax/source.ts";
 
 /** A top-level definition a name can be bound to. */
-export type Decl = A.LayerDecl | A.FnDecl | A.InitDecl | A.OptimizerDecl;
+export type Decl = A.LayerDecl | A.FnDecl | A.InitDecl | A.OptimizerDecl | A.ModelDecl;
 
 export interface Module {
   path: string;
   ast: A.FileAst;
   source: SourceFile;
-  /** Names visible at the top level: own definitions, then imported ones. */
+  /** Names visible at the top level: own definitions (models too, which can be applied as
+   * layers), then imported ones. */
   scope: Map<string, { decl: Decl; module: Module }>;
   /** Names whose import failed: already reported, so their uses are silently poisoned. */
   poisoned: Set<string>;

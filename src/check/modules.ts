@@ -83,7 +83,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
     }
     seen.set(name.name, name);
     if (d.kind === "model") mod.models.set(name.name, d);
-    else mod.scope.set(name.name, { decl: d, module: mod });
+    mod.scope.set(name.name, { decl: d, module: mod }); // a model is also a layer (§8.2)
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);

@@ -5,12 +5,11 @@ import type * as A from "../syntax/ast.ts";
 import { Builder, type DType, type Fn } from "../ir/ir.ts";
 import { broadcastShapes, showShape, type Dim } from "../ir/shape.ts";
 import { Env } from "./env.ts";
-import { didYouMean } from "./suggest.ts";
 import { Elaborator } from "./elaborate.ts";
 import type { ParamSpec } from "./context.ts";
-import { declareParam } from "./layers.ts";
+import { elaborateModelBody } from "./model-body.ts";
 import type { Module } from "./modules.ts";
-import { evalType, matchParam } from "./types.ts";
+import { evalType } from "./types.ts";
 import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
 
 export interface TensorInfo {
@@ -27,65 +26,20 @@ export interface ModelElaboration {
 
 export function elaborateModel(el: Elaborator, model: A.ModelDecl, module: Module): ModelElaboration | undefined {
   el.entryFile = model.span.file;
-  const env = new Env(module);
+  el.root = model;
   const inputs: TensorInfo[] = [];
-  const declared = new Map<string, { decl: A.InputDecl; dtype: DType; shape: Dim[] }>();
-  const assigned = new Map<string, Tensor>();
-  const failed = new Set<string>();
-  const assignedAt = new Map<string, A.Ident["span"]>();
-  const before = el.diagnostics.length;
-  for (const item of model.items) {
-    const name = item.name.name;
-    if (!name) continue;
-    if (item.kind === "input") {
+  const body = elaborateModelBody(el, model, module, {
+    rows: true,
+    input(item, env) {
       const t = evalType(el, item.type, env, true);
-      if (!t) {
-        env.set(name, POISON); // reported once here, not again at every use
-        continue;
-      }
-      inputs.push({ name, ...t });
-      el.summary.push({ kind: "binding", role: "input", name, span: item.name.span, ...t });
-      env.set(name, el.noted(item.name.span, el.tensor(el.b.arg(name, "input", t.shape, t.dtype), item.name.span)));
-    } else if (item.kind === "output") {
-      // Output sizes must come from the inputs: a name no input binds is an unknown dimension.
-      const t = evalType(el, item.type, env);
-      if (t) declared.set(name, { decl: item, ...t });
-      else failed.add(name); // reported once; its assignment is not an error too
-    } else if (item.kind === "param") {
-      env.set(name, (declareParam(el, item, env, name) as Tensor | undefined) ?? POISON); // a model's param is never NO_ELEMENTS
-    } else if (item.kind === "let") {
-      const v = el.let(item, env);
-      if (v.kind === "tensor") el.summary.push({ kind: "binding", role: "let", name, span: item.name.span, shape: v.shape, dtype: v.dtype });
-    }
-    else if (item.kind === "assign") {
-      const out = declared.get(name);
-      const v = el.expr(item.value, env);
-      if (!out) {
-        env.set(name, POISON); // later uses of the name are not errors too
-        if (failed.has(name)) continue;
-        const alt = didYouMean(name, [...declared.keys()]);
-        el.error("DNN0404", item.name.span, `\`${name}\` is not a declared output of ${model.name.name}`, {
-          hint: alt ? `did you mean the output \`${alt}\`?` : `declare it with \`output ${name}: f32[…]\`, or bind a local with \`let ${name} = …\``,
-        });
-        continue;
-      }
-      const t = matchParam(el, { name: item.name, type: out.decl.type, span: item.span }, v, env, `output \`${name}\``, item.value.span);
-      if (t && t.kind === "tensor") {
-        if (assignedAt.has(name)) el.error("DNN0407", item.name.span, `output \`${name}\` is assigned twice`, { related: [{ span: assignedAt.get(name)!, message: "first assigned here" }] });
-        assigned.set(name, t);
-        assignedAt.set(name, item.name.span);
-        el.summary.push({ kind: "binding", role: "output", name, span: item.name.span, shape: t.shape, dtype: t.dtype });
-      }
-      env.set(name, el.noted(item.name.span, t ?? POISON));
-    }
-  }
-  for (const [name, d] of declared) {
-    if (!assigned.has(name) && el.diagnostics.length === before)
-      el.error("DNN0401", d.decl.name.span, `output \`${name}\` is never assigned`, { hint: `add \`${name} = …\` to the model` });
-  }
-  if (el.diagnostics.length > before) return undefined;
-  const outputs = [...declared].map(([name, d]) => ({ name, dtype: d.dtype, shape: d.shape, id: assigned.get(name)!.id }));
-  return { env, inputs, outputs };
+      if (!t) return POISON; // reported once here, not again at every use
+      inputs.push({ name: item.name.name, ...t });
+      el.summary.push({ kind: "binding", role: "input", name: item.name.name, span: item.name.span, ...t });
+      return el.noted(item.name.span, el.tensor(el.b.arg(item.name.name, "input", t.shape, t.dtype), item.name.span));
+    },
+  });
+  if (!body) return undefined;
+  return { env: body.env, inputs, outputs: body.outputs.map(({ value, ...o }) => ({ ...o, id: value.id })) };
 }
 
 /** The forward function of a model: inputs and parameters in, declared outputs out. */

@@ -17,7 +17,9 @@ export function printSummary(model: string, rows: readonly SummaryRow[], params:
   for (const r of rows) {
     const line = source && r.span.file === source.path ? String(source.position(r.span.start).line + 1) : "";
     const type = `${r.dtype}${showShape(r.shape)}`;
-    if (r.kind === "layer") table.push([`${"  ".repeat(r.depth)}${r.instance} (${r.layer})`, type, count(r.params), line]);
+    // A shared layer's instance is counted where it is made; a later application adds nothing.
+    if (r.kind === "layer" && r.shared === "again") table.push([`${"  ".repeat(r.depth)}${r.instance} (${r.layer}, reused)`, type, "", line]);
+    else if (r.kind === "layer") table.push([`${"  ".repeat(r.depth)}${r.instance} (${r.layer}${r.shared ? ", shared" : ""})`, type, count(r.params), line]);
     else table.push([`${r.name} (${r.role})`, type, r.role === "input" ? "0" : "", line]);
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => row[i]!.length)));

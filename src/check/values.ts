@@ -18,10 +18,40 @@ export type Value =
   | { kind: "array"; items: Value[]; span: Span }
   | { kind: "decl"; decl: Decl; module: Module } // a definition, not yet called
   | { kind: "intrinsic"; name: string }
-  | { kind: "layer"; decl: A.LayerDecl; module: Module; args: Bound; span: Span; frozen?: boolean } // constructed, not yet applied
+  | LayerValue
   | { kind: "init"; decl: A.InitDecl; module: Module; args: Bound; span: Span }
   | { kind: "optimizer"; decl: A.OptimizerDecl; module: Module; args: Bound; span: Span }
   | { kind: "poison" }; // an error was already reported; absorbs further errors
+
+/** A layer constructed, not yet applied: `Dense(4)`, or a model used as a layer (`Encoder()`). */
+export interface LayerValue<D extends A.LayerDecl | A.ModelDecl = A.LayerDecl | A.ModelDecl> {
+  kind: "layer";
+  decl: D;
+  module: Module;
+  args: Bound;
+  span: Span;
+  frozen?: boolean;
+  /** repeat(n, …): applied this many times in sequence, each application a new instance. */
+  times?: number;
+  /** shared(…): every application uses the one instance its first application made. */
+  shared?: SharedInstance;
+}
+
+/** The instance of a shared(…) layer value, made by its first application (check/shared-layer.ts). */
+export interface SharedInstance {
+  made?: {
+    instance: string;
+    /** Instance counts before it was named: replayed, its inner layers get the same names again. */
+    counts: Map<string, number>;
+    prefix: string;
+    /** Its parameters by full name. */
+    params: Map<string, { id: number; shape: Shape }>;
+    /** The first application, and the type it was applied to. */
+    span: Span;
+    input: string;
+    frozen: boolean;
+  };
+}
 
 export type Tensor = Extract<Value, { kind: "tensor" }>;
 export const POISON: Value = { kind: "poison" };
@@ -38,7 +68,7 @@ export function describe(v: Value): string {
     case "array": return "array";
     case "decl": return `${v.decl.kind} ${v.decl.name.name}`;
     case "intrinsic": return `fn ${v.name}`;
-    case "layer": return `layer ${v.decl.name.name}`;
+    case "layer": return `${v.decl.kind} ${v.decl.name.name}`;
     case "init": return `init ${v.decl.name.name}`;
     case "optimizer": return `optimizer ${v.decl.name.name}`;
     case "poison": return "<error>";
@@ -47,4 +77,4 @@ export function describe(v: Value): string {
 
 /** A value usable where a function of tensors is expected (activation: relu). */
 export const isCallable = (v: Value): boolean =>
-  v.kind === "intrinsic" || v.kind === "layer" || (v.kind === "decl" && (v.decl.kind === "fn" || v.decl.kind === "layer"));
+  v.kind === "intrinsic" || v.kind === "layer" || (v.kind === "decl" && (v.decl.kind === "fn" || v.decl.kind === "layer" || v.decl.kind === "model"));

@@ -62,6 +62,9 @@ export const CODES = {
   DNN0412: { severity: "error", title: "defined twice in a train block" },
   DNN0413: { severity: "error", title: "defined twice in a definition" },
   DNN0414: { severity: "error", title: "loss computed from argmax" },
+  DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
+  DNN0418: { severity: "error", title: "shared layer used inconsistently" },
+  DNN0419: { severity: "error", title: "repeated block changes its input's type" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

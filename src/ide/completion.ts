@@ -4,11 +4,11 @@
 // with the import it needs added; elsewhere, keywords and every name in scope.
 import type * as A from "../syntax/ast.ts";
 import type { Decl } from "../check/module.ts";
-import { INTRINSIC_NAMES } from "../check/intrinsic-names.ts";
+import { INTRINSIC_NAMES, LAYER_BUILTINS } from "../check/intrinsic-names.ts";
 import type { Analysis } from "./analysis.ts";
 import { cursorContext, type CursorContext } from "./call-context.ts";
 import { builtinDoc } from "./builtins.ts";
-import { signature } from "./hover.ts";
+import { constructorParams, signature } from "./hover.ts";
 import { definitions } from "./lookup.ts";
 import { stdlibIndex } from "./stdlib-index.ts";
 
@@ -35,7 +35,7 @@ export function complete(a: Analysis, offset: number): Completion[] {
   const prev = ctx.previous?.image;
   if (prev === "." || ctx.previous?.tokenType.name === "StringLiteral") return [];
   if (prev === ":" && ctx.call && ctx.previous2) return argumentValues(a, ctx, ctx.previous2.image);
-  if (prev === "|>") return [...definitionsOfKind(a, ["layer"]), ...activations(a)];
+  if (prev === "|>") return [...definitionsOfKind(a, ["layer", "model"]), ...layerBuiltins(), ...activations(a)];
   if (prev === "=" && ctx.previous2?.image === "loss") return definitionsOfKind(a, ["fn"], "losses");
   if (prev === "=" && ctx.previous2?.image === "optimizer") return definitionsOfKind(a, ["optimizer"]);
   if (ctx.depth === 0 && (!prev || prev === "}" || ctx.previous?.tokenType.name === "RBrace")) return TOP_KEYWORDS.map((k) => ({ label: k, kind: "keyword" }));
@@ -55,7 +55,7 @@ function namedArguments(a: Analysis, ctx: CursorContext): Completion[] {
   const given = new Set(ctx.call!.before.map((b) => b.name).filter(Boolean));
   const positional = ctx.call!.before.filter((b) => !b.name).length;
   const text = found.module.source.text;
-  return found.decl.params.slice(positional).filter((p) => !given.has(p.name.name)).map((p, i) => ({
+  return constructorParams(found.decl).slice(positional).filter((p) => !given.has(p.name.name)).map((p, i) => ({
     label: `${p.name.name}:`,
     kind: "argument",
     detail: [p.type && text.slice(p.type.span.start, p.type.span.end), p.default && `= ${text.slice(p.default.span.start, p.default.span.end)}`].filter(Boolean).join(" "),
@@ -67,13 +67,16 @@ function namedArguments(a: Analysis, ctx: CursorContext): Completion[] {
 /** After `name:` in a call: values that fit the parameter (activations for a `fn`). */
 function argumentValues(a: Analysis, ctx: CursorContext, name: string): Completion[] {
   const found = a.entry.scope.get(ctx.call!.callee);
-  const p = found?.decl.params.find((q) => q.name.name === name);
+  const p = found && constructorParams(found.decl).find((q) => q.name.name === name);
   const kind = p?.type && !p.type.dims ? p.type.name.name : undefined;
   if (kind === "fn") return activations(a);
   if (kind === "init") return definitionsOfKind(a, ["init"]);
   if (kind === "bool") return ["true", "false"].map((v) => ({ label: v, kind: "value" }));
   return namesInScope(a, ctx.word.start);
 }
+
+/** frozen, repeat: built-ins that make a layer, so a pipeline stage may start with them. */
+const layerBuiltins = (): Completion[] => [...LAYER_BUILTINS].map((n) => ({ label: n, kind: "builtin", detail: "built-in", documentation: builtinDoc(n)?.meaning }));
 
 function activations(a: Analysis): Completion[] {
   const builtins = [...ACTIVATIONS].map((n): Completion => ({ label: n, kind: "builtin", detail: "built-in", documentation: builtinDoc(n)?.meaning }));
@@ -100,8 +103,9 @@ function definitionsOfKind(a: Analysis, kinds: Decl["kind"][], stdModule?: strin
 }
 
 function item(d: Decl, source: string, rank: string): Completion {
-  const kind: CompletionKind = d.kind === "layer" ? "layer" : d.kind === "init" ? "init" : d.kind === "optimizer" ? "optimizer" : "function";
-  return { label: d.name.name, kind, detail: signature(d, source), documentation: d.doc, sortText: rank + d.name.name };
+  // A model is offered as a layer: `Encoder()` applies it inside another model.
+  const kind: CompletionKind = d.kind === "layer" || d.kind === "model" ? "layer" : d.kind === "init" ? "init" : d.kind === "optimizer" ? "optimizer" : "function";
+  return { label: d.name.name, kind, detail: signature(d, source), documentation: d.kind === "model" ? undefined : d.doc, sortText: rank + d.name.name };
 }
 
 /** Locals of the enclosing definition defined before the cursor, then the module's names, then built-ins. */

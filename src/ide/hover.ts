@@ -30,7 +30,7 @@ export function hover(a: Analysis, offset: number): HoverInfo | undefined {
     const parts = [code(signature(found.decl.decl, found.decl.module.source.text))];
     if (found.decl.decl.kind === "model") parts.push(modelSummary(a, found.decl.decl.name.name));
     // On the name of a layer being applied: the instance this call creates.
-    if (row && found.decl.decl.kind === "layer" && row.layer === found.name) parts.push(layerLine(row));
+    if (row && (found.decl.decl.kind === "layer" || found.decl.decl.kind === "model") && row.layer === found.name) parts.push(layerLine(row));
     if ("doc" in found.decl.decl && found.decl.decl.doc) parts.push(found.decl.decl.doc);
     return { markdown: parts.join("\n\n"), span: found.span };
   }
@@ -58,6 +58,7 @@ function factAt(a: Analysis, span: Span): string[] | undefined {
 }
 
 function layerLine(row: LayerRow): string {
+  if (row.shared === "again") return `\`${row.instance}\` → \`${row.dtype}[${row.shape.join(", ")}]\` · shared: the instance and parameters of its first application`;
   const frozen = row.params - row.trainable;
   return `\`${row.instance}\` → \`${row.dtype}[${row.shape.join(", ")}]\` · ${count(row.params)} parameters${frozen ? ` (${count(frozen)} not trained)` : ""}`;
 }
@@ -69,6 +70,9 @@ function modelSummary(a: Analysis, name: string): string {
   const trainable = m.params.filter((p) => p.trainable).reduce((s, p) => s + p.size, 0);
   return `${count(total)} parameters, ${count(trainable)} trainable`;
 }
+
+/** A definition's parameter list; a model, applied as a layer (`Encoder()`), takes none. */
+export const constructorParams = (d: Decl): A.Parameter[] => (d.kind === "model" ? [] : d.params);
 
 /** `layer Dense(units: int, activation: fn = identity)`, as written. */
 export function signature(d: Decl | A.ModelDecl, source: string): string {

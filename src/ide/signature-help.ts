@@ -4,7 +4,7 @@ import type { Analysis } from "./analysis.ts";
 import { cursorContext } from "./call-context.ts";
 import { builtinDoc } from "./builtins.ts";
 import { intrinsicParams } from "../check/intrinsics.ts";
-import { signature } from "./hover.ts";
+import { constructorParams, signature } from "./hover.ts";
 
 export interface SignatureInfo {
   label: string;
@@ -21,9 +21,9 @@ export function signatureHelp(a: Analysis, offset: number): SignatureInfo | unde
   if (found) {
     const d = found.decl;
     label = signature(d, found.module.source.text);
-    parameters = d.params.map((p) => found.module.source.text.slice(p.span.start, p.span.end));
-    names = d.params.map((p) => p.name.name);
-    documentation = d.doc;
+    parameters = constructorParams(d).map((p) => found.module.source.text.slice(p.span.start, p.span.end));
+    names = constructorParams(d).map((p) => p.name.name);
+    documentation = d.kind === "model" ? undefined : d.doc;
   } else {
     const params = intrinsicParams(call.callee);
     if (!params) return undefined;
@@ -34,7 +34,7 @@ export function signatureHelp(a: Analysis, offset: number): SignatureInfo | unde
   }
   // A piped function gets the pipe's input as its first argument; a piped layer's arguments
   // are its constructor's, and the input goes to its forward.
-  const shift = call.piped && !(found?.decl.kind === "layer") ? 1 : 0;
+  const shift = call.piped && !(found?.decl.kind === "layer" || found?.decl.kind === "model") ? 1 : 0;
   const active = call.named !== undefined ? names.indexOf(call.named) : call.before.some((b) => b.name) ? -1 : call.before.length + shift;
   return { label, parameters, active: Math.max(-1, Math.min(active, names.length - 1)), documentation };
 }
