@@ -33,7 +33,9 @@ export class Elaborator implements ElabContext {
   /** Depth of `frozen(…)` layer applications being elaborated: their parameters are not trained. */
   frozen = 0;
   layerDepth = 0;
+  /** Inside a nested model: its instance name and a dot, before every parameter's name. */
   paramPrefix = "";
+  /** While a shared layer is applied again: the parameters its first application made. */
   reusing: Reuse | undefined;
   /** The model being elaborated: applying it inside itself (or inside a model it uses) is DNN0211. */
   root: A.ModelDecl | undefined;

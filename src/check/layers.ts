@@ -1,7 +1,8 @@
 // Applying a layer to a tensor: the first forward parameter's type binds the layer's free
 // dimensions (Dense's `in`), then its parameters are declared with those shapes, then the
 // forward body runs. Each application is a new instance with its own parameters, named the
-// way Keras names them (dense, dense_1, …) so weight files line up with other tools.
+// way Keras names them (dense, dense_1, …) so weight files line up with other tools — except a
+// shared(…) value's later applications, whose parameters are the first's (shared-layer.ts).
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { showShape, size, type Shape } from "../ir/shape.ts";

@@ -31,7 +31,7 @@ export function applyModel(el: ElabContext, layer: LayerValue<A.ModelDecl>, inpu
     try {
       const body = elaborateModelBody(el, m, layer.module, {
         rows: false,
-        input: (item, env) => matchParam(el, { name: item.name, type: item.type, span: item.span }, input.value, env, `model ${m.name.name}`, span) ?? POISON,
+        input: (item, env) => el.noted(item.name.span, matchParam(el, { name: item.name, type: item.type, span: item.span }, input.value, env, `model ${m.name.name}`, span) ?? POISON),
       });
       const out = body?.outputs[0]?.value;
       // The caller's diagnostics should point at the application, not into the model.

@@ -111,10 +111,13 @@ function modelKey(entry: Module, decl: A.ModelDecl): string {
   return textOf(entry, decl.span) + "\0" + (train ? textOf(entry, train.span) : "");
 }
 
-/** Everything a model may depend on except models and train blocks: the file's other
- * definitions, its imports, and the text of every module it loads. */
+/** Everything a model may depend on except its own text and train block: the file's other
+ * definitions, the models applied as layers somewhere in it, its imports, and the text of every
+ * module it loads. */
 function contextOf(entry: Module, program: Program): string {
-  const own = entry.ast.decls.filter((d) => d.kind !== "model" && d.kind !== "train").map((d) => textOf(entry, d.span));
+  const trained = new Set(entry.trains.map((t) => t.model.span.start)); // a train block's model name is no use as a layer
+  const applied = (d: A.ModelDecl) => entry.references.some((r) => r.target.file === d.name.span.file && r.target.start === d.name.span.start && !trained.has(r.span.start));
+  const own = entry.ast.decls.filter((d) => d.kind !== "train" && (d.kind !== "model" || applied(d))).map((d) => textOf(entry, d.span));
   const others = [...program.modules.values()].filter((m) => m !== entry).map((m) => m.path + "\n" + m.source.text);
   return [...own, ...others].join("\0");
 }

@@ -57,3 +57,18 @@ describe("IDE features know composition", () => {
     expect(items.find((c) => c.label === "Encoder")).toMatchObject({ kind: "layer", detail: "model Encoder" });
   });
 });
+
+describe("re-analysis after an edit", () => {
+  it("checks again a model that applies the model the edit changed", () => {
+    const o = TEXT.indexOf("z = x |> Dense(4)");
+    const edited = TEXT.slice(0, o) + "z = x |> Dense(4) |> Dense(4) |> Dense(4)" + TEXT.slice(o + "z = x |> Dense(4)".length);
+    const again = analyse("/virtual/composition.dnn", edited, undefined, a);
+    const fresh = analyse("/virtual/composition.dnn", edited);
+    expect(fresh.models.get("Outer")!.params).not.toEqual(a.models.get("Outer")!.params);
+    expect(again.models.get("Outer")!.params).toEqual(fresh.models.get("Outer")!.params);
+    const broken = TEXT.replace("output z: f32[B, 4]", "output z: f32[B, 5]").replace("Dense(4)", "Dense(5)");
+    const diags = (x: ReturnType<typeof analyse>) => x.diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(diags(analyse("/virtual/composition.dnn", broken, undefined, a))).toEqual(diags(analyse("/virtual/composition.dnn", broken)));
+    expect(diags(analyse("/virtual/composition.dnn", broken))).toEqual(["DNN0301 output `y` expects f32[B, 4], found f32[B, 5]"]);
+  });
+});

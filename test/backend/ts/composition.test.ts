@@ -24,7 +24,7 @@ interface ModelClass {
   readonly parameters: readonly { name: string; shape: readonly (number | string)[] }[];
 }
 
-const SOURCE = `import std.layers.{Dense}
+const SOURCE = `import std.layers.{Dense, BatchNorm}
 import std.optimizers.{sgd}
 import std.losses.{mse}
 
@@ -70,6 +70,21 @@ model Twin {
   input  b: f32[B, 3]
   output y: f32[B, 2]
   y = (a |> Dense(2, activation: tanh)) * (b |> Dense(2, activation: tanh))
+}
+
+// A shared layer with states: each application reads them as the step began, the last assigns them.
+model Norms {
+  input  a: f32[B, 3]
+  input  b: f32[B, 3]
+  output y: f32[B, 3]
+  let norm = shared(BatchNorm(momentum: 0.5))
+  y = (a |> norm) + (b |> norm)
+}
+
+train Norms {
+  target t: f32[B, 3]
+  loss = mse(y, t)
+  optimizer = sgd(lr: 0.1)
 }
 
 train Twin {
@@ -172,5 +187,19 @@ describe("a shared layer in generated code", () => {
     const analytic = gradients(m, ["dense.kernel", "dense.bias"]).flat();
     analytic.forEach((g, i) => expect(Math.abs(g - numeric[i]!)).toBeLessThan(1e-3 + 1e-2 * Math.abs(numeric[i]!)));
     expect(Math.max(...numeric.map(Math.abs))).toBeGreaterThan(1e-2); // a test of something
+  });
+});
+
+describe("a shared layer with states", () => {
+  it("has one set of states, which the last application's update sets", () => {
+    expect(mod.Norms!.parameters.map((p) => p.name)).toEqual(["batch_norm.gamma", "batch_norm.beta", "batch_norm.moving_mean", "batch_norm.moving_variance"]);
+    const m = mod.Norms!.create();
+    const a = data(4 * 3, 5);
+    const b = Float32Array.from(data(4 * 3, 6), (v) => v + 3);
+    m.trainStep({ a, b, t: data(4 * 3, 7) });
+    const mean = (x: Float32Array, j: number) => (x[j]! + x[3 + j]! + x[6 + j]! + x[9 + j]!) / 4;
+    const moving = m.getParameters()["batch_norm.moving_mean"]!;
+    // momentum 0.5 from zeros: half of b's batch mean (a's would be near 0, b's near 3).
+    [0, 1, 2].forEach((j) => expect(moving[j]).toBeCloseTo(0.5 * mean(b, j), 5));
   });
 });
