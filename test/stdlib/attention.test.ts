@@ -1,8 +1,9 @@
 // std.attention as the checker and the generated code see it: the weights and parameter counts
 // a model gets (Keras's), the diagnostics for arguments out of range and inputs of the wrong
-// rank, and the generated code of both CPU targets (ts, wasm) against the reference
-// interpreter on a small causal Transformer block, forward and training step. Values and
-// gradients against TensorFlow.js are in test/oracle/attention.test.ts.
+// rank, dropout, and the generated code of both CPU targets (ts, wasm) against the reference
+// interpreter on a small Transformer block (test/helpers/attention-model.ts), forward and
+// training step (on WebGPU in test/webgpu/attention.test.ts). Values and gradients against
+// TensorFlow.js are in test/oracle/attention.test.ts.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
@@ -14,6 +15,7 @@ import { wasmFlavour } from "../../src/backend/wasm/target.ts";
 import { compileFns, type TsModule } from "../helpers/run-ts.ts";
 import { mulberry32 } from "../../src/runtime/random-order.ts";
 import { ROOT, compileModel, run } from "./harness.ts";
+import { ATTENTION_DIMS, attentionArgs, attentionBlock } from "../helpers/attention-model.ts";
 
 const IMPORTS = "import std.attention.{MultiHeadAttention, PositionalEmbedding, SinusoidalPositionEncoding}";
 
@@ -135,37 +137,9 @@ describe("diagnostics", () => {
   });
 });
 
-// A causal Transformer block over a symbolic length T with a padding mask, then cross-attention
-// to a memory of 3 positions, trained one step.
-const BLOCK = `${IMPORTS}
-import std.layers.{Dense, LayerNorm}
-import std.losses.{mse}
-import std.optimizers.{sgd}
-
-model Block {
-  input  x: f32[B, T, 8]
-  input  pad: i32[B, T]
-  input  memory: f32[B, 3, 6]
-  output y: f32[B, T, 8]
-  let h = x |> PositionalEmbedding(6, 8) |> SinusoidalPositionEncoding()
-  let a = h + (h |> MultiHeadAttention(2, 4, value_dim: 3, causal: true, mask: pad)) |> LayerNorm()
-  y = a + (a |> MultiHeadAttention(2, 4, context: memory)) |> Dense(8)
-}
-
-train Block {
-  target t: f32[B, T, 8]
-  loss = mse(y, t)
-  optimizer = sgd()
-}`;
-const DIMS = { B: 2, T: 5 };
-
-describe.each(["ts", "wasm"])("generated code = reference interpreter on a causal attention block (%s target)", (target) => {
-  const m = compileModel(BLOCK);
+describe.each(["ts", "wasm"])("generated code = reference interpreter on a causal attention block with masks and a context (%s target)", (target) => {
+  const m = attentionBlock();
   const fns = [m.forward, m.train!.fn];
-  const next = mulberry32(7);
-  // Seeds and steps 1, the padding mask 0 or 1, everything else uniform on [−0.5, 0.5).
-  const value = (a: Fn["args"][number]) => () => (a.dtype === "i32" ? Math.round(next()) : Math.fround(next() - 0.5));
-  const args = (fn: Fn) => fn.args.map((a) => (a.role === "seed" || a.role === "step" ? [1] : Array.from({ length: evalDim(size(a.shape), DIMS)! }, value(a))));
   let mod: TsModule;
   beforeAll(async () => {
     mod = await compileFns(Object.fromEntries(fns.map((fn) => [fn.name, fn])), target === "wasm" ? wasmFlavour() : undefined);
@@ -174,9 +148,9 @@ describe.each(["ts", "wasm"])("generated code = reference interpreter on a causa
 
   it("the module passes tsc --strict alone", () => expect(mod.tsc.output).toBe(""));
   it.each(fns.map((fn): [string, Fn] => [fn.name, fn]))("%s", (name, fn) => {
-    const a = args(fn);
-    const want = interpret(fn, a.map((v) => Float64Array.from(v)), DIMS);
-    const got = mod.run(name, a, DIMS);
+    const a = attentionArgs(fn);
+    const want = interpret(fn, a.map((v) => Float64Array.from(v)), ATTENTION_DIMS);
+    const got = mod.run(name, a, ATTENTION_DIMS);
     fn.outputs.forEach((o, k) => {
       const w = want[k]!;
       const g = got[k]!;
