@@ -5,6 +5,7 @@ export const INTRINSIC_NAMES = new Set([
   "maximum", "minimum", "where", "greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
   "sum", "mean", "reduce_max", "argmax", "argmin", "range", "tril", "triu",
   "one_hot", "float", "reshape", "transpose",
+  "rank",
   "conv2d", "max_pool2d", "avg_pool2d", "take", "concat", "scan", "rand_like", "params", "frozen", "full",
   // true in the training step, false in forward: `if training { … } else { … }`
   "training",

@@ -106,6 +106,12 @@ const INTRINSICS: Record<string, { params: string[]; impl: Impl; variadic?: bool
     }
     return el.tensor(el.b.permute(x.id, perm), span);
   } },
+  // A compile-time int, so a definition can take tensors of either rank (Bidirectional: a
+  // recurrent layer's sequences [N, T, units] or last states [N, units]).
+  rank: { params: ["x"], impl: (el, a, span) => {
+    const x = a.tensor("x", span);
+    return x ? { kind: "number", value: x.shape.length, isInt: true } : POISON;
+  } },
   rand_uniform: { params: [], impl: (el, _a, span) => random(el, "uniform", span) },
   rand_normal: { params: [], impl: (el, _a, span) => random(el, "normal", span) },
   ...NN_INTRINSICS,
