@@ -238,3 +238,15 @@ describe("comparisons of strings and bools", () => {
     expectClose("rank", run(m.forward, { x: [1, 4, 2, 3] }, { B: 1 })["y"]!, [2.5]);
   });
 });
+
+describe("the library's string arguments name their allowed values (DNN0216)", () => {
+  const cases: [string, string, string, string][] = [
+    ["std.conv_layers.{UpSampling2D}", "f32[B, 4, 4, 2]", 'UpSampling2D(2, interpolation: "bicubic")', 'UpSampling2D: interpolation must be "nearest" or "bilinear"'],
+    ["std.conv_layers.{Conv2DTranspose}", "f32[B, 4, 4, 2]", 'Conv2DTranspose(3, 3, padding: "full")', 'Conv2DTranspose: padding must be "valid" or "same"'],
+    ["std.layers.{Bidirectional, LSTM}", "f32[B, 5, 4]", 'Bidirectional(LSTM(3), merge_mode: "max")', 'Bidirectional: merge_mode must be "concat", "sum", "mul" or "ave"'],
+  ];
+  it.each(cases)("%s: %s", (imports, type, stage, message) => {
+    const src = `import ${imports}\nmodel M {\n  input x: ${type}\n  output y: f32[B, 1]\n  y = reshape(x |> ${stage}, [B, -1])[:, :1]\n}\n`;
+    expect(check(src).map((d) => `${d.code} ${d.message} @${textAt(src, d.span)}`)).toEqual([`DNN0216 ${message} @${stage}`]);
+  });
+});
