@@ -180,4 +180,13 @@ describe("dnnc train", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/dnnc train trains classifiers/);
   }, TIMEOUT);
+
+  it("a model without a target must reproduce its input: an output of another size is refused by name", () => {
+    const dir = scratch();
+    const file = join(dir, "squeeze.dnn");
+    writeFileSync(file, "import std.layers.{Dense}\nimport std.losses.{mse}\nimport std.optimizers.{adam}\n\nmodel Squeeze {\n  input  x: f32[B, 64]\n  output code: f32[B, 8]\n  code = x |> Dense(8)\n}\n\ntrain Squeeze {\n  loss      = mse(code, x[:, :8])\n  optimizer = adam()\n}\n");
+    const r = dnnc(dir, "train", file, "--data", "digits");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Squeeze's train block has no target, so dnnc train measures how well its output code reproduces its input x: it must be f32 with as many values per example, but it is f32\[B, 8\] and the input f32\[B, 64\]/);
+  }, TIMEOUT);
 });
