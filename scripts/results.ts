@@ -102,7 +102,7 @@ const SAMPLES: SampleInfo[] = [
   },
   {
     name: "autoencoder_fashion",
-    perEpoch: "about 45 s of one core per 54,000-image epoch on wasm (measured at a load average of 9: 287 images/s of wall time)",
+    perEpoch: "on wasm, 73–277 s per 54,000-image epoch in its first full run (7 December, load average 8–11: the machine shared with three other runs)",
     network: "convolutional autoencoder (TensorFlow's \"Intro to Autoencoders\" network): Conv 16 and Conv 8 with strides 2 to a 7×7×8 code, Conv2DTranspose 8 and 16 with strides 2, Conv 1 with a sigmoid; MSE against the input, Adam",
     comparison: "no published row: the table lists classifiers; the figure here is the test reconstruction MSE per pixel (lower is better), and the report shows test images beside their reconstructions",
   },

@@ -35,7 +35,11 @@ export function htmlReport(r: ReportInput): string {
       ? `<h2>Test set: accuracy ${(t.confusion.accuracy * 100).toFixed(2)} %, loss ${t.loss.toFixed(4)} (${examples})</h2>${confusionTable(t.confusion, r.classes)}`
       : `<h2>Test set: ${t.reconstructionMse === undefined ? "" : `reconstruction MSE ${t.reconstructionMse.toFixed(5)}, `}loss ${t.loss.toFixed(4)} (${examples})</h2>`;
   const images = r.reconstructions ? reconstructionPanel(r.reconstructions) : "";
-  const rows = r.history.map((h) => `<tr><td>${h.epoch}</td><td>${h.loss.toFixed(4)}</td><td>${h.accuracy?.toFixed(4) ?? ""}</td><td>${h.valLoss?.toFixed(4) ?? ""}</td><td>${h.valAccuracy?.toFixed(4) ?? ""}</td><td>${h.lr?.toPrecision(3) ?? ""}</td><td>${h.seconds.toFixed(1)}</td></tr>`).join("");
+  // A model trained without labels has no accuracy: its table leaves those columns out.
+  const accuracy = r.history.some((h) => h.accuracy !== undefined);
+  const cells = (h: EpochStats) => [h.epoch, h.loss.toFixed(4), ...(accuracy ? [h.accuracy?.toFixed(4) ?? ""] : []), h.valLoss?.toFixed(4) ?? "", ...(accuracy ? [h.valAccuracy?.toFixed(4) ?? ""] : []), h.lr?.toPrecision(3) ?? "", h.seconds.toFixed(1)];
+  const head = ["epoch", "loss", ...(accuracy ? ["accuracy"] : []), "val loss", ...(accuracy ? ["val accuracy"] : []), "lr", "seconds"];
+  const rows = r.history.map((h) => `<tr>${cells(h).map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:3px 8px;text-align:right;border:1px solid #ddd}code{background:#f4f4f4;padding:2px 4px}.charts{display:flex;gap:2em;flex-wrap:wrap}.recon{display:flex;gap:1em;flex-wrap:wrap}.recon img{width:84px;image-rendering:pixelated;margin-right:2px}figure{margin:0;text-align:center}</style>
@@ -46,7 +50,7 @@ export function htmlReport(r: ReportInput): string {
 ${test}
 ${images}
 <h2>Epochs</h2>
-<table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val loss</th><th>val accuracy</th><th>lr</th><th>seconds</th></tr>${rows}</table>
+<table><tr>${head.map((c) => `<th>${c}</th>`).join("")}</tr>${rows}</table>
 </body></html>
 `;
 }

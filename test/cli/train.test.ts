@@ -32,6 +32,8 @@ describe("dnnc train", () => {
     expect(report).toContain("<svg");
     expect(report).toMatch(/Test set: accuracy \d+\.\d+ %/);
     expect(report).toContain("true \\ predicted");
+    expect(report).toContain("<th>accuracy</th><th>val loss</th><th>val accuracy</th>");
+    expect(report).not.toContain("data:image/bmp"); // images are shown for models trained on their input alone
     // Resuming goes on from the checkpoint's weights and epoch: --epochs counts the whole run.
     const resumed = dnnc(dir, "train", MLP, "--epochs", "4", "--resume", "mlp_digits.safetensors", "--json", "--checkpoint", "again.safetensors");
     expect(resumed.status).toBe(0);
