@@ -1,6 +1,7 @@
 // `npm run results`: trains every Fashion-MNIST sample (samples/*_fashion.dnn) for real, one after
 // the other, with the exact `dnnc train` command its header gives, and writes docs/results.md: per
-// sample the test accuracy on the full Fashion-MNIST test set, the epochs, the wall time, the
+// sample the test accuracy on the full Fashion-MNIST test set (an autoencoder's test reconstruction
+// MSE), the epochs, the wall time, the
 // command, the machine, and the figure the Fashion-MNIST README's benchmark table lists for the
 // same kind of network.
 //
@@ -106,6 +107,12 @@ const SAMPLES: SampleInfo[] = [
     published: MLP_ROW,
     comparison: "the nearest row is an unregularized MLP",
   },
+  {
+    name: "autoencoder_fashion",
+    perEpoch: "on wasm, 73–277 s per 54,000-image epoch in its first full run (7 December, load average 8–11: the machine shared with three other runs)",
+    network: "convolutional autoencoder (TensorFlow's \"Intro to Autoencoders\" network): Conv 16 and Conv 8 with strides 2 to a 7×7×8 code, Conv2DTranspose 8 and 16 with strides 2, Conv 1 with a sigmoid; MSE against the input, Adam",
+    comparison: "no published row: the table lists classifiers; the figure here is the test reconstruction MSE per pixel (lower is better), and the report shows test images beside their reconstructions",
+  },
 ];
 
 interface Machine {
@@ -126,6 +133,7 @@ interface Run {
   wallSeconds: number;
   epochs?: number;
   testAccuracy?: number;
+  testReconstructionMse?: number; // a model trained on its input alone (no target)
   testLoss?: number;
   testExamples?: number;
   bestValAccuracy?: number;
@@ -259,9 +267,10 @@ function runOne(label: string, command: string): Promise<Run> {
       const json = stdout.trim().split("\n").pop();
       if (code === 0 && json) {
         try {
-          const r = JSON.parse(json) as { epochs: number; testAccuracy?: number; testLoss?: number; history: { valAccuracy?: number }[] };
+          const r = JSON.parse(json) as { epochs: number; testAccuracy?: number; testReconstructionMse?: number; testLoss?: number; history: { valAccuracy?: number }[] };
           run.epochs = r.epochs;
           run.testAccuracy = r.testAccuracy;
+          if (r.testReconstructionMse !== undefined) run.testReconstructionMse = r.testReconstructionMse;
           run.testLoss = r.testLoss;
           const vals = r.history.map((h) => h.valAccuracy).filter((v): v is number => v !== undefined);
           if (vals.length) run.bestValAccuracy = Math.max(...vals);
@@ -269,7 +278,7 @@ function runOne(label: string, command: string): Promise<Run> {
           run.status = "failed";
         }
       }
-      const tested = /test: accuracy [\d.]+, loss [\d.]+ on ([\d,]+) examples/.exec(stderrTail);
+      const tested = /test: (?:accuracy|reconstruction MSE) [\d.]+, loss [\d.]+ on ([\d,]+) examples/.exec(stderrTail);
       if (tested) run.testExamples = Number(tested[1]!.replace(/,/g, ""));
       resolve(run);
     });
@@ -303,6 +312,8 @@ function readStored(): Stored {
 }
 
 const acc = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
+/** A run's test figure: its accuracy, or an autoencoder's reconstruction MSE. */
+const figure = (r: Run) => (r.testReconstructionMse !== undefined ? `MSE ${r.testReconstructionMse.toFixed(5)}` : acc(r.testAccuracy));
 
 function duration(s: number): string {
   const r = Math.round(s);
@@ -352,7 +363,7 @@ export function render(stored: Stored): string {
   for (const s of SAMPLES) {
     const runs = stored[s.name];
     const last = runs?.[runs.length - 1];
-    const accCell = !runs ? "not yet run" : last?.status !== "ok" ? "failed" : runs.map((r) => acc(r.testAccuracy)).join(" → ");
+    const accCell = !runs ? "not yet run" : last?.status !== "ok" ? "failed" : runs.map(figure).join(" → ");
     const target = s.target ? `${s.target.accuracy}${last?.testAccuracy !== undefined && last.status === "ok" ? (last.testAccuracy >= s.target.accuracy ? " ✓" : " ✗") : ""}` : "—";
     const epochs = runs ? runs.map((r) => r.epochs ?? "—").join(" + ") : "—";
     const wall = runs ? duration(runs.reduce((t, r) => t + r.wallSeconds, 0)) : "—";
@@ -360,7 +371,8 @@ export function render(stored: Stored): string {
   }
   w();
   w("For transfer_fashion the two accuracies are the pretraining's (classes 0–4) and the fine-tuning's");
-  w("(classes 5–9), each on the 5,000 test images of its classes.");
+  w("(classes 5–9), each on the 5,000 test images of its classes. For autoencoder_fashion the figure is");
+  w("the mean squared error per pixel between the test images and their reconstructions (lower is better).");
   w();
   w("Time per epoch of each command on the ts backend, measured before the first full runs (2 December");
   w("2026, on a 2-core AMD EPYC shared with other work, load average 1.5–3; one epoch of 6,000 images,");
@@ -391,6 +403,7 @@ export function render(stored: Stored): string {
       }
       if (run.command !== c.command) w(`| ${tag}note | measured with an earlier command: \`${run.command}\` |`);
       if (run.status !== "ok") w(`| ${tag}test accuracy | failed (exit ${run.exitCode ?? "?"}) |`);
+      else if (run.testReconstructionMse !== undefined) w(`| ${tag}test reconstruction MSE | **${run.testReconstructionMse.toFixed(5)}** (loss ${run.testLoss?.toFixed(4) ?? "—"}) on ${run.testExamples?.toLocaleString("en-US") ?? "?"} test images; the report (\`--report\`, by default \`${s.name}.report.html\`) shows test images beside their reconstructions |`);
       else w(`| ${tag}test accuracy | **${acc(run.testAccuracy)}** (loss ${run.testLoss?.toFixed(4) ?? "—"}) on ${run.testExamples?.toLocaleString("en-US") ?? "?"} test images |`);
       if (run.bestValAccuracy !== undefined) w(`| ${tag}best validation accuracy | ${acc(run.bestValAccuracy)} |`);
       w(`| ${tag}epochs | ${run.epochs ?? "—"} |`);

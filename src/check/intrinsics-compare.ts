@@ -1,8 +1,11 @@
 // Comparisons, `require` and `rank`: what lets a definition state which arguments it accepts, in
 // the language. Comparing two compile-time numbers gives a compile-time bool (for `if` and
-// `require`); comparing tensors gives 1 where the comparison holds and 0 elsewhere.
+// `require`), and so does `equal`/`not_equal` of two strings or two bools (a layer's
+// `padding: "same"`); comparing tensors gives 1 where the comparison holds and 0 elsewhere.
+import type { Span } from "../syntax/source.ts";
 import type { Impl } from "./args.ts";
-import { POISON, describe } from "./values.ts";
+import type { ElabContext } from "./context.ts";
+import { POISON, describe, type Value } from "./values.ts";
 
 type Comparison = "less" | "greater" | "less_equal" | "greater_equal" | "equal" | "not_equal";
 
@@ -20,6 +23,9 @@ function compare(op: Comparison): Impl {
     const x = a.get("a")?.value;
     const y = a.get("b")?.value;
     if (x?.kind === "number" && y?.kind === "number") return { kind: "bool", value: HOLDS[op](x.value, y.value) };
+    // Two bools compare as bools; a bool beside a tensor stays the 1 or 0 it always was.
+    const word = x?.kind === "bool" && y?.kind === "bool" ? x : [x, y].find((v) => v?.kind === "string");
+    if (word) return compareWords(el, op, x, y, word, span);
     const symbolic = [x, y].find((v) => v?.kind === "dim");
     if (symbolic?.kind === "dim")
       // A symbolic size (the batch B) has no value until the model runs.
@@ -43,6 +49,23 @@ function compare(op: Comparison): Impl {
 }
 
 /**
+ * Strings (and two bools) are compared whole, at compile time: `equal(padding, "same")`. A string
+ * is never a tensor, so anything else on the other side, or an ordering, is a mistake (DNN0201).
+ */
+function compareWords(el: ElabContext, op: Comparison, x: Value | undefined, y: Value | undefined, word: Value, span: Span): Value {
+  if (x?.kind === "poison" || y?.kind === "poison") return POISON;
+  if (op !== "equal" && op !== "not_equal")
+    return el.error("DNN0201", span, `\`${op}\` orders numbers; ${describe(word)}s can only be compared with \`equal\` and \`not_equal\``);
+  const same =
+    x?.kind === "string" && y?.kind === "string" ? x.value === y.value : x?.kind === "bool" && y?.kind === "bool" ? x.value === y.value : undefined;
+  if (same === undefined)
+    return el.error("DNN0201", span, `\`${op}\` compares a ${describe(word)} only with another ${describe(word)}, found ${x ? describe(x) : "nothing"} and ${y ? describe(y) : "nothing"}`, {
+      hint: 'compare a string argument with a string literal: `equal(padding, "same")`',
+    });
+  return { kind: "bool", value: op === "equal" ? same : !same };
+}
+
+/**
  * `require(condition, message)`: a compile-time check of a definition's arguments, such as
  * `let _ = require(greater(units, 0), "units must be at least 1")` in a layer. When it fails the
  * message is reported at the call that expanded the definition (DNN0216), where the wrong
@@ -56,7 +79,7 @@ const requireImpl: Impl = (el, a, span) => {
   if (message.value.kind !== "string") return el.error("DNN0201", message.span, `the message of \`require\` must be a string, found ${describe(message.value)}`);
   if (cond.value.kind !== "bool")
     return el.error("DNN0210", cond.span, `the condition of \`require\` must be a compile-time bool, found ${describe(cond.value)}`, {
-      hint: "compare compile-time numbers: `greater(units, 0)`, `less_equal(rate, 1.0)`",
+      hint: 'compare compile-time numbers or strings: `greater(units, 0)`, `equal(padding, "same")`',
     });
   if (cond.value.value) return cond.value;
   const site = el.expanding[el.expanding.length - 1];

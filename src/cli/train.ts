@@ -1,5 +1,7 @@
 // `dnnc train FILE`: compile, load a dataset, train with a live progress display, evaluate on
-// the test set, and leave a checkpoint and a report. Ctrl-C stops after the current batch and
+// the test set, and leave a checkpoint and a report. It trains classifiers (an i32 target of class
+// labels) and models whose train block has no target, such as an autoencoder's loss of its output
+// against its input: those are fed the examples alone, and measured by their reconstruction MSE. Ctrl-C stops after the current batch and
 // writes the checkpoint; a second Ctrl-C exits at once. Flags, output paths and every label are
 // checked before training starts (exit 2); a run that goes non-finite stops with exit 1 and
 // leaves the last good checkpoint as it was.
@@ -13,6 +15,7 @@ import { loadGenerated, TrainError, type Backend } from "../fit/load-model.ts";
 import { perExample, type TrainableModel } from "../fit/model.ts";
 import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
+import { imageShape, type Reconstructions } from "../fit/report-images.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
 import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
 import { classifierClasses } from "../runtime/metrics.ts";
@@ -75,19 +78,22 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const loaded = await loadGenerated(compiled.models, compiledModel.name, backend, basename(file));
   const { cls } = loaded;
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
-  if (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32")
-    throw new TrainError(`dnnc train trains classifiers: one input, and one i32 target of class labels; ${cls.name} has inputs ${names(cls.inputs)} and targets ${names(cls.targets ?? [])}`);
-  const classes = modelClasses(cls, output);
+  const reconstructs = cls.inputs.length === 1 && !target;
+  if (!reconstructs && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
+    throw new TrainError(`dnnc train trains classifiers (one input, and one i32 target of class labels) and models trained on their input alone (one input, no target); ${cls.name} has inputs ${names(cls.inputs)} and targets ${names(cls.targets ?? [])}`);
+  const classes = reconstructs ? undefined : modelClasses(cls, output);
+  if (reconstructs && (output.dtype !== "f32" || perExample(output) !== perExample(input)))
+    throw new TrainError(`${cls.name}'s train block has no target, so dnnc train measures how well its output ${output.name} reproduces its input ${input.name}: it must be f32 with as many values per example, but it is ${output.dtype}[${output.shape.join(", ")}] and the input f32[${input.shape.join(", ")}]`);
 
-  let { train: trainSet, test } = loadData(o, flags, { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
+  let { train: trainSet, test } = loadData(o, flags, classes === undefined ? undefined : { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
   if (flags.classes) {
-    trainSet = keepClasses(trainSet, flags.classes, classes, cls.name);
-    test = test && keepClasses(test, flags.classes, classes, cls.name);
-  } else if (trainSet.classes.length > classes) {
+    trainSet = keepClasses(trainSet, flags.classes, classes ?? trainSet.classes.length, cls.name);
+    test = test && keepClasses(test, flags.classes, classes ?? test.classes.length, cls.name);
+  } else if (classes !== undefined && trainSet.classes.length > classes) {
     // Only a named dataset or class names get here: a numeric label ≥ classes is refused at its line.
     throw new TrainError(`${trainSet.name} has ${trainSet.classes.length} classes, but ${cls.name}'s output ${output.name} has ${classes}: train on ${classes} of them with --classes (e.g. --classes 0-${classes - 1}), or give the model ${trainSet.classes.length} outputs`);
   }
-  if (trainSet.classes.length < classes)
+  if (classes !== undefined && trainSet.classes.length < classes)
     io.err(`note: ${trainSet.name} has ${trainSet.classes.length} classes and ${cls.name}'s output ${output.name} ${classes}: outputs ${trainSet.classes.length}${classes - trainSet.classes.length > 1 ? `–${classes - 1}` : ""} are never a target\n`);
   if (flags.limit) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
   const want = perExample(input);
@@ -134,7 +140,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
   try {
     const result = await fit({
-      model, input: input.name, target: target.name, output: output.name, classes,
+      model, input: input.name, target: target?.name, output: output.name, classes,
       train: split.train, validation: split.validation,
       firstEpoch: done + 1, epochs: epochCount, batchSize: flags.batch, seed,
       augment,
@@ -149,14 +155,16 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       io.err(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}\n`);
       return 130;
     }
-    const tested = test ? await evaluate(model, test, { input: input.name, target: target.name, classes, batchSize: flags.batch }) : undefined;
+    const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch }) : undefined;
     if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
     writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
     const seconds = (performance.now() - started) / 1000;
-    writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested, classes: trainSet.classes, seconds }));
-    if (tested) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
+    const reconstructions = reconstructs && test ? await reconstructionsOf(model, input.name, test) : undefined;
+    writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested && test && { ...tested, examples: test.n }, reconstructions, classes: trainSet.classes, seconds }));
+    if (tested?.confusion) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
+    else if (tested) io.err(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples\n`);
     io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
-    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion.accuracy, testLoss: tested?.loss, testExamples: tested?.confusion.total, history: result.history }) + "\n");
+    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
   } catch (e) {
     if (!(e instanceof DivergedError)) throw e;
     if (io.tty) io.err("\r\x1b[2K"); // the progress bar's line
@@ -174,6 +182,17 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   return 0;
 }
 
+/** The first test examples and the model's output for each, for the report, when they are images. */
+async function reconstructionsOf(model: TrainableModel, input: string, test: Dataset): Promise<Reconstructions | undefined> {
+  const shape = imageShape(test.shape);
+  if (!shape) return undefined;
+  const count = Math.min(8, test.n), size = data.featureSize(test);
+  const x = test.x.slice(0, count * size);
+  const y = await model.predict({ [input]: x });
+  const rows = (v: Float32Array) => Array.from({ length: count }, (_, i) => v.slice(i * size, (i + 1) * size));
+  return { shape, inputs: rows(x), outputs: rows(y) };
+}
+
 function pickModel(c: Compilation, name: string | undefined) {
   const trainable = c.models.filter((m) => m.train);
   if (name) {
@@ -187,8 +206,8 @@ function pickModel(c: Compilation, name: string | undefined) {
   return trainable[0]!;
 }
 
-/** The dataset, every label checked against `limit` (the model's classes) unless --classes picks some. */
-function loadData(o: TrainOptions, flags: TrainSettings, limit: data.ClassLimit): { train: Dataset; test?: Dataset } {
+/** The dataset, every label checked against `limit` (the model's classes) unless --classes picks some or there is none. */
+function loadData(o: TrainOptions, flags: TrainSettings, limit: data.ClassLimit | undefined): { train: Dataset; test?: Dataset } {
   try {
     return loadDataOrThrow(o, flags, flags.classes ? undefined : limit);
   } catch (e) {

@@ -2,11 +2,13 @@
 // validation after each, early stopping and learning-rate reduction on a plateau, a checkpoint
 // after every epoch, and a clean stop when asked (Ctrl-C) with the last checkpoint written. A
 // non-finite loss (training or validation) or a step the model refuses as non-finite ends the run
-// with a DivergedError saying where, before anything is written for that epoch.
+// with a DivergedError saying where, before anything is written for that epoch. A classifier is
+// fed its labels and measured by accuracy; a model whose train block has no target (an
+// autoencoder) is fed the inputs alone and measured by its reconstruction error.
 // The learning rate changes only between epochs (a plateau, or a schedule): it is optimizer state
 // that is rewritten through save/load, cheap once per epoch, a GPU readback if done every step.
 import { batches } from "../data/batches.ts";
-import type { Dataset } from "../data/dataset.ts";
+import { featureSize, type Dataset } from "../data/dataset.ts";
 import { ACCURACY_SAMPLE_EVERY, Confusion } from "../runtime/metrics.ts";
 import { epochSeed } from "../runtime/random-order.ts";
 import type { TrainableModel } from "./model.ts";
@@ -17,7 +19,7 @@ import { withMetadata } from "./safetensors.ts";
 export interface EpochStats {
   epoch: number; // 1-based
   loss: number; // mean training loss over the epoch's batches
-  accuracy: number; // training accuracy, from the forward pass of one batch in ACCURACY_SAMPLE_EVERY
+  accuracy?: number; // a classifier's training accuracy, from the forward pass of one batch in ACCURACY_SAMPLE_EVERY
   valLoss?: number;
   valAccuracy?: number;
   lr?: number;
@@ -31,7 +33,7 @@ export interface Progress {
   step: number; // batches done in this epoch
   steps: number; // batches per epoch
   loss: number; // running mean
-  accuracy: number;
+  accuracy?: number; // a classifier's
   examplesPerSecond: number;
   etaSeconds: number;
 }
@@ -39,9 +41,11 @@ export interface Progress {
 export interface FitOptions {
   model: TrainableModel;
   input: string; // the model's input name, fed the dataset's x
-  target: string; // the train block's target name, fed its y
+  /** The train block's target name, fed the labels; absent for a model trained on its input alone. */
+  target?: string;
   output: string; // the output whose arg max is the predicted class
-  classes: number;
+  /** A classifier's number of classes (accuracy and a confusion matrix); absent for others. */
+  classes?: number;
   train: Dataset;
   validation?: Dataset;
   /** 1 unless a resumed run goes on from a later epoch; `epochs` is the last. */
@@ -89,18 +93,18 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     const scheduled = o.schedule?.lrAt(epoch);
     if (scheduled !== undefined) await o.schedule!.set(scheduled);
     let lossSum = 0, lossCount = 0, seen = 0, step = 0;
-    const sampled = new Confusion(o.classes);
+    const sampled = o.classes === undefined ? undefined : new Confusion(o.classes);
     for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: epochSeed(o.seed, epoch) })) {
       let x = b.x;
       if (o.augment) {
         const out = augmented?.length === b.x.length ? augmented : (augmented = new Float32Array(b.x.length));
         x = o.augment(b.x, b.size, out);
       }
-      if (step % ACCURACY_SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
+      if (sampled && step % ACCURACY_SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
       const where = `epoch ${epoch}, batch ${step + 1} of ${steps}`;
       let loss: number;
       try {
-        loss = await o.model.trainStep({ [o.input]: x, [o.target]: b.y });
+        loss = await o.model.trainStep(feed(o, x, b.y));
       } catch (e) {
         if (isNonFiniteStep(e)) throw new DivergedError(`${where}: ${nonFiniteCause(e)}`);
         throw e;
@@ -108,7 +112,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       if (!Number.isFinite(loss)) throw new DivergedError(`${where}: the training loss is ${loss}`);
       lossSum += loss * b.size, lossCount += b.size, seen += b.size, step++;
       const elapsed = (performance.now() - started) / 1000;
-      o.onProgress?.({ epoch, epochs: o.epochs, step, steps, loss: lossSum / lossCount, accuracy: sampled.accuracy, examplesPerSecond: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
+      o.onProgress?.({ epoch, epochs: o.epochs, step, steps, loss: lossSum / lossCount, accuracy: sampled?.accuracy, examplesPerSecond: seen / elapsed, etaSeconds: (elapsed / step) * (steps - step) });
       if (performance.now() - lastYield > 50) {
         // The TypeScript backend never waits, so without this a signal (Ctrl-C) would not be
         // delivered until training ended: its handler runs only when the event loop turns.
@@ -118,7 +122,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       if (o.interrupted?.()) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled.accuracy, seconds, examplesPerSecond: seen / seconds };
+    const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled?.accuracy, seconds, examplesPerSecond: seen / seconds };
     if (o.reduceLr) stats.lr = await o.reduceLr.get();
     else if (scheduled !== undefined) stats.lr = scheduled;
     const stopped = o.interrupted?.() ?? false;
@@ -126,7 +130,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const v = await evaluate(o.model, o.validation, o);
       if (!Number.isFinite(v.loss)) throw new DivergedError(`epoch ${epoch}: the validation loss is ${v.loss}`);
       stats.valLoss = v.loss;
-      stats.valAccuracy = v.confusion.accuracy;
+      stats.valAccuracy = v.confusion?.accuracy;
     }
     history.push(stats);
     o.onEpoch?.(stats);
@@ -163,15 +167,30 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   return { history, stoppedEarly: false, interrupted: false, bestEpoch: best.epoch || undefined };
 }
 
-/** Loss (the train block's, in inference mode) and confusion matrix over a whole dataset. */
-export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOptions, "input" | "target" | "classes" | "batchSize">): Promise<{ loss: number; confusion: Confusion }> {
-  const confusion = new Confusion(o.classes);
-  let lossSum = 0;
+/** A training or evaluation batch: the input, and the labels where the train block has a target. */
+const feed = (o: Pick<FitOptions, "input" | "target">, x: Float32Array, y: Int32Array) => (o.target === undefined ? { [o.input]: x } : { [o.input]: x, [o.target]: y });
+
+export interface Evaluation {
+  loss: number; // the train block's, in inference mode
+  confusion?: Confusion; // a classifier's
+  /** Without a target: the mean squared difference between the output and the input, per element. */
+  reconstructionMse?: number;
+}
+
+/** The loss over a whole dataset, and a classifier's confusion matrix or a reconstruction's error. */
+export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOptions, "input" | "target" | "classes" | "batchSize">): Promise<Evaluation> {
+  const confusion = o.classes === undefined ? undefined : new Confusion(o.classes);
+  let lossSum = 0, squares = 0;
   for (const b of batches(d, o.batchSize, { shuffle: false, seed: 0 })) {
-    confusion.add(await model.predict({ [o.input]: b.x }), b.y, b.size);
-    lossSum += (await model.evaluate({ [o.input]: b.x, [o.target]: b.y })) * b.size;
+    const out = await model.predict({ [o.input]: b.x });
+    confusion?.add(out, b.y, b.size);
+    if (o.target === undefined) for (let i = 0; i < b.x.length; i++) squares += (out[i]! - b.x[i]!) ** 2;
+    lossSum += (await model.evaluate(feed(o, b.x, b.y))) * b.size;
   }
-  return { loss: lossSum / d.n, confusion };
+  const result: Evaluation = { loss: lossSum / d.n };
+  if (confusion) result.confusion = confusion;
+  if (o.target === undefined) result.reconstructionMse = squares / (d.n * featureSize(d));
+  return result;
 }
 
 const epochs = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;

@@ -1,5 +1,5 @@
 // What `dnnc train` shows while it works. On a terminal, one line per epoch redrawn in place:
-// a bar, steps, running loss and accuracy, examples per second and the time left. Anywhere
+// a bar, steps, running loss and (a classifier's) accuracy, examples per second and the time left. Anywhere
 // else (a log file, CI), plain lines: one per epoch, and a few within long epochs.
 import type { EpochStats, Progress } from "./loop.ts";
 
@@ -23,7 +23,7 @@ export function progressPrinter(o: ProgressOptions): { progress(p: Progress): vo
         const width = Math.max(10, Math.min(30, (o.columns ?? 80) - 70));
         const done = Math.round((p.step / p.steps) * width);
         const bar = "=".repeat(Math.max(0, done - 1)) + (done > 0 ? (p.step < p.steps ? ">" : "=") : "") + " ".repeat(width - done);
-        o.write(`\r\x1b[2Kepoch ${p.epoch}/${p.epochs} [${bar}] ${p.step}/${p.steps}  loss ${fmt(p.loss)}  acc ${fmt(p.accuracy)}  ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} ex/s  ETA ${duration(p.etaSeconds)}`);
+        o.write(`\r\x1b[2Kepoch ${p.epoch}/${p.epochs} [${bar}] ${p.step}/${p.steps}  loss ${fmt(p.loss)}${p.accuracy === undefined ? "" : `  acc ${fmt(p.accuracy)}`}  ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} ex/s  ETA ${duration(p.etaSeconds)}`);
         drawn = true;
       } else {
         // A quarter-way line within epochs longer than a minute, so a log shows life.
@@ -34,9 +34,9 @@ export function progressPrinter(o: ProgressOptions): { progress(p: Progress): vo
     },
     epoch(s) {
       clear();
-      const val = s.valLoss === undefined ? "" : `  val_loss ${fmt(s.valLoss)}  val_acc ${fmt(s.valAccuracy!)}`;
+      const val = (s.valLoss === undefined ? "" : `  val_loss ${fmt(s.valLoss)}`) + (s.valAccuracy === undefined ? "" : `  val_acc ${fmt(s.valAccuracy)}`);
       const lr = s.lr === undefined ? "" : `  lr ${s.lr.toPrecision(3)}`;
-      o.write(`epoch ${s.epoch}: loss ${fmt(s.loss)}  acc ${fmt(s.accuracy)}${val}${lr}  ${s.seconds.toFixed(1)} s, ${Math.round(s.examplesPerSecond).toLocaleString("en-US")} ex/s\n`);
+      o.write(`epoch ${s.epoch}: loss ${fmt(s.loss)}${s.accuracy === undefined ? "" : `  acc ${fmt(s.accuracy)}`}${val}${lr}  ${s.seconds.toFixed(1)} s, ${Math.round(s.examplesPerSecond).toLocaleString("en-US")} ex/s\n`);
       lastQuarter = -1;
     },
     note(m) {

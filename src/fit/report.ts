@@ -1,13 +1,16 @@
 // The training report: one self-contained HTML file (no scripts, no external assets) with the
-// loss and accuracy curves per epoch and the test set's confusion matrix.
-import type { EpochStats } from "./loop.ts";
+// loss and accuracy curves per epoch and the test set's confusion matrix; for a model trained on
+// its input alone, the test reconstruction error and test images beside their reconstructions.
+import type { EpochStats, Evaluation } from "./loop.ts";
 import type { Confusion } from "../runtime/metrics.ts";
+import { reconstructionPanel, type Reconstructions } from "./report-images.ts";
 
 export interface ReportInput {
   title: string;
   command: string;
   history: EpochStats[];
-  test?: { loss: number; confusion: Confusion };
+  test?: Evaluation & { examples: number };
+  reconstructions?: Reconstructions;
   classes: string[];
   seconds: number;
 }
@@ -24,20 +27,30 @@ export function htmlReport(r: ReportInput): string {
     { name: "training (sampled)", values: r.history.map((h) => h.accuracy), color: "#1f77b4" },
     { name: "validation", values: r.history.map((h) => h.valAccuracy), color: "#ff7f0e" },
   ]);
-  const test = r.test
-    ? `<h2>Test set: accuracy ${(r.test.confusion.accuracy * 100).toFixed(2)} %, loss ${r.test.loss.toFixed(4)} (${r.test.confusion.total.toLocaleString("en-US")} examples)</h2>${confusionTable(r.test.confusion, r.classes)}`
-    : "";
-  const rows = r.history.map((h) => `<tr><td>${h.epoch}</td><td>${h.loss.toFixed(4)}</td><td>${h.accuracy.toFixed(4)}</td><td>${h.valLoss?.toFixed(4) ?? ""}</td><td>${h.valAccuracy?.toFixed(4) ?? ""}</td><td>${h.lr?.toPrecision(3) ?? ""}</td><td>${h.seconds.toFixed(1)}</td></tr>`).join("");
+  const t = r.test;
+  const examples = t && `${t.examples.toLocaleString("en-US")} examples`;
+  const test = !t
+    ? ""
+    : t.confusion
+      ? `<h2>Test set: accuracy ${(t.confusion.accuracy * 100).toFixed(2)} %, loss ${t.loss.toFixed(4)} (${examples})</h2>${confusionTable(t.confusion, r.classes)}`
+      : `<h2>Test set: ${t.reconstructionMse === undefined ? "" : `reconstruction MSE ${t.reconstructionMse.toFixed(5)}, `}loss ${t.loss.toFixed(4)} (${examples})</h2>`;
+  const images = r.reconstructions ? reconstructionPanel(r.reconstructions) : "";
+  // A model trained without labels has no accuracy: its table leaves those columns out.
+  const accuracy = r.history.some((h) => h.accuracy !== undefined);
+  const cells = (h: EpochStats) => [h.epoch, h.loss.toFixed(4), ...(accuracy ? [h.accuracy?.toFixed(4) ?? ""] : []), h.valLoss?.toFixed(4) ?? "", ...(accuracy ? [h.valAccuracy?.toFixed(4) ?? ""] : []), h.lr?.toPrecision(3) ?? "", h.seconds.toFixed(1)];
+  const head = ["epoch", "loss", ...(accuracy ? ["accuracy"] : []), "val loss", ...(accuracy ? ["val accuracy"] : []), "lr", "seconds"];
+  const rows = r.history.map((h) => `<tr>${cells(h).map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:3px 8px;text-align:right;border:1px solid #ddd}code{background:#f4f4f4;padding:2px 4px}.charts{display:flex;gap:2em;flex-wrap:wrap}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:3px 8px;text-align:right;border:1px solid #ddd}code{background:#f4f4f4;padding:2px 4px}.charts{display:flex;gap:2em;flex-wrap:wrap}.recon{display:flex;gap:1em;flex-wrap:wrap}.recon img{width:84px;image-rendering:pixelated;margin-right:2px}figure{margin:0;text-align:center}</style>
 </head><body>
 <h1>${esc(r.title)}</h1>
 <p><code>${esc(r.command)}</code> — ${r.history.length} epoch${r.history.length === 1 ? "" : "s"}, ${r.seconds.toFixed(0)} s</p>
 <div class="charts">${loss}${acc}</div>
 ${test}
+${images}
 <h2>Epochs</h2>
-<table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val loss</th><th>val accuracy</th><th>lr</th><th>seconds</th></tr>${rows}</table>
+<table><tr>${head.map((c) => `<th>${c}</th>`).join("")}</tr>${rows}</table>
 </body></html>
 `;
 }

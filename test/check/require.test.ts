@@ -204,3 +204,49 @@ describe("comparisons", () => {
     }, 60_000);
   });
 });
+
+describe("comparisons of strings and bools", () => {
+  const pool = `layer Pool(mode: string = "max") {
+  let known = if equal(mode, "max") { true } else { equal(mode, "mean") }
+  let _ = require(known, "mode must be \\"max\\" or \\"mean\\"")
+  forward(x: f32[B, n]) -> f32[B] = if equal(mode, "max") { reduce_max(x, axis: 1) } else { if not_equal(mode, "mean") { x[:, 0] } else { mean(x, axis: 1) } }
+}
+`;
+  const model = (y: string) => `${pool}model M {\n  input x: f32[B, 4]\n  output y: f32[B]\n  y = ${y}\n}\n`;
+
+  it("equal and not_equal of two strings are compile-time bools that pick a branch", () => {
+    const x = [1, 4, 2, 3];
+    expectClose("max", run(compileModel(model('x |> Pool("max")')).forward, { x }, { B: 1 })["y"]!, [4]);
+    expectClose("mean", run(compileModel(model('x |> Pool("mean")')).forward, { x }, { B: 1 })["y"]!, [2.5]);
+    expectClose("two bools", run(compileModel(model("x[:, 0] * (if equal(true, less(2, 1)) { 10.0 } else { 1.0 })")).forward, { x }, { B: 1 })["y"]!, [1]);
+  });
+
+  it("a string outside the allowed ones fails the layer's require, at the call", () => {
+    const src = model('x |> Pool("min")');
+    expect(check(src).map((d) => `${d.code} ${d.message} @${textAt(src, d.span)}`)).toEqual(['DNN0216 Pool: mode must be "max" or "mean" @Pool("min")']);
+  });
+
+  it("a string compared with a tensor or a number, or ordered, is DNN0201", () => {
+    const messages = (y: string) => check(model(y)).map((d) => `${d.code} ${d.message}`);
+    expect(messages('equal(x[:, 0], "max")')).toEqual(["DNN0201 `equal` compares a string only with another string, found f32[B] and string"]);
+    expect(messages('x[:, 0] * (if not_equal("max", 1) { 1.0 } else { 2.0 })')).toEqual(["DNN0201 `not_equal` compares a string only with another string, found string and int"]);
+    expect(messages('x[:, 0] * (if less("a", "b") { 1.0 } else { 2.0 })')).toEqual(["DNN0201 `less` orders numbers; strings can only be compared with `equal` and `not_equal`"]);
+  });
+
+  it("rank gives a tensor's number of axes at compile time", () => {
+    const m = compileModel(model("x[:, 0] * rank(x) + (if equal(rank(x[:, 0]), 1) { 0.5 } else { 100.0 })"));
+    expectClose("rank", run(m.forward, { x: [1, 4, 2, 3] }, { B: 1 })["y"]!, [2.5]);
+  });
+});
+
+describe("the library's string arguments name their allowed values (DNN0216)", () => {
+  const cases: [string, string, string, string][] = [
+    ["std.conv_layers.{UpSampling2D}", "f32[B, 4, 4, 2]", 'UpSampling2D(2, interpolation: "bicubic")', 'UpSampling2D: interpolation must be "nearest" or "bilinear"'],
+    ["std.conv_layers.{Conv2DTranspose}", "f32[B, 4, 4, 2]", 'Conv2DTranspose(3, 3, padding: "full")', 'Conv2DTranspose: padding must be "valid" or "same"'],
+    ["std.layers.{Bidirectional, LSTM}", "f32[B, 5, 4]", 'Bidirectional(LSTM(3), merge_mode: "max")', 'Bidirectional: merge_mode must be "concat", "sum", "mul" or "ave"'],
+  ];
+  it.each(cases)("%s: %s", (imports, type, stage, message) => {
+    const src = `import ${imports}\nmodel M {\n  input x: ${type}\n  output y: f32[B, 1]\n  y = reshape(x |> ${stage}, [B, -1])[:, :1]\n}\n`;
+    expect(check(src).map((d) => `${d.code} ${d.message} @${textAt(src, d.span)}`)).toEqual([`DNN0216 ${message} @${stage}`]);
+  });
+});

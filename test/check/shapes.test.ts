@@ -67,6 +67,8 @@ describe("parameter counts equal Keras's", () => {
     ],
     ["transfer_fashion.dnn", "FashionPretrain", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5)],
     ["transfer_fashion.dnn", "FashionTransfer", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), dense(1600, 64) + dense(64, 5)],
+    // Conv2DTranspose's kernel is [k, k, filters, channels]: Keras's count is conv's with the two swapped.
+    ["autoencoder_fashion.dnn", "FashionAutoencoder", conv(3, 1, 16) + conv(3, 16, 8) + conv(3, 8, 8) + conv(3, 8, 16) + conv(3, 16, 1), conv(3, 1, 16) + conv(3, 16, 8) + conv(3, 8, 8) + conv(3, 8, 16) + conv(3, 16, 1)],
     ["regularized_mlp.dnn", "RegularizedMLP", dense(784, 256) + bn(256) + dense(256, 128) + bn(128) + dense(128, 10), dense(784, 256) + dense(256, 128) + dense(128, 10) + 2 * 256 + 2 * 128],
   ];
   it.each(cases)("%s %s", (file, model, total, trainable) => {

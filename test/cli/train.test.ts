@@ -32,6 +32,8 @@ describe("dnnc train", () => {
     expect(report).toContain("<svg");
     expect(report).toMatch(/Test set: accuracy \d+\.\d+ %/);
     expect(report).toContain("true \\ predicted");
+    expect(report).toContain("<th>accuracy</th><th>val loss</th><th>val accuracy</th>");
+    expect(report).not.toContain("data:image/bmp"); // images are shown for models trained on their input alone
     // Resuming goes on from the checkpoint's weights and epoch: --epochs counts the whole run.
     const resumed = dnnc(dir, "train", MLP, "--epochs", "4", "--resume", "mlp_digits.safetensors", "--json", "--checkpoint", "again.safetensors");
     expect(resumed.status).toBe(0);
@@ -179,5 +181,14 @@ describe("dnnc train", () => {
     const r = dnnc(scratch(), "train", join(ROOT, "samples/backprop_221.dnn"));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/dnnc train trains classifiers/);
+  }, TIMEOUT);
+
+  it("a model without a target must reproduce its input: an output of another size is refused by name", () => {
+    const dir = scratch();
+    const file = join(dir, "squeeze.dnn");
+    writeFileSync(file, "import std.layers.{Dense}\nimport std.losses.{mse}\nimport std.optimizers.{adam}\n\nmodel Squeeze {\n  input  x: f32[B, 64]\n  output code: f32[B, 8]\n  code = x |> Dense(8)\n}\n\ntrain Squeeze {\n  loss      = mse(code, x[:, :8])\n  optimizer = adam()\n}\n");
+    const r = dnnc(dir, "train", file, "--data", "digits");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Squeeze's train block has no target, so dnnc train measures how well its output code reproduces its input x: it must be f32 with as many values per example, but it is f32\[B, 8\] and the input f32\[B, 64\]/);
   }, TIMEOUT);
 });

@@ -3,7 +3,8 @@
 // CLI's main(), in-process, with --json) on a small slice of Fashion-MNIST: the training loss
 // must fall from the first epoch to the last and the test accuracy must clear a floor well above
 // chance (0.1 for ten classes, 0.2 for five) — each floor some 0.1–0.2 below what the run reached
-// when it was set. The full runs, which reach the published accuracies, are `npm run results`
+// when it was set; the autoencoder's test reconstruction MSE must be under 0.6 of that of
+// predicting every pixel's mean. The full runs, which reach the published accuracies, are `npm run results`
 // (scripts/results.ts → docs/results.md).
 //
 // The slice: the first TRAIN_N training and TEST_N test images, written as an IDX directory in a
@@ -22,7 +23,7 @@ import { headerCommands } from "../../scripts/results.ts";
 import { writeIdx } from "../data/helpers.ts";
 import { ROOT } from "../helpers/compile-sample.ts";
 
-const SAMPLES = ["mlp_fashion", "cnn_fashion", "gru_fashion", "lstm_fashion", "resnet_fashion", "transfer_fashion", "regularized_fashion"];
+const SAMPLES = ["mlp_fashion", "cnn_fashion", "gru_fashion", "lstm_fashion", "resnet_fashion", "transfer_fashion", "regularized_fashion", "autoencoder_fashion"];
 const TRAIN_N = 2000;
 const TEST_N = 1000;
 const TIMEOUT = 120_000;
@@ -64,9 +65,10 @@ interface TrainJson {
   model: string;
   epochs: number;
   seconds: number;
-  testAccuracy: number;
+  testAccuracy?: number;
+  testReconstructionMse?: number;
   testLoss: number;
-  history: { epoch: number; loss: number; accuracy: number }[];
+  history: { epoch: number; loss: number; accuracy?: number }[];
 }
 
 interface TrainRun {
@@ -98,7 +100,8 @@ async function train(sample: string, args: string[], tag = sample): Promise<Trai
   if (r.code !== 0) throw new Error(`dnnc train ${sample} exited ${r.code}:\n${r.stderr}`);
   const json = JSON.parse(r.stdout.trim().split("\n").pop()!) as TrainJson;
   const losses = json.history.map((h) => h.loss.toFixed(3)).join(" → ");
-  console.log(`${tag}: ${((performance.now() - started) / 1000).toFixed(1)} s, loss ${losses}, test accuracy ${json.testAccuracy.toFixed(3)}`);
+  const tested = json.testAccuracy === undefined ? `reconstruction MSE ${json.testReconstructionMse?.toFixed(4)}` : `accuracy ${json.testAccuracy.toFixed(3)}`;
+  console.log(`${tag}: ${((performance.now() - started) / 1000).toFixed(1)} s, loss ${losses}, test ${tested}`);
   return { stderr: r.stderr, json, checkpoint };
 }
 
@@ -108,7 +111,7 @@ function expectLearned(r: TrainRun, epochs: number, floor: number): void {
   const losses = r.json.history.map((h) => h.loss);
   expect(losses.every(Number.isFinite)).toBe(true);
   expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
-  expect(r.json.testAccuracy).toBeGreaterThanOrEqual(floor);
+  expect(r.json.testAccuracy!).toBeGreaterThanOrEqual(floor);
   expect(r.stderr).toMatch(/test: accuracy [\d.]+, loss [\d.]+ on [\d,]+ examples/);
 }
 
@@ -154,6 +157,29 @@ describe("the Fashion-MNIST samples, trained briefly on a slice", () => {
     // must catch up with weights that move fast early on (with 50 steps of 32: 0.386).
     const r = await train("resnet_fashion", ["--epochs", "2", "--batch", "16", "--limit", "800", "--augment", "flip,shift=2"]);
     expectLearned(r, 2, 0.4); // 0.520
+  }, TIMEOUT);
+
+  it("autoencoder_fashion: trained on its input alone, its reconstructions in the report", async () => {
+    const r = await train("autoencoder_fashion", ["--epochs", "2", "--batch", "32", "--limit", "1000"]);
+    expect(r.json.epochs).toBe(2);
+    const losses = r.json.history.map((h) => h.loss);
+    expect(losses[1]!).toBeLessThan(losses[0]!);
+    expect(r.json.history.every((h) => h.accuracy === undefined)).toBe(true);
+    expect(r.json.testAccuracy).toBeUndefined();
+    // The loss is the MSE, evaluated in inference mode on the same images.
+    expect(r.json.testReconstructionMse!).toBeCloseTo(r.json.testLoss, 5);
+    // Predicting every pixel's mean over the test slice leaves the pixels' variance.
+    const test = loadNamed("fashion-mnist", "test").x.subarray(0, TEST_N * 784);
+    const means = new Float64Array(784);
+    test.forEach((v, i) => (means[i % 784]! += v / TEST_N));
+    let variance = 0;
+    test.forEach((v, i) => (variance += (v - means[i % 784]!) ** 2 / test.length));
+    expect(r.json.testReconstructionMse!).toBeLessThan(0.6 * variance); // 0.041 when set, of 0.087
+    expect(r.stderr).toMatch(/test: reconstruction MSE [\d.]+, loss [\d.]+ on 1,000 examples/);
+    const report = readFileSync(join(dir, "autoencoder_fashion.report.html"), "utf8");
+    expect(report).toMatch(/Test set: reconstruction MSE [\d.]+/);
+    expect(report.match(/<img alt="(test image|reconstruction) \d+" src="data:image\/bmp;base64,/g)).toHaveLength(16);
+    expect(report).not.toMatch(/confusion|true \\ predicted|<th>accuracy<\/th>/);
   }, TIMEOUT);
 
   it("transfer_fashion: the frozen base is byte-identical after fine-tuning, and the new head learns", async () => {
