@@ -38,6 +38,9 @@ const lstm = (d: number, u: number) => 4 * (d * u + u * u + u);
 const gru = (d: number, u: number) => 3 * (d * u + u * u + 2 * u); // reset_after = True
 const block = (cin: number, f: number, project: boolean) => conv(3, cin, f) + bn(f) + conv(3, f, f) + bn(f) + (project ? conv(1, cin, f) + bn(f) : 0);
 
+const attention = (d: number, h: number, k: number) => 3 * (d * h * k + h * k) + h * k * d + d;
+const transformerBlock = (d: number, h: number, k: number, mlp: number) => 2 * 2 * d + attention(d, h, k) + dense(d, mlp) + dense(mlp, d);
+
 describe("parameter counts equal Keras's", () => {
   const cases: [string, string, number, number][] = [
     // file, model, total, trainable
@@ -69,6 +72,10 @@ describe("parameter counts equal Keras's", () => {
     ["transfer_fashion.dnn", "FashionTransfer", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), dense(1600, 64) + dense(64, 5)],
     // Conv2DTranspose's kernel is [k, k, filters, channels]: Keras's count is conv's with the two swapped.
     ["autoencoder_fashion.dnn", "FashionAutoencoder", conv(3, 1, 16) + conv(3, 16, 8) + conv(3, 8, 8) + conv(3, 8, 16) + conv(3, 16, 1), conv(3, 1, 16) + conv(3, 16, 8) + conv(3, 8, 8) + conv(3, 8, 16) + conv(3, 16, 1)],
+    // Keras's MultiHeadAttention over width d with h heads of k: 3·(d·h·k + h·k) + h·k·d + d; a
+    // pre-norm Transformer block adds two LayerNorms (2d each) and a Dense(mlp) → Dense(d) MLP.
+    ["vit_fashion.dnn", "FashionViT", conv(4, 1, 64) + 49 * 64 + 4 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 10), conv(4, 1, 64) + 49 * 64 + 4 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 10)],
+    ["sort_transformer.dnn", "SortTransformer", 11 * 64 + 16 * 64 + 2 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 11), 11 * 64 + 16 * 64 + 2 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 11)],
     ["regularized_mlp.dnn", "RegularizedMLP", dense(784, 256) + bn(256) + dense(256, 128) + bn(128) + dense(128, 10), dense(784, 256) + dense(256, 128) + dense(128, 10) + 2 * 256 + 2 * 128],
   ];
   it.each(cases)("%s %s", (file, model, total, trainable) => {
