@@ -286,7 +286,7 @@ function irHeading(model: string, after: string, fn: Fn): string {
   return `// model ${model}, ${fn.name}, ${after === "none" ? "as elaborated" : `after ${after}`}: ${nodes} node${nodes === 1 ? "" : "s"}`;
 }
 
-const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])];
+const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : []), ...(m.programs ?? []).flatMap((p) => [...(p.evaluate ? [p.evaluate] : []), p.train.fn])];
 
 /** What the model's functions cost once fused, every symbolic size at the batch given. */
 function costSummary(m: CompiledModelInfo): string {
