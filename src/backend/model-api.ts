@@ -234,23 +234,44 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
 }
 
 /**
- * The class's fit() (runtime/fit.ts): for a model that trains, has an evaluate function (the
- * validation loss) and whose arrays determine its sizes (fit cuts them into batches itself).
+ * The class's fit() (runtime/fit.ts): for a model that trains, with each program that has an
+ * evaluate function (the validation loss), where its arrays determine its sizes (fit cuts them into
+ * batches itself). With named programs (decision 0014), one overload per program: `options.program`
+ * names it, the default program's without.
  */
 export function fitMethod(m: CompiledModel): string[] {
-  if (!m.train || !m.evaluate || takesSizes(m)) return [];
+  if (takesSizes(m)) return [];
+  const programs = programsOf(m).filter((p) => p.evaluate);
+  if (programs.length === 0) return [];
   const id = modelIdents(m);
-  return [
+  const doc = [
     "  /**",
     "   * Trains on `data` (every example, as trainStep takes a batch): epochs of shuffled batches,",
     "   * validation, loss and accuracy per epoch, callbacks, early stopping, an AbortSignal to stop it.",
     "   * Resolves to the history, as Keras's and TF.js's fit do (docs/generated-api.md, \"fit\").",
+    ...(m.programs ? [`   * \`options.program\` trains a named program: ${programs.filter((p) => p.name !== undefined).map((p) => jsString(p.name!)).join(", ")}.`] : []),
     "   */",
-    `  fit(data: ${id.batch}, options: FitOptions<${id.batch}> = {}): Promise<FitHistory> {`,
-    `    return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, data, options);`,
-    "  }",
-    "",
   ];
+  if (!m.programs) return [...doc, `  fit(data: ${id.batch}, options: FitOptions<${id.batch}> = {}): Promise<FitHistory> {`, `    return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, data, options);`, "  }", ""];
+  const names = programs.flatMap((p) => (p.name === undefined ? [] : [jsString(p.name)]));
+  const batches = programs.map((p) => p.batch).join(" | ");
+  const lines = [...doc];
+  for (const p of programs)
+    lines.push(p.name === undefined ? `  fit(data: ${p.batch}, options?: FitOptions<${p.batch}> & { program?: undefined }): Promise<FitHistory>;` : `  fit(data: ${p.batch}, options: FitOptions<${p.batch}> & { program: ${jsString(p.name)} }): Promise<FitHistory>;`);
+  lines.push(`  fit(data: ${batches}, options: FitOptions<${batches}> & { program?: ${names.join(" | ")} | undefined } = {}): Promise<FitHistory> {`);
+  for (const p of programs) {
+    const typed = `data as ${p.batch}, options as FitOptions<${p.batch}>`;
+    if (p.name === undefined) lines.push(`    if (options.program === undefined) return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, ${typed});`);
+    else {
+      const cls = `{ name: ${id.cls}.name, inputs: ${id.cls}.inputs, outputs: ${id.cls}.outputs, targets: [${p.train.targets.map(spec).join(", ")}] }`;
+      const model = `programFit(this, (b: ${p.batch}) => this.${p.trainMethod}(b), (b: ${p.batch}) => this.${p.evaluateMethod}(b))`;
+      lines.push(`    if (options.program === ${jsString(p.name)}) return fitModel(${model}, ${cls}, ${planIdent(m, p)}, ${typed});`);
+    }
+  }
+  const listed = names.map((n) => n.replace(/^"|"$/g, "")).join(", ");
+  lines.push(`    return Promise.reject(new RangeError(${jsString(`${m.name}.fit: `)} + \`no training program "\${String(options.program)}"; ${m.train && m.evaluate ? "leave program out for the default one, or name one of" : "name one of"} ${listed}\`));`);
+  lines.push("  }", "");
+  return lines;
 }
 
 /** The runtime types of fit() a module exports (check/model-names.ts keeps models from taking these names). */

@@ -17,6 +17,7 @@ interface Model {
   evaluateHead(batch: Arrays): number;
   evaluateBody(batch: Arrays): number;
   readonly steps: number;
+  fit(data: Arrays, options?: { program?: string; epochs?: number; batchSize?: number; validationSplit?: number }): Promise<{ history: { loss: number[]; val_loss?: number[] } }>;
   getParameters(): Record<string, Float32Array>;
   setParameters(values: Record<string, ArrayLike<number>>): void;
   save(): Uint8Array;
@@ -119,6 +120,19 @@ describe.each(["ts", "wasm"] as const)("training programs, --target %s", (target
     expect(m.save()).toEqual(file);
     expect(m.trainBody(batch(1))).toBeCloseTo(loss, 5);
     expect(m.evaluateHead(batch(2))).toBeCloseTo(m.evaluate(batch(2)), 6);
+  });
+
+  it("fit({ program }) trains with that program alone; an unknown program is refused", async () => {
+    const m = C.create({ seed: 2 });
+    const data = { x: values(40 * 4, 3, 2), y: Int32Array.from({ length: 40 }, (_, i) => i % 3), t: values(40 * 3, 4, 2) };
+    const before = m.getParameters();
+    const fitted = await m.fit(data, { program: "body", epochs: 3, batchSize: 8, validationSplit: 0.25 });
+    expect(changed(before, m.getParameters())).toEqual(BODY);
+    expect(fitted.history.loss).toHaveLength(3);
+    expect(fitted.history.loss[2]!).toBeLessThan(fitted.history.loss[0]!);
+    expect(fitted.history.val_loss).toHaveLength(3);
+    expect(scalarF32(readSafetensors(m.save()).get("body/step"))).toBe(12);
+    await expect(m.fit(data, { program: "tail" })).rejects.toThrow(/TwoWays\.fit: no training program "tail"; leave program out for the default one, or name one of head, body/);
   });
 
   it("checks a program's batch under its method's name, and skips a non-finite step as trainStep does", () => {

@@ -147,10 +147,8 @@ function emitModel(tm: TargetModel, flavour: CpuFlavour): string[] {
   }
 
   for (const p of programsOf(m)) lines.push(...programMethods(m, p, symbols, withSizes, opt));
-  if (m.train) {
-    lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
-    lines.push(...fitMethod(m));
-  }
+  if (m.train) lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
+  lines.push(...fitMethod(m));
   lines.push("}", "", ...modelExports(m), "");
 
   appendLines(lines, emitFn(tm.init, fnOf("init"), [], flavour));

@@ -166,10 +166,8 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
       lines.push("  }", "");
     }
   }
-  if (m.train) {
-    lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
-    lines.push(...fitMethod(m));
-  }
+  if (m.train) lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
+  lines.push(...fitMethod(m));
 
   lines.push("}", "", ...modelExports(m), "");
   lines.push(`const ${derivedIdent(m.name, "shaders")}: readonly string[] = [`, ...table.codes.map((c) => `  ${jsString(c)},`), "];", "");
