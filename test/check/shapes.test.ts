@@ -68,7 +68,7 @@ describe("parameter counts equal Keras's", () => {
     ["transfer_fashion.dnn", "FashionPretrain", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5)],
     ["transfer_fashion.dnn", "FashionTransfer", conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 5), dense(1600, 64) + dense(64, 5)],
     ["regularized_mlp.dnn", "RegularizedMLP", dense(784, 256) + bn(256) + dense(256, 128) + bn(128) + dense(128, 10), dense(784, 256) + dense(256, 128) + dense(128, 10) + 2 * 256 + 2 * 128],
-    // GenBlock and DiscBlock are Dense layers of the sample's own: generator 4 → 32 → 32 → 2, discriminator 2 → 32 → 32 → 1.
+    // GenBlock is a Dense layer of the sample's own (generator 4 → 32 → 32 → 2); the discriminator's weights (2 → 32 → 32 → 1) are the model's params.
     ["gan.dnn", "Gan", dense(4, 32) + dense(32, 32) + dense(32, 2) + dense(2, 32) + dense(32, 32) + dense(32, 1), dense(4, 32) + dense(32, 32) + dense(32, 2) + dense(2, 32) + dense(32, 32) + dense(32, 1)],
   ];
   it.each(cases)("%s %s", (file, model, total, trainable) => {
