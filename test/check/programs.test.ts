@@ -10,6 +10,8 @@ import { parse } from "../../src/syntax/parse.ts";
 import { format } from "../../src/format/format.ts";
 import { FINITE_OUTPUT } from "../../src/model.ts";
 import type { TrainDecl } from "../../src/syntax/ast.ts";
+import { analyse } from "../../src/ide/analysis.ts";
+import { outline } from "../../src/ide/outline.ts";
 
 const MODEL = `import std.layers.{Dense}
 import std.losses.{mse}
@@ -49,6 +51,22 @@ describe("syntax", () => {
 
   it("keeps `trainable` an ordinary name outside a train block", () => {
     expect(diagnostics(`model M {\n  input trainable: f32[B, 2]\n  output y: f32[B, 2]\n  y = trainable * 2.0\n}\n`)).toEqual([]);
+  });
+});
+
+describe("the editor", () => {
+  it("reports what dnnc check reports, and outlines each program under its model's name with the program's", () => {
+    const text = MODEL + train("train M", "") + train("train M.head", "") + train("train M.head", "");
+    const a = analyse("/m/programs.dnn", text);
+    expect(a.diagnostics).toEqual(compile("/m/programs.dnn", text).diagnostics);
+    expect(outline(a).filter((i) => i.kind === "train").map((i) => [i.name, i.detail])).toEqual([["M", undefined], ["M", "program head"], ["M", "program head"]]);
+  });
+
+  it("re-analyses a model when one of its named programs changes", () => {
+    const before = analyse("/m/programs.dnn", MODEL + train("train M", "") + train("train M.head", "  trainable = params(\"dense_2.*\")"));
+    expect(before.diagnostics).toEqual([]);
+    const after = analyse("/m/programs.dnn", MODEL + train("train M", "") + train("train M.head", "  trainable = []"), undefined, before);
+    expect(after.diagnostics.map((d) => d.code)).toEqual(["DNN0415"]);
   });
 });
 
