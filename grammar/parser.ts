@@ -214,9 +214,14 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
+  // `train M { … }` is the model's default program; `train M.name { … }` a named one (decision 0014).
   trainDecl = this.RULE("trainDecl", () => {
     this.CONSUME(T.Train);
     this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier, { LABEL: "program" });
+    });
     this.CONSUME(T.LBrace);
     this.MANY(() =>
       this.OR([
@@ -225,6 +230,7 @@ export class DnnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.lossDecl) },
         { ALT: () => this.SUBRULE(this.optimizerAssign) },
         { ALT: () => this.SUBRULE(this.clipNormDecl) },
+        { ALT: () => this.SUBRULE(this.trainableDecl) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -246,6 +252,13 @@ export class DnnParser extends CstParser {
   // `clip_norm = 1.0`: gradients scaled down together when their global norm exceeds it.
   clipNormDecl = this.RULE("clipNormDecl", () => {
     this.CONSUME(T.ClipNorm);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: "value" });
+  });
+
+  // `trainable = params("gen*")`: the parameters this program trains (all trainable ones without it).
+  trainableDecl = this.RULE("trainableDecl", () => {
+    this.CONSUME(T.Trainable);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expr, { LABEL: "value" });
   });

@@ -42,6 +42,7 @@ export const Update = softKeyword("update");
 export const Target = softKeyword("target");
 export const Loss = softKeyword("loss");
 export const ClipNorm = softKeyword("clip_norm");
+export const Trainable = softKeyword("trainable");
 export const If = keyword("if");
 export const Else = keyword("else");
 export const True = keyword("true");
@@ -73,7 +74,8 @@ export const LBrace = createToken({ name: "LBrace", pattern: /{/ });
 export const RBrace = createToken({ name: "RBrace", pattern: /}/ });
 
 export const keywords: TokenType[] = [
-  Import, Model, Layer, Fn, Init, Optimizer, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, ClipNorm, If, Else, True, False,
+  // `trainable` before `train`, which would otherwise match its first five letters.
+  Import, Model, Layer, Fn, Init, Optimizer, Trainable, Train, Input, Output, Param, Let, State, Forward, Update, Target, Loss, ClipNorm, If, Else, True, False,
 ];
 
 /** Keywords that are never names (soft keywords already match wherever a name may stand). */

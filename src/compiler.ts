@@ -54,12 +54,18 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const diagnostics: Diagnostic[] = [];
   const fwd = time("forward: elaborate the model", () => forwardFn(decl, entry));
   if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics };
-  const trainDecl = entry.trains.find((t) => t.model.name === name);
+  const trainDecl = entry.trains.find((t) => t.model.name === name && !t.program);
   const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry)) : undefined;
   if (tr) appendAll(diagnostics, tr.el.diagnostics);
   if (tr?.step) appendAll(diagnostics, stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
+  // Named programs (`train M.name { … }`): each a step of its own, with states named `name/…`.
+  const programDecls = entry.trains.filter((t) => t.model.name === name && t.program);
+  const programs = programDecls.map((d) => time(`train program ${d.program!.name}: elaborate loss + autodiff + optimizer`, () => trainStepFn(d, decl, entry)));
+  for (const p of programs) appendAll(diagnostics, p.el.diagnostics);
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
-  const init = trainDecl && !tr?.step ? undefined : time("init: parameter and state initialisers", () => initFn(fwd.el, [...specs, ...(tr?.step?.states ?? [])]));
+  const failed = (trainDecl && !tr?.step) || programs.some((p) => !p.step);
+  const states = [...(tr?.step?.states ?? []), ...programs.flatMap((p) => p.step?.states ?? [])];
+  const init = failed ? undefined : time("init: parameter and state initialisers", () => initFn(fwd.el, [...specs, ...states]));
   appendAll(diagnostics, fwd.el.diagnostics);
   if (!init) return { diagnostics };
   const model: CompiledModel = {
@@ -77,7 +83,14 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
     const evaluate = time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
     if (evaluate) model.evaluate = simplify(evaluate, after, time);
   }
-  model.indexRanges = time("index ranges of i32 inputs", () => indexRanges([model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : [])]));
+  if (programs.length > 0)
+    model.programs = programs.map((p, i) => {
+      const d = programDecls[i]!;
+      const evaluate = time(`evaluate ${d.program!.name}: the loss alone, inference mode`, () => lossFn(d, decl, entry));
+      return { name: d.program!.name, train: { ...p.step!, fn: simplify(p.step!.fn, after, time) }, ...(evaluate ? { evaluate: simplify(evaluate, after, time) } : {}) };
+    });
+  const fns = [model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : []), ...(model.programs ?? []).flatMap((p) => [p.train.fn, ...(p.evaluate ? [p.evaluate] : [])])];
+  model.indexRanges = time("index ranges of i32 inputs", () => indexRanges(fns));
   return { model, diagnostics };
 }
 

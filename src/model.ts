@@ -26,6 +26,14 @@ export interface CompiledTrainStep {
   optimizer: string;
 }
 
+/** A named training program, `train M.name { … }` (decision 0015): its own step, states and evaluation. */
+export interface CompiledProgram {
+  name: string;
+  /** Its states are named `<name>/…`: `<name>/step` (its step count, where read), `<name>/lr`, `<name>/<parameter>/<optimizer>.<slot>`. */
+  train: CompiledTrainStep;
+  evaluate?: Fn;
+}
+
 export interface CompiledModel {
   name: string;
   inputs: TensorInfo[];
@@ -37,6 +45,8 @@ export interface CompiledModel {
   train?: CompiledTrainStep;
   /** With a train block: inputs, parameters and targets → the loss, in inference mode, updating nothing. */
   evaluate?: Fn;
+  /** The named training programs, in the file's order; their states follow the default program's in what save() writes. */
+  programs?: CompiledProgram[];
   /** The values each i32 input and target may take, from how the functions above use it (ir/index-ranges.ts). */
   indexRanges: IndexRange[];
 }

@@ -1,7 +1,7 @@
 // What every backend's generated module shares: the model's interfaces and static
 // descriptions, input validation that names what was expected, parameter lookup.
 import type { Dim } from "../ir/shape.ts";
-import type { CompiledModel, TensorInfo } from "../model.ts";
+import type { CompiledModel, CompiledTrainStep, TensorInfo } from "../model.ts";
 import type { Fn } from "../ir/ir.ts";
 import type { IndexRange } from "../ir/index-ranges.ts";
 import { dimExpr, shapeExpr } from "./exprs.ts";
@@ -26,10 +26,53 @@ export function modelIdents(m: CompiledModel) {
   return { cls: userIdent(m.name), inputs: derivedIdent(m.name, "inputs"), outputs: derivedIdent(m.name, "outputs"), batch: derivedIdent(m.name, "batch"), sizes: derivedIdent(m.name, "sizes") };
 }
 
-/** The exports of a model: its class as `<Model>`, its interfaces as `<Model>Inputs`, `<Model>Outputs`, `<Model>Batch`. */
+/**
+ * A training program as the generated class offers it (decision 0015): the default one, `train M
+ * { … }` (trainStep, evaluate, `<Model>Batch`), or a named one, `train M.name { … }`
+ * (train<Name>, evaluate<Name>, `<Model><Name>Batch`).
+ */
+export interface ProgramApi {
+  /** Undefined for the default program. */
+  name?: string;
+  train: CompiledTrainStep;
+  evaluate?: Fn;
+  /** What the identifiers of its functions, plan and batch interface derive from: the model's name, or `<model>.<name>`, which no model's name can be. */
+  owner: string;
+  trainMethod: string;
+  evaluateMethod: string;
+  /** The batch interface's identifier, and the name the module exports it under. */
+  batch: string;
+  batchExport: string;
+  /** Its first state's index among the model's states (save() writes the default program's, then each named one's). */
+  firstState: number;
+}
+
+/** A named program's part of the generated names: `discriminator` → `Discriminator` (as check/model-names.ts's programTitle, which refuses the names that would clash). */
+const programTitle = (name: string): string => name[0]!.toUpperCase() + name.slice(1);
+
+/** Every optimizer state a model stores, in the order save() writes them after the parameters. */
+export const storedStates = (m: CompiledModel) => [...(m.train?.states ?? []), ...(m.programs ?? []).flatMap((p) => p.train.states)];
+
+/** The model's training programs: the default one first (where it has one), then the named ones in the file's order. */
+export function programsOf(m: CompiledModel): ProgramApi[] {
+  const out: ProgramApi[] = [];
+  let firstState = 0;
+  const add = (p: Omit<ProgramApi, "batch" | "firstState">) => {
+    out.push({ ...p, batch: derivedIdent(p.owner, "batch"), firstState });
+    firstState += p.train.states.length;
+  };
+  if (m.train) add({ train: m.train, ...(m.evaluate ? { evaluate: m.evaluate } : {}), owner: m.name, trainMethod: "trainStep", evaluateMethod: "evaluate", batchExport: `${m.name}Batch` });
+  for (const p of m.programs ?? []) {
+    const title = programTitle(p.name);
+    add({ name: p.name, train: p.train, ...(p.evaluate ? { evaluate: p.evaluate } : {}), owner: `${m.name}.${p.name}`, trainMethod: `train${title}`, evaluateMethod: `evaluate${title}`, batchExport: `${m.name}${title}Batch` });
+  }
+  return out;
+}
+
+/** The exports of a model: its class as `<Model>`, its interfaces as `<Model>Inputs`, `<Model>Outputs`, `<Model>Batch` (and each program's `<Model><Name>Batch`). */
 export function modelExports(m: CompiledModel): string[] {
   const id = modelIdents(m);
-  const types = [`${id.inputs} as ${m.name}Inputs`, `${id.outputs} as ${m.name}Outputs`, ...(m.train ? [`${id.batch} as ${m.name}Batch`] : []), ...(takesSizes(m) ? [`${id.sizes} as ${m.name}Sizes`] : [])];
+  const types = [`${id.inputs} as ${m.name}Inputs`, `${id.outputs} as ${m.name}Outputs`, ...programsOf(m).map((p) => `${p.batch} as ${p.batchExport}`), ...(takesSizes(m) ? [`${id.sizes} as ${m.name}Sizes`] : [])];
   return [`export { ${id.cls} as ${m.name} };`, `export type { ${types.join(", ")} };`];
 }
 
@@ -52,21 +95,21 @@ export function modelHead(m: CompiledModel, base: RuntimeBase): { symbols: strin
   const id = modelIdents(m);
   const symbols = modelSymbols(m);
   // What save() writes and load() reads: the parameters, then the optimizer state.
-  const states = m.train?.states ?? [];
+  const states = storedStates(m);
   const stored = [...m.params, ...states].map((t) => {
     if (!t.shape.every((d): d is number => typeof d === "number")) throw new Error(`dnnc: parameter ${t.name} of ${C} has a symbolic shape [${t.shape.join(", ")}]`);
     return `{ name: ${jsString(t.name)}, shape: [${t.shape.join(", ")}] }`;
   });
   const initial = states.map((s) => (s.init?.kind === "number" ? String(s.init.value) : "0"));
-  if (m.evaluate) {
+  for (const p of programsOf(m)) {
     const order = (fn: Fn) => fn.args.filter((a) => a.role === "param").map((a) => a.name).join("\n");
-    if (order(m.evaluate) !== m.params.map((p) => p.name).join("\n")) throw new Error(`dnnc: ${C}'s evaluate function takes the parameters in another order`);
+    if (p.evaluate && order(p.evaluate) !== m.params.map((q) => q.name).join("\n")) throw new Error(`dnnc: ${C}'s ${p.evaluateMethod} function takes the parameters in another order`);
   }
   const lines: string[] = [];
   const field = (t: TensorInfo) => `  ${jsString(t.name)}: ${arrayType(t)};`;
   lines.push(`interface ${id.inputs} {`, ...m.inputs.map(field), "}", "");
   lines.push(`interface ${id.outputs} {`, ...m.outputs.map(field), "}", "");
-  if (m.train) lines.push(`interface ${id.batch} extends ${id.inputs} {`, ...m.train.targets.map(field), "}", "");
+  for (const p of programsOf(m)) lines.push(`interface ${p.batch} extends ${id.inputs} {`, ...p.train.targets.map(field), "}", "");
   if (takesSizes(m)) {
     lines.push(`/** ${commentText(C)}'s symbolic sizes, for the calls whose arrays' lengths do not determine them all (docs/generated-api.md). */`);
     lines.push(`interface ${id.sizes} {`, ...symbols.map((s) => `  ${jsString(s)}?: number;`), "}", "");
@@ -80,8 +123,8 @@ export function modelHead(m: CompiledModel, base: RuntimeBase): { symbols: strin
   lines.push(`  static readonly outputs: readonly TensorSpec[] = [${m.outputs.map(spec).join(", ")}];`);
   if (m.train) lines.push(`  static readonly targets: readonly TensorSpec[] = [${m.train.targets.map(spec).join(", ")}];`);
   lines.push(`  static readonly parameters: readonly TensorSpec[] = ${descriptionIdent(m)}.parameters;`);
-  if (m.train) {
-    lines.push(`  /** The ${commentText(m.train.optimizer)} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
+  if (programsOf(m).length > 0) {
+    lines.push(`  /** The ${commentText([...new Set(programsOf(m).map((p) => p.train.optimizer))].join(" and "))} optimizer's state, one tensor per parameter and slot: saved with the parameters. */`);
     lines.push(`  static readonly optimizerStates: readonly TensorSpec[] = [`, ...states.map((s) => `    ${spec(s)},`), "  ];");
   }
   return { symbols, lines };
@@ -95,7 +138,7 @@ export interface RuntimeBase {
 }
 
 /** The symbolic sizes (B, T, …) a model's inputs and targets bind, in order of first appearance. */
-export const modelSymbols = (m: CompiledModel): string[] => [...new Set([...m.inputs, ...(m.train?.targets ?? [])].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
+export const modelSymbols = (m: CompiledModel): string[] => [...new Set([...m.inputs, ...programsOf(m).flatMap((p) => p.train.targets)].flatMap((t) => t.shape.flatMap((d) => symbolsOf(d))))];
 
 /** The identifier of the model's description (runtime/model.ts's ModelDescription) in generated code. */
 export const descriptionIdent = (m: CompiledModel) => derivedIdent(m.name, "model");
@@ -124,21 +167,21 @@ function modelDescription(m: CompiledModel, base: RuntimeBase, stored: readonly 
  * plan (`inputPlans`); `options`, where the model takes `sizes` (takesSizes), is the expression of
  * the caller's options object.
  */
-export function bindInputs(m: CompiledModel, at: string, which: "inputs" | "batch", symbols: readonly string[], obj: string, options?: string): string[] {
+export function bindInputs(m: CompiledModel, at: string, which: "inputs" | "batch" | ProgramApi, symbols: readonly string[], obj: string, options?: string): string[] {
   const call = `bindInputs(${jsString(at)}, ${planIdent(m, which)}, ${obj}${options ? `, ${options}` : ""})`;
   // One size per symbol, in order: said as a tuple, so a consumer's noUncheckedIndexedAccess
   // sees numbers, not `number | undefined`.
   return [symbols.length > 0 ? `    const [${symbols.map(userIdent).join(", ")}] = ${call} as [${symbols.map(() => "number").join(", ")}];` : `    ${call};`];
 }
 
-const planIdent = (m: CompiledModel, which: "inputs" | "batch") => derivedIdent(m.name, `${which}_check`);
+const planIdent = (m: CompiledModel, which: "inputs" | "batch" | ProgramApi) => (typeof which === "string" ? derivedIdent(m.name, `${which}_check`) : derivedIdent(which.owner, "batch_check"));
 
 /**
  * The model's input plans as data (runtime/inputs.ts's InputPlan): how forward and predict, and
  * trainStep and evaluate, learn the symbolic sizes from their arrays, as size-plan.ts decides.
  */
 function inputPlans(m: CompiledModel, symbols: readonly string[]): string[] {
-  const plan = (which: "inputs" | "batch", tensors: readonly TensorInfo[]) => {
+  const plan = (which: "inputs" | ProgramApi, tensors: readonly TensorInfo[]) => {
     const steps = planSizes(tensors).map((step) => {
       const t = step.tensor;
       const head = `name: ${jsString(t.name)}, dtype: ${jsString(t.dtype)}, shape: ${dimsData(t.shape)}`;
@@ -161,14 +204,14 @@ function inputPlans(m: CompiledModel, symbols: readonly string[]): string[] {
       "};",
     ];
   };
-  return [...plan("inputs", m.inputs), ...(m.train ? plan("batch", [...m.inputs, ...m.train.targets]) : [])];
+  return [...plan("inputs", m.inputs), ...programsOf(m).flatMap((p) => plan(p, [...m.inputs, ...p.train.targets]))];
 }
 
 const dimsData = (shape: readonly Dim[]) => `[${shape.map((d) => (typeof d === "number" ? String(d) : jsString(d))).join(", ")}]`;
 
 /** Whether the model's methods take `sizes` from the caller: some method's arrays cannot determine every symbolic size. */
 export function takesSizes(m: CompiledModel): boolean {
-  return needsGivenSizes([planSizes(m.inputs), ...(m.train ? [planSizes([...m.inputs, ...m.train.targets])] : [])]);
+  return needsGivenSizes([planSizes(m.inputs), ...programsOf(m).map((p) => planSizes([...m.inputs, ...p.train.targets]))]);
 }
 
 /** The parameter a method of a model that takes sizes adds: its options, with the sizes. */
@@ -191,23 +234,44 @@ export function rangeChecks(where: string, tensors: readonly TensorInfo[], range
 }
 
 /**
- * The class's fit() (runtime/fit.ts): for a model that trains, has an evaluate function (the
- * validation loss) and whose arrays determine its sizes (fit cuts them into batches itself).
+ * The class's fit() (runtime/fit.ts): for a model that trains, with each program that has an
+ * evaluate function (the validation loss), where its arrays determine its sizes (fit cuts them into
+ * batches itself). With named programs (decision 0015), one overload per program: `options.program`
+ * names it, the default program's without.
  */
 export function fitMethod(m: CompiledModel): string[] {
-  if (!m.train || !m.evaluate || takesSizes(m)) return [];
+  if (takesSizes(m)) return [];
+  const programs = programsOf(m).filter((p) => p.evaluate);
+  if (programs.length === 0) return [];
   const id = modelIdents(m);
-  return [
+  const doc = [
     "  /**",
     "   * Trains on `data` (every example, as trainStep takes a batch): epochs of shuffled batches,",
     "   * validation, loss and accuracy per epoch, callbacks, early stopping, an AbortSignal to stop it.",
     "   * Resolves to the history, as Keras's and TF.js's fit do (docs/generated-api.md, \"fit\").",
+    ...(m.programs ? [`   * \`options.program\` trains a named program: ${programs.filter((p) => p.name !== undefined).map((p) => jsString(p.name!)).join(", ")}.`] : []),
     "   */",
-    `  fit(data: ${id.batch}, options: FitOptions<${id.batch}> = {}): Promise<FitHistory> {`,
-    `    return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, data, options);`,
-    "  }",
-    "",
   ];
+  if (!m.programs) return [...doc, `  fit(data: ${id.batch}, options: FitOptions<${id.batch}> = {}): Promise<FitHistory> {`, `    return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, data, options);`, "  }", ""];
+  const names = programs.flatMap((p) => (p.name === undefined ? [] : [jsString(p.name)]));
+  const batches = programs.map((p) => p.batch).join(" | ");
+  const lines = [...doc];
+  for (const p of programs)
+    lines.push(p.name === undefined ? `  fit(data: ${p.batch}, options?: FitOptions<${p.batch}> & { program?: undefined }): Promise<FitHistory>;` : `  fit(data: ${p.batch}, options: FitOptions<${p.batch}> & { program: ${jsString(p.name)} }): Promise<FitHistory>;`);
+  lines.push(`  fit(data: ${batches}, options: FitOptions<${batches}> & { program?: ${names.join(" | ")} | undefined } = {}): Promise<FitHistory> {`);
+  for (const p of programs) {
+    const typed = `data as ${p.batch}, options as FitOptions<${p.batch}>`;
+    if (p.name === undefined) lines.push(`    if (options.program === undefined) return fitModel(this, ${id.cls}, ${planIdent(m, "batch")}, ${typed});`);
+    else {
+      const cls = `{ name: ${id.cls}.name, inputs: ${id.cls}.inputs, outputs: ${id.cls}.outputs, targets: [${p.train.targets.map(spec).join(", ")}] }`;
+      const model = `programFit(this, (b: ${p.batch}) => this.${p.trainMethod}(b), (b: ${p.batch}) => this.${p.evaluateMethod}(b))`;
+      lines.push(`    if (options.program === ${jsString(p.name)}) return fitModel(${model}, ${cls}, ${planIdent(m, p)}, ${typed});`);
+    }
+  }
+  const listed = names.map((n) => n.replace(/^"|"$/g, "")).join(", ");
+  lines.push(`    return Promise.reject(new RangeError(${jsString(`${m.name}.fit: `)} + \`no training program "\${String(options.program)}"; ${m.train && m.evaluate ? "leave program out for the default one, or name one of" : "name one of"} ${listed}\`));`);
+  lines.push("  }", "");
+  return lines;
 }
 
 /** The runtime types of fit() a module exports (check/model-names.ts keeps models from taking these names). */

@@ -9,6 +9,7 @@ import type { Dim } from "../ir/shape.ts";
 import { fuse } from "../schedule/fuse.ts";
 import { planBuffers, type PlannedBuffer } from "../schedule/memory.ts";
 import type { Schedule } from "../schedule/kernel.ts";
+import { programsOf } from "./model-api.ts";
 
 /** One IR function with its schedule and its memory plan (buffers placed by liveness). */
 export interface ScheduledFn {
@@ -24,6 +25,8 @@ export interface TargetModel {
   forward: ScheduledFn;
   train?: ScheduledFn;
   evaluate?: ScheduledFn;
+  /** The named training programs' functions, as model.programs. */
+  programs?: { train: ScheduledFn; evaluate?: ScheduledFn }[];
 }
 
 /** What a target is given: the models of one .dnn file, and the file's name (for the header). */
@@ -56,6 +59,8 @@ export interface ModelApi {
   parameters: readonly ApiTensor[];
   /** Whether the class has trainStep and evaluate. */
   trains: boolean;
+  /** The named training programs (`train M.name { … }`, decision 0015): each one's methods and training targets. */
+  programs?: readonly { name: string; trainMethod: string; evaluateMethod?: string; targets: readonly ApiTensor[] }[];
 }
 
 /** What a generated module offers its user, for the tools that load it. */
@@ -108,6 +113,7 @@ export function targetModels(models: readonly CompiledModel[]): TargetModel[] {
     forward: scheduled(model.forward),
     ...(model.train ? { train: scheduled(model.train.fn) } : {}),
     ...(model.evaluate ? { evaluate: scheduled(model.evaluate) } : {}),
+    ...(model.programs ? { programs: model.programs.map((p) => ({ train: scheduled(p.train.fn), ...(p.evaluate ? { evaluate: scheduled(p.evaluate) } : {}) })) } : {}),
   }));
 }
 
@@ -121,5 +127,12 @@ export function modelApi(m: CompiledModel): ModelApi {
     ...(m.train ? { targets: m.train.targets.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })) } : {}),
     parameters: m.params.map(f32),
     trains: m.train !== undefined,
+    ...(m.programs
+      ? {
+          programs: programsOf(m).flatMap((p) =>
+            p.name === undefined ? [] : [{ name: p.name, trainMethod: p.trainMethod, ...(p.evaluate ? { evaluateMethod: p.evaluateMethod } : {}), targets: p.train.targets.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })) }],
+          ),
+        }
+      : {}),
   };
 }

@@ -242,12 +242,12 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     if (decl) references.push({ name: t.model.name, span: t.model.span, target: decl.name.span });
     const s = new Scope(model ?? mod);
     // Targets are inputs of the training step, beside the model's inputs: one namespace.
-    const where = `train ${t.model.name}`;
+    const where = `train ${t.model.name}${t.program ? `.${t.program.name}` : ""}`;
     const outer = model && { scope: model, owner: `model ${t.model.name}` };
     for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, outer), dims(tg.type, s);
     for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, outer);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
-    if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), finish(s);
+    if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), expr(t.trainable?.value, s), finish(s);
   }
   for (const s of modelScopes.values()) finish(s);
   if (!recovered)

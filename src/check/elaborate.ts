@@ -61,6 +61,10 @@ export class Elaborator implements ElabContext {
   stepArg(): number {
     return (this.step ??= this.b.arg("step", "step", [], "f32"));
   }
+  /** Makes `id` the step number the step reads: a named program's own count (step/step.ts). */
+  useStep(id: number): void {
+    this.step = id;
+  }
 
   /** The file being checked; errors inside library definitions are reported at its call sites. */
   entryFile: string | undefined;

@@ -67,6 +67,39 @@ export function modelNameErrors(entry: Module): Diagnostic[] {
     }
     for (const item of m.items) if (item.kind === "param" && item.name.name === SAFETENSORS_RESERVED) out.push(reservedTensor(item));
   }
+  out.push(...programNameErrors(entry));
+  return out;
+}
+
+/** A named program's part of the generated names: `discriminator` → `Discriminator` (methods `trainDiscriminator`, `evaluateDiscriminator`). */
+export const programTitle = (name: string): string => name[0]!.toUpperCase() + name.slice(1);
+
+/**
+ * DNN0416 for a named training program whose generated names are taken: `train M.step` (its
+ * method would be `trainStep`, the default program's), two programs of a model whose methods are
+ * one (`d` and `D`), and a program whose batch interface `<Model><Name>Batch` the module already
+ * exports (another model's class or interface, or another program's).
+ */
+export function programNameErrors(entry: Module): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const taken = new Map<string, string>([...MODULE_EXPORTS.map((n) => [n, `\`${n}\``] as const), ...[...entry.models.keys()].flatMap((m) => modelExportNames(m).map((n) => [n, `model \`${m}\`'s ${n === m ? "class" : "interface"} \`${n}\``] as const))]);
+  const seen = new Map<string, A.Ident>();
+  for (const t of entry.trains) {
+    if (!t.program?.name || !entry.models.has(t.model.name)) continue;
+    const title = programTitle(t.program.name);
+    const first = seen.get(`${t.model.name}.${title}`);
+    const batch = `${t.model.name}${title}Batch`;
+    const why =
+      title === "Step"
+        ? "its method would be `trainStep`, the default program's (`train " + t.model.name + " { … }`)"
+        : first
+          ? `its methods would be \`train${title}\` and \`evaluate${title}\`, as program \`${first.name}\`'s`
+          : taken.has(batch)
+            ? `its batch interface \`${batch}\` would be ${taken.get(batch)}`
+            : undefined;
+    if (why) out.push(diagnostic("DNN0416", t.program.span, `\`${t.program.name}\` cannot name a training program of \`${t.model.name}\`: ${why}`, { hint: "rename the program", ...(first ? { related: [{ span: first.span, message: "the other program" }] } : {}) }));
+    else seen.set(`${t.model.name}.${title}`, t.program), taken.set(batch, `program \`${t.model.name}.${t.program.name}\`'s batch interface`);
+  }
   return out;
 }
 

@@ -68,8 +68,11 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   for (const d of parsed.ast.decls) {
     if (d.kind === "import" || d.kind === "train") {
       if (d.kind === "train") {
-        const prev = mod.trains.find((t) => t.model.name === d.model.name && d.model.name);
-        if (prev) prog.diagnostics.push(diagnostic("DNN0407", d.model.span, `\`${d.model.name}\` already has a train block`, { related: [{ span: prev.model.span, message: "first train block here" }], hint: "a model is trained one way: merge the two blocks" }));
+        // One default program per model, and each named program once.
+        const prev = mod.trains.find((t) => t.model.name === d.model.name && d.model.name && t.program?.name === d.program?.name);
+        if (prev && d.program)
+          prog.diagnostics.push(diagnostic("DNN0407", d.program.span, `\`${d.model.name}\` already has a train program \`${d.program.name}\``, { related: [{ span: prev.program!.span, message: "first defined here" }], hint: "merge the two blocks, or give this one another name" }));
+        else if (prev) prog.diagnostics.push(diagnostic("DNN0407", d.model.span, `\`${d.model.name}\` already has a train block`, { related: [{ span: prev.model.span, message: "first train block here" }], hint: `merge the two blocks, or name the second program (\`train ${d.model.name}.finetune { … }\`)` }));
         else mod.trains.push(d);
       }
       continue;

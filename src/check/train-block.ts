@@ -17,6 +17,8 @@ export interface TrainBlock {
   optimizer: Extract<Value, { kind: "optimizer" }>;
   /** The largest global gradient norm let through (Keras's global_clipnorm); none when absent. */
   clipNorm?: number;
+  /** The parameters the block trains (`trainable = …`), in creation order; every trainable one when absent. */
+  trainable?: ParamSpec[];
 }
 
 export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: ModelElaboration): TrainBlock | undefined {
@@ -36,6 +38,7 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
   const loss = el.expr(train.loss.value, env);
   const opt = el.expr(train.optimizer.value, env);
   const clip = train.clipNorm && el.expr(train.clipNorm.value, env);
+  const chosen = train.trainable && el.expr(train.trainable.value, env);
   if (el.params.length > paramsBefore)
     // The model's forward and init would not know these parameters.
     return void el.error("DNN0409", train.loss.value.span, "a layer is applied in the train block: layers (and their parameters) belong in the model", {
@@ -57,7 +60,34 @@ export function elaborateTrainBlock(el: Elaborator, train: A.TrainDecl, model: M
     return void el.error("DNN0410", train.clipNorm!.value.span, `clip_norm must be a positive compile-time number, found ${clip.kind === "number" ? clip.value : describe(clip)}`, {
       hint: "for example `clip_norm = 1.0`",
     });
-  return { targets, loss, optimizer: opt, clipNorm: clip && clip.kind === "number" ? clip.value : undefined };
+  const trainable = chosen && trainableSet(el, train, chosen);
+  if (chosen && !trainable) return undefined;
+  return { targets, loss, optimizer: opt, clipNorm: clip && clip.kind === "number" ? clip.value : undefined, ...(trainable ? { trainable } : {}) };
+}
+
+/**
+ * The parameters `trainable = …` names: a list of trainable parameters (what `params(…)` gives)
+ * or one of them, in the model's creation order. Undefined, with the error reported, for anything
+ * else, a frozen parameter or a layer's state, and an empty list (DNN0415).
+ */
+function trainableSet(el: Elaborator, train: A.TrainDecl, v: Value): ParamSpec[] | undefined {
+  const at = train.trainable!.value.span;
+  if (v.kind === "poison") return undefined;
+  const items = v.kind === "array" ? v.items : [v];
+  const ids = new Set<number>();
+  for (const item of items) {
+    const p = item.kind === "tensor" ? el.params.find((q) => q.id === item.id) : undefined;
+    if (!p)
+      return void el.error("DNN0201", at, `\`trainable\` lists the parameters this program trains, found ${describe(item)}`, {
+        hint: 'select them by name: `trainable = params("dense*")`',
+      });
+    if (!p.trainable) return void el.error("DNN0201", at, `\`${p.name}\` is not trained by any program: it is a frozen layer's parameter or a layer's state`);
+    ids.add(p.id);
+  }
+  const name = train.program ? `${train.model.name}.${train.program.name}` : train.model.name;
+  if (ids.size === 0)
+    return void el.error("DNN0415", at, `train ${name} trains no parameter: its \`trainable\` list is empty`, { hint: 'list the parameters it updates, for example `trainable = params("dense*")`' });
+  return el.params.filter((p) => ids.has(p.id));
 }
 
 export interface OptimizerResult {
@@ -66,8 +96,9 @@ export interface OptimizerResult {
   states: { spec: InitSpec; id: number; arg: number }[];
 }
 
-/** `lr`: the learning rate's state argument, which replaces the optimizer's `lr` number. */
-export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: ParamSpec, g: number, step: number, lr?: number): OptimizerResult | undefined {
+/** `lr`: the learning rate's state argument, which replaces the optimizer's `lr` number; `prefix`: of
+ * the states' names, a named program's `<name>/` (its states apart from every other program's). */
+export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: ParamSpec, g: number, step: number, lr?: number, prefix = ""): OptimizerResult | undefined {
   const d = opt.decl;
   const env = new Env(opt.module);
   for (const [k, v] of opt.args) env.set(k, k === "lr" && lr !== undefined ? el.tensor(lr, opt.span) : v);
@@ -83,7 +114,7 @@ export function applyOptimizer(el: Elaborator, opt: TrainBlock["optimizer"], p: 
   for (const s of d.states) {
     const init = el.expr(s.value, env);
     if (init.kind !== "number" && init.kind !== "poison") return void el.error("DNN0207", s.value.span, `a state's initial value must be a compile-time number, found ${describe(init)}`);
-    const name = `${p.name}/${d.name.name}.${s.name.name}`;
+    const name = `${prefix}${p.name}/${d.name.name}.${s.name.name}`;
     const id = el.b.arg(name, "state", p.shape);
     const t = el.tensor(id, s.span);
     states.push({ spec: { name, shape: p.shape, init, env, span: s.span }, id, name: s.name.name });

@@ -127,6 +127,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--label <column>", "with a CSV --data: the label column, by header name or 0-based index (negative from the end)")
     .option("--test-data <csv>", "with a CSV --data: the test set")
     .option("--model <name>", "the model to train, when several have train blocks")
+    .option("--program <name>", "a named training program of the model (`train M.name { … }`) instead of its unnamed train block")
     .option("--epochs <n>", "passes over the training data (with --resume: the whole run's, those done included)", "10")
     .option("--batch <n>", "examples per step", "32")
     .option("--lr <rate>", "the optimizer's learning rate (default: the train block's)")
@@ -286,7 +287,7 @@ function irHeading(model: string, after: string, fn: Fn): string {
   return `// model ${model}, ${fn.name}, ${after === "none" ? "as elaborated" : `after ${after}`}: ${nodes} node${nodes === 1 ? "" : "s"}`;
 }
 
-const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : [])];
+const functionsOf = (m: CompiledModel): Fn[] => [m.init, m.forward, ...(m.evaluate ? [m.evaluate] : []), ...(m.train ? [m.train.fn] : []), ...(m.programs ?? []).flatMap((p) => [...(p.evaluate ? [p.evaluate] : []), p.train.fn])];
 
 /** What the model's functions cost once fused, every symbolic size at the batch given. */
 function costSummary(m: CompiledModelInfo): string {

@@ -23,11 +23,13 @@ import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
 import { checkOutputPath, trainSettings, type TrainSettings } from "./train-flags.ts";
+import { chooseProgram, programClass, programModel } from "../fit/program.ts";
 
 export interface TrainOptions {
   data: string;
   testData?: string;
   model?: string;
+  program?: string;
   epochs: string;
   batch: string;
   lr?: string;
@@ -64,6 +66,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const started = performance.now();
   const flags = trainSettings(o);
   const compiledModel = pickModel(compiled, o.model);
+  const program = chooseProgram(compiledModel, o.program);
   const base = basename(file).replace(/\.dnn$/, "");
   const checkpoint = o.checkpoint ?? `${base}.safetensors`;
   const reportPath = o.report ?? `${base}.report.html`;
@@ -76,7 +79,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   // The WebAssembly target is the fastest on a CPU.
   const backend = o.backend ?? "wasm";
   const loaded = await loadGenerated(compiled.models, compiledModel.name, backend, basename(file));
-  const { cls } = loaded;
+  const cls = programClass(loaded.cls, program);
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
   const reconstructs = cls.inputs.length === 1 && !target;
   if (!reconstructs && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
@@ -105,7 +108,8 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const seed = flags.seed;
   const split = validationSplit(trainSet, flags.validationSplit, seed);
 
-  const model = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
+  const created = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
+  const model = programModel(created, program);
   // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
   const resumed = o.resume ? await loadCheckpoint(o.resume, (b) => model.load(b)) : undefined;
   const done = resumed ? runEpochs(resumed, o.resume!) : 0;
@@ -116,7 +120,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     await loadCheckpoint(o.initFrom, (b) => model.setParameters(parametersOf(b, chosen, fresh)));
     io.err(`parameters from ${o.initFrom}${fresh.length ? `; initialised afresh: ${fresh.join(", ")}` : ": all of them"}\n`);
   }
-  const lr = learningRate(model);
+  const lr = learningRate(model, program.lr);
   if (flags.lr !== undefined) await lr.set(flags.lr);
   const epochCount = flags.epochs;
   if (done >= epochCount)
@@ -134,7 +138,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     printer.note("stopping after this batch (Ctrl-C again to quit at once)…");
   };
   process.on("SIGINT", onSigint);
-  io.err(`training ${cls.name} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend\n`);
+  io.err(`training ${cls.name}${program.name !== undefined ? ` (program ${program.name})` : ""} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend\n`);
   // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
   // finish (it is short) rather than killing the process before the checkpoint and report.
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
@@ -194,11 +198,11 @@ async function reconstructionsOf(model: TrainableModel, input: string, test: Dat
 }
 
 function pickModel(c: Compilation, name: string | undefined) {
-  const trainable = c.models.filter((m) => m.train);
+  const trainable = c.models.filter((m) => m.train || m.programs);
   if (name) {
     const m = c.models.find((x) => x.name === name);
     if (!m) throw new TrainError(`no model ${name} (models: ${c.models.map((x) => x.name).join(", ") || "none"})`);
-    if (!m.train) throw new TrainError(`model ${name} has no train block`);
+    if (!m.train && !m.programs) throw new TrainError(`model ${name} has no train block`);
     return m;
   }
   if (trainable.length === 0) throw new TrainError("no model in this file has a train block");
@@ -263,22 +267,22 @@ function validationSplit(d: Dataset, fraction: number, seed: number): { train: D
   return data.splitValidation(d, fraction, seed);
 }
 
-/** The learning rate, kept in the checkpoint as the tensor `lr` (see docs/generated-api.md). */
-function learningRate(model: TrainableModel) {
-  const peek = async () => scalarF32(readSafetensors(await model.save()).get("lr"));
+/** The learning rate, kept in the checkpoint as the tensor `lr` (a named program's `<name>/lr`; see docs/generated-api.md). */
+function learningRate(model: TrainableModel, name: string) {
+  const peek = async () => scalarF32(readSafetensors(await model.save()).get(name));
   return {
     peek,
     get: async () => {
       const v = await peek();
-      if (v === undefined) throw new TrainError("this model's optimizer has no learning rate `lr` to change");
+      if (v === undefined) throw new TrainError(`this model's optimizer has no learning rate \`${name}\` to change`);
       return v;
     },
     set: async (value: number) => {
       if (!(value > 0)) throw new TrainError(`the learning rate must be positive, received ${value}`);
       const bytes = await model.save();
       const tensors = readSafetensors(bytes);
-      if (!tensors.has("lr")) throw new TrainError("this model's optimizer has no learning rate `lr` to set");
-      tensors.set("lr", f32Entry(value));
+      if (!tensors.has(name)) throw new TrainError(`this model's optimizer has no learning rate \`${name}\` to set`);
+      tensors.set(name, f32Entry(value));
       await model.load(writeSafetensors(tensors, readMetadata(bytes)));
     },
   };

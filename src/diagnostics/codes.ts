@@ -62,6 +62,8 @@ export const CODES = {
   DNN0412: { severity: "error", title: "defined twice in a train block" },
   DNN0413: { severity: "error", title: "defined twice in a definition" },
   DNN0414: { severity: "error", title: "loss computed from argmax" },
+  DNN0415: { severity: "error", title: "a training program trains nothing" },
+  DNN0416: { severity: "error", title: "program name the generated API cannot carry" },
   DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
   DNN0418: { severity: "error", title: "shared layer used inconsistently" },
   DNN0419: { severity: "error", title: "repeated block changes its input's type" },

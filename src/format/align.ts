@@ -43,7 +43,7 @@ const typeCell: CellOf = (line) => {
   return colon !== undefined && colon + 1 < line.code.length ? colon + 1 : undefined;
 };
 
-/** The `=` of `let`, `param`, `state`, `loss`, `optimizer`, `clip_norm` and assignments; not of `forward(…) =`. */
+/** The `=` of `let`, `param`, `state`, `loss`, `optimizer`, `clip_norm`, `trainable` and assignments; not of `forward(…) =`. */
 const equalsCell: CellOf = (line) => (is(line.code[0], T.Forward) ? undefined : outermost(line, T.Equals));
 
 /** The index of the first token of this type outside any bracket on the line, after the first token. */

@@ -105,10 +105,10 @@ function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string)
 
 const textOf = (m: Module, s: Span): string => m.source.text.slice(s.start, s.end);
 
-/** A model's own text and its train block's: what its results depend on besides the context. */
+/** A model's own text and its train blocks' (its default program and named ones): what its results depend on besides the context. */
 function modelKey(entry: Module, decl: A.ModelDecl): string {
-  const train = entry.trains.find((t) => t.model.name === decl.name.name);
-  return textOf(entry, decl.span) + "\0" + (train ? textOf(entry, train.span) : "");
+  const trains = entry.trains.filter((t) => t.model.name === decl.name.name);
+  return [textOf(entry, decl.span), ...trains.map((t) => textOf(entry, t.span))].join("\0");
 }
 
 /** Everything a model may depend on except its own text and train block: the file's other

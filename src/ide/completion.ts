@@ -26,7 +26,7 @@ export interface Completion {
 }
 
 const TOP_KEYWORDS = ["model", "layer", "fn", "init", "optimizer", "train", "import"];
-const BLOCK_KEYWORDS = ["let", "input", "output", "param", "state", "target", "loss", "optimizer", "clip_norm", "forward", "update", "if", "else", "training"];
+const BLOCK_KEYWORDS = ["let", "input", "output", "param", "state", "target", "loss", "optimizer", "clip_norm", "trainable", "forward", "update", "if", "else", "training"];
 // Which stdlib module holds the things a position asks for.
 const ACTIVATIONS = new Set(["relu", "sigmoid", "tanh", "erf"]);
 

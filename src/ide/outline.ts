@@ -36,6 +36,8 @@ function detailOf(kind: DefinitionKind, text: string): string | undefined {
   const firstLine = text.split("\n")[0]!;
   if (kind === "input" || kind === "output" || kind === "target" || kind === "param" || kind === "state") return firstLine.replace(/^\s*\w+\s+\w+\s*:\s*/, "").replace(/\s*=.*$/, "");
   if (kind === "layer" || kind === "fn" || kind === "init" || kind === "optimizer") return /\(.*?\)/.exec(firstLine)?.[0];
+  // `train M.name { … }`: a named training program beside the model's default one.
+  if (kind === "train") return /^\s*train\s+\w+\s*\.\s*(\w+)/.exec(firstLine)?.[1]?.replace(/^/, "program ");
   return undefined;
 }
 

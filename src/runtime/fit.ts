@@ -93,6 +93,15 @@ export interface FitModel<Data> {
   load(bytes: Uint8Array): unknown;
 }
 
+/**
+ * What fit() trains for a named training program (decision 0015): that program's step and loss,
+ * and the model's predict (for accuracy), save and load.
+ */
+export function programFit<Data>(model: Omit<FitModel<Data>, "trainStep" | "evaluate">, trainStep: FitModel<Data>["trainStep"], evaluate: FitModel<Data>["evaluate"]): FitModel<Data> {
+  const predict = model.predict;
+  return { trainStep, evaluate, ...(predict ? { predict: (inputs: Data) => predict.call(model, inputs) } : {}), save: () => model.save(), load: (bytes) => model.load(bytes) };
+}
+
 /** How often, at most, fit() lets the event loop run (a page repaint, an abort's handler): about a frame. */
 const YIELD_EVERY_MS = 16;
 

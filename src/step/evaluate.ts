@@ -17,7 +17,7 @@ import { elaborateTrainBlock } from "../check/train-block.ts";
  * any real error.
  */
 export function lossFn(train: A.TrainDecl, model: A.ModelDecl, module: Module): Fn | undefined {
-  const el = new Elaborator(new Builder("evaluate"));
+  const el = new Elaborator(new Builder(train.program ? `evaluate_${train.program.name}` : "evaluate"));
   el.training = false;
   const m = elaborateModel(el, model, module);
   if (!m) return undefined;

@@ -22,15 +22,26 @@ export interface TrainStep {
   optimizer: string;
 }
 
+/**
+ * The step of `train M { … }` (the model's default program) or of a named program `train M.name
+ * { … }` (decision 0015): the same function, but a named program's states are named `<name>/…`
+ * and it counts its own steps in one of them, `<name>/step`, where the default program reads the
+ * model's step count (the `step` argument).
+ */
 export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module): { el: Elaborator; step?: TrainStep } {
-  const el = new Elaborator(new Builder("train_step"));
+  const program = train.program?.name;
+  const el = new Elaborator(new Builder(program ? `train_step_${program}` : "train_step"));
   el.training = true;
+  const prefix = program ? `${program}/` : "";
+  // Made first, so that it is the first state argument (states are passed in argument order).
+  const counter = program ? stepCounter(el, `${prefix}step`, module, train) : undefined;
   const m = elaborateModel(el, model, module);
   if (!m) return { el };
   const block = elaborateTrainBlock(el, train, m);
   if (!block) return { el };
   const step = el.stepArg();
-  const params = el.params.filter((p) => p.trainable);
+  // Only the program's own parameters get gradients, states and updates; the others come back as they were.
+  const params = block.trainable ?? el.params.filter((p) => p.trainable);
   const backward = el.b.fn.nodes.length;
   const raw = grad(el.b, block.loss.id, params.map((p) => p.id));
   const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
@@ -43,19 +54,22 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   // selects the new state, rather than in the gradient's own loop with every new value stored
   // to be selected later.
   const gated = grads.map((g) => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape)));
-  const lr = learningRate(el, block.optimizer);
-  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id));
+  const lr = learningRate(el, block.optimizer, prefix);
+  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id, prefix));
   if (updates.some((u) => !u)) return { el };
   const guarded = (next: number, old: number) => (next === old ? old : when(old, next, old));
   const next = new Map(params.map((p, i) => [p.name, guarded(updates[i]!.param, p.id)]));
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
   for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? guarded(el.stateUpdates.get(p.name) ?? p.id, p.id));
+  const unused = new Set<string>();
+  const states: InitSpec[] = [];
+  // A program's step count is kept only where something reads it (Adam's bias correction, training noise).
+  if (counter && el.b.fn.nodes.some((n) => n.inputs.includes(counter.t))) (el.b.output(counter.spec.name, guarded(counter.t, counter.arg)), states.push(counter.spec));
+  else if (counter) unused.add(counter.spec.name);
   // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
   // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
   const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
-  const unused = new Set<string>();
-  const states: InitSpec[] = [];
   // States in the order of their arguments (the learning rate's was made first): the
   // generated modules pass and receive them positionally.
   if (lr && read.has(lr.id)) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
@@ -114,11 +128,23 @@ function finiteFlag(b: Builder, loss: number, grads: readonly number[]): number 
  * `dnnc train --reduce-lr`) without recompiling. Its initial value is the train block's.
  * Optimizers without a numeric `lr` argument keep all their arguments as constants.
  */
-function learningRate(el: Elaborator, opt: TrainBlock["optimizer"]): { id: number; spec: InitSpec } | undefined {
+function learningRate(el: Elaborator, opt: TrainBlock["optimizer"], prefix: string): { id: number; spec: InitSpec } | undefined {
   const v = opt.args.get("lr");
   if (v?.kind !== "number") return undefined;
-  const id = el.b.arg("lr", "state", []);
-  return { id, spec: { name: "lr", shape: [], init: v, env: new Env(opt.module), span: opt.span } };
+  const id = el.b.arg(`${prefix}lr`, "state", []);
+  return { id, spec: { name: `${prefix}lr`, shape: [], init: v, env: new Env(opt.module), span: opt.span } };
+}
+
+/**
+ * A named program's step count as a state `name` (f32[], initially 0, saved and loaded with the
+ * other states): the step number it reads, `t`, is the count plus one, and the count it returns
+ * is `t` when the step is taken. So each program's Adam corrects its bias by its own steps.
+ */
+function stepCounter(el: Elaborator, name: string, module: Module, train: A.TrainDecl): { arg: number; t: number; spec: InitSpec } {
+  const arg = el.b.arg(name, "state", []);
+  const t = el.b.binary("add", arg, el.b.const(1));
+  el.useStep(t);
+  return { arg, t, spec: { name, shape: [], init: { kind: "number", value: 0, isInt: true }, env: new Env(module), span: train.span } };
 }
 
 /**

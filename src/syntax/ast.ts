@@ -153,11 +153,15 @@ export interface OptimizerDecl {
 export interface TrainDecl {
   kind: "train";
   model: Ident;
+  /** `train M.name { … }`: a named training program; absent for the model's default one. */
+  program?: Ident;
   targets: InputDecl[];
   lets: LetDecl[];
   loss?: { value: Expr; span: Span };
   optimizer?: { value: Expr; span: Span };
   clipNorm?: { value: Expr; span: Span };
+  /** `trainable = params("gen*")`: the parameters the program trains; every trainable one without it. */
+  trainable?: { value: Expr; span: Span };
   span: Span;
 }
 

@@ -195,6 +195,7 @@ export class AstBuilder {
     const d: A.TrainDecl = {
       kind: "train",
       model: this.ident(c, "name", n),
+      ...(c.program ? { program: this.ident(c, "program", n) } : {}),
       targets: this.nodes(c, "targetDecl").map((t) => this.ioDecl(t, "target")),
       lets: this.nodes(c, "letDecl").map((l) => this.letDecl(l)),
       span: this.nodeSpan(n),
@@ -205,6 +206,8 @@ export class AstBuilder {
     if (opt) d.optimizer = { value: this.expr(this.node(opt.children, "value"), opt), span: this.nodeSpan(opt) };
     const clip = this.node(c, "clipNormDecl");
     if (clip) d.clipNorm = { value: this.expr(this.node(clip.children, "value"), clip), span: this.nodeSpan(clip) };
+    const trainable = this.node(c, "trainableDecl");
+    if (trainable) d.trainable = { value: this.expr(this.node(trainable.children, "value"), trainable), span: this.nodeSpan(trainable) };
     return d;
   }
 

@@ -77,6 +77,8 @@ describe("parameter counts equal Keras's", () => {
     ["vit_fashion.dnn", "FashionViT", conv(4, 1, 64) + 49 * 64 + 4 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 10), conv(4, 1, 64) + 49 * 64 + 4 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 10)],
     ["sort_transformer.dnn", "SortTransformer", 11 * 64 + 16 * 64 + 2 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 11), 11 * 64 + 16 * 64 + 2 * transformerBlock(64, 4, 16, 128) + 2 * 64 + dense(64, 11)],
     ["regularized_mlp.dnn", "RegularizedMLP", dense(784, 256) + bn(256) + dense(256, 128) + bn(128) + dense(128, 10), dense(784, 256) + dense(256, 128) + dense(128, 10) + 2 * 256 + 2 * 128],
+    // GenBlock is a Dense layer of the sample's own (generator 4 → 32 → 32 → 2); the discriminator's weights (2 → 32 → 32 → 1) are the model's params.
+    ["gan.dnn", "Gan", dense(4, 32) + dense(32, 32) + dense(32, 2) + dense(2, 32) + dense(32, 32) + dense(32, 1), dense(4, 32) + dense(32, 32) + dense(32, 2) + dense(2, 32) + dense(32, 32) + dense(32, 1)],
   ];
   it.each(cases)("%s %s", (file, model, total, trainable) => {
     expect(summaries(file).counts.get(model)).toEqual({ total, trainable });

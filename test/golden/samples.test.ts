@@ -1,4 +1,4 @@
-// The IR of every sample (init, forward and the training step, after all simplification passes)
+// The IR of every sample (init, forward and the training steps, after all simplification passes)
 // and the generated module of the smallest one, pinned as text: a change to elaboration,
 // autodiff or a pass shows up here as a readable diff.
 import { readdirSync } from "node:fs";
@@ -18,7 +18,7 @@ describe("IR of each sample", () => {
   it.each(samples)("%s", (file) => {
     const c = compile(`samples/${file}`);
     expect(c.diagnostics).toEqual([]);
-    const text = c.models.flatMap((m) => [m.init, m.forward, ...(m.train ? [m.train.fn] : [])].map((fn) => `// ${m.name}\n${printFn(fn)}`)).join("\n");
+    const text = c.models.flatMap((m) => [m.init, m.forward, ...(m.train ? [m.train.fn] : []), ...(m.programs ?? []).map((p) => p.train.fn)].map((fn) => `// ${m.name}\n${printFn(fn)}`)).join("\n");
     expectGolden(`test/golden/ir/${file.replace(/\.dnn$/, ".ir")}`, text);
   });
 });

@@ -7,7 +7,7 @@ import { Builder } from "../../src/ir/ir.ts";
 describe("IR verifier", () => {
   it("accepts every function of every sample", () => {
     for (const f of readdirSync("samples").filter((x) => x.endsWith(".dnn"))) {
-      for (const m of compile(`samples/${f}`).models) for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : [])]) expect(() => verify(fn), `${f} ${fn.name}`).not.toThrow();
+      for (const m of compile(`samples/${f}`).models) for (const fn of [m.init, m.forward, ...(m.train ? [m.train.fn] : []), ...(m.programs ?? []).map((p) => p.train.fn)]) expect(() => verify(fn), `${f} ${fn.name}`).not.toThrow();
     }
   });
 

@@ -5,7 +5,8 @@
 // step allocates nothing after its first. The class validates inputs, owns parameters,
 // optimizer state and workspaces, and calls the functions.
 import type { Fn } from "../../ir/ir.ts";
-import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelExports, modelHead, modelIdents, outputArray, rangeChecks, recordOf, sizesParam, takesSizes, typeText } from "../model-api.ts";
+import type { CompiledModel } from "../../model.ts";
+import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelExports, modelHead, modelIdents, outputArray, programsOf, rangeChecks, recordOf, sizesParam, takesSizes, typeText, type ProgramApi } from "../model-api.ts";
 import { linkRuntime, runtimePart, type RuntimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { finiteOutput, nonFiniteCheck } from "../non-finite.ts";
@@ -145,43 +146,60 @@ function emitModel(tm: TargetModel, flavour: CpuFlavour): string[] {
     lines.push("  }", "");
   }
 
-  if (m.train) {
-    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch; returns the loss before the update. Throws NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
-    lines.push(`  trainStep(${withSizes(`batch: ${id.batch}`)}): number {`);
-    lines.push(...bindInputs(m, `${m.name}.trainStep`, "batch", symbols, "batch", opt));
-    lines.push(...rangeChecks(`${m.name}.trainStep`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
-    lines.push("    this.step[0] = this.stepCount + 1;");
-    lines.push(`    const out = ${fnOf("train_step")}(${callArgs(m.train.fn, symbols, fnOf("train_step"), "batch")});`);
-    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", `out[${finiteOutput(m)}]![0]`)}`);
-    lines.push("    return this.applyStep(out);");
-    lines.push("  }", "");
-    if (m.evaluate) {
-      lines.push("  /**");
-      lines.push("   * The loss on a batch in inference mode (dropout off, BatchNorm on its moving statistics, as");
-      lines.push("   * in forward), changing nothing: no update, no optimizer or layer state, no step.");
-      lines.push("   */");
-      lines.push(`  evaluate(${withSizes(`batch: ${id.batch}`)}): number {`);
-      lines.push(...bindInputs(m, `${m.name}.evaluate`, "batch", symbols, "batch", opt));
-      lines.push(...rangeChecks(`${m.name}.evaluate`, [...m.inputs, ...m.train.targets], m.indexRanges, "batch"));
-      lines.push(`    return ${fnOf("evaluate")}(${callArgs(m.evaluate, symbols, fnOf("evaluate"), "batch")})[0]![0]!;`);
-      lines.push("  }", "");
-    }
-    lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
-    lines.push(...fitMethod(m));
-  }
+  for (const p of programsOf(m)) lines.push(...programMethods(m, p, symbols, withSizes, opt));
+  if (m.train) lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
+  lines.push(...fitMethod(m));
   lines.push("}", "", ...modelExports(m), "");
 
   appendLines(lines, emitFn(tm.init, fnOf("init"), [], flavour));
   appendLines(lines, emitFn(tm.forward, fnOf("forward"), symbols, flavour));
-  if (tm.train) appendLines(lines, emitFn(tm.train, fnOf("train_step"), symbols, flavour));
-  if (tm.evaluate) appendLines(lines, emitFn(tm.evaluate, fnOf("evaluate"), symbols, flavour));
+  programsOf(m).forEach((p, i) => {
+    const fns = i === 0 && m.train ? tm : tm.programs![i - (m.train ? 1 : 0)]!;
+    if (fns.train) appendLines(lines, emitFn(fns.train, derivedIdent(p.owner, "train_step"), symbols, flavour));
+    if (fns.evaluate) appendLines(lines, emitFn(fns.evaluate, derivedIdent(p.owner, "evaluate"), symbols, flavour));
+  });
+  return lines;
+}
+
+/**
+ * A training program's methods (decision 0015): one step on a batch (trainStep, or train<Name>)
+ * and, with an evaluate function, the loss alone (evaluate, or evaluate<Name>). The default
+ * program reads and counts the model's steps; a named one counts its own in a state.
+ */
+function programMethods(m: CompiledModel, p: ProgramApi, symbols: string[], withSizes: (params: string) => string, opt: string | undefined): string[] {
+  const lines: string[] = [];
+  const tensors = [...m.inputs, ...p.train.targets];
+  const train = derivedIdent(p.owner, "train_step");
+  const where = `${m.name}.${p.trainMethod}`;
+  lines.push(`  /** One ${commentText(p.train.optimizer)} step on a batch; returns the loss before the update. Throws NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
+  lines.push(`  ${p.trainMethod}(${withSizes(`batch: ${p.batch}`)}): number {`);
+  lines.push(...bindInputs(m, where, p.name === undefined ? "batch" : p, symbols, "batch", opt));
+  lines.push(...rangeChecks(where, tensors, m.indexRanges, "batch"));
+  if (p.name === undefined) lines.push("    this.step[0] = this.stepCount + 1;");
+  lines.push(`    const out = ${train}(${callArgs(p.train.fn, symbols, train, "batch", p.firstState)});`);
+  lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", `out[${finiteOutput(p.train)}]![0]`, undefined, "batch", p)}`);
+  lines.push(p.name === undefined ? "    return this.applyStep(out);" : `    return this.applyProgramStep(out, ${p.firstState});`);
+  lines.push("  }", "");
+  if (p.evaluate) {
+    const evaluate = derivedIdent(p.owner, "evaluate");
+    const at = `${m.name}.${p.evaluateMethod}`;
+    lines.push("  /**");
+    lines.push(`   * The loss${p.name === undefined ? "" : ` of program ${commentText(p.name)}`} on a batch in inference mode (dropout off, BatchNorm on its moving statistics, as`);
+    lines.push("   * in forward), changing nothing: no update, no optimizer or layer state, no step.");
+    lines.push("   */");
+    lines.push(`  ${p.evaluateMethod}(${withSizes(`batch: ${p.batch}`)}): number {`);
+    lines.push(...bindInputs(m, at, p.name === undefined ? "batch" : p, symbols, "batch", opt));
+    lines.push(...rangeChecks(at, tensors, m.indexRanges, "batch"));
+    lines.push(`    return ${evaluate}(${callArgs(p.evaluate, symbols, evaluate, "batch")})[0]![0]!;`);
+    lines.push("  }", "");
+  }
   return lines;
 }
 
 /** The arguments of a call of the generated function `which` from the class, workspace first. */
-function callArgs(fn: Fn, symbols: string[], generated: string, obj: string): string {
+function callArgs(fn: Fn, symbols: string[], generated: string, obj: string, firstState = 0): string {
   let p = 0;
-  let s = 0;
+  let s = firstState;
   const key = symbols.length > 0 ? `\`${fn.name}:${symbols.map((x) => `\${${userIdent(x)}}`).join(",")}\`` : JSON.stringify(fn.name);
   const ws = `this.workspace(${key}, () => ${generated}_workspace(${symbols.map(userIdent).join(", ")}))`;
   const args = fn.args.map((a) => {

@@ -47,7 +47,10 @@ export function wasmFlavour(): CpuFlavour & { epilogues: readonly Func[]; elemen
   const byText = new Map<string, number>();
   /** `func`'s index in `list`, added unless an equal one is there; whether it was added. */
   const once = (list: Func[], func: Func): { index: number; added: boolean } => {
-    const text = `${list === epilogues ? "e" : "k"}:${printFunc(func).slice(1).join("\n")}`;
+    // Its text without the header (the name differs) but with its type: two kernels whose bodies
+    // read alike may take different parameters (a symbolic size one of them never reads), and a
+    // call passes the arguments its own function takes.
+    const text = `${list === epilogues ? "e" : "k"}:${JSON.stringify(func.type)}:${printFunc(func).slice(1).join("\n")}`;
     const seen = byText.get(text);
     if (seen !== undefined) return { index: seen, added: false };
     byText.set(text, list.length);

@@ -7,7 +7,7 @@ import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import type { CompiledModel } from "../../model.ts";
 import type { ScheduledFn, TargetInput, TargetModel } from "../target.ts";
-import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelSymbols, modelExports, modelHead, modelIdents, outputArray, rangeChecks, recordOf, sizesParam, takesSizes } from "../model-api.ts";
+import { arrayType, bindInputs, descriptionIdent, FIT_EXPORTS, fitMethod, modelSymbols, modelExports, modelHead, modelIdents, outputArray, programsOf, rangeChecks, recordOf, sizesParam, storedStates, takesSizes } from "../model-api.ts";
 import { linkRuntime, runtimePart } from "../runtime-parts.ts";
 import { commentText, derivedIdent, jsString, userIdent } from "../names.ts";
 import { dimExpr, sizeExpr } from "../exprs.ts";
@@ -51,7 +51,7 @@ export function emitWgsl({ models, sourceName }: TargetInput): WgslOutput {
 
 /** Where each persistent tensor lives in GPU memory (float offsets), and how much there is. */
 function persistentLayout(m: CompiledModel) {
-  const sizes = [...m.params, ...(m.train?.states ?? [])].map((t) => t.shape.reduce<number>((a, d) => a * (d as number), 1));
+  const sizes = [...m.params, ...storedStates(m)].map((t) => t.shape.reduce<number>((a, d) => a * (d as number), 1));
   const offsets: number[] = [];
   let at = 0;
   for (const n of sizes) offsets.push(at), (at += n);
@@ -66,7 +66,7 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
   const C = id.cls;
   const P = m.params.length;
   const layout = persistentLayout(m);
-  const stateNames = (m.train?.states ?? []).map((s) => s.name);
+  const stateNames = storedStates(m).map((s) => s.name);
   /** Each argument's offset in persistent memory, or undefined for an input. */
   const kept = (fn: Fn) =>
     fn.args.map((a) => {
@@ -94,9 +94,9 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
   const opt = sized ? "options" : undefined;
   const withSizes = (params: string) => (sized ? `${params}, ${sizesParam(m)}` : params);
   const plans: string[] = [];
-  const planOf = (sf: ScheduledFn, update: [number, number][], sizes = symbols) => {
+  // A program's plans are named after its owner (model-api.ts's ProgramApi), as its functions are in the other targets.
+  const planOf = (sf: ScheduledFn, update: [number, number][], sizes = symbols, name = derivedIdent(m.name, `${sf.fn.name}_plan`)) => {
     const fn = sf.fn;
-    const name = derivedIdent(m.name, `${fn.name}_plan`);
     const keep = kept(fn);
     // An output copied onto an argument's memory after the call may be computed there.
     const replaces = update.map(([o, at]): [number, number] => [o, keep.indexOf(at)]).filter(([, a]) => a >= 0);
@@ -107,8 +107,12 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
   const all = layout.offsets.map((o, i): [number, number] => [i, o]);
   const init = planOf(tm.init, all, []);
   const forward = planOf(tm.forward, []);
-  const train = tm.train ? planOf(tm.train, all.map(([i, o]) => [1 + i, o])) : undefined;
-  const evaluate = tm.evaluate ? planOf(tm.evaluate, []) : undefined;
+  // Each program's step writes the parameters and its own states back: output 1 + i onto where tensor i is kept.
+  const programs = programsOf(m).map((p, i) => {
+    const fns = i === 0 && m.train ? tm : tm.programs![i - (m.train ? 1 : 0)]!;
+    const own = [...all.slice(0, P), ...all.slice(P + p.firstState, P + p.firstState + p.train.states.length)];
+    return { p, train: planOf(fns.train!, own.map(([, o], j) => [1 + j, o]), symbols, derivedIdent(p.owner, "train_step_plan")), evaluate: fns.evaluate && planOf(fns.evaluate, [], symbols, derivedIdent(p.owner, "evaluate_plan")) };
+  });
   const inputsOf = (fn: Fn, obj: string) =>
     `[${fn.args.filter((a) => a.role === "input" || a.role === "target").map((a) => `${obj}[${jsString(a.name)}]`).join(", ")}]`;
   const key = (fn: Fn) => (symbols.length > 0 ? `\`${fn.name}:${symbols.map((x) => `\${${userIdent(x)}}`).join(",")}\`` : JSON.stringify(fn.name));
@@ -136,30 +140,34 @@ function emitModel(tm: TargetModel, table: Shaders): string[] {
     lines.push(`    return ${outputArray(m.outputs[0]!, `(${call(m.forward, forward, "inputs", "[0]")})[0]!`, false)};`);
     lines.push("  }", "");
   }
-  if (m.train && train) {
-    const batchArgs = [...m.inputs, ...m.train.targets];
-    lines.push(`  /** One ${commentText(m.train.optimizer)} step on a batch, recorded in one command buffer; resolves to the loss before the update. Rejects with NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
-    lines.push(`  async trainStep(batch: ${id.batch}, ${sized ? sizesParam(m, "TrainStepOptions") : "options: TrainStepOptions = {}"}): Promise<number> {`);
-    lines.push(...bindInputs(m, `${m.name}.trainStep`, "batch", symbols, "batch", opt));
-    lines.push(...rangeChecks(`${m.name}.trainStep`, batchArgs, m.indexRanges, "batch"));
-    lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(this.stepCount + 1));`);
+  for (const { p, train, evaluate } of programs) {
+    const batchArgs = [...m.inputs, ...p.train.targets];
+    const plan = p.name === undefined ? "batch" : p;
+    const where = `${m.name}.${p.trainMethod}`;
+    lines.push(`  /** One ${commentText(p.train.optimizer)} step on a batch, recorded in one command buffer; resolves to the loss before the update. Rejects with NonFiniteError, changing nothing, when the loss or a gradient is not finite. */`);
+    lines.push(`  async ${p.trainMethod}(batch: ${p.batch}, ${sized ? sizesParam(m, "TrainStepOptions") : "options: TrainStepOptions = {}"}): Promise<number> {`);
+    lines.push(...bindInputs(m, where, plan, symbols, "batch", opt));
+    lines.push(...rangeChecks(where, batchArgs, m.indexRanges, "batch"));
+    // A named program counts its steps in a state of its own (decision 0015).
+    if (p.name === undefined) lines.push(`    this.gpu.write(${layout.step}, Float32Array.of(this.stepCount + 1));`);
     // The flag comes back with the loss, in the same readback.
-    lines.push(`    const out = ${call(m.train.fn, train, "batch", `options.readLoss === false ? [] : [0, ${finiteOutput(m)}]`)};`);
-    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", "out[1]![0]", "out.length > 0")}`);
-    lines.push("    this.stepCount++;");
+    lines.push(`    const out = ${call(p.train.fn, train, "batch", `options.readLoss === false ? [] : [0, ${finiteOutput(p.train)}]`)};`);
+    lines.push(`    ${nonFiniteCheck(m, "out[0]![0]!", "out[1]![0]", "out.length > 0", "batch", p)}`);
+    if (p.name === undefined) lines.push("    this.stepCount++;");
     lines.push("    return out[0]?.[0] ?? NaN;");
     lines.push("  }", "");
-    if (m.evaluate && evaluate) {
-      lines.push("  /** The loss on a batch in inference mode, changing nothing (as the TypeScript backend's evaluate). */");
-      lines.push(`  async evaluate(${withSizes(`batch: ${id.batch}`)}): Promise<number> {`);
-      lines.push(...bindInputs(m, `${m.name}.evaluate`, "batch", symbols, "batch", opt));
-      lines.push(...rangeChecks(`${m.name}.evaluate`, batchArgs, m.indexRanges, "batch"));
-      lines.push(`    return (${call(m.evaluate, evaluate, "batch", "[0]")})[0]![0]!;`);
+    if (p.evaluate && evaluate) {
+      const at = `${m.name}.${p.evaluateMethod}`;
+      lines.push(`  /** The loss${p.name === undefined ? "" : ` of program ${commentText(p.name)}`} on a batch in inference mode, changing nothing (as the TypeScript backend's evaluate). */`);
+      lines.push(`  async ${p.evaluateMethod}(${withSizes(`batch: ${p.batch}`)}): Promise<number> {`);
+      lines.push(...bindInputs(m, at, plan, symbols, "batch", opt));
+      lines.push(...rangeChecks(at, batchArgs, m.indexRanges, "batch"));
+      lines.push(`    return (${call(p.evaluate, evaluate, "batch", "[0]")})[0]![0]!;`);
       lines.push("  }", "");
     }
-    lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
-    lines.push(...fitMethod(m));
   }
+  if (m.train) lines.push("  /** Training steps taken so far. */", "  get steps(): number {", "    return this.stepCount;", "  }", "");
+  lines.push(...fitMethod(m));
 
   lines.push("}", "", ...modelExports(m), "");
   lines.push(`const ${derivedIdent(m.name, "shaders")}: readonly string[] = [`, ...table.codes.map((c) => `  ${jsString(c)},`), "];", "");

@@ -142,10 +142,19 @@ export abstract class CpuModel {
    * state) was found finite: counts the step, stores the new values; returns the loss.
    */
   protected applyStep(out: readonly Float32Array[]): number {
-    const P = this.params.length;
     this.stepCount++;
-    for (let i = 0; i < P; i++) this.params[i]!.set(out[1 + i]!);
-    for (let i = 0; i < this.states.length; i++) this.states[i]!.set(out[1 + P + i]!);
+    return this.applyProgramStep(out, 0);
+  }
+
+  /**
+   * As applyStep, for a training program whose states begin at `firstState` (decision 0015): its
+   * outputs are the loss, every parameter (the others unchanged), its own states and the
+   * finiteness flag. A named program counts its steps in a state of its own, not here.
+   */
+  protected applyProgramStep(out: readonly Float32Array[], firstState: number): number {
+    const P = this.params.length;
+    for (let i = 0; i < P; i++) if (out[1 + i] !== this.params[i]) this.params[i]!.set(out[1 + i]!);
+    for (let i = 0; i < out.length - P - 2; i++) this.states[firstState + i]!.set(out[1 + P + i]!);
     return out[0]![0]!;
   }
 }

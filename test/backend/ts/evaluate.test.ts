@@ -1,4 +1,4 @@
-// The `evaluate` IR function of every sample's train block (src/step/evaluate.ts): inputs,
+// The `evaluate` IR function of every sample's train block, named programs' too (src/step/evaluate.ts): inputs,
 // parameters and targets in, the loss out, in inference mode. Checked three ways: its signature
 // (nothing an update needs: no optimizer state, no step), the reference interpreter against the
 // training step's loss where inference and training agree (no dropout, no BatchNorm), and the
@@ -15,20 +15,31 @@ import { initialValues, noise } from "../../helpers/sample-values.ts";
 
 const DIMS = { B: 3 };
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
-const models: [string, CompiledModel][] = samples.flatMap((file) => compile(`samples/${file}`).models.map((m): [string, CompiledModel] => [`${file.replace(/\.dnn$/, "")}_${m.name}`, m]));
+/** A training program of a sample's model: the default one, or a named one (`train M.name`). */
+interface Program {
+  train: NonNullable<CompiledModel["train"]>;
+  evaluate?: Fn;
+}
+const programsOf = (m: CompiledModel): [string, Program][] => [
+  ...(m.train ? [["", { train: m.train, ...(m.evaluate ? { evaluate: m.evaluate } : {}) }] as [string, Program]] : []),
+  ...(m.programs ?? []).map((p): [string, Program] => [`_${p.name}`, p]),
+];
+const models: [string, CompiledModel, Program][] = samples.flatMap((file) =>
+  compile(`samples/${file}`).models.flatMap((m) => programsOf(m).map(([suffix, p]): [string, CompiledModel, Program] => [`${file.replace(/\.dnn$/, "")}_${m.name}${suffix}`, m, p])),
+);
 /** Models whose forward pass does not depend on `training` (no dropout, no BatchNorm). */
 /** Inference and training compute the same loss unless training draws noise (dropout) or
  * normalises by batch statistics (BatchNorm: a layer state the step updates). */
-function trainingDiffers(m: CompiledModel): boolean {
-  const fn = m.train!.fn;
+function trainingDiffers(m: CompiledModel, p: Program): boolean {
+  const fn = p.train.fn;
   const updatesState = m.params.some((p) => !p.trainable && fn.nodes[fn.outputs.find((o) => o.name === p.name)!.id]!.op !== "arg");
   return updatesState || fn.nodes.some((n) => n.op === "random");
 }
 
 /** Arguments of `fn` by name: parameters and states from init (seed 5), inputs and targets deterministic. */
-function argsFor(fn: Fn, m: CompiledModel): number[][] {
+function argsFor(fn: Fn, m: CompiledModel, p: Program): number[][] {
   const initByName = initialValues(m);
-  const inputs = [...m.inputs, ...(m.train?.targets ?? [])];
+  const inputs = [...m.inputs, ...p.train.targets];
   return fn.args.map((a) => {
     if (a.role === "step") return [1];
     if (a.role === "param" || a.role === "state") return initByName.get(a.name)!;
@@ -42,7 +53,7 @@ const dimsOf = (fn: Fn) => Object.fromEntries([...new Set(fn.args.flatMap((a) =>
 let mod: TsModule;
 beforeAll(async () => {
   const fns: Record<string, Fn> = {};
-  for (const [name, m] of models) if (m.evaluate) fns[`${name}_evaluate`] = m.evaluate;
+  for (const [name, , p] of models) if (p.evaluate) fns[`${name}_evaluate`] = p.evaluate;
   mod = await compileFns(fns);
 }, 180_000);
 afterAll(() => mod?.cleanup());
@@ -50,13 +61,13 @@ afterAll(() => mod?.cleanup());
 describe("evaluate of every sample", () => {
   it("every model with a train block has one: inputs, parameters and targets in, the loss out", () => {
     expect(models.length).toBeGreaterThanOrEqual(7);
-    for (const [name, m] of models) {
-      expect(m.evaluate, name).toBeDefined();
-      const fn = m.evaluate!;
+    for (const [name, m, p] of models) {
+      expect(p.evaluate, name).toBeDefined();
+      const fn = p.evaluate!;
       expect(fn.outputs.map((o) => o.name), name).toEqual(["loss"]);
       expect(fn.args.map((a) => a.role).filter((r) => r !== "input" && r !== "param" && r !== "target"), name).toEqual([]);
       expect(fn.args.filter((a) => a.role === "param").map((a) => a.name), name).toEqual(m.params.map((p) => p.name));
-      expect(fn.args.filter((a) => a.role === "target").map((a) => a.name), name).toEqual(m.train!.targets.map((t) => t.name));
+      expect(fn.args.filter((a) => a.role === "target").map((a) => a.name), name).toEqual(p.train.targets.map((t) => t.name));
     }
   });
 
@@ -64,16 +75,16 @@ describe("evaluate of every sample", () => {
     expect(mod.tsc.output).toBe("");
   });
 
-  it.each(models)("%s: generated code = interpreter; = the training step's loss exactly where inference and training agree, another loss elsewhere", (name, m) => {
-    const fn = m.evaluate!;
-    const args = argsFor(fn, m);
+  it.each(models)("%s: generated code = interpreter; = the training step's loss exactly where inference and training agree, another loss elsewhere", (name, m, p) => {
+    const fn = p.evaluate!;
+    const args = argsFor(fn, m, p);
     const want = interpret(fn, args.map((a) => Float64Array.from(a)), dimsOf(fn))[0]![0]!;
     const got = mod.run(`${name}_evaluate`, args, dimsOf(fn))[0]![0]!;
     expect(Number.isFinite(want)).toBe(true);
     expect(Math.abs(got - want), `${name}: generated ${got}, interpreter ${want}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
-    const step = m.train!.fn;
-    const loss = interpret(step, argsFor(step, m).map((a) => Float64Array.from(a)), dimsOf(step))[0]![0]!;
-    if (!trainingDiffers(m)) expect(Math.abs(loss - want), `${name}: training step's loss ${loss}, evaluate ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+    const step = p.train.fn;
+    const loss = interpret(step, argsFor(step, m, p).map((a) => Float64Array.from(a)), dimsOf(step))[0]![0]!;
+    if (!trainingDiffers(m, p)) expect(Math.abs(loss - want), `${name}: training step's loss ${loss}, evaluate ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
     // With dropout or BatchNorm, training mode gives another loss: evaluate is not the training forward.
     else expect(Math.abs(loss - want), `${name}: training step's loss ${loss}, evaluate ${want}`).toBeGreaterThan(1e-6);
   }, 60_000);
