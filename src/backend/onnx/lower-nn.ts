@@ -1,7 +1,7 @@
-// The neural-network primitives and scan as ONNX nodes. A window is spelled out as what it
-// means — the padded image read at each of the kernel's KH·KW offsets with the stride, stacked
-// — so convolution (window + matmul) and pooling (window + reduce) need no pattern matching and
-// export exactly as the IR computes them. Gather keeps the IR's rule that an out-of-range row
+// The neural-network primitives and scan as ONNX nodes. Convolutions and max poolings found by
+// patterns.ts become Conv and MaxPool (NCHW, between two Transposes); any other window is spelled
+// out as what it means — the padded image read at each of the kernel's KH·KW offsets with the
+// stride, stacked — and exports exactly as the IR computes it. Gather keeps the IR's rule that an out-of-range row
 // reads zeros (ONNX's Gather rejects such an index). Scan becomes ONNX Scan, its body a subgraph
 // that reads the loop's constants (the weights) from the enclosing graph by name.
 import { padAfterOf, type Fn, type Node } from "../../ir/ir.ts";
@@ -71,4 +71,47 @@ export function lowerScan(n: Extract<Node, { op: "scan" }>, g: GraphBuilder, x: 
     { name: "scan_output_directions", ints: [direction] },
   ]);
   return stacked;
+}
+
+/**
+ * The image (NCHW) and Conv's or MaxPool's attributes for window `w` over it. Padding after the
+ * image that is negative (the last windows stop short of its end) cannot be an ONNX pad: the
+ * rows and columns no window reads are sliced off instead.
+ */
+function pooled(w: Extract<Node, { op: "window" }>, g: GraphBuilder, image: string, imageShape: Shape, hint: string) {
+  const after = padAfterOf(w, imageShape);
+  const [h, v] = [imageShape[1] as number, imageShape[2] as number];
+  const cropped = after.some((p) => p < 0) ? g.op("Slice", [image, g.int64s([0, 0]), g.int64s([h + Math.min(0, after[0]), v + Math.min(0, after[1])]), g.int64s([1, 2])], `${hint}_crop`) : image;
+  const attributes = [
+    { name: "kernel_shape", ints: [w.kernel[0], w.kernel[1]] },
+    { name: "strides", ints: [w.stride[0], w.stride[1]] },
+    { name: "dilations", ints: [w.dilation[0], w.dilation[1]] },
+    { name: "pads", ints: [w.padBefore[0], w.padBefore[1], Math.max(0, after[0]), Math.max(0, after[1])] },
+  ];
+  return { nchw: toNchw(g, cropped, hint), attributes };
+}
+
+/** ONNX's Conv and pools take NCHW; dnnc's images are NHWC. */
+const toNchw = (g: GraphBuilder, x: string, hint: string) => g.op("Transpose", [x], `${hint}_nchw`, [{ name: "perm", ints: [0, 3, 1, 2] }]);
+const toNhwc = (g: GraphBuilder, x: string, hint: string) => g.op("Transpose", [x], `${hint}_nhwc`, [{ name: "perm", ints: [0, 2, 3, 1] }]);
+
+/**
+ * A convolution (window, reshape, matmul: patterns.ts) as Conv. `kernel` is the matmul's right
+ * operand, [KH·KW·C, F]; the result has the matmul's shape, [N·OH·OW, F].
+ */
+export function lowerConvolution(n: Node, w: Extract<Node, { op: "window" }>, g: GraphBuilder, image: string, imageShape: Shape, kernel: string, hint: string): string {
+  const [kh, kw] = w.kernel;
+  const channels = w.shape[5] as number;
+  const features = n.shape[1] as number;
+  const hwio = g.op("Reshape", [kernel, g.int64s([kh, kw, channels, features])], `${hint}_kernel`);
+  const oihw = g.op("Transpose", [hwio], `${hint}_kernel_oihw`, [{ name: "perm", ints: [3, 2, 0, 1] }]);
+  const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
+  const conv = g.op("Conv", [nchw, oihw], `${hint}_conv`, attributes);
+  return g.op("Reshape", [toNhwc(g, conv, hint), g.sizes(n.shape)], hint);
+}
+
+/** A max pooling (window with fill −∞, reduce_max over the kernel axes: patterns.ts) as MaxPool, whose padding reads as −∞ too. */
+export function lowerMaxPool(w: Extract<Node, { op: "window" }>, g: GraphBuilder, image: string, imageShape: Shape, hint: string): string {
+  const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
+  return toNhwc(g, g.op("MaxPool", [nchw], `${hint}_pool`, attributes), hint);
 }

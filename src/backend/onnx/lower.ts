@@ -1,13 +1,15 @@
 // One IR function as ONNX nodes, primitive by primitive (opset 17). Elementwise ops, reductions
 // and the structural ops map onto one ONNX operator each (plus a Cast where ONNX's comparisons
-// give booleans); the neural-network primitives and scan are in lower-nn.ts. The primitives only
+// give booleans); the neural-network primitives and scan are in lower-nn.ts, and convolutions
+// and max poolings (patterns.ts) become Conv and MaxPool. The primitives only
 // a training step uses (random draws, the adjoints unwindow and scatter_add) are refused: the
 // export is of the inference forward, which has none of them.
 import type { DType, Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
 import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
 import { elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
-import { lowerGather, lowerScan, lowerWindow } from "./lower-nn.ts";
+import { lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
+import { findPatterns, type Patterns } from "./patterns.ts";
 
 const UNARY_ONNX: Record<Exclude<UnaryOp, "nonfinite">, string> = {
   neg: "Neg",
@@ -46,9 +48,21 @@ export const castTo = (d: DType) => ({ name: "to", i: d === "i32" ? 6 : 1 });
  * each output of `fn`, in order.
  */
 export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[]): string[] {
+  const patterns = findPatterns(fn);
   const values: string[] = [];
-  for (const n of fn.nodes) values.push(lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args));
+  for (const n of fn.nodes) values.push(patterns.absorbed.has(n.id) ? "" : lowerPattern(n, g, values, fn, patterns) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args));
   return fn.outputs.map((o) => values[o.id]!);
+}
+
+/** A convolution's matmul as Conv, a max pooling's reduce_max as MaxPool; undefined for any other node. */
+function lowerPattern(n: Node, g: GraphBuilder, values: readonly string[], fn: Fn, patterns: Patterns): string | undefined {
+  const conv = patterns.convolutions.get(n.id);
+  const pool = patterns.maxPools.get(n.id);
+  const w = conv ?? pool;
+  if (!w) return undefined;
+  const image = w.inputs[0]!;
+  if (conv) return lowerConvolution(n, conv, g, values[image]!, fn.nodes[image]!.shape, values[n.inputs[1]!]!, `conv2d_${n.id}`);
+  return lowerMaxPool(w, g, values[image]!, fn.nodes[image]!.shape, `max_pool_${n.id}`);
 }
 
 function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly string[]): string {

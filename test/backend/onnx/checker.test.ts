@@ -29,7 +29,8 @@ for path in sys.argv[1:]:
     print(json.dumps({"path": path, "opset": m.opset_import[0].version, "producer": m.producer_name,
         "inputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.input],
         "outputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.output],
-        "initializers": sorted(t.name for t in m.graph.initializer)}))
+        "initializers": sorted(t.name for t in m.graph.initializer),
+        "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node]}))
 `;
 
 it("every sample's export passes onnx.checker, with the .dnn names and named dimensions", () => {
@@ -44,7 +45,7 @@ it("every sample's export passes onnx.checker, with the .dnn names and named dim
   const r = spawnSync(py, ["-c", CHECK, ...expected.keys()], { encoding: "utf8", timeout: 300_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[] });
+  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[]; ops: string[]; nodes: string[] });
   expect(reports.length).toBe(expected.size);
   const elem = (d: string) => (d === "i32" ? 6 : 1);
   for (const report of reports) {
@@ -53,6 +54,11 @@ it("every sample's export passes onnx.checker, with the .dnn names and named dim
     expect(report.producer).toBe("dnnc");
     expect(report.inputs, m.name).toEqual(m.inputs.map((i) => [i.name, elem(i.dtype), i.shape]));
     expect(report.outputs, m.name).toEqual(m.outputs.map((o) => [o.name, elem(o.dtype), o.shape]));
+    const count = (op: string) => report.ops.filter((o) => o === op).length;
+    const windows = m.forward.nodes.filter((n) => n.op === "window").length;
+    // Every window of the samples is a convolution's or a max pooling's (patterns.ts): Conv and MaxPool nodes, none spelled out as slices.
+    expect(count("Conv") + count("MaxPool"), m.name).toBe(windows);
+    expect(report.nodes.filter((n) => n.includes("_tap")), m.name).toEqual([]);
     expect(report.initializers.filter((n) => m.params.some((p) => p.name === n)).sort(), m.name).toEqual(m.params.map((p) => p.name).sort());
   }
 }, 300_000);
