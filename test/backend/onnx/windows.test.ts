@@ -1,4 +1,4 @@
-// Windows of every kind (test/fixtures/onnx/windows.dnn): convolutions and max poolings with
+// Windows of every kind (test/backend/onnx/fixtures/windows.dnn): convolutions and max poolings with
 // padding, strides, dilation and crops (a negative padding after) as ONNX Conv and MaxPool, and the
 // windows no pattern matches (average pooling, a transposed convolution's) spelled out as strided
 // slices — each exported model equal to the generated module under onnxruntime (compare.ts).
@@ -7,7 +7,7 @@ import { runFrontEnd } from "../../../src/api/compile.ts";
 import { findPatterns } from "../../../src/backend/onnx/patterns.ts";
 import { expectExportMatches, GeneratedModules } from "./compare.ts";
 
-const PATH = "test/fixtures/onnx/windows.dnn";
+const PATH = "test/backend/onnx/fixtures/windows.dnn";
 const modules = new GeneratedModules();
 afterAll(() => modules.cleanup());
 const models = runFrontEnd({ path: PATH }, "dce").compilation.models;
