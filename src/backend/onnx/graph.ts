@@ -5,10 +5,13 @@
 import type { Dim } from "../../ir/shape.ts";
 import { dimTerms } from "../../ir/dim.ts";
 import type { DType } from "../../ir/ir.ts";
-import type { ElemType, OnnxAttribute, OnnxGraph, OnnxTensor, OnnxValueInfo } from "./onnx-proto.ts";
+import { ELEM, type ElemType, type OnnxAttribute, type OnnxGraph, type OnnxTensor, type OnnxValueInfo } from "./onnx-proto.ts";
 
 /** The ONNX element type of an IR dtype. */
 export const elemType = (d: DType): ElemType => (d === "i32" ? "int32" : "float");
+
+/** The `to` attribute of a Cast to `type`. */
+export const castTo = (type: ElemType): OnnxAttribute => ({ name: "to", i: ELEM[type] });
 
 /** Something the IR holds that an ONNX graph cannot (a training-only primitive, a size with no source). */
 export class OnnxExportError extends Error {}
@@ -52,8 +55,8 @@ export class GraphBuilder {
     this.addSizeSources(info.name, info.shape);
   }
 
-  /** Records that `value` has the plain symbol `d` (such as "B") as its dimension `axis`. */
-  addSizeSources(value: string, shape: readonly Dim[]): void {
+  /** Records each plain symbol (such as "B") among `shape`'s dimensions as read from `value`'s shape. */
+  private addSizeSources(value: string, shape: readonly Dim[]): void {
     shape.forEach((d, axis) => {
       if (typeof d === "string" && /^[A-Za-z_]\w*$/.test(d) && !this.symbolSources.has(d)) this.symbolSources.set(d, { value, axis });
     });

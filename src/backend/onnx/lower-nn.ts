@@ -6,7 +6,7 @@
 // that reads the loop's constants (the weights) from the enclosing graph by name.
 import { padAfterOf, type Fn, type Node } from "../../ir/ir.ts";
 import type { Shape } from "../../ir/shape.ts";
-import { elemType as elem, GraphBuilder, OnnxExportError } from "./graph.ts";
+import { castTo, elemType as elem, GraphBuilder, OnnxExportError } from "./graph.ts";
 
 export function lowerWindow(n: Extract<Node, { op: "window" }>, g: GraphBuilder, x: string, image: Shape, hint: string): string {
   const [, oh, ow, kh, kw] = n.shape as [unknown, number, number, number, number];
@@ -32,7 +32,7 @@ export function lowerWindow(n: Extract<Node, { op: "window" }>, g: GraphBuilder,
 
 export function lowerGather(n: Extract<Node, { op: "gather" }>, g: GraphBuilder, table: string, indices: string, tableShape: Shape, hint: string): string {
   const rows = tableShape[0]!;
-  const count = typeof rows === "number" ? g.constant("int32", [], [rows], "rows") : g.op("Cast", [g.op("Squeeze", [g.size(rows)], `${hint}_rows`)], `${hint}_rows`, [{ name: "to", i: 6 }]);
+  const count = typeof rows === "number" ? g.constant("int32", [], [rows], "rows") : g.op("Cast", [g.op("Squeeze", [g.size(rows)], `${hint}_rows`)], `${hint}_rows`, [castTo("int32")]);
   const zero = g.constant("int32", [], [0], "zero");
   const valid = g.op("And", [g.op("GreaterOrEqual", [indices, zero], `${hint}_ge0`), g.op("Less", [indices, count], `${hint}_inrange`)], `${hint}_valid`);
   const safe = g.op("Where", [valid, indices, zero], `${hint}_index`);

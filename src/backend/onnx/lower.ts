@@ -4,10 +4,10 @@
 // and max poolings (patterns.ts) become Conv and MaxPool. The primitives only
 // a training step uses (random draws, the adjoints unwindow and scatter_add) are refused: the
 // export is of the inference forward, which has none of them.
-import type { DType, Fn, Node } from "../../ir/ir.ts";
+import type { Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
 import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
-import { elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
+import { castTo, elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
 import { lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
 import { findPatterns, type Patterns } from "./patterns.ts";
 
@@ -40,9 +40,6 @@ const BINARY_ONNX: Record<BinaryOp, { op: string; compare?: true }> = {
   cmpeq: { op: "Equal", compare: true },
 };
 
-/** The ONNX TensorProto.DataType of the Cast `to` attribute. */
-export const castTo = (d: DType) => ({ name: "to", i: d === "i32" ? 6 : 1 });
-
 /**
  * Emits `fn`'s nodes into `g`; `args[i]` names the value of argument i. Returns the value of
  * each output of `fn`, in order.
@@ -72,8 +69,8 @@ function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly
     case "arg": return args[n.index]!;
     case "const": return g.constant(elemType(n.dtype), [], [n.value], hint);
     case "literal": return g.constant("float", n.shape as number[], n.data, hint);
-    case "select": return g.op("Where", [g.op("Cast", [x[0]!], `${hint}_cond`, [{ name: "to", i: 9 }]), x[1]!, x[2]!], hint);
-    case "cast": return g.op("Cast", [x[0]!], hint, [castTo(n.dtype)]);
+    case "select": return g.op("Where", [g.op("Cast", [x[0]!], `${hint}_cond`, [castTo("bool")]), x[1]!, x[2]!], hint);
+    case "cast": return g.op("Cast", [x[0]!], hint, [castTo(elemType(n.dtype))]);
     case "sum":
       if (n.axes.length === 0) return g.op("Identity", [x[0]!], hint);
       return g.op("ReduceSum", [x[0]!, g.int64s(n.axes)], hint, [{ name: "keepdims", i: 0 }]);
@@ -106,7 +103,7 @@ function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly
       const range = g.op("Range", [g.constant("int64", [], [0], "zero"), g.op("Squeeze", [g.size(n.shape[n.axis]!)], `${hint}_n`), g.constant("int64", [], [1], "one")], `${hint}_range`);
       const line = g.op("Reshape", [range, g.int64s(n.shape.map((_, i) => (i === n.axis ? -1 : 1)))], `${hint}_line`);
       const full = g.op("Expand", [line, g.sizes(n.shape.map((d, i) => (i === n.axis ? 1 : d)))], `${hint}_full`);
-      return g.op("Cast", [full], hint, [castTo(n.dtype)]);
+      return g.op("Cast", [full], hint, [castTo(elemType(n.dtype))]);
     }
     case "window": return lowerWindow(n, g, x[0]!, inShape(0), hint);
     case "gather": return lowerGather(n, g, x[0]!, x[1]!, inShape(0), hint);
@@ -126,10 +123,10 @@ function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly
 function lowerElementwise(op: UnaryOp | BinaryOp, g: GraphBuilder, x: string[], n: Node, hint: string): string {
   if (op === "nonfinite") {
     const bad = g.op("Or", [g.op("IsNaN", [x[0]!], `${hint}_nan`), g.op("IsInf", [x[0]!], `${hint}_inf`)], `${hint}_or`);
-    return g.op("Cast", [bad], hint, [castTo(n.dtype)]);
+    return g.op("Cast", [bad], hint, [castTo(elemType(n.dtype))]);
   }
   if (op in UNARY_ONNX) return g.op(UNARY_ONNX[op as keyof typeof UNARY_ONNX], [x[0]!], hint);
   const b = BINARY_ONNX[op as BinaryOp];
   if (!b.compare) return g.op(b.op, [x[0]!, x[1]!], hint);
-  return g.op("Cast", [g.op(b.op, [x[0]!, x[1]!], `${hint}_bool`)], hint, [castTo(n.dtype)]);
+  return g.op("Cast", [g.op(b.op, [x[0]!, x[1]!], `${hint}_bool`)], hint, [castTo(elemType(n.dtype))]);
 }

@@ -14,7 +14,7 @@ export interface OnnxTensor {
   data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
 }
 
-export type OnnxAttribute = { name: string } & ({ i: number } | { f: number } | { ints: readonly number[] } | { t: OnnxTensor } | { g: OnnxGraph });
+export type OnnxAttribute = { name: string } & ({ i: number } | { ints: readonly number[] } | { g: OnnxGraph });
 
 export interface OnnxNode {
   name: string;
@@ -51,7 +51,7 @@ export interface OnnxModel {
 }
 
 /** AttributeProto.AttributeType */
-const ATTR_TYPE = { f: 1, i: 2, t: 4, g: 5, ints: 7 } as const;
+const ATTR_TYPE = { i: 2, g: 5, ints: 7 } as const;
 
 export function encodeModel(m: OnnxModel): Uint8Array {
   const w = new ProtoWriter().varint(1, m.irVersion).bytes(2, m.producerName).bytes(3, m.producerVersion).bytes(6, m.doc).bytes(7, graph(m.graph));
@@ -76,13 +76,11 @@ function node(n: OnnxNode): ProtoWriter {
 function attribute(a: OnnxAttribute): ProtoWriter {
   const w = new ProtoWriter().bytes(1, a.name);
   if ("i" in a) return w.varint(20, ATTR_TYPE.i).varint(3, a.i);
-  if ("f" in a) return w.varint(20, ATTR_TYPE.f).float(2, a.f);
   if ("ints" in a) {
     w.varint(20, ATTR_TYPE.ints);
     for (const v of a.ints) w.varint(8, v);
     return w;
   }
-  if ("t" in a) return w.varint(20, ATTR_TYPE.t).bytes(5, tensor(a.t));
   return w.varint(20, ATTR_TYPE.g).bytes(6, graph(a.g));
 }
 

@@ -1,11 +1,10 @@
-// The protocol-buffers wire format, the part ONNX files need: varints, floats and length-delimited
-// fields (strings, bytes, nested messages), nothing else. A message is written bottom-up: its
+// The protocol-buffers wire format, the part ONNX files need: varints and length-delimited fields
+// (strings, bytes, nested messages), nothing else: the floats are all in tensors' raw_data. A message is written bottom-up: its
 // fields are encoded into a ProtoWriter, and its bytes become a length-delimited field of its
 // parent. Decision 0015 records why dnnc writes this by hand rather than with a library.
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH = 2;
-const WIRE_FIXED32 = 5;
 
 const utf8 = new TextEncoder();
 
@@ -29,15 +28,6 @@ export class ProtoWriter {
     this.flush();
     this.chunks.push(data);
     this.length += data.length;
-    return this;
-  }
-
-  /** A float field (fixed32, little-endian). */
-  float(field: number, value: number): this {
-    this.tag(field, WIRE_FIXED32);
-    const bits = new Uint8Array(4);
-    new DataView(bits.buffer).setFloat32(0, value, true);
-    for (const b of bits) this.scratch.push(b);
     return this;
   }
 
