@@ -10,6 +10,7 @@ import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
 import { castTo, elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
 import { lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
 import { findPatterns, type Patterns } from "./patterns.ts";
+import { nodeNames } from "./node-names.ts";
 
 const UNARY_ONNX: Record<Exclude<UnaryOp, "nonfinite">, string> = {
   neg: "Neg",
@@ -46,24 +47,25 @@ const BINARY_ONNX: Record<BinaryOp, { op: string; compare?: true }> = {
  */
 export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[]): string[] {
   const patterns = findPatterns(fn);
+  const names = nodeNames(fn);
   const values: string[] = [];
-  for (const n of fn.nodes) values.push(patterns.absorbed.has(n.id) ? "" : lowerPattern(n, g, values, fn, patterns) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args));
+  for (const n of fn.nodes)
+    values.push(patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args, names[n.id]!)));
   return fn.outputs.map((o) => values[o.id]!);
 }
 
 /** A convolution's matmul as Conv, a max pooling's reduce_max as MaxPool; undefined for any other node. */
-function lowerPattern(n: Node, g: GraphBuilder, values: readonly string[], fn: Fn, patterns: Patterns): string | undefined {
+function lowerPattern(n: Node, g: GraphBuilder, values: readonly string[], fn: Fn, patterns: Patterns, hint: string): string | undefined {
   const conv = patterns.convolutions.get(n.id);
   const pool = patterns.maxPools.get(n.id);
   const w = conv ?? pool;
   if (!w) return undefined;
   const image = w.inputs[0]!;
-  if (conv) return lowerConvolution(n, conv, g, values[image]!, fn.nodes[image]!.shape, values[n.inputs[1]!]!, `conv2d_${n.id}`);
-  return lowerMaxPool(w, g, values[image]!, fn.nodes[image]!.shape, `max_pool_${n.id}`);
+  if (conv) return lowerConvolution(n, conv, g, values[image]!, fn.nodes[image]!.shape, values[n.inputs[1]!]!, hint.replace(/matmul_(\d+)$/, "conv_$1"));
+  return lowerMaxPool(w, g, values[image]!, fn.nodes[image]!.shape, hint.replace(/reduce_max_(\d+)$/, "max_pool_$1"));
 }
 
-function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly string[]): string {
-  const hint = `${n.op}_${n.id}`;
+function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly string[], hint: string): string {
   const inShape = (i: number) => fn.nodes[n.inputs[i]!]!.shape;
   switch (n.op) {
     case "arg": return args[n.index]!;

@@ -59,6 +59,10 @@ it("every sample's export passes onnx.checker, with the .dnn names and named dim
     // Every window of the samples is a convolution's or a max pooling's (patterns.ts): Conv and MaxPool nodes, none spelled out as slices.
     expect(count("Conv") + count("MaxPool"), m.name).toBe(windows);
     expect(report.nodes.filter((n) => n.includes("_tap")), m.name).toEqual([]);
+    // Nodes that read a parameter are named under its layer (node-names.ts): every layer with parameters (a model's own parameter
+    // is a layer of its own name) names some.
+    const layers = new Set(m.params.map((p) => (p.name.includes(".") ? p.name.slice(0, p.name.lastIndexOf(".")) : p.name)));
+    expect([...layers].filter((l) => !report.nodes.some((n) => n.startsWith(`${l}/`))), m.name).toEqual([]);
     expect(report.initializers.filter((n) => m.params.some((p) => p.name === n)).sort(), m.name).toEqual(m.params.map((p) => p.name).sort());
   }
 }, 300_000);
