@@ -45,12 +45,12 @@ const BINARY_ONNX: Record<BinaryOp, { op: string; compare?: true }> = {
  * Emits `fn`'s nodes into `g`; `args[i]` names the value of argument i. Returns the value of
  * each output of `fn`, in order.
  */
-export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[]): string[] {
+export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[], argLayers: readonly (string | undefined)[] = []): string[] {
   const patterns = findPatterns(fn);
-  const names = nodeNames(fn);
+  const { names, layers } = nodeNames(fn, argLayers);
   const values: string[] = [];
   for (const n of fn.nodes)
-    values.push(patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args, names[n.id]!)));
+    values.push(patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args, names[n.id]!, n.inputs.map((i) => layers[i]))));
   return fn.outputs.map((o) => values[o.id]!);
 }
 
@@ -65,7 +65,8 @@ function lowerPattern(n: Node, g: GraphBuilder, values: readonly string[], fn: F
   return lowerMaxPool(w, g, values[image]!, fn.nodes[image]!.shape, hint.replace(/reduce_max_(\d+)$/, "max_pool_$1"));
 }
 
-function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly string[], hint: string): string {
+/** `inputLayers`: the .dnn layer each input belongs to, if any (node-names.ts), for a scan body's names. */
+function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly string[], hint: string, inputLayers: readonly (string | undefined)[]): string {
   const inShape = (i: number) => fn.nodes[n.inputs[i]!]!.shape;
   switch (n.op) {
     case "arg": return args[n.index]!;
@@ -109,7 +110,7 @@ function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly
     }
     case "window": return lowerWindow(n, g, x[0]!, inShape(0), hint);
     case "gather": return lowerGather(n, g, x[0]!, x[1]!, inShape(0), hint);
-    case "scan": return lowerScan(n, g, x, hint, lowerFn);
+    case "scan": return lowerScan(n, g, x, hint, (body, bodyGraph, bodyArgs) => lowerFn(body, bodyGraph, bodyArgs, [undefined, undefined, ...inputLayers.slice(2)]));
     case "random":
     case "unwindow":
     case "scatter_add":
