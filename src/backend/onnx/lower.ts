@@ -92,7 +92,7 @@ function lowerNode(n: Node, g: GraphBuilder, x: string[], fn: Fn, args: readonly
       const axes = n.shape.flatMap((d, i) => (n.starts[i] === 0 && d === from[i] ? [] : [i]));
       if (axes.length === 0) return g.op("Identity", [x[0]!], hint);
       const starts = g.sizes(axes.map((i) => n.starts[i]!));
-      const ends = g.sizes(axes.map((i) => (n.starts[i] === 0 ? n.shape[i]! : addDim(n.starts[i]!, n.shape[i]!))));
+      const ends = g.sizes(axes.map((i) => addDim(n.starts[i]!, n.shape[i]!)));
       return g.op("Slice", [x[0]!, starts, ends, g.int64s(axes)], hint);
     }
     case "pad": {
