@@ -17,8 +17,8 @@ const WIDTH = 6;
 function modelOf(fn: Fn): CompiledModel {
   const init = new Builder("init");
   init.arg("seed", "seed", []);
-  const info = (name: string, id: number) => ({ name, dtype: fn.nodes[id]!.dtype, shape: fn.nodes[id]!.shape });
-  return { name: fn.name, inputs: fn.args.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape })), outputs: fn.outputs.map((o) => info(o.name, o.id)), params: [], summary: [], forward: fn, init: init.fn, indexRanges: [] };
+  const info = (name: string, id: number) => ({ name, dtype: fn.nodes[id]!.dtype, shape: [...fn.nodes[id]!.shape] });
+  return { name: fn.name, inputs: fn.args.map((a) => ({ name: a.name, dtype: a.dtype, shape: [...a.shape] })), outputs: fn.outputs.map((o) => info(o.name, o.id)), params: [], summary: [], forward: fn, init: init.fn, indexRanges: [] };
 }
 
 /** Runs `fn` in onnxruntime and in the interpreter on `inputs` ([BATCH, WIDTH] each) and compares its one output. */
