@@ -1,7 +1,7 @@
 // The protocol-buffers wire format, the part ONNX files need: varints and length-delimited fields
 // (strings, bytes, nested messages), nothing else: the floats are all in tensors' raw_data. A message is written bottom-up: its
 // fields are encoded into a ProtoWriter, and its bytes become a length-delimited field of its
-// parent. Decision 0015 records why dnnc writes this by hand rather than with a library.
+// parent. Decision 0016 records why dnnc writes this by hand rather than with a library.
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH = 2;
