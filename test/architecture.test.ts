@@ -40,6 +40,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The WebAssembly target is the TypeScript target's module with its kernels in WebAssembly.
   "backend/wasm": ["backend", "backend/ts", "ir", "schedule", "runtime", "model"],
   targets: ["model", "backend", "backend/ts", "backend/wgsl", "backend/wasm"],
+  // The ONNX export: the forward IR as an ONNX graph, the weights read as the generated modules read them.
+  "backend/onnx": ["ir", "runtime", "model", "version"],
   // The seeded order of examples is the runtime's (generated fit() shuffles and splits with it).
   data: ["runtime"],
   fit: ["data", "model", "runtime", "targets", "backend"],
@@ -48,7 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version"],
   version: [],
   // The library's entry (src/api.ts and src/api/): the driver and a target behind plain options and results.
-  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "targets", "format", "version"],
+  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "targets", "format", "version"],
   // The bundler plugins see only the library's API, as a user's plugin would.
   plugins: ["api"],
   cli: ["*"],

@@ -15,6 +15,8 @@ import { fuse } from "../schedule/fuse.ts";
 import { printSchedule } from "../schedule/print.ts";
 import type { FmtOptions } from "./fmt.ts";
 import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./outputs.ts";
+import { describeFsError, writeFileAtomically } from "./write-file.ts";
+import type { ExportFormat } from "../api/export.ts";
 import type { TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
 import { readSourceFile, SourceReadError } from "../check/read-source.ts";
@@ -107,6 +109,38 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("export")
+    .description("write a model's inference forward and weights in another format: onnx (for onnxruntime and every ONNX runtime)")
+    .argument("<file>", ".dnn file holding the model")
+    .addOption(new Option("--format <format>", "the format to write").choices(["onnx"] satisfies ExportFormat[]).makeOptionMandatory())
+    .option("--model <name>", "the model to export, when the file has several")
+    .option("--weights <checkpoint>", "safetensors file with the parameters (a model's save(), a `dnnc train` checkpoint); default: the initializers' values")
+    .option("--seed <n>", "without --weights: the seed the initializers run from, as create({ seed })", "0")
+    .requiredOption("-o, --out <file>", "the file to write (FILE.onnx)")
+    .option("--json", "print diagnostics as JSON")
+    .action(async (file: string, opts: { format: ExportFormat; model?: string; weights?: string; seed: string; out: string; json?: boolean }) => {
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, received '${opts.seed}'`);
+      const weights = opts.weights === undefined ? undefined : readWeights(opts.weights);
+      const { exportModel, ExportError } = await import("../api/export.ts");
+      let result;
+      try {
+        result = exportModel({ path: file, text: readSource(file), format: opts.format, seed, ...(opts.model === undefined ? {} : { model: opts.model }), ...(weights ? { weights, weightsPath: opts.weights! } : {}) });
+      } catch (e) {
+        throw e instanceof ExportError ? new UsageError(e.message) : e;
+      }
+      report(result.diagnostics, !!opts.json, io);
+      status = result.ok ? 0 : 1;
+      if (!result.ok) return;
+      try {
+        writeFileAtomically(opts.out, result.bytes!);
+      } catch (e) {
+        throw new OutputError(`cannot write ${opts.out}: ${describeFsError(e)}`, 1);
+      }
+      io.err(`wrote ${opts.out} (model ${result.model}, ${opts.format}, ${(result.bytes!.length / 1024).toFixed(1)} kB)\n`);
+    });
+
+  program
     .command("fmt")
     .description("format .dnn files in place (indentation and spacing; line breaks are kept)")
     .argument("<files...>", ".dnn files to format; - formats standard input to standard output")
@@ -196,6 +230,15 @@ function reportError(e: unknown, io: Io): number {
   io.err(`dnnc: internal compiler error: ${err.message}\nThis is a bug in dnnc, not in your model. Set DNNC_DEBUG=1 for a stack trace.\n`);
   if (process.env["DNNC_DEBUG"]) io.err(`${err.stack}\n`);
   return 3;
+}
+
+/** A --weights file's bytes; one that cannot be read is a usage error. */
+function readWeights(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read --weights ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
 }
 
 /** A FILE argument's text; a file that is missing or cannot be used is a usage error (exit 2). */

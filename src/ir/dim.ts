@@ -140,3 +140,7 @@ export function fitsWithin(a: Dim, b: Dim): boolean {
   const d = [...parse(subDim(b, a))];
   return d.every(([m, k]) => m === "" || k >= 0) && d.reduce((sum, [, k]) => sum + k, 0) >= 0;
 }
+
+/** A dimension as its terms: each an integer coefficient times a product of symbols (none for the constant), for code that computes a size at run time (the ONNX export). */
+export const dimTerms = (d: Dim): { coefficient: number; symbols: string[] }[] =>
+  [...parse(d)].filter(([, k]) => k !== 0).map(([m, k]) => ({ coefficient: k, symbols: m ? m.split("*") : [] }));
