@@ -77,7 +77,7 @@ export const SAMPLES: SampleInfo[] = [
   },
   {
     name: "sort_transformer",
-    perEpoch: "4.5 min on wasm, one thread, on a loaded machine (7 December; 57,000 sequences)",
+    perEpoch: "about 1.5 min on wasm, one thread, at load 3 (7 December; 57,000 sequences)",
     network: "a causal Transformer decoder (synthetic task, not Fashion-MNIST): token and learned position embeddings of width 64, two pre-norm blocks of causal MultiHeadAttention (4 heads of 16) and a GELU MLP, Dense 11; it reads eight digits and a separator and writes them sorted. Trained with teacher forcing by scripts/train-sort.ts; tested by greedy decoding, every predicted digit fed back before the next and nothing after it in the input, so a model that read ahead would fail",
     target: { accuracy: 0.99, note: "causal Transformer ≥ 0.99 token accuracy (issue 20)" },
     comparison: "a synthetic task; the accuracy is per token of the sorted half, on 10,000 test sequences not in the training set",
