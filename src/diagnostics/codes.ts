@@ -67,6 +67,12 @@ export const CODES = {
   DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
   DNN0418: { severity: "error", title: "shared layer used inconsistently" },
   DNN0419: { severity: "error", title: "repeated block changes its input's type" },
+
+  // 07xx: `dnnc import` (an ONNX file, not a .dnn file, is what is wrong).
+  DNN0720: { severity: "error", title: "not an ONNX model" },
+  DNN0721: { severity: "error", title: "unsupported ONNX operator" },
+  DNN0722: { severity: "error", title: "ONNX operator in a form the import does not support" },
+  DNN0723: { severity: "error", title: "unsupported ONNX input or output" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

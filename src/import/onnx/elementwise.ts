@@ -1,0 +1,129 @@
+// The ONNX operators that are elementwise: activations (folded into the Dense or Conv2D before
+// them where that layer's output is read by nothing else) and arithmetic between two tensors
+// (a residual Add) or a tensor and a constant. They keep their input's layout.
+import type { Node } from "./decode.ts";
+import { axis, dynamicInput, floatAttr, floatText, input, intAttr, NotTranslatable, setDynamic, type Ctx } from "./context.ts";
+import type { Stage } from "./program.ts";
+import { identityLayout, inLayout, isIdentity, operand, permuteData, pipe, relayoutStages, sameLayout, type Dynamic, type Known } from "./values.ts";
+
+const ACTIVATIONS = "std.activations";
+
+/** Activation stages by ONNX operator: a builtin, or a std.activations function with its arguments. */
+function activationStage(node: Node, prog: Ctx["prog"]): Stage {
+  switch (node.opType) {
+    case "Relu": case "Sigmoid": case "Tanh": case "Exp": case "Log": case "Sqrt": case "Abs": case "Erf": case "Sin": case "Cos":
+      return { call: node.opType.toLowerCase() };
+    case "LeakyRelu":
+      prog.use(ACTIVATIONS, "leaky_relu");
+      return { call: "leaky_relu", args: [`alpha: ${floatText(floatAttr(node, "alpha", 0.01))}`] };
+    case "Elu":
+      prog.use(ACTIVATIONS, "elu");
+      return { call: "elu", args: [`alpha: ${floatText(floatAttr(node, "alpha", 1))}`] };
+    case "Softplus": case "Softsign":
+      prog.use(ACTIVATIONS, node.opType.toLowerCase());
+      return { call: node.opType.toLowerCase() };
+    default:
+      throw new NotTranslatable("not an activation");
+  }
+}
+
+export const ACTIVATION_OPS = ["Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Erf", "Sin", "Cos", "LeakyRelu", "Elu", "Softplus", "Softsign"];
+
+export function activation(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const stage = activationStage(node, ctx.prog);
+  const last = x.p.stages[x.p.stages.length - 1];
+  // Dense(…) |> relu reads as Dense(…, activation: relu) when nothing else reads the layer's output.
+  if (x.readers === 1 && last && (last.call === "Dense" || last.call === "Conv2D") && !last.activation && stage.args === undefined) {
+    last.activation = stage.call;
+    setDynamic(ctx, node, 0, { p: x.p, shape: x.shape, layout: x.layout });
+    return;
+  }
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout });
+}
+
+/** Softmax over the last axis (opset 13's; older opsets' rank-2 form is the same). */
+export function softmax(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const rank = x.shape.length;
+  if (axis(intAttr(node, "axis", -1), rank) !== rank - 1) throw new NotTranslatable("only a softmax over the last axis is supported");
+  ctx.prog.use(ACTIVATIONS, node.opType === "LogSoftmax" ? "log_softmax" : "softmax");
+  const identity = identityLayout(rank);
+  const stages: Stage[] = [...relayoutStages(x, identity), { call: node.opType === "LogSoftmax" ? "log_softmax" : "softmax" }];
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...stages), shape: x.shape, layout: identity });
+}
+
+const OPERATORS: Record<string, string> = { Add: "+", Sub: "-", Mul: "*", Div: "/", Pow: "^" };
+
+/** Add, Sub, Mul, Div, Pow of two tensors, or of a tensor and a constant. */
+export function arithmetic(ctx: Ctx, node: Node): void {
+  const a = input(ctx, node, 0);
+  const b = input(ctx, node, 1);
+  if (!a || !b) throw new NotTranslatable("it needs two inputs");
+  const op = OPERATORS[node.opType]!;
+  if (a.kind === "dynamic" && b.kind === "dynamic") {
+    const shape = broadcastShape(a.shape, b.shape);
+    // Two branches in one layout (a residual Add of NHWC images) stay in it; otherwise both in ONNX's order.
+    const layout = sameLayout(a.layout, b.layout) && a.shape.length === b.shape.length ? a.layout : identityLayout(shape.length);
+    const left = toOperand(ctx, a, layout);
+    const right = toOperand(ctx, b, layout);
+    setDynamic(ctx, node, 0, { p: { head: `${left} ${op} ${right}`, atomic: false, stages: [] }, shape, layout });
+    return;
+  }
+  const [x, k, xFirst] = a.kind === "dynamic" ? [a, b as Known, true] : [b as Dynamic, a, false];
+  if (x.kind !== "dynamic") throw new NotTranslatable("both inputs are constants");
+  const shape = broadcastShape(x.shape, k.shape);
+  if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) throw new NotTranslatable("a constant that broadcasts the tensor to a larger shape is not supported");
+  const { text, layout } = constantOperand(ctx, node, x, k);
+  const xs = toOperand(ctx, x, layout);
+  setDynamic(ctx, node, 0, { p: { head: xFirst ? `${xs} ${op} ${text}` : `${text} ${op} ${xs}`, atomic: false, stages: [] }, shape: x.shape, layout });
+}
+
+function toOperand(ctx: Ctx, v: Dynamic, layout: Dynamic["layout"]): string {
+  if (sameLayout(v.layout, layout)) return operand(ctx.prog, v);
+  const p = inLayout(ctx.prog, v, layout);
+  ctx.prog.bind(p, v.wanted);
+  return p.head;
+}
+
+/** A constant beside a tensor: a number literal, or a model parameter in the tensor's layout. */
+function constantOperand(ctx: Ctx, node: Node, x: Dynamic, k: Known): { text: string; layout: Dynamic["layout"] } {
+  const values = k.floats ?? (k.ints?.every((d) => typeof d === "number") ? Float32Array.from(k.ints as number[]) : undefined);
+  if (!values) throw new NotTranslatable("its constant operand is not numeric");
+  if (values.length === 1) return { text: floatText(values[0]!), layout: x.layout };
+  // Broadcast to the tensor's rank, then laid out as the tensor is (a per-channel [C, 1, 1] becomes [C] beside NHWC).
+  const rank = x.shape.length;
+  const full = [...new Array<number>(rank - k.shape.length).fill(1), ...k.shape];
+  let layout = x.layout;
+  if (layout.drop.length > 0) layout = identityLayout(rank);
+  const permuted = isIdentity(layout) ? { data: values, shape: full } : permuteData(values, full, layout.perm);
+  const shape = [...permuted.shape];
+  while (shape.length > 0 && shape[0] === 1) shape.shift();
+  const name = node.inputs.find((i) => ctx.values.get(i) === k) ?? node.name;
+  const param = ctx.prog.param(identifierFor(name), { shape, data: permuted.data }, `${name} (a constant of ${node.opType} ${node.name})`);
+  return { text: param, layout };
+}
+
+function identifierFor(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase();
+  return s === "" || /^[0-9]/.test(s) ? `c_${s}` : s;
+}
+
+/** Numpy broadcasting of two ONNX shapes. */
+export function broadcastShape(a: readonly (number | string)[], b: readonly (number | string)[]): (number | string)[] {
+  const rank = Math.max(a.length, b.length);
+  const out: (number | string)[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new NotTranslatable(`shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** Neg: `-x`. */
+export function neg(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  setDynamic(ctx, node, 0, { p: { head: `-${operand(ctx.prog, x)}`, atomic: false, stages: [] }, shape: x.shape, layout: x.layout });
+}

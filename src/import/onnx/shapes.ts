@@ -1,0 +1,220 @@
+// The ONNX operators that move elements rather than compute them: Flatten, Reshape, Transpose,
+// Squeeze, Unsqueeze, Gather, Concat; and the shape arithmetic PyTorch exports around them
+// (Shape, Gather, Concat, ConstantOfShape…), evaluated at import time with symbolic sizes, so
+// `x.view(x.size(0), -1)` is a Flatten like any other. A transpose changes only the layout a
+// value is held in: no code is written until an operator needs ONNX's order.
+import type { Node } from "./decode.ts";
+import { axis, dynamicInput, input, intAttr, intsAttr, knownInput, knownInts, NotTranslatable, setDynamic, setKnown, type Ctx } from "./context.ts";
+import { dimText, identityLayout, inverse, isIdentity, NHWC, operand, pipe, relayoutStages, sameLayout, type Dim, type Known } from "./values.ts";
+
+/** Axes from opset 13's input or older opsets' attribute. */
+function axesOf(ctx: Ctx, node: Node, rank: number): number[] | undefined {
+  const fromInput = input(ctx, node, 1);
+  const raw = fromInput ? knownInts(knownInput(ctx, node, 1, "axes"), "axes") : intsAttr(node, "axes");
+  return raw?.map((a) => axis(Number(a), rank));
+}
+
+export function flatten(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  if (axis(intAttr(node, "axis", 1), x.shape.length + 1) !== 1) throw new NotTranslatable("only a Flatten at axis 1 (keeping the batch axis) is supported");
+  flattenFromAxis1(ctx, node, x);
+}
+
+function flattenFromAxis1(ctx: Ctx, node: Node, x: ReturnType<typeof dynamicInput>): void {
+  const rest = x.shape.slice(1);
+  const size: Dim = rest.every((d) => typeof d === "number") ? (rest as number[]).reduce((a, b) => a * b, 1) : rest.join(" * ");
+  const shape = [x.shape[0]!, size];
+  ctx.prog.use("std.layers", "Flatten");
+  const dnnRank = x.layout.perm.length;
+  // Unit axes and their places do not change the order of the elements: a GlobalAvgPool2D's [N, C] is already flat.
+  if (x.layout.perm.every((a, i) => a === i)) {
+    setDynamic(ctx, node, 0, { p: dnnRank > 2 ? pipe(ctx.prog, x, { call: "Flatten", args: [] }) : pipe(ctx.prog, x), shape, layout: identityLayout(2) });
+    return;
+  }
+  // NHWC features flattened for a Dense alone: flatten them as they are and reorder the Dense's kernel rows.
+  const readers = ctx.readers.get(node.outputs[0]!) ?? [];
+  if (sameLayout(x.layout, NHWC) && readers.length === 1 && (readers[0]!.opType === "Gemm" || readers[0]!.opType === "MatMul") && rest.every((d) => typeof d === "number")) {
+    const [c, h, w] = rest as number[];
+    const order = new Int32Array(c! * h! * w!);
+    let k = 0;
+    for (let i = 0; i < h!; i++) for (let j = 0; j < w!; j++) for (let ch = 0; ch < c!; ch++) order[k++] = ch * h! * w! + i * w! + j;
+    const out = setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, { call: "Flatten", args: [], comment: "NHWC order: the next Dense's kernel rows are permuted to match" }), shape, layout: identityLayout(2) });
+    out.rowOrder = order;
+    return;
+  }
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, identityLayout(x.shape.length)), { call: "Flatten", args: [] }), shape, layout: identityLayout(2) });
+}
+
+export function reshape(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const target = knownInts(knownInput(ctx, node, 1, "shape"), "shape");
+  const dims = target.map((d, i) => (d === 0 && intAttr(node, "allowzero", 0) === 0 ? x.shape[i]! : d));
+  // [N, -1] (or [N, the rest]) is a Flatten.
+  const rest = x.shape.slice(1);
+  if (dims.length === 2 && dims[0] === x.shape[0] && (dims[1] === -1 || (rest.every((d) => typeof d === "number") && dims[1] === (rest as number[]).reduce((a, b) => a * b, 1)))) {
+    flattenFromAxis1(ctx, node, x);
+    return;
+  }
+  const shape = resolveShape(x.shape, dims);
+  const identity = identityLayout(x.shape.length);
+  const stage = { call: "reshape", args: [`[${dims.map((d) => (d === -1 ? "-1" : dimText(d))).join(", ")}]`] };
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, identity), stage), shape, layout: identityLayout(shape.length) });
+}
+
+/** A Reshape's result shape, its -1 worked out where the sizes are numbers or the same symbols. */
+function resolveShape(from: readonly Dim[], dims: readonly Dim[]): Dim[] {
+  const hole = dims.indexOf(-1);
+  if (hole < 0) return [...dims];
+  const left = [...from];
+  let known = 1;
+  for (const d of dims) {
+    if (d === -1) continue;
+    if (typeof d === "number") known *= d;
+    else if (left.includes(d)) left.splice(left.indexOf(d), 1);
+    else throw new NotTranslatable(`its target shape has a size ${d} the input does not have`);
+  }
+  if (left.some((d) => typeof d !== "number")) {
+    const symbols = left.filter((d) => typeof d !== "number");
+    if (known !== 1 || symbols.length !== 1 || left.length !== 1) throw new NotTranslatable("its -1 size cannot be worked out from symbolic sizes");
+    return dims.map((d) => (d === -1 ? symbols[0]! : d));
+  }
+  const total = (left as number[]).reduce((a, b) => a * b, 1);
+  if (total % known !== 0) throw new NotTranslatable("its target shape does not hold the input's elements");
+  return dims.map((d) => (d === -1 ? total / known : d));
+}
+
+export function transpose(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const rank = x.shape.length;
+  const perm = intsAttr(node, "perm") ?? [...Array(rank).keys()].reverse();
+  const shape = perm.map((a) => x.shape[a]!);
+  if (x.layout.drop.length > 0) {
+    const identity = identityLayout(rank);
+    setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, identity), { call: "transpose", args: [`[${perm.join(", ")}]`] }), shape, layout: identity });
+    return;
+  }
+  // Only the layout changes: ONNX's new axis i is its old axis perm[i].
+  const back = inverse(perm);
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape, layout: { drop: [], perm: x.layout.perm.map((a) => back[a]!) } });
+}
+
+export function squeeze(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const rank = x.shape.length;
+  const axes = axesOf(ctx, node, rank) ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  if (axes.some((a) => x.shape[a] !== 1)) throw new NotTranslatable("it squeezes an axis whose size is not 1");
+  const shape = x.shape.filter((_, i) => !axes.includes(i));
+  const renumber = (a: number) => a - axes.filter((s) => s < a).length;
+  if (axes.every((a) => x.layout.drop.includes(a))) {
+    // Axes the .dnn value never had: only the layout's bookkeeping changes.
+    setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape, layout: { drop: x.layout.drop.filter((a) => !axes.includes(a)).map(renumber), perm: x.layout.perm } });
+    return;
+  }
+  const identity = identityLayout(rank);
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, identity), { call: "reshape", args: [`[${shape.map(dimText).join(", ")}]`] }), shape, layout: identityLayout(shape.length) });
+}
+
+export function unsqueeze(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const rank = x.shape.length;
+  const axes = (axesOf(ctx, node, rank + (input(ctx, node, 1) ? knownInts(knownInput(ctx, node, 1, "axes"), "axes").length : (intsAttr(node, "axes") ?? []).length)) ?? []).sort((a, b) => a - b);
+  const shape: Dim[] = [...x.shape];
+  for (const a of axes) shape.splice(a, 0, 1);
+  // The new unit axes are only bookkeeping: the .dnn value keeps its shape.
+  const oldAxes = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape, layout: { drop: [...x.layout.drop.map((a) => oldAxes[a]!), ...axes].sort((a, b) => a - b), perm: x.layout.perm } });
+}
+
+/** Gather of one position along an axis (`y[:, -1, :]`, PyTorch's last LSTM step). */
+export function gather(ctx: Ctx, node: Node): void {
+  const data = input(ctx, node, 0);
+  const indices = knownInput(ctx, node, 1, "indices");
+  const rank = data?.kind === "known" ? data.shape.length : data?.shape.length ?? 0;
+  const ax = axis(intAttr(node, "axis", 0), rank);
+  if (data?.kind === "known") return gatherKnown(ctx, node, data, indices, ax);
+  const x = dynamicInput(ctx, node, 0);
+  const index = knownInts(indices, "indices");
+  if (indices.shape.length !== 0 || typeof index[0] !== "number") throw new NotTranslatable("only a Gather of one position (a scalar index) is supported");
+  if (x.layout.drop.includes(ax)) throw new NotTranslatable("it gathers along an axis of size 1");
+  const kept = ax - x.layout.drop.filter((d) => d < ax).length;
+  const j = x.layout.perm.indexOf(kept);
+  const head = operand(ctx.prog, x);
+  const at = x.layout.perm.map((_, i) => (i === j ? String(index[0]) : ":"));
+  const shape = x.shape.filter((_, i) => i !== ax);
+  const layout = { drop: x.layout.drop.map((d) => (d > ax ? d - 1 : d)), perm: x.layout.perm.filter((_, i) => i !== j).map((a) => (a > kept ? a - 1 : a)) };
+  setDynamic(ctx, node, 0, { p: { head: `${head}[${at.join(", ")}]`, atomic: true, stages: [] }, shape, layout });
+}
+
+function gatherKnown(ctx: Ctx, node: Node, data: Known, indices: Known, ax: number): void {
+  const values = knownInts(data, "data");
+  const idx = knownInts(indices, "indices");
+  if (data.shape.length !== 1 || ax !== 0) throw new NotTranslatable("only gathers from 1-D constants are evaluated at import time");
+  const picked = idx.map((i) => values[typeof i === "number" && i < 0 ? i + values.length : Number(i)]!);
+  setKnown(ctx, node, 0, { shape: [...indices.shape], ints: picked });
+}
+
+/** Concat of run-time tensors along an axis (in their shared layout), or of shape arithmetic. */
+export function concat(ctx: Ctx, node: Node): void {
+  const values = node.inputs.map((_, i) => input(ctx, node, i)!);
+  if (values.every((v) => v.kind === "known")) {
+    setKnown(ctx, node, 0, { shape: [values.reduce((n, v) => n + (v as Known).shape.reduce((a, b) => a * b, 1), 0)], ints: values.flatMap((v) => knownInts(v as Known, "values")) });
+    return;
+  }
+  const xs = node.inputs.map((_, i) => dynamicInput(ctx, node, i));
+  const rank = xs[0]!.shape.length;
+  const ax = axis(intAttr(node, "axis", 0), rank);
+  const shared = xs.every((x) => sameLayout(x.layout, xs[0]!.layout)) && xs[0]!.layout.drop.length === 0 ? xs[0]!.layout : identityLayout(rank);
+  const parts = xs.map((x) => {
+    if (sameLayout(x.layout, shared)) return operand(ctx.prog, x);
+    const p = pipe(ctx.prog, x, ...relayoutStages(x, shared));
+    ctx.prog.bind(p, x.wanted);
+    return p.head;
+  });
+  const size = xs.reduce<Dim>((n, x) => (typeof n === "number" && typeof x.shape[ax] === "number" ? n + (x.shape[ax] as number) : `${n} + ${x.shape[ax]}`), 0);
+  const shape = xs[0]!.shape.map((d, i) => (i === ax ? size : d));
+  setDynamic(ctx, node, 0, { p: { head: `concat([${parts.join(", ")}], axis: ${shared.perm.indexOf(ax)})`, atomic: true, stages: [] }, shape, layout: shared });
+}
+
+/** Identity, Dropout (at inference), Cast to float of a float tensor: the same value. */
+export function passThrough(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  if (node.opType === "Cast" && intAttr(node, "to", 1) !== 1) throw new NotTranslatable("only casts to float of float tensors are supported");
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout });
+}
+
+/** The shape arithmetic of an exported graph, evaluated now: Shape, Constant, ConstantOfShape, and Gather/Unsqueeze/Squeeze/Cast/Concat of known values. */
+export function evaluateKnown(ctx: Ctx, node: Node): boolean {
+  const inputs = node.inputs.filter(Boolean).map((n) => ctx.values.get(n));
+  switch (node.opType) {
+    case "Shape": {
+      const x = dynamicInput(ctx, node, 0);
+      setKnown(ctx, node, 0, { shape: [x.shape.length], ints: [...x.shape] });
+      return true;
+    }
+    case "ConstantOfShape": {
+      const shape = knownInts(knownInput(ctx, node, 0, "shape"), "shape");
+      const value = node.attributes.get("value");
+      const fill = value?.kind === "tensor" ? (value.t.floats?.[0] ?? value.t.ints?.[0] ?? 0) : 0;
+      setKnown(ctx, node, 0, { shape: [], fill: { value: fill, shape } });
+      return true;
+    }
+  }
+  if (inputs.length === 0 || !inputs.every((v) => v?.kind === "known")) return false;
+  const k = inputs[0] as Known;
+  switch (node.opType) {
+    case "Unsqueeze": case "Squeeze": case "Cast": case "Identity": {
+      const size = k.shape.reduce((a, b) => a * b, 1);
+      setKnown(ctx, node, 0, { ...k, shape: node.opType === "Unsqueeze" ? [size] : node.opType === "Squeeze" ? (size === 1 ? [] : [size]) : k.shape });
+      return true;
+    }
+    case "Gather":
+      gather(ctx, node);
+      return true;
+    case "Concat":
+      concat(ctx, node);
+      return true;
+  }
+  return false;
+}
+
+export { isIdentity };
