@@ -1,8 +1,8 @@
 // The dnnc command. Exit status: 0 success, 1 the input has errors, 2 usage error (bad flag,
 // missing file), 3 internal compiler error. A user's mistake never prints a stack trace.
 import { Command, CommanderError, Option } from "commander";
-import { readFileSync } from "node:fs";
-import { basename, isAbsolute, relative } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { basename, isAbsolute, join, relative } from "node:path";
 import { check, compile, diagnosticsAsJson, formatDiagnostics, type CompiledModelInfo, type CompileOptions, type CompileResult, type Diagnostic, type FunctionStats } from "../api.ts";
 import { JavaScriptOutputError } from "../backend/javascript.ts";
 import { runFrontEnd } from "../api/compile.ts";
@@ -141,6 +141,36 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("import")
+    .description("translate an ONNX model (torch.onnx.export's) into a .dnn file using stdlib layers, and its weights into a safetensors file in dnnc's layout")
+    .argument("<file>", "the ONNX model (FILE.onnx)")
+    .requiredOption("-o, --out <dir>", "the directory to write DIR/NAME.dnn and DIR/NAME.safetensors into (created if missing)")
+    .option("--name <model>", "the model's name in the .dnn file (default: from the file's name, cnn_bn.onnx → CnnBn)")
+    .option("--no-train", "write no train block (one is written for a model with a single [B, K] output)")
+    .option("--json", "print diagnostics as JSON")
+    .action(async (file: string, opts: { out: string; name?: string; train: boolean; json?: boolean }) => {
+      if (opts.name !== undefined && !/^[A-Za-z_]\w*$/.test(opts.name)) throw new UsageError(`--name must be an identifier (letters, digits and _), received '${opts.name}'`);
+      const bytes = readInputFile(file);
+      const { importOnnx } = await import("../api/import.ts");
+      const result = importOnnx({ bytes, path: file, ...(opts.name === undefined ? {} : { name: opts.name }), train: opts.train });
+      report(result.diagnostics, !!opts.json, io);
+      status = result.ok ? 0 : 1;
+      if (!result.ok) return;
+      const dnnPath = join(opts.out, result.dnn!.name);
+      const weightsPath = join(opts.out, result.weights!.name);
+      try {
+        mkdirSync(opts.out, { recursive: true });
+        writeFileAtomically(dnnPath, result.dnn!.text);
+        writeFileAtomically(weightsPath, result.weights!.bytes);
+      } catch (e) {
+        throw new OutputError(`cannot write into ${opts.out}: ${describeFsError(e)}`, 1);
+      }
+      const layers = result.layers.map((l) => (l.count === 1 ? l.layer : `${l.layer} ×${l.count}`)).join(", ");
+      io.err(`wrote ${dnnPath} (model ${result.model}) and ${weightsPath} (${(result.weights!.bytes.length / 1024).toFixed(1)} kB)\n`);
+      io.err(`recognised: ${layers || "no stdlib layers (plain primitives)"}\n`);
+    });
+
+  program
     .command("fmt")
     .description("format .dnn files in place (indentation and spacing; line breaks are kept)")
     .argument("<files...>", ".dnn files to format; - formats standard input to standard output")
@@ -230,6 +260,16 @@ function reportError(e: unknown, io: Io): number {
   io.err(`dnnc: internal compiler error: ${err.message}\nThis is a bug in dnnc, not in your model. Set DNNC_DEBUG=1 for a stack trace.\n`);
   if (process.env["DNNC_DEBUG"]) io.err(`${err.stack}\n`);
   return 3;
+}
+
+/** An input file's bytes (not .dnn source); one that cannot be read is a usage error. */
+function readInputFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a file" : (e as Error).message}`);
+  }
 }
 
 /** A --weights file's bytes; one that cannot be read is a usage error. */

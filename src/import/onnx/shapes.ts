@@ -127,12 +127,9 @@ export function unsqueeze(ctx: Ctx, node: Node): void {
 
 /** Gather of one position along an axis (`y[:, -1, :]`, PyTorch's last LSTM step). */
 export function gather(ctx: Ctx, node: Node): void {
-  const data = input(ctx, node, 0);
-  const indices = knownInput(ctx, node, 1, "indices");
-  const rank = data?.kind === "known" ? data.shape.length : data?.shape.length ?? 0;
-  const ax = axis(intAttr(node, "axis", 0), rank);
-  if (data?.kind === "known") return gatherKnown(ctx, node, data, indices, ax);
   const x = dynamicInput(ctx, node, 0);
+  const indices = knownInput(ctx, node, 1, "indices");
+  const ax = axis(intAttr(node, "axis", 0), x.shape.length);
   const index = knownInts(indices, "indices");
   if (indices.shape.length !== 0 || typeof index[0] !== "number") throw new NotTranslatable("only a Gather of one position (a scalar index) is supported");
   if (x.layout.drop.includes(ax)) throw new NotTranslatable("it gathers along an axis of size 1");
@@ -145,21 +142,8 @@ export function gather(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: { head: `${head}[${at.join(", ")}]`, atomic: true, stages: [] }, shape, layout });
 }
 
-function gatherKnown(ctx: Ctx, node: Node, data: Known, indices: Known, ax: number): void {
-  const values = knownInts(data, "data");
-  const idx = knownInts(indices, "indices");
-  if (data.shape.length !== 1 || ax !== 0) throw new NotTranslatable("only gathers from 1-D constants are evaluated at import time");
-  const picked = idx.map((i) => values[typeof i === "number" && i < 0 ? i + values.length : Number(i)]!);
-  setKnown(ctx, node, 0, { shape: [...indices.shape], ints: picked });
-}
-
 /** Concat of run-time tensors along an axis (in their shared layout), or of shape arithmetic. */
 export function concat(ctx: Ctx, node: Node): void {
-  const values = node.inputs.map((_, i) => input(ctx, node, i)!);
-  if (values.every((v) => v.kind === "known")) {
-    setKnown(ctx, node, 0, { shape: [values.reduce((n, v) => n + (v as Known).shape.reduce((a, b) => a * b, 1), 0)], ints: values.flatMap((v) => knownInts(v as Known, "values")) });
-    return;
-  }
   const xs = node.inputs.map((_, i) => dynamicInput(ctx, node, i));
   const rank = xs[0]!.shape.length;
   const ax = axis(intAttr(node, "axis", 0), rank);
@@ -180,41 +164,6 @@ export function passThrough(ctx: Ctx, node: Node): void {
   const x = dynamicInput(ctx, node, 0);
   if (node.opType === "Cast" && intAttr(node, "to", 1) !== 1) throw new NotTranslatable("only casts to float of float tensors are supported");
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout });
-}
-
-/** The shape arithmetic of an exported graph, evaluated now: Shape, Constant, ConstantOfShape, and Gather/Unsqueeze/Squeeze/Cast/Concat of known values. */
-export function evaluateKnown(ctx: Ctx, node: Node): boolean {
-  const inputs = node.inputs.filter(Boolean).map((n) => ctx.values.get(n));
-  switch (node.opType) {
-    case "Shape": {
-      const x = dynamicInput(ctx, node, 0);
-      setKnown(ctx, node, 0, { shape: [x.shape.length], ints: [...x.shape] });
-      return true;
-    }
-    case "ConstantOfShape": {
-      const shape = knownInts(knownInput(ctx, node, 0, "shape"), "shape");
-      const value = node.attributes.get("value");
-      const fill = value?.kind === "tensor" ? (value.t.floats?.[0] ?? value.t.ints?.[0] ?? 0) : 0;
-      setKnown(ctx, node, 0, { shape: [], fill: { value: fill, shape } });
-      return true;
-    }
-  }
-  if (inputs.length === 0 || !inputs.every((v) => v?.kind === "known")) return false;
-  const k = inputs[0] as Known;
-  switch (node.opType) {
-    case "Unsqueeze": case "Squeeze": case "Cast": case "Identity": {
-      const size = k.shape.reduce((a, b) => a * b, 1);
-      setKnown(ctx, node, 0, { ...k, shape: node.opType === "Unsqueeze" ? [size] : node.opType === "Squeeze" ? (size === 1 ? [] : [size]) : k.shape });
-      return true;
-    }
-    case "Gather":
-      gather(ctx, node);
-      return true;
-    case "Concat":
-      concat(ctx, node);
-      return true;
-  }
-  return false;
 }
 
 export { isIdentity };

@@ -10,8 +10,9 @@ import { DnnProgram, identifier, type Weight } from "./program.ts";
 import { identityLayout, inLayout, type Dim } from "./values.ts";
 import { batchNorm, conv, gemm, globalPool, matmul, pool } from "./layers.ts";
 import { activation, ACTIVATION_OPS, arithmetic, neg, softmax } from "./elementwise.ts";
-import { concat, evaluateKnown, flatten, gather, passThrough, reshape, squeeze, transpose, unsqueeze } from "./shapes.ts";
+import { concat, flatten, gather, passThrough, reshape, squeeze, transpose, unsqueeze } from "./shapes.ts";
 import { lstm } from "./recurrent.ts";
+import { fold } from "./fold.ts";
 
 export type ImportCode = "DNN0720" | "DNN0721" | "DNN0722" | "DNN0723";
 
@@ -64,7 +65,7 @@ const RULES: Record<string, Rule> = {
 };
 
 /** Operators with no run-time value of their own: evaluated at import time only. */
-const KNOWN_ONLY = new Set(["Shape", "Constant", "ConstantOfShape"]);
+const KNOWN_ONLY = new Set(["Shape", "Constant", "ConstantOfShape", "Slice"]);
 
 export const SUPPORTED_OPERATORS = [...Object.keys(RULES), ...KNOWN_ONLY].sort();
 
@@ -128,15 +129,8 @@ function isGraphInput(g: Graph, name: string): boolean {
 }
 
 function translateNode(ctx: Ctx, node: Node): void {
-  if (node.opType === "Constant") {
-    const value = node.attributes.get("value");
-    if (value?.kind === "tensor") ctx.values.set(node.outputs[0]!, { kind: "known", shape: value.t.dims, ...(value.t.floats ? { floats: value.t.floats } : {}), ...(value.t.ints ? { ints: value.t.ints } : {}) });
-    else if (value?.kind === "float") ctx.values.set(node.outputs[0]!, { kind: "known", shape: [], floats: Float32Array.of(value.f) });
-    else if (value?.kind === "int") ctx.values.set(node.outputs[0]!, { kind: "known", shape: [], ints: [value.i] });
-    else throw new NotTranslatable("only a Constant with a tensor, float or int value is supported");
-    return;
-  }
-  if (evaluateKnown(ctx, node)) return;
+  if (fold(ctx, node)) return;
+  if (KNOWN_ONLY.has(node.opType)) throw new NotTranslatable("only evaluated where its inputs are known when importing (weights, constants, shapes)");
   RULES[node.opType]!(ctx, node);
 }
 
