@@ -9,7 +9,7 @@ import { decodeModel, ProtoDecodeError } from "../import/onnx/decode.ts";
 import { modelName as modelNameOf } from "../import/onnx/program.ts";
 import { translate, SUPPORTED_OPERATORS, type ImportProblem } from "../import/onnx/translate.ts";
 import { dnnSource } from "../import/onnx/source.ts";
-import { safetensorsWrite } from "../runtime/safetensors.ts";
+import { weightsFile } from "../import/onnx/weights-file.ts";
 import { CODES } from "../diagnostics/codes.ts";
 import { runFrontEnd } from "./compile.ts";
 import type { Diagnostic } from "./diagnostics.ts";
@@ -75,7 +75,7 @@ function verifiedWeights(text: string, dnnName: string, modelName: string, weigh
   const extra = [...weights.keys()].filter((n) => !compiled.params.some((p) => p.name === n));
   if (expected.join() !== actual.join() || extra.length > 0)
     throw new ImportInternalError(`the weights do not match the generated model's parameters: expected ${expected.join(", ")}; have ${actual.join(", ")}${extra.length ? `; extra ${extra.join(", ")}` : ""}`);
-  return safetensorsWrite(compiled.params.map((p) => ({ name: p.name, shape: weights.get(p.name)!.shape, data: weights.get(p.name)!.data })), { format: "dnnc", source: "dnnc import" });
+  return weightsFile(compiled.params.map((p) => ({ name: p.name, weight: weights.get(p.name)! })));
 }
 
 function failed(path: string, problems: ImportProblem[]): ImportResult {

@@ -29,6 +29,7 @@ interface Section {
   blocks: number;
   hasFixLabel: boolean;
   reportedAs?: string; // from a "Not reported yet" note
+  importReport?: boolean; // "Reported by `dnnc import`": about an ONNX file, its example a report (test/import/refusals.test.ts makes each)
 }
 
 function sections(markdown: string): Section[] {
@@ -67,6 +68,7 @@ function sections(markdown: string): Section[] {
     if (/^## /.test(text)) current = undefined;
     if (!current) return;
     if (/^Fix:/.test(text) && current.blocks === 1) sawFixLabel = true;
+    if (/^> Reported by `dnnc import`/.test(text)) current.importReport = true;
     const note = /^> Not reported yet:.*?\b(DNN\d{4})\b/.exec(text);
     if (note) current.reportedAs = note[1]!;
   });
@@ -98,7 +100,15 @@ describe("docs/diagnostics.md", () => {
     expect(all.filter((s) => !s.reportedAs).length).toBeGreaterThanOrEqual(30);
   });
 
-  describe.each(all.map((s) => [`${s.code}: ${s.title} (line ${s.line})`, s] as const))("%s", (_name, s) => {
+  it.each(all.filter((s) => s.importReport).map((s) => [s.code, s] as const))("%s (an ONNX file's problem) shows its report and a fix, no .dnn example", (code, s) => {
+    expect(code).toMatch(/^DNN07/);
+    expect(s.blocks, "no ```dnn block: the problem is in an ONNX file").toBe(0);
+    const section = doc.slice(doc.indexOf(`## ${code}:`), doc.indexOf("\n## ", doc.indexOf(`## ${code}:`) + 1) >>> 0);
+    expect(section).toContain(`error[${code}]: `);
+    expect(section).toMatch(/\nFix: /);
+  });
+
+  describe.each(all.filter((s) => !s.importReport).map((s) => [`${s.code}: ${s.title} (line ${s.line})`, s] as const))("%s", (_name, s) => {
     it("has a failing example, then \"Fix:\" and the corrected file", () => {
       expect(s.blocks, "exactly two ```dnn blocks").toBe(2);
       expect(s.hasFixLabel, 'a paragraph starting "Fix:" between the two blocks').toBe(true);
