@@ -37,14 +37,16 @@ export function dnnSource(s: SourceParts): string {
   lines.push("");
   for (const st of s.prog.statements) lines.push(...st.split("\n").map((l) => `  ${l}`));
   lines.push("}");
+  // The labels' name must differ from the model's inputs and outputs.
+  const target = classifier ? s.prog.fresh(s.outputs.some((o) => o.name === "y") ? "labels" : "y") : "";
   if (classifier) {
     lines.push(
       "",
       `// A starting point for fine-tuning with \`dnnc train ${s.dnnFileName} --init-from ${s.weightsName}\`:`,
       "// the labels, loss and optimizer are a guess (class ids and a cross-entropy on the logits); edit them.",
       `train ${s.modelName} {`,
-      "  target y: i32[B]",
-      `  loss      = sparse_cross_entropy(${classifier}, y)`,
+      `  target ${target}: i32[B]`,
+      `  loss      = sparse_cross_entropy(${classifier}, ${target})`,
       "  optimizer = adam(lr: 0.001)",
       "}",
     );

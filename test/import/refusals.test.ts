@@ -1,0 +1,101 @@
+// What `dnnc import` refuses, and how: every unsupported operator at once, each with its node
+// (DNN0721); operators in a form the import cannot express, each with its node and the reason, the
+// rest of the graph still examined (DNN0722); inputs it cannot declare (DNN0723); and files that
+// are not ONNX models at all (DNN0720) — as diagnostics, never an exception.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { importOnnx } from "../../src/api/import.ts";
+import { formatDiagnostics } from "../../src/api.ts";
+import { ROOT } from "../helpers/compile-sample.ts";
+import { f32, int64s, model, node, weight } from "./graphs.ts";
+
+const refusal = (bytes: Uint8Array, path = "model.onnx") => {
+  const r = importOnnx({ bytes, path });
+  expect(r.ok).toBe(false);
+  expect(r.dnn).toBeUndefined();
+  return r.diagnostics.map((d) => `${d.code} ${d.message}`);
+};
+
+describe("dnnc import refuses", () => {
+  it("every unsupported operator, each named with its node, before translating anything (DNN0721)", () => {
+    const bytes = model(
+      [node("Relu", "/relu", ["x"], ["a"]), node("NonZero", "/find/NonZero", ["a"], ["b"]), node("TopK", "/pick/TopK", ["a", "k"], ["c", "d"]), node("Einsum", "", ["a"], ["y"])],
+      [int64s("k", [2])],
+      [f32("x", ["B", 4])],
+      [f32("y", ["B", 4])],
+    );
+    expect(refusal(bytes)).toEqual([
+      "DNN0721 unsupported operator NonZero (node /find/NonZero)",
+      "DNN0721 unsupported operator TopK (node /pick/TopK)",
+      "DNN0721 unsupported operator Einsum (node with output y)",
+    ]);
+  });
+
+  it("a graph with a train block's usual names taken: the target gets a name of its own", () => {
+    const bytes = model([node("Relu", "r", ["x"], ["y"])], [], [f32("x", ["B", 4])], [f32("y", ["B", 4])]);
+    const r = importOnnx({ bytes, path: "m.onnx" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.dnn!.text).toContain("target labels: i32[B]");
+  });
+
+  it("each operator in a form it cannot express, with the node and why, and goes on with the rest (DNN0722)", () => {
+    const bytes = model(
+      [
+        // Padding [top 0, left 0, bottom 1, right 1] on a stride-1 3×3 window: not "same", not symmetric.
+        node("Conv", "/features/conv", ["x", "w"], ["c"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "pads", ints: [0, 0, 1, 1] }]),
+        node("Relu", "/features/relu", ["c"], ["r"]), // reads the refused conv: not reported again
+        node("Softmax", "/head/softmax", ["x"], ["s"], [{ name: "axis", i: 1 }]),
+        node("MatMul", "/head/matmul", ["x", "x"], ["m"]),
+      ],
+      [weight("w", [2, 3, 3, 3])],
+      [f32("x", ["B", 3, 8, 8])],
+      [f32("r", ["B", 2, 7, 7]), f32("s", ["B", 3, 8, 8]), f32("m", ["B", 3, 8, 8])],
+    );
+    expect(refusal(bytes)).toEqual([
+      'DNN0722 Conv node /features/conv: its padding [0, 0, 1, 1] is neither symmetric nor TensorFlow\'s "same"',
+      "DNN0722 Softmax node /head/softmax: only a softmax over the last axis is supported",
+      "DNN0722 MatMul node /head/matmul: only a product with a weight matrix (a Dense) is supported",
+    ]);
+  });
+
+  it("an input that is not float, or has a size with neither a number nor a name (DNN0723)", () => {
+    const bytes = model(
+      [node("Relu", "r", ["x"], ["y"]), node("Identity", "i", ["ids"], ["z"])],
+      [],
+      [f32("x", ["B", 0]), { name: "ids", type: "int64", shape: ["B", 8] }],
+      [f32("y", ["B", 4]), f32("z", ["B", 8])],
+    );
+    const got = refusal(bytes);
+    expect(got).toContain("DNN0723 input ids is int64: only float inputs are supported");
+    expect(got).toContain("DNN0723 input x has an unknown size at axis 1 (give it a number or a name)");
+  });
+
+  describe("a file that is not an ONNX model (DNN0720), with one clear message", () => {
+    const mlp = readFileSync(join(ROOT, "test", "fixtures", "pytorch", "mlp.onnx"));
+    it.each([
+      ["a truncated export", mlp.subarray(0, 200), /mlp\.onnx is not a readable ONNX model: .*runs past the end/],
+      ["text", new TextEncoder().encode("import torch\nmodel = torch.load('x.pt')\n"), /is not a readable ONNX model: /],
+      ["an empty file", new Uint8Array(0), /no graph in the file/],
+      ["random bytes", Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24), /is not a readable ONNX model: /],
+      ["a varint that never ends", Uint8Array.from({ length: 64 }, () => 0xff), /is not a readable ONNX model: /],
+    ])("%s", (_what, bytes, message) => {
+      const got = refusal(bytes as Uint8Array, "mlp.onnx");
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatch(/^DNN0720 /);
+      expect(got[0]).toMatch(message as RegExp);
+    });
+
+    it("a weight whose raw data does not fit its shape", () => {
+      const bytes = model([node("Relu", "r", ["x"], ["y"])], [{ name: "w", type: "float", dims: [4, 4], data: new Float32Array(3) }], [f32("x", ["B", 4])], [f32("y", ["B", 4])]);
+      expect(refusal(bytes)).toEqual(["DNN0720 model.onnx is not a readable ONNX model: tensor w: raw_data holds 12 bytes, its 16 elements need 64"]);
+    });
+  });
+
+  it("is rendered as dnnc check renders diagnostics, naming the file", () => {
+    const r = importOnnx({ bytes: new Uint8Array([0x0a, 0x05, 0x01]), path: "broken.onnx" });
+    const text = formatDiagnostics(r.diagnostics);
+    expect(text).toContain("error[DNN0720]: broken.onnx is not a readable ONNX model");
+    expect(text).toContain("--> broken.onnx");
+  });
+});
