@@ -1,0 +1,85 @@
+// Operators and forms the PyTorch fixtures do not show, in small graphs written with the export's
+// encoder: each imported model is checked, compiled, and compared with onnxruntime at batch sizes
+// 1 and 3 (as the fixtures are), and the .dnn text shows the translation chosen.
+import { afterAll, describe, expect, it } from "vitest";
+import { Workspace } from "./helpers.ts";
+import { f32, int64s, model, node, weight } from "./graphs.ts";
+
+const ws = new Workspace();
+afterAll(() => ws.cleanup());
+const io = { input: "x", output: "y" };
+
+describe("dnnc import translates", () => {
+  it("MatMul + Add as a Dense, a MatMul alone as Dense(use_bias: false), Sigmoid and Softmax", async () => {
+    const bytes = model(
+      [node("MatMul", "/fc1/MatMul", ["x", "w1"], ["a"]), node("Add", "/fc1/Add", ["a", "b1"], ["h"]), node("Sigmoid", "/act", ["h"], ["s"]), node("MatMul", "/fc2/MatMul", ["s", "w2"], ["z"]), node("Softmax", "/softmax", ["z"], ["y"], [{ name: "axis", i: -1 }])],
+      [weight("w1", [6, 5]), weight("b1", [5]), weight("w2", [5, 3])],
+      [f32("x", ["batch", 6])],
+      [f32("y", ["batch", 3])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "matmul.onnx", io);
+    expect(text).toContain("|> Dense(5, activation: sigmoid)");
+    expect(text).toContain("|> Dense(3, use_bias: false)");
+    expect(text).toContain("|> softmax");
+  }, 120_000);
+
+  it("a non-square convolution as the conv2d primitive with model parameters, average pooling, a per-channel scale in NHWC", async () => {
+    const bytes = model(
+      [
+        node("Conv", "/conv", ["x", "k", "kb"], ["c"], [{ name: "kernel_shape", ints: [3, 1] }, { name: "strides", ints: [1, 2] }]),
+        node("Mul", "/scale", ["c", "s"], ["m"]),
+        node("AveragePool", "/pool", ["m"], ["p"], [{ name: "kernel_shape", ints: [2, 2] }, { name: "strides", ints: [2, 2] }]),
+        node("Flatten", "/flatten", ["p"], ["y"], [{ name: "axis", i: 1 }]),
+      ],
+      [weight("k", [4, 2, 3, 1]), weight("kb", [4]), weight("s", [4, 1, 1])],
+      [f32("x", ["B", 2, 10, 8])],
+      [f32("y", ["B", 4 * 4 * 2])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "conv.onnx", io);
+    expect(text).toContain('conv2d(conv_kernel, stride: [1, 2], padding: "valid", dilation: 1)');
+    expect(text).toContain("|> AvgPool2D(2)");
+    // The Flatten of NHWC features with no Dense after it: back to NCHW first, as ONNX flattens.
+    expect(text).toContain("|> transpose([0, 3, 1, 2])");
+  }, 120_000);
+
+  it("x.view(x.size(0), -1) (Shape, Gather, Unsqueeze, Concat, Reshape) as a Flatten; a Reshape to other shapes; Transpose", async () => {
+    const bytes = model(
+      [
+        node("Shape", "/shape", ["x"], ["shape"]),
+        node("Gather", "/batch", ["shape", "zero"], ["n"], [{ name: "axis", i: 0 }]),
+        node("Unsqueeze", "/unsqueeze", ["n", "axes0"], ["n1"]),
+        node("Concat", "/target", ["n1", "minus1"], ["target"], [{ name: "axis", i: 0 }]),
+        node("Reshape", "/view", ["x", "target"], ["flat"]),
+        node("Gemm", "/fc", ["flat", "w", "b"], ["h"], [{ name: "transB", i: 1 }]),
+        node("Reshape", "/split", ["h", "to3"], ["r"]),
+        node("Transpose", "/swap", ["r"], ["t"], [{ name: "perm", ints: [0, 2, 1] }]),
+        node("Tanh", "/tanh", ["t"], ["y"]),
+      ],
+      [{ name: "zero", type: "int64", dims: [], data: BigInt64Array.of(0n) }, int64s("axes0", [0]), int64s("minus1", [-1]), weight("w", [6, 12]), weight("b", [6]), int64s("to3", [0, 2, 3])],
+      [f32("x", ["N", 3, 4])],
+      [f32("y", ["N", 3, 2])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "view.onnx", io);
+    expect(text).toContain("|> Flatten()");
+    expect(text).toContain("|> reshape([B, 2, 3])");
+  }, 120_000);
+
+  it("MaxPool with TensorFlow's same padding, a 1×1 conv, BatchNormalization of [N, C] features, a residual Sub", async () => {
+    const bytes = model(
+      [
+        node("MaxPool", "/pool", ["x"], ["p"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [2, 2] }, { name: "pads", ints: [0, 0, 1, 1] }]),
+        node("Conv", "/proj", ["p", "k"], ["c"], [{ name: "kernel_shape", ints: [1, 1] }]),
+        node("Sub", "/diff", ["c", "p"], ["d"]),
+        node("GlobalMaxPool", "/gmp", ["d"], ["g"]),
+        node("Flatten", "/flatten", ["g"], ["f"], [{ name: "axis", i: 1 }]),
+        node("BatchNormalization", "/bn", ["f", "gamma", "beta", "mean", "var"], ["y"]),
+      ],
+      [weight("k", [3, 3, 1, 1]), weight("gamma", [3]), weight("beta", [3]), weight("mean", [3]), { ...weight("var", [3]), data: Float32Array.of(0.5, 1.5, 2) }],
+      [f32("x", ["B", 3, 8, 8])], // 8 × 8, a 3 × 3 window, stride 2: "same" pads 0 before and 1 after
+      [f32("y", ["B", 3])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "pool.onnx", io);
+    expect(text).toContain('|> MaxPool2D(3, strides: 2, padding: "same")');
+    expect(text).toContain("|> GlobalMaxPool2D()");
+  }, 120_000);
+});
