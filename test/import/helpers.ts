@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { importOnnx, type ImportResult } from "../../src/api/import.ts";
 import { check } from "../../src/api/compile.ts";
+import { format } from "../../src/api.ts";
 import { compileSample, importGenerated, type CompiledSample } from "../helpers/compile-sample.ts";
 import { noise } from "../helpers/sample-values.ts";
 
@@ -28,6 +29,8 @@ export class Workspace {
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
     const file = join(this.dir, result.dnn!.name);
     writeFileSync(file, result.dnn!.text);
+    // Written as `dnnc fmt` would lay it out: the file is meant to be read and edited.
+    expect(format({ text: result.dnn!.text, path: file }).changed).toBe(false);
     const checked = check({ path: file });
     expect(checked.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
     const s = await compileSample(file);

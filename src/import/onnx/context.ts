@@ -100,9 +100,11 @@ export function setKnown(ctx: Ctx, node: Node, i: number, k: Omit<Known, "kind">
   ctx.values.set(node.outputs[i]!, { kind: "known", ...k });
 }
 
-/** A `let` name from the node: PyTorch names nodes by module path (`/layer1/conv1/Conv`). */
+/** A `let` name from the node: PyTorch names nodes by module path (`/layer1/conv1/Conv`), and the module is the better name (`layer1_conv1`). */
 function wantedName(node: Node, output: string): string {
-  const source = node.name || output;
+  let segments = node.name.split("/").filter(Boolean);
+  if (segments.length > 0 && new RegExp(`^${node.opType}(_\\d+)?$`).test(segments[segments.length - 1]!)) segments = segments.slice(0, -1);
+  const source = segments.length > 0 ? segments.join("_") : node.name ? "h" : output;
   const s = source.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").replace(/_+/g, "_").toLowerCase();
   return s === "" || /^[0-9]/.test(s) ? `h${s ? `_${s}` : ""}` : s;
 }

@@ -80,8 +80,10 @@ export class DnnProgram {
 
   private render(p: Pipeline): string {
     if (p.stages.length === 0) return p.head;
-    const lines = [p.head];
-    for (const s of p.stages) lines.push(`  |> ${this.stageText(s)}${s.comment ? `   // ${s.comment}` : ""}`);
+    const stages = p.stages.map((s) => `  |> ${this.stageText(s)}`);
+    // Trailing comments in one column, so the pipeline reads as a table of layers.
+    const column = Math.max(...stages.map((t, i) => (p.stages[i]!.comment ? t.length : 0))) + 3;
+    const lines = [p.head, ...stages.map((t, i) => (p.stages[i]!.comment ? `${t.padEnd(column)}// ${p.stages[i]!.comment}` : t))];
     // A short pipeline of bare functions reads better on one line.
     if (p.stages.length <= 2 && p.stages.every((s) => !s.layer && !s.comment)) return lines.map((l) => l.trim()).join(" ");
     return lines.join("\n");

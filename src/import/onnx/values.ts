@@ -93,13 +93,13 @@ export function relayoutStages(v: Dynamic, target: Layout): Stage[] {
   if (sameLayout(v.layout, target)) return [];
   const stages: Stage[] = [];
   // Back to ONNX's order: the kept axes in order, then the dropped ones put back.
-  if (!v.layout.perm.every((a, i) => a === i)) stages.push({ call: "transpose", args: [`[${inverse(v.layout.perm).join(", ")}]`] });
+  if (!v.layout.perm.every((a, i) => a === i)) stages.push({ call: "transpose", args: [`[${inverse(v.layout.perm).join(", ")}]`], ...(v.layout.perm.join() === "0,2,3,1" ? { comment: "NHWC → NCHW, ONNX's order" } : {}) });
   // The unit axes differ: a reshape (the order of the others is ONNX's by now).
   if (v.layout.drop.join() !== target.drop.join()) {
     const kept = v.shape.filter((_, i) => !target.drop.includes(i));
     stages.push({ call: "reshape", args: [`[${kept.map(dimText).join(", ")}]`] });
   }
-  if (!target.perm.every((a, i) => a === i)) stages.push({ call: "transpose", args: [`[${target.perm.join(", ")}]`] });
+  if (!target.perm.every((a, i) => a === i)) stages.push({ call: "transpose", args: [`[${target.perm.join(", ")}]`], ...(target.perm.join() === "0,2,3,1" ? { comment: "NCHW → NHWC, dnnc's image layout" } : {}) });
   return stages;
 }
 
