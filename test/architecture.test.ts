@@ -42,8 +42,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   targets: ["model", "backend", "backend/ts", "backend/wgsl", "backend/wasm"],
   // The ONNX export: the forward IR as an ONNX graph, the weights read as the generated modules read them.
   "backend/onnx": ["ir", "runtime", "model", "version"],
-  // The ONNX import: an ONNX file decoded and translated into .dnn source; its weights written as the generated modules write them.
-  import: ["runtime"],
+  // The ONNX import: an ONNX file decoded and translated into .dnn source (the builtins' names kept free); its weights written as the generated modules write them.
+  import: ["check", "runtime"],
   // The seeded order of examples is the runtime's (generated fit() shuffles and splits with it).
   data: ["runtime"],
   fit: ["data", "model", "runtime", "targets", "backend"],

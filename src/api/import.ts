@@ -12,6 +12,7 @@ import { dnnSource } from "../import/onnx/source.ts";
 import { weightsFile } from "../import/onnx/weights-file.ts";
 import { CODES } from "../diagnostics/codes.ts";
 import { runFrontEnd } from "./compile.ts";
+import { unexportableModelName } from "../check/model-names.ts";
 import type { Diagnostic } from "./diagnostics.ts";
 
 export { SUPPORTED_OPERATORS };
@@ -45,8 +46,12 @@ export class ImportInternalError extends Error {}
 
 export function importOnnx(options: ImportOptions): ImportResult {
   const base = options.fileBase ?? basename(options.path).replace(/\.onnx$/i, "");
-  const name = options.name ?? modelNameOf(base);
+  const derived = modelNameOf(base);
+  // A file named after a name the generated module cannot export (`number.onnx`): NumberModel.
+  const name = options.name ?? (unexportableModelName(derived) ? `${derived}Model` : derived);
   if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`dnnc: the model name '${name}' is not an identifier`);
+  const why = unexportableModelName(name);
+  if (why) throw new TypeError(`dnnc: the model cannot be named ${name}: ${why}`);
   let model;
   try {
     model = decodeModel(options.bytes);

@@ -19,6 +19,7 @@ import { describeFsError, writeFileAtomically } from "./write-file.ts";
 import type { ExportFormat } from "../api/export.ts";
 import type { TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
+import { unexportableModelName } from "../check/model-names.ts";
 import { readSourceFile, SourceReadError } from "../check/read-source.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
 
@@ -150,6 +151,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--json", "print diagnostics as JSON")
     .action(async (file: string, opts: { out: string; name?: string; train: boolean; json?: boolean }) => {
       if (opts.name !== undefined && !/^[A-Za-z_]\w*$/.test(opts.name)) throw new UsageError(`--name must be an identifier (letters, digits and _), received '${opts.name}'`);
+      const unexportable = opts.name === undefined ? undefined : unexportableModelName(opts.name);
+      if (unexportable) throw new UsageError(`--name ${opts.name}: ${unexportable}`);
       const bytes = readInputFile(file);
       const { importOnnx } = await import("../api/import.ts");
       const result = importOnnx({ bytes, path: file, ...(opts.name === undefined ? {} : { name: opts.name }), train: opts.train });

@@ -68,6 +68,9 @@ describe("dnnc import", () => {
     const badName = await dnnc("import", fixture("mlp"), "--out", dir, "--name", "my-model");
     expect(badName.code).toBe(2);
     expect(badName.stderr).toContain("--name must be an identifier");
+    const reserved = await dnnc("import", fixture("mlp"), "--out", dir, "--name", "default");
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toContain("--name default: `default` is the module's default export");
     expect((await dnnc("import", fixture("mlp"))).code).toBe(2); // --out is required
   });
 });

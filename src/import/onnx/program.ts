@@ -3,6 +3,7 @@
 // when it is bound with a `let`. Layers get their instance names here, at the moment their
 // statement is written, because dnnc names instances in the order the source applies them
 // (dense, dense_1, …; §8.2 of docs/language.md): the weights' names follow the text.
+import { INTRINSIC_NAMES } from "../../check/intrinsic-names.ts";
 
 /** A weight for the safetensors file: its values already in dnnc's layout. */
 export interface Weight {
@@ -108,14 +109,14 @@ export function extend(p: Pipeline, stage: Stage): Pipeline {
   return { head: p.atomic ? p.head : `(${p.head})`, atomic: true, stages: [...p.stages, stage] };
 }
 
-/** Names a .dnn identifier cannot be (keywords, builtins a binding would shadow, names a module cannot export). */
-const RESERVED = new Set(
-  ("import model layer fn init optimizer train let if else true false input output param state target loss forward training " +
-    "exp log sqrt abs tanh sigmoid relu erf sin cos maximum minimum where sum mean reduce_max argmax argmin range reshape transpose full " +
-    "conv2d max_pool2d avg_pool2d take concat scan float one_hot params frozen repeat shared require rank softmax leaky_relu " +
-    "class default then eval arguments delete new return this var void with yield function number string boolean object B")
-    .split(" "),
-);
+/** Names a binding must not take: keywords, the builtins (a `let relu` would shadow the `relu` a later line calls), the stdlib functions the source calls, JavaScript's reserved words, and the batch size. */
+const RESERVED = new Set([
+  ...INTRINSIC_NAMES,
+  ..."import model layer fn init optimizer train let if else true false input output param state target loss forward".split(" "),
+  ..."softmax log_softmax leaky_relu elu softplus softsign sparse_cross_entropy adam".split(" "),
+  ..."break case catch class const continue debugger default delete do enum export extends finally for function in instanceof new null return super switch this throw try typeof var void while with implements interface package private protected public static yield await eval arguments then".split(" "),
+  "B",
+]);
 
 /** An ONNX name as a .dnn identifier: `/l1/conv1/Conv` → `l1_conv1_conv`, `input.1` → `input_1`. */
 export function identifier(onnxName: string, fallback: string): string {
