@@ -24,7 +24,7 @@ export class Workspace {
   private compiled: CompiledSample[] = [];
 
   /** Imports `bytes`, checks and compiles the .dnn file, and loads the imported weights into its model. */
-  async load(bytes: Uint8Array, path: string): Promise<{ result: ImportResult; model: Generated; inputShape: (number | string)[] }> {
+  async load(bytes: Uint8Array, path: string): Promise<{ result: ImportResult; model: Generated; inputShape: readonly (number | string)[] }> {
     const result = importOnnx({ bytes, path });
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
     const file = join(this.dir, result.dnn!.name);

@@ -82,4 +82,23 @@ describe("dnnc import translates", () => {
     expect(text).toContain('|> MaxPool2D(3, strides: 2, padding: "same")');
     expect(text).toContain("|> GlobalMaxPool2D()");
   }, 120_000);
+
+  it.each([
+    ["linear_before_reset = 1 (PyTorch's) as GRU's reset_after form", 1, "|> GRU(4)"],
+    ["linear_before_reset = 0 as GRU(reset_after: false)", 0, "|> GRU(4, reset_after: false)"],
+  ])("GRU, %s, its last state Y_h read: no return_sequences", async (_what, linearBeforeReset, expected) => {
+    const bytes = model(
+      [
+        node("Transpose", "/gru/Transpose", ["x"], ["t"], [{ name: "perm", ints: [1, 0, 2] }]),
+        node("GRU", "/gru/GRU", ["t", "w", "r", "b"], ["", "h"], [{ name: "hidden_size", i: 4 }, { name: "linear_before_reset", i: linearBeforeReset as number }]),
+        node("Squeeze", "/squeeze", ["h", "axes0"], ["s"]),
+        node("Gemm", "/fc/Gemm", ["s", "fw", "fb"], ["y"], [{ name: "transB", i: 1 }]),
+      ],
+      [weight("w", [1, 12, 5]), weight("r", [1, 12, 4]), weight("b", [1, 24]), int64s("axes0", [0]), weight("fw", [3, 4]), weight("fb", [3])],
+      [f32("x", ["B", 6, 5])],
+      [f32("y", ["B", 3])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "gru.onnx", io);
+    expect(text).toContain(expected as string);
+  }, 120_000);
 });

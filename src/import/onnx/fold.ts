@@ -31,6 +31,12 @@ export function fold(ctx: Ctx, node: Node): boolean {
   const ks = inputs(ctx, node);
   if (!ks || ks.length === 0) return false;
   const [k] = ks as [Known];
+  // A slice or reshaping of a ConstantOfShape (a stacked LSTM's zero initial states, one layer's
+  // each) is still that constant; only its value is read (an initial state must be zero).
+  if (k.fill && ["Slice", "Squeeze", "Unsqueeze", "Gather", "Identity", "Cast", "Reshape", "Expand"].includes(node.opType)) {
+    setKnown(ctx, node, 0, { shape: [], fill: k.fill });
+    return true;
+  }
   const rank = k.shape.length;
   switch (node.opType) {
     case "Identity": case "Cast":

@@ -11,7 +11,7 @@ import { identityLayout, inLayout, type Dim } from "./values.ts";
 import { batchNorm, conv, gemm, globalPool, matmul, pool } from "./layers.ts";
 import { activation, ACTIVATION_OPS, arithmetic, neg, softmax } from "./elementwise.ts";
 import { concat, flatten, gather, passThrough, reshape, squeeze, transpose, unsqueeze } from "./shapes.ts";
-import { lstm } from "./recurrent.ts";
+import { gru, lstm } from "./recurrent.ts";
 import { fold } from "./fold.ts";
 
 export type ImportCode = "DNN0720" | "DNN0721" | "DNN0722" | "DNN0723";
@@ -61,6 +61,7 @@ const RULES: Record<string, Rule> = {
   Dropout: passThrough,
   Cast: passThrough,
   LSTM: lstm,
+  GRU: gru,
   ...Object.fromEntries(ACTIVATION_OPS.map((op) => [op, activation])),
 };
 
