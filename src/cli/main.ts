@@ -19,6 +19,7 @@ import { describeFsError, writeFileAtomically } from "./write-file.ts";
 import type { ExportFormat } from "../api/export.ts";
 import type { TrainOptions } from "./train.ts";
 import { TrainError } from "../fit/load-model.ts";
+import { renderTextAll } from "../diagnostics/render-text.ts";
 import { unexportableModelName } from "../check/model-names.ts";
 import { readSourceFile, SourceReadError } from "../check/read-source.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
@@ -156,7 +157,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const bytes = readInputFile(file);
       const { importOnnx } = await import("../api/import.ts");
       const result = importOnnx({ bytes, path: file, ...(opts.name === undefined ? {} : { name: opts.name }), train: opts.train });
-      report(result.diagnostics, !!opts.json, io);
+      // The problems are in a binary file: no source line to show, only the file.
+      if (opts.json || result.ok) report(result.diagnostics, !!opts.json, io);
+      else io.err(renderTextAll(result.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, span: { file: d.location.file, start: 0, end: 0 }, related: [] })), () => undefined, { color: io.color, displayPath }));
       status = result.ok ? 0 : 1;
       if (!result.ok) return;
       const dnnPath = join(opts.out, result.dnn!.name);

@@ -58,6 +58,7 @@ describe("dnnc import", () => {
     const r = await dnnc("import", bad, "--out", out);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[DNN0720]: bad.onnx is not a readable ONNX model");
+    expect(r.stderr).toContain(` --> ${bad}\n\nerror: 1 error emitted`); // the file, and no source line of a binary file
     expect(existsSync(out)).toBe(false);
   });
 
