@@ -35,12 +35,14 @@ describe("importing PyTorch's exports", () => {
     expect(text.match(/Conv2D\(/g)).toHaveLength(6);
     expect(text.match(/BatchNorm\(/g)).toHaveLength(6);
     expect(text).toContain("GlobalAvgPool2D()");
+    expectGolden(join(ROOT, "test", "golden", "import", "resnet.dnn"), text);
   }, 120_000);
 
-  it("lstm.onnx: the batch_first LSTM as std.layers' LSTM, its gates reordered, then the last step", async () => {
+  it("lstm.onnx: the batch_first LSTM as std.layers' LSTM, its gates reordered, its last step read as the layer's output", async () => {
     const text = await same("lstm", { relative: 1e-5 });
-    expect(text).toContain("|> LSTM(32, return_sequences: true)");
-    expect(text).toContain("[:, -1, :]");
+    // y[:, -1, :] of every step is the layer's last state: no sequence is kept.
+    expect(text).toContain("logits = x\n    |> LSTM(32)");
+    expectGolden(join(ROOT, "test", "golden", "import", "lstm.dnn"), text);
   }, 120_000);
 
   it("the weights file holds the BatchNorm states and exactly the generated model's parameters", async () => {

@@ -135,10 +135,18 @@ export function gather(ctx: Ctx, node: Node): void {
   if (x.layout.drop.includes(ax)) throw new NotTranslatable("it gathers along an axis of size 1");
   const kept = ax - x.layout.drop.filter((d) => d < ax).length;
   const j = x.layout.perm.indexOf(kept);
-  const head = operand(ctx.prog, x);
-  const at = x.layout.perm.map((_, i) => (i === j ? String(index[0]) : ":"));
   const shape = x.shape.filter((_, i) => i !== ax);
   const layout = { drop: x.layout.drop.map((d) => (d > ax ? d - 1 : d)), perm: x.layout.perm.filter((_, i) => i !== j).map((a) => (a > kept ? a - 1 : a)) };
+  // The last step of a recurrence that returns every step, read by nothing else: the layer returns only the last.
+  const last = x.p.stages[x.p.stages.length - 1];
+  const lastStep = index[0] === -1 || index[0] === Number(x.shape[ax]) - 1;
+  if (x.readers === 1 && j === 1 && lastStep && (last?.call === "LSTM" || last?.call === "GRU") && last.args?.includes("return_sequences: true")) {
+    last.args = last.args.filter((a) => a !== "return_sequences: true");
+    setDynamic(ctx, node, 0, { p: x.p, shape, layout });
+    return;
+  }
+  const head = operand(ctx.prog, x);
+  const at = x.layout.perm.map((_, i) => (i === j ? String(index[0]) : ":"));
   setDynamic(ctx, node, 0, { p: { head: `${head}[${at.join(", ")}]`, atomic: true, stages: [] }, shape, layout });
 }
 
