@@ -1,8 +1,8 @@
 // `importOnnx` on the models PyTorch itself exported (test/fixtures/pytorch/, made by
 // make_fixtures.py): the generated .dnn checks with no diagnostics, compiles to a TypeScript module,
 // and that module, loaded with the imported weights, computes what onnxruntime computes from the
-// ONNX file on the same random inputs, at batch sizes 1 and 3. The generated source of the MLP and
-// the CNN is pinned as a golden (it is meant to be read), and the imported MLP trains.
+// ONNX file on the same random inputs, at batch sizes 1 and 3. The generated source of each is
+// pinned as a golden (it is meant to be read), and the imported MLP trains.
 import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
