@@ -18,9 +18,15 @@ const refusal = (bytes: Uint8Array, path = "model.onnx") => {
 };
 
 describe("dnnc import refuses", () => {
-  it("every unsupported operator, each named with its node, before translating anything (DNN0721)", () => {
+  it("every unsupported operator the outputs depend on, each named with its node, before translating anything (DNN0721)", () => {
     const bytes = model(
-      [node("Relu", "/relu", ["x"], ["a"]), node("NonZero", "/find/NonZero", ["a"], ["b"]), node("TopK", "/pick/TopK", ["a", "k"], ["c", "d"]), node("Einsum", "", ["a"], ["y"])],
+      [
+        node("Relu", "/relu", ["x"], ["a"]),
+        node("NonZero", "/find/NonZero", ["a"], ["b"]),
+        node("TopK", "/pick/TopK", ["a", "k"], ["c", "d"]),
+        node("Det", "/unused/Det", ["a"], ["e"]), // nothing reads it: not translated, not reported
+        node("Einsum", "", ["b", "c"], ["y"]),
+      ],
       [int64s("k", [2])],
       [f32("x", ["B", 4])],
       [f32("y", ["B", 4])],
@@ -90,6 +96,27 @@ describe("dnnc import refuses", () => {
       const bytes = model([node("Relu", "r", ["x"], ["y"])], [{ name: "w", type: "float", dims: [4, 4], data: new Float32Array(3) }], [f32("x", ["B", 4])], [f32("y", ["B", 4])]);
       expect(refusal(bytes)).toEqual(["DNN0720 model.onnx is not a readable ONNX model: tensor w: raw_data holds 12 bytes, its 16 elements need 64"]);
     });
+  });
+
+  it("a graph reading a value nothing defines, or out of order (DNN0720)", () => {
+    const bytes = model([node("Relu", "/second", ["a"], ["y"]), node("Relu", "/first", ["x"], ["a"])], [], [f32("x", ["B", 4])], [f32("y", ["B", 4])]);
+    expect(refusal(bytes)).toEqual(["DNN0720 the graph is malformed: Relu node /second reads a, which no node before it, weight or input defines"]);
+  });
+
+  it("never throws on a damaged export: every variant is imported or refused with diagnostics", () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const name of ["mlp", "cnn_bn", "resnet", "lstm"]) {
+      const original = readFileSync(join(ROOT, "test", "fixtures", "pytorch", `${name}.onnx`));
+      for (let trial = 0; trial < 60; trial++) {
+        const bytes = Uint8Array.from(original);
+        // A few bytes changed, mostly in the graph's structure (it precedes the weights).
+        for (let k = 0; k < 1 + Math.floor(random() * 4); k++) bytes[Math.floor(random() * Math.min(bytes.length, random() < 0.7 ? 6000 : bytes.length))] = Math.floor(random() * 256);
+        const r = importOnnx({ bytes, path: `${name}.onnx` });
+        expect(r.ok ? r.diagnostics : r.diagnostics.length).toEqual(r.ok ? [] : expect.any(Number));
+        if (!r.ok) expect(r.diagnostics.every((d) => /^DNN072[0-3]$/.test(d.code) && d.message.length > 0)).toBe(true);
+      }
+    }
   });
 
   it("is rendered as dnnc check renders diagnostics, naming the file", () => {

@@ -49,10 +49,10 @@ function biasVector(c: Float32Array, shape: number[], units: number, beta: numbe
 
 function dense(ctx: Ctx, node: Node, a: Dynamic, kernel: Weight, bias: Float32Array | undefined, outNode: Node = node): void {
   const [rows, units] = kernel.shape as [number, number];
-  // A Flatten of NHWC features reads them in dnnc's order: the kernel's rows are put in the same order instead.
-  if (a.rowOrder) kernel = { shape: kernel.shape, data: permuteRows(kernel.data, a.rowOrder, units) };
   const inner = a.shape[a.shape.length - 1];
   if (inner !== rows) throw new NotTranslatable(`its weight has ${rows} rows for ${String(inner)} input features`);
+  // A Flatten of NHWC features reads them in dnnc's order: the kernel's rows are put in the same order instead.
+  if (a.rowOrder) kernel = { shape: kernel.shape, data: permuteRows(kernel.data, a.rowOrder, units) };
   const weights = new Map<string, Weight>([["kernel", kernel]]);
   if (bias) weights.set("bias", { shape: [units], data: bias });
   const stage: Stage = { call: "Dense", args: [String(units), ...(bias ? [] : ["use_bias: false"])], layer: { base: "dense", weights }, comment: comment(node) };

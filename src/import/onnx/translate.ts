@@ -74,7 +74,9 @@ export function translate(model: Model): Translation {
   const g = model.graph;
   const prog = new DnnProgram();
   const problems: ImportProblem[] = [];
-  const unsupported = g.nodes.filter((n) => (n.domain !== "" && n.domain !== "ai.onnx") || !(n.opType in RULES || KNOWN_ONLY.has(n.opType)));
+  // Only what the outputs depend on is translated: a dead branch would be an unused `let`.
+  const nodes = liveNodes(g);
+  const unsupported = nodes.filter((n) => (n.domain !== "" && n.domain !== "ai.onnx") || !(n.opType in RULES || KNOWN_ONLY.has(n.opType)));
   for (const n of unsupported)
     problems.push({ code: "DNN0721", message: `unsupported operator ${n.domain && n.domain !== "ai.onnx" ? `${n.domain}.` : ""}${n.opType} (node ${n.name || `with output ${n.outputs[0]}`})` });
   if (problems.length > 0) return { prog, inputs: [], outputs: [], problems };
@@ -83,7 +85,7 @@ export function translate(model: Model): Translation {
   for (const t of g.initializers) ctx.values.set(t.name, { kind: "known", shape: t.dims, ...(t.floats ? { floats: t.floats } : {}), ...(t.ints ? { ints: t.ints } : {}) });
   const symbols = new Map<string, string>();
   const inputs = declareInputs(ctx, g, symbols, problems);
-  for (const n of g.nodes) for (const i of n.inputs) if (i) ctx.readers.set(i, [...(ctx.readers.get(i) ?? []), n]);
+  for (const n of nodes) for (const i of n.inputs) if (i) ctx.readers.set(i, [...(ctx.readers.get(i) ?? []), n]);
   const outputMarker = { name: "", opType: "output", domain: "", inputs: [], outputs: [], attributes: new Map() } satisfies Node;
   for (const o of g.outputs) ctx.readers.set(o.name, [...(ctx.readers.get(o.name) ?? []), outputMarker]);
   // Dynamic inputs' readers are known only now.
@@ -93,9 +95,12 @@ export function translate(model: Model): Translation {
   }
 
   const poisoned = new Set<string>();
-  for (const node of g.nodes) {
+  for (const node of nodes) {
     if (ctx.absorbed.has(node)) continue;
-    if (node.inputs.some((i) => poisoned.has(i)) || node.inputs.some((i) => i && !ctx.values.has(i) && !isGraphInput(g, i))) {
+    const undefinedInput = node.inputs.find((i) => i && !ctx.values.has(i) && !poisoned.has(i) && !isGraphInput(g, i));
+    if (undefinedInput !== undefined)
+      problems.push({ code: "DNN0720", message: `the graph is malformed: ${node.opType} node ${node.name || node.outputs[0]} reads ${undefinedInput}, which no node before it, weight or input defines` });
+    if (undefinedInput !== undefined || node.inputs.some((i) => poisoned.has(i))) {
       for (const o of node.outputs) poisoned.add(o);
       continue;
     }
@@ -111,7 +116,11 @@ export function translate(model: Model): Translation {
   const outputs: Translation["outputs"] = [];
   for (const o of g.outputs) {
     const v = ctx.values.get(o.name);
-    if (poisoned.has(o.name)) continue;
+    if (poisoned.has(o.name)) continue; // its cause is reported
+    if (!v && !problems.length) {
+      problems.push({ code: "DNN0720", message: `the graph is malformed: nothing computes its output ${o.name}` });
+      continue;
+    }
     if (!v || v.kind !== "dynamic") {
       problems.push({ code: "DNN0723", message: `output ${o.name} does not depend on the inputs (a constant output is not supported)` });
       continue;
@@ -123,6 +132,21 @@ export function translate(model: Model): Translation {
     outputs.push({ name, shape: v.shape });
   }
   return { prog, inputs: inputs.map((i) => ctx.values.get(i)).flatMap((v) => (v?.kind === "dynamic" ? [v.p.head] : [])), outputs, problems };
+}
+
+/** The nodes the graph's outputs depend on, in the graph's order. */
+function liveNodes(g: Graph): Node[] {
+  const producer = new Map<string, Node>();
+  for (const n of g.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
+  const live = new Set<Node>();
+  const pending = g.outputs.map((o) => o.name);
+  while (pending.length > 0) {
+    const n = producer.get(pending.pop()!);
+    if (!n || live.has(n)) continue;
+    live.add(n);
+    pending.push(...n.inputs.filter(Boolean));
+  }
+  return g.nodes.filter((n) => live.has(n));
 }
 
 function isGraphInput(g: Graph, name: string): boolean {
