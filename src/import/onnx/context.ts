@@ -4,7 +4,7 @@
 // and goes on, so that one import reports every problem at once.
 import type { Attribute, Node } from "./decode.ts";
 import type { DnnProgram, Weight } from "./program.ts";
-import { permuteData, type Dim, type Dynamic, type Known, type Layout, type Value } from "./values.ts";
+import { permuteData, type Dim, type Dynamic, type Known, type Value } from "./values.ts";
 
 export class NotTranslatable extends Error {}
 
@@ -114,10 +114,6 @@ export function axis(a: number, rank: number): number {
   const out = a < 0 ? a + rank : a;
   if (out < 0 || out >= rank) throw new NotTranslatable(`axis ${a} is out of range for a tensor of rank ${rank}`);
   return out;
-}
-
-export function layoutOf(v: Dynamic): Layout {
-  return v.layout;
 }
 
 export function numeric(shape: readonly Dim[], what: string): number[] {

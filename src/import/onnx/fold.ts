@@ -5,7 +5,7 @@
 // arithmetic (`x.view(x.size(0), -1)`) as lists of sizes, symbolic ones included.
 import type { Node } from "./decode.ts";
 import { axis, dynamicInput, input, intAttr, intsAttr, knownInts, NotTranslatable, setKnown, type Ctx } from "./context.ts";
-import { permuteData, strides, type Dim, type Known } from "./values.ts";
+import { permuteData, type Dim, type Known } from "./values.ts";
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -174,4 +174,3 @@ function gather(ctx: Ctx, node: Node, ks: Known[]): boolean {
   return true;
 }
 
-export { strides };

@@ -5,7 +5,7 @@
 import type { Node } from "./decode.ts";
 import { dynamicInput, floatAttr, floatText, input, intAttr, intsAttr, knownFloats, knownInput, NotTranslatable, numeric, setDynamic, stringAttr, weight, type Ctx } from "./context.ts";
 import type { Stage, Weight } from "./program.ts";
-import { dnnShape, identityLayout, NHWC, pipe, relayoutStages, type Dim, type Dynamic } from "./values.ts";
+import { identityLayout, NHWC, pipe, relayoutStages, type Dim, type Dynamic } from "./values.ts";
 
 const LAYERS = "std.layers";
 
@@ -222,4 +222,3 @@ export function batchNorm(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, layout), stage), shape: x.shape, layout });
 }
 
-export { dnnShape };

@@ -4,8 +4,8 @@
 // `x.view(x.size(0), -1)` is a Flatten like any other. A transpose changes only the layout a
 // value is held in: no code is written until an operator needs ONNX's order.
 import type { Node } from "./decode.ts";
-import { axis, dynamicInput, input, intAttr, intsAttr, knownInput, knownInts, NotTranslatable, setDynamic, setKnown, type Ctx } from "./context.ts";
-import { dimText, identityLayout, inverse, isIdentity, NHWC, operand, pipe, relayoutStages, sameLayout, type Dim, type Known } from "./values.ts";
+import { axis, dynamicInput, input, intAttr, intsAttr, knownInput, knownInts, NotTranslatable, setDynamic, type Ctx } from "./context.ts";
+import { dimText, identityLayout, inverse, NHWC, operand, pipe, relayoutStages, sameLayout, type Dim } from "./values.ts";
 
 /** Axes from opset 13's input or older opsets' attribute. */
 function axesOf(ctx: Ctx, node: Node, rank: number): number[] | undefined {
@@ -174,4 +174,3 @@ export function passThrough(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout });
 }
 
-export { isIdentity };

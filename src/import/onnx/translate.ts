@@ -5,8 +5,8 @@
 // nodes that do not depend on it, so one run reports every problem.
 import type { Graph, Model, Node } from "./decode.ts";
 import { DATA_TYPE_NAMES } from "./decode.ts";
-import { NotTranslatable, setDynamic, type Ctx } from "./context.ts";
-import { DnnProgram, identifier, type Weight } from "./program.ts";
+import { NotTranslatable, type Ctx } from "./context.ts";
+import { DnnProgram, identifier } from "./program.ts";
 import { identityLayout, inLayout, type Dim } from "./values.ts";
 import { batchNorm, conv, gemm, globalPool, matmul, pool } from "./layers.ts";
 import { activation, ACTIVATION_OPS, arithmetic, neg, softmax } from "./elementwise.ts";
@@ -205,4 +205,3 @@ function symbol(symbols: Map<string, string>, param: string, batch: boolean): st
   return name;
 }
 
-export { setDynamic, type Weight };

@@ -55,12 +55,6 @@ export function sameLayout(a: Layout, b: Layout): boolean {
   return a.drop.join() === b.drop.join() && a.perm.join() === b.perm.join();
 }
 
-/** The .dnn value's shape. */
-export function dnnShape(v: Dynamic): Dim[] {
-  const kept = v.shape.filter((_, i) => !v.layout.drop.includes(i));
-  return v.layout.perm.map((a) => kept[a]!);
-}
-
 export function inverse(perm: readonly number[]): number[] {
   const out: number[] = [];
   perm.forEach((a, j) => (out[a] = j));
