@@ -101,4 +101,28 @@ describe("dnnc import translates", () => {
     const text = await ws.expectSameAsOnnxruntime(bytes, "gru.onnx", io);
     expect(text).toContain(expected as string);
   }, 120_000);
+
+  it("MobileNet's pieces: Clip(0, 6) as relu6, HardSwish, ReduceMean over H and W in NHWC, Max/Min with constants, HardSigmoid", async () => {
+    const scalar = (name: string, v: number) => ({ name, type: "float" as const, dims: [], data: Float32Array.of(v) });
+    const bytes = model(
+      [
+        node("Conv", "/stem/conv", ["x", "k"], ["c"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "pads", ints: [1, 1, 1, 1] }]),
+        node("Clip", "/stem/relu6", ["c", "zero", "six"], ["r"]),
+        node("HardSwish", "/block/hswish", ["r"], ["h"]),
+        node("ReduceMean", "/pool", ["h"], ["m"], [{ name: "axes", ints: [2, 3] }, { name: "keepdims", i: 1 }]),
+        node("Flatten", "/flatten", ["m"], ["f"], [{ name: "axis", i: 1 }]),
+        node("Max", "/floor", ["f", "lo"], ["g"]),
+        node("Min", "/ceiling", ["g", "hi"], ["q"]),
+        node("HardSigmoid", "/gate", ["q"], ["y"]),
+      ],
+      [weight("k", [6, 2, 3, 3]), scalar("zero", 0), scalar("six", 6), scalar("lo", -0.25), scalar("hi", 0.5)],
+      [f32("x", ["B", 2, 6, 6])],
+      [f32("y", ["B", 6])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "mobile.onnx", io);
+    expect(text).toContain("|> relu6");
+    expect(text).toContain("|> hard_silu");
+    expect(text).toContain("|> mean(axis: [1, 2])");
+    expect(text).toContain("maximum(");
+  }, 120_000);
 });

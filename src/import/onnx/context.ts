@@ -15,6 +15,8 @@ export interface Ctx {
   readers: Map<string, Node[]>;
   /** Nodes already translated as part of another (the Add after a MatMul that became a Dense). */
   absorbed: Set<Node>;
+  /** The default domain's opset: a few defaults changed with it (Softmax's axis). */
+  opset: number;
 }
 
 export function attr(node: Node, name: string): Attribute | undefined {

@@ -46,7 +46,8 @@ export function activation(ctx: Ctx, node: Node): void {
 export function softmax(ctx: Ctx, node: Node): void {
   const x = dynamicInput(ctx, node, 0);
   const rank = x.shape.length;
-  if (axis(intAttr(node, "axis", -1), rank) !== rank - 1) throw new NotTranslatable("only a softmax over the last axis is supported");
+  // Before opset 13 the default axis was 1 and the input was flattened from it: the same over the last axis only.
+  if (axis(intAttr(node, "axis", ctx.opset >= 13 ? -1 : 1), rank) !== rank - 1) throw new NotTranslatable("only a softmax over the last axis is supported");
   ctx.prog.use(ACTIVATIONS, node.opType === "LogSoftmax" ? "log_softmax" : "softmax");
   const identity = identityLayout(rank);
   const stages: Stage[] = [...relayoutStages(x, identity), { call: node.opType === "LogSoftmax" ? "log_softmax" : "softmax" }];
@@ -54,20 +55,27 @@ export function softmax(ctx: Ctx, node: Node): void {
 }
 
 const OPERATORS: Record<string, string> = { Add: "+", Sub: "-", Mul: "*", Div: "/", Pow: "^" };
+const FUNCTIONS: Record<string, string> = { Max: "maximum", Min: "minimum" };
 
-/** Add, Sub, Mul, Div, Pow of two tensors, or of a tensor and a constant. */
+/** `a op b`, or `maximum(a, b)` for Max and Min. */
+function combine(opType: string, a: string, b: string): { head: string; atomic: boolean } {
+  const f = FUNCTIONS[opType];
+  return f ? { head: `${f}(${a}, ${b})`, atomic: true } : { head: `${a} ${OPERATORS[opType]!} ${b}`, atomic: false };
+}
+
+/** Add, Sub, Mul, Div, Pow, Max, Min of two tensors, or of a tensor and a constant. */
 export function arithmetic(ctx: Ctx, node: Node): void {
+  if (node.inputs.length !== 2) throw new NotTranslatable(`only two inputs are supported, it has ${node.inputs.length}`);
   const a = input(ctx, node, 0);
   const b = input(ctx, node, 1);
   if (!a || !b) throw new NotTranslatable("it needs two inputs");
-  const op = OPERATORS[node.opType]!;
   if (a.kind === "dynamic" && b.kind === "dynamic") {
     const shape = broadcastShape(a.shape, b.shape);
     // Two branches in one layout (a residual Add of NHWC images) stay in it; otherwise both in ONNX's order.
     const layout = sameLayout(a.layout, b.layout) && a.shape.length === b.shape.length ? a.layout : identityLayout(shape.length);
     const left = toOperand(ctx, a, layout);
     const right = toOperand(ctx, b, layout);
-    setDynamic(ctx, node, 0, { p: { head: `${left} ${op} ${right}`, atomic: false, stages: [] }, shape, layout });
+    setDynamic(ctx, node, 0, { p: { ...combine(node.opType, left, right), stages: [] }, shape, layout });
     return;
   }
   const [x, k, xFirst] = a.kind === "dynamic" ? [a, b as Known, true] : [b as Dynamic, a, false];
@@ -76,7 +84,7 @@ export function arithmetic(ctx: Ctx, node: Node): void {
   if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) throw new NotTranslatable("a constant that broadcasts the tensor to a larger shape is not supported");
   const { text, layout } = constantOperand(ctx, node, x, k);
   const xs = toOperand(ctx, x, layout);
-  setDynamic(ctx, node, 0, { p: { head: xFirst ? `${xs} ${op} ${text}` : `${text} ${op} ${xs}`, atomic: false, stages: [] }, shape: x.shape, layout });
+  setDynamic(ctx, node, 0, { p: { ...(xFirst ? combine(node.opType, xs, text) : combine(node.opType, text, xs)), stages: [] }, shape: x.shape, layout });
 }
 
 function toOperand(ctx: Ctx, v: Dynamic, layout: Dynamic["layout"]): string {
@@ -90,7 +98,7 @@ function toOperand(ctx: Ctx, v: Dynamic, layout: Dynamic["layout"]): string {
 function constantOperand(ctx: Ctx, node: Node, x: Dynamic, k: Known): { text: string; layout: Dynamic["layout"] } {
   const values = k.floats ?? (k.ints?.every((d) => typeof d === "number") ? Float32Array.from(k.ints as number[]) : undefined);
   if (!values) throw new NotTranslatable("its constant operand is not numeric");
-  if (values.length === 1) return { text: floatText(values[0]!), layout: x.layout };
+  if (values.length === 1) return { text: literal(values[0]!), layout: x.layout };
   // Broadcast to the tensor's rank, then laid out as the tensor is (a per-channel [C, 1, 1] becomes [C] beside NHWC).
   const rank = x.shape.length;
   const full = [...new Array<number>(rank - k.shape.length).fill(1), ...k.shape];
@@ -126,4 +134,54 @@ export function broadcastShape(a: readonly (number | string)[], b: readonly (num
 export function neg(ctx: Ctx, node: Node): void {
   const x = dynamicInput(ctx, node, 0);
   setDynamic(ctx, node, 0, { p: { head: `-${operand(ctx.prog, x)}`, atomic: false, stages: [] }, shape: x.shape, layout: x.layout });
+}
+
+/** A number as an operand: negative ones in parentheses (`x * (-0.5)`). */
+function literal(x: number): string {
+  return x < 0 ? `(${floatText(x)})` : floatText(x);
+}
+
+/** Clip: relu or relu6 where it is one, else maximum and minimum of the bounds. */
+export function clip(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const bound = (i: number, attrName: string): number | undefined => {
+    const v = input(ctx, node, i);
+    if (v) {
+      if (v.kind !== "known") throw new NotTranslatable(`its ${attrName} bound should be a constant`);
+      const values = v.floats ?? Float32Array.from((v.ints ?? []).map(Number));
+      if (values.length !== 1) throw new NotTranslatable(`its ${attrName} bound should be one number`);
+      return values[0]!;
+    }
+    const a = node.attributes.get(attrName);
+    return a?.kind === "float" ? a.f : undefined;
+  };
+  const lo = bound(1, "min");
+  const hi = bound(2, "max");
+  let stage: Stage;
+  if (lo === 0 && hi === undefined) stage = { call: "relu" };
+  else if (lo === 0 && hi === 6) {
+    ctx.prog.use(ACTIVATIONS, "relu6");
+    stage = { call: "relu6" };
+  } else {
+    const head = operand(ctx.prog, x);
+    const low = lo === undefined ? head : `maximum(${head}, ${literal(lo)})`;
+    setDynamic(ctx, node, 0, { p: { head: hi === undefined ? low : `minimum(${low}, ${literal(hi)})`, atomic: true, stages: [] }, shape: x.shape, layout: x.layout });
+    return;
+  }
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout });
+}
+
+/** HardSigmoid (PyTorch's alpha 1/6, beta 1/2 is std.activations' hard_sigmoid) and HardSwish (hard_silu). */
+export function hard(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const alpha = floatAttr(node, "alpha", 0.2);
+  const beta = floatAttr(node, "beta", 0.5);
+  if (node.opType === "HardSwish" || (Math.abs(alpha - 1 / 6) < 1e-6 && beta === 0.5)) {
+    const f = node.opType === "HardSwish" ? "hard_silu" : "hard_sigmoid";
+    ctx.prog.use(ACTIVATIONS, f);
+    setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, { call: f }), shape: x.shape, layout: x.layout });
+    return;
+  }
+  const head = operand(ctx.prog, x);
+  setDynamic(ctx, node, 0, { p: { head: `maximum(0.0, minimum(1.0, ${head} * ${literal(alpha)} + ${literal(beta)}))`, atomic: true, stages: [] }, shape: x.shape, layout: x.layout });
 }

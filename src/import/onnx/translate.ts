@@ -9,7 +9,8 @@ import { NotTranslatable, type Ctx } from "./context.ts";
 import { DnnProgram, identifier } from "./program.ts";
 import { identityLayout, inLayout, type Dim } from "./values.ts";
 import { batchNorm, conv, gemm, globalPool, matmul, pool } from "./layers.ts";
-import { activation, ACTIVATION_OPS, arithmetic, neg, softmax } from "./elementwise.ts";
+import { activation, ACTIVATION_OPS, arithmetic, clip, hard, neg, softmax } from "./elementwise.ts";
+import { reduce } from "./reduce.ts";
 import { concat, flatten, gather, passThrough, reshape, squeeze, transpose, unsqueeze } from "./shapes.ts";
 import { gru, lstm } from "./recurrent.ts";
 import { fold } from "./fold.ts";
@@ -49,6 +50,14 @@ const RULES: Record<string, Rule> = {
   Mul: arithmetic,
   Div: arithmetic,
   Pow: arithmetic,
+  Max: arithmetic,
+  Min: arithmetic,
+  Clip: clip,
+  HardSigmoid: hard,
+  HardSwish: hard,
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  ReduceSum: reduce,
   Neg: neg,
   Flatten: flatten,
   Reshape: reshape,
@@ -81,7 +90,7 @@ export function translate(model: Model): Translation {
     problems.push({ code: "DNN0721", message: `unsupported operator ${n.domain && n.domain !== "ai.onnx" ? `${n.domain}.` : ""}${n.opType} (node ${n.name || `with output ${n.outputs[0]}`})` });
   if (problems.length > 0) return { prog, inputs: [], outputs: [], problems };
 
-  const ctx: Ctx = { prog, values: new Map(), readers: new Map(), absorbed: new Set() };
+  const ctx: Ctx = { prog, values: new Map(), readers: new Map(), absorbed: new Set(), opset: model.opset };
   for (const t of g.initializers) ctx.values.set(t.name, { kind: "known", shape: t.dims, ...(t.floats ? { floats: t.floats } : {}), ...(t.ints ? { ints: t.ints } : {}) });
   const symbols = new Map<string, string>();
   const inputs = declareInputs(ctx, g, symbols, problems);
