@@ -125,4 +125,30 @@ describe("dnnc import translates", () => {
     expect(text).toContain("|> mean(axis: [1, 2])");
     expect(text).toContain("maximum(");
   }, 120_000);
+
+  it("LayerNormalization as LayerNorm, on [B, T, C] sequences after a Dense; the same spelled out as ReduceMean, Sub, Pow… as primitives", async () => {
+    const two = { name: "two", type: "float" as const, dims: [], data: Float32Array.of(2) };
+    const eps = { name: "eps", type: "float" as const, dims: [], data: Float32Array.of(1e-5) };
+    const bytes = model(
+      [
+        node("MatMul", "/fc/MatMul", ["x", "w"], ["a"]),
+        node("Add", "/fc/Add", ["a", "bias"], ["h"]),
+        node("LayerNormalization", "/ln/LayerNormalization", ["h", "gamma", "beta"], ["n"], [{ name: "axis", i: -1 }]),
+        node("ReduceMean", "/manual/mean", ["n"], ["mu"], [{ name: "axes", ints: [-1] }]),
+        node("Sub", "/manual/sub", ["n", "mu"], ["d"]),
+        node("Pow", "/manual/pow", ["d", "two"], ["sq"]),
+        node("ReduceMean", "/manual/var", ["sq"], ["var"], [{ name: "axes", ints: [-1] }]),
+        node("Add", "/manual/eps", ["var", "eps"], ["ve"]),
+        node("Sqrt", "/manual/sqrt", ["ve"], ["sd"]),
+        node("Div", "/manual/div", ["d", "sd"], ["z"]),
+        node("Mul", "/manual/scale", ["z", "gamma2"], ["y"]),
+      ],
+      [weight("w", [4, 6]), weight("bias", [6]), weight("gamma", [6]), weight("beta", [6]), weight("gamma2", [6], 3), two, eps],
+      [f32("x", ["B", 5, 4])],
+      [f32("y", ["B", 5, 6])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "norm.onnx", io);
+    expect(text).toContain("|> LayerNorm(epsilon: 0.00001)");
+    expect(text).toContain("mean(axis: 2)");
+  }, 120_000);
 });

@@ -222,3 +222,20 @@ export function batchNorm(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, layout), stage), shape: x.shape, layout });
 }
 
+/** LayerNormalization over the last axis → LayerNorm(epsilon:), its scale and bias gamma and beta. */
+export function layerNorm(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const rank = x.shape.length;
+  const ax = intAttr(node, "axis", -1);
+  if ((ax < 0 ? ax + rank : ax) !== rank - 1) throw new NotTranslatable("only a normalization over the last axis is supported");
+  if (node.outputs.slice(1).some((o) => o && (ctx.readers.get(o)?.length ?? 0) > 0)) throw new NotTranslatable("its mean and inverse standard deviation outputs are read");
+  const c = x.shape[rank - 1];
+  if (typeof c !== "number") throw new NotTranslatable("its last axis must have a known size");
+  const gamma = weight(knownInput(ctx, node, 1, "scale"), "scale");
+  const beta = input(ctx, node, 2) ? weight(knownInput(ctx, node, 2, "bias"), "bias") : { shape: [c], data: new Float32Array(c) };
+  const weights = new Map<string, Weight>([["gamma", { shape: [c], data: gamma.data }], ["beta", { shape: [c], data: beta.data }]]);
+  ctx.prog.use(LAYERS, "LayerNorm");
+  const identity = identityLayout(rank);
+  const stage: Stage = { call: "LayerNorm", args: [`epsilon: ${floatText(floatAttr(node, "epsilon", 1e-5))}`], layer: { base: "layer_norm", weights }, comment: comment(node) };
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, identity), stage), shape: x.shape, layout: identity });
+}
