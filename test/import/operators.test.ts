@@ -2,6 +2,7 @@
 // encoder: each imported model is checked, compiled, and compared with onnxruntime at batch sizes
 // 1 and 3 (as the fixtures are), and the .dnn text shows the translation chosen.
 import { afterAll, describe, expect, it } from "vitest";
+import { exportModel } from "../../src/api/export.ts";
 import { Workspace } from "./helpers.ts";
 import { f32, int64s, model, node, weight } from "./graphs.ts";
 
@@ -150,5 +151,12 @@ describe("dnnc import translates", () => {
     const text = await ws.expectSameAsOnnxruntime(bytes, "norm.onnx", io);
     expect(text).toContain("|> LayerNorm(epsilon: 0.00001)");
     expect(text).toContain("mean(axis: 2)");
+  }, 120_000);
+
+  it("dnnc's own export of samples/mlp_digits.dnn (Shape with start and end, biases Expanded to [B, units]) comes back as the same Dense layers", async () => {
+    const exported = exportModel({ path: "samples/mlp_digits.dnn", seed: 3 });
+    const text = await ws.expectSameAsOnnxruntime(exported.bytes!, "mlp_digits.onnx", { input: "x", output: "logits" });
+    expect(text).toContain("|> Dense(64, activation: relu)");
+    expect(text).toContain("|> Dense(10)");
   }, 120_000);
 });

@@ -82,6 +82,7 @@ export function arithmetic(ctx: Ctx, node: Node): void {
   if (x.kind !== "dynamic") throw new NotTranslatable("both inputs are constants");
   const shape = broadcastShape(x.shape, k.shape);
   if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) throw new NotTranslatable("a constant that broadcasts the tensor to a larger shape is not supported");
+  if (node.opType === "Add" && foldBias(ctx, node, x, k)) return;
   const { text, layout } = constantOperand(ctx, node, x, k);
   const xs = toOperand(ctx, x, layout);
   setDynamic(ctx, node, 0, { p: { ...(xFirst ? combine(node.opType, xs, text) : combine(node.opType, text, xs)), stages: [] }, shape: x.shape, layout });
@@ -92,6 +93,28 @@ function toOperand(ctx: Ctx, v: Dynamic, layout: Dynamic["layout"]): string {
   const p = inLayout(ctx.prog, v, layout);
   ctx.prog.bind(p, v.wanted);
   return p.head;
+}
+
+/**
+ * `Dense(…, use_bias: false)` or `Conv2D(…, use_bias: false)` + a constant of one value per unit
+ * or channel (as dnnc's own export and some exporters write a bias: after the product, broadcast
+ * by an Expand) is that layer with a bias. True when folded.
+ */
+function foldBias(ctx: Ctx, node: Node, x: Dynamic, k: Known): boolean {
+  const last = x.p.stages[x.p.stages.length - 1];
+  if (x.readers !== 1 || !last?.layer || (last.call !== "Dense" && last.call !== "Conv2D") || last.activation || !last.args?.includes("use_bias: false")) return false;
+  const units = Number(last.args[0]);
+  const values = k.floats;
+  if (!values || values.length !== units) return false;
+  // The constant's one non-unit axis must be the one the layer's units are on: the last of the .dnn value.
+  const rank = x.shape.length;
+  const full = [...new Array<number>(rank - k.shape.length).fill(1), ...k.shape];
+  const kept = full.filter((_, i) => !x.layout.drop.includes(i));
+  if (kept.length !== x.layout.perm.length || kept[x.layout.perm[x.layout.perm.length - 1]!] !== units) return false;
+  last.args = last.args.filter((a) => a !== "use_bias: false");
+  last.layer.weights.set("bias", { shape: [units], data: Float32Array.from(values) });
+  setDynamic(ctx, node, 0, { p: x.p, shape: x.shape, layout: x.layout });
+  return true;
 }
 
 /** A constant beside a tensor: a number literal, or a model parameter in the tensor's layout. */

@@ -5,7 +5,7 @@
 // arithmetic (`x.view(x.size(0), -1)`) as lists of sizes, symbolic ones included.
 import type { Node } from "./decode.ts";
 import { axis, dynamicInput, input, intAttr, intsAttr, knownInts, NotTranslatable, setKnown, type Ctx } from "./context.ts";
-import { permuteData, type Dim, type Known } from "./values.ts";
+import { permuteData, strides, type Dim, type Known } from "./values.ts";
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -15,8 +15,12 @@ export function fold(ctx: Ctx, node: Node): boolean {
     case "Constant":
       return constant(ctx, node);
     case "Shape": {
+      // Opset 15's start and end take a slice of the shape (dnnc's export reads the batch size so).
       const x = dynamicInput(ctx, node, 0);
-      setKnown(ctx, node, 0, { shape: [x.shape.length], ints: [...x.shape] });
+      const rank = x.shape.length;
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+      const dims = x.shape.slice(clamp(intAttr(node, "start", 0)), clamp(intAttr(node, "end", rank)));
+      setKnown(ctx, node, 0, { shape: [dims.length], ints: dims });
       return true;
     }
     case "ConstantOfShape": {
@@ -70,6 +74,8 @@ export function fold(ctx: Ctx, node: Node): boolean {
     }
     case "Concat":
       return concat(ctx, node, ks);
+    case "Expand":
+      return expand(ctx, node, ks);
     case "Slice":
       return slice(ctx, node, ks);
     case "Gather":
@@ -174,3 +180,30 @@ function gather(ctx: Ctx, node: Node, ks: Known[]): boolean {
   return true;
 }
 
+/**
+ * Expand of a constant: to a shape of numbers, the values repeated; to one with a symbolic size
+ * (dnnc's export broadcasts a bias to [B, units]), the constant as it is, since every operator
+ * that reads it broadcasts it the same way.
+ */
+function expand(ctx: Ctx, node: Node, ks: Known[]): boolean {
+  const [k, target] = ks as [Known, Known];
+  const dims = knownInts(target, "shape");
+  if (!dims.every((d) => typeof d === "number")) {
+    setKnown(ctx, node, 0, k);
+    return true;
+  }
+  const rank = Math.max(dims.length, k.shape.length);
+  const from = [...new Array<number>(rank - k.shape.length).fill(1), ...k.shape];
+  const to = [...new Array<number>(rank - dims.length).fill(1), ...(dims as number[])].map((d, i) => (d === 1 ? from[i]! : d));
+  const values = elements(k);
+  const fromStrides = strides(from);
+  const toStrides = strides(to);
+  const out: Dim[] = [];
+  for (let o = 0; o < size(to); o++) {
+    let src = 0;
+    for (let i = 0; i < rank; i++) if (from[i] !== 1) src += (Math.floor(o / toStrides[i]!) % to[i]!) * fromStrides[i]!;
+    out.push(values[src]!);
+  }
+  setKnown(ctx, node, 0, make(k, to, out));
+  return true;
+}

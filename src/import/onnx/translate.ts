@@ -76,7 +76,7 @@ const RULES: Record<string, Rule> = {
 };
 
 /** Operators with no run-time value of their own: evaluated at import time only. */
-const KNOWN_ONLY = new Set(["Shape", "Constant", "ConstantOfShape", "Slice"]);
+const KNOWN_ONLY = new Set(["Shape", "Constant", "ConstantOfShape", "Slice", "Expand"]);
 
 export const SUPPORTED_OPERATORS = [...Object.keys(RULES), ...KNOWN_ONLY].sort();
 
