@@ -159,4 +159,27 @@ describe("dnnc import translates", () => {
     expect(text).toContain("|> Dense(64, activation: relu)");
     expect(text).toContain("|> Dense(10)");
   }, 120_000);
+
+  it.each([
+    ["LSTM", 4, "|> Bidirectional(LSTM(4, return_sequences: true))"],
+    ["GRU", 3, "|> Bidirectional(GRU(4, return_sequences: true))"],
+  ])("a bidirectional %s, its outputs concatenated as PyTorch does, as Bidirectional", async (op, gates, expected) => {
+    const g = gates as number;
+    const bytes = model(
+      [
+        node("Transpose", "/rnn/Transpose", ["x"], ["t"], [{ name: "perm", ints: [1, 0, 2] }]),
+        node(op as string, "/rnn/RNN", ["t", "w", "r", "b"], ["y"], [{ name: "hidden_size", i: 4 }, { name: "direction", s: "bidirectional" }, ...(op === "GRU" ? [{ name: "linear_before_reset", i: 1 }] : [])]),
+        node("Transpose", "/rnn/Transpose_1", ["y"], ["yt"], [{ name: "perm", ints: [0, 2, 1, 3] }]),
+        node("Reshape", "/rnn/Reshape", ["yt", "merge"], ["m"]),
+        node("Transpose", "/rnn/Transpose_2", ["m"], ["z"], [{ name: "perm", ints: [1, 0, 2] }]),
+        node("ReduceMean", "/pool", ["z"], ["p"], [{ name: "axes", ints: [1] }, { name: "keepdims", i: 0 }]),
+        node("Gemm", "/fc/Gemm", ["p", "fw", "fb"], ["y_out"], [{ name: "transB", i: 1 }]),
+      ],
+      [weight("w", [2, g * 4, 5]), weight("r", [2, g * 4, 4]), weight("b", [2, 2 * g * 4]), int64s("merge", [0, 0, -1]), weight("fw", [3, 8]), weight("fb", [3])],
+      [f32("x", ["B", 6, 5])],
+      [f32("y_out", ["B", 3])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "birnn.onnx", { input: "x", output: "y_out" });
+    expect(text).toContain(expected as string);
+  }, 120_000);
 });

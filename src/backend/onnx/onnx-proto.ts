@@ -14,7 +14,7 @@ export interface OnnxTensor {
   data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
 }
 
-export type OnnxAttribute = { name: string } & ({ i: number } | { ints: readonly number[] } | { g: OnnxGraph });
+export type OnnxAttribute = { name: string } & ({ i: number } | { ints: readonly number[] } | { g: OnnxGraph } | { s: string });
 
 export interface OnnxNode {
   name: string;
@@ -51,7 +51,7 @@ export interface OnnxModel {
 }
 
 /** AttributeProto.AttributeType */
-const ATTR_TYPE = { i: 2, g: 5, ints: 7 } as const;
+const ATTR_TYPE = { i: 2, s: 3, g: 5, ints: 7 } as const;
 
 export function encodeModel(m: OnnxModel): Uint8Array {
   const w = new ProtoWriter().varint(1, m.irVersion).bytes(2, m.producerName).bytes(3, m.producerVersion).bytes(6, m.doc).bytes(7, graph(m.graph));
@@ -76,6 +76,7 @@ function node(n: OnnxNode): ProtoWriter {
 function attribute(a: OnnxAttribute): ProtoWriter {
   const w = new ProtoWriter().bytes(1, a.name);
   if ("i" in a) return w.varint(20, ATTR_TYPE.i).varint(3, a.i);
+  if ("s" in a) return w.varint(20, ATTR_TYPE.s).bytes(4, a.s); // the export writes none; the import's tests do (an LSTM's direction)
   if ("ints" in a) {
     w.varint(20, ATTR_TYPE.ints);
     for (const v of a.ints) w.varint(8, v);

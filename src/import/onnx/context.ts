@@ -17,6 +17,8 @@ export interface Ctx {
   absorbed: Set<Node>;
   /** The default domain's opset: a few defaults changed with it (Softmax's axis). */
   opset: number;
+  /** The node computing each value, for rules that look ahead (a Reshape's shape not yet evaluated). */
+  producers: Map<string, Node>;
 }
 
 export function attr(node: Node, name: string): Attribute | undefined {

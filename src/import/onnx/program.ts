@@ -19,6 +19,8 @@ export interface Stage {
   args?: string[];
   /** A layer's instance base name (`dense`, `conv2d`, `batch_norm`) and its weights by parameter name. */
   layer?: { base: string; weights: Map<string, Weight> };
+  /** Further instances the stage creates, named after it in order (Bidirectional's backward copy). */
+  also?: { base: string; weights: Map<string, Weight> }[];
   /** Dense and Conv2D: an activation folded in, written `activation: relu`. */
   activation?: string;
   /** Where it came from in the ONNX graph, written as a trailing comment. */
@@ -91,13 +93,13 @@ export class DnnProgram {
   }
 
   private stageText(s: Stage): string {
-    if (s.layer) {
-      const seen = this.instances.get(s.layer.base) ?? 0;
-      this.instances.set(s.layer.base, seen + 1);
-      const instance = seen === 0 ? s.layer.base : `${s.layer.base}_${seen}`;
-      for (const [param, w] of s.layer.weights) this.weights.set(`${instance}.${param}`, w);
-      this.layerCounts.set(s.call, (this.layerCounts.get(s.call) ?? 0) + 1);
+    for (const layer of s.layer ? [s.layer, ...(s.also ?? [])] : []) {
+      const seen = this.instances.get(layer.base) ?? 0;
+      this.instances.set(layer.base, seen + 1);
+      const instance = seen === 0 ? layer.base : `${layer.base}_${seen}`;
+      for (const [param, w] of layer.weights) this.weights.set(`${instance}.${param}`, w);
     }
+    if (s.layer) this.layerCounts.set(s.call, (this.layerCounts.get(s.call) ?? 0) + 1);
     const args = [...(s.args ?? []), ...(s.activation ? [`activation: ${s.activation}`] : [])];
     return s.args === undefined && !s.activation ? s.call : `${s.call}(${args.join(", ")})`;
   }

@@ -91,7 +91,7 @@ export function translate(model: Model): Translation {
     problems.push({ code: "DNN0721", message: `unsupported operator ${n.domain && n.domain !== "ai.onnx" ? `${n.domain}.` : ""}${n.opType} (node ${n.name || `with output ${n.outputs[0]}`})` });
   if (problems.length > 0) return { prog, inputs: [], outputs: [], problems };
 
-  const ctx: Ctx = { prog, values: new Map(), readers: new Map(), absorbed: new Set(), opset: model.opset };
+  const ctx: Ctx = { prog, values: new Map(), readers: new Map(), absorbed: new Set(), opset: model.opset, producers: new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const))) };
   for (const t of g.initializers) ctx.values.set(t.name, { kind: "known", shape: t.dims, ...(t.floats ? { floats: t.floats } : {}), ...(t.ints ? { ints: t.ints } : {}) });
   const symbols = new Map<string, string>();
   const inputs = declareInputs(ctx, g, symbols, problems);
