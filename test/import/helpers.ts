@@ -41,14 +41,17 @@ export class Workspace {
   }
 
   /** The imported model's output equals onnxruntime's on the same noise at batch sizes 1 and 3; returns the .dnn text. */
-  async expectSameAsOnnxruntime(bytes: Uint8Array, path: string, io: { input: string; output: string }, tolerance: { relative?: number; absolute?: number } = {}): Promise<string> {
+  async expectSameAsOnnxruntime(bytes: Uint8Array, path: string, io: { input: string; output: string; ids?: number }, tolerance: { relative?: number; absolute?: number } = {}): Promise<string> {
     const { result, model, inputShape } = await this.load(bytes, path);
     const session = await ort.InferenceSession.create(bytes);
     for (const batch of [1, 3]) {
       const dims = inputShape.map((d) => (typeof d === "number" ? d : batch));
-      const x = Float32Array.from(noise(dims.reduce((a, b) => a * b, 1), batch + 7), (v) => v * 2);
-      const want = (await session.run({ [io.input]: new ort.Tensor("float32", x, dims) }))[io.output]!.data as Float32Array;
-      const got = Object.values(model.forward({ [dnnName(io.input)]: x }))[0]!;
+      const values = noise(dims.reduce((a, b) => a * b, 1), batch + 7);
+      // Token ids (io.ids the vocabulary's size): int64 for onnxruntime, i32 for the generated model.
+      const x = io.ids ? Int32Array.from(values, (v) => Math.floor(((v + 1) / 2) * io.ids!) % io.ids!) : Float32Array.from(values, (v) => v * 2);
+      const feed = io.ids ? new ort.Tensor("int64", BigInt64Array.from(x, (v) => BigInt(v)), dims) : new ort.Tensor("float32", x as Float32Array, dims);
+      const want = (await session.run({ [io.input]: feed }))[io.output]!.data as Float32Array;
+      const got = Object.values(model.forward({ [dnnName(io.input)]: x as Float32Array }))[0]!;
       expect(got.length, `${path} at batch ${batch}: length`).toBe(want.length);
       const scale = Math.max(...Array.from(want, Math.abs));
       expect(scale, "all zero: a comparison that proves nothing").toBeGreaterThan(0);

@@ -182,4 +182,23 @@ describe("dnnc import translates", () => {
     const text = await ws.expectSameAsOnnxruntime(bytes, "birnn.onnx", { input: "x", output: "y_out" });
     expect(text).toContain(expected as string);
   }, 120_000);
+
+  it("int64 token ids as an i32 input, a Gather from a weight table as Embedding, then an LSTM over the embedded sequence", async () => {
+    const bytes = model(
+      [
+        node("Gather", "/embed/Gather", ["table", "tokens"], ["e"], [{ name: "axis", i: 0 }]),
+        node("Transpose", "/lstm/Transpose", ["e"], ["t"], [{ name: "perm", ints: [1, 0, 2] }]),
+        node("LSTM", "/lstm/LSTM", ["t", "w", "r", "b"], ["", "h"], [{ name: "hidden_size", i: 4 }]),
+        node("Gather", "/last", ["h", "minus1"], ["s"], [{ name: "axis", i: 0 }]), // PyTorch's h_n[-1]
+        node("Gemm", "/fc/Gemm", ["s", "fw", "fb"], ["y"], [{ name: "transB", i: 1 }]),
+      ],
+      [weight("table", [12, 5]), weight("w", [1, 16, 5]), weight("r", [1, 16, 4]), weight("b", [1, 32]), { name: "minus1", type: "int64", dims: [], data: BigInt64Array.of(-1n) }, weight("fw", [3, 4]), weight("fb", [3])],
+      [{ name: "tokens", type: "int64", shape: ["B", 7] }],
+      [f32("y", ["B", 3])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "tokens.onnx", { input: "tokens", output: "y", ids: 12 });
+    expect(text).toContain("input  tokens: i32[B, 7]");
+    expect(text).toContain("|> Embedding(12, 5)");
+    expect(text).toContain("|> LSTM(4)");
+  }, 120_000);
 });

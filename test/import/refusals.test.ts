@@ -65,16 +65,21 @@ describe("dnnc import refuses", () => {
     ]);
   });
 
-  it("an input that is not float, or has a size with neither a number nor a name (DNN0723)", () => {
+  it("an input that is neither float nor integer ids, or has a size with neither a number nor a name (DNN0723)", () => {
     const bytes = model(
-      [node("Relu", "r", ["x"], ["y"]), node("Identity", "i", ["ids"], ["z"])],
+      [node("Relu", "r", ["x"], ["y"]), node("Identity", "i", ["mask"], ["z"])],
       [],
-      [f32("x", ["B", 0]), { name: "ids", type: "int64", shape: ["B", 8] }],
+      [f32("x", ["B", 0]), { name: "mask", type: "bool", shape: ["B", 8] }],
       [f32("y", ["B", 4]), f32("z", ["B", 8])],
     );
     const got = refusal(bytes);
-    expect(got).toContain("DNN0723 input ids is int64: only float inputs are supported");
+    expect(got).toContain("DNN0723 input mask is bool: only float inputs and integer token ids are supported");
     expect(got).toContain("DNN0723 input x has an unknown size at axis 1 (give it a number or a name)");
+  });
+
+  it("integer ids read by anything but an Embedding's Gather (DNN0722)", () => {
+    const bytes = model([node("Relu", "/ids/relu", ["ids"], ["y"])], [], [{ name: "ids", type: "int64", shape: ["B", 8] }], [f32("y", ["B", 8])]);
+    expect(refusal(bytes)).toEqual(["DNN0722 Relu node /ids/relu: its input ids holds integer ids, which only a Gather from a weight table (an Embedding) reads"]);
   });
 
   describe("a file that is not an ONNX model (DNN0720), with one clear message", () => {

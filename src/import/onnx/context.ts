@@ -66,6 +66,7 @@ export function input(ctx: Ctx, node: Node, i: number): Value | undefined {
 export function dynamicInput(ctx: Ctx, node: Node, i: number): Dynamic {
   const v = input(ctx, node, i);
   if (!v || v.kind !== "dynamic") throw new NotTranslatable(`input ${i + 1} (${node.inputs[i] ?? "missing"}) should be a tensor computed from the model's inputs`);
+  if (v.ids) throw new NotTranslatable(`its input ${node.inputs[i]} holds integer ids, which only a Gather from a weight table (an Embedding) reads`);
   return v;
 }
 

@@ -16,7 +16,8 @@ export function fold(ctx: Ctx, node: Node): boolean {
       return constant(ctx, node);
     case "Shape": {
       // Opset 15's start and end take a slice of the shape (dnnc's export reads the batch size so).
-      const x = dynamicInput(ctx, node, 0);
+      const x = input(ctx, node, 0);
+      if (x?.kind !== "dynamic") return false;
       const rank = x.shape.length;
       const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
       const dims = x.shape.slice(clamp(intAttr(node, "start", 0)), clamp(intAttr(node, "end", rank)));

@@ -4,8 +4,9 @@
 // `x.view(x.size(0), -1)` is a Flatten like any other. A transpose changes only the layout a
 // value is held in: no code is written until an operator needs ONNX's order.
 import type { Node } from "./decode.ts";
-import { axis, dynamicInput, input, intAttr, intsAttr, knownInput, knownInts, NotTranslatable, setDynamic, type Ctx } from "./context.ts";
-import { dimText, identityLayout, inverse, NHWC, operand, pipe, relayoutStages, sameLayout, type Dim } from "./values.ts";
+import { axis, dynamicInput, input, intAttr, intsAttr, knownInput, knownInts, NotTranslatable, setDynamic, weight, type Ctx } from "./context.ts";
+import { comment } from "./layers.ts";
+import { dimText, identityLayout, inverse, NHWC, operand, pipe, relayoutStages, sameLayout, type Dim, type Known } from "./values.ts";
 
 /** Axes from opset 13's input or older opsets' attribute. */
 function axesOf(ctx: Ctx, node: Node, rank: number): number[] | undefined {
@@ -125,14 +126,22 @@ export function unsqueeze(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape, layout: { drop: [...x.layout.drop.map((a) => oldAxes[a]!), ...axes].sort((a, b) => a - b), perm: x.layout.perm } });
 }
 
-/** Gather of one position along an axis (`y[:, -1, :]`, PyTorch's last LSTM step). */
+/** Gather of one position along an axis (`y[:, -1, :]`, PyTorch's last LSTM step), or of a weight table's rows by token ids (an Embedding). */
 export function gather(ctx: Ctx, node: Node): void {
+  const table = input(ctx, node, 0);
+  if (table?.kind === "known") return embedding(ctx, node, table);
   const x = dynamicInput(ctx, node, 0);
   const indices = knownInput(ctx, node, 1, "indices");
   const ax = axis(intAttr(node, "axis", 0), x.shape.length);
   const index = knownInts(indices, "indices");
   if (indices.shape.length !== 0 || typeof index[0] !== "number") throw new NotTranslatable("only a Gather of one position (a scalar index) is supported");
-  if (x.layout.drop.includes(ax)) throw new NotTranslatable("it gathers along an axis of size 1");
+  if (x.layout.drop.includes(ax)) {
+    // The one position of a unit axis the .dnn value does not have (PyTorch's h_n[-1] of a one-layer LSTM): bookkeeping only.
+    if (index[0] !== 0 && index[0] !== -1) throw new NotTranslatable(`position ${index[0]} of an axis of size 1`);
+    const drop = x.layout.drop.filter((d) => d !== ax).map((d) => (d > ax ? d - 1 : d));
+    setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape.filter((_, i) => i !== ax), layout: { drop, perm: x.layout.perm } });
+    return;
+  }
   const kept = ax - x.layout.drop.filter((d) => d < ax).length;
   const j = x.layout.perm.indexOf(kept);
   const shape = x.shape.filter((_, i) => i !== ax);
@@ -174,3 +183,15 @@ export function passThrough(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout });
 }
 
+/** Gather(table [V, d], ids) along axis 0 → Embedding(V, d), the table its `embeddings`. */
+function embedding(ctx: Ctx, node: Node, table: Known): void {
+  const ids = input(ctx, node, 1);
+  if (!ids || ids.kind !== "dynamic" || !ids.ids) throw new NotTranslatable("only a Gather of a weight table's rows by the model's integer inputs (an Embedding) is supported");
+  if (intAttr(node, "axis", 0) !== 0 || table.shape.length !== 2) throw new NotTranslatable("only a Gather of rows (axis 0) of a [V, d] table is supported");
+  const [rows, width] = table.shape as [number, number];
+  const weights = new Map([["embeddings", weight(table, "table")]]);
+  ctx.prog.use("std.layers", "Embedding");
+  const stage = { call: "Embedding", args: [String(rows), String(width)], layer: { base: "embedding", weights }, comment: comment(node) };
+  const p = pipe(ctx.prog, ids, ...relayoutStages(ids, identityLayout(ids.shape.length)), stage);
+  setDynamic(ctx, node, 0, { p, shape: [...ids.shape, width], layout: identityLayout(ids.shape.length + 1) });
+}

@@ -95,7 +95,8 @@ export function translate(model: Model): Translation {
   for (const t of g.initializers) ctx.values.set(t.name, { kind: "known", shape: t.dims, ...(t.floats ? { floats: t.floats } : {}), ...(t.ints ? { ints: t.ints } : {}) });
   const symbols = new Map<string, string>();
   const inputs = declareInputs(ctx, g, symbols, problems);
-  for (const n of nodes) for (const i of n.inputs) if (i) ctx.readers.set(i, [...(ctx.readers.get(i) ?? []), n]);
+  // A Shape reads only the sizes, which are known: it does not keep a value from flowing on in one pipeline.
+  for (const n of nodes) if (n.opType !== "Shape") for (const i of n.inputs) if (i) ctx.readers.set(i, [...(ctx.readers.get(i) ?? []), n]);
   const outputMarker = { name: "", opType: "output", domain: "", inputs: [], outputs: [], attributes: new Map() } satisfies Node;
   for (const o of g.outputs) ctx.readers.set(o.name, [...(ctx.readers.get(o.name) ?? []), outputMarker]);
   // Dynamic inputs' readers are known only now.
@@ -175,8 +176,10 @@ function declareInputs(ctx: Ctx, g: Graph, symbols: Map<string, string>, problem
   const names: string[] = [];
   for (const i of g.inputs) {
     if (initializers.has(i.name)) continue; // older exporters list the weights as inputs too
-    if (i.elemType !== 1) {
-      problems.push({ code: "DNN0723", message: `input ${i.name} is ${DATA_TYPE_NAMES[i.elemType] ?? `of type ${i.elemType}`}: only float inputs are supported` });
+    // Integer inputs are token ids for an Embedding: declared i32 (the generated model takes an Int32Array where onnxruntime takes int64).
+    const ids = i.elemType === 6 || i.elemType === 7;
+    if (i.elemType !== 1 && !ids) {
+      problems.push({ code: "DNN0723", message: `input ${i.name} is ${DATA_TYPE_NAMES[i.elemType] ?? `of type ${i.elemType}`}: only float inputs and integer token ids are supported` });
       continue;
     }
     if (!i.shape) {
@@ -197,8 +200,8 @@ function declareInputs(ctx: Ctx, g: Graph, symbols: Map<string, string>, problem
     if (!ok) continue;
     const name = ctx.prog.fresh(identifier(i.name, "input"));
     const comment = shape.length === 4 ? "   // NCHW, as the ONNX model takes it" : "";
-    ctx.prog.declarations.push(`input  ${name}: f32[${shape.join(", ")}]${comment}`);
-    ctx.values.set(i.name, { kind: "dynamic", p: { head: name, atomic: true, stages: [] }, shape, layout: identityLayout(shape.length), readers: 0, wanted: name });
+    ctx.prog.declarations.push(`input  ${name}: ${ids ? "i32" : "f32"}[${shape.join(", ")}]${ids ? `   // token ids (${DATA_TYPE_NAMES[i.elemType]} in the ONNX model)` : comment}`);
+    ctx.values.set(i.name, { kind: "dynamic", p: { head: name, atomic: true, stages: [] }, shape, layout: identityLayout(shape.length), readers: 0, wanted: name, ...(ids ? { ids } : {}) });
     names.push(i.name);
   }
   return names;
