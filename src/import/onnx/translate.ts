@@ -25,7 +25,6 @@ export interface ImportProblem {
 export interface Translation {
   /** The .dnn model's declarations and statements, and what it imports. */
   prog: DnnProgram;
-  inputs: string[];
   outputs: { name: string; shape: Dim[] }[];
   problems: ImportProblem[];
 }
@@ -89,7 +88,7 @@ export function translate(model: Model): Translation {
   const unsupported = nodes.filter((n) => (n.domain !== "" && n.domain !== "ai.onnx") || !(n.opType in RULES || KNOWN_ONLY.has(n.opType)));
   for (const n of unsupported)
     problems.push({ code: "DNN0721", message: `unsupported operator ${n.domain && n.domain !== "ai.onnx" ? `${n.domain}.` : ""}${n.opType} (node ${n.name || `with output ${n.outputs[0]}`})` });
-  if (problems.length > 0) return { prog, inputs: [], outputs: [], problems };
+  if (problems.length > 0) return { prog, outputs: [], problems };
 
   const ctx: Ctx = { prog, values: new Map(), readers: new Map(), absorbed: new Set(), opset: model.opset, producers: new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const))) };
   for (const t of g.initializers) ctx.values.set(t.name, { kind: "known", shape: t.dims, ...(t.floats ? { floats: t.floats } : {}), ...(t.ints ? { ints: t.ints } : {}) });
@@ -142,7 +141,7 @@ export function translate(model: Model): Translation {
     prog.assign(name, p);
     outputs.push({ name, shape: v.shape });
   }
-  return { prog, inputs: inputs.map((i) => ctx.values.get(i)).flatMap((v) => (v?.kind === "dynamic" ? [v.p.head] : [])), outputs, problems };
+  return { prog, outputs, problems };
 }
 
 /** The nodes the graph's outputs depend on, in the graph's order. */
@@ -207,14 +206,11 @@ function declareInputs(ctx: Ctx, g: Graph, symbols: Map<string, string>, problem
   return names;
 }
 
-/** The .dnn name of a symbolic size: the batch axis is B whatever the file calls it. */
+/** The .dnn name of a symbolic size: the batch axis is B whatever the file calls it (or when it has no name); another keeps its name, capitalised. */
 function symbol(symbols: Map<string, string>, param: string, batch: boolean): string {
-  const key = batch ? `batch:${param}` : param;
-  const known = symbols.get(param) ?? symbols.get(key);
+  const known = param ? symbols.get(param) : undefined;
   if (known) return known;
   const name = batch ? "B" : identifier(param, "N").replace(/^./, (c) => c.toUpperCase());
-  symbols.set(param || key, name);
   if (param) symbols.set(param, name);
   return name;
 }
-
