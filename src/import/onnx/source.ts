@@ -19,7 +19,7 @@ export interface SourceParts {
 
 export function dnnSource(s: SourceParts): string {
   const lines: string[] = [];
-  lines.push(`// ${s.modelName}: imported by \`dnnc import\` from ${s.fileName}${s.producer ? ` (${s.producer}` : " ("}${s.producer ? ", " : ""}ONNX opset ${s.opset}).`);
+  lines.push(`// ${s.modelName}: imported by \`dnnc import\` from ${s.fileName} (${s.producer ? `${s.producer}, ` : ""}ONNX opset ${s.opset}).`);
   lines.push(`// Its weights are ${s.weightsName}, in dnnc's layouts (dense kernels [in, out], convolution`);
   lines.push("// kernels [KH, KW, C_in, C_out], images NHWC); the inputs keep the ONNX model's shapes.");
   const classifier = s.train ? trainable(s.outputs) : undefined;
