@@ -201,4 +201,21 @@ describe("dnnc import translates", () => {
     expect(text).toContain("|> Embedding(12, 5)");
     expect(text).toContain("|> LSTM(4)");
   }, 120_000);
+
+  it("grouped, depthwise and dilated convolutions as Conv2D's groups and dilation_rate", async () => {
+    const bytes = model(
+      [
+        node("Conv", "/grouped", ["x", "k1", "b1"], ["a"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "group", i: 2 }, { name: "pads", ints: [1, 1, 1, 1] }]),
+        node("Conv", "/depthwise", ["a", "k2"], ["c"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "group", i: 6 }, { name: "dilations", ints: [2, 2] }]),
+        node("GlobalAveragePool", "/pool", ["c"], ["p"]),
+        node("Flatten", "/flatten", ["p"], ["y"], [{ name: "axis", i: 1 }]),
+      ],
+      [weight("k1", [6, 2, 3, 3]), weight("b1", [6]), weight("k2", [6, 1, 3, 3])],
+      [f32("x", ["B", 4, 9, 9])],
+      [f32("y", ["B", 6])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "groups.onnx", io);
+    expect(text).toContain('|> Conv2D(6, 3, padding: "same", groups: 2)');
+    expect(text).toContain("|> Conv2D(6, 3, dilation_rate: 2, groups: 6, use_bias: false)");
+  }, 120_000);
 });
