@@ -1,0 +1,144 @@
+// PyTorch's state_dicts (test/fixtures/pytorch, written by PyTorch itself with make_fixtures.py)
+// loaded into the same models written by hand in .dnn: after the conversion, dnnc's forward (the
+// reference interpreter) equals PyTorch's — its ONNX export run by onnxruntime-node — on random
+// inputs; written back with the file as template, every tensor is the file's bit for bit (an
+// LSTM's two biases excepted: they come back summed into bias_ih); a file that does not fit is
+// refused with a report naming what did not pair.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import * as ort from "onnxruntime-node";
+import { runFrontEnd } from "../../src/api/compile.ts";
+import { convertPytorchWeights, formatReport } from "../../src/api/weights.ts";
+import { interpret } from "../../src/ir/interpret.ts";
+import { safetensorsCopy, safetensorsRead } from "../../src/runtime/safetensors.ts";
+import { noise } from "../helpers/sample-values.ts";
+
+const DIR = "test/fixtures/pytorch";
+const bytes = (name: string) => new Uint8Array(readFileSync(`${DIR}/${name}`));
+
+/** Every tensor of a safetensors file as float32 (or its raw bytes for other dtypes). */
+function tensors(file: Uint8Array): Map<string, { dtype: string; shape: number[]; raw: Uint8Array }> {
+  const st = safetensorsRead("", file);
+  return new Map([...st.tensors.values()].map((t) => [t.name, { dtype: t.dtype, shape: t.shape, raw: file.subarray(t.begin, t.end) }]));
+}
+
+function floats(file: Uint8Array): Map<string, Float32Array> {
+  const st = safetensorsRead("", file);
+  return new Map([...st.tensors.values()].map((t) => {
+    const out = new Float32Array(t.shape.reduce((a, b) => a * b, 1));
+    safetensorsCopy(st, t, out);
+    return [t.name, out];
+  }));
+}
+
+function fromPytorch(model: string, weights = `${model}.safetensors`, map?: Record<string, string>) {
+  return convertPytorchWeights({ path: `${DIR}/${model}.dnn`, direction: "from-pytorch", weights: bytes(weights), ...(map ? { map } : {}) });
+}
+
+/** NHWC → NCHW, for feeding PyTorch's model the image dnnc's gets. */
+function nchw(x: Float32Array, [n, h, w, c]: number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let b = 0; b < n!; b++) for (let i = 0; i < h!; i++) for (let j = 0; j < w!; j++) for (let k = 0; k < c!; k++) out[((b * c! + k) * h! + i) * w! + j] = x[((b * h! + i) * w! + j) * c! + k]!;
+  return out;
+}
+
+const CASES = [
+  { name: "mlp", input: [3, 64], scale: 16, image: false },
+  { name: "cnn_bn", input: [3, 28, 28, 1], scale: 2, image: true },
+  { name: "resnet", input: [3, 16, 16, 3], scale: 2, image: true },
+  { name: "lstm", input: [3, 28, 28], scale: 1, image: false },
+];
+
+describe("PyTorch state_dicts into hand-written .dnn models", () => {
+  it.each(CASES)("$name: every layer pairs in order, and dnnc's forward equals PyTorch's (its ONNX export in onnxruntime)", async ({ name, input, scale, image }) => {
+    const r = fromPytorch(name);
+    expect(r.report?.unmatchedLayers).toEqual([]);
+    expect(r.report?.unmatchedTensors).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.report!.matched.every((m) => m.how === "auto")).toBe(true);
+    const m = runFrontEnd({ path: `${DIR}/${name}.dnn` }, "dce").compilation.models[0]!;
+    const params = floats(r.bytes!);
+    const x = Float32Array.from(noise(input.reduce((a, b) => a * b, 1), 3), (v) => v * scale);
+    const args = m.forward.args.map((a) => (a.role === "input" ? Float64Array.from(x) : Float64Array.from(params.get(a.name)!)));
+    const dnnc = interpret(m.forward, args, { B: input[0]! })[0]!;
+    const session = await ort.InferenceSession.create(`${DIR}/${name}.onnx`);
+    const torchInput = image ? nchw(x, input) : x;
+    const torchShape = image ? [input[0]!, input[3]!, input[1]!, input[2]!] : input;
+    const torch = (await session.run({ x: new ort.Tensor("float32", torchInput, torchShape) }))["logits"]!.data as Float32Array;
+    await session.release();
+    const largest = torch.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    expect(largest).toBeGreaterThan(0.1);
+    const worst = torch.reduce((a, v, i) => Math.max(a, Math.abs(v - dnnc[i]!)), 0);
+    expect(worst).toBeLessThanOrEqual(1e-4 * largest);
+  });
+
+  it("cnn_bn: the Dense after Flatten has its rows reordered from C, H, W to H, W, C, and the report says so", () => {
+    const r = fromPytorch("cnn_bn");
+    const dense = r.report!.matched.find((m) => m.layer === "dense")!;
+    expect(dense.module).toBe("fc");
+    expect(dense.tensors[0]!.transform).toMatch(/C, H, W flatten order to H, W, C \(a Flatten of \[6, 6, 16\]/);
+    // Kernel row (h, w, c) is fc.weight's column (c, h, w): a spot check of the permutation itself.
+    const kernel = floats(r.bytes!).get("dense.kernel")!;
+    const weight = floats(bytes("cnn_bn.safetensors")).get("fc.weight")!;
+    for (const [h, w, c, o] of [[0, 0, 1, 0], [2, 5, 7, 3], [5, 1, 15, 9]]) expect(kernel[((h! * 6 + w!) * 16 + c!) * 10 + o!]).toBe(weight[o! * 576 + (c! * 6 + h!) * 6 + w!]);
+  });
+
+  it.each(["mlp", "cnn_bn", "resnet"])("%s: written back with the file as template, every tensor is the file's bit for bit", (name) => {
+    const r = fromPytorch(name);
+    const back = convertPytorchWeights({ path: `${DIR}/${name}.dnn`, direction: "to-pytorch", weights: r.bytes!, like: bytes(`${name}.safetensors`) });
+    expect(back.ok).toBe(true);
+    const original = tensors(bytes(`${name}.safetensors`));
+    const written = tensors(back.bytes!);
+    expect([...written.keys()]).toEqual([...original.keys()]);
+    for (const [n, t] of original) expect(written.get(n), n).toEqual(t);
+  });
+
+  it("lstm: written back, the weights are the file's bit for bit and the biases bias_ih + bias_hh and 0; loaded again, the same parameters", () => {
+    const r = fromPytorch("lstm");
+    const back = convertPytorchWeights({ path: `${DIR}/lstm.dnn`, direction: "to-pytorch", weights: r.bytes!, like: bytes("lstm.safetensors") });
+    expect(back.ok).toBe(true);
+    const original = floats(bytes("lstm.safetensors"));
+    const written = floats(back.bytes!);
+    for (const n of ["lstm.weight_ih_l0", "lstm.weight_hh_l0", "fc.weight", "fc.bias"]) expect(written.get(n), n).toEqual(original.get(n));
+    expect(written.get("lstm.bias_ih_l0")).toEqual(original.get("lstm.bias_ih_l0")!.map((v, i) => v + original.get("lstm.bias_hh_l0")![i]!));
+    expect(written.get("lstm.bias_hh_l0")).toEqual(new Float32Array(128));
+    const again = convertPytorchWeights({ path: `${DIR}/lstm.dnn`, direction: "from-pytorch", weights: back.bytes! });
+    expect(again.bytes).toEqual(r.bytes);
+  });
+
+  it("without a template, the state_dict is named after the dnnc layers (num_batches_tracked 0), and reads back to the same parameters", () => {
+    const r = fromPytorch("resnet");
+    const out = convertPytorchWeights({ path: `${DIR}/resnet.dnn`, direction: "to-pytorch", weights: r.bytes!, map: { dense: "fc" } });
+    expect(out.ok).toBe(true);
+    const written = tensors(out.bytes!);
+    expect([...written.keys()].slice(0, 7)).toEqual(["conv2d.weight", "batch_norm.weight", "batch_norm.bias", "batch_norm.running_mean", "batch_norm.running_var", "batch_norm.num_batches_tracked", "conv2d_1.weight"]);
+    expect(written.get("batch_norm.num_batches_tracked")).toEqual({ dtype: "I64", shape: [], raw: new Uint8Array(8) });
+    expect(written.get("fc.weight")?.shape).toEqual([10, 32]);
+    const again = convertPytorchWeights({ path: `${DIR}/resnet.dnn`, direction: "from-pytorch", weights: out.bytes! });
+    expect(again.bytes).toEqual(r.bytes);
+  });
+});
+
+describe("weights that do not fit", () => {
+  it("an MLP's file in the CNN: nothing pairs, and the report names every layer and tensor left", () => {
+    const r = fromPytorch("cnn_bn", "mlp.safetensors");
+    expect(r.ok).toBe(false);
+    expect(r.bytes).toBeUndefined();
+    expect(r.report!.unmatchedLayers.map((u) => u.layer)).toEqual(["conv2d", "batch_norm", "conv2d_1", "batch_norm_1", "dense"]);
+    expect(r.report!.unmatchedTensors.map((t) => t.name)).toEqual(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
+    const text = formatReport(r.report!);
+    expect(text).toContain("Not paired in the model:\n  conv2d (Conv2D): conv2d.kernel [3, 3, 1, 8], conv2d.bias [8]\n    no module left in order has the tensors a Conv2D of these shapes reads (weight [8, 1, 3, 3], bias [8])");
+    expect(text).toContain("Not read in the PyTorch file:\n  fc1.weight F32[32, 64]");
+  });
+
+  it("one layer of another width: it and its module are reported, the rest pair", () => {
+    const text = readFileSync(`${DIR}/mlp.dnn`, "utf8").replace("Dense(32,", "Dense(16,");
+    const r = convertPytorchWeights({ path: `${DIR}/mlp.dnn`, text, direction: "from-pytorch", weights: bytes("mlp.safetensors") });
+    expect(r.ok).toBe(false);
+    expect(r.report!.matched).toEqual([]);
+    expect(r.report!.unmatchedLayers.map((u) => [u.layer, u.reason])).toEqual([
+      ["dense", "no module left in order has the tensors a Dense of these shapes reads (weight [16, 64], bias [16])"],
+      ["dense_1", "no module left in order has the tensors a Dense of these shapes reads (weight [10, 16], bias [10])"],
+    ]);
+  });
+});
