@@ -107,7 +107,7 @@ export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Recor
     // Certain when every longest pairing has it: without it, the longest is shorter.
     if (js.length === 1 && longest(fits.map((row, k) => (k === i ? row.map((f, j) => f && j !== js[0]) : row))) < best)
       out.pairs.push({ layer: l, plans: plans.get(l) as ParamPlan[], module: free[js[0]!]!, how: "auto" });
-    else if (js.length > 0) out.layers.push({ layer: l, reason: "ambiguous: more than one module fits in order", candidates: js.map((j) => free[j]!.key) });
+    else if (js.length > 0) out.layers.push({ layer: l, reason: js.length > 1 ? "ambiguous: more than one module fits it in order" : "ambiguous: the module that fits it, paired in order, leaves another layer unpaired", candidates: js.map((j) => free[j]!.key) });
     else out.layers.push({ layer: l, reason: describeNoFit(l, plans.get(l) as ParamPlan[]) });
   });
   const used = new Set(out.pairs.map((p) => p.module.key));

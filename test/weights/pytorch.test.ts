@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-node";
 import { runFrontEnd } from "../../src/api/compile.ts";
 import { convertPytorchWeights, formatReport } from "../../src/api/weights.ts";
 import { interpret } from "../../src/ir/interpret.ts";
-import { safetensorsCopy, safetensorsRead } from "../../src/runtime/safetensors.ts";
+import { safetensorsCopy, safetensorsRead, safetensorsWriteEntries } from "../../src/runtime/safetensors.ts";
 import { noise } from "../helpers/sample-values.ts";
 
 const DIR = "test/fixtures/pytorch";
@@ -140,5 +140,80 @@ describe("weights that do not fit", () => {
       ["dense", "no module left in order has the tensors a Dense of these shapes reads (weight [16, 64], bias [16])"],
       ["dense_1", "no module left in order has the tensors a Dense of these shapes reads (weight [10, 16], bias [10])"],
     ]);
+  });
+});
+
+describe("Embedding, LayerNorm, Conv1d and a two-layer GRU (test/weights/make_seq_gru.py)", () => {
+  const path = "test/weights/fixtures/seq_gru.dnn";
+  const file = new Uint8Array(readFileSync("test/weights/fixtures/seq_gru.safetensors"));
+  const reference = JSON.parse(readFileSync("test/weights/fixtures/seq_gru.json", "utf8")) as { tokens: number[]; shape: number[]; logits: number[] };
+
+  it("pairs each GRU layer of the module with a dnnc GRU, and the forward equals PyTorch's logits", () => {
+    const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: file });
+    expect(r.ok).toBe(true);
+    expect(r.report!.matched.map((m) => `${m.layer}←${m.module}`)).toEqual(["embedding←embed", "layer_norm←norm", "conv1d←conv", "gru←gru[l0]", "gru_1←gru[l1]", "dense←head"]);
+    const m = runFrontEnd({ path }, "dce").compilation.models[0]!;
+    const params = floats(r.bytes!);
+    const args = m.forward.args.map((a) => (a.role === "input" ? Float64Array.from(reference.tokens) : Float64Array.from(params.get(a.name)!)));
+    const dnnc = interpret(m.forward, args, { B: reference.shape[0]! })[0]!;
+    const largest = reference.logits.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    reference.logits.forEach((v, i) => expect(Math.abs(v - dnnc[i]!)).toBeLessThanOrEqual(1e-5 * largest));
+  });
+
+  it("writes back bit for bit (a GRU's two biases stay two)", () => {
+    const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: file });
+    const back = convertPytorchWeights({ path, direction: "to-pytorch", weights: r.bytes!, like: file });
+    expect(back.ok).toBe(true);
+    const original = tensors(file);
+    const written = tensors(back.bytes!);
+    expect([...written.keys()]).toEqual([...original.keys()]);
+    for (const [n, t] of original) expect(written.get(n), n).toEqual(t);
+  });
+});
+
+describe("a map", () => {
+  /** mlp.safetensors with fc2 stored before fc1: in order, each Linear fits one dense only at the other's expense. */
+  function swapped(): Uint8Array {
+    const t = tensors(bytes("mlp.safetensors"));
+    const order = ["fc2.weight", "fc2.bias", "fc1.weight", "fc1.bias"];
+    return safetensorsWriteEntries(order.map((name) => ({ name, dtype: "F32", shape: t.get(name)!.shape, bytes: t.get(name)!.raw })), {});
+  }
+  const path = `${DIR}/mlp.dnn`;
+
+  it("without one, a file whose order crosses the model's is refused, each layer's only candidate named", () => {
+    const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: swapped() });
+    expect(r.ok).toBe(false);
+    expect(r.report!.unmatchedLayers.map((u) => [u.layer, u.candidates])).toEqual([["dense", ["fc1"]], ["dense_1", ["fc2"]]]);
+    expect(formatReport(r.report!)).toContain("(candidates: fc1; give a --map)");
+  });
+
+  it("by module, or by tensor, settles it: the result is the in-order file's", () => {
+    const want = fromPytorch("mlp").bytes;
+    const byModule = convertPytorchWeights({ path, direction: "from-pytorch", weights: swapped(), map: { dense: "fc1" } });
+    expect(byModule.ok).toBe(true);
+    expect(byModule.report!.matched.map((m) => [m.layer, m.module, m.how])).toEqual([["dense", "fc1", "map"], ["dense_1", "fc2", "auto"]]);
+    expect(byModule.bytes).toEqual(want);
+    const byTensor = convertPytorchWeights({ path, direction: "from-pytorch", weights: swapped(), map: { "dense_1.kernel": "fc2.weight", "dense_1.bias": "fc2.bias" } });
+    expect(byTensor.ok).toBe(true);
+    expect(byTensor.bytes).toEqual(want);
+  });
+
+  it("entries naming nothing, or a module that does not fit, are reported", () => {
+    const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: bytes("mlp.safetensors"), map: { dense: "fc2", nothing: "fc1", dense_1: "fc9" } });
+    expect(r.ok).toBe(false);
+    expect(r.report!.problems).toEqual(['map: the model has no layer or parameter "nothing"', 'map: "dense_1" → "fc9": the file has no module "fc9"']);
+    expect(r.report!.unmatchedLayers[0]).toMatchObject({ layer: "dense", reason: "mapped to fc2, which does not fit: fc2.weight is [10, 32], the layer needs [32, 64]" });
+  });
+
+  it("several equal layers and more equal modules than layers: ambiguous, refused with the candidates", () => {
+    const text = "import std.layers.{Dense}\nmodel Two {\n  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x |> Dense(4) |> Dense(4)\n}\n";
+    const linear = (k: number) => [`l${k}.weight`, `l${k}.bias`].map((name, i) => ({ name, dtype: "F32", shape: i ? [4] : [4, 4], bytes: new Uint8Array(i ? 16 : 64) }));
+    const weights = safetensorsWriteEntries([...linear(0), ...linear(1), ...linear(2)], {});
+    const r = convertPytorchWeights({ path: "two.dnn", text, direction: "from-pytorch", weights });
+    expect(r.ok).toBe(false);
+    expect(r.report!.unmatchedLayers.map((u) => [u.layer, u.candidates])).toEqual([["dense", ["l0", "l1"]], ["dense_1", ["l1", "l2"]]]);
+    const settled = convertPytorchWeights({ path: "two.dnn", text, direction: "from-pytorch", weights, map: { dense: "l0", dense_1: "l2" }, allowUnused: true });
+    expect(settled.ok).toBe(true);
+    expect(settled.report!.unmatchedTensors.map((t) => t.name)).toEqual(["l1.weight", "l1.bias"]);
   });
 });
