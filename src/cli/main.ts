@@ -141,6 +141,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("weights")
+    .description("convert weights between a PyTorch state_dict (safetensors) and a model's dnnc checkpoint, pairing layers by a map or in order, and report what paired")
+    .argument("<file>", ".dnn file holding the model")
+    .option("--from-pytorch <state_dict>", "read a PyTorch state_dict saved as safetensors; write the model's parameters as a dnnc checkpoint")
+    .option("--to-pytorch <checkpoint>", "read a dnnc checkpoint (a model's save(), `dnnc train`'s); write it as a PyTorch state_dict")
+    .requiredOption("-o, --out <file>", "the safetensors file to write")
+    .option("--model <name>", "the model, when the file has several")
+    .option("--map <json>", 'a JSON file of pairings {"dnnc layer or parameter": "PyTorch module or tensor"}; the rest pair in order')
+    .option("--like <state_dict>", "with --to-pytorch: write the names, order and num_batches_tracked of this state_dict (the one the weights came from)")
+    .option("--allow-unused", "with --from-pytorch: load even when some PyTorch tensors pair with no parameter")
+    .option("--json", "print the report as JSON (WeightsReport in docs/interchange.md)")
+    .action(async (file: string, opts: import("./weights.ts").WeightsOptions) => {
+      const { runWeights } = await import("./weights.ts");
+      const { WeightsError } = await import("../api/weights.ts");
+      try {
+        status = runWeights(file, readSource(file), opts, io, (d) => report(d, false, io)); // --json is the report's; diagnostics stay text
+      } catch (e) {
+        throw e instanceof WeightsError ? new UsageError(e.message) : e;
+      }
+    });
+
+  program
     .command("fmt")
     .description("format .dnn files in place (indentation and spacing; line breaks are kept)")
     .argument("<files...>", ".dnn files to format; - formats standard input to standard output")
