@@ -52,7 +52,7 @@ function reportOf(model: CompiledModel, direction: WeightsReport["direction"], m
     ...(u.candidates ? { candidates: u.candidates } : {}),
   }));
   const ok = unmatchedLayers.length === 0 && matching.problems.length === 0 && (allowUnused || unmatchedTensors.length === 0);
-  return { model: model.name, direction, ok, matched, unmatchedLayers, unmatchedTensors, ignored, problems: matching.problems };
+  return { model: model.name, direction, ok, matched, unmatchedLayers, unmatchedTensors, ignored, problems: matching.problems, notes: matching.notes };
 }
 
 /** A PyTorch file's tensors as `model`'s parameters (in a dnnc safetensors file, absent when the report is not ok). */

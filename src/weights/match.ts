@@ -24,6 +24,8 @@ export interface Matching {
   modules: PtModule[];
   /** Map entries that name nothing, or name it twice. */
   problems: string[];
+  /** How the automatic pairing went, where it did something to say. */
+  notes: string[];
 }
 
 /** Why `module` cannot be `layer`'s, or undefined when it can. */
@@ -42,7 +44,7 @@ export function mismatch(plans: ParamPlan[], module: PtModule): string | undefin
 }
 
 export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Record<string, string> = {}): Matching {
-  const out: Matching = { pairs: [], layers: [], modules: [], problems: [] };
+  const out: Matching = { pairs: [], layers: [], modules: [], problems: [], notes: [] };
   const plans = new Map(layers.map((l) => [l, layerPlan(l)]));
   const byPrefix = new Map(layers.map((l) => [l.prefix, l]));
   const byParam = new Map(layers.flatMap((l) => l.params.map((p) => [p.name, { layer: l, suffix: p.suffix }] as const)));
@@ -99,6 +101,30 @@ export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Recor
   }
   const left = rest.filter((l) => typeof plans.get(l) !== "string");
   const free = modules.filter((m) => !taken.has(m) && m.tensors.size > 0);
+  let auto = inOrder(left, free, plans);
+  if (auto.unpaired.length > 0 && inNameOrder(free)) {
+    // The file lost the module order (safetensors' save_file writes tensors sorted by name): pair
+    // each kind of layer on its own, against the modules in natural name order (`layer2` before
+    // `layer10`), and keep that only where it pairs every layer, each with a module of its own.
+    const sorted = [...free].sort((a, b) => naturalCompare(a.key, b.key));
+    const perKind = [...new Set(left.map((l) => l.kind))].map((kind) => inOrder(left.filter((l) => l.kind === kind), sorted, plans));
+    const pairs = perKind.flatMap((r) => r.pairs);
+    if (perKind.every((r) => r.unpaired.length === 0) && new Set(pairs.map((p) => p.module)).size === pairs.length) {
+      auto = { pairs, unpaired: [] };
+      out.notes.push("the file's tensors are in name order, not the model's (as safetensors' save_file writes them): each kind of layer was paired in order with the modules of its kind sorted by name, numbers by value");
+    }
+  }
+  out.pairs.push(...auto.pairs);
+  out.layers.push(...auto.unpaired);
+  const used = new Set(out.pairs.map((p) => p.module.key));
+  out.modules = modules.filter((m) => !used.has(m.key) && !taken.has(m));
+  out.pairs.sort((a, b) => layers.indexOf(a.layer) - layers.indexOf(b.layer));
+  return out;
+}
+
+/** `left` paired with `free` in order: the pairs every longest order-preserving pairing has; the others unpaired, with why. */
+function inOrder(left: DnncLayer[], free: PtModule[], plans: Map<DnncLayer, ParamPlan[] | string>): { pairs: Pair[]; unpaired: Matching["layers"] } {
+  const result: { pairs: Pair[]; unpaired: Matching["layers"] } = { pairs: [], unpaired: [] };
   const fits = left.map((l) => free.map((m) => mismatch(plans.get(l) as ParamPlan[], m) === undefined));
   const partners = align(fits);
   const best = longest(fits);
@@ -106,14 +132,38 @@ export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Recor
     const js = partners[i]!;
     // Certain when every longest pairing has it: without it, the longest is shorter.
     if (js.length === 1 && longest(fits.map((row, k) => (k === i ? row.map((f, j) => f && j !== js[0]) : row))) < best)
-      out.pairs.push({ layer: l, plans: plans.get(l) as ParamPlan[], module: free[js[0]!]!, how: "auto" });
-    else if (js.length > 0) out.layers.push({ layer: l, reason: js.length > 1 ? "ambiguous: more than one module fits it in order" : "ambiguous: the module that fits it, paired in order, leaves another layer unpaired", candidates: js.map((j) => free[j]!.key) });
-    else out.layers.push({ layer: l, reason: describeNoFit(l, plans.get(l) as ParamPlan[]) });
+      result.pairs.push({ layer: l, plans: plans.get(l) as ParamPlan[], module: free[js[0]!]!, how: "auto" });
+    else if (js.length > 0)
+      result.unpaired.push({ layer: l, reason: js.length > 1 ? "ambiguous: more than one module fits it in order" : "ambiguous: the module that fits it, paired in order, leaves another layer unpaired", candidates: js.map((j) => free[j]!.key) });
+    else result.unpaired.push({ layer: l, reason: describeNoFit(l, plans.get(l) as ParamPlan[]) });
   });
-  const used = new Set(out.pairs.map((p) => p.module.key));
-  out.modules = modules.filter((m) => !used.has(m.key) && !taken.has(m));
-  out.pairs.sort((a, b) => layers.indexOf(a.layer) - layers.indexOf(b.layer));
-  return out;
+  return result;
+}
+
+/** Whether the modules' tensors, in the file's data order, are sorted by name within each dtype (as safetensors' save_file sorts them). */
+function inNameOrder(modules: PtModule[]): boolean {
+  const all = modules.flatMap((m) => [...m.tensors.values()]).sort((a, b) => a.bytes.byteOffset - b.bytes.byteOffset);
+  const last = new Map<string, string>();
+  for (const t of all) {
+    const previous = last.get(t.dtype);
+    if (previous !== undefined && previous > t.name) return false;
+    last.set(t.dtype, t.name);
+  }
+  return all.length > 1;
+}
+
+/** Names compared with their runs of digits as numbers: `layer2` < `layer10`. */
+function naturalCompare(a: string, b: string): number {
+  const parts = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const x = parts(a);
+  const y = parts(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]!;
+    const q = y[i]!;
+    const diff = /^\d/.test(p) && /^\d/.test(q) ? Number(p) - Number(q) : p < q ? -1 : p > q ? 1 : 0;
+    if (diff !== 0) return diff;
+  }
+  return x.length - y.length;
 }
 
 /** A map's module name: a module's key, or a prefix only one module has (`lstm` for `lstm[l0]`). */

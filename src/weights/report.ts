@@ -37,6 +37,8 @@ export interface WeightsReport {
   ignored: { name: string; reason: string }[];
   /** Map entries that name nothing, or a layer twice. */
   problems: string[];
+  /** How the automatic pairing went, where it did something to say (a file in name order). */
+  notes: string[];
 }
 
 export function formatReport(r: WeightsReport): string {
@@ -60,5 +62,6 @@ export function formatReport(r: WeightsReport): string {
     for (const t of r.unmatchedTensors) lines.push(`  ${t.name} ${t.dtype}${showShape(t.shape)}`);
   }
   for (const p of r.problems) lines.push(p);
+  for (const n of r.notes) lines.push(`Note: ${n}`);
   return `${lines.join("\n")}\n`;
 }

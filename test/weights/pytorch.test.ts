@@ -119,6 +119,26 @@ describe("PyTorch state_dicts into hand-written .dnn models", () => {
   });
 });
 
+describe("a file in name order (as safetensors' save_file writes a state_dict: sorted by dtype, then name)", () => {
+  function byName(name: string): Uint8Array {
+    const t = tensors(bytes(`${name}.safetensors`));
+    const order = [...t.keys()].sort((a, b) => (t.get(a)!.dtype === t.get(b)!.dtype ? (a < b ? -1 : 1) : t.get(a)!.dtype === "I64" ? -1 : 1));
+    return safetensorsWriteEntries(order.map((n) => ({ name: n, dtype: t.get(n)!.dtype, shape: t.get(n)!.shape, bytes: t.get(n)!.raw })), {});
+  }
+
+  it.each(["cnn_bn", "resnet"])("%s: pairs each kind of layer in natural name order, says so, and loads what the file in model order loads", (name) => {
+    const r = convertPytorchWeights({ path: `${DIR}/${name}.dnn`, direction: "from-pytorch", weights: byName(name) });
+    expect(r.ok).toBe(true);
+    expect(r.report!.notes).toEqual([expect.stringMatching(/^the file's tensors are in name order, not the model's/)]);
+    expect(formatReport(r.report!)).toContain("Note: the file's tensors are in name order");
+    expect(r.bytes).toEqual(fromPytorch(name).bytes);
+  });
+
+  it("a file in the state_dict's order is paired in that order, with no note", () => {
+    expect(fromPytorch("mlp").report!.notes).toEqual([]);
+  });
+});
+
 describe("weights that do not fit", () => {
   it("an MLP's file in the CNN: nothing pairs, and the report names every layer and tensor left", () => {
     const r = fromPytorch("cnn_bn", "mlp.safetensors");
