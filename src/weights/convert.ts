@@ -74,6 +74,7 @@ export function toPytorch(model: CompiledModel, params: ReadonlyMap<string, Floa
   const template = options.like ? readFile(options.likeWhere ?? "the template", options.like) : undefined;
   const modules = template ? pytorchModules(template) : namedModules(layers, options.map ?? {});
   const matching = matchLayers(layers, modules, template ? options.map : undefined);
+  if (!template) matching.problems.push(...namingProblems(layers, modules, options.map ?? {}));
   const report = reportOf(model, "dnnc-to-pytorch", matching, modules, false);
   if (!report.ok) return { report };
   const written = new Map<string, StEntry>();
@@ -117,6 +118,18 @@ function namedModules(layers: ReturnType<typeof dnncLayers>, map: Record<string,
     modules.push({ key, tensors, ignored });
   }
   return modules;
+}
+
+/** Without a template, the map names what is written: an entry must name a layer or parameter, and no two tensors may get one name. */
+function namingProblems(layers: ReturnType<typeof dnncLayers>, modules: PtModule[], map: Record<string, string>): string[] {
+  const known = new Set(layers.flatMap((l) => [l.prefix, ...l.params.map((p) => p.name)]));
+  const problems = Object.keys(map).filter((k) => !known.has(k)).map((k) => `map: the model has no layer or parameter ${JSON.stringify(k)}`);
+  const seen = new Set<string>();
+  for (const t of modules.flatMap((m) => [...m.tensors.values(), ...m.ignored])) {
+    if (seen.has(t.name)) problems.push(`map: two tensors would be named ${JSON.stringify(t.name)}`);
+    seen.add(t.name);
+  }
+  return problems;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

@@ -225,6 +225,14 @@ describe("a map", () => {
     expect(r.report!.unmatchedLayers[0]).toMatchObject({ layer: "dense", reason: "mapped to fc2, which does not fit: fc2.weight is [10, 32], the layer needs [32, 64]" });
   });
 
+  it("writing without a template: entries naming nothing, or two tensors one name, are reported and nothing is written", () => {
+    const checkpoint = fromPytorch("mlp").bytes!;
+    const r = convertPytorchWeights({ path, direction: "to-pytorch", weights: checkpoint, map: { dense: "fc", dense_1: "fc", nothing: "x" } });
+    expect(r.ok).toBe(false);
+    expect(r.bytes).toBeUndefined();
+    expect(r.report!.problems).toEqual(['map: the model has no layer or parameter "nothing"', 'map: two tensors would be named "fc.weight"', 'map: two tensors would be named "fc.bias"']);
+  });
+
   it("several equal layers and more equal modules than layers: ambiguous, refused with the candidates", () => {
     const text = "import std.layers.{Dense}\nmodel Two {\n  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x |> Dense(4) |> Dense(4)\n}\n";
     const linear = (k: number) => [`l${k}.weight`, `l${k}.bias`].map((name, i) => ({ name, dtype: "F32", shape: i ? [4] : [4, 4], bytes: new Uint8Array(i ? 16 : 64) }));
