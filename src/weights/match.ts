@@ -7,7 +7,7 @@
 // (a longest common subsequence); where several do so differently, the layers concerned are
 // ambiguous and left unpaired, with their candidates, for a map to settle.
 import { expectedTensors, layerPlan, type DnncLayer, type ParamPlan } from "./rules.ts";
-import { isFloat, moduleOf, type PtModule, type PtTensor } from "./pytorch-modules.ts";
+import { isFloat, moduleOf, type PtModule } from "./pytorch-modules.ts";
 import { showShape } from "./layout.ts";
 
 export interface Pair {
@@ -207,4 +207,3 @@ function tables(fits: boolean[][]): { before: number[][]; after: number[][]; bes
   return { before, after, best: before[n]![m]! };
 }
 
-export type { PtTensor };

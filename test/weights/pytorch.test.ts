@@ -163,24 +163,33 @@ describe("weights that do not fit", () => {
   });
 });
 
-describe("Embedding, LayerNorm, Conv1d and a two-layer GRU (test/weights/make_seq_gru.py)", () => {
-  const path = "test/weights/fixtures/seq_gru.dnn";
-  const file = new Uint8Array(readFileSync("test/weights/fixtures/seq_gru.safetensors"));
-  const reference = JSON.parse(readFileSync("test/weights/fixtures/seq_gru.json", "utf8")) as { tokens: number[]; shape: number[]; logits: number[] };
+describe("recurrent layers, Embedding, LayerNorm, Conv1d (test/weights/make_fixtures.py writes the state_dicts and PyTorch's logits)", () => {
+  const CASES = [
+    { name: "seq_gru", pairs: ["embedding←embed", "layer_norm←norm", "conv1d←conv", "gru←gru[l0]", "gru_1←gru[l1]", "dense←head"] },
+    { name: "bi_rnn", pairs: ["lstm←lstm[l0]", "lstm_1←lstm[l0_reverse]", "gru←gru[l0]", "gru_1←gru[l0_reverse]", "dense←fc"] },
+  ];
+  const fixture = (name: string) => ({
+    path: `test/weights/fixtures/${name}.dnn`,
+    file: new Uint8Array(readFileSync(`test/weights/fixtures/${name}.safetensors`)),
+    reference: JSON.parse(readFileSync(`test/weights/fixtures/${name}.json`, "utf8")) as { inputs: number[]; shape: number[]; logits: number[] },
+  });
 
-  it("pairs each GRU layer of the module with a dnnc GRU, and the forward equals PyTorch's logits", () => {
+  it.each(CASES)("$name: each layer and direction of a PyTorch RNN pairs with a dnnc layer, and the forward equals PyTorch's logits", ({ name, pairs }) => {
+    const { path, file, reference } = fixture(name);
     const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: file });
     expect(r.ok).toBe(true);
-    expect(r.report!.matched.map((m) => `${m.layer}←${m.module}`)).toEqual(["embedding←embed", "layer_norm←norm", "conv1d←conv", "gru←gru[l0]", "gru_1←gru[l1]", "dense←head"]);
+    expect(r.report!.matched.map((m) => `${m.layer}←${m.module}`)).toEqual(pairs);
     const m = runFrontEnd({ path }, "dce").compilation.models[0]!;
     const params = floats(r.bytes!);
-    const args = m.forward.args.map((a) => (a.role === "input" ? Float64Array.from(reference.tokens) : Float64Array.from(params.get(a.name)!)));
+    const args = m.forward.args.map((a) => (a.role === "input" ? Float64Array.from(reference.inputs) : Float64Array.from(params.get(a.name)!)));
     const dnnc = interpret(m.forward, args, { B: reference.shape[0]! })[0]!;
     const largest = reference.logits.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    expect(largest).toBeGreaterThan(0.1);
     reference.logits.forEach((v, i) => expect(Math.abs(v - dnnc[i]!)).toBeLessThanOrEqual(1e-5 * largest));
   });
 
-  it("writes back bit for bit (a GRU's two biases stay two)", () => {
+  it("seq_gru: writes back bit for bit (a GRU's two biases stay two)", () => {
+    const { path, file } = fixture("seq_gru");
     const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: file });
     const back = convertPytorchWeights({ path, direction: "to-pytorch", weights: r.bytes!, like: file });
     expect(back.ok).toBe(true);
