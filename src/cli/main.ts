@@ -18,6 +18,7 @@ import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./
 import { describeFsError, writeFileAtomically } from "./write-file.ts";
 import type { ExportFormat } from "../api/export.ts";
 import type { TrainOptions } from "./train.ts";
+import type { WeightsOptions } from "./weights.ts";
 import { TrainError } from "../fit/load-model.ts";
 import { readSourceFile, SourceReadError } from "../check/read-source.ts";
 import { DatasetMissingError } from "../data/dataset.ts";
@@ -152,7 +153,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--like <state_dict>", "with --to-pytorch: write the names, order and num_batches_tracked of this state_dict (the one the weights came from)")
     .option("--allow-unused", "with --from-pytorch: load even when some PyTorch tensors pair with no parameter")
     .option("--json", "print the report as JSON (WeightsReport in docs/interchange.md)")
-    .action(async (file: string, opts: import("./weights.ts").WeightsOptions) => {
+    .action(async (file: string, opts: WeightsOptions) => {
       const { runWeights } = await import("./weights.ts");
       const { WeightsError } = await import("../api/weights.ts");
       try {
