@@ -5,7 +5,9 @@
 // module compatible when the module has exactly the tensors the layer's kind reads, each of the
 // shape the layer's parameters imply. The pairing kept is the one pairing the most layers
 // (a longest common subsequence); where several do so differently, the layers concerned are
-// ambiguous and left unpaired, with their candidates, for a map to settle.
+// ambiguous and left unpaired, with their candidates, for a map to settle. A file whose tensors
+// are in name order (safetensors' save_file sorts them) has lost the module order: there, each
+// kind of layer is paired on its own against the modules sorted by name.
 import { expectedTensors, layerPlan, type DnncLayer, type ParamPlan } from "./rules.ts";
 import { isFloat, moduleOf, type PtModule } from "./pytorch-modules.ts";
 import { showShape } from "./layout.ts";
@@ -21,7 +23,6 @@ export interface Matching {
   pairs: Pair[];
   /** Layers left unpaired: why (no PyTorch equivalent, a mapped module that does not fit, no module left that fits), and, when ambiguous, the modules each could take. */
   layers: { layer: DnncLayer; reason: string; candidates?: string[] }[];
-  modules: PtModule[];
   /** Map entries that name nothing, or name it twice. */
   problems: string[];
   /** How the automatic pairing went, where it did something to say. */
@@ -44,7 +45,7 @@ export function mismatch(plans: ParamPlan[], module: PtModule): string | undefin
 }
 
 export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Record<string, string> = {}): Matching {
-  const out: Matching = { pairs: [], layers: [], modules: [], problems: [], notes: [] };
+  const out: Matching = { pairs: [], layers: [], problems: [], notes: [] };
   const plans = new Map(layers.map((l) => [l, layerPlan(l)]));
   const byPrefix = new Map(layers.map((l) => [l.prefix, l]));
   const byParam = new Map(layers.flatMap((l) => l.params.map((p) => [p.name, { layer: l, suffix: p.suffix }] as const)));
@@ -70,7 +71,7 @@ export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Recor
       const found = moduleNamed(ptName, modules, byKey);
       if (typeof found === "string") out.problems.push(`map: ${JSON.stringify(dnncName)} → ${JSON.stringify(ptName)}: ${found}`);
       else if (mapped.has(layer)) out.problems.push(`map: the layer ${layer.prefix} is mapped twice`);
-      else mapped.set(layer, found), taken.add(found);
+      else mapped.set(layer, { key: found.key, tensors: new Map(found.tensors), ignored: found.ignored }), taken.add(found); // a copy: a parameter's entry may change it
       continue;
     }
     const tensor = byTensor.get(ptName);
@@ -116,8 +117,6 @@ export function matchLayers(layers: DnncLayer[], modules: PtModule[], map: Recor
   }
   out.pairs.push(...auto.pairs);
   out.layers.push(...auto.unpaired);
-  const used = new Set(out.pairs.map((p) => p.module.key));
-  out.modules = modules.filter((m) => !used.has(m.key) && !taken.has(m));
   out.pairs.sort((a, b) => layers.indexOf(a.layer) - layers.indexOf(b.layer));
   return out;
 }
