@@ -227,6 +227,13 @@ describe("a map", () => {
     expect(byTensor.bytes).toEqual(want);
   });
 
+  it("a recurrent module by its plain name, and a layer's entry beside its parameter's", () => {
+    const r = convertPytorchWeights({ path: `${DIR}/lstm.dnn`, direction: "from-pytorch", weights: bytes("lstm.safetensors"), map: { lstm: "lstm", dense: "fc", "dense.bias": "fc.bias" } });
+    expect(r.ok).toBe(true);
+    expect(r.report!.matched.map((m) => [m.layer, m.module, m.how])).toEqual([["lstm", "lstm[l0]", "map"], ["dense", "fc", "map"]]);
+    expect(r.bytes).toEqual(fromPytorch("lstm").bytes);
+  });
+
   it("entries naming nothing, or a module that does not fit, are reported", () => {
     const r = convertPytorchWeights({ path, direction: "from-pytorch", weights: bytes("mlp.safetensors"), map: { dense: "fc2", nothing: "fc1", dense_1: "fc9" } });
     expect(r.ok).toBe(false);
