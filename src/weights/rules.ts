@@ -62,7 +62,7 @@ function flattenedKernel(dims: number[]): ParamRule {
   const channels = dims[dims.length - 1]!;
   const torchView = (out: number) => [out, channels, ...spatial];
   const perm = [...spatial.map((_, k) => k + 2), 1, 0];
-  const order = ["C", ...spatial.map((_, k) => (spatial.length === 2 ? ["H", "W"][k]! : `S${k + 1}`))];
+  const order = ["C", ...(spatial.length === 1 ? ["T"] : spatial.length === 2 ? ["H", "W"] : spatial.map((_, k) => `S${k + 1}`))];
   return {
     roles: ["weight"],
     shapes: (s) => [[s[1]!, s[0]!]],

@@ -83,6 +83,21 @@ describe("PyTorch state_dicts into hand-written .dnn models", () => {
     for (const [h, w, c, o] of [[0, 0, 1, 0], [2, 5, 7, 3], [5, 1, 15, 9]]) expect(kernel[((h! * 6 + w!) * 16 + c!) * 10 + o!]).toBe(weight[o! * 576 + (c! * 6 + h!) * 6 + w!]);
   });
 
+  it("a Dense after a Flatten of a Conv1D's [T, C] map reads PyTorch's C, T order; after an LSTM's sequence, as is", () => {
+    const text = (rnn: boolean) => `import std.layers.{Conv1D, LSTM, Flatten, Dense}\nmodel M {\n  input x: f32[B, 5, 2]\n  output y: f32[B, 2]\n  y = x |> ${rnn ? "LSTM(3, return_sequences: true)" : "Conv1D(3, 2)"} |> Flatten() |> Dense(2)\n}\n`;
+    const weight = Float32Array.from({ length: 2 * 15 }, (_, i) => i);
+    const entry = (name: string, shape: number[], data: Float32Array) => ({ name, dtype: "F32", shape, bytes: new Uint8Array(data.buffer.slice(0)) });
+    const conv = [entry("conv.weight", [3, 2, 2], new Float32Array(12)), entry("conv.bias", [3], new Float32Array(3))];
+    const rnn = [entry("rnn.weight_ih_l0", [12, 2], new Float32Array(24)), entry("rnn.weight_hh_l0", [12, 3], new Float32Array(36)), entry("rnn.bias_ih_l0", [12], new Float32Array(12)), entry("rnn.bias_hh_l0", [12], new Float32Array(12))];
+    const fc = (n: number) => [entry("fc.weight", [2, n], weight.slice(0, 2 * n)), entry("fc.bias", [2], new Float32Array(2))];
+    const afterConv = convertPytorchWeights({ path: "m.dnn", text: text(false), direction: "from-pytorch", weights: safetensorsWriteEntries([...conv, ...fc(12)], {}) });
+    expect(afterConv.report!.matched[1]!.tensors[0]!.transform).toMatch(/from PyTorch's C, T flatten order to T, C \(a Flatten of \[4, 3\]/);
+    const kernel = floats(afterConv.bytes!).get("dense.kernel")!;
+    for (let t = 0; t < 4; t++) for (let c = 0; c < 3; c++) for (let o = 0; o < 2; o++) expect(kernel[(t * 3 + c) * 2 + o]).toBe(o * 12 + c * 4 + t);
+    const afterRnn = convertPytorchWeights({ path: "m.dnn", text: text(true), direction: "from-pytorch", weights: safetensorsWriteEntries([...rnn, ...fc(15)], {}) });
+    expect(afterRnn.report!.matched[1]!.tensors[0]!.transform).toBe("transposed [out, in] → [in, out]");
+  });
+
   it.each(["mlp", "cnn_bn", "resnet"])("%s: written back with the file as template, every tensor is the file's bit for bit", (name) => {
     const r = fromPytorch(name);
     const back = convertPytorchWeights({ path: `${DIR}/${name}.dnn`, direction: "to-pytorch", weights: r.bytes!, like: bytes(`${name}.safetensors`) });
