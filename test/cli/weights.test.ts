@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
+import * as ort from "onnxruntime-node";
 import { safetensorsRead } from "../../src/runtime/safetensors.ts";
+import { noise } from "../helpers/sample-values.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dnnc-weights-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +42,27 @@ describe("dnnc weights", () => {
       const w = written.tensors.get(t.name)!;
       expect(written.bytes.subarray(w.begin, w.end), t.name).toEqual(original.bytes.subarray(t.begin, t.end));
     }
+  });
+
+  it("the checkpoint is one dnnc's own tools take: exported to ONNX with --weights, it computes what PyTorch's export does", async () => {
+    const checkpoint = join(dir, "cnn-for-export.safetensors");
+    expect((await dnnc("weights", `${F}/cnn_bn.dnn`, "--from-pytorch", `${F}/cnn_bn.safetensors`, "--out", checkpoint)).code).toBe(0);
+    const onnx = join(dir, "cnn.onnx");
+    const e = await dnnc("export", `${F}/cnn_bn.dnn`, "--format", "onnx", "--weights", checkpoint, "--out", onnx);
+    expect(e.code).toBe(0);
+    const batch = 2;
+    const nhwc = Float32Array.from(noise(batch * 28 * 28, 11));
+    const nchw = nhwc; // one channel: NHWC and NCHW are the same bytes
+    const run = async (file: string, x: Float32Array, shape: number[]) => {
+      const session = await ort.InferenceSession.create(file);
+      const out = (await session.run({ x: new ort.Tensor("float32", x, shape) }))["logits"]!.data as Float32Array;
+      await session.release();
+      return out;
+    };
+    const ours = await run(onnx, nhwc, [batch, 28, 28, 1]);
+    const theirs = await run(`${F}/cnn_bn.onnx`, nchw, [batch, 1, 28, 28]);
+    const largest = theirs.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    theirs.forEach((v, i) => expect(Math.abs(v - ours[i]!)).toBeLessThanOrEqual(1e-4 * largest));
   });
 
   it("--map pairs by name; --json prints the report as data", async () => {
