@@ -1,5 +1,5 @@
-// The neural-network primitives and scan as ONNX nodes. Convolutions and max poolings found by
-// patterns.ts become Conv and MaxPool (NCHW, between two Transposes); any other window is spelled
+// The neural-network primitives and scan as ONNX nodes. Convolutions and poolings found by
+// patterns.ts become Conv, MaxPool and AveragePool (NCHW, between two Transposes); any other window is spelled
 // out as what it means — the padded image read at each of the kernel's KH·KW offsets with the
 // stride, stacked — and exports exactly as the IR computes it. Gather keeps the IR's rule that an out-of-range row
 // reads zeros (ONNX's Gather rejects such an index). Scan becomes ONNX Scan, its body a subgraph
@@ -114,4 +114,16 @@ export function lowerConvolution(n: Node, w: Extract<Node, { op: "window" }>, g:
 export function lowerMaxPool(w: Extract<Node, { op: "window" }>, g: GraphBuilder, image: string, imageShape: Shape, hint: string): string {
   const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
   return toNhwc(g, g.op("MaxPool", [nchw], `${hint}_pool`, attributes), hint);
+}
+
+/**
+ * An average pooling (window with fill 0, sum over the kernel axes, div by the counts: patterns.ts)
+ * as AveragePool, padding with zeros; `countIncludePad` 0 divides each window by its positions
+ * inside the image, as Keras's "same" padding does. Opset 17's AveragePool has no dilations
+ * (patterns.ts matches undilated windows only).
+ */
+export function lowerAvgPool(w: Extract<Node, { op: "window" }>, countIncludePad: 0 | 1, g: GraphBuilder, image: string, imageShape: Shape, hint: string): string {
+  const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
+  const pool = g.op("AveragePool", [nchw], `${hint}_pool`, [...attributes.filter((a) => a.name !== "dilations"), { name: "count_include_pad", i: countIncludePad }]);
+  return toNhwc(g, pool, hint);
 }

@@ -11,7 +11,8 @@ import { exportModel } from "../../../src/api/export.ts";
 import { runFrontEnd } from "../../../src/api/compile.ts";
 import { findPatterns } from "../../../src/backend/onnx/patterns.ts";
 
-const SAMPLES = readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort();
+// Every sample, and the fixture with a window of every kind (windows.test.ts).
+const SOURCES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/onnx/fixtures/windows.dnn"];
 const dir = mkdtempSync(join(tmpdir(), "dnnc-onnx-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,13 +35,13 @@ for path in sys.argv[1:]:
         "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node]}))
 `;
 
-it("every sample's export passes onnx.checker, with the .dnn names and named dimensions", () => {
+it("every sample's export (and the windows fixture's) passes onnx.checker, with the .dnn names and named dimensions", () => {
   const py = pythonWithOnnx();
   const expected = new Map<string, ReturnType<typeof runFrontEnd>["compilation"]["models"][number]>();
-  for (const sample of SAMPLES)
-    for (const m of runFrontEnd({ path: `samples/${sample}` }, "dce").compilation.models) {
+  for (const source of SOURCES)
+    for (const m of runFrontEnd({ path: source }, "dce").compilation.models) {
       const path = join(dir, `${m.name}.onnx`);
-      writeFileSync(path, exportModel({ path: `samples/${sample}`, model: m.name }).bytes!);
+      writeFileSync(path, exportModel({ path: source, model: m.name }).bytes!);
       expected.set(path, m);
     }
   const r = spawnSync(py, ["-c", CHECK, ...expected.keys()], { encoding: "utf8", timeout: 300_000 });
@@ -56,10 +57,13 @@ it("every sample's export passes onnx.checker, with the .dnn names and named dim
     expect(report.inputs, m.name).toEqual(m.inputs.map((i) => [i.name, elem(i.dtype), i.shape]));
     expect(report.outputs, m.name).toEqual(m.outputs.map((o) => [o.name, elem(o.dtype), o.shape]));
     const count = (op: string) => report.ops.filter((o) => o === op).length;
-    // Each convolution and max pooling patterns.ts finds is one Conv or MaxPool node; only the other windows are spelled out as slices.
+    // Each convolution, pooling and mean patterns.ts finds is one Conv, MaxPool, AveragePool or ReduceMean node; only the other
+    // windows are spelled out as slices.
     const patterns = findPatterns(m.forward);
     expect(count("Conv"), m.name).toBe(patterns.convolutions.size);
     expect(count("MaxPool"), m.name).toBe(patterns.maxPools.size);
+    expect(count("AveragePool"), m.name).toBe(patterns.avgPools.size);
+    expect(count("ReduceMean"), m.name).toBe(patterns.means.size);
     const spelledOut = m.forward.nodes.some((n) => n.op === "window" && !patterns.absorbed.has(n.id));
     expect(report.nodes.some((n) => n.includes("_tap")), m.name).toBe(spelledOut);
     // Nodes that read a parameter are named under its layer (node-names.ts): every layer with parameters (a model's own parameter
