@@ -60,7 +60,7 @@ export function findPatterns(fn: Fn): Patterns {
         reads.set(n.id, [w.inputs[0]!]);
       }
     } else if (n.op === "div" && n.dtype === "f32") {
-      const sum = single(n.inputs[0], "sum") as Extract<Node, { op: "sum" }> | undefined;
+      const sum = single(n.inputs[0], "sum") as (Node & { axes: readonly number[] }) | undefined;
       if (!sum) continue;
       const divisor = divisorOf(fn, n.inputs[1]!);
       const w = isKernelAxes(sum.axes) ? windowOf(sum.inputs[0]) : undefined;
