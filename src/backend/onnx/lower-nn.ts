@@ -46,7 +46,7 @@ export function lowerGather(n: Extract<Node, { op: "gather" }>, g: GraphBuilder,
 type LowerFn = (fn: Fn, g: GraphBuilder, args: readonly string[]) => string[];
 
 export function lowerScan(n: Extract<Node, { op: "scan" }>, g: GraphBuilder, x: string[], hint: string, lowerFn: LowerFn): string {
-  const body = new GraphBuilder(`${hint}_body`, g.names);
+  const body = new GraphBuilder(`${hint}_body`, g.names, g.shapes);
   const [carry, step, ...consts] = n.body.args;
   if (!carry || !step) throw new OnnxExportError(`scan %${n.id}: its body takes no carry or sequence step`);
   const carryIn = g.names.fresh(`${hint}_carry`);
@@ -104,10 +104,13 @@ export function lowerConvolution(n: Node, w: Extract<Node, { op: "window" }>, g:
   const channels = w.shape[5] as number;
   const features = n.shape[1] as number;
   const hwio = g.op("Reshape", [kernel, g.int64s([kh, kw, channels, features])], `${hint}_kernel`);
+  g.shapes.set(hwio, [kh, kw, channels, features]);
   const oihw = g.op("Transpose", [hwio], `${hint}_kernel_oihw`, [{ name: "perm", ints: [3, 2, 0, 1] }]);
   const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
   const conv = g.op("Conv", [nchw, oihw], `${hint}_conv`, attributes);
-  return g.op("Reshape", [toNhwc(g, conv, hint), g.sizes(n.shape)], hint);
+  const nhwc = toNhwc(g, conv, hint);
+  g.shapes.set(nhwc, [w.shape[0]!, w.shape[1]!, w.shape[2]!, features]);
+  return g.op("Reshape", [nhwc, g.sizes(n.shape)], hint);
 }
 
 /** A max pooling (window with fill −∞, reduce_max over the kernel axes: patterns.ts) as MaxPool, whose padding reads as −∞ too. */

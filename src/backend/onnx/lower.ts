@@ -6,7 +6,7 @@
 // export is of the inference forward, which has none of them.
 import type { Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
-import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
+import { BINARY, type BinaryOp, type UnaryOp } from "../../ir/ops.ts";
 import { castTo, elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
 import { lowerAvgPool, lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
 import { findPatterns, type Patterns } from "./patterns.ts";
@@ -49,9 +49,28 @@ export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[], argLay
   const patterns = findPatterns(fn);
   const { names, layers } = nodeNames(fn, argLayers);
   const values: string[] = [];
-  for (const n of fn.nodes)
-    values.push(patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args, names[n.id]!, n.inputs.map((i) => layers[i]))));
+  for (const n of fn.nodes) {
+    const value = patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, operands(n, fn, values), fn, args, names[n.id]!, n.inputs.map((i) => layers[i])));
+    // What the peephole pass (peephole.ts) knows of the value's shape: the IR node's, which the ONNX value has.
+    if (value !== "" && !g.shapes.has(value)) g.shapes.set(value, n.shape);
+    values.push(value);
+  }
   return fn.outputs.map((o) => values[o.id]!);
+}
+
+/**
+ * The ONNX values `n` reads. ONNX's arithmetic and comparisons broadcast as numpy does, so an
+ * operand the IR broadcast (same rank, each dim 1 or the result's) is read before its Expand
+ * where the other operand has the result's whole shape — not both, or the result would be
+ * smaller. The Expand, read by nothing else, goes in the peephole pass.
+ */
+function operands(n: Node, fn: Fn, values: readonly string[]): string[] {
+  const x = n.inputs.map((i) => values[i]!);
+  if (!(BINARY as readonly string[]).includes(n.op)) return x;
+  const broadcast = n.inputs.map((i) => fn.nodes[i]!.op === "broadcast");
+  const spread = broadcast[1] ? 1 : broadcast[0] ? 0 : -1;
+  if (spread >= 0) x[spread] = values[fn.nodes[n.inputs[spread]!]!.inputs[0]!]!;
+  return x;
 }
 
 /**

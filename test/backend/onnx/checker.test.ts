@@ -24,6 +24,18 @@ function pythonWithOnnx(): string {
 
 const CHECK = `
 import json, sys, onnx
+def redundant(g):
+    """What the peephole pass (peephole.ts) removes, if any is left: a Transpose of a Transpose, a Reshape of a Reshape,
+    an Identity other than one naming an output, a node nothing reads."""
+    made = {o: n for n in g.node for o in n.output}
+    read = {i for n in g.node for i in n.input} | {o.name for o in g.output}
+    for n in g.node:
+        for a in n.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                read |= {i for b in a.g.node for i in b.input}
+    outputs = {o.name for o in g.output}
+    return [n.name for n in g.node if (n.op_type in ("Transpose", "Reshape") and n.input[0] in made and made[n.input[0]].op_type == n.op_type)
+        or (n.op_type == "Identity" and n.output[0] not in outputs) or not any(o in read for o in n.output)]
 for path in sys.argv[1:]:
     m = onnx.load(path)
     onnx.checker.check_model(m, full_check=True)
@@ -32,7 +44,7 @@ for path in sys.argv[1:]:
         "inputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.input],
         "outputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.output],
         "initializers": sorted(t.name for t in m.graph.initializer),
-        "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node]}))
+        "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node], "redundant": redundant(m.graph)}))
 `;
 
 it("every sample's export (and the windows fixture's) passes onnx.checker, with the .dnn names and named dimensions", () => {
@@ -47,7 +59,7 @@ it("every sample's export (and the windows fixture's) passes onnx.checker, with 
   const r = spawnSync(py, ["-c", CHECK, ...expected.keys()], { encoding: "utf8", timeout: 300_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[]; ops: string[]; nodes: string[] });
+  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[]; ops: string[]; nodes: string[]; redundant: string[] });
   expect(reports.length).toBe(expected.size);
   const elem = (d: string) => (d === "i32" ? 6 : 1);
   for (const report of reports) {
@@ -56,6 +68,7 @@ it("every sample's export (and the windows fixture's) passes onnx.checker, with 
     expect(report.producer).toBe("dnnc");
     expect(report.inputs, m.name).toEqual(m.inputs.map((i) => [i.name, elem(i.dtype), i.shape]));
     expect(report.outputs, m.name).toEqual(m.outputs.map((o) => [o.name, elem(o.dtype), o.shape]));
+    expect(report.redundant, m.name).toEqual([]);
     const count = (op: string) => report.ops.filter((o) => o === op).length;
     // Each convolution, pooling and mean patterns.ts finds is one Conv, MaxPool, AveragePool or ReduceMean node; only the other
     // windows are spelled out as slices.
