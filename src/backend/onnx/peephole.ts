@@ -5,6 +5,8 @@
 //     (a Conv's NHWC → NCHW after the pooling before it went NCHW → NHWC);
 //   Reshape(Reshape(x, s), t) = Reshape(x, t) (a reshape keeps the elements' order);
 //   Reshape(x, t) = x when x's shape is t already, Identity(x) = x;
+//   Add(a, Reshape(b, [1, 1, …b's shape])) = Add(a, b) where a's rank is the Reshape's or more
+//     (and every other numpy-broadcasting operator likewise);
 //   a node whose outputs nothing reads, and an initializer nothing reads, is dropped.
 // A value a graph outputs keeps its node (its name is the .dnn output's); a subgraph (a Scan's
 // body) reads values of the graph around it by name, which count as uses there.
@@ -44,7 +46,9 @@ export function simplifyGraph(graph: OnnxGraph, shapes: ReadonlyMap<string, read
   graph.nodes = kept;
   // The subgraphs read the outer graph's values by name: they read the survivors now.
   for (const node of kept) for (const a of node.attributes) if ("g" in a) renameOuter(a.g, resolve);
-  for (const node of kept) for (const a of node.attributes) if ("g" in a) simplifyGraph(a.g, shapes);
+  dropUnread(graph); // the Expands the lowering no longer reads (lower.ts) would count as readers below
+  readUnreshaped(graph, shapes); // renames none of the values a subgraph reads
+  for (const node of graph.nodes) for (const a of node.attributes) if ("g" in a) simplifyGraph(a.g, shapes);
   dropUnread(graph);
 }
 
@@ -55,6 +59,36 @@ const perm = (n: OnnxNode): readonly number[] => {
 
 /** Both known, with the same dims: a symbolic one ("B", "32*B") by its name, which is its value. */
 const sameShape = (a: readonly Dim[] | undefined, b: readonly Dim[] | undefined) => a !== undefined && b !== undefined && a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** The operators that broadcast their two operands as numpy does: right-aligned, a missing leading axis as one of size 1. */
+const BROADCASTING = new Set(["Add", "Sub", "Mul", "Div", "Max", "Min", "Pow", "Less", "Equal"]);
+
+/**
+ * A Reshape that only puts axes of size 1 in front ([F] → [1, 1, 1, F], how the IR lays out a
+ * bias) changes nothing for an operator that broadcasts it against an operand of its rank or more:
+ * numpy's rule right-aligns the shapes and reads a missing axis as 1. Its readers, when they are
+ * all such, read its input instead (the Reshape, read by nothing now, goes with the unread nodes).
+ */
+function readUnreshaped(graph: OnnxGraph, shapes: ReadonlyMap<string, readonly Dim[]>): void {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const kept = new Set([...graph.outputs.map((o) => o.name), ...graph.nodes.flatMap((n) => n.attributes.flatMap((a) => ("g" in a ? [...reads(a.g)] : [])))]);
+  const renamed = new Map<string, string>();
+  for (const n of graph.nodes) {
+    const [x, y] = [n.inputs[0]!, n.outputs[0]!];
+    const [from, to] = [shapes.get(x), shapes.get(y)];
+    if (n.opType !== "Reshape" || !from || !to || kept.has(y) || to.length <= from.length) continue;
+    const lead = to.length - from.length;
+    if (!to.slice(0, lead).every((d) => d === 1) || !sameShape(to.slice(lead), from)) continue;
+    const broadcastOnly = (readers.get(y) ?? []).every((r) => {
+      const other = r.inputs[0] === y ? r.inputs[1] : r.inputs[0];
+      const otherShape = other === undefined || other === y ? undefined : shapes.get(other);
+      return BROADCASTING.has(r.opType) && r.inputs.length === 2 && otherShape !== undefined && otherShape.length >= to.length;
+    });
+    if (broadcastOnly) renamed.set(y, x);
+  }
+  graph.nodes = graph.nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => renamed.get(i) ?? i) }));
+}
 
 /** Renames the values `graph` and its subgraphs read from outside themselves. */
 function renameOuter(graph: OnnxGraph, resolve: (name: string) => string): void {

@@ -92,3 +92,40 @@ it("keeps a value a Scan body reads from outside, under the name of what it was 
   expect(got).toEqual(await run(before, feeds));
   expect(Array.from(got)).toEqual([0.625, -6, 1.8125, 4, 3.40625, -20]);
 });
+
+it("reads a bias before the Reshape that puts axes of 1 in front of it, only where numpy broadcasting keeps the result's shape", async () => {
+  const g = new GraphBuilder("g", new NameTable());
+  g.input({ name: "x", type: "float", shape: ["B", 2, 3] });
+  g.input({ name: "v", type: "float", shape: [3] });
+  g.shapes.set("x", ["B", 2, 3]).set("v", [3]);
+  const known = (value: string, shape: (number | string)[]) => (g.shapes.set(value, shape), value);
+  const bias = known(g.op("Reshape", ["v", g.int64s([1, 1, 3])], "bias"), [1, 1, 3]);
+  const added = known(g.op("Add", ["x", bias], "added"), ["B", 2, 3]);
+  // Read against itself: Mul(bias, bias) is [1, 1, 3], Mul(v, v) would be [3]. It stays.
+  const square = known(g.op("Mul", [bias, bias], "square"), [1, 1, 3]);
+  const scaled = known(g.op("Mul", [added, square], "scaled"), ["B", 2, 3]);
+  g.node("Identity", [scaled], ["y"], "output_y");
+  g.graph.outputs.push({ name: "y", type: "float", shape: ["B", 2, 3] });
+
+  const before = copy(g.graph);
+  simplifyGraph(g.graph, g.shapes);
+  expect(g.graph.nodes.find((n) => n.opType === "Add")!.inputs).toEqual(["x", bias]); // the square still reads the Reshape
+  expect(g.graph.nodes.filter((n) => n.opType === "Reshape")).toHaveLength(1);
+
+  // Without the square, the Add reads v itself and the Reshape goes.
+  const h = new GraphBuilder("h", new NameTable());
+  h.input({ name: "x", type: "float", shape: ["B", 2, 3] });
+  h.input({ name: "v", type: "float", shape: [3] });
+  h.shapes.set("x", ["B", 2, 3]).set("v", [3]);
+  const hb = h.op("Reshape", ["v", h.int64s([1, 1, 3])], "bias");
+  h.shapes.set(hb, [1, 1, 3]);
+  h.node("Add", ["x", hb], ["y"], "add");
+  h.graph.outputs.push({ name: "y", type: "float", shape: ["B", 2, 3] });
+  const hBefore = copy(h.graph);
+  simplifyGraph(h.graph, h.shapes);
+  expect(h.graph.nodes.map((n) => `${n.opType}(${n.inputs.join(", ")})`)).toEqual(["Add(x, v)"]);
+
+  const feeds = { x: new ort.Tensor("float32", Float32Array.from({ length: 12 }, (_, i) => i - 5.5), [2, 2, 3]), v: new ort.Tensor("float32", Float32Array.from([0.5, -1, 2]), [3]) };
+  expect(await run(g.graph, feeds)).toEqual(await run(before, feeds));
+  expect(await run(h.graph, feeds)).toEqual(await run(hBefore, feeds));
+});
