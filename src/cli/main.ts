@@ -123,13 +123,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, received '${opts.seed}'`);
       const weights = opts.weights === undefined ? undefined : readWeights(opts.weights);
-      const { exportModel, ExportError } = await import("../api/export.ts");
-      let result;
-      try {
-        result = exportModel({ path: file, text: readSource(file), format: opts.format, seed, ...(opts.model === undefined ? {} : { model: opts.model }), ...(weights ? { weights, weightsPath: opts.weights! } : {}) });
-      } catch (e) {
-        throw e instanceof ExportError ? new UsageError(e.message) : e;
-      }
+      const { exportModel } = await import("../api/export.ts");
+      // An unknown or unnamed model and weights that do not fit are diagnostics (DNN0105, DNN076x), reported as a file's errors are.
+      const result = exportModel({ path: file, text: readSource(file), format: opts.format, seed, ...(opts.model === undefined ? {} : { model: opts.model }), ...(weights ? { weights, weightsPath: opts.weights! } : {}) });
       report(result.diagnostics, !!opts.json, io);
       status = result.ok ? 0 : 1;
       if (!result.ok) return;

@@ -7,6 +7,11 @@
 //
 // A section may say `> Not reported yet: … as DNNyyyy`: the checker reports that code for the
 // example today. The test expects exactly that, so the note has to go when the checker changes.
+//
+// A code for what `dnnc export` is asked (DNN076x) is about the request, not the file alone: its
+// section says `> Reported by \`dnnc export\` with options \`{…}\`` (exportModel's options as JSON,
+// `weights` as parameter name → shape, a checkpoint of zeros), and both of its examples are
+// exported with those options instead of compiled.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +19,8 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { CODES, type Code } from "../../src/diagnostics/codes.ts";
 import { renderTextAll } from "../../src/diagnostics/render-text.ts";
+import { exportFile } from "../../src/api/export.ts";
+import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { expectGolden } from "../golden/goldens.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -29,6 +36,13 @@ interface Section {
   blocks: number;
   hasFixLabel: boolean;
   reportedAs?: string; // from a "Not reported yet" note
+  exportOptions?: ExportRequest; // from a "Reported by `dnnc export`" note
+}
+
+/** exportModel's options as a section writes them: `weights` maps each parameter to a shape (a checkpoint of zeros). */
+interface ExportRequest {
+  model?: string;
+  weights?: Record<string, number[]>;
 }
 
 function sections(markdown: string): Section[] {
@@ -69,6 +83,8 @@ function sections(markdown: string): Section[] {
     if (/^Fix:/.test(text) && current.blocks === 1) sawFixLabel = true;
     const note = /^> Not reported yet:.*?\b(DNN\d{4})\b/.exec(text);
     if (note) current.reportedAs = note[1]!;
+    const exported = /^> Reported by `dnnc export` with options `(\{.*\})`/.exec(text);
+    if (exported) current.exportOptions = JSON.parse(exported[1]!) as ExportRequest;
   });
   if (fence) throw new Error(`${DOC_PATH}: a code block is never closed`);
   return out;
@@ -77,12 +93,18 @@ function sections(markdown: string): Section[] {
 const all = sections(doc);
 const documented = new Map(all.map((s) => [s.code, s]));
 
-function check(code: string, text: string) {
+function check(code: string, text: string, request?: ExportRequest) {
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
-  const result = compile(path, text);
+  const result = request ? exported(path, text, request) : compile(path, text);
   const lookup = (p: string) => result.program.sources.get(p);
   const rendered = renderTextAll(result.diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
   return { diagnostics: result.diagnostics, rendered };
+}
+
+function exported(path: string, text: string, request: ExportRequest) {
+  const weights = request.weights && safetensorsWrite(Object.entries(request.weights).map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) })), {});
+  const r = exportFile({ path, text, ...(request.model === undefined ? {} : { model: request.model }), ...(weights ? { weights, weightsPath: "checkpoint.safetensors" } : {}) });
+  return { program: r.compilation.program, diagnostics: r.diagnostics };
 }
 
 describe("docs/diagnostics.md", () => {
@@ -105,7 +127,7 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the failing example reports exactly one diagnostic, with this code", () => {
-      const { diagnostics, rendered } = check(s.code, s.failing ?? "");
+      const { diagnostics, rendered } = check(s.code, s.failing ?? "", s.exportOptions);
       const expected = (s.reportedAs ?? s.code) as Code;
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
       const d = diagnostics[0]!;
@@ -118,11 +140,11 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the report matches test/golden/catalogue", () => {
-      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "").rendered);
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "", s.exportOptions).rendered);
     });
 
     it("the fix compiles cleanly", () => {
-      const { diagnostics, rendered } = check(s.code, s.fix ?? "");
+      const { diagnostics, rendered } = check(s.code, s.fix ?? "", s.exportOptions);
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
     });
   });
