@@ -8,12 +8,10 @@
 // compiler bug: the checker refuses what the export cannot write) an ExportError.
 import { basename } from "node:path";
 import { diagnostic, hasErrors, type Diagnostic as InternalDiagnostic } from "../diagnostics/diagnostic.ts";
-import { didYouMean } from "../check/suggest.ts";
 import { checkpointParameters, exportOnnx, initialParameters, type Parameters } from "../backend/onnx/export.ts";
 import type { Compilation } from "../compiler.ts";
-import type { CompiledModel } from "../model.ts";
 import { OnnxExportError } from "../backend/onnx/graph.ts";
-import type { Span } from "../syntax/source.ts";
+import { chooseModel, fileStart } from "./choose-model.ts";
 import { runFrontEnd, type SourceOptions } from "./compile.ts";
 import { publicDiagnostics, type Diagnostic } from "./diagnostics.ts";
 
@@ -57,7 +55,7 @@ export function exportFile(options: ExportOptions): { compilation: Compilation; 
   const { compilation, inputs } = runFrontEnd(options, "dce");
   const refuse = (d: InternalDiagnostic) => ({ compilation, diagnostics: [...compilation.diagnostics, d], inputs });
   if (hasErrors(compilation.diagnostics)) return { compilation, diagnostics: compilation.diagnostics, inputs };
-  const chosen = chooseModel(compilation, options);
+  const chosen = chooseModel(compilation, options, "export");
   if (!("model" in chosen)) return refuse(chosen.refusal);
   const { model } = chosen;
   let params: Parameters;
@@ -83,29 +81,3 @@ export function exportModel(options: ExportOptions): ExportResult {
   if (r.bytes === undefined) return { ok: false, diagnostics, inputs: r.inputs };
   return { ok: !hasErrors(r.diagnostics), diagnostics, inputs: r.inputs, model: r.model!, bytes: r.bytes };
 }
-
-/** The model `options.model` names, or the file's only one; else the diagnostic that says why there is none. */
-function chooseModel(compilation: Compilation, options: ExportOptions): { model: CompiledModel } | { refusal: InternalDiagnostic } {
-  const models = compilation.models;
-  const names = models.map((m) => m.name);
-  // The request names no place in the file: the diagnostics point at its start, and at each model's declaration.
-  const at = fileStart(options.path);
-  const declared = compilation.program.modules.get(options.path)?.models;
-  const related = names.flatMap((n) => {
-    const decl = declared?.get(n);
-    return decl ? [{ span: decl.name.span, message: `model \`${n}\`` }] : [];
-  });
-  if (options.model !== undefined) {
-    const model = models.find((m) => m.name === options.model);
-    if (model) return { model };
-    const alt = didYouMean(options.model, names);
-    const hint = alt ? `did you mean \`${alt}\`?` : `its models: ${names.join(", ") || "none"}`;
-    return { refusal: diagnostic("DNN0105", at, `no model \`${options.model}\` in this file`, { related, hint }) };
-  }
-  if (models.length === 1) return { model: models[0]! };
-  if (models.length === 0)
-    return { refusal: diagnostic("DNN0761", at, "this file defines no model to export", { hint: "export the file that defines the model; a file of layers and functions is imported by one" }) };
-  return { refusal: diagnostic("DNN0760", at, `this file has ${models.length} models (${names.join(", ")}): name the one to export`, { related, hint: `pass --model (\`model\` in the API), such as --model ${names[0]}` }) };
-}
-
-const fileStart = (file: string): Span => ({ file, start: 0, end: 0 });

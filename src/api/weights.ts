@@ -1,16 +1,18 @@
 // The public API's PyTorch weights: a state_dict saved as safetensors loaded into a .dnn model's
 // parameters (a dnnc checkpoint, as a generated module's load() reads), or a dnnc checkpoint
 // written as a state_dict, with the report of what was paired with what (src/weights/). Like
-// compile, it writes nothing; a mistake in the .dnn source is a diagnostic, a request that cannot
-// be met (no such model, a file that is not safetensors, a map that is not one) a WeightsError.
+// compile, it writes nothing; a mistake in the .dnn source or in the model asked for is a
+// diagnostic (DNN0105, DNN0760, DNN0761, as for exportModel), a file that cannot be used (not
+// safetensors, a map that is not one) a WeightsError.
 // Weights that do not pair are not an error: the result says so (`ok: false`) and its report why.
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { checkpointParameters } from "../backend/onnx/export.ts";
 import { WeightsError } from "../weights/dnnc-layers.ts";
 import { fromPytorch, toPytorch } from "../weights/convert.ts";
 import type { WeightsReport } from "../weights/report.ts";
+import { chooseModel } from "./choose-model.ts";
 import { runFrontEnd, type SourceOptions } from "./compile.ts";
-import type { Diagnostic } from "./diagnostics.ts";
+import { publicDiagnostics, type Diagnostic } from "./diagnostics.ts";
 
 export { WeightsError };
 export { formatReport } from "../weights/report.ts";
@@ -51,11 +53,12 @@ export function convertPytorchWeights(options: PytorchWeightsOptions): PytorchWe
   const map = checkMap(options.map);
   const { compilation, diagnostics, inputs } = runFrontEnd(options, "none");
   if (hasErrors(compilation.diagnostics)) return { ok: false, diagnostics, inputs };
-  const names = compilation.models.map((m) => m.name);
-  const model = options.model === undefined ? compilation.models[0] : compilation.models.find((m) => m.name === options.model);
-  if (options.model !== undefined && !model) throw new WeightsError(`${options.path} has no model ${options.model} (its models: ${names.join(", ") || "none"})`);
-  if (!model) throw new WeightsError(`${options.path} has no model`);
-  if (options.model === undefined && names.length > 1) throw new WeightsError(`${options.path} has ${names.length} models (${names.join(", ")}): name one`);
+  const chosen = chooseModel(compilation, options, "convert the weights of");
+  if (!("model" in chosen)) {
+    const sources = compilation.program.sources;
+    return { ok: false, diagnostics: [...diagnostics, ...publicDiagnostics([chosen.refusal], (p) => sources.get(p))], inputs };
+  }
+  const { model } = chosen;
   const where = options.weightsPath ?? "the weights";
   let result;
   if (options.direction === "from-pytorch") result = fromPytorch(model, options.weights, { where, map, allowUnused: !!options.allowUnused });

@@ -70,8 +70,8 @@ export const CODES = {
   DNN0419: { severity: "error", title: "repeated block changes its input's type" },
 
   // 076x: what `dnnc export` (exportModel) is asked for, beyond the file itself.
-  DNN0760: { severity: "error", title: "model to export not named" },
-  DNN0761: { severity: "error", title: "no model to export" },
+  DNN0760: { severity: "error", title: "model not named" },
+  DNN0761: { severity: "error", title: "no model" },
   DNN0762: { severity: "error", title: "weights do not fit the model" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
