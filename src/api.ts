@@ -1,4 +1,4 @@
-// dnnc as a library: `import { check, compile, format } from "dnnc"`. Files in, files out:
+// dnnc as a library: `import { check, compile, exportModel, convertPytorchWeights, format } from "dnnc"`. Files in, files out:
 // nothing here writes a file, prints or exits, and a mistake in a .dnn file — or a file that
 // cannot be read — comes back as a diagnostic, never an exception. Only a call the types rule
 // out (no path, an unknown target) throws a TypeError. docs/api.md describes every export.
@@ -13,6 +13,10 @@ import { VERSION } from "./version.ts";
 import { readEntry } from "./api/compile.ts";
 
 export { check, compile, SIDECAR_HEADER } from "./api/compile.ts";
+export { exportModel, EXPORT_FORMATS as exportFormats } from "./api/export.ts";
+export type { ExportFormat, ExportOptions, ExportResult } from "./api/export.ts";
+export { convertPytorchWeights, formatReport as formatWeightsReport, WeightsError } from "./api/weights.ts";
+export type { PytorchWeightsOptions, PytorchWeightsResult, WeightsReport, MatchedLayer, UnmatchedLayer } from "./api/weights.ts";
 export type { CheckOptions, CheckResult, CompileOptions, CompileResult, CompiledModelInfo, ModelInfo, OutputFile, SourceOptions } from "./api/compile.ts";
 export { formatDiagnostics, diagnosticsAsJson } from "./api/diagnostics.ts";
 export type { Diagnostic, DiagnosticCode, FormatDiagnosticsOptions, JsonDiagnostic, Location, Severity } from "./api/diagnostics.ts";

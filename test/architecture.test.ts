@@ -44,6 +44,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   "backend/onnx": ["ir", "runtime", "model", "version"],
   // The ONNX import: an ONNX file decoded and translated into .dnn source (the builtins' names kept free); its weights written as the generated modules write them.
   import: ["check", "runtime"],
+  // PyTorch state_dicts ↔ a compiled model's parameters: the model's parameters and layer listing, the checkpoints' reader and writer.
+  weights: ["runtime", "model", "type:check"],
   // The seeded order of examples is the runtime's (generated fit() shuffles and splits with it).
   data: ["runtime"],
   fit: ["data", "model", "runtime", "targets", "backend"],
@@ -52,7 +54,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version"],
   version: [],
   // The library's entry (src/api.ts and src/api/): the driver and a target behind plain options and results.
-  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "import", "targets", "format", "version"],
+  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "import", "targets", "format", "version", "weights"],
   // The bundler plugins see only the library's API, as a user's plugin would.
   plugins: ["api"],
   cli: ["*"],

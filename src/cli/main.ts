@@ -18,6 +18,7 @@ import { checkOutDir, guardStandardStreams, OutputError, writeOutputs } from "./
 import { describeFsError, writeFileAtomically } from "./write-file.ts";
 import type { ExportFormat } from "../api/export.ts";
 import type { TrainOptions } from "./train.ts";
+import type { WeightsOptions } from "./weights.ts";
 import { TrainError } from "../fit/load-model.ts";
 import { renderTextAll } from "../diagnostics/render-text.ts";
 import { unexportableModelName } from "../check/model-names.ts";
@@ -124,13 +125,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, received '${opts.seed}'`);
       const weights = opts.weights === undefined ? undefined : readWeights(opts.weights);
-      const { exportModel, ExportError } = await import("../api/export.ts");
-      let result;
-      try {
-        result = exportModel({ path: file, text: readSource(file), format: opts.format, seed, ...(opts.model === undefined ? {} : { model: opts.model }), ...(weights ? { weights, weightsPath: opts.weights! } : {}) });
-      } catch (e) {
-        throw e instanceof ExportError ? new UsageError(e.message) : e;
-      }
+      const { exportModel } = await import("../api/export.ts");
+      // An unknown or unnamed model and weights that do not fit are diagnostics (DNN0105, DNN076x), reported as a file's errors are.
+      const result = exportModel({ path: file, text: readSource(file), format: opts.format, seed, ...(opts.model === undefined ? {} : { model: opts.model }), ...(weights ? { weights, weightsPath: opts.weights! } : {}) });
       report(result.diagnostics, !!opts.json, io);
       status = result.ok ? 0 : 1;
       if (!result.ok) return;
@@ -174,6 +171,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const layers = result.layers.map((l) => (l.count === 1 ? l.layer : `${l.layer} ×${l.count}`)).join(", ");
       io.err(`wrote ${dnnPath} (model ${result.model}) and ${weightsPath} (${(result.weights!.bytes.length / 1024).toFixed(1)} kB)\n`);
       io.err(`recognised: ${layers || "no stdlib layers (plain primitives)"}\n`);
+    });
+
+  program
+    .command("weights")
+    .description("convert weights between a PyTorch state_dict (safetensors) and a model's dnnc checkpoint, pairing layers by a map or in order, and report what paired")
+    .argument("<file>", ".dnn file holding the model")
+    .option("--from-pytorch <state_dict>", "read a PyTorch state_dict saved as safetensors; write the model's parameters as a dnnc checkpoint")
+    .option("--to-pytorch <checkpoint>", "read a dnnc checkpoint (a model's save(), `dnnc train`'s); write it as a PyTorch state_dict")
+    .requiredOption("-o, --out <file>", "the safetensors file to write")
+    .option("--model <name>", "the model, when the file has several")
+    .option("--map <json>", 'a JSON file of pairings {"dnnc layer or parameter": "PyTorch module or tensor"}; the rest pair in order')
+    .option("--like <state_dict>", "with --to-pytorch: write the names, order and num_batches_tracked of this state_dict (the one the weights came from)")
+    .option("--allow-unused", "with --from-pytorch: load even when some PyTorch tensors pair with no parameter")
+    .option("--json", "print the report as JSON (WeightsReport in docs/interchange.md)")
+    .action(async (file: string, opts: WeightsOptions) => {
+      const { runWeights } = await import("./weights.ts");
+      const { WeightsError } = await import("../api/weights.ts");
+      try {
+        status = runWeights(file, readSource(file), opts, io, (d) => report(d, false, io)); // --json is the report's; diagnostics stay text
+      } catch (e) {
+        throw e instanceof WeightsError ? new UsageError(e.message) : e;
+      }
     });
 
   program

@@ -1,5 +1,6 @@
 // The catalogue of diagnostic codes. Codes are stable: never renumber, only add.
-// Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure.
+// Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure,
+// 076x export requests.
 // docs/diagnostics.md shows each with a failing example; a test keeps the two in step.
 import type { Severity } from "./diagnostic.ts";
 
@@ -73,6 +74,11 @@ export const CODES = {
   DNN0721: { severity: "error", title: "unsupported ONNX operator" },
   DNN0722: { severity: "error", title: "ONNX operator in a form the import does not support" },
   DNN0723: { severity: "error", title: "unsupported ONNX input or output" },
+
+  // 076x: what `dnnc export` (exportModel) is asked for, beyond the file itself.
+  DNN0760: { severity: "error", title: "model not named" },
+  DNN0761: { severity: "error", title: "no model" },
+  DNN0762: { severity: "error", title: "weights do not fit the model" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

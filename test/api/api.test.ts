@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { check, compile, diagnosticsAsJson, format, formatDiagnostics, targets, version, type Diagnostic } from "../../src/api.ts";
+import { check, compile, diagnosticsAsJson, exportFormats, exportModel, format, formatDiagnostics, targets, version, type Diagnostic, type ExportResult } from "../../src/api.ts";
+import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { STDLIB_DIR } from "../../src/check/modules.ts";
 import { main } from "../../src/cli/main.ts";
 import { VERSION } from "../../src/version.ts";
@@ -195,6 +196,58 @@ describe("diagnostics", () => {
     const long: Diagnostic = { code: "DNN0002", title: "syntax error", severity: "error", message: "m", location: { file: "a.dnn", line: 2, column: 3, endLine: 4, endColumn: 2, offset: 12, length: 20, lineText: "  abc" }, related: [] };
     expect(diagnosticsAsJson([long])[0]!.range).toEqual({ start: { line: 1, character: 2 }, end: { line: 3, character: 1 } });
     expect(formatDiagnostics([long])).toContain("2 |   abc\n  |   ^^^\n");
+  });
+});
+
+describe("exportModel", () => {
+  const TWO = `${MLP}\nmodel Other {\n  input  x: f32[B, 4]\n  output y: f32[B, 4]\n  y = relu(x)\n}\n`;
+  const codes = (r: ExportResult) => r.diagnostics.map((d) => d.code);
+
+  it("a clean file: the ONNX file's bytes, the model's name, every file it read", () => {
+    const r = exportModel({ path: "virtual/tiny.dnn", text: MLP, seed: 2 });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.model).toBe("Tiny");
+    expect(new TextDecoder().decode(r.bytes!)).toContain("dense.kernel"); // the initializers keep the .dnn names
+    expect(r.inputs).toContain(join(STDLIB_DIR, "layers.dnn"));
+    // The same seed, the same file; another seed, other weights.
+    expect(exportModel({ path: "virtual/tiny.dnn", text: MLP, seed: 2 }).bytes).toEqual(r.bytes);
+    expect(exportModel({ path: "virtual/tiny.dnn", text: MLP, seed: 3 }).bytes).not.toEqual(r.bytes);
+    expect(exportFormats).toEqual(["onnx"]);
+  });
+
+  it("a request it cannot meet is a diagnostic, never an exception: unknown model, none named, none at all, weights of another model", () => {
+    const unknown = exportModel({ path: "virtual/two.dnn", text: TWO, model: "Tini" });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.bytes).toBeUndefined();
+    expect(unknown.diagnostics).toHaveLength(1);
+    expect(unknown.diagnostics[0]).toMatchObject({ code: "DNN0105", title: "unknown model", severity: "error", message: "no model `Tini` in this file", hint: "did you mean `Tiny`?" });
+    expect(unknown.diagnostics[0]!.location).toMatchObject({ file: "virtual/two.dnn", line: 1, column: 1 });
+    expect(unknown.diagnostics[0]!.related.map((r) => `${r.location.line}:${r.location.column} ${r.message}`)).toEqual(["5:7 model `Tiny`", "17:7 model `Other`"]);
+
+    expect(codes(exportModel({ path: "virtual/two.dnn", text: TWO }))).toEqual(["DNN0760"]);
+    expect(exportModel({ path: "virtual/two.dnn", text: TWO, model: "Other" })).toMatchObject({ ok: true, model: "Other" });
+    expect(codes(exportModel({ path: "virtual/none.dnn", text: "fn twice(x: f32[N]) = x + x\n" }))).toEqual(["DNN0761"]);
+
+    const other = safetensorsWrite([{ name: "dense.kernel", shape: [4, 5], data: new Float32Array(20) }, { name: "dense.bias", shape: [5], data: new Float32Array(5) }], {});
+    const misfit = exportModel({ path: "virtual/tiny.dnn", text: MLP, weights: other, weightsPath: "other.safetensors" });
+    expect(codes(misfit)).toEqual(["DNN0762"]);
+    expect(misfit.diagnostics[0]!.message).toMatch(/other\.safetensors: tensor "dense\.kernel" has shape \[4, 5\], expected \[4, 3\]/);
+    expect(codes(exportModel({ path: "virtual/tiny.dnn", text: MLP, weights: new Uint8Array(3) }))).toEqual(["DNN0762"]);
+    const fits = safetensorsWrite([{ name: "dense.kernel", shape: [4, 3], data: new Float32Array(12) }, { name: "dense.bias", shape: [3], data: new Float32Array(3) }], {});
+    expect(exportModel({ path: "virtual/tiny.dnn", text: MLP, weights: fits }).ok).toBe(true);
+  });
+
+  it("a file with errors: its diagnostics, as check reports them, and no bytes", () => {
+    const r = exportModel({ path: "virtual/tiny.dnn", text: BROKEN, model: "Tiny" });
+    expect(r.ok).toBe(false);
+    expect(r.bytes).toBeUndefined();
+    expect(r.diagnostics).toEqual(check({ path: "virtual/tiny.dnn", text: BROKEN }).diagnostics);
+  });
+
+  it("a call the types rule out throws a TypeError", () => {
+    expect(() => exportModel({ path: "virtual/tiny.dnn", text: MLP, format: "tflite" as "onnx" })).toThrow(TypeError);
+    expect(() => exportModel({ path: "virtual/tiny.dnn", text: MLP, seed: 1.5 })).toThrow(TypeError);
   });
 });
 

@@ -1,6 +1,7 @@
 // `dnnc export FILE --format onnx`: the file it writes runs in onnxruntime-node, with the weights
-// of create({ seed }) by default or a checkpoint's with --weights; a request it cannot meet is a
-// usage error (exit 2) in one line, a .dnn file with errors exit 1 with its diagnostics.
+// of create({ seed }) by default or a checkpoint's with --weights; a command line it cannot run
+// is a usage error (exit 2) in one line; a .dnn file with errors, a model it cannot choose and
+// weights that do not fit are diagnostics (exit 1), as exportModel returns them.
 import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,11 +69,9 @@ describe("dnnc export --format onnx", () => {
     expect(largestDifference(await run(weighted, x, 5), fromSeed)).toBeGreaterThan(1e-2 * largest(fromSeed)); // other weights, other logits
   }, 120_000);
 
-  it("refuses what it cannot do in one line, writing nothing", async () => {
+  it("refuses a command it cannot run in one line (exit 2), writing nothing", async () => {
     const out = join(dir, "refused.onnx");
     const cases: [string[], RegExp][] = [
-      [["samples/lstm_mnist.dnn"], /has 2 models \(LstmClassifier, GruClassifier\): name the one to export/],
-      [["samples/lstm_mnist.dnn", "--model", "Lstm"], /has no model Lstm \(its models: LstmClassifier, GruClassifier\)/],
       [["samples/mlp_digits.dnn", "--weights", join(dir, "missing.safetensors")], /cannot read --weights .*missing\.safetensors: no such file/],
       [["samples/mlp_digits.dnn", "--seed", "1.5"], /--seed must be an integer/],
     ];
@@ -87,6 +86,25 @@ describe("dnnc export --format onnx", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("reports a model it cannot choose as a diagnostic (exit 1), as exportModel does, writing nothing", async () => {
+    const out = join(dir, "unchosen.onnx");
+    const cases: [string[], RegExp][] = [
+      [["samples/lstm_mnist.dnn"], /error\[DNN0760\]: this file has 2 models \(LstmClassifier, GruClassifier\): name the one to export/],
+      [["samples/lstm_mnist.dnn", "--model", "LstmClasifier"], /error\[DNN0105\]: no model `LstmClasifier` in this file[^]*did you mean `LstmClassifier`\?/],
+      [["stdlib/layers.dnn"], /error\[DNN0761\]: this file defines no model to export/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await dnnc("export", ...args, "--format", "onnx", "--out", out);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+      expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.code, args.join(" ")).toBe(1);
+    }
+    const json = await dnnc("export", "samples/lstm_mnist.dnn", "--model", "Lstm", "--format", "onnx", "--out", out, "--json");
+    expect(json.code).toBe(1);
+    expect(json.stdout + json.stderr).toContain('"DNN0105"');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("refuses a checkpoint of another model, naming what does not fit", async () => {
     const cnn = join(dir, "cnn.safetensors");
     const s = await compileSample("samples/mnist_cnn.dnn");
@@ -94,8 +112,9 @@ describe("dnnc export --format onnx", () => {
     const Cnn = (await importGenerated<Record<string, { create(o: { seed: number }): { save(): Uint8Array } }>>(s.file))["MnistCNN"]!;
     writeFileSync(cnn, Cnn.create({ seed: 0 }).save());
     const r = await dnnc("export", "samples/mlp_digits.dnn", "--format", "onnx", "--weights", cnn, "--out", join(dir, "mismatch.onnx"));
-    expect(r.stderr).toMatch(/cnn\.safetensors: tensor "dense\.kernel" has shape \[576, 64\], expected \[64, 64\]/);
-    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[DNN0762\]: the weights do not fit model `DigitsMLP`: .*cnn\.safetensors: tensor "dense\.kernel" has shape \[576, 64\], expected \[64, 64\]/);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, "mismatch.onnx"))).toBe(false);
   });
 
   it("reports a file with errors as check does, exit 1", async () => {

@@ -38,6 +38,8 @@ describe("docs/api.md", () => {
       ["src/api/diagnostics.ts", "Diagnostic"],
       ["src/api/diagnostics.ts", "Location"],
       ["src/api/diagnostics.ts", "FormatDiagnosticsOptions"],
+      ["src/api/export.ts", "ExportOptions"],
+      ["src/api/export.ts", "ExportResult"],
       ["src/api.ts", "FormatOptions"],
       ["src/api.ts", "FormatResult"],
       ["src/plugins/vite.ts", "DnncViteOptions"],

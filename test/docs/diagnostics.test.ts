@@ -7,6 +7,15 @@
 //
 // A section may say `> Not reported yet: … as DNNyyyy`: the checker reports that code for the
 // example today. The test expects exactly that, so the note has to go when the checker changes.
+//
+// A code for what `dnnc export` is asked (DNN076x) is about the request, not the file alone: its
+// section says `> Reported by \`dnnc export\` with options \`{…}\`` (exportModel's options as JSON,
+// `weights` as parameter name → shape, a checkpoint of zeros), and both of its examples are
+// exported with those options instead of compiled.
+//
+// A code of `dnnc import` (DNN072x) is about an ONNX file, not .dnn source: its section says
+// `> Reported by \`dnnc import\``, shows the report and the fix in prose, and has no ```dnn block;
+// test/import/refusals.test.ts produces each of them.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +23,8 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { CODES, type Code } from "../../src/diagnostics/codes.ts";
 import { renderTextAll } from "../../src/diagnostics/render-text.ts";
+import { exportFile } from "../../src/api/export.ts";
+import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { expectGolden } from "../golden/goldens.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -29,7 +40,14 @@ interface Section {
   blocks: number;
   hasFixLabel: boolean;
   reportedAs?: string; // from a "Not reported yet" note
-  importReport?: boolean; // "Reported by `dnnc import`": about an ONNX file, its example a report (test/import/refusals.test.ts makes each)
+  importReport?: boolean; // "Reported by `dnnc import`": about an ONNX file, its example a report
+  exportOptions?: ExportRequest; // from a "Reported by `dnnc export`" note
+}
+
+/** exportModel's options as a section writes them: `weights` maps each parameter to a shape (a checkpoint of zeros). */
+interface ExportRequest {
+  model?: string;
+  weights?: Record<string, number[]>;
 }
 
 function sections(markdown: string): Section[] {
@@ -71,6 +89,8 @@ function sections(markdown: string): Section[] {
     if (/^> Reported by `dnnc import`/.test(text)) current.importReport = true;
     const note = /^> Not reported yet:.*?\b(DNN\d{4})\b/.exec(text);
     if (note) current.reportedAs = note[1]!;
+    const exported = /^> Reported by `dnnc export` with options `(\{.*\})`/.exec(text);
+    if (exported) current.exportOptions = JSON.parse(exported[1]!) as ExportRequest;
   });
   if (fence) throw new Error(`${DOC_PATH}: a code block is never closed`);
   return out;
@@ -79,12 +99,18 @@ function sections(markdown: string): Section[] {
 const all = sections(doc);
 const documented = new Map(all.map((s) => [s.code, s]));
 
-function check(code: string, text: string) {
+function check(code: string, text: string, request?: ExportRequest) {
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
-  const result = compile(path, text);
+  const result = request ? exported(path, text, request) : compile(path, text);
   const lookup = (p: string) => result.program.sources.get(p);
   const rendered = renderTextAll(result.diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
   return { diagnostics: result.diagnostics, rendered };
+}
+
+function exported(path: string, text: string, request: ExportRequest) {
+  const weights = request.weights && safetensorsWrite(Object.entries(request.weights).map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) })), {});
+  const r = exportFile({ path, text, ...(request.model === undefined ? {} : { model: request.model }), ...(weights ? { weights, weightsPath: "checkpoint.safetensors" } : {}) });
+  return { program: r.compilation.program, diagnostics: r.diagnostics };
 }
 
 describe("docs/diagnostics.md", () => {
@@ -101,9 +127,11 @@ describe("docs/diagnostics.md", () => {
   });
 
   it.each(all.filter((s) => s.importReport).map((s) => [s.code, s] as const))("%s (an ONNX file's problem) shows its report and a fix, no .dnn example", (code, s) => {
-    expect(code).toMatch(/^DNN07/);
+    expect(code).toMatch(/^DNN072/);
     expect(s.blocks, "no ```dnn block: the problem is in an ONNX file").toBe(0);
-    const section = doc.slice(doc.indexOf(`## ${code}:`), doc.indexOf("\n## ", doc.indexOf(`## ${code}:`) + 1) >>> 0);
+    const start = doc.indexOf(`## ${code}:`);
+    const next = doc.indexOf("\n## ", start + 1);
+    const section = doc.slice(start, next < 0 ? undefined : next);
     expect(section).toContain(`error[${code}]: `);
     expect(section).toMatch(/\nFix: /);
   });
@@ -115,7 +143,7 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the failing example reports exactly one diagnostic, with this code", () => {
-      const { diagnostics, rendered } = check(s.code, s.failing ?? "");
+      const { diagnostics, rendered } = check(s.code, s.failing ?? "", s.exportOptions);
       const expected = (s.reportedAs ?? s.code) as Code;
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
       const d = diagnostics[0]!;
@@ -128,11 +156,11 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the report matches test/golden/catalogue", () => {
-      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "").rendered);
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "", s.exportOptions).rendered);
     });
 
     it("the fix compiles cleanly", () => {
-      const { diagnostics, rendered } = check(s.code, s.fix ?? "");
+      const { diagnostics, rendered } = check(s.code, s.fix ?? "", s.exportOptions);
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
     });
   });

@@ -177,14 +177,17 @@ describe("the installed package", () => {
 
   it("is a library: `import(\"dnnc\")` gives the compiler API", () => {
     const script = `
-      import { check, compile, format, version } from "dnnc";
+      import { check, compile, exportModel, format, version } from "dnnc";
       const checked = check({ path: "broken.dnn" });
       const compiled = await compile({ path: "mlp.dnn" });
       const formatted = format({ text: "model M {\\ninput x: f32[B, 4]\\n}\\n" });
-      console.log(JSON.stringify({ version, ok: checked.ok, codes: checked.diagnostics.map((d) => d.code), files: compiled.files.map((f) => f.path), formatted: formatted.text }));`;
+      const exported = exportModel({ path: "mlp.dnn" });
+      const unknown = exportModel({ path: "mlp.dnn", model: "Nope" });
+      console.log(JSON.stringify({ version, ok: checked.ok, codes: checked.diagnostics.map((d) => d.code), files: compiled.files.map((f) => f.path), formatted: formatted.text,
+        exported: [exported.ok, exported.model, exported.bytes.length > 1000], unknown: unknown.diagnostics.map((d) => d.code) }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: app, encoding: "utf8" });
     expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({ version: PACKAGE.version, ok: false, codes: ["DNN0301"], files: ["mlp.ts"], formatted: "model M {\n  input x: f32[B, 4]\n}\n" });
+    expect(JSON.parse(r.stdout)).toEqual({ version: PACKAGE.version, ok: false, codes: ["DNN0301"], files: ["mlp.ts"], formatted: "model M {\n  input x: f32[B, 4]\n}\n", exported: [true, "DigitsMLP", true], unknown: ["DNN0105"] });
   }, TIMEOUT);
 
   it("bundles a .dnn import with esbuild through `dnnc/esbuild`, and loads `dnnc/vite`", () => {
@@ -207,10 +210,12 @@ describe("the installed package", () => {
     writeFileSync(
       join(app, "uses-dnnc.ts"),
       [
-        'import { check, type Diagnostic } from "dnnc";',
+        'import { check, exportModel, type Diagnostic, type ExportResult } from "dnnc";',
         'import type dnncEsbuild from "dnnc/esbuild";',
         "const diagnostics: readonly Diagnostic[] = check({ path: \"broken.dnn\" }).diagnostics;",
         "export const first: string | undefined = diagnostics[0]?.code;",
+        'export const onnx: ExportResult = exportModel({ path: "mlp.dnn", model: "DigitsMLP", seed: 1 });',
+        "export const bytes: Uint8Array | undefined = onnx.bytes;",
         "export type EsbuildPlugin = ReturnType<typeof dnncEsbuild>;",
         "",
       ].join("\n"),

@@ -1,12 +1,14 @@
 // A compiled model's inference forward as an ONNX model (IR version 8, opset 17): the .dnn
 // inputs as graph inputs (symbolic sizes as named dimensions), the parameters as initializers
-// under their .dnn names, the nodes from lower.ts, and the outputs under their .dnn names.
+// under their .dnn names, the nodes from lower.ts (then simplified by peephole.ts), and the
+// outputs under their .dnn names.
 import type { CompiledModel } from "../../model.ts";
 import { interpret } from "../../ir/interpret.ts";
 import { safetensorsLoad, safetensorsRead } from "../../runtime/safetensors.ts";
 import { VERSION } from "../../version.ts";
 import { elemType, GraphBuilder, NameTable, OnnxExportError } from "./graph.ts";
 import { lowerFn } from "./lower.ts";
+import { simplifyGraph } from "./peephole.ts";
 import { encodeModel } from "./onnx-proto.ts";
 
 /** The opset every node is from: 17 is what onnx 1.12 (Debian bookworm's checker) knows, and what IR version 8 goes with. */
@@ -53,6 +55,7 @@ export function exportOnnx(model: CompiledModel, params: Parameters, sourceName:
     g.node("Identity", [results[i]!], [o.name], `output_${o.name}`);
     g.graph.outputs.push({ name: o.name, type: elemType(node.dtype), shape: node.shape });
   });
+  simplifyGraph(g.graph, g.shapes);
   g.graph.doc = `model ${model.name} of ${sourceName}: its forward in inference mode`;
   return encodeModel({
     irVersion: ONNX_IR_VERSION,

@@ -41,10 +41,18 @@ export class GraphBuilder {
   private constants = new Map<string, string>();
   private symbolSources = new Map<string, { value: string; axis: number }>();
   private symbolValues = new Map<string, string>();
+  /** Sizes computed at run time, by the dims they hold: each is computed once (a Reshape to [B, 32, 32, 16] per layer would otherwise concatenate its own). */
+  private computedSizes = new Map<string, string>();
 
+  /**
+   * `names`: shared with the subgraphs (ONNX wants names unique across them). `shapes`: the shape
+   * of each value whose shape the lowering knows (every IR node's value; shared with the
+   * subgraphs too), which the peephole pass (peephole.ts) reads to drop Reshapes that change nothing.
+   */
   constructor(
     name: string,
     readonly names: NameTable,
+    readonly shapes: Map<string, readonly Dim[]> = new Map(),
   ) {
     this.graph = { name, nodes: [], initializers: [], inputs: [], outputs: [] };
   }
@@ -99,12 +107,24 @@ export class GraphBuilder {
   sizes(dims: readonly Dim[]): string {
     if (dims.every((d) => typeof d === "number")) return this.int64s(dims as number[]);
     if (dims.length === 1) return this.size(dims[0]!);
-    return this.op("Concat", dims.map((d) => this.size(d)), "sizes", [{ name: "axis", i: 0 }]);
+    return this.computed(`[${dims.join(",")}]`, () => this.op("Concat", dims.map((d) => this.size(d)), "sizes", [{ name: "axis", i: 0 }]));
   }
 
   /** One size as an int64 tensor of shape [1]: a constant, or the polynomial of its symbols. */
   size(d: Dim): string {
     if (typeof d === "number") return this.int64s([d]);
+    return this.computed(String(d), () => this.polynomial(d));
+  }
+
+  private computed(key: string, compute: () => string): string {
+    const known = this.computedSizes.get(key);
+    if (known) return known;
+    const value = compute();
+    this.computedSizes.set(key, value);
+    return value;
+  }
+
+  private polynomial(d: Dim): string {
     let total: string | undefined;
     for (const { coefficient, symbols } of dimTerms(d)) {
       let term = symbols.length === 0 ? this.int64s([coefficient]) : symbols.map((s) => this.symbol(s)).reduce((a, b) => this.op("Mul", [a, b], `size_${d}`));

@@ -1,5 +1,5 @@
-// The neural-network primitives and scan as ONNX nodes. Convolutions and max poolings found by
-// patterns.ts become Conv and MaxPool (NCHW, between two Transposes); any other window is spelled
+// The neural-network primitives and scan as ONNX nodes. Convolutions and poolings found by
+// patterns.ts become Conv, MaxPool and AveragePool (NCHW, between two Transposes); any other window is spelled
 // out as what it means — the padded image read at each of the kernel's KH·KW offsets with the
 // stride, stacked — and exports exactly as the IR computes it. Gather keeps the IR's rule that an out-of-range row
 // reads zeros (ONNX's Gather rejects such an index). Scan becomes ONNX Scan, its body a subgraph
@@ -46,7 +46,7 @@ export function lowerGather(n: Extract<Node, { op: "gather" }>, g: GraphBuilder,
 type LowerFn = (fn: Fn, g: GraphBuilder, args: readonly string[]) => string[];
 
 export function lowerScan(n: Extract<Node, { op: "scan" }>, g: GraphBuilder, x: string[], hint: string, lowerFn: LowerFn): string {
-  const body = new GraphBuilder(`${hint}_body`, g.names);
+  const body = new GraphBuilder(`${hint}_body`, g.names, g.shapes);
   const [carry, step, ...consts] = n.body.args;
   if (!carry || !step) throw new OnnxExportError(`scan %${n.id}: its body takes no carry or sequence step`);
   const carryIn = g.names.fresh(`${hint}_carry`);
@@ -104,14 +104,29 @@ export function lowerConvolution(n: Node, w: Extract<Node, { op: "window" }>, g:
   const channels = w.shape[5] as number;
   const features = n.shape[1] as number;
   const hwio = g.op("Reshape", [kernel, g.int64s([kh, kw, channels, features])], `${hint}_kernel`);
+  g.shapes.set(hwio, [kh, kw, channels, features]);
   const oihw = g.op("Transpose", [hwio], `${hint}_kernel_oihw`, [{ name: "perm", ints: [3, 2, 0, 1] }]);
   const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
   const conv = g.op("Conv", [nchw, oihw], `${hint}_conv`, attributes);
-  return g.op("Reshape", [toNhwc(g, conv, hint), g.sizes(n.shape)], hint);
+  const nhwc = toNhwc(g, conv, hint);
+  g.shapes.set(nhwc, [w.shape[0]!, w.shape[1]!, w.shape[2]!, features]);
+  return g.op("Reshape", [nhwc, g.sizes(n.shape)], hint);
 }
 
 /** A max pooling (window with fill −∞, reduce_max over the kernel axes: patterns.ts) as MaxPool, whose padding reads as −∞ too. */
 export function lowerMaxPool(w: Extract<Node, { op: "window" }>, g: GraphBuilder, image: string, imageShape: Shape, hint: string): string {
   const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
   return toNhwc(g, g.op("MaxPool", [nchw], `${hint}_pool`, attributes), hint);
+}
+
+/**
+ * An average pooling (window with fill 0, sum over the kernel axes, div by the counts: patterns.ts)
+ * as AveragePool, padding with zeros; `countIncludePad` 0 divides each window by its positions
+ * inside the image, as Keras's "same" padding does. Opset 17's AveragePool has no dilations
+ * (patterns.ts matches undilated windows only).
+ */
+export function lowerAvgPool(w: Extract<Node, { op: "window" }>, countIncludePad: 0 | 1, g: GraphBuilder, image: string, imageShape: Shape, hint: string): string {
+  const { nchw, attributes } = pooled(w, g, image, imageShape, hint);
+  const pool = g.op("AveragePool", [nchw], `${hint}_pool`, [...attributes.filter((a) => a.name !== "dilations"), { name: "count_include_pad", i: countIncludePad }]);
+  return toNhwc(g, pool, hint);
 }

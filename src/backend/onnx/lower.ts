@@ -1,14 +1,14 @@
 // One IR function as ONNX nodes, primitive by primitive (opset 17). Elementwise ops, reductions
 // and the structural ops map onto one ONNX operator each (plus a Cast where ONNX's comparisons
-// give booleans); the neural-network primitives and scan are in lower-nn.ts, and convolutions
-// and max poolings (patterns.ts) become Conv and MaxPool. The primitives only
+// give booleans); the neural-network primitives and scan are in lower-nn.ts, and convolutions,
+// poolings and means (patterns.ts) become Conv, MaxPool, AveragePool and ReduceMean. The primitives only
 // a training step uses (random draws, the adjoints unwindow and scatter_add) are refused: the
 // export is of the inference forward, which has none of them.
 import type { Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
-import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
+import { BINARY, type BinaryOp, type UnaryOp } from "../../ir/ops.ts";
 import { castTo, elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
-import { lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
+import { lowerAvgPool, lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
 import { findPatterns, type Patterns } from "./patterns.ts";
 import { nodeNames } from "./node-names.ts";
 
@@ -49,20 +49,46 @@ export function lowerFn(fn: Fn, g: GraphBuilder, args: readonly string[], argLay
   const patterns = findPatterns(fn);
   const { names, layers } = nodeNames(fn, argLayers);
   const values: string[] = [];
-  for (const n of fn.nodes)
-    values.push(patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, n.inputs.map((i) => values[i]!), fn, args, names[n.id]!, n.inputs.map((i) => layers[i]))));
+  for (const n of fn.nodes) {
+    const value = patterns.absorbed.has(n.id) ? "" : (lowerPattern(n, g, values, fn, patterns, names[n.id]!) ?? lowerNode(n, g, operands(n, fn, values), fn, args, names[n.id]!, n.inputs.map((i) => layers[i])));
+    // What the peephole pass (peephole.ts) knows of the value's shape: the IR node's, which the ONNX value has.
+    if (value !== "" && !g.shapes.has(value)) g.shapes.set(value, n.shape);
+    values.push(value);
+  }
   return fn.outputs.map((o) => values[o.id]!);
 }
 
-/** A convolution's matmul as Conv, a max pooling's reduce_max as MaxPool; undefined for any other node. */
+/**
+ * The ONNX values `n` reads. ONNX's arithmetic and comparisons broadcast as numpy does, so an
+ * operand the IR broadcast (same rank, each dim 1 or the result's) is read before its Expand
+ * where the other operand has the result's whole shape — not both, or the result would be
+ * smaller. The Expand, read by nothing else, goes in the peephole pass.
+ */
+function operands(n: Node, fn: Fn, values: readonly string[]): string[] {
+  const x = n.inputs.map((i) => values[i]!);
+  if (!(BINARY as readonly string[]).includes(n.op)) return x;
+  const broadcast = n.inputs.map((i) => fn.nodes[i]!.op === "broadcast");
+  const spread = broadcast[1] ? 1 : broadcast[0] ? 0 : -1;
+  if (spread >= 0) x[spread] = values[fn.nodes[n.inputs[spread]!]!.inputs[0]!]!;
+  return x;
+}
+
+/**
+ * A convolution's matmul as Conv, a max pooling's reduce_max as MaxPool, an average pooling's div
+ * as AveragePool, a mean's div as ReduceMean; undefined for any other node.
+ */
 function lowerPattern(n: Node, g: GraphBuilder, values: readonly string[], fn: Fn, patterns: Patterns, hint: string): string | undefined {
+  const named = (op: string) => hint.replace(/[a-z_]+_(\d+)$/, `${op}_$1`);
+  const imageOf = (w: { inputs: readonly number[] }) => [values[w.inputs[0]!]!, fn.nodes[w.inputs[0]!]!.shape] as const;
   const conv = patterns.convolutions.get(n.id);
-  const pool = patterns.maxPools.get(n.id);
-  const w = conv ?? pool;
-  if (!w) return undefined;
-  const image = w.inputs[0]!;
-  if (conv) return lowerConvolution(n, conv, g, values[image]!, fn.nodes[image]!.shape, values[n.inputs[1]!]!, hint.replace(/matmul_(\d+)$/, "conv_$1"));
-  return lowerMaxPool(w, g, values[image]!, fn.nodes[image]!.shape, hint.replace(/reduce_max_(\d+)$/, "max_pool_$1"));
+  if (conv) return lowerConvolution(n, conv, g, ...imageOf(conv), values[n.inputs[1]!]!, named("conv"));
+  const maxPool = patterns.maxPools.get(n.id);
+  if (maxPool) return lowerMaxPool(maxPool, g, ...imageOf(maxPool), named("max_pool"));
+  const avgPool = patterns.avgPools.get(n.id);
+  if (avgPool) return lowerAvgPool(avgPool.window, avgPool.countIncludePad, g, ...imageOf(avgPool.window), named("avg_pool"));
+  const axes = patterns.means.get(n.id);
+  if (axes) return g.op("ReduceMean", [values[fn.nodes[n.inputs[0]!]!.inputs[0]!]!], named("mean"), [{ name: "axes", ints: axes }, { name: "keepdims", i: 0 }]);
+  return undefined;
 }
 
 /** `inputLayers`: the .dnn layer each input belongs to, if any (node-names.ts), for a scan body's names. */

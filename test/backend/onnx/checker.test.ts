@@ -11,7 +11,8 @@ import { exportModel } from "../../../src/api/export.ts";
 import { runFrontEnd } from "../../../src/api/compile.ts";
 import { findPatterns } from "../../../src/backend/onnx/patterns.ts";
 
-const SAMPLES = readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort();
+// Every sample, and the fixture with a window of every kind (windows.test.ts).
+const SOURCES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/onnx/fixtures/windows.dnn"];
 const dir = mkdtempSync(join(tmpdir(), "dnnc-onnx-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,6 +24,18 @@ function pythonWithOnnx(): string {
 
 const CHECK = `
 import json, sys, onnx
+def redundant(g):
+    """What the peephole pass (peephole.ts) removes, if any is left: a Transpose of a Transpose, a Reshape of a Reshape,
+    an Identity other than one naming an output, a node nothing reads."""
+    made = {o: n for n in g.node for o in n.output}
+    read = {i for n in g.node for i in n.input} | {o.name for o in g.output}
+    for n in g.node:
+        for a in n.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                read |= {i for b in a.g.node for i in b.input}
+    outputs = {o.name for o in g.output}
+    return [n.name for n in g.node if (n.op_type in ("Transpose", "Reshape") and n.input[0] in made and made[n.input[0]].op_type == n.op_type)
+        or (n.op_type == "Identity" and n.output[0] not in outputs) or not any(o in read for o in n.output)]
 for path in sys.argv[1:]:
     m = onnx.load(path)
     onnx.checker.check_model(m, full_check=True)
@@ -31,22 +44,22 @@ for path in sys.argv[1:]:
         "inputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.input],
         "outputs": [[v.name, v.type.tensor_type.elem_type, dims(v)] for v in m.graph.output],
         "initializers": sorted(t.name for t in m.graph.initializer),
-        "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node]}))
+        "ops": sorted(n.op_type for n in m.graph.node), "nodes": [n.name for n in m.graph.node], "redundant": redundant(m.graph)}))
 `;
 
-it("every sample's export passes onnx.checker, with the .dnn names and named dimensions", () => {
+it("every sample's export (and the windows fixture's) passes onnx.checker, with the .dnn names and named dimensions", () => {
   const py = pythonWithOnnx();
   const expected = new Map<string, ReturnType<typeof runFrontEnd>["compilation"]["models"][number]>();
-  for (const sample of SAMPLES)
-    for (const m of runFrontEnd({ path: `samples/${sample}` }, "dce").compilation.models) {
+  for (const source of SOURCES)
+    for (const m of runFrontEnd({ path: source }, "dce").compilation.models) {
       const path = join(dir, `${m.name}.onnx`);
-      writeFileSync(path, exportModel({ path: `samples/${sample}`, model: m.name }).bytes!);
+      writeFileSync(path, exportModel({ path: source, model: m.name }).bytes!);
       expected.set(path, m);
     }
   const r = spawnSync(py, ["-c", CHECK, ...expected.keys()], { encoding: "utf8", timeout: 300_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[]; ops: string[]; nodes: string[] });
+  const reports = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { path: string; opset: number; producer: string; inputs: unknown[]; outputs: unknown[]; initializers: string[]; ops: string[]; nodes: string[]; redundant: string[] });
   expect(reports.length).toBe(expected.size);
   const elem = (d: string) => (d === "i32" ? 6 : 1);
   for (const report of reports) {
@@ -55,11 +68,15 @@ it("every sample's export passes onnx.checker, with the .dnn names and named dim
     expect(report.producer).toBe("dnnc");
     expect(report.inputs, m.name).toEqual(m.inputs.map((i) => [i.name, elem(i.dtype), i.shape]));
     expect(report.outputs, m.name).toEqual(m.outputs.map((o) => [o.name, elem(o.dtype), o.shape]));
+    expect(report.redundant, m.name).toEqual([]);
     const count = (op: string) => report.ops.filter((o) => o === op).length;
-    // Each convolution and max pooling patterns.ts finds is one Conv or MaxPool node; only the other windows are spelled out as slices.
+    // Each convolution, pooling and mean patterns.ts finds is one Conv, MaxPool, AveragePool or ReduceMean node; only the other
+    // windows are spelled out as slices.
     const patterns = findPatterns(m.forward);
     expect(count("Conv"), m.name).toBe(patterns.convolutions.size);
     expect(count("MaxPool"), m.name).toBe(patterns.maxPools.size);
+    expect(count("AveragePool"), m.name).toBe(patterns.avgPools.size);
+    expect(count("ReduceMean"), m.name).toBe(patterns.means.size);
     const spelledOut = m.forward.nodes.some((n) => n.op === "window" && !patterns.absorbed.has(n.id));
     expect(report.nodes.some((n) => n.includes("_tap")), m.name).toBe(spelledOut);
     // Nodes that read a parameter are named under its layer (node-names.ts): every layer with parameters (a model's own parameter
