@@ -1,4 +1,4 @@
-// dnnc as a library: `import { check, compile, exportModel, convertPytorchWeights, format } from "dnnc"`. Files in, files out:
+// dnnc as a library: `import { check, compile, exportModel, importOnnx, convertPytorchWeights, format } from "dnnc"`. Files in, files out:
 // nothing here writes a file, prints or exits, and a mistake in a .dnn file — or a file that
 // cannot be read — comes back as a diagnostic, never an exception. Only a call the types rule
 // out (no path, an unknown target) throws a TypeError. docs/api.md describes every export.
@@ -15,6 +15,8 @@ import { readEntry } from "./api/compile.ts";
 export { check, compile, SIDECAR_HEADER } from "./api/compile.ts";
 export { exportModel, EXPORT_FORMATS as exportFormats } from "./api/export.ts";
 export type { ExportFormat, ExportOptions, ExportResult } from "./api/export.ts";
+export { importOnnx } from "./api/import.ts";
+export type { ImportOptions, ImportResult } from "./api/import.ts";
 export { convertPytorchWeights, formatReport as formatWeightsReport, WeightsError } from "./api/weights.ts";
 export type { PytorchWeightsOptions, PytorchWeightsResult, WeightsReport, MatchedLayer, UnmatchedLayer } from "./api/weights.ts";
 export type { CheckOptions, CheckResult, CompileOptions, CompileResult, CompiledModelInfo, ModelInfo, OutputFile, SourceOptions } from "./api/compile.ts";

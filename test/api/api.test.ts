@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { check, compile, diagnosticsAsJson, exportFormats, exportModel, format, formatDiagnostics, targets, version, type Diagnostic, type ExportResult } from "../../src/api.ts";
+import { check, compile, diagnosticsAsJson, exportFormats, exportModel, format, formatDiagnostics, importOnnx, targets, version, type Diagnostic, type ExportResult } from "../../src/api.ts";
 import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { STDLIB_DIR } from "../../src/check/modules.ts";
 import { main } from "../../src/cli/main.ts";
@@ -196,6 +196,21 @@ describe("diagnostics", () => {
     const long: Diagnostic = { code: "DNN0002", title: "syntax error", severity: "error", message: "m", location: { file: "a.dnn", line: 2, column: 3, endLine: 4, endColumn: 2, offset: 12, length: 20, lineText: "  abc" }, related: [] };
     expect(diagnosticsAsJson([long])[0]!.range).toEqual({ start: { line: 1, character: 2 }, end: { line: 3, character: 1 } });
     expect(formatDiagnostics([long])).toContain("2 |   abc\n  |   ^^^\n");
+  });
+});
+
+describe("importOnnx", () => {
+  it("dnnc's own export comes back as .dnn source and weights, and a file that is not ONNX as a diagnostic", () => {
+    const onnx = exportModel({ path: "virtual/tiny.dnn", text: MLP, seed: 2 });
+    const r = importOnnx({ bytes: onnx.bytes!, path: "tiny.onnx" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r).toMatchObject({ ok: true, model: "Tiny", dnn: { name: "tiny.dnn" }, weights: { name: "tiny.safetensors" } });
+    expect(r.dnn!.text).toContain("model Tiny {");
+    expect(r.layers.map((l) => l.layer)).toContain("Dense");
+    const broken = importOnnx({ bytes: new Uint8Array([0xff, 0xff]), path: "broken.onnx" });
+    expect(broken).toMatchObject({ ok: false, layers: [] });
+    expect(broken.diagnostics.map((d) => [d.code, d.title, d.location.file])).toEqual([["DNN0720", "not an ONNX model", "broken.onnx"]]);
+    expect(() => importOnnx({ bytes: onnx.bytes!, path: "tiny.onnx", name: "default" })).toThrow(TypeError);
   });
 });
 

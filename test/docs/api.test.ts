@@ -40,6 +40,8 @@ describe("docs/api.md", () => {
       ["src/api/diagnostics.ts", "FormatDiagnosticsOptions"],
       ["src/api/export.ts", "ExportOptions"],
       ["src/api/export.ts", "ExportResult"],
+      ["src/api/import.ts", "ImportOptions"],
+      ["src/api/import.ts", "ImportResult"],
       ["src/api.ts", "FormatOptions"],
       ["src/api.ts", "FormatResult"],
       ["src/plugins/vite.ts", "DnncViteOptions"],
