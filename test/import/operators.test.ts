@@ -218,4 +218,21 @@ describe("dnnc import translates", () => {
     expect(text).toContain('|> Conv2D(6, 3, padding: "same", groups: 2)');
     expect(text).toContain("|> Conv2D(6, 3, dilation_rate: 2, groups: 6, use_bias: false)");
   }, 120_000);
+
+  it("auto_pad SAME_UPPER as padding \"same\", an average pooling with TensorFlow's padding (the mean of the positions inside)", async () => {
+    const bytes = model(
+      [
+        node("Conv", "/conv", ["x", "k", "kb"], ["c"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [2, 2] }, { name: "auto_pad", s: "SAME_UPPER" }]),
+        node("AveragePool", "/pool", ["c"], ["p"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [2, 2] }, { name: "auto_pad", s: "SAME_UPPER" }]),
+        node("Flatten", "/flatten", ["p"], ["f"], [{ name: "axis", i: 1 }]),
+        node("Gemm", "/fc", ["f", "w", "b"], ["y"], [{ name: "transB", i: 1 }]),
+      ],
+      [weight("k", [4, 3, 3, 3]), weight("kb", [4]), weight("w", [2, 4 * 3 * 3]), weight("b", [2])],
+      [f32("x", ["B", 3, 10, 10])],
+      [f32("y", ["B", 2])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "same.onnx", io);
+    expect(text).toContain('|> Conv2D(4, 3, strides: 2, padding: "same")');
+    expect(text).toContain('|> AvgPool2D(3, strides: 2, padding: "same")');
+  }, 120_000);
 });
