@@ -24,7 +24,7 @@ export class Workspace {
   private compiled: CompiledSample[] = [];
 
   /** Imports `bytes`, checks and compiles the .dnn file, and loads the imported weights into its model. */
-  async load(bytes: Uint8Array, path: string): Promise<{ result: ImportResult; model: Generated; inputShape: readonly (number | string)[] }> {
+  async load(bytes: Uint8Array, path: string): Promise<{ result: ImportResult; model: Generated; inputName: string; inputShape: readonly (number | string)[] }> {
     const result = importOnnx({ bytes, path });
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
     const file = join(this.dir, result.dnn!.name);
@@ -37,12 +37,13 @@ export class Workspace {
     this.compiled.push(s);
     expect(s.code, s.stderr).toBe(0);
     const cls = (await importGenerated<Record<string, GeneratedClass>>(s.file))[result.model!]!;
-    return { result, model: cls.create().load(result.weights!.bytes), inputShape: checked.models[0]!.inputs[0]!.shape };
+    const input = checked.models[0]!.inputs[0]!;
+    return { result, model: cls.create().load(result.weights!.bytes), inputName: input.name, inputShape: input.shape };
   }
 
   /** The imported model's output equals onnxruntime's on the same noise at batch sizes 1 and 3; returns the .dnn text. */
   async expectSameAsOnnxruntime(bytes: Uint8Array, path: string, io: { input: string; output: string; ids?: number }, tolerance: { relative?: number; absolute?: number } = {}): Promise<string> {
-    const { result, model, inputShape } = await this.load(bytes, path);
+    const { result, model, inputName, inputShape } = await this.load(bytes, path);
     const session = await ort.InferenceSession.create(bytes);
     for (const batch of [1, 3]) {
       const dims = inputShape.map((d) => (typeof d === "number" ? d : batch));
@@ -51,7 +52,7 @@ export class Workspace {
       const x = io.ids ? Int32Array.from(values, (v) => Math.floor(((v + 1) / 2) * io.ids!) % io.ids!) : Float32Array.from(values, (v) => v * 2);
       const feed = io.ids ? new ort.Tensor("int64", BigInt64Array.from(x, (v) => BigInt(v)), dims) : new ort.Tensor("float32", x as Float32Array, dims);
       const want = (await session.run({ [io.input]: feed }))[io.output]!.data as Float32Array;
-      const got = Object.values(model.forward({ [dnnName(io.input)]: x as Float32Array }))[0]!;
+      const got = Object.values(model.forward({ [inputName]: x as Float32Array }))[0]!;
       expect(got.length, `${path} at batch ${batch}: length`).toBe(want.length);
       const scale = Math.max(...Array.from(want, Math.abs));
       expect(scale, "all zero: a comparison that proves nothing").toBeGreaterThan(0);
@@ -68,5 +69,3 @@ export class Workspace {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-const dnnName = (onnxName: string): string => onnxName.replace(/[^A-Za-z0-9_]+/g, "_").toLowerCase();
