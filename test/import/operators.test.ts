@@ -235,4 +235,43 @@ describe("dnnc import translates", () => {
     expect(text).toContain('|> Conv2D(4, 3, strides: 2, padding: "same")');
     expect(text).toContain('|> AvgPool2D(3, strides: 2, padding: "same")');
   }, 120_000);
+
+  it("a ResNet stem's MaxPool(3, 2, padding 1) after a relu, an average counting its padding, and Pad, as ZeroPadding2D", async () => {
+    const bytes = model(
+      [
+        node("Conv", "/stem/conv", ["x", "k"], ["c"], [{ name: "kernel_shape", ints: [3, 3] }]),
+        node("Relu", "/stem/relu", ["c"], ["r"]),
+        node("MaxPool", "/stem/pool", ["r"], ["m"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [2, 2] }, { name: "pads", ints: [1, 1, 1, 1] }]),
+        node("Pad", "/pad", ["m", "pads"], ["pd"]),
+        node("AveragePool", "/avg", ["pd"], ["a"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [1, 1] }, { name: "pads", ints: [1, 1, 1, 1] }, { name: "count_include_pad", i: 1 }]),
+        node("Flatten", "/flatten", ["a"], ["y"], [{ name: "axis", i: 1 }]),
+      ],
+      [weight("k", [2, 3, 3, 3]), int64s("pads", [0, 0, 1, 1, 0, 0, 1, 1])],
+      [f32("x", ["B", 3, 10, 10])],
+      [f32("y", ["B", 2 * 6 * 6])], // 10 → conv 8 → max pool 4 → Pad 6 → average 6
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "stem.onnx", io);
+    expect(text).toMatch(/\|> ZeroPadding2D\(1\) +\/\/ exact: the input is ≥ 0, a padded 0 never wins\n +\|> MaxPool2D\(3, strides: 2\)/);
+    expect(text).toMatch(/\|> ZeroPadding2D\(1\) +\/\/ exact: the average counts the padding \(count_include_pad\)\n +\|> AvgPool2D\(3, strides: 1\)/);
+    expect(text.match(/ZeroPadding2D\(1\)/g)).toHaveLength(3);
+  }, 120_000);
+
+  it("Conv over [N, C, L] as Conv1D on [N, L, C], MaxPool over L as MaxPool1D, a mean over L", async () => {
+    const bytes = model(
+      [
+        node("Conv", "/conv", ["x", "k", "kb"], ["c"], [{ name: "kernel_shape", ints: [3] }, { name: "pads", ints: [1, 1] }]),
+        node("Relu", "/relu", ["c"], ["r"]),
+        node("MaxPool", "/pool", ["r"], ["p"], [{ name: "kernel_shape", ints: [2] }, { name: "strides", ints: [2] }]),
+        node("ReduceMean", "/mean", ["p"], ["m"], [{ name: "axes", ints: [2] }, { name: "keepdims", i: 0 }]),
+        node("Gemm", "/fc", ["m", "w", "b"], ["y"], [{ name: "transB", i: 1 }]),
+      ],
+      [weight("k", [6, 4, 3]), weight("kb", [6]), weight("w", [2, 6]), weight("b", [2])],
+      [f32("x", ["B", 4, 10])],
+      [f32("y", ["B", 2])],
+    );
+    const text = await ws.expectSameAsOnnxruntime(bytes, "conv1d.onnx", io);
+    expect(text).toContain('|> Conv1D(6, 3, padding: "same", activation: relu)');
+    expect(text).toContain("|> MaxPool1D(2)");
+    expect(text).toContain("|> mean(axis: 1)");
+  }, 120_000);
 });

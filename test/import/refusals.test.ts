@@ -53,15 +53,18 @@ describe("dnnc import refuses", () => {
         node("Relu", "/features/relu", ["c"], ["r"]), // reads the refused conv: not reported again
         node("Softmax", "/head/softmax", ["x"], ["s"], [{ name: "axis", i: 1 }]),
         node("MatMul", "/head/matmul", ["x", "x"], ["m"]),
+        // Padding around values that may be negative: a padded 0 could win.
+        node("MaxPool", "/pool", ["x"], ["p"], [{ name: "kernel_shape", ints: [3, 3] }, { name: "strides", ints: [2, 2] }, { name: "pads", ints: [1, 1, 1, 1] }]),
       ],
       [weight("w", [2, 3, 3, 3])],
       [f32("x", ["B", 3, 8, 8])],
-      [f32("r", ["B", 2, 7, 7]), f32("s", ["B", 3, 8, 8]), f32("m", ["B", 3, 8, 8])],
+      [f32("r", ["B", 2, 7, 7]), f32("s", ["B", 3, 8, 8]), f32("m", ["B", 3, 8, 8]), f32("p", ["B", 3, 4, 4])],
     );
     expect(refusal(bytes)).toEqual([
       'DNN0722 Conv node /features/conv: its padding [0, 0, 1, 1] is neither symmetric nor TensorFlow\'s "same"',
       "DNN0722 Softmax node /head/softmax: only a softmax over the last axis is supported",
       "DNN0722 MatMul node /head/matmul: only a product with a weight matrix (a Dense) is supported",
+      "DNN0722 MaxPool node /pool: padding of 1 on every side is not supported for a maximum of values that may be negative",
     ]);
   });
 

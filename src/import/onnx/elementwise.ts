@@ -27,6 +27,9 @@ function activationStage(node: Node, prog: Ctx["prog"]): Stage {
   }
 }
 
+/** Activations whose every output is ≥ 0. */
+const NON_NEGATIVE = new Set(["Relu", "Sigmoid", "Exp", "Sqrt", "Abs", "Softplus"]);
+
 export const ACTIVATION_OPS = ["Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Erf", "Sin", "Cos", "LeakyRelu", "Elu", "Softplus", "Softsign"];
 
 export function activation(ctx: Ctx, node: Node): void {
@@ -34,12 +37,13 @@ export function activation(ctx: Ctx, node: Node): void {
   const stage = activationStage(node, ctx.prog);
   const last = x.p.stages[x.p.stages.length - 1];
   // Dense(…) |> relu reads as Dense(…, activation: relu) when nothing else reads the layer's output.
-  if (x.readers === 1 && last && (last.call === "Dense" || last.call === "Conv2D") && !last.activation && stage.args === undefined) {
+  const nonNegative = NON_NEGATIVE.has(node.opType) ? { nonNegative: true } : {};
+  if (x.readers === 1 && last && (last.call === "Dense" || last.call === "Conv2D" || last.call === "Conv1D") && !last.activation && stage.args === undefined) {
     last.activation = stage.call;
-    setDynamic(ctx, node, 0, { p: x.p, shape: x.shape, layout: x.layout });
+    setDynamic(ctx, node, 0, { p: x.p, shape: x.shape, layout: x.layout, ...nonNegative });
     return;
   }
-  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout });
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout, ...nonNegative });
 }
 
 /** Softmax over the last axis (opset 13's; older opsets' rank-2 form is the same). */
@@ -102,7 +106,7 @@ function toOperand(ctx: Ctx, v: Dynamic, layout: Dynamic["layout"]): string {
  */
 function foldBias(ctx: Ctx, node: Node, x: Dynamic, k: Known): boolean {
   const last = x.p.stages[x.p.stages.length - 1];
-  if (x.readers !== 1 || !last?.layer || (last.call !== "Dense" && last.call !== "Conv2D") || last.activation || !last.args?.includes("use_bias: false")) return false;
+  if (x.readers !== 1 || !last?.layer || (last.call !== "Dense" && last.call !== "Conv2D" && last.call !== "Conv1D") || last.activation || !last.args?.includes("use_bias: false")) return false;
   const units = Number(last.args[0]);
   const values = k.floats;
   if (!values || values.length !== units) return false;
@@ -191,7 +195,7 @@ export function clip(ctx: Ctx, node: Node): void {
     setDynamic(ctx, node, 0, { p: { head: hi === undefined ? low : `minimum(${low}, ${literal(hi)})`, atomic: true, stages: [] }, shape: x.shape, layout: x.layout });
     return;
   }
-  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout });
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, stage), shape: x.shape, layout: x.layout, nonNegative: true });
 }
 
 /** HardSigmoid (PyTorch's alpha 1/6, beta 1/2 is std.activations' hard_sigmoid) and HardSwish (hard_silu). */

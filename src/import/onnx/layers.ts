@@ -7,7 +7,7 @@ import { dynamicInput, floatAttr, floatText, input, intAttr, intsAttr, knownFloa
 import type { Stage, Weight } from "./program.ts";
 import { identityLayout, NHWC, pipe, relayoutStages, type Dim, type Dynamic } from "./values.ts";
 
-const LAYERS = "std.layers";
+export const LAYERS = "std.layers";
 
 /** Gemm: y = alpha·A·B' + beta·C, B' = B or Bᵀ; a Dense whose kernel is alpha·B' ([in, out]). */
 export function gemm(ctx: Ctx, node: Node): void {
@@ -73,7 +73,7 @@ export function comment(node: Node): string {
   return path.length > 1 ? `${path.slice(0, -1).join(".")} (${node.opType})` : `${node.name || node.outputs[0]} (${node.opType})`;
 }
 
-interface Window {
+export interface Window {
   kernel: [number, number];
   strides: [number, number];
   dilations: [number, number];
@@ -83,7 +83,7 @@ interface Window {
 }
 
 /** A convolution's or pooling's window attributes, and which padding of dnnc's they are. */
-function windowOf(node: Node, hw: [number, number], kernel: [number, number]): Window {
+export function windowOf(node: Node, hw: [number, number], kernel: [number, number]): Window {
   const strides = (intsAttr(node, "strides") ?? [1, 1]) as [number, number];
   const dilations = (intsAttr(node, "dilations") ?? [1, 1]) as [number, number];
   const autoPad = stringAttr(node, "auto_pad", "NOTSET");
@@ -106,10 +106,10 @@ function windowOf(node: Node, hw: [number, number], kernel: [number, number]): W
   return { kernel, strides, dilations, padding, out };
 }
 
-const pair = (p: [number, number]): string => (p[0] === p[1] ? String(p[0]) : `[${p[0]}, ${p[1]}]`);
+export const pair = (p: [number, number]): string => (p[0] === p[1] ? String(p[0]) : `[${p[0]}, ${p[1]}]`);
 
 /** An NCHW image input of a window operator, in NHWC, and its spatial size. */
-function image(ctx: Ctx, node: Node): { x: Dynamic; n: Dim; c: number; hw: [number, number] } {
+export function image(ctx: Ctx, node: Node): { x: Dynamic; n: Dim; c: number; hw: [number, number] } {
   const x = dynamicInput(ctx, node, 0);
   if (x.shape.length !== 4) throw new NotTranslatable(`only 2-D images ([N, C, H, W]) are supported, its input has rank ${x.shape.length}`);
   const [n, c, h, w] = x.shape;
@@ -118,6 +118,7 @@ function image(ctx: Ctx, node: Node): { x: Dynamic; n: Dim; c: number; hw: [numb
 }
 
 export function conv(ctx: Ctx, node: Node): void {
+  if (dynamicInput(ctx, node, 0).shape.length === 3) return conv1d(ctx, node);
   const { x, n, c, hw } = image(ctx, node);
   const w = knownInput(ctx, node, 1, "weight");
   if (w.shape.length !== 4) throw new NotTranslatable("only 2-D convolutions are supported");
@@ -165,43 +166,37 @@ export function conv(ctx: Ctx, node: Node): void {
   setDynamic(ctx, node, 0, { p: out, shape: [n, filters, ...win.out], layout: NHWC });
 }
 
+/** Conv over [N, C, L] sequences → Conv1D over [N, L, C] ("valid" or "same" padding; the kernel [k, C_in, C_out]). */
+function conv1d(ctx: Ctx, node: Node): void {
+  const x = dynamicInput(ctx, node, 0);
+  const [n, c, l] = x.shape;
+  const w = knownInput(ctx, node, 1, "weight");
+  const [filters, channels, k] = w.shape as [number, number, number];
+  if (w.shape.length !== 3 || channels !== c || typeof l !== "number") throw new NotTranslatable("its weight does not fit a [N, C, L] input with L a number");
+  if (intAttr(node, "group", 1) !== 1) throw new NotTranslatable("a grouped 1-D convolution is not supported");
+  const stride = (intsAttr(node, "strides") ?? [1])[0]!;
+  const dilation = (intsAttr(node, "dilations") ?? [1])[0]!;
+  const pads = intsAttr(node, "pads") ?? [0, 0];
+  const span = dilation * (k - 1) + 1;
+  const total = Math.max((Math.ceil(l / stride) - 1) * stride + span - l, 0);
+  const same = pads[0] === Math.floor(total / 2) && pads[1] === total - Math.floor(total / 2);
+  if (!pads.every((p) => p === 0) && !same) throw new NotTranslatable(`its padding [${pads.join(", ")}] is neither none nor TensorFlow's "same"`);
+  const bias = input(ctx, node, 2);
+  if (bias && bias.kind !== "known") throw new NotTranslatable("its bias should be a weight of the file");
+  const weights = new Map<string, Weight>([["kernel", weight(w, "weight", [2, 1, 0])]]); // [F, C, k] → [k, C, F]
+  if (bias) weights.set("bias", { shape: [filters], data: knownFloats(bias, "bias") });
+  const padded = same && total > 0;
+  const args = [String(filters), String(k), ...(stride !== 1 ? [`strides: ${stride}`] : []), ...(padded ? ['padding: "same"'] : []), ...(dilation !== 1 ? [`dilation_rate: ${dilation}`] : []), ...(bias ? [] : ["use_bias: false"])];
+  ctx.prog.use(LAYERS, "Conv1D");
+  const nwc = { drop: [], perm: [0, 2, 1] };
+  const stage: Stage = { call: "Conv1D", args, layer: { base: "conv1d", weights }, comment: comment(node) };
+  const length = padded ? Math.ceil(l / stride) : Math.floor((l - span) / stride) + 1;
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, nwc), stage), shape: [n!, filters, length], layout: nwc });
+}
+
 function identifierOf(node: Node): string {
   const s = (node.name || node.outputs[0] || "conv").replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase();
   return /^[0-9]/.test(s) || s === "" ? `w_${s}` : s;
-}
-
-export function pool(ctx: Ctx, node: Node): void {
-  const { x, n, c, hw } = image(ctx, node);
-  const kernel = intsAttr(node, "kernel_shape");
-  if (!kernel || kernel.length !== 2) throw new NotTranslatable("only 2-D pooling windows are supported");
-  const win = windowOf(node, hw, kernel as [number, number]);
-  const max = node.opType === "MaxPool";
-  if (win.dilations.some((d) => d !== 1)) throw new NotTranslatable("dilated pooling is not supported");
-  if (intAttr(node, "ceil_mode", 0) === 1) {
-    const floor = [0, 1].map((i) => Math.ceil((hw[i]! - kernel[i]!) / win.strides[i]!) + 1);
-    if (floor[0] !== win.out[0] || floor[1] !== win.out[1]) throw new NotTranslatable("ceil_mode = 1 where it changes the output size is not supported");
-  }
-  if (typeof win.padding === "number") throw new NotTranslatable(`padding of ${win.padding} on every side that is not "same" is not supported for pooling`);
-  if (!max && win.padding === "same" && intAttr(node, "count_include_pad", 0) === 1) throw new NotTranslatable("count_include_pad = 1 with padding is not supported");
-  const square = kernel[0] === kernel[1] && win.strides[0] === win.strides[1];
-  let stage: Stage;
-  if (square) {
-    const args = [String(kernel[0])];
-    if (win.strides[0] !== kernel[0]) args.push(`strides: ${win.strides[0]}`);
-    if (win.padding !== "valid") args.push(`padding: "${win.padding}"`);
-    const layer = max ? "MaxPool2D" : "AvgPool2D";
-    ctx.prog.use(LAYERS, layer);
-    stage = { call: layer, args };
-  } else stage = { call: max ? "max_pool2d" : "avg_pool2d", args: [`pool: ${pair(kernel as [number, number])}`, `stride: ${pair(win.strides)}`, ...(win.padding === "valid" ? [] : [`padding: "${win.padding}"`])] };
-  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, NHWC), stage), shape: [n, c, ...win.out], layout: NHWC });
-}
-
-/** GlobalAveragePool / GlobalMaxPool: [N, C, H, W] → [N, C, 1, 1], held as dnnc's [N, C]. */
-export function globalPool(ctx: Ctx, node: Node): void {
-  const { x, n, c } = image(ctx, node);
-  const layer = node.opType === "GlobalAveragePool" ? "GlobalAvgPool2D" : "GlobalMaxPool2D";
-  ctx.prog.use(LAYERS, layer);
-  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x, ...relayoutStages(x, NHWC), { call: layer, args: [] }), shape: [n, c, 1, 1], layout: { drop: [2, 3], perm: [0, 1] } });
 }
 
 /** BatchNormalization in inference form → BatchNorm over the channel axis, which dnnc keeps last. */

@@ -180,7 +180,7 @@ export function concat(ctx: Ctx, node: Node): void {
 export function passThrough(ctx: Ctx, node: Node): void {
   const x = dynamicInput(ctx, node, 0);
   if (node.opType === "Cast" && intAttr(node, "to", 1) !== 1) throw new NotTranslatable("only casts to float of float tensors are supported");
-  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout });
+  setDynamic(ctx, node, 0, { p: pipe(ctx.prog, x), shape: x.shape, layout: x.layout, ...(x.nonNegative ? { nonNegative: true } : {}) });
 }
 
 /** Gather(table [V, d], ids) along axis 0 → Embedding(V, d), the table its `embeddings`. */

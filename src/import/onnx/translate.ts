@@ -8,7 +8,8 @@ import { DATA_TYPE_NAMES } from "./decode.ts";
 import { NotTranslatable, type Ctx } from "./context.ts";
 import { DnnProgram, identifier } from "./program.ts";
 import { identityLayout, inLayout, type Dim } from "./values.ts";
-import { batchNorm, conv, gemm, globalPool, layerNorm, matmul, pool } from "./layers.ts";
+import { batchNorm, conv, gemm, layerNorm, matmul } from "./layers.ts";
+import { globalPool, pad, pool } from "./pooling.ts";
 import { activation, ACTIVATION_OPS, arithmetic, clip, hard, neg, softmax } from "./elementwise.ts";
 import { reduce } from "./reduce.ts";
 import { concat, flatten, gather, passThrough, reshape, squeeze, transpose, unsqueeze } from "./shapes.ts";
@@ -41,6 +42,7 @@ const RULES: Record<string, Rule> = {
   AveragePool: pool,
   GlobalAveragePool: globalPool,
   GlobalMaxPool: globalPool,
+  Pad: pad,
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
   Softmax: softmax,

@@ -28,6 +28,8 @@ export interface Dynamic {
   readers: number;
   /** A name for its `let`, from the node that made it. */
   wanted: string;
+  /** Every element is ≥ 0 (a relu's output): a max pooling may pad it with zeros. */
+  nonNegative?: boolean;
   /** Integer token ids (an int64 or int32 input, declared i32): only an Embedding reads them. */
   ids?: boolean;
   /** Features flattened from NHWC where ONNX flattens NCHW: row k of the next Dense's kernel is ONNX's row rowOrder[k]. */
