@@ -10,10 +10,13 @@ The same models by hand in .dnn are fixtures/<name>.dnn. Run from the repository
 """
 import json
 import os
-import struct
+import sys
 
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "pytorch"))
+from state_dict_file import save_safetensors  # noqa: E402
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
@@ -47,23 +50,10 @@ class BiRnn(nn.Module):
         return self.fc(torch.cat([last[0], last[1]], dim=1))
 
 
-def save_safetensors(state, path):
-    header, chunks, offset = {}, [], 0
-    for name, tensor in state.items():
-        data = tensor.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(",", ":")).encode()
-    encoded += b" " * (-len(encoded) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
-
-
 def write(name, model, inputs, as_list):
     with torch.no_grad():
         logits = model(inputs)
-    save_safetensors(model.state_dict(), os.path.join(HERE, f"{name}.safetensors"))
+    save_safetensors(model.state_dict(), os.path.join(HERE, f"{name}.safetensors"), "test/weights/make_fixtures.py")
     with open(os.path.join(HERE, f"{name}.json"), "w") as f:
         json.dump({"inputs": as_list(inputs.flatten()), "shape": list(inputs.shape), "logits": [float(v) for v in logits.flatten()]}, f)
         f.write("\n")
