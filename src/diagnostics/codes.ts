@@ -1,5 +1,6 @@
 // The catalogue of diagnostic codes. Codes are stable: never renumber, only add.
-// Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure.
+// Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure,
+// 077x–078x what a target cannot express (reported by `dnnc compile --target`).
 // docs/diagnostics.md shows each with a failing example; a test keeps the two in step.
 import type { Severity } from "./diagnostic.ts";
 
@@ -67,6 +68,8 @@ export const CODES = {
   DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
   DNN0418: { severity: "error", title: "shared layer used inconsistently" },
   DNN0419: { severity: "error", title: "repeated block changes its input's type" },
+
+  DNN0770: { severity: "error", title: "not expressible by the PyTorch target" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -1,0 +1,205 @@
+// The PyTorch target (`dnnc compile --target pytorch`) checked against the generated ts module,
+// for every model of every sample: the module is created with seed 1 and saved; the package's
+// nn.Module loads that checkpoint and runs its forward, in /usr/bin/python3 with Debian's
+// python3-torch (one process per sample file, forward_driver.py), on the inputs the ts module
+// runs at batch sizes 1, 3 and 8. Every output must equal the module's to 1e-5 of the output's
+// largest magnitude; the state_dict's keys must be dnnc's tensor names with their shapes (moving
+// statistics as buffers, frozen layers not trained); the package's initializers must draw the
+// values create({ seed: 1 }) draws; and the checkpoint PyTorch saves must load back into the ts
+// module. This file needs PyTorch: without it every test fails saying how to install it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runFrontEnd, packageName } from "../../../src/api/compile.ts";
+import type { CompiledModel } from "../../../src/compiler.ts";
+import { evalDim } from "../../../src/ir/dim.ts";
+import { main } from "../../../src/cli/main.ts";
+import { safetensorsCopy, safetensorsRead, safetensorsWriteEntries } from "../../../src/runtime/safetensors.ts";
+import { compileSample, importGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
+import { noise } from "../../helpers/sample-values.ts";
+
+const PYTHON = "/usr/bin/python3";
+const DRIVER = fileURLToPath(new URL("./forward_driver.py", import.meta.url));
+const SAMPLES = readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort();
+const BATCHES = [1, 3, 8];
+const SEED = 1;
+const TOLERANCE = 1e-5;
+
+type Tensor = Float32Array | Int32Array;
+interface GeneratedModel {
+  forward(inputs: Record<string, Tensor>): Record<string, Float32Array>;
+  save(): Uint8Array;
+  load(bytes: Uint8Array): GeneratedModel;
+}
+type GeneratedClass = { create(options: { seed: number }): GeneratedModel };
+
+/** Why this machine cannot run the tests, or undefined when PyTorch imports. */
+function torchMissing(): string | undefined {
+  const r = spawnSync(PYTHON, ["-c", "import torch, numpy"], { encoding: "utf8" });
+  if (r.status === 0) return undefined;
+  return `PyTorch is not installed for ${PYTHON} (${(r.error?.message ?? r.stderr).trim().split("\n").pop()}): run \`npm run bench:setup\` (scripts/setup-bench.sh installs Debian's python3-torch), or \`apt-get install python3-torch\` as root`;
+}
+
+const temporary: CompiledSample[] = [];
+const dirs: string[] = [];
+let missing: string | undefined;
+beforeAll(() => void (missing = torchMissing()));
+afterAll(() => {
+  temporary.forEach((c) => c.cleanup());
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+interface ModelRun {
+  model: CompiledModel;
+  ts: GeneratedModel;
+  batches: { batch: number; outputs: string; expected: Record<string, Float32Array> }[];
+  init: string;
+  saved: string;
+}
+
+interface Report {
+  state_dict: [string, number[]][];
+  buffers: string[];
+  trained: string[];
+}
+
+/** Compiles `path` both ways, runs the ts module and then the package (one Python process), and returns each model's run and the driver's report. */
+async function runSample(path: string, models: CompiledModel[]): Promise<{ runs: ModelRun[]; report: Record<string, Report>; module: Record<string, unknown> }> {
+  if (missing) throw new Error(missing);
+  const ts = await compileSample(path);
+  temporary.push(ts);
+  if (ts.code !== 0) throw new Error(`dnnc compile ${path} failed:\n${ts.stderr}`);
+  const module = await importGenerated(ts.file);
+  const dir = mkdtempSync(join(tmpdir(), "dnnc-pytorch-"));
+  dirs.push(dir);
+  let err = "";
+  const code = await main(["compile", path, "--target", "pytorch", "--out", dir], { out: () => {}, err: (s) => void (err += s), color: false });
+  if (code !== 0) throw new Error(`dnnc compile ${path} --target pytorch failed:\n${err}`);
+  const runs = models.map((m): ModelRun => {
+    const model = (module[m.name] as GeneratedClass).create({ seed: SEED });
+    writeFileSync(join(dir, `${m.name}.weights.safetensors`), model.save());
+    const batches = BATCHES.map((batch) => {
+      const inputs = randomInputs(m, batch);
+      writeFileSync(join(dir, `${m.name}.${batch}.inputs.safetensors`), writeTensors(m, inputs, batch));
+      return { batch, outputs: join(dir, `${m.name}.${batch}.outputs.safetensors`), expected: model.forward(inputs), inputs: join(dir, `${m.name}.${batch}.inputs.safetensors`) };
+    });
+    return { model: m, ts: model, batches, init: join(dir, `${m.name}.init.safetensors`), saved: join(dir, `${m.name}.saved.safetensors`) };
+  });
+  const job = {
+    dir,
+    package: packageName(path.split("/").pop()!),
+    seed: SEED,
+    models: runs.map((r) => ({
+      name: r.model.name,
+      weights: join(dir, `${r.model.name}.weights.safetensors`),
+      init: r.init,
+      saved: r.saved,
+      batches: r.batches.map((b) => ({ inputs: join(dir, `${r.model.name}.${b.batch}.inputs.safetensors`), outputs: b.outputs })),
+    })),
+  };
+  writeFileSync(join(dir, "job.json"), JSON.stringify(job));
+  const py = spawnSync(PYTHON, [DRIVER, join(dir, "job.json")], { encoding: "utf8", timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  if (py.status !== 0) throw new Error(`${PYTHON} ${DRIVER} failed (${py.status ?? py.error?.message}):\n${py.stderr}`);
+  return { runs, module, report: JSON.parse(py.stdout.trim().split("\n").pop()!) as Record<string, Report> };
+}
+
+describe.each(SAMPLES)("--target pytorch of samples/%s", (sample) => {
+  const path = `samples/${sample}`;
+  const models = runFrontEnd({ path }, "dce").compilation.models;
+  let result: Promise<Awaited<ReturnType<typeof runSample>>> | undefined;
+  const run = () => (result ??= runSample(path, models));
+
+  it("every model's forward equals the ts module's at batch 1, 3 and 8, from the ts module's checkpoint", async () => {
+    const { runs } = await run();
+    for (const r of runs)
+      for (const b of r.batches) {
+        const got = readTensors(b.outputs);
+        for (const o of r.model.outputs) {
+          expect(got.get(o.name)?.shape, `${r.model.name}.${o.name} at batch ${b.batch}: shape`).toEqual(shapeAt(o.shape, b.batch));
+          expectNear(`${r.model.name}.${o.name} at batch ${b.batch}`, got.get(o.name)!.data, b.expected[o.name]!);
+        }
+      }
+  }, 600_000);
+
+  it("state_dict() keys are dnnc's tensor names and shapes; moving statistics are buffers, frozen layers untrained", async () => {
+    const { report } = await run();
+    for (const m of models) {
+      const r = report[m.name]!;
+      expect(r.state_dict, m.name).toEqual(m.params.map((p) => [p.name, p.shape]));
+      const trained = m.params.filter((p) => p.trainable).map((p) => p.name);
+      expect(r.trained, m.name).toEqual(trained);
+      for (const b of r.buffers) expect(b, `${m.name}: buffer ${b}`).toMatch(/\.moving_(mean|variance)$/);
+    }
+  }, 600_000);
+
+  it("the package's initializers give the values create({ seed }) gives", async () => {
+    const { runs } = await run();
+    for (const r of runs) {
+      const want = readTensors(new Uint8Array(r.ts.save()));
+      const got = readTensors(r.init);
+      for (const p of r.model.params) expectNear(`${r.model.name} ${p.name} at seed ${SEED}`, got.get(p.name)!.data, want.get(p.name)!.data, 1e-6, true);
+    }
+  }, 600_000);
+
+  it("the checkpoint PyTorch saves loads into the ts module and gives the same forward", async () => {
+    const { runs, module } = await run();
+    for (const r of runs) {
+      const back = (module[r.model.name] as GeneratedClass).create({ seed: SEED + 1 }).load(readFileSync(r.saved));
+      const b = r.batches[1]!;
+      const inputs = randomInputs(r.model, b.batch);
+      const again = back.forward(inputs);
+      for (const o of r.model.outputs) expect(Array.from(again[o.name]!), `${r.model.name}.${o.name}`).toEqual(Array.from(b.expected[o.name]!));
+    }
+  }, 600_000);
+});
+
+/** Inputs at batch size `batch` (every symbolic size takes it): f32 noise in (−1, 1), i32 values below the input's index range. */
+function randomInputs(m: CompiledModel, batch: number): Record<string, Tensor> {
+  return Object.fromEntries(
+    m.inputs.map((input, k) => {
+      const values = noise(shapeAt(input.shape, batch).reduce((a, b) => a * b, 1), batch * 31 + k);
+      if (input.dtype === "f32") return [input.name, Float32Array.from(values)];
+      const below = Math.min(...(m.indexRanges.find((r) => r.name === input.name)?.below.filter((d): d is number => typeof d === "number") ?? [4]));
+      return [input.name, Int32Array.from(values, (v) => Math.floor(((v + 1) / 2) * below) % below)];
+    }),
+  );
+}
+
+function writeTensors(m: CompiledModel, inputs: Record<string, Tensor>, batch: number): Uint8Array {
+  return safetensorsWriteEntries(
+    m.inputs.map((i) => {
+      const data = inputs[i.name]!;
+      return { name: i.name, dtype: data instanceof Int32Array ? "I32" : "F32", shape: shapeAt(i.shape, batch), bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    }),
+    {},
+  );
+}
+
+/** Every tensor of a safetensors file (a path or its bytes), as float32. */
+function readTensors(file: string | Uint8Array): Map<string, { shape: number[]; data: Float32Array }> {
+  const st = safetensorsRead(typeof file === "string" ? file : "bytes", typeof file === "string" ? new Uint8Array(readFileSync(file)) : file);
+  return new Map(
+    [...st.tensors.values()].map((t) => {
+      const data = new Float32Array(t.shape.reduce((a, b) => a * b, 1));
+      safetensorsCopy(st, t, data);
+      return [t.name, { shape: t.shape, data }];
+    }),
+  );
+}
+
+/** Equal to `tolerance` of the largest magnitude; a constant tensor (a zero bias) compares absolutely when `allowZero`. */
+function expectNear(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = TOLERANCE, allowZero = false): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  if (!allowZero) expect(scale, `${what}: all zero, a comparison that proves nothing`).toBeGreaterThan(0);
+  const bound = tolerance * Math.max(scale, allowZero ? 1 : 0);
+  for (let i = 0; i < expected.length; i++)
+    if (!(Math.abs(actual[i]! - expected[i]!) <= bound)) expect.fail(`${what}[${i}]: PyTorch ${actual[i]}, dnnc ${expected[i]} (largest |value| ${scale})`);
+}
+
+/** A shape with every symbolic size (a polynomial in them, such as 2*B) at `batch`. */
+const shapeAt = (shape: readonly (number | string)[], batch: number): number[] => shape.map((d) => evalDim(d, new Proxy({}, { get: () => batch })) ?? batch);

@@ -1,0 +1,38 @@
+"""Runs the PyTorch package of one .dnn file for forward.test.ts, in one process for all its models.
+
+argv[1] is a JSON job: {"dir": the folder holding the package, "package": its name, "seed": int,
+"models": [{"name", "weights", "saved", "init", "batches": [{"inputs", "outputs"}]}]}. For each
+model: its class from MODELS, created from the seed and saved to "init" (the initializers, as
+PyTorch runs them); loaded from "weights" (the TypeScript module's save()); run in eval mode on
+each batch's inputs (a safetensors file), its outputs written to the batch's "outputs"; and saved
+again to "saved" (for the TypeScript module to load back). Prints one JSON line: per model, its
+state_dict's keys and shapes, and which are buffers and which parameters require gradients.
+"""
+import json
+import sys
+
+job = json.load(open(sys.argv[1]))
+sys.path.insert(0, job["dir"])
+package = __import__(job["package"])
+
+import torch  # noqa: E402  (after the package's folder is on the path: the package imports it too)
+
+report = {}
+for spec in job["models"]:
+    cls = package.MODELS[spec["name"]]
+    cls(seed=job["seed"]).save(spec["init"])
+    model = cls().load(spec["weights"])
+    model.eval()
+    with torch.no_grad():
+        for batch in spec["batches"]:
+            tensors, _ = package.load_file(batch["inputs"])
+            result = model(*[tensors[name] for name, _, _ in cls.INPUTS])
+            results = result if isinstance(result, tuple) else (result,)
+            package.save_file(dict(zip(cls.OUTPUTS, results)), batch["outputs"])
+    model.save(spec["saved"])
+    report[spec["name"]] = {
+        "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()],
+        "buffers": [k for k, _ in model.named_buffers()],
+        "trained": [k for k, p in model.named_parameters() if p.requires_grad],
+    }
+print(json.dumps(report))
