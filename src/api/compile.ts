@@ -10,7 +10,7 @@ import { printSummary } from "../check/summary.ts";
 import type { PassName } from "../passes/pipeline.ts";
 import { size } from "../ir/shape.ts";
 import { generate, generatePackage, isPackageTargetName, isTargetName, TARGET_NAMES, type PackageTargetName, type TargetName } from "../backend/targets.ts";
-import { modelApi, type ModelApi } from "../backend/target.ts";
+import { modelApi, type ModelApi, type PackageOutput } from "../backend/target.ts";
 import { publicDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { modelStats, type ModelStats } from "./stats.ts";
 
@@ -174,13 +174,8 @@ async function compilePackage(options: CompileOptions, target: PackageTargetName
   const { compilation, diagnostics, inputs } = runFrontEnd(options, "dce");
   if (hasErrors(compilation.diagnostics)) return { ok: false, diagnostics, models: [], inputs, files: [], async: false };
   const sourceName = basename(options.path);
-  const out = await generatePackage(target, compilation.models, sourceName);
-  if (out.problems.length > 0) {
-    const problems = out.problems.map((p) => {
-      const model = compilation.models.find((m) => m.name === p.model);
-      const span = model?.summary.find((row) => row.kind === "binding")?.span ?? { file: options.path, start: 0, end: 0 };
-      return diagnostic("DNN0770", span, `--target ${target} cannot express ${p.message}`);
-    });
+  const { out, problems } = await generateOrProblems(target, compilation.models, options.path);
+  if (problems.length > 0) {
     const all = [...compilation.diagnostics, ...problems];
     return { ok: false, diagnostics: publicDiagnostics(all, (p) => compilation.program.sources.get(p)), models: [], inputs, files: [], async: false };
   }
@@ -188,6 +183,22 @@ async function compilePackage(options: CompileOptions, target: PackageTargetName
   const files: OutputFile[] = out.files.map((f) => ({ path: join(dir, f.name), contents: f.contents, kind: "module" }));
   const models = compilation.models.map((m) => ({ ...modelInfo(m, compilation), stats: modelStats(m, batch) }));
   return { ok: true, diagnostics, models, inputs, files, async: false };
+}
+
+/**
+ * The package target `target` makes of `models` (from the file at `path`), and a DNN0770 error
+ * for each thing it cannot express: at the layer application that made the tensor concerned, or
+ * else at the model's first input or output.
+ */
+export async function generateOrProblems(target: PackageTargetName, models: readonly CompiledModel[], path: string): Promise<{ out: PackageOutput; problems: InternalDiagnostic[] }> {
+  const out = await generatePackage(target, models, basename(path));
+  const problems = out.problems.map((p) => {
+    const model = models.find((m) => m.name === p.model);
+    const layer = p.tensor?.includes(".") ? p.tensor.slice(0, p.tensor.lastIndexOf(".")) : p.tensor;
+    const row = model?.summary.find((r) => r.kind === "layer" && r.instance === layer) ?? model?.summary.find((r) => r.kind === "binding");
+    return diagnostic("DNN0770", row?.span ?? { file: path, start: 0, end: 0 }, `--target ${target} cannot express model ${p.model}: ${p.message}`);
+  });
+  return { out, problems };
 }
 
 /** A Python package name from a .dnn file's name: what is not a letter, digit or _ becomes _, and a leading digit gets a _ before it. */

@@ -107,7 +107,8 @@ export interface Target {
  */
 export interface PackageOutput {
   files: readonly GeneratedFile[];
-  problems: readonly { model: string; message: string }[];
+  /** `tensor`: the tensor the problem concerns, if one does (its layer's application is where it is reported). */
+  problems: readonly { model: string; message: string; tensor?: string }[];
 }
 
 /** A backend that writes a package of another language (the registry's package targets, targets.ts). */

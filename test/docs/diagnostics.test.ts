@@ -7,6 +7,8 @@
 //
 // A section may say `> Not reported yet: … as DNNyyyy`: the checker reports that code for the
 // example today. The test expects exactly that, so the note has to go when the checker changes.
+// A section saying `> Reported by \`dnnc compile --target NAME\`` is a code of a package target
+// (DNN077x): its examples check cleanly, and are then given to that target, which reports it.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +16,8 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler.ts";
 import { CODES, type Code } from "../../src/diagnostics/codes.ts";
 import { renderTextAll } from "../../src/diagnostics/render-text.ts";
+import { generateOrProblems } from "../../src/api/compile.ts";
+import { isPackageTargetName, type PackageTargetName } from "../../src/backend/targets.ts";
 import { expectGolden } from "../golden/goldens.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -29,6 +33,7 @@ interface Section {
   blocks: number;
   hasFixLabel: boolean;
   reportedAs?: string; // from a "Not reported yet" note
+  target?: PackageTargetName; // from a "Reported by `dnnc compile --target …`" note
 }
 
 function sections(markdown: string): Section[] {
@@ -69,6 +74,8 @@ function sections(markdown: string): Section[] {
     if (/^Fix:/.test(text) && current.blocks === 1) sawFixLabel = true;
     const note = /^> Not reported yet:.*?\b(DNN\d{4})\b/.exec(text);
     if (note) current.reportedAs = note[1]!;
+    const byTarget = /^> Reported by `dnnc compile --target (\w+)`/.exec(text);
+    if (byTarget && isPackageTargetName(byTarget[1]!)) current.target = byTarget[1];
   });
   if (fence) throw new Error(`${DOC_PATH}: a code block is never closed`);
   return out;
@@ -77,12 +84,14 @@ function sections(markdown: string): Section[] {
 const all = sections(doc);
 const documented = new Map(all.map((s) => [s.code, s]));
 
-function check(code: string, text: string) {
+async function check(code: string, text: string, target?: PackageTargetName) {
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
   const result = compile(path, text);
+  const diagnostics = [...result.diagnostics];
+  if (target && diagnostics.length === 0) diagnostics.push(...(await generateOrProblems(target, result.models, path)).problems);
   const lookup = (p: string) => result.program.sources.get(p);
-  const rendered = renderTextAll(result.diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
-  return { diagnostics: result.diagnostics, rendered };
+  const rendered = renderTextAll(diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
+  return { diagnostics, rendered };
 }
 
 describe("docs/diagnostics.md", () => {
@@ -104,8 +113,8 @@ describe("docs/diagnostics.md", () => {
       expect(s.hasFixLabel, 'a paragraph starting "Fix:" between the two blocks').toBe(true);
     });
 
-    it("the failing example reports exactly one diagnostic, with this code", () => {
-      const { diagnostics, rendered } = check(s.code, s.failing ?? "");
+    it("the failing example reports exactly one diagnostic, with this code", async () => {
+      const { diagnostics, rendered } = await check(s.code, s.failing ?? "", s.target);
       const expected = (s.reportedAs ?? s.code) as Code;
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
       const d = diagnostics[0]!;
@@ -117,12 +126,12 @@ describe("docs/diagnostics.md", () => {
       expect(d.span.file).toBe(join(ROOT, "docs", "diagnostics", `${s.code}.dnn`));
     });
 
-    it("the report matches test/golden/catalogue", () => {
-      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "").rendered);
+    it("the report matches test/golden/catalogue", async () => {
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), (await check(s.code, s.failing ?? "", s.target)).rendered);
     });
 
-    it("the fix compiles cleanly", () => {
-      const { diagnostics, rendered } = check(s.code, s.fix ?? "");
+    it("the fix compiles cleanly", async () => {
+      const { diagnostics, rendered } = await check(s.code, s.fix ?? "", s.target);
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
     });
   });

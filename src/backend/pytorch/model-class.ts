@@ -14,6 +14,8 @@ export class PytorchTargetError extends Error {
   constructor(
     readonly model: string,
     readonly what: string,
+    /** The tensor it concerns, if one does. */
+    readonly tensor?: string,
   ) {
     super(`model ${model}: ${what}`);
   }
@@ -152,11 +154,11 @@ function checkSizes(m: CompiledModel, fn: Fn, bound: ReadonlySet<string>): void 
 function checkNames(m: CompiledModel): void {
   const names = new Set(m.params.map((p) => p.name));
   for (const { name } of m.params) {
-    if (name.split(".").some((part) => part === "")) throw new PytorchTargetError(m.name, `the tensor name ${JSON.stringify(name)} has an empty part between its dots, which nn.Module cannot register`);
+    if (name.split(".").some((part) => part === "")) throw new PytorchTargetError(m.name, `the tensor name \`${name}\` has an empty part between its dots, which nn.Module cannot register`, name);
     const parts = name.split(".");
     for (let k = 1; k < parts.length; k++) {
       const prefix = parts.slice(0, k).join(".");
-      if (names.has(prefix)) throw new PytorchTargetError(m.name, `the tensor ${JSON.stringify(prefix)} is also the layer of ${JSON.stringify(name)}; an nn.Module cannot hold both under those names`);
+      if (names.has(prefix)) throw new PytorchTargetError(m.name, `its tensor \`${prefix}\` has the name of the layer that holds \`${name}\`, and an nn.Module's state_dict cannot hold both under those names`, name);
     }
   }
   if (m.params.length === 0 && m.forward.args.every((a) => a.role !== "input"))

@@ -22,13 +22,13 @@ export const pytorchTarget: PackageTarget = {
   emitPackage({ models, sourceName }: TargetInput): PackageOutput {
     const header = pythonHeader(sourceName);
     const classes: string[] = [];
-    const problems: PackageOutput["problems"] = [];
+    const problems: { model: string; message: string; tensor?: string }[] = [];
     for (const { model } of models) {
       try {
         classes.push(...modelClass(model, sourceName), "", "");
       } catch (e) {
         if (!(e instanceof PytorchTargetError)) throw e;
-        problems.push({ model: e.model, message: e.what });
+        problems.push({ model: e.model, message: e.what, ...(e.tensor === undefined ? {} : { tensor: e.tensor }) });
       }
     }
     const init = [
