@@ -23,7 +23,8 @@ import { noise } from "../../helpers/sample-values.ts";
 
 const PYTHON = "/usr/bin/python3";
 const DRIVER = fileURLToPath(new URL("./forward_driver.py", import.meta.url));
-const SAMPLES = readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort();
+// Every sample, and a file whose names are Python keywords, builtins and the generator's own names.
+const FILES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/pytorch/fixtures/names.dnn"];
 const BATCHES = [1, 3, 8];
 const SEED = 1;
 const TOLERANCE = 1e-5;
@@ -106,8 +107,7 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
   return { runs, module, report: JSON.parse(py.stdout.trim().split("\n").pop()!) as Record<string, Report> };
 }
 
-describe.each(SAMPLES)("--target pytorch of samples/%s", (sample) => {
-  const path = `samples/${sample}`;
+describe.each(FILES)("--target pytorch of %s", (path) => {
   const models = runFrontEnd({ path }, "dce").compilation.models;
   let result: Promise<Awaited<ReturnType<typeof runSample>>> | undefined;
   const run = () => (result ??= runSample(path, models));
