@@ -7,6 +7,7 @@ import type { CompiledModel } from "../../model.ts";
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import { renderFn } from "./render.ts";
+import { statesConstant, trainStates, trainStepMethod } from "./train-step.ts";
 import { dimSymbols, indent, pyComment, pyDim, pyShape, pyString, torchDtype, userIdent } from "./python.ts";
 
 /** Something of a model the PyTorch target cannot express: the model, and what it is. */
@@ -51,7 +52,9 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
     ...assign("INPUTS", tuple(m.inputs.map((i) => `(${pyString(i.name)}, ${torchDtype(i.dtype)}, ${strShape(i.shape)})`))),
     ...assign("OUTPUTS", tuple(m.outputs.map((o) => pyString(o.name)))),
     ...assign("TENSORS", tuple(m.params.map((p, i) => `(${pyString(p.name)}, ${strShape(p.shape)}, ${pyString(kinds[i]!)})`))),
+    ...statesConstant(m),
   ];
+  const states = trainStates(m);
   return [
     `class ${cls}(rt.DnncModule):`,
     ...indent([
@@ -65,11 +68,15 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
         "super().__init__()",
         "for (name, _, kind), value in zip(self.TENSORS, self.initial_tensors(seed)):",
         "    self._register(name, value, kind)",
+        ...(states.length > 0 ? ["for (name, _), value in zip(self.STATES, self.initial_states(seed)):", '    self._register(name, value, "state")'] : []),
+        "self.steps = 0",
       ]),
       "",
-      ...initialTensors(m),
+      ...initialValues(m, "initial_tensors", "Every tensor's initial value, in the order of TENSORS: the .dnn file's initializers, run from seed.", m.params),
+      ...(states.length > 0 ? ["", ...initialValues(m, "initial_states", "Every optimizer state's initial value, in the order of STATES.", states)] : []),
       "",
       ...forward(m),
+      ...(states.length > 0 ? ["", ...trainStepMethod(m)] : []),
     ]),
   ];
 }
@@ -79,10 +86,10 @@ const assign = (name: string, value: string[]): string[] => [`${name} = ${value[
 /** Text inside a docstring: no quote or backslash can end it early. */
 const docText = (text: string): string => pyComment(text).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 
-/** The init function, for the parameters alone (it also computes the optimizer's states, which belong to training). */
-function initialTensors(m: CompiledModel): string[] {
+/** The init function, for the tensors `wanted` alone (it computes the parameters and the optimizer's states). */
+function initialValues(m: CompiledModel, method: string, doc: string, wanted: readonly { name: string }[]): string[] {
   const init = m.init;
-  const positions = m.params.map((p) => {
+  const positions = wanted.map((p) => {
     const i = init.outputs.findIndex((o) => o.name === p.name);
     if (i < 0) throw new PytorchTargetError(m.name, `the init function computes no value for the tensor ${p.name}`);
     return i;
@@ -95,9 +102,9 @@ function initialTensors(m: CompiledModel): string[] {
   const body = renderFn(init, args, positions);
   return [
     "@staticmethod",
-    "def initial_tensors(seed=0):",
+    `def ${method}(seed=0):`,
     ...indent([
-      `"""Every tensor's initial value, in the order of TENSORS: the .dnn file's initializers, run from seed."""`,
+      `"""${doc}"""`,
       'device = torch.device("cpu")',
       "seed = torch.tensor(seed, dtype=torch.int32)",
       ...body.lines,

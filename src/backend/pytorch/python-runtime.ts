@@ -29,6 +29,8 @@ class DnncModule(nn.Module):
     """
 
     TENSORS = ()
+    STATES = ()
+    steps = 0
 
     def _register(self, name, value, kind):
         # A tensor of its own: an initializer's value may be a broadcast view of one number.
@@ -42,6 +44,10 @@ class DnncModule(nn.Module):
             owner = owner._modules[part]
         if kind == "buffer":
             owner._buffers[leaf] = value
+        elif kind == "state":
+            # An optimizer state: moved with the model, saved by save(), but not a key of state_dict().
+            owner._buffers[leaf] = value
+            owner._non_persistent_buffers_set.add(leaf)
         else:
             owner._parameters[leaf] = nn.Parameter(value, requires_grad=kind == "parameter")
 
@@ -53,15 +59,29 @@ class DnncModule(nn.Module):
             owner = owner._modules[part]
         return owner._parameters[leaf] if leaf in owner._parameters else owner._buffers[leaf]
 
-    def save(self, path, metadata=None):
-        """Writes the model's tensors to path as a dnnc checkpoint (safetensors, float32)."""
-        save_file({name: self.tensor(name).float() for name, _, _ in self.TENSORS}, path, metadata)
+    def save(self, path):
+        """Writes the model to path as a dnnc checkpoint (safetensors, float32): its tensors, and with a
+        train block its optimizer's states and step count, as the TypeScript modules' save() does."""
+        names = [name for name, _, _ in self.TENSORS] + [name for name, _ in self.STATES]
+        metadata = {"dnnc.model": self.NAME}
+        if self.STATES:
+            metadata["dnnc.steps"] = str(self.steps)
+        save_file({name: self.tensor(name).float() for name in names}, path, metadata)
 
     def load(self, path):
-        """Reads the model's tensors from a dnnc checkpoint (a TypeScript module's save(), dnnc train's
-        checkpoint); optimizer states it holds are ignored. Returns the model."""
-        tensors, _ = load_file(path)
+        """Reads the model from a dnnc checkpoint (a TypeScript module's save(), dnnc train's checkpoint):
+        its tensors, and the optimizer's states and step count where the file has them all (else they
+        go back to their initial values, as in the TypeScript modules). Returns the model."""
+        tensors, metadata = load_file(path)
         self.load_tensors(tensors, str(path))
+        if self.STATES:
+            with torch.no_grad():
+                resumed = all(name in tensors for name, _ in self.STATES)
+                initial = self.initial_states() if not resumed else None
+                for k, (name, _) in enumerate(self.STATES):
+                    target = self.tensor(name)
+                    target.copy_((tensors[name] if resumed else initial[k]).to(dtype=target.dtype, device=target.device))
+                self.steps = int(metadata.get("dnnc.steps", "0")) if resumed else 0
         return self
 
     def load_tensors(self, tensors, where="checkpoint"):

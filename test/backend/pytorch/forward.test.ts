@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { runFrontEnd, packageName } from "../../../src/api/compile.ts";
 import type { CompiledModel } from "../../../src/compiler.ts";
 import { evalDim } from "../../../src/ir/dim.ts";
+import { interpret } from "../../../src/ir/interpret.ts";
 import { main } from "../../../src/cli/main.ts";
 import { safetensorsCopy, safetensorsRead, safetensorsWriteEntries } from "../../../src/runtime/safetensors.ts";
 import { compileSample, importGenerated, type CompiledSample } from "../../helpers/compile-sample.ts";
@@ -28,10 +29,15 @@ const FILES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort(
 const BATCHES = [1, 3, 8];
 const SEED = 1;
 const TOLERANCE = 1e-5;
+/** Training steps each model with a train block takes on both sides, and how close its tensors must then be. */
+const STEPS = 10;
+const TRAINED_TOLERANCE = 1e-4;
+const TRAIN_BATCH = 8;
 
 type Tensor = Float32Array | Int32Array;
 interface GeneratedModel {
   forward(inputs: Record<string, Tensor>): Record<string, Float32Array>;
+  trainStep(batch: Record<string, Tensor>): number;
   save(): Uint8Array;
   load(bytes: Uint8Array): GeneratedModel;
 }
@@ -59,6 +65,10 @@ interface ModelRun {
   batches: { batch: number; outputs: string; expected: Record<string, Float32Array> }[];
   init: string;
   saved: string;
+  /** The ts module's checkpoint before any step (create({ seed }).save()). */
+  initial: Uint8Array;
+  /** With a train block: where PyTorch's model is saved after STEPS steps, and the ts module's after the same steps. */
+  trained?: { path: string; expected: Uint8Array; first: string; firstBatch: Record<string, Tensor> };
 }
 
 interface Report {
@@ -81,13 +91,24 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
   if (code !== 0) throw new Error(`dnnc compile ${path} --target pytorch failed:\n${err}`);
   const runs = models.map((m): ModelRun => {
     const model = (module[m.name] as GeneratedClass).create({ seed: SEED });
-    writeFileSync(join(dir, `${m.name}.weights.safetensors`), model.save());
+    const initial = model.save();
+    writeFileSync(join(dir, `${m.name}.weights.safetensors`), initial);
     const batches = BATCHES.map((batch) => {
       const inputs = randomInputs(m, batch);
-      writeFileSync(join(dir, `${m.name}.${batch}.inputs.safetensors`), writeTensors(m, inputs, batch));
+      writeFileSync(join(dir, `${m.name}.${batch}.inputs.safetensors`), writeTensors(m.inputs, inputs, batch));
       return { batch, outputs: join(dir, `${m.name}.${batch}.outputs.safetensors`), expected: model.forward(inputs), inputs: join(dir, `${m.name}.${batch}.inputs.safetensors`) };
     });
-    return { model: m, ts: model, batches, init: join(dir, `${m.name}.init.safetensors`), saved: join(dir, `${m.name}.saved.safetensors`) };
+    const run: ModelRun = { model: m, ts: model, batches, initial, init: join(dir, `${m.name}.init.safetensors`), saved: join(dir, `${m.name}.saved.safetensors`) };
+    if (m.train) {
+      // The same STEPS batches through the ts module's trainStep, and written for train_step.
+      const batches = Array.from({ length: STEPS }, (_, k) => ({ ...randomInputs(m, TRAIN_BATCH, 100 + k), ...randomTargets(m, TRAIN_BATCH, 100 + k) }));
+      batches.forEach((batch, k) => {
+        writeFileSync(join(dir, `${m.name}.step${k}.safetensors`), writeTensors([...m.inputs, ...m.train!.targets], batch, TRAIN_BATCH));
+        model.trainStep(batch);
+      });
+      run.trained = { path: join(dir, `${m.name}.trained.safetensors`), expected: model.save(), first: join(dir, `${m.name}.first.safetensors`), firstBatch: batches[0]! };
+    }
+    return run;
   });
   const job = {
     dir,
@@ -99,6 +120,7 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
       init: r.init,
       saved: r.saved,
       batches: r.batches.map((b) => ({ inputs: join(dir, `${r.model.name}.${b.batch}.inputs.safetensors`), outputs: b.outputs })),
+      ...(r.trained ? { steps: Array.from({ length: STEPS }, (_, k) => join(dir, `${r.model.name}.step${k}.safetensors`)), trained: r.trained.path, first: r.trained.first } : {}),
     })),
   };
   writeFileSync(join(dir, "job.json"), JSON.stringify(job));
@@ -107,10 +129,17 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
   return { runs, module, report: JSON.parse(py.stdout.trim().split("\n").pop()!) as Record<string, Report> };
 }
 
+/** Each file's run, made once for every test that reads it. */
+const sampleRuns = new Map<string, ReturnType<typeof runSample>>();
+function runOnce(path: string): ReturnType<typeof runSample> {
+  let r = sampleRuns.get(path);
+  if (!r) sampleRuns.set(path, (r = runSample(path, runFrontEnd({ path }, "dce").compilation.models)));
+  return r;
+}
+
 describe.each(FILES)("--target pytorch of %s", (path) => {
   const models = runFrontEnd({ path }, "dce").compilation.models;
-  let result: Promise<Awaited<ReturnType<typeof runSample>>> | undefined;
-  const run = () => (result ??= runSample(path, models));
+  const run = () => runOnce(path);
 
   it("every model's forward equals the ts module's at batch 1, 3 and 8, from the ts module's checkpoint", async () => {
     const { runs } = await run();
@@ -138,7 +167,7 @@ describe.each(FILES)("--target pytorch of %s", (path) => {
   it("the package's initializers give the values create({ seed }) gives", async () => {
     const { runs } = await run();
     for (const r of runs) {
-      const want = readTensors(new Uint8Array(r.ts.save()));
+      const want = readTensors(r.initial);
       const got = readTensors(r.init);
       for (const p of r.model.params) expectNear(`${r.model.name} ${p.name} at seed ${SEED}`, got.get(p.name)!.data, want.get(p.name)!.data, 1e-6, true);
     }
@@ -156,11 +185,69 @@ describe.each(FILES)("--target pytorch of %s", (path) => {
   }, 600_000);
 });
 
+// Every model with a train block (named programs, `train M.name`, are not rendered yet).
+const TRAINED = FILES.flatMap((path) => runFrontEnd({ path }, "dce").compilation.models.filter((m) => m.train).map((m) => [path, m.name, m] as const));
+
+/**
+ * Models whose ts module's trainStep, on this test's batches, is itself off the float64 reference
+ * interpreter (src/ir/interpret.ts, the IR's meaning) by more than 1e-4 — by 1.7e-3 of the
+ * largest weight in ResNetSmall's first kernel after one step, while PyTorch's step, in float32 and
+ * in float64 alike, equals the interpreter at every node. For these the PyTorch step is held to the
+ * interpreter's first step instead (10 interpreted ResNet steps would take minutes). A finding for
+ * the ts target, to be looked into there; when it is fixed, this set empties.
+ */
+const TS_OFF_THE_REFERENCE = new Set(["FashionResNet", "ResNetSmall"]);
+
+describe("--target pytorch training", () => {
+  it.each(TRAINED.filter(([, name]) => TS_OFF_THE_REFERENCE.has(name)))(
+    "%s, %s: one step of train_step equals the IR's training step run by the reference interpreter, to 1e-4",
+    async (path, _name, m) => {
+      const { runs } = await runOnce(path);
+      const r = runs.find((x) => x.model.name === m.name)!;
+      const start = readTensors(r.initial);
+      const fn = m.train!.fn;
+      const args = fn.args.map((a) => {
+        if (a.role === "input" || a.role === "target") return Float64Array.from(r.trained!.firstBatch[a.name]!);
+        if (a.role === "step") return Float64Array.of(1);
+        return Float64Array.from(start.get(a.name)!.data);
+      });
+      const out = interpret(fn, args, new Proxy({}, { get: () => TRAIN_BATCH }));
+      const got = readTensors(r.trained!.first);
+      fn.outputs.forEach((o, i) => {
+        if (got.has(o.name)) expectNear(`${m.name} ${o.name} after one step`, got.get(o.name)!.data, out[i]!, TRAINED_TOLERANCE, true);
+      });
+    },
+    600_000,
+  );
+
+  it.each(TRAINED.filter(([, name]) => !TS_OFF_THE_REFERENCE.has(name)))(`%s, %s: after ${STEPS} steps of train_step, every tensor and optimizer state equals the ts module's after ${STEPS} trainSteps to 1e-4`, async (path, _name, m) => {
+    const { runs } = await runOnce(path);
+    const r = runs.find((x) => x.model.name === m.name)!;
+    const want = readTensors(r.trained!.expected);
+    const got = readTensors(r.trained!.path);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [name, w] of want) expectNear(`${m.name} ${name} after ${STEPS} steps`, got.get(name)!.data, w.data, TRAINED_TOLERANCE, true);
+    expect(readSteps(r.trained!.path)).toBe(STEPS);
+  }, 600_000);
+});
+
+/** The step count a checkpoint records. */
+const readSteps = (file: string): number => Number(safetensorsRead(file, new Uint8Array(readFileSync(file))).metadata["dnnc.steps"]);
+
 /** Inputs at batch size `batch` (every symbolic size takes it): f32 noise in (−1, 1), i32 values below the input's index range. */
-function randomInputs(m: CompiledModel, batch: number): Record<string, Tensor> {
+const randomInputs = (m: CompiledModel, batch: number, seed = batch): Record<string, Tensor> => randomTensors(m, m.inputs, batch, seed);
+
+/** Training targets, made as inputs are: labels within their range, f32 targets (an autoencoder's images) in [0, 1). */
+function randomTargets(m: CompiledModel, batch: number, seed: number): Record<string, Tensor> {
+  const t = randomTensors(m, m.train!.targets, batch, seed + 7);
+  for (const v of Object.values(t)) if (v instanceof Float32Array) v.forEach((x, i) => (v[i] = (x + 1) / 2));
+  return t;
+}
+
+function randomTensors(m: CompiledModel, tensors: CompiledModel["inputs"], batch: number, seed: number): Record<string, Tensor> {
   return Object.fromEntries(
-    m.inputs.map((input, k) => {
-      const values = noise(shapeAt(input.shape, batch).reduce((a, b) => a * b, 1), batch * 31 + k);
+    tensors.map((input, k) => {
+      const values = noise(shapeAt(input.shape, batch).reduce((a, b) => a * b, 1), seed * 31 + k);
       if (input.dtype === "f32") return [input.name, Float32Array.from(values)];
       const below = Math.min(...(m.indexRanges.find((r) => r.name === input.name)?.below.filter((d): d is number => typeof d === "number") ?? [4]));
       return [input.name, Int32Array.from(values, (v) => Math.floor(((v + 1) / 2) * below) % below)];
@@ -168,9 +255,9 @@ function randomInputs(m: CompiledModel, batch: number): Record<string, Tensor> {
   );
 }
 
-function writeTensors(m: CompiledModel, inputs: Record<string, Tensor>, batch: number): Uint8Array {
+function writeTensors(tensors: CompiledModel["inputs"], inputs: Record<string, Tensor>, batch: number): Uint8Array {
   return safetensorsWriteEntries(
-    m.inputs.map((i) => {
+    tensors.map((i) => {
       const data = inputs[i.name]!;
       return { name: i.name, dtype: data instanceof Int32Array ? "I32" : "F32", shape: shapeAt(i.shape, batch), bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
     }),

@@ -5,8 +5,11 @@ argv[1] is a JSON job: {"dir": the folder holding the package, "package": its na
 model: its class from MODELS, created from the seed and saved to "init" (the initializers, as
 PyTorch runs them); loaded from "weights" (the TypeScript module's save()); run in eval mode on
 each batch's inputs (a safetensors file), its outputs written to the batch's "outputs"; and saved
-again to "saved" (for the TypeScript module to load back). Prints one JSON line: per model, its
-state_dict's keys and shapes, and which are buffers and which parameters require gradients.
+again to "saved" (for the TypeScript module to load back); with "steps" (a list of safetensors
+batches), loaded again and trained one train_step per batch, saved after the first to "first" and
+after the last to "trained". Prints one
+JSON line: per model, its state_dict's keys and shapes, which are buffers and which parameters
+require gradients.
 """
 import json
 import sys
@@ -30,9 +33,17 @@ for spec in job["models"]:
             results = result if isinstance(result, tuple) else (result,)
             package.save_file(dict(zip(cls.OUTPUTS, results)), batch["outputs"])
     model.save(spec["saved"])
+    if spec.get("steps"):
+        trainee = cls().load(spec["weights"])
+        for k, batch in enumerate(spec["steps"]):
+            tensors, _ = package.load_file(batch)
+            trainee.train_step(*[tensors[name] for name in cls.BATCH])
+            if k == 0:
+                trainee.save(spec["first"])
+        trainee.save(spec["trained"])
     report[spec["name"]] = {
         "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()],
-        "buffers": [k for k, _ in model.named_buffers()],
+        "buffers": [k for k in model.state_dict() if k not in dict(model.named_parameters())],
         "trained": [k for k, p in model.named_parameters() if p.requires_grad],
     }
 print(json.dumps(report))
