@@ -69,7 +69,7 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
         "for (name, _, kind), value in zip(self.TENSORS, self.initial_tensors(seed)):",
         "    self._register(name, value, kind)",
         ...(states.length > 0 ? ["for (name, _), value in zip(self.STATES, self.initial_states(seed)):", '    self._register(name, value, "state")'] : []),
-        "self.steps = 0",
+        "self._set_steps(0)",
       ]),
       "",
       ...initialValues(m, "initial_tensors", "Every tensor's initial value, in the order of TENSORS: the .dnn file's initializers, run from seed.", m.params),

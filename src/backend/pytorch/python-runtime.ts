@@ -32,6 +32,10 @@ class DnncModule(nn.Module):
     STATES = ()
     steps = 0
 
+    def _set_steps(self, count):
+        # Past nn.Module.__setattr__, which refuses an int where a tensor or layer of the model is called "steps".
+        object.__setattr__(self, "steps", count)
+
     def _register(self, name, value, kind):
         # A tensor of its own: an initializer's value may be a broadcast view of one number.
         value = value.clone(memory_format=torch.contiguous_format)
@@ -81,7 +85,7 @@ class DnncModule(nn.Module):
                 for k, (name, _) in enumerate(self.STATES):
                     target = self.tensor(name)
                     target.copy_((tensors[name] if resumed else initial[k]).to(dtype=target.dtype, device=target.device))
-                self.steps = int(metadata.get("dnnc.steps", "0")) if resumed else 0
+                self._set_steps(int(metadata.get("dnnc.steps", "0")) if resumed else 0)
         return self
 
     def load_tensors(self, tensors, where="checkpoint"):

@@ -61,7 +61,7 @@ export function trainStepMethod(m: CompiledModel): string[] {
       `if float(${finite.value}) == 0:`,
       `    raise FloatingPointError(f"training step skipped: the loss ({float(${loss.value})}) or a gradient is not finite")`,
       ...updates.map((o) => `${userIdent(o.name)}.copy_(${o.value})`),
-      "self.steps += 1",
+      "self._set_steps(self.steps + 1)",
       `return float(${loss.value})`,
     ]),
   ];
