@@ -8,7 +8,7 @@
 import type { Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
 import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
-import { indent, pyDim, pyFloat, pyInts, pyShape, torchDtype } from "./python.ts";
+import { indent, pyComment, pyDim, pyFloat, pyInts, pyShape, torchDtype } from "./python.ts";
 
 const UNARY: Record<Exclude<UnaryOp, "neg" | "nonfinite">, string> = {
   exp: "torch.exp",
@@ -56,7 +56,10 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
   const live = liveNodes(fn, outputs.map((i) => fn.outputs[i]!.id));
   const values: string[] = [];
   const lines: string[] = [];
+  // The function's named runs of nodes (a training step's forward, backward and update) as comment lines.
+  const sections = [...(fn.sections ?? [])];
   for (const n of fn.nodes) {
+    while (sections.length > 0 && sections[0]!.start <= n.id) lines.push(`# ${pyComment(sections.shift()!.name)}`);
     if (!live[n.id]) {
       values.push("");
       continue;
