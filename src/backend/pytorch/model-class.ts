@@ -7,7 +7,7 @@ import type { CompiledModel } from "../../model.ts";
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import { renderFn } from "./render.ts";
-import { statesConstant, trainStates, trainStepMethod } from "./train-step.ts";
+import { statesConstant, trainingLossMethod, trainStates, trainStepMethod } from "./train-step.ts";
 import { dimSymbols, indent, pyComment, pyDim, pyShape, pyString, torchDtype, userIdent } from "./python.ts";
 
 /** Something of a model the PyTorch target cannot express: the model, and what it is. */
@@ -76,7 +76,7 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
       ...(states.length > 0 ? ["", ...initialValues(m, "initial_states", "Every optimizer state's initial value, in the order of STATES.", states)] : []),
       "",
       ...forward(m),
-      ...(states.length > 0 ? ["", ...trainStepMethod(m)] : []),
+      ...(states.length > 0 ? ["", ...trainStepMethod(m), "", ...trainingLossMethod(m)] : []),
     ]),
   ];
 }

@@ -58,8 +58,9 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
   const lines: string[] = [];
   // The function's named runs of nodes (a training step's forward, backward and update) as comment lines.
   const sections = [...(fn.sections ?? [])];
+  let heading: string | undefined; // written before the section's first statement, so a section with none has none
   for (const n of fn.nodes) {
-    while (sections.length > 0 && sections[0]!.start <= n.id) lines.push(`# ${pyComment(sections.shift()!.name)}`);
+    while (sections.length > 0 && sections[0]!.start <= n.id) heading = `# ${pyComment(sections.shift()!.name)}`;
     if (!live[n.id]) {
       values.push("");
       continue;
@@ -70,6 +71,7 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
     }
     const x = n.inputs.map((i) => values[i]!);
     const name = localName(n);
+    if (heading) lines.push(heading), (heading = undefined);
     if (n.op === "scan") lines.push(...scanBody(n, name));
     lines.push(`${name} = ${expression(n, x, fn, name)}`);
     values.push(name);

@@ -67,6 +67,38 @@ export function trainStepMethod(m: CompiledModel): string[] {
   ];
 }
 
+/**
+ * The `training_loss` method: the step function cut down to its loss — the forward in training
+ * mode, the loss and its regularizers — as a tensor torch.autograd differentiates, for training
+ * with torch's own optimizers (and DistributedDataParallel, which all-reduces autograd's gradients).
+ */
+export function trainingLossMethod(m: CompiledModel): string[] {
+  const step = m.train;
+  if (!step) return [];
+  const fn = step.fn;
+  const lossIndex = fn.outputs.findIndex((o) => o.name === "loss");
+  if (lossIndex < 0) throw new PytorchTargetError(m.name, "its training step returns no loss");
+  const args = fn.args.map((a) => (a.role === "step" ? "step_number" : userIdent(a.name)));
+  const body = renderFn(fn, args, [lossIndex]);
+  const dataArgs = fn.args.filter((a) => a.role === "input" || a.role === "target");
+  const used = new Set(body.lines.join("\n").match(/\bu_[A-Za-z0-9_]+/g) ?? []);
+  return [
+    `def training_loss(self, ${dataArgs.map((a) => userIdent(a.name)).join(", ")}):`,
+    ...indent([
+      `"""The train block's loss on a batch, in training mode, as a tensor for loss.backward(): the gradients are`,
+      "torch.autograd's, for torch.optim and DistributedDataParallel. It changes nothing: BatchNorm's moving",
+      "statistics move only in train_step, and dropout draws from the step number self.steps + 1, so count steps",
+      'with self._set_steps(self.steps + 1) to draw new masks."""',
+      `device = ${userIdent(dataArgs[0]!.name)}.device`,
+      ...bindSizes(dataArgs),
+      `step_number = torch.tensor(float(self.steps + 1), dtype=torch.float32, device=device)`,
+      ...fn.args.filter((a) => (a.role === "param" || a.role === "state") && used.has(userIdent(a.name))).map((a) => `${userIdent(a.name)} = self.tensor(${pyString(a.name)})`),
+      ...body.lines,
+      `return ${body.outputs[0]!}`,
+    ]),
+  ];
+}
+
 /** Each symbolic size read from the first input or target that has it as a dimension. */
 function bindSizes(args: readonly { name: string; shape: readonly (number | string)[] }[]): string[] {
   const bound = new Map<string, string>();

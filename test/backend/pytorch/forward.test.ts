@@ -78,7 +78,7 @@ interface Report {
 }
 
 /** Compiles `path` both ways, runs the ts module and then the package (one Python process), and returns each model's run and the driver's report. */
-async function runSample(path: string, models: CompiledModel[]): Promise<{ runs: ModelRun[]; report: Record<string, Report>; module: Record<string, unknown> }> {
+async function runSample(path: string, models: CompiledModel[]): Promise<{ runs: ModelRun[]; report: Record<string, Report>; module: Record<string, unknown>; gradients: Record<string, [string, number, number][]> }> {
   if (missing) throw new Error(missing);
   const ts = await compileSample(path);
   temporary.push(ts);
@@ -123,10 +123,22 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
       ...(r.trained ? { steps: Array.from({ length: STEPS }, (_, k) => join(dir, `${r.model.name}.step${k}.safetensors`)), trained: r.trained.path, first: r.trained.first } : {}),
     })),
   };
+  const trained = runs.filter((r) => r.trained);
+  if (trained.length > 0) {
+    // The file again with sgd(lr: 0.1) for its optimizers (as test/backend/ts/samples.test.ts does), and one batch for each trained model.
+    const base = `${packageName(path.split("/").pop()!)}_sgd`;
+    writeFileSync(join(dir, `${base}.dnn`), withSgd(readFileSync(path, "utf8")));
+    const sgd = await main(["compile", join(dir, `${base}.dnn`), "--target", "pytorch", "--out", dir], { out: () => {}, err: (s) => void (err += s), color: false });
+    if (sgd !== 0) throw new Error(`dnnc compile ${base}.dnn --target pytorch failed:\n${err}`);
+    const entries = trained.flatMap((r) => [...r.model.inputs, ...r.model.train!.targets].map((t) => ({ ...t, name: `${r.model.name}.${t.name}`, data: r.trained!.firstBatch[t.name]! })));
+    writeFileSync(join(dir, "sgd.batch.safetensors"), safetensorsWriteEntries(entries.map((e) => ({ name: e.name, dtype: e.data instanceof Int32Array ? "I32" : "F32", shape: shapeAt(e.shape, TRAIN_BATCH), bytes: new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength) })), {}));
+    Object.assign(job, { sgd: { package: base, batch: join(dir, "sgd.batch.safetensors"), models: trained.map((r) => r.model.name) } });
+  }
   writeFileSync(join(dir, "job.json"), JSON.stringify(job));
   const py = spawnSync(PYTHON, [DRIVER, join(dir, "job.json")], { encoding: "utf8", timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: "1" } });
   if (py.status !== 0) throw new Error(`${PYTHON} ${DRIVER} failed (${py.status ?? py.error?.message}):\n${py.stderr}`);
-  return { runs, module, report: JSON.parse(py.stdout.trim().split("\n").pop()!) as Record<string, Report> };
+  const out = JSON.parse(py.stdout.trim().split("\n").pop()!) as { models: Record<string, Report>; gradients: Record<string, [string, number, number][]> };
+  return { runs, module, report: out.models, gradients: out.gradients };
 }
 
 /** Each file's run, made once for every test that reads it. */
@@ -199,6 +211,15 @@ const TRAINED = FILES.flatMap((path) => runFrontEnd({ path }, "dce").compilation
 const TS_OFF_THE_REFERENCE = new Set(["FashionResNet", "ResNetSmall"]);
 
 describe("--target pytorch training", () => {
+  it.each(TRAINED)("%s, %s: torch.autograd's gradients of training_loss equal dnnc's gradients, to 1e-4 of the largest", async (path, _name, m) => {
+    const { gradients } = await runOnce(path);
+    const rows = gradients[m.name]!;
+    expect(rows.map(([name]) => name)).toEqual(m.params.filter((p) => p.trainable).map((p) => p.name));
+    const largest = Math.max(...rows.map(([, , scale]) => scale));
+    expect(largest, `${m.name}: every gradient is zero`).toBeGreaterThan(0);
+    for (const [name, error] of rows) expect(error, `${m.name} ${name}: autograd against dnnc, largest gradient ${largest}`).toBeLessThanOrEqual(1e-4 * largest);
+  }, 600_000);
+
   it.each(TRAINED.filter(([, name]) => TS_OFF_THE_REFERENCE.has(name)))(
     "%s, %s: one step of train_step equals the IR's training step run by the reference interpreter, to 1e-4",
     async (path, _name, m) => {
@@ -230,6 +251,9 @@ describe("--target pytorch training", () => {
     expect(readSteps(r.trained!.path)).toBe(STEPS);
   }, 600_000);
 });
+
+/** `text` with sgd(lr: 0.1) as every training program's optimizer. */
+const withSgd = (text: string) => text.replace(/import std\.optimizers\.\{\w+\}/, "import std.optimizers.{sgd}").replace(/optimizer\s*=\s*[^\n]+/g, "optimizer = sgd(lr: 0.1)");
 
 /** The step count a checkpoint records. */
 const readSteps = (file: string): number => Number(safetensorsRead(file, new Uint8Array(readFileSync(file))).metadata["dnnc.steps"]);

@@ -9,7 +9,8 @@ again to "saved" (for the TypeScript module to load back); with "steps" (a list 
 batches), loaded again and trained one train_step per batch, saved after the first to "first" and
 after the last to "trained". Prints one
 JSON line: per model, its state_dict's keys and shapes, which are buffers and which parameters
-require gradients.
+require gradients; and with "sgd" (the file recompiled with sgd(lr: 0.1) as its optimizers), per
+trained parameter how far torch.autograd's gradient of training_loss is from dnnc's gradient.
 """
 import json
 import sys
@@ -46,4 +47,20 @@ for spec in job["models"]:
         "buffers": [k for k in model.state_dict() if k not in dict(model.named_parameters())],
         "trained": [k for k, p in model.named_parameters() if p.requires_grad],
     }
-print(json.dumps(report))
+# The same file with sgd(lr: 0.1) for every optimizer: a step subtracts lr times dnnc's gradient, so
+# (before - after) / lr is that gradient, to compare with torch.autograd's of training_loss.
+gradients = {}
+if job.get("sgd"):
+    sgd = __import__(job["sgd"]["package"])
+    tensors, _ = sgd.load_file(job["sgd"]["batch"])
+    for name in job["sgd"]["models"]:
+        cls = sgd.MODELS[name]
+        batch = [tensors[f"{name}.{arg}"] for arg in cls.BATCH]
+        model = cls(seed=job["seed"])
+        model.training_loss(*batch).backward()
+        trained = [(p, t) for p, t in model.named_parameters() if t.requires_grad]
+        before = {p: t.detach().clone() for p, t in trained}
+        model.train_step(*batch)
+        lr = float(model.tensor("lr"))
+        gradients[name] = [[p, float(((before[p] - t.detach()) / lr - t.grad).abs().max()), float(((before[p] - t.detach()) / lr).abs().max())] for p, t in trained]
+print(json.dumps({"models": report, "gradients": gradients}))
