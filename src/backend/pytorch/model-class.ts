@@ -7,6 +7,7 @@ import type { CompiledModel } from "../../model.ts";
 import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import { renderFn } from "./render.ts";
+import { applyGradientsMethod } from "./apply-gradients.ts";
 import { statesConstant, trainingLossMethod, trainStates, trainStepMethod } from "./train-step.ts";
 import { dimSymbols, indent, pyComment, pyDim, pyShape, pyString, torchDtype, userIdent } from "./python.ts";
 
@@ -77,6 +78,7 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
       "",
       ...forward(m),
       ...(states.length > 0 ? ["", ...trainStepMethod(m), "", ...trainingLossMethod(m)] : []),
+      ...(states.length > 0 && applyGradientsMethod(m).length > 0 ? ["", ...applyGradientsMethod(m)] : []),
     ]),
   ];
 }

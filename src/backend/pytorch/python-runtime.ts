@@ -32,6 +32,27 @@ class DnncModule(nn.Module):
     STATES = ()
     steps = 0
 
+    def gradients(self):
+        """Each trained parameter's .grad, in the order of TENSORS (zeros where autograd left none)."""
+        out = []
+        for name, _, kind in self.TENSORS:
+            if kind == "parameter":
+                t = self.tensor(name)
+                out.append(t.grad if t.grad is not None else torch.zeros_like(t))
+        return out
+
+    def _stash_moving_statistics(self, values):
+        # training_loss's new moving statistics (BatchNorm's), which apply_gradients moves the buffers to.
+        object.__setattr__(self, "_moving_statistics", tuple(v.detach() for v in values))
+
+    def _apply_moving_statistics(self):
+        values = self.__dict__.pop("_moving_statistics", None)
+        if values is None:
+            return
+        buffers = [name for name, _, kind in self.TENSORS if kind == "buffer"]
+        for name, value in zip(buffers, values):
+            self.tensor(name).copy_(value)
+
     def _set_steps(self, count):
         # Past nn.Module.__setattr__, which refuses an int where a tensor or layer of the model is called "steps".
         object.__setattr__(self, "steps", count)

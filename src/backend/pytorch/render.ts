@@ -53,7 +53,17 @@ export interface Rendered {
  * the tensors it creates go on. Nodes no wanted output needs are left out.
  */
 export function renderFn(fn: Fn, args: readonly string[], outputs: readonly number[] = fn.outputs.map((_, i) => i)): Rendered {
-  const live = liveNodes(fn, outputs.map((i) => fn.outputs[i]!.id));
+  return renderNodes(fn, args, outputs.map((i) => fn.outputs[i]!.id));
+}
+
+/**
+ * The statements computing the nodes `roots` of `fn`, as renderFn; a node of `given` is not
+ * computed but read from its Python expression there (the gradients autograd left in .grad), and
+ * the nodes only it needs are left out. `reads` lists the arguments the statements read.
+ */
+export function renderNodes(fn: Fn, args: readonly string[], roots: readonly number[], given: ReadonlyMap<number, string> = new Map()): Rendered & { reads: number[] } {
+  const live = liveNodes(fn, roots, given);
+  const reads: number[] = [];
   const values: string[] = [];
   const lines: string[] = [];
   // The function's named runs of nodes (a training step's forward, backward and update) as comment lines.
@@ -65,8 +75,13 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
       values.push("");
       continue;
     }
+    if (given.has(n.id)) {
+      values.push(given.get(n.id)!);
+      continue;
+    }
     if (n.op === "arg") {
       values.push(args[n.index]!);
+      reads.push(n.index);
       continue;
     }
     const x = n.inputs.map((i) => values[i]!);
@@ -76,14 +91,14 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
     lines.push(`${name} = ${expression(n, x, fn, name)}`);
     values.push(name);
   }
-  return { lines, outputs: outputs.map((i) => values[fn.outputs[i]!.id]!) };
+  return { lines, outputs: roots.map((id) => values[id]!), reads };
 }
 
-/** Which nodes the given ones depend on (the init function also computes optimizer states, which a module's tensors leave out). */
-function liveNodes(fn: Fn, roots: readonly number[]): boolean[] {
+/** Which nodes the roots depend on, short of the given ones (the init function also computes optimizer states, which a module's tensors leave out). */
+function liveNodes(fn: Fn, roots: readonly number[], given: ReadonlyMap<number, string>): boolean[] {
   const live = fn.nodes.map(() => false);
   for (const r of roots) live[r] = true;
-  for (let id = fn.nodes.length - 1; id >= 0; id--) if (live[id]) for (const i of fn.nodes[id]!.inputs) live[i] = true;
+  for (let id = fn.nodes.length - 1; id >= 0; id--) if (live[id] && !given.has(id)) for (const i of fn.nodes[id]!.inputs) live[i] = true;
   return live;
 }
 

@@ -8,7 +8,8 @@
 // Named training programs (`train M.name`) are not rendered yet.
 import type { CompiledModel } from "../../model.ts";
 import { FINITE_OUTPUT } from "../../model.ts";
-import { renderFn } from "./render.ts";
+import { renderFn, renderNodes } from "./render.ts";
+import { movingStatisticRoots } from "./apply-gradients.ts";
 import { indent, pyString, userIdent } from "./python.ts";
 import { PytorchTargetError } from "./model-class.ts";
 
@@ -79,7 +80,8 @@ export function trainingLossMethod(m: CompiledModel): string[] {
   const lossIndex = fn.outputs.findIndex((o) => o.name === "loss");
   if (lossIndex < 0) throw new PytorchTargetError(m.name, "its training step returns no loss");
   const args = fn.args.map((a) => (a.role === "step" ? "step_number" : userIdent(a.name)));
-  const body = renderFn(fn, args, [lossIndex]);
+  const moving = movingStatisticRoots(m);
+  const body = renderNodes(fn, args, [fn.outputs[lossIndex]!.id, ...moving]);
   const dataArgs = fn.args.filter((a) => a.role === "input" || a.role === "target");
   const used = new Set(body.lines.join("\n").match(/\bu_[A-Za-z0-9_]+/g) ?? []);
   return [
@@ -87,13 +89,14 @@ export function trainingLossMethod(m: CompiledModel): string[] {
     ...indent([
       `"""The train block's loss on a batch, in training mode, as a tensor for loss.backward(): the gradients are`,
       "torch.autograd's, for torch.optim and DistributedDataParallel. It changes nothing: BatchNorm's moving",
-      "statistics move only in train_step, and dropout draws from the step number self.steps + 1, so count steps",
-      'with self._set_steps(self.steps + 1) to draw new masks."""',
+      "statistics are kept for apply_gradients, which moves them, and dropout draws from the step number",
+      'self.steps + 1, which apply_gradients counts."""',
       `device = ${userIdent(dataArgs[0]!.name)}.device`,
       ...bindSizes(dataArgs),
       `step_number = torch.tensor(float(self.steps + 1), dtype=torch.float32, device=device)`,
       ...fn.args.filter((a) => (a.role === "param" || a.role === "state") && used.has(userIdent(a.name))).map((a) => `${userIdent(a.name)} = self.tensor(${pyString(a.name)})`),
       ...body.lines,
+      ...(moving.length > 0 ? [`self._stash_moving_statistics((${body.outputs.slice(1).join(", ")},))`] : []),
       `return ${body.outputs[0]!}`,
     ]),
   ];

@@ -9,7 +9,7 @@
 // module. This file needs PyTorch: without it every test fails saying how to install it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,7 +120,7 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
       init: r.init,
       saved: r.saved,
       batches: r.batches.map((b) => ({ inputs: join(dir, `${r.model.name}.${b.batch}.inputs.safetensors`), outputs: b.outputs })),
-      ...(r.trained ? { steps: Array.from({ length: STEPS }, (_, k) => join(dir, `${r.model.name}.step${k}.safetensors`)), trained: r.trained.path, first: r.trained.first } : {}),
+      ...(r.trained ? { steps: Array.from({ length: STEPS }, (_, k) => join(dir, `${r.model.name}.step${k}.safetensors`)), trained: r.trained.path, first: r.trained.first, autograd: `${r.trained.path}.autograd` } : {}),
     })),
   };
   const trained = runs.filter((r) => r.trained);
@@ -210,7 +210,30 @@ const TRAINED = FILES.flatMap((path) => runFrontEnd({ path }, "dce").compilation
  */
 const TS_OFF_THE_REFERENCE = new Set(["FashionResNet", "ResNetSmall"]);
 
+/**
+ * Models whose training on this test's batches amplifies rounding: ResNetSmall (SGD, lr 0.1,
+ * momentum 0.9, on noise) multiplies a difference in the last bits about tenfold per step — its
+ * first kernel agrees between autograd's and dnnc's gradients to 3e-7 after one step, 1e-5 after
+ * three, 2e-2 after ten. Their autograd path is compared after one step only.
+ */
+const CHAOTIC = new Set(["ResNetSmall"]);
+
 describe("--target pytorch training", () => {
+  it.each(TRAINED)(`%s, %s: training_loss, backward() and apply_gradients equal train_step to 1e-4, after one step and (unless chaotic) after ${STEPS}`, async (path, _name, m) => {
+    const { runs } = await runOnce(path);
+    const r = runs.find((x) => x.model.name === m.name)!;
+    const autograd = `${r.trained!.path}.autograd`;
+    expect(existsSync(autograd), `${m.name}: the class has no apply_gradients`).toBe(true);
+    const pairs = [[r.trained!.first, `${autograd}.first`, 1] as const, ...(CHAOTIC.has(m.name) ? [] : [[r.trained!.path, autograd, STEPS] as const])];
+    for (const [ours, theirs, steps] of pairs) {
+      const want = readTensors(ours);
+      const got = readTensors(theirs);
+      expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+      for (const [name, w] of want) expectNear(`${m.name} ${name} after ${steps} autograd step(s)`, got.get(name)!.data, w.data, TRAINED_TOLERANCE, true);
+      expect(readSteps(theirs)).toBe(steps);
+    }
+  }, 600_000);
+
   it.each(TRAINED)("%s, %s: torch.autograd's gradients of training_loss equal dnnc's gradients, to 1e-4 of the largest", async (path, _name, m) => {
     const { gradients } = await runOnce(path);
     const rows = gradients[m.name]!;

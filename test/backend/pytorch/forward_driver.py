@@ -7,7 +7,8 @@ PyTorch runs them); loaded from "weights" (the TypeScript module's save()); run 
 each batch's inputs (a safetensors file), its outputs written to the batch's "outputs"; and saved
 again to "saved" (for the TypeScript module to load back); with "steps" (a list of safetensors
 batches), loaded again and trained one train_step per batch, saved after the first to "first" and
-after the last to "trained". Prints one
+after the last to "trained"; and trained again with training_loss, backward() and apply_gradients,
+saved to "autograd" (and after the first step to "autograd" + ".first"). Prints one
 JSON line: per model, its state_dict's keys and shapes, which are buffers and which parameters
 require gradients; and with "sgd" (the file recompiled with sgd(lr: 0.1) as its optimizers), per
 trained parameter how far torch.autograd's gradient of training_loss is from dnnc's gradient.
@@ -42,6 +43,18 @@ for spec in job["models"]:
             if k == 0:
                 trainee.save(spec["first"])
         trainee.save(spec["trained"])
+        # The same steps with autograd's gradients: training_loss, backward, apply_gradients.
+        if hasattr(cls, "apply_gradients"):
+            autograd = cls().load(spec["weights"])
+            for k, batch in enumerate(spec["steps"]):
+                tensors, _ = package.load_file(batch)
+                autograd.zero_grad()
+                loss = autograd.training_loss(*[tensors[name] for name in cls.BATCH])
+                loss.backward()
+                autograd.apply_gradients(loss)
+                if k == 0:
+                    autograd.save(spec["autograd"] + ".first")
+            autograd.save(spec["autograd"])
     report[spec["name"]] = {
         "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()],
         "buffers": [k for k in model.state_dict() if k not in dict(model.named_parameters())],
