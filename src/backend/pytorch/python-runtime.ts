@@ -122,6 +122,19 @@ class DnncModule(nn.Module):
                 target.copy_(value.to(dtype=target.dtype, device=target.device))
 
 
+class TrainingLoss(nn.Module):
+    """A model's training_loss as a module's forward, for DistributedDataParallel, which reduces the
+    gradients of what runs through its forward: DistributedDataParallel(TrainingLoss(model))(*batch) is
+    the loss; after its backward(), model.apply_gradients(loss) updates with the averaged gradients."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *batch):
+        return self.model.training_loss(*batch)
+
+
 def pad(x, before, after):
     """Zero padding: before[i] and after[i] elements around axis i."""
     pairs = []

@@ -42,6 +42,7 @@ export const pytorchTarget: PackageTarget = {
       "import torch",
       "",
       "from . import _runtime as rt",
+      "from ._runtime import TrainingLoss",
       "from ._safetensors import load_file, save_file",
       "",
       "",
