@@ -5,8 +5,10 @@
 // models are those whose step does not depend on which rows share a batch (no BatchNorm, no
 // dropout): with them, half-batch losses averaged are the whole batch's. Needs PyTorch with
 // torch.distributed (Debian's python3-torch): without it every test fails saying how to install it.
+// Then the package's own entry point, `python -m <package>.train`, as torchrun runs it: two
+// processes train mlp_digits, stop, resume from their checkpoint, and reach the ts module's bar.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +17,8 @@ import { runFrontEnd } from "../../../src/api/compile.ts";
 import { main } from "../../../src/cli/main.ts";
 import { safetensorsCopy, safetensorsRead, safetensorsWriteEntries } from "../../../src/runtime/safetensors.ts";
 import { noise } from "../../helpers/sample-values.ts";
+import { compileSample, importGenerated } from "../../helpers/compile-sample.ts";
+import { DIGITS_FILE, loadNamed } from "../../../src/data/builtin.ts";
 
 const PYTHON = "/usr/bin/python3";
 const DRIVER = fileURLToPath(new URL("./distributed_driver.py", import.meta.url));
@@ -73,6 +77,60 @@ describe("--target pytorch under DistributedDataParallel", () => {
     expect(Array.from(got.get(m.params[0]!.name)!).some((v, i) => v !== start.get(m.params[0]!.name)![i])).toBe(true);
   }, 600_000);
 });
+
+describe("python -m <package>.train, two processes as torchrun starts them", () => {
+  it("trains mlp_digits to ≥ 95% on dnnc's digits test split, resumes from its checkpoint, and the checkpoint gives the ts module the same outputs", async () => {
+    if (missing) throw new Error(missing);
+    const dir = mkdtempSync(join(tmpdir(), "dnnc-ddp-train-"));
+    dirs.push(dir);
+    let err = "";
+    expect(await main(["compile", "samples/mlp_digits.dnn", "--target", "pytorch", "--out", dir], { out: () => {}, err: (s) => void (err += s), color: false }), err).toBe(0);
+    const checkpoint = join(dir, "digits.safetensors");
+    const predictions = join(dir, "predictions.safetensors");
+    const first = await launch(dir, ["--data", DIGITS_FILE, "--test-count", "297", "--epochs", "8", "--checkpoint", checkpoint]);
+    expect(first[0]).toContain("epoch 8/8");
+    const resumed = await launch(dir, ["--data", DIGITS_FILE, "--test-count", "297", "--epochs", "16", "--checkpoint", checkpoint, "--predictions", predictions]);
+    // Resumed at epoch 9, from the checkpoint's step count.
+    expect(resumed[0]).not.toContain("epoch 8/16");
+    expect(resumed[0]).toContain("epoch 9/16");
+    const accuracy = Number(/test accuracy ([\d.]+) on 297 examples/.exec(resumed[0])?.[1]);
+    expect(accuracy, resumed[0]).toBeGreaterThanOrEqual(0.95);
+    // The checkpoint in the ts module, on dnnc's own digits test split: the same logits.
+    const { DigitsMLP } = await importGenerated<{ DigitsMLP: { create(): { load(b: Uint8Array): { forward(i: { x: Float32Array }): { logits: Float32Array } } } } }>((await compiledTs()).file);
+    const test = loadNamed("digits", "test");
+    const logits = DigitsMLP.create().load(new Uint8Array(readFileSync(checkpoint))).forward({ x: test.x }).logits;
+    const got = read(predictions).get("logits")!;
+    expect(got.length).toBe(logits.length);
+    const scale = Math.max(...Array.from(logits, Math.abs));
+    for (let i = 0; i < logits.length; i++) if (!(Math.abs(got[i]! - logits[i]!) <= 1e-5 * scale)) expect.fail(`logits[${i}]: PyTorch ${got[i]}, ts module ${logits[i]}`);
+  }, 600_000);
+});
+
+/**
+ * Runs `python -m mlp_digits.train ARGS` as two processes with the environment torchrun gives its
+ * workers (RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). Not torchrun itself: Debian's
+ * torch 1.13 launcher fails under Python 3.11 before starting a worker (its Std.from_str returns
+ * None for the default --redirects). Returns each rank's output.
+ */
+async function launch(dir: string, args: string[]): Promise<string[]> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const ranks = [0, 1].map(
+    (rank) =>
+      new Promise<string>((resolve, reject) => {
+        const env = { ...process.env, RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: "2", MASTER_ADDR: "127.0.0.1", MASTER_PORT: String(port), OMP_NUM_THREADS: "1", PYTHONPATH: dir };
+        const child = spawn(PYTHON, ["-m", "mlp_digits.train", ...args], { cwd: dir, env });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`rank ${rank} exited with ${code}:\n${out}`))));
+      }),
+  );
+  return Promise.all(ranks);
+}
+
+let tsModule: ReturnType<typeof compileSample> | undefined;
+const compiledTs = () => (tsModule ??= compileSample("samples/mlp_digits.dnn").then((c) => (dirs.push(c.dir), c)));
 
 function read(file: string): Map<string, Float32Array> {
   const st = safetensorsRead(file, new Uint8Array(readFileSync(file)));
