@@ -2,7 +2,8 @@
 # What the CPU benchmarks need beyond node_modules (docs/performance.md, "Training speed"): PyTorch
 # for the CPU anchor of bench/train-speed.ts — Debian's `python3-torch` (1.13), for Debian's own
 # Python, /usr/bin/python3 (a pyenv or venv `python3` earlier on PATH is another interpreter and
-# does not see it; the benchmark always calls /usr/bin/python3). Never needed by `npm test`.
+# does not see it; the benchmark always calls /usr/bin/python3). `npm test` needs it too: the
+# PyTorch target's tests (test/backend/pytorch/forward.test.ts) run the generated package there.
 # Idempotent; needs root (or sudo) only when something is missing. `npm run bench:setup`.
 set -euo pipefail
 

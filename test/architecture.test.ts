@@ -39,7 +39,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   "backend/wgsl": ["backend", "ir", "schedule", "runtime", "model"],
   // The WebAssembly target is the TypeScript target's module with its kernels in WebAssembly.
   "backend/wasm": ["backend", "backend/ts", "ir", "schedule", "runtime", "model"],
-  targets: ["model", "backend", "backend/ts", "backend/wgsl", "backend/wasm"],
+  targets: ["model", "backend", "backend/ts", "backend/wgsl", "backend/wasm", "backend/pytorch"],
+  // The PyTorch target: a Python package rendered from the IR, named as every generated module names things.
+  "backend/pytorch": ["backend", "ir", "model", "version"],
   // The ONNX export: the forward IR as an ONNX graph, the weights read as the generated modules read them.
   "backend/onnx": ["ir", "runtime", "model", "version"],
   // The ONNX import: an ONNX file decoded and translated into .dnn source (the builtins' names kept free); its weights written as the generated modules write them.

@@ -9,8 +9,8 @@ import { SourceReadError } from "../check/read-source.ts";
 import { printSummary } from "../check/summary.ts";
 import type { PassName } from "../passes/pipeline.ts";
 import { size } from "../ir/shape.ts";
-import { generate, isTargetName, TARGET_NAMES, type TargetName } from "../backend/targets.ts";
-import { modelApi, type ModelApi } from "../backend/target.ts";
+import { generate, generatePackage, isPackageTargetName, isTargetName, TARGET_NAMES, type PackageTargetName, type TargetName } from "../backend/targets.ts";
+import { modelApi, type ModelApi, type PackageOutput } from "../backend/target.ts";
 import { publicDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { modelStats, type ModelStats } from "./stats.ts";
 
@@ -26,8 +26,8 @@ export interface SourceOptions {
 export type CheckOptions = SourceOptions;
 
 export interface CompileOptions extends SourceOptions {
-  /** What to generate (`targets` lists them). Default "ts". */
-  target?: TargetName;
+  /** What to generate (`targets` lists the modules; "pytorch" writes a Python package). Default "ts". */
+  target?: TargetName | PackageTargetName;
   /** The folder the output files' paths are in. Default: the .dnn file's folder. Nothing is written there. */
   outDir?: string;
   /** The value every symbolic size (the batch `B`) takes in `models[].stats`. Default 64. */
@@ -134,6 +134,7 @@ export function check(options: CheckOptions): CheckResult {
 /** Compiles a .dnn file into the files of one module, for `target`. Writes nothing. */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const target = options?.target ?? TARGET_NAMES[0]!;
+  if (isPackageTargetName(target)) return compilePackage(options, target);
   if (!isTargetName(target)) throw new TypeError(`dnnc: unknown target '${String(target)}' (expected one of: ${TARGET_NAMES.join(", ")})`);
   const batch = options.batch ?? 64;
   if (!Number.isInteger(batch) || batch < 1) throw new TypeError(`dnnc: options.batch must be a positive integer, received ${String(batch)}`);
@@ -161,3 +162,50 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   }
   return result;
 }
+
+/**
+ * Compiles a .dnn file into a package of another language (the pytorch target): its files are
+ * `<outDir>/<package>/<name>`, the package named after the .dnn file (made a Python identifier).
+ * What the target cannot express is a DNN0770 error at the model, and no file is generated.
+ */
+async function compilePackage(options: CompileOptions, target: PackageTargetName): Promise<CompileResult> {
+  if ((options.emit ?? "ts") !== "ts") throw new TypeError(`dnnc: options.emit does not apply to --target ${target}, which writes a package, not a module`);
+  const batch = options.batch ?? 64;
+  const { compilation, diagnostics, inputs } = runFrontEnd(options, "dce");
+  if (hasErrors(compilation.diagnostics)) return { ok: false, diagnostics, models: [], inputs, files: [], async: false };
+  const sourceName = basename(options.path);
+  const { out, problems } = await generateOrProblems(target, compilation.models, options.path);
+  if (problems.length > 0) {
+    const all = [...compilation.diagnostics, ...problems];
+    return { ok: false, diagnostics: publicDiagnostics(all, (p) => compilation.program.sources.get(p)), models: [], inputs, files: [], async: false };
+  }
+  const dir = join(options.outDir ?? dirname(options.path), packageName(sourceName));
+  const files: OutputFile[] = out.files.map((f) => ({ path: join(dir, f.name), contents: f.contents, kind: "module" }));
+  const models = compilation.models.map((m) => ({ ...modelInfo(m, compilation), stats: modelStats(m, batch) }));
+  return { ok: true, diagnostics, models, inputs, files, async: false };
+}
+
+/**
+ * The package target `target` makes of `models` (from the file at `path`), and a DNN0770 error
+ * for each thing it cannot express: at the layer application that made the tensor concerned, or
+ * else at the model's first input or output.
+ */
+export async function generateOrProblems(target: PackageTargetName, models: readonly CompiledModel[], path: string): Promise<{ out: PackageOutput; problems: InternalDiagnostic[] }> {
+  const out = await generatePackage(target, models, basename(path));
+  const problems = out.problems.map((p) => {
+    const model = models.find((m) => m.name === p.model);
+    const layer = p.tensor?.includes(".") ? p.tensor.slice(0, p.tensor.lastIndexOf(".")) : p.tensor;
+    const row = model?.summary.find((r) => r.kind === "layer" && r.instance === layer) ?? model?.summary.find((r) => r.kind === "binding");
+    return diagnostic("DNN0770", row?.span ?? { file: path, start: 0, end: 0 }, `--target ${target} cannot express model ${p.model}: ${p.message}`);
+  });
+  return { out, problems };
+}
+
+/** A Python package name from a .dnn file's name: what is not a letter, digit or _ becomes _, and a leading digit gets a _ before it. */
+export function packageName(sourceName: string): string {
+  const base = sourceName.replace(/\.dnn$/, "").replace(/[^A-Za-z0-9_]/g, "_");
+  if (/^[0-9]/.test(base) || base === "") return `_${base}`;
+  return PYTHON_KEYWORDS.has(base) ? `${base}_` : base;
+}
+
+const PYTHON_KEYWORDS = new Set("False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(" "));

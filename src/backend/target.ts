@@ -99,6 +99,25 @@ export interface Target {
   emit(input: TargetInput): TargetOutput;
 }
 
+/**
+ * What a package target returns (the PyTorch target: a Python package rather than a TypeScript
+ * module): its files, written as `<out>/<package>/<name>`, each already starting with its own
+ * generated-file header; and what it could not express, one problem per model, which the compiler
+ * reports as diagnostics instead of writing the package.
+ */
+export interface PackageOutput {
+  files: readonly GeneratedFile[];
+  /** `tensor`: the tensor the problem concerns, if one does (its layer's application is where it is reported). */
+  problems: readonly { model: string; message: string; tensor?: string }[];
+}
+
+/** A backend that writes a package of another language (the registry's package targets, targets.ts). */
+export interface PackageTarget {
+  /** The name `--target` takes. */
+  name: string;
+  emitPackage(input: TargetInput): PackageOutput;
+}
+
 /** A function with its schedule and memory plan (fuse is memoised per function, so this is cheap to repeat). */
 export function scheduled(fn: Fn): ScheduledFn {
   const schedule = fuse(fn);

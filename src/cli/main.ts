@@ -7,7 +7,7 @@ import { check, compile, diagnosticsAsJson, formatDiagnostics, type CompiledMode
 import { JavaScriptOutputError } from "../backend/javascript.ts";
 import { runFrontEnd } from "../api/compile.ts";
 import type { CompiledModel } from "../compiler.ts";
-import { isTargetName, targetChoices, TARGET_NAMES, UnknownTargetError } from "../backend/targets.ts";
+import { compileTargetChoices, isPackageTargetName, isTargetName, PACKAGE_TARGET_NAMES, targetChoices, TARGET_NAMES } from "../backend/targets.ts";
 import { printFn } from "../ir/print.ts";
 import { PASS_NAMES, stages, type PassName } from "../passes/pipeline.ts";
 import type { Fn } from "../ir/ir.ts";
@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command("compile")
     .description("compile a .dnn file to a standalone module")
     .argument("<file>", ".dnn file to compile")
-    .addOption(new Option("-t, --target <target>", `what to generate: ${targetChoices()}`).default(TARGET_NAMES[0]))
+    .addOption(new Option("-t, --target <target>", `what to generate: ${compileTargetChoices()}`).default(TARGET_NAMES[0]))
     .option("-o, --out <dir>", "directory to write the generated module into")
     .addOption(
       new Option("--emit <what>", "ts: write DIR/FILE.ts; js: write an ES module DIR/FILE.js and its declarations DIR/FILE.d.ts (for JavaScript projects and Node without a TypeScript loader); or print an intermediate form instead of writing code: the IR, its fused kernels and buffers, or (with --target wasm) the WebAssembly kernels as text")
@@ -79,7 +79,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--json", "print diagnostics as JSON")
     .option("-w, --watch", "keep running: compile again whenever the file or a module it imports changes")
     .action(async (file: string, opts: { target: string; out?: string; emit: string; after?: string; batch: string; json?: boolean; watch?: boolean }) => {
-      if (!isTargetName(opts.target)) throw new UsageError(new UnknownTargetError(opts.target).message);
+      if (isPackageTargetName(opts.target) && opts.emit === "js") throw new UsageError(`--emit js writes a JavaScript module; --target ${opts.target} writes a Python package: leave --emit out`);
+      if (!isTargetName(opts.target) && !isPackageTargetName(opts.target))
+        throw new UsageError(`unknown target '${opts.target}' (expected one of: ${[...TARGET_NAMES, ...PACKAGE_TARGET_NAMES].join(", ")})`);
       const emit = opts.emit === "ts" || opts.emit === "js" ? opts.emit : undefined; // what is written; else what is printed
       if (emit && !opts.out) throw new UsageError("missing --out <dir> (where to write the generated module)");
       if (opts.after && opts.emit !== "ir") throw new UsageError("--after goes with --emit ir");
@@ -361,7 +363,9 @@ function printWritten(outDir: string, result: Awaited<ReturnType<typeof compile>
   const models = result.models.map((m) => m.name).join(", ") || "no models";
   // The module's other form goes: an import of ./<name>.js could otherwise find a stale one.
   const base = basename(result.files[0]!.path).replace(/\.(d\.ts|ts|js)$/, "");
-  const written = writeOutputs(outDir, result, result.files[0]!.path.endsWith(".js") ? [`${base}.ts`] : [`${base}.js`, `${base}.d.ts`]);
+  // A package target's files (Python) have no other form.
+  const replaces = result.files[0]!.path.endsWith(".py") ? [] : result.files[0]!.path.endsWith(".js") ? [`${base}.ts`] : [`${base}.js`, `${base}.d.ts`];
+  const written = writeOutputs(outDir, result, replaces);
   const what = `${written.modules.join(" and ")} (${models})`;
   const sidecar = result.sidecar;
   if (sidecar) {

@@ -1,6 +1,7 @@
 // The catalogue of diagnostic codes. Codes are stable: never renumber, only add.
 // Ranges: 00xx syntax, 01xx names, 02xx types and arguments, 03xx shapes, 04xx program structure,
-// 076x export requests.
+// 072x `dnnc import`, 076x export requests, 077x–078x what a target cannot express (reported by
+// `dnnc compile --target`).
 // docs/diagnostics.md shows each with a failing example; a test keeps the two in step.
 import type { Severity } from "./diagnostic.ts";
 
@@ -79,6 +80,9 @@ export const CODES = {
   DNN0760: { severity: "error", title: "model not named" },
   DNN0761: { severity: "error", title: "no model" },
   DNN0762: { severity: "error", title: "weights do not fit the model" },
+
+  // 077x–078x: what a target cannot express (`dnnc compile --target`).
+  DNN0770: { severity: "error", title: "not expressible by the PyTorch target" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -181,7 +181,7 @@ describe("usage errors exit 2 with one line on stderr and no stack trace", () =>
     { name: "a missing file to compile", args: ["compile", "test/fixtures/no_such_file.dnn", "--out", out], says: /no such file/ },
     { name: "a directory instead of a file", args: ["check", "samples"], says: /samples.*directory/ },
     { name: "compile without --out", args: ["compile", "samples/backprop_221.dnn"], says: /--out/ },
-    { name: "compile --target cuda (unknown target)", args: ["compile", "samples/backprop_221.dnn", "--target", "cuda", "--out", out], says: /unknown target 'cuda' \(expected one of: ts, wasm, wgsl\)/ },
+    { name: "compile --target cuda (unknown target)", args: ["compile", "samples/backprop_221.dnn", "--target", "cuda", "--out", out], says: /unknown target 'cuda' \(expected one of: ts, wasm, wgsl, pytorch\)/ },
     { name: "compile --emit with an unknown form", args: ["compile", "samples/backprop_221.dnn", "--emit", "asm"], says: /asm/ },
     { name: "check with no files", args: ["check"], says: /missing required argument/ },
     { name: "a missing file to format", args: ["fmt", "test/fixtures/no_such_file.dnn"], says: /no such file/ },

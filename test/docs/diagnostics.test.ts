@@ -16,6 +16,9 @@
 // A code of `dnnc import` (DNN072x) is about an ONNX file, not .dnn source: its section says
 // `> Reported by \`dnnc import\``, shows the report and the fix in prose, and has no ```dnn block;
 // test/import/refusals.test.ts produces each of them.
+//
+// A section saying `> Reported by \`dnnc compile --target NAME\`` is a code of a package target
+// (DNN077x): its examples check cleanly, and are then given to that target, which reports it.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +27,8 @@ import { compile } from "../../src/compiler.ts";
 import { CODES, type Code } from "../../src/diagnostics/codes.ts";
 import { renderTextAll } from "../../src/diagnostics/render-text.ts";
 import { exportFile } from "../../src/api/export.ts";
+import { generateOrProblems } from "../../src/api/compile.ts";
+import { isPackageTargetName, type PackageTargetName } from "../../src/backend/targets.ts";
 import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
 import { expectGolden } from "../golden/goldens.ts";
 
@@ -42,6 +47,7 @@ interface Section {
   reportedAs?: string; // from a "Not reported yet" note
   importReport?: boolean; // "Reported by `dnnc import`": about an ONNX file, its example a report
   exportOptions?: ExportRequest; // from a "Reported by `dnnc export`" note
+  target?: PackageTargetName; // from a "Reported by `dnnc compile --target …`" note
 }
 
 /** exportModel's options as a section writes them: `weights` maps each parameter to a shape (a checkpoint of zeros). */
@@ -91,6 +97,8 @@ function sections(markdown: string): Section[] {
     if (note) current.reportedAs = note[1]!;
     const exported = /^> Reported by `dnnc export` with options `(\{.*\})`/.exec(text);
     if (exported) current.exportOptions = JSON.parse(exported[1]!) as ExportRequest;
+    const byTarget = /^> Reported by `dnnc compile --target (\w+)`/.exec(text);
+    if (byTarget && isPackageTargetName(byTarget[1]!)) current.target = byTarget[1];
   });
   if (fence) throw new Error(`${DOC_PATH}: a code block is never closed`);
   return out;
@@ -99,12 +107,14 @@ function sections(markdown: string): Section[] {
 const all = sections(doc);
 const documented = new Map(all.map((s) => [s.code, s]));
 
-function check(code: string, text: string, request?: ExportRequest) {
+async function check(code: string, text: string, request?: ExportRequest, target?: PackageTargetName) {
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
   const result = request ? exported(path, text, request) : compile(path, text);
+  const diagnostics = [...result.diagnostics];
+  if (target && diagnostics.length === 0 && "models" in result) diagnostics.push(...(await generateOrProblems(target, result.models, path)).problems);
   const lookup = (p: string) => result.program.sources.get(p);
-  const rendered = renderTextAll(result.diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
-  return { diagnostics: result.diagnostics, rendered };
+  const rendered = renderTextAll(diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
+  return { diagnostics, rendered };
 }
 
 function exported(path: string, text: string, request: ExportRequest) {
@@ -142,8 +152,8 @@ describe("docs/diagnostics.md", () => {
       expect(s.hasFixLabel, 'a paragraph starting "Fix:" between the two blocks').toBe(true);
     });
 
-    it("the failing example reports exactly one diagnostic, with this code", () => {
-      const { diagnostics, rendered } = check(s.code, s.failing ?? "", s.exportOptions);
+    it("the failing example reports exactly one diagnostic, with this code", async () => {
+      const { diagnostics, rendered } = await check(s.code, s.failing ?? "", s.exportOptions, s.target);
       const expected = (s.reportedAs ?? s.code) as Code;
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
       const d = diagnostics[0]!;
@@ -155,12 +165,12 @@ describe("docs/diagnostics.md", () => {
       expect(d.span.file).toBe(join(ROOT, "docs", "diagnostics", `${s.code}.dnn`));
     });
 
-    it("the report matches test/golden/catalogue", () => {
-      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), check(s.code, s.failing ?? "", s.exportOptions).rendered);
+    it("the report matches test/golden/catalogue", async () => {
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), (await check(s.code, s.failing ?? "", s.exportOptions, s.target)).rendered);
     });
 
-    it("the fix compiles cleanly", () => {
-      const { diagnostics, rendered } = check(s.code, s.fix ?? "", s.exportOptions);
+    it("the fix compiles cleanly", async () => {
+      const { diagnostics, rendered } = await check(s.code, s.fix ?? "", s.exportOptions, s.target);
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
     });
   });
