@@ -111,7 +111,7 @@ async function check(code: string, text: string, request?: ExportRequest, target
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
   const result = request ? exported(path, text, request) : compile(path, text);
   const diagnostics = [...result.diagnostics];
-  if (target && diagnostics.length === 0 && "models" in result) diagnostics.push(...(await generateOrProblems(target, result.models, path)).problems);
+  if (target && diagnostics.length === 0) diagnostics.push(...(await generateOrProblems(target, result.models, path)).problems);
   const lookup = (p: string) => result.program.sources.get(p);
   const rendered = renderTextAll(diagnostics, lookup, { displayPath: (p) => (isAbsolute(p) ? relative(ROOT, p) : p) });
   return { diagnostics, rendered };
@@ -120,7 +120,7 @@ async function check(code: string, text: string, request?: ExportRequest, target
 function exported(path: string, text: string, request: ExportRequest) {
   const weights = request.weights && safetensorsWrite(Object.entries(request.weights).map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) })), {});
   const r = exportFile({ path, text, ...(request.model === undefined ? {} : { model: request.model }), ...(weights ? { weights, weightsPath: "checkpoint.safetensors" } : {}) });
-  return { program: r.compilation.program, diagnostics: r.diagnostics };
+  return { program: r.compilation.program, models: r.compilation.models, diagnostics: r.diagnostics };
 }
 
 describe("docs/diagnostics.md", () => {
