@@ -90,7 +90,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
-  const bound = bindModule(mod);
+  const bound = bindModule(mod, { stdlibHome: (name) => stdlibHome(host, name), syntaxErrors: parsed.diagnostics.some((d) => d.severity === "error") });
   appendAll(prog.diagnostics, bound.diagnostics);
   appendAll(mod.references, bound.references);
   if (path.startsWith(STDLIB_DIR)) stdlibLoads.set(path, { module: mod, diagnostics: prog.diagnostics.filter((d) => d.span.file === path) });
@@ -163,6 +163,18 @@ function reuseStdlib(file: string, host: Host, prog: Program): Module | undefine
   };
   add(hit.module);
   return hit.module;
+}
+
+/** The stdlib module that defines `name` (`layers` for `Dense`), for the hint of an unknown name:
+ * asked only when a name is unknown, so the stdlib is parsed (and cached) only then. */
+function stdlibHome(host: Host, name: string): string | undefined {
+  for (const m of stdlibModules(host)) {
+    const path = join(STDLIB_DIR, m + ".dnn");
+    const text = readOrUndefined(host, path);
+    if (text === undefined) continue;
+    if (parseCached(path, text).ast.decls.some((d) => d.kind !== "import" && d.kind !== "train" && d.name.name === name)) return m;
+  }
+  return undefined;
 }
 
 function stdlibModules(host: Host): string[] {
