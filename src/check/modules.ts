@@ -4,8 +4,8 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
-import { parse, type ParseResult } from "../syntax/parse.ts";
-import type { SourceFile } from "../syntax/source.ts";
+import { lex, parse, type ParseResult } from "../syntax/parse.ts";
+import type { SourceFile, Span } from "../syntax/source.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { didYouMean } from "./suggest.ts";
 import { bindModule } from "./binder.ts";
@@ -123,6 +123,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     }
     target = load(file, text, host, prog);
   }
+  if (imp.wildcard) wildcardImport(mod, imp, imp.wildcard, target, prog);
   for (const n of imp.names) {
     const found = target.scope.get(n.name);
     if (!found) {
@@ -141,6 +142,24 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     mod.scope.set(n.name, found);
     mod.references.push({ name: n.name, span: n.span, target: found.decl.name.span });
   }
+}
+
+/** `import std.layers.*` is refused (an import lists what it brings in, so a reader can tell
+ * where a name comes from), with the import to write instead: the names of the module this
+ * file uses. Those names are still imported, so their uses report nothing more. */
+function wildcardImport(mod: Module, imp: A.ImportDecl, at: Span, target: Module, prog: Program): void {
+  const dotted = imp.path.map((p) => p.name).join(".");
+  const used: string[] = [];
+  for (const t of lex(mod.source.text).tokens) {
+    const name = t.image;
+    if (t.tokenType.name !== "Identifier" || used.includes(name) || mod.scope.has(name)) continue;
+    const found = target.scope.get(name);
+    if (found && found.module === target) used.push(name), mod.scope.set(name, found);
+  }
+  const list = used.length > 0 ? used.join(", ") : [...target.scope.keys()].filter((k) => target.scope.get(k)!.module === target).slice(0, 3).join(", ") + ", …";
+  prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
+    hint: used.length > 0 ? `write \`import ${dotted}.{${list}}\`` : `list the names you use: \`import ${dotted}.{${list}}\``,
+  }));
 }
 
 // Loaded stdlib modules, reused by later programs while their text is unchanged: an editor
