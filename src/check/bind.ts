@@ -6,7 +6,7 @@ import type { Span } from "../syntax/source.ts";
 import { Env } from "./env.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import type { Module } from "./modules.ts";
-import { didYouMean } from "./suggest.ts";
+import { likelyArgument } from "./suggest.ts";
 import { describe, isCallable, type Bound, type Value } from "./values.ts";
 
 export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[], module: Module, what: string, span: Span): Bound | undefined {
@@ -93,19 +93,11 @@ export function fitsKind(kind: string, v: Value): boolean {
 
 const article = (kind: string): string => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);
 
-/** The parameter an unknown argument name most likely meant: a close spelling, else a parameter
- * still without a value that the name abbreviates or extends (`kernel` for `kernel_size`,
- * `units_out` for `units`), required ones first. */
+/** The parameter an unknown argument name most likely meant (see likelyArgument), parameters
+ * still without a value first, required ones before those with defaults. */
 function likelyMeant(name: string, params: A.Parameter[], bound: Bound): string | undefined {
-  const close = didYouMean(name, params.map((p) => p.name.name));
-  if (close) return close;
-  if (name.length < 3) return undefined;
-  const lower = name.toLowerCase();
   const open = params.filter((p) => !bound.has(p.name.name)).sort((a, b) => Number(a.default !== undefined) - Number(b.default !== undefined));
-  return open.find((p) => {
-    const q = p.name.name.toLowerCase();
-    return q.length >= 3 && (q.startsWith(lower) || lower.startsWith(q));
-  })?.name.name;
+  return likelyArgument(name, params.map((p) => p.name.name), open.map((p) => p.name.name));
 }
 
 /** The fix for a misspelled argument name: the argument rewritten when its value is a short

@@ -97,6 +97,18 @@ model M {
     expect(check(conv("kernel_size: 3"))).toEqual([]);
   });
 
+  it("a misspelt argument of a built-in operation names the parameter it meant", () => {
+    const ds = check(`model M {
+  input  x: f32[B, 64]
+  output y: f32[B, 8, 8]
+  y = reshape(x, shap: [B, 8, 8])
+}
+`);
+    expect(ds.map((d) => d.code)).toEqual(["DNN0203"]);
+    expect(ds[0]!.message).toBe("`reshape` has no parameter `shap`; did you mean `shape`?");
+    expect(ds[0]!.hint).toBe("rename it to `shape`");
+  });
+
   it("an unknown argument that matches no parameter still leaves a missing one reported", () => {
     const ds = check(`import std.layers.{Conv2D, Flatten, Dense}
 model M {
