@@ -99,6 +99,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
 
 function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): void {
   if (imp.path.length === 0) return;
+  if (imp.wildcard && imp.path.length === 1 && imp.path[0]!.name === "std") return wildcardStdlib(mod, imp, imp.wildcard, host, prog);
   const file = moduleFile(imp.path.map((p) => p.name), mod.path);
   let target = prog.modules.get(file) ?? reuseStdlib(file, host, prog);
   if (!target) {
@@ -160,6 +161,24 @@ function wildcardImport(mod: Module, imp: A.ImportDecl, at: Span, target: Module
   prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
     hint: used.length > 0 ? `write \`import ${dotted}.{${list}}\`` : `list the names you use: \`import ${dotted}.{${list}}\``,
   }));
+}
+
+/** `import std.*`: refused like any wildcard, with the imports to write, one per stdlib module
+ * the file uses names of; those are imported, so their uses report nothing more. */
+function wildcardStdlib(mod: Module, imp: A.ImportDecl, at: Span, host: Host, prog: Program): void {
+  const byModule = new Map<string, A.Ident[]>();
+  const seen = new Set<string>();
+  for (const t of lex(mod.source.text).tokens) {
+    if (t.tokenType.name !== "Identifier" || seen.has(t.image) || mod.scope.has(t.image)) continue;
+    seen.add(t.image);
+    const home = stdlibHome(host, t.image);
+    if (home) byModule.set(home, [...(byModule.get(home) ?? []), { name: t.image, span: at }]);
+  }
+  const imports = [...byModule].map(([m, names]) => `import std.${m}.{${names.map((n) => n.name).join(", ")}}`);
+  prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
+    hint: imports.length > 0 ? `write ${imports.map((i) => `\`${i}\``).join(" and ")}` : "import a module's names in braces, e.g. `import std.layers.{Dense}`",
+  }));
+  for (const [m, names] of byModule) importInto(mod, { kind: "import", path: [imp.path[0]!, { name: m, span: imp.path[0]!.span }], names, span: imp.span }, host, prog);
 }
 
 // Loaded stdlib modules, reused by later programs while their text is unchanged: an editor

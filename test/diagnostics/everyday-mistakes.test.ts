@@ -44,6 +44,14 @@ model M {
     expect(ds[0]!.hint).toBe("write `import std.layers.{Conv2D, Flatten, Dense}`");
   });
 
+  it("`import std.*`: one error, one import per stdlib module the file uses", () => {
+    const ds = check(model("  logits = x |> Dense(10, activation: softmax)", "import std.*\n") + TRAIN.replace(/import .*\n/g, "").replace("train M {\n", "train M {\n  target y: i32[B]\n"));
+    expect(ds.map((d) => d.code)).toEqual(["DNN0109"]);
+    expect(ds[0]!.hint).toBe(
+      "write `import std.layers.{Dense}` and `import std.activations.{softmax}` and `import std.losses.{sparse_cross_entropy}` and `import std.optimizers.{adam}`",
+    );
+  });
+
   it("a parse error that skips a line does not make the names used there 'never used'; errors come first", () => {
     const ds = check(model("  let h = x |> Dense(32)\n  let z = h ) (\n  logits = h |> Dense(10)"));
     expect(ds.map((d) => d.code)).toEqual(["DNN0002"]);
