@@ -90,7 +90,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
-  const bound = bindModule(mod, { stdlibHome: (name) => stdlibHome(host, name), syntaxErrors: parsed.diagnostics.some((d) => d.severity === "error") });
+  const bound = bindModule(mod, { stdlibHome: stdlibHomes(host), syntaxErrors: parsed.diagnostics.some((d) => d.severity === "error") });
   appendAll(prog.diagnostics, bound.diagnostics);
   appendAll(mod.references, bound.references);
   if (path.startsWith(STDLIB_DIR)) stdlibLoads.set(path, { module: mod, diagnostics: prog.diagnostics.filter((d) => d.span.file === path) });
@@ -166,12 +166,13 @@ function wildcardImport(mod: Module, imp: A.ImportDecl, at: Span, target: Module
 /** `import std.*`: refused like any wildcard, with the imports to write, one per stdlib module
  * the file uses names of; those are imported, so their uses report nothing more. */
 function wildcardStdlib(mod: Module, imp: A.ImportDecl, at: Span, host: Host, prog: Program): void {
+  const stdlibHome = stdlibHomes(host);
   const byModule = new Map<string, A.Ident[]>();
   const seen = new Set<string>();
   for (const t of lex(mod.source.text).tokens) {
     if (t.tokenType.name !== "Identifier" || seen.has(t.image) || mod.scope.has(t.image)) continue;
     seen.add(t.image);
-    const home = stdlibHome(host, t.image);
+    const home = stdlibHome(t.image);
     if (home) byModule.set(home, [...(byModule.get(home) ?? []), { name: t.image, span: at }]);
   }
   const imports = [...byModule].map(([m, names]) => `import std.${m}.{${names.map((n) => n.name).join(", ")}}`);
@@ -203,16 +204,23 @@ function reuseStdlib(file: string, host: Host, prog: Program): Module | undefine
   return hit.module;
 }
 
-/** The stdlib module that defines `name` (`layers` for `Dense`), for the hint of an unknown name:
- * asked only when a name is unknown, so the stdlib is parsed (and cached) only then. */
-function stdlibHome(host: Host, name: string): string | undefined {
-  for (const m of stdlibModules(host)) {
-    const path = join(STDLIB_DIR, m + ".dnn");
-    const text = readOrUndefined(host, path);
-    if (text === undefined) continue;
-    if (parseCached(path, text).ast.decls.some((d) => d.kind !== "import" && d.kind !== "train" && d.name.name === name)) return m;
-  }
-  return undefined;
+/** The stdlib module that defines `name` (`layers` for `Dense`), for the hint of an unknown name.
+ * Built when the first unknown name is met (the stdlib is read and parsed only then) and kept
+ * for the rest of one check: a file with many unknown names reads the folder once. */
+function stdlibHomes(host: Host): (name: string) => string | undefined {
+  let homes: Map<string, string> | undefined;
+  return (name) => {
+    if (!homes) {
+      homes = new Map();
+      for (const m of stdlibModules(host)) {
+        const path = join(STDLIB_DIR, m + ".dnn");
+        const text = readOrUndefined(host, path);
+        if (text === undefined) continue;
+        for (const d of parseCached(path, text).ast.decls) if (d.kind !== "import" && d.kind !== "train" && !homes.has(d.name.name)) homes.set(d.name.name, m);
+      }
+    }
+    return homes.get(name);
+  };
 }
 
 function stdlibModules(host: Host): string[] {
