@@ -106,7 +106,6 @@ export class Args {
   }
 }
 
-
 /** DNN0203 for an intrinsic, naming the parameter the argument most likely meant (one not given yet). */
 function unknownArgument(el: ElabContext, fn: string, name: A.Ident, names: string[], list: CallArg[]): void {
   const given = new Set(list.map((a) => a.name?.name));

@@ -150,16 +150,16 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
  * file uses. Those names are still imported, so their uses report nothing more. */
 function wildcardImport(mod: Module, imp: A.ImportDecl, at: Span, target: Module, prog: Program): void {
   const dotted = imp.path.map((p) => p.name).join(".");
-  const used: string[] = [];
+  const used = new Set<string>();
   for (const t of lex(mod.source.text).tokens) {
     const name = t.image;
-    if (t.tokenType.name !== "Identifier" || used.includes(name) || mod.scope.has(name)) continue;
+    if (t.tokenType.name !== "Identifier" || used.has(name) || mod.scope.has(name)) continue;
     const found = target.scope.get(name);
-    if (found && found.module === target) used.push(name), mod.scope.set(name, found);
+    if (found && found.module === target) used.add(name), mod.scope.set(name, found), mod.references.push({ name, span: at, target: found.decl.name.span });
   }
-  const list = used.length > 0 ? used.join(", ") : [...target.scope.keys()].filter((k) => target.scope.get(k)!.module === target).slice(0, 3).join(", ") + ", …";
+  const list = used.size > 0 ? [...used].join(", ") : [...target.scope.keys()].filter((k) => target.scope.get(k)!.module === target).slice(0, 3).join(", ") + ", …";
   prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
-    hint: used.length > 0 ? `write \`import ${dotted}.{${list}}\`` : `list the names you use: \`import ${dotted}.{${list}}\``,
+    hint: used.size > 0 ? `write \`import ${dotted}.{${list}}\`` : `list the names you use: \`import ${dotted}.{${list}}\``,
   }));
 }
 
