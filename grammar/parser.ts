@@ -41,19 +41,27 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.Import);
     this.SUBRULE(this.pathSegment, { LABEL: "path" });
     this.MANY({
-      GATE: () => this.LA(2).tokenType !== T.LBrace,
+      GATE: () => this.LA(2).tokenType !== T.LBrace && this.LA(2).tokenType !== T.Star,
       DEF: () => {
         this.CONSUME(T.Dot);
         this.SUBRULE2(this.pathSegment, { LABEL: "path" });
       },
     });
     // Without the braces (`import std.layers.Dense`, a Python habit) the import is still read,
-    // so the builder can report one clear error instead of a cascade.
+    // so the builder can report one clear error instead of a cascade. So is a wildcard
+    // (`import std.layers.*`), which the checker refuses with the names to list instead.
     this.OPTION(() => {
       this.CONSUME2(T.Dot);
-      this.CONSUME(T.LBrace);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
-      this.CONSUME(T.RBrace);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.LBrace);
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME3(T.Identifier, { LABEL: "names" }) });
+            this.CONSUME(T.RBrace);
+          },
+        },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "wildcard" }) },
+      ]);
     });
   });
 
@@ -106,6 +114,12 @@ export class DnnParser extends CstParser {
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.type);
+    // `output y: f32[B, 10] = …` is not the language (an output is declared, then assigned),
+    // but it is read, so the builder reports that one mistake instead of two parse errors.
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr, { LABEL: "value" });
+    });
   });
 
   // `param` is trained; `state` (in a layer: BatchNorm's moving statistics) is not, and is

@@ -1,7 +1,9 @@
 // Arguments of a prelude operation, read by the operation's own parameter names.
+import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { normAxis } from "../ir/shape.ts";
 import type { CallArg, ElabContext } from "./context.ts";
+import { likelyArgument } from "./suggest.ts";
 import { describe, type Tensor, type Value } from "./values.ts";
 
 export type Impl = (el: ElabContext, a: Args, span: Span) => Value;
@@ -10,7 +12,7 @@ export type Impl = (el: ElabContext, a: Args, span: Span) => Value;
 export class Args {
   /** `variadic`: positional arguments past `names` are allowed and read with extras(). */
   constructor(private readonly el: ElabContext, private readonly fn: string, private readonly list: CallArg[], private readonly names: string[], span: Span, variadic = false) {
-    for (const a of list) if (a.name && !names.includes(a.name.name)) el.error("DNN0203", a.name.span, `\`${fn}\` has no parameter \`${a.name.name}\``, { hint: `its parameters are ${names.map((n) => `\`${n}\``).join(", ")}` });
+    for (const a of list) if (a.name && !names.includes(a.name.name)) unknownArgument(el, fn, a.name, names, list);
     const firstNamed = list.findIndex((a) => a.name);
     const late = firstNamed >= 0 ? list.slice(firstNamed).find((a) => !a.name) : undefined;
     if (late) el.error("DNN0215", late.span, `a positional argument cannot follow the named argument \`${list[firstNamed]!.name!.name}\``, { hint: "name this argument too, or move it before the named ones" });
@@ -104,3 +106,12 @@ export class Args {
   }
 }
 
+/** DNN0203 for an intrinsic, naming the parameter the argument most likely meant (one not given yet). */
+function unknownArgument(el: ElabContext, fn: string, name: A.Ident, names: string[], list: CallArg[]): void {
+  const given = new Set(list.map((a) => a.name?.name));
+  const positional = list.filter((a) => !a.name).length;
+  const alt = likelyArgument(name.name, names, names.filter((n, i) => i >= positional && !given.has(n)));
+  el.error("DNN0203", name.span, `\`${fn}\` has no parameter \`${name.name}\`${alt ? `; did you mean \`${alt}\`?` : ""}`, {
+    hint: alt ? `rename it to \`${alt}\`` : `its parameters are ${names.map((n) => `\`${n}\``).join(", ")}`,
+  });
+}

@@ -6,7 +6,7 @@ import type { Span } from "../syntax/source.ts";
 import { Env } from "./env.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import type { Module } from "./modules.ts";
-import { didYouMean } from "./suggest.ts";
+import { likelyArgument } from "./suggest.ts";
 import { describe, isCallable, type Bound, type Value } from "./values.ts";
 
 export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[], module: Module, what: string, span: Span): Bound | undefined {
@@ -15,6 +15,8 @@ export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[]
   let ok = true;
   let positional = 0;
   let named: CallArg | undefined;
+  /** Parameters an unknown argument name probably meant: not reported again as missing. */
+  const misspelled = new Set<string>();
   for (const a of args) {
     if (a.name) named ??= a;
     else if (named) {
@@ -35,10 +37,11 @@ export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[]
     }
     const name = a.name.name;
     if (!params.some((p) => p.name.name === name)) {
-      const alt = didYouMean(name, params.map((p) => p.name.name));
-      el.error("DNN0203", a.name.span, `${what} has no parameter \`${name}\``, {
-        hint: alt ? `did you mean \`${alt}\`?` : `its parameters are ${params.map((p) => `\`${p.name.name}\``).join(", ") || "none"}`,
+      const alt = likelyMeant(name, params, bound);
+      el.error("DNN0203", a.name.span, `${what} has no parameter \`${name}\`${alt ? `; did you mean \`${alt}\`?` : ""}`, {
+        hint: alt ? renamed(alt, a.value) : `its parameters are ${params.map((p) => `\`${p.name.name}\``).join(", ") || "none"}`,
       });
+      if (alt) misspelled.add(alt);
       ok = false;
     } else if (bound.has(name)) {
       el.error("DNN0206", a.name.span, `\`${name}\` is given twice`, { related: [{ span: spans.get(name)!, message: "first given here" }] });
@@ -53,8 +56,9 @@ export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[]
       continue;
     }
     if (!p.default) {
-      el.error("DNN0204", span, `${what} needs an argument for \`${p.name.name}\``, { related: [{ span: p.span, message: "parameter declared here" }] });
       ok = false;
+      if (misspelled.has(p.name.name)) continue; // `kernel: 3` for `kernel_size`: one mistake, reported once
+      el.error("DNN0204", span, `${what} needs an argument for \`${p.name.name}\``, { related: [{ span: p.span, message: "parameter declared here" }] });
       continue;
     }
     const v = el.expr(p.default, defaults);
@@ -88,3 +92,18 @@ export function fitsKind(kind: string, v: Value): boolean {
 }
 
 const article = (kind: string): string => (/^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`);
+
+/** The parameter an unknown argument name most likely meant (see likelyArgument), parameters
+ * still without a value first, required ones before those with defaults. */
+function likelyMeant(name: string, params: A.Parameter[], bound: Bound): string | undefined {
+  const open = params.filter((p) => !bound.has(p.name.name)).sort((a, b) => Number(a.default !== undefined) - Number(b.default !== undefined));
+  return likelyArgument(name, params.map((p) => p.name.name), open.map((p) => p.name.name));
+}
+
+/** The fix for a misspelled argument name: the argument rewritten when its value is a short
+ * literal (`kernel_size: 3`), else the name to use. */
+function renamed(alt: string, v: Value): string {
+  if (v.kind === "number" || v.kind === "bool") return `write \`${alt}: ${String(v.value)}\``;
+  if (v.kind === "string") return `write \`${alt}: ${JSON.stringify(v.value)}\``;
+  return `rename it to \`${alt}\``;
+}

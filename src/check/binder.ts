@@ -21,6 +21,9 @@ interface LetBinding {
 /** A use of a name and the definition it resolves to (editors' go-to-definition and references). */
 interface Binding {
   at: Span;
+  /** A dimension name bound by a type (`B` in `f32[B, 784]`): a size, offered as a suggestion
+   * only for a name that looks like one. */
+  dim?: boolean;
   let?: LetBinding; // only `let`s are checked for being unused
   /** What a declaration is, for the message when a name is declared twice ("an input", "a \`let\`");
    * absent for dimension names, which a later declaration may take. */
@@ -30,8 +33,8 @@ interface Binding {
 class Scope {
   private readonly names = new Map<string, Binding>();
   constructor(private readonly parent: Scope | Module) {}
-  add(id: A.Ident, what?: string): void {
-    if (id.name) this.names.set(id.name, { at: id.span, what });
+  add(id: A.Ident, what?: string, dim?: boolean): void {
+    if (id.name) this.names.set(id.name, dim ? { at: id.span, what, dim } : { at: id.span, what });
   }
   /** Binds a `let`; returns the binding it shadows in this same scope, if any. */
   declare(id: A.Ident): LetBinding | undefined {
@@ -71,6 +74,13 @@ class Scope {
   all(): string[] {
     return [...this.names.keys(), ...(this.parent instanceof Scope ? this.parent.all() : [...this.parent.scope.keys(), ...INTRINSIC_NAMES])];
   }
+  /** The names to suggest for an unknown `name`: sizes (dimension names) only when `name` is
+   * capitalised like one, so a missing `y` is not offered the batch size `B`. */
+  suggestionsFor(name: string): string[] {
+    const sizes = /^[A-Z]/.test(name);
+    const own = [...this.names].filter(([, b]) => sizes || !b.dim).map(([n]) => n);
+    return [...own, ...(this.parent instanceof Scope ? this.parent.suggestionsFor(name) : [...this.parent.scope.keys(), ...INTRINSIC_NAMES])];
+  }
 }
 
 /** The scope a train block's names must not repeat either: its model's, named for messages. */
@@ -79,7 +89,14 @@ interface Outer {
   owner: string;
 }
 
-export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references: Reference[] } {
+/** What the binder may ask of the module loader: which stdlib module defines a name, and
+ * whether the file had syntax errors. */
+export interface BindContext {
+  stdlibHome?: (name: string) => string | undefined;
+  syntaxErrors?: boolean;
+}
+
+export function bindModule(mod: Module, ctx: BindContext = {}): { diagnostics: Diagnostic[]; references: Reference[] } {
   const out: Diagnostic[] = [];
   const references: Reference[] = [];
   /** Resolves a use of a name, recording where it points; false when nothing defines it. */
@@ -89,8 +106,15 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     return target !== false;
   };
   // After a syntax error, parts of the tree are missing: a binding may look unused only
-  // because the line that used it did not parse, so unused-binding warnings are held back.
-  let recovered = false;
+  // because the line that used it did not parse (recovery skips tokens, sometimes whole lines,
+  // without leaving an error node), so unused-binding warnings are held back.
+  let recovered = ctx.syntaxErrors === true;
+  /** Set while reading a train block's loss, where an unknown name is most often its labels. */
+  let inLoss = false;
+  const unknownName = (e: A.Ident, s: Scope): Diagnostic => {
+    const hint = unknownNameHint(e.name, s.suggestionsFor(e.name), mod, ctx, inLoss);
+    return diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, hint ? { hint } : {});
+  };
   const unused: LetBinding[] = [];
   const finish = (s: Scope) => s.unused().forEach((u) => unused.push(u)); // no spread: a scope may hold 100,000 lets
   /** Reports `id` if `s` (or `also`: a train block's model) already declares that name: the
@@ -123,10 +147,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     if (isOperator(e)) return operatorLeaves(e).forEach((x) => expr(x, s)); // chains without recursion
     switch (e.kind) {
       case "name":
-        if (!use(e, s)) {
-          const alt = didYouMean(e.name, s.all());
-          out.push(diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}));
-        }
+        if (!use(e, s)) out.push(unknownName(e, s));
         return;
       case "array": return e.elements.forEach((x) => expr(x, s));
       case "call": return expr(e.callee, s), e.args.forEach((a) => expr(a.value, s));
@@ -147,7 +168,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
   // So does a name inside a size pattern (`f32[N, 2 * n]` binds `n` by solving for it).
   // A name that is already bound is checked instead, which reads it (`let k = 4` … `f32[B, k]`).
   const dimNames = (e: A.Expr, s: Scope): void => {
-    for (const x of operatorLeaves(e)) if (x.kind === "name") use(x, s) || s.add(x);
+    for (const x of operatorLeaves(e)) if (x.kind === "name") use(x, s) || s.add(x, undefined, true);
   };
   const dims = (t: A.TypeRef | undefined, s: Scope) => t?.dims?.forEach((d) => d.kind === "expr" && dimNames(d.expr, s));
   const params = (ps: A.Parameter[], s: Scope, outer: Scope, where: string) => {
@@ -247,7 +268,12 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
     for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, outer), dims(tg.type, s);
     for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, outer);
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
-    if (model) expr(t.loss?.value, s), expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), expr(t.trainable?.value, s), finish(s);
+    if (model) {
+      inLoss = true;
+      expr(t.loss?.value, s);
+      inLoss = false;
+      expr(t.optimizer?.value, s), expr(t.clipNorm?.value, s), expr(t.trainable?.value, s), finish(s);
+    }
   }
   for (const s of modelScopes.values()) finish(s);
   if (!recovered)
@@ -255,4 +281,35 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
       if (!b.name.name.startsWith("_"))
         out.push(diagnostic("DNN0406", b.name.span, `\`${b.name.name}\` is never used`, { hint: `remove it, or rename it to \`_${b.name.name}\` to keep it` }));
   return { diagnostics: out, references };
+}
+
+// Literals written as in Python or C, and what .dnn writes instead.
+const LITERAL_SPELLINGS: Record<string, string> = {
+  true: "did you mean `true`? (`true` and `false` are written in lower case)",
+  false: "did you mean `false`? (`true` and `false` are written in lower case)",
+  none: "there is no `None`: leave the argument out to use its default",
+  null: "there is no `null`: leave the argument out to use its default",
+  nil: "there is no `nil`: leave the argument out to use its default",
+};
+
+/** The hint for an unknown name, most specific first: a literal spelled as in another language,
+ * a close name in scope, a stdlib definition that was not imported, a train block's labels. */
+function unknownNameHint(name: string, candidates: string[], mod: Module, ctx: BindContext, inLoss: boolean): string | undefined {
+  const literal = LITERAL_SPELLINGS[name.toLowerCase()];
+  if (literal && name !== name.toLowerCase()) return literal;
+  // Any one-letter name is one edit from any other: in a loss, a short unknown name (`y`) is
+  // far more often the labels never declared than a misspelled input (`x`).
+  const alt = inLoss && name.length <= 2 ? undefined : didYouMean(name, candidates);
+  if (alt) return `did you mean \`${alt}\`?`;
+  const home = ctx.stdlibHome?.(name);
+  if (home) return `\`${name}\` is in std.${home}: ${importAdding(mod, home, name)}`;
+  if (inLoss) return `declare it in the train block, with its type: \`target ${name}: i32[B]\` for class indices, \`target ${name}: f32[B, …]\` for values`;
+  return literal;
+}
+
+/** "add `import std.layers.{Dense}`", or the file's own import of that module with the name added. */
+function importAdding(mod: Module, home: string, name: string): string {
+  const existing = mod.ast.decls.find((d): d is A.ImportDecl => d.kind === "import" && d.path.length === 2 && d.path[0]!.name === "std" && d.path[1]!.name === home);
+  if (!existing) return `add \`import std.${home}.{${name}}\``;
+  return `add it to the import: \`import std.${home}.{${[...existing.names.map((n) => n.name), name].join(", ")}}\``;
 }

@@ -91,6 +91,9 @@ export interface ElabContext {
   nextStream(): number;
   stepArg(): number;
   error(code: Code, span: Span, message: string, extra?: { related?: Related[]; hint?: string }): Value;
+  /** The library definition the user's code called that is being expanded now (`LSTM` while
+   * the stdlib's LSTM body is evaluated), for messages about a failure inside it. */
+  libraryCall(): A.FnDecl | A.LayerDecl | A.ModelDecl | undefined;
   expr(e: A.Expr, env: Env): Value;
   body(body: A.Body, env: Env): Value;
   let(l: A.LetDecl, env: Env): Value;

@@ -81,6 +81,11 @@ export class Elaborator implements ElabContext {
     }
   }
 
+  libraryCall(): A.FnDecl | A.LayerDecl | A.ModelDecl | undefined {
+    if (this.callSites.length === 0) return undefined;
+    return this.expanding.find((e) => e.decl.span.file !== this.entryFile)?.decl;
+  }
+
   /** Expands `decl` (a function called, a layer applied) at `span`, unless it is already being
    * expanded: definitions are inlined at each use, so recursion would never end. A layer value
    * made outside the definitions being expanded (`Wrap(Wrap(Dense(8)))`, written in the model)

@@ -5,6 +5,7 @@
 // gradient, so no primitive of its own is needed.
 import type * as A from "../syntax/ast.ts";
 import { normAxis, type Dim, type Shape } from "../ir/shape.ts";
+import type { Span } from "../syntax/source.ts";
 import type { ElabContext } from "./context.ts";
 import type { Env } from "./env.ts";
 import { POISON, tensorType, type Value } from "./values.ts";
@@ -42,7 +43,7 @@ export function elaborateIndex(el: ElabContext, e: Extract<A.Expr, { kind: "inde
         continue;
       }
     }
-    if (typeof dim !== "number") return el.error("DNN0209", it.span, `cannot index the symbolic dimension ${dim}; only dimensions of known size can be indexed`);
+    if (typeof dim !== "number") return symbolicIndexError(el, it.span, dim);
     if (it.kind === "at") {
       const i = el.int(el.expr(it.index, env), it.span, "an index");
       if (i === undefined) return POISON;
@@ -102,4 +103,19 @@ function steppedPositions(el: ElabContext, it: Extract<A.IndexItem, { kind: "sli
   for (let p = start; step > 0 ? p < stop : p > stop; p += step) positions.push(p);
   if (positions.length === 0) return void el.error("DNN0305", it.span, `slice ${lo ?? ""}:${hi ?? ""}:${step} is empty for a dimension of size ${dim}`);
   return positions;
+}
+
+/** Indexing a symbolic dimension. In the user's own code that is what they wrote; inside a
+ * library definition (the stdlib LSTM takes the last step, `carries[:, -1, …]`, of its
+ * sequence) the user indexed nothing, so the message names the layer they called and what it
+ * needs of its input. */
+function symbolicIndexError(el: ElabContext, span: Span, dim: Dim): Value {
+  const callee = el.libraryCall();
+  if (!callee || callee.span.file !== span.file) return el.error("DNN0209", span, `cannot index the symbolic dimension ${dim}; only dimensions of known size can be indexed`);
+  const name = callee.name.name;
+  const kind = callee.kind === "layer" ? "layer" : callee.kind === "fn" ? "function" : "model";
+  const sequences = callee.kind !== "model" && callee.params.some((p) => p.name.name === "return_sequences");
+  return el.error("DNN0311", span, `the ${kind} \`${name}\` needs a known size for the dimension ${dim} of its input${sequences ? " (the sequence length)" : ""}: it picks a position along it, and ${dim} is symbolic`, {
+    hint: `give ${dim} a size where the input is declared (a number in its type, such as \`f32[B, 28, 28]\`)${sequences ? `, or pass \`return_sequences: true\`, which takes any length, and reduce the sequence yourself (e.g. \`mean(…, axis: 1)\`)` : ""}`,
+  });
 }

@@ -228,7 +228,7 @@ function params(el: ElabContext, a: Args, span: Span): Value {
 /** frozen(Layer(…)): the layer's parameters are used but never trained (transfer learning). */
 function frozen(el: ElabContext, a: Args, span: Span): Value {
   const l = a.get("layer");
-  if (!l) return el.error("DNN0204", span, "`frozen` needs a layer, e.g. frozen(Conv2D(32, kernel: 3))");
+  if (!l) return el.error("DNN0204", span, "`frozen` needs a layer, e.g. frozen(Conv2D(32, kernel_size: 3))");
   if (l.value.kind !== "layer") return el.error("DNN0201", l.span, `\`frozen\` takes a layer such as Dense(10), found ${describe(l.value)}`);
   return { ...l.value, frozen: true };
 }

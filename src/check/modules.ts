@@ -4,8 +4,8 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as A from "../syntax/ast.ts";
-import { parse, type ParseResult } from "../syntax/parse.ts";
-import type { SourceFile } from "../syntax/source.ts";
+import { lex, parse, type ParseResult } from "../syntax/parse.ts";
+import type { SourceFile, Span } from "../syntax/source.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { didYouMean } from "./suggest.ts";
 import { bindModule } from "./binder.ts";
@@ -90,7 +90,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
   }
 
   for (const d of parsed.ast.decls) if (d.kind === "import") importInto(mod, d, host, prog);
-  const bound = bindModule(mod);
+  const bound = bindModule(mod, { stdlibHome: stdlibHomes(host), syntaxErrors: parsed.diagnostics.some((d) => d.severity === "error") });
   appendAll(prog.diagnostics, bound.diagnostics);
   appendAll(mod.references, bound.references);
   if (path.startsWith(STDLIB_DIR)) stdlibLoads.set(path, { module: mod, diagnostics: prog.diagnostics.filter((d) => d.span.file === path) });
@@ -99,6 +99,7 @@ function load(path: string, text: string, host: Host, prog: Program, parsed = pa
 
 function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): void {
   if (imp.path.length === 0) return;
+  if (imp.wildcard && imp.path.length === 1 && imp.path[0]!.name === "std") return wildcardStdlib(mod, imp, imp.wildcard, host, prog);
   const file = moduleFile(imp.path.map((p) => p.name), mod.path);
   let target = prog.modules.get(file) ?? reuseStdlib(file, host, prog);
   if (!target) {
@@ -123,6 +124,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     }
     target = load(file, text, host, prog);
   }
+  if (imp.wildcard) wildcardImport(mod, imp, imp.wildcard, target, prog);
   for (const n of imp.names) {
     const found = target.scope.get(n.name);
     if (!found) {
@@ -141,6 +143,43 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     mod.scope.set(n.name, found);
     mod.references.push({ name: n.name, span: n.span, target: found.decl.name.span });
   }
+}
+
+/** `import std.layers.*` is refused (an import lists what it brings in, so a reader can tell
+ * where a name comes from), with the import to write instead: the names of the module this
+ * file uses. Those names are still imported, so their uses report nothing more. */
+function wildcardImport(mod: Module, imp: A.ImportDecl, at: Span, target: Module, prog: Program): void {
+  const dotted = imp.path.map((p) => p.name).join(".");
+  const used = new Set<string>();
+  for (const t of lex(mod.source.text).tokens) {
+    const name = t.image;
+    if (t.tokenType.name !== "Identifier" || used.has(name) || mod.scope.has(name)) continue;
+    const found = target.scope.get(name);
+    if (found && found.module === target) used.add(name), mod.scope.set(name, found), mod.references.push({ name, span: at, target: found.decl.name.span });
+  }
+  const list = used.size > 0 ? [...used].join(", ") : [...target.scope.keys()].filter((k) => target.scope.get(k)!.module === target).slice(0, 3).join(", ") + ", …";
+  prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
+    hint: used.size > 0 ? `write \`import ${dotted}.{${list}}\`` : `list the names you use: \`import ${dotted}.{${list}}\``,
+  }));
+}
+
+/** `import std.*`: refused like any wildcard, with the imports to write, one per stdlib module
+ * the file uses names of; those are imported, so their uses report nothing more. */
+function wildcardStdlib(mod: Module, imp: A.ImportDecl, at: Span, host: Host, prog: Program): void {
+  const stdlibHome = stdlibHomes(host);
+  const byModule = new Map<string, A.Ident[]>();
+  const seen = new Set<string>();
+  for (const t of lex(mod.source.text).tokens) {
+    if (t.tokenType.name !== "Identifier" || seen.has(t.image) || mod.scope.has(t.image)) continue;
+    seen.add(t.image);
+    const home = stdlibHome(t.image);
+    if (home) byModule.set(home, [...(byModule.get(home) ?? []), { name: t.image, span: at }]);
+  }
+  const imports = [...byModule].map(([m, names]) => `import std.${m}.{${names.map((n) => n.name).join(", ")}}`);
+  prog.diagnostics.push(diagnostic("DNN0109", mod.source.span(imp.span.start, at.end), `wildcard imports are not supported: an import names what it brings in`, {
+    hint: imports.length > 0 ? `write ${imports.map((i) => `\`${i}\``).join(" and ")}` : "import a module's names in braces, e.g. `import std.layers.{Dense}`",
+  }));
+  for (const [m, names] of byModule) importInto(mod, { kind: "import", path: [imp.path[0]!, { name: m, span: imp.path[0]!.span }], names, span: imp.span }, host, prog);
 }
 
 // Loaded stdlib modules, reused by later programs while their text is unchanged: an editor
@@ -163,6 +202,25 @@ function reuseStdlib(file: string, host: Host, prog: Program): Module | undefine
   };
   add(hit.module);
   return hit.module;
+}
+
+/** The stdlib module that defines `name` (`layers` for `Dense`), for the hint of an unknown name.
+ * Built when the first unknown name is met (the stdlib is read and parsed only then) and kept
+ * for the rest of one check: a file with many unknown names reads the folder once. */
+function stdlibHomes(host: Host): (name: string) => string | undefined {
+  let homes: Map<string, string> | undefined;
+  return (name) => {
+    if (!homes) {
+      homes = new Map();
+      for (const m of stdlibModules(host)) {
+        const path = join(STDLIB_DIR, m + ".dnn");
+        const text = readOrUndefined(host, path);
+        if (text === undefined) continue;
+        for (const d of parseCached(path, text).ast.decls) if (d.kind !== "import" && d.kind !== "train" && !homes.has(d.name.name)) homes.set(d.name.name, m);
+      }
+    }
+    return homes.get(name);
+  };
 }
 
 function stdlibModules(host: Host): string[] {

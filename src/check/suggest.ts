@@ -10,6 +10,20 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   return best;
 }
 
+/** The parameter an unknown argument name most likely meant: a close spelling among `all`, else
+ * one of `open` (those still without a value, most wanted first) that the name shortens or
+ * extends (`kernel` for `kernel_size`, `units_out` for `units`). */
+export function likelyArgument(name: string, all: readonly string[], open: readonly string[]): string | undefined {
+  const close = didYouMean(name, all);
+  if (close) return close;
+  if (name.length < 3) return undefined;
+  const lower = name.toLowerCase();
+  return open.find((p) => {
+    const q = p.toLowerCase();
+    return q.length >= 3 && (q.startsWith(lower) || lower.startsWith(q));
+  });
+}
+
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions (rleu → relu is 1). */
 function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);

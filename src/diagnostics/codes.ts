@@ -20,6 +20,7 @@ export const CODES = {
   DNN0106: { severity: "error", title: "no parameter matches" },
   DNN0107: { severity: "error", title: "imported file cannot be read" },
   DNN0108: { severity: "error", title: "imported file is not a regular file or too large" },
+  DNN0109: { severity: "error", title: "wildcard import" },
 
   DNN0201: { severity: "error", title: "type mismatch" },
   DNN0202: { severity: "error", title: "not callable" },
@@ -49,6 +50,7 @@ export const CODES = {
   DNN0308: { severity: "error", title: "unknown dimension" },
   DNN0309: { severity: "error", title: "size does not divide evenly" },
   DNN0310: { severity: "error", title: "parameter with a symbolic size" },
+  DNN0311: { severity: "error", title: "library layer needs a dimension of known size" },
 
   DNN0401: { severity: "error", title: "output never assigned" },
   DNN0402: { severity: "error", title: "loss is not a scalar" },
@@ -69,6 +71,7 @@ export const CODES = {
   DNN0417: { severity: "error", title: "model applied as a layer without one input and one output" },
   DNN0418: { severity: "error", title: "shared layer used inconsistently" },
   DNN0419: { severity: "error", title: "repeated block changes its input's type" },
+  DNN0420: { severity: "error", title: "output declared with a value" },
 
   // 07xx: `dnnc import` (an ONNX file, not a .dnn file, is what is wrong).
   DNN0720: { severity: "error", title: "not an ONNX model" },

@@ -28,9 +28,17 @@ export function diagnostic(code: Code, span: Span, message: string, extra: { rel
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === "error");
 
-/** Sort by file then position, so output is stable whatever order phases ran in. */
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then warnings (a warning is often a consequence of an error, never its
+ * cause: the first thing read should be what stops the build), each by file then position,
+ * so output is stable whatever order phases ran in. */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return ds.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
+  return ds.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end),
+  );
 }
 
 /** `to.push(...items)` without the spread, which overflows the stack past ~100,000 items (a

@@ -169,6 +169,8 @@ export interface ImportDecl {
   kind: "import";
   path: Ident[];
   names: Ident[];
+  /** `import std.layers.*`: not the language, read so the checker can say what to write. */
+  wildcard?: Span;
   span: Span;
 }
 

@@ -87,13 +87,16 @@ export class AstBuilder {
       .filter((t): t is IToken => t !== undefined)
       .map((t) => ({ name: t.image, span: this.tokSpan(t) }));
     const names = (c.names ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery).map((t) => ({ name: t.image, span: this.tokSpan(t) }));
-    if (!c.LBrace && path.length > 1) {
+    if (!c.LBrace && !c.wildcard && path.length > 1) {
       const last = path.pop()!;
       const module = path.map((p) => p.name).join(".");
       this.diagnostics.push(diagnostic("DNN0002", last.span, `the names an import brings in go in braces`, { hint: `write \`import ${module}.{${last.name}}\`` }));
       names.push(last);
     }
-    return { kind: "import", path, names, span: this.nodeSpan(n) };
+    const wildcard = this.tok(c, "wildcard");
+    const d: A.ImportDecl = { kind: "import", path, names, span: this.nodeSpan(n) };
+    if (wildcard) d.wildcard = this.tokSpan(wildcard);
+    return d;
   }
 
   private modelDecl(n: CstNode): A.ModelDecl {
@@ -101,7 +104,8 @@ export class AstBuilder {
     for (const [key, list] of Object.entries(n.children)) {
       for (const e of list ?? []) {
         if (isToken(e)) continue;
-        if (key === "inputDecl" || key === "outputDecl") items.push(this.ioDecl(e, key === "inputDecl" ? "input" : "output"));
+        if (key === "outputDecl" && e.children.value) items.push(...this.outputWithValue(e));
+        else if (key === "inputDecl" || key === "outputDecl") items.push(this.ioDecl(e, key === "inputDecl" ? "input" : "output"));
         else if (key === "paramDecl") items.push(this.paramDecl(e));
         else if (key === "letDecl") items.push(this.letDecl(e));
         else if (key === "assignStmt") items.push(this.assignStmt(e));
@@ -113,6 +117,23 @@ export class AstBuilder {
 
   private ioDecl(n: CstNode, kind: A.InputDecl["kind"]): A.InputDecl {
     return { kind, name: this.ident(n.children, "name", n), type: this.type(this.node(n.children, "type"), n), span: this.nodeSpan(n) };
+  }
+
+  /** `output y: f32[B, 10] = v`, written as a `let` with a type would be: one error saying
+   * how outputs are written, and read as the declaration and assignment it means, so nothing
+   * else is reported (the output is not "never assigned"). */
+  private outputWithValue(n: CstNode): A.ModelItem[] {
+    const c = n.children;
+    const decl = this.ioDecl(n, "output");
+    const value = this.expr(this.node(c, "value"), n);
+    const equals = this.tok(c, "Equals") ?? { startOffset: value.span.start };
+    const type = this.src.text.slice(decl.type.span.start, decl.type.span.end);
+    const name = decl.name.name;
+    this.diagnostics.push(diagnostic("DNN0420", this.src.span(equals.startOffset, value.span.end), `an output is declared, then assigned: \`output ${name}\` cannot take a value in its declaration`, {
+      hint: `declare it as \`output ${name}: ${type}\` and assign it on a line of its own: \`${name} = …\``,
+    }));
+    decl.span = this.src.span(decl.span.start, decl.type.span.end);
+    return [decl, { kind: "assign", name: { ...decl.name }, value, span: this.src.span(equals.startOffset, value.span.end) }];
   }
 
   private paramDecl(n: CstNode): A.ParamDecl {

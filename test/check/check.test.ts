@@ -28,7 +28,7 @@ const cases: Record<string, Case> = {
   },
   "misspelt named argument": {
     src: model("  output y: f32[B, 4]\n  y = x |> Dense(4, activaton: relu)"),
-    code: "DNN0203", at: "5:21", text: "activaton", message: /has no parameter `activaton`/, hint: /did you mean `activation`/,
+    code: "DNN0203", at: "5:21", text: "activaton", message: /has no parameter `activaton`/, hint: /rename it to `activation`/,
   },
   "missing argument": {
     src: model("  output y: f32[B, 4]\n  y = x |> Dense()"),
