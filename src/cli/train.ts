@@ -131,14 +131,14 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const runMetadata: Record<string, string> = firstLr ? { [FIRST_LR]: String(firstLr) } : {};
 
   const augment = flags.augment ? augmentFor(flags.augment, trainSet, seed) : undefined;
-  const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
+  const printer = progressPrinter({ write: io.err, tty: io.tty, columns: () => io.columns });
   let stop = 0;
   const onSigint = () => {
     if (++stop > 1) process.exit(130);
     printer.note("stopping after this batch (Ctrl-C again to quit at once)…");
   };
   process.on("SIGINT", onSigint);
-  io.err(`training ${cls.name}${program.name !== undefined ? ` (program ${program.name})` : ""} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend\n`);
+  printer.note(`training ${cls.name}${program.name !== undefined ? ` (program ${program.name})` : ""} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend`);
   // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
   // finish (it is short) rather than killing the process before the checkpoint and report.
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
@@ -156,7 +156,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     });
     const reached = result.history.at(-1)?.epoch ?? done + 1;
     if (result.interrupted) {
-      io.err(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}\n`);
+      printer.note(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}`);
       return 130;
     }
     const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch }) : undefined;
@@ -165,9 +165,9 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     const seconds = (performance.now() - started) / 1000;
     const reconstructions = reconstructs && test ? await reconstructionsOf(model, input.name, test) : undefined;
     writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested && test && { ...tested, examples: test.n }, reconstructions, classes: trainSet.classes, seconds }));
-    if (tested?.confusion) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
-    else if (tested) io.err(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples\n`);
-    io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
+    if (tested?.confusion) printer.note(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples`);
+    else if (tested) printer.note(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
+    printer.note(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}`);
     if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
   } catch (e) {
     if (!(e instanceof DivergedError)) throw e;

@@ -22,6 +22,9 @@ export interface EpochStats {
   accuracy?: number; // a classifier's training accuracy, from the forward pass of one batch in ACCURACY_SAMPLE_EVERY
   valLoss?: number;
   valAccuracy?: number;
+  /** A regression's metrics by name (mse, mae), over the epoch's training batches and the validation set. */
+  metrics?: Record<string, number>;
+  valMetrics?: Record<string, number>;
   lr?: number;
   seconds: number;
   examplesPerSecond: number;
