@@ -19,7 +19,9 @@ import { imageShape, type Reconstructions } from "../fit/report-images.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
 import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
 import { classifierClasses } from "../runtime/metrics.ts";
-import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
+import { COMMANDS, EPOCH, FIRST_LR, HISTORY, historyMetadata, readCommands, readHistory, writeCheckpoint } from "../fit/checkpoint.ts";
+import { dataLine, hyperparameters, modelSummary, optimizerSource, type RunDescription } from "../fit/run-description.ts";
+import type { EpochStats } from "../fit/loop.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
 import { checkOutputPath, trainSettings, type TrainSettings } from "./train-flags.ts";
@@ -128,7 +130,28 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const recorded = resumed ? Number(readMetadata(resumed)[FIRST_LR]) : NaN;
   const firstLr = flags.lr ?? (recorded > 0 && recorded <= Number.MAX_VALUE ? recorded : await lr.peek());
   const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), flags.minLr, epochCount), set: lr.set } : undefined;
-  const runMetadata: Record<string, string> = firstLr ? { [FIRST_LR]: String(firstLr) } : {};
+  const earlier = resumed ? readHistory(readMetadata(resumed), done) : [];
+  const commands = [...(resumed ? readCommands(readMetadata(resumed)) : []), ["dnnc", "train", ...argv.map(shellWord)].join(" ")];
+  const runMetadata: Record<string, string> = { ...(firstLr ? { [FIRST_LR]: String(firstLr) } : {}), [COMMANDS]: JSON.stringify(commands) };
+  const { optimizer, clipNorm } = optimizerSource(compiled, compiledModel.name, program.name);
+  const run: RunDescription = {
+    commands, model: cls.name, summary: modelSummary(compiled, compiledModel),
+    hyperparameters: hyperparameters({
+      optimizer, clipNorm, lr: firstLr ?? undefined, batch: flags.batch, epochs: epochCount, seed, validationSplit: flags.validationSplit,
+      lrPolicy: o.lrSchedule === "cosine" ? `cosine to ${flags.minLr} over ${epochCount} epochs` : flags.reduceLr ? `× ${flags.reduceLrFactor} after ${flags.reduceLr} epochs without improvement, down to ${flags.minLr}` : "constant",
+      earlyStopping: flags.earlyStopping, augment: o.augment, normalize: o.normalize, backend, program: program.name,
+    }),
+    data: [
+      dataLine("training", split.train, classes !== undefined),
+      ...(split.validation ? [dataLine("validation", split.validation, classes !== undefined, ` (--validation-split ${flags.validationSplit}, seed ${seed})`)] : []),
+      ...(test ? [dataLine("test", test, classes !== undefined)] : []),
+    ],
+  };
+  // The report shows the whole run: the epochs of the runs this one resumes, then its own.
+  const history: EpochStats[] = [...earlier];
+  const title = `${cls.name} on ${trainSet.name}`;
+  const writeReport = (status: string, upTo: number, extra: Partial<Parameters<typeof htmlReport>[0]> = {}) =>
+    writeFileSync(reportPath, htmlReport({ title, run, status, history: history.filter((h) => h.epoch <= upTo), classes: trainSet.classes, seconds: (performance.now() - started) / 1000, ...extra }));
 
   const augment = flags.augment ? augmentFor(flags.augment, trainSet, seed) : undefined;
   const printer = progressPrinter({ write: io.err, tty: io.tty, columns: () => io.columns });
@@ -150,21 +173,29 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       augment,
       earlyStopping: flags.earlyStopping ? { patience: flags.earlyStopping, restoreBest: true } : undefined,
       reduceLr: flags.reduceLr ? { patience: flags.reduceLr, factor: flags.reduceLrFactor, minLr: flags.minLr, get: lr.get, set: lr.set } : undefined,
-      schedule, checkpoint, checkpointMetadata: runMetadata,
-      onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note, onCheckpoint: (epochs) => (saved = epochs),
+      schedule, checkpoint, checkpointMetadata: runMetadata, earlierHistory: earlier, learningRate: lr.peek,
+      onProgress: printer.progress, onNote: printer.note,
+      onEpoch: (s) => (history.push(s), printer.epoch(s)),
+      onCheckpoint: (epochs) => {
+        saved = epochs;
+        // After every epoch, so the report can be watched while the run goes on (Ctrl-C included).
+        if (stop === 0) writeReport(`epoch ${epochs} of ${epochCount} done, training`, epochs);
+      },
       interrupted: () => stop > 0,
     });
     const reached = result.history.at(-1)?.epoch ?? done + 1;
     if (result.interrupted) {
+      writeReport(`interrupted in epoch ${reached} of ${epochCount} (resume with --resume ${checkpoint})`, reached - 1);
       printer.note(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}`);
       return 130;
     }
     const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch }) : undefined;
     if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
-    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
+    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached), [HISTORY]: historyMetadata(history, reached) }));
     const seconds = (performance.now() - started) / 1000;
     const reconstructions = reconstructs && test ? await reconstructionsOf(model, input.name, test) : undefined;
-    writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested && test && { ...tested, examples: test.n }, reconstructions, classes: trainSet.classes, seconds }));
+    const ending = result.stoppedEarly ? `stopped early after epoch ${reached} of ${epochCount}` : `finished: ${epochCount} epochs`;
+    writeReport(ending, reached, { test: tested && test && { ...tested, examples: test.n }, reconstructions });
     if (tested?.confusion) printer.note(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples`);
     else if (tested) printer.note(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
     printer.note(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}`);
@@ -352,5 +383,8 @@ function augmentFor(s: data.AugmentSpec, d: Dataset, seed: number) {
   const f = data.augmenter(s, seed);
   return (x: Float32Array, batch: number, out: Float32Array) => f(x, batch, shape, out);
 }
+
+/** An argument as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
 
 const names = (xs: readonly { name: string }[]) => (xs.length ? xs.map((x) => x.name).join(", ") : "none");

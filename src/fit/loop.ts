@@ -12,7 +12,7 @@ import { featureSize, type Dataset } from "../data/dataset.ts";
 import { ACCURACY_SAMPLE_EVERY, Confusion } from "../runtime/metrics.ts";
 import { epochSeed } from "../runtime/random-order.ts";
 import type { TrainableModel } from "./model.ts";
-import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
+import { EPOCH, HISTORY, historyMetadata, writeCheckpoint } from "./checkpoint.ts";
 import { DivergedError, isNonFiniteStep, nonFiniteCause } from "./diverged.ts";
 import { withMetadata } from "./safetensors.ts";
 
@@ -63,8 +63,12 @@ export interface FitOptions {
   /** A learning rate per epoch (1-based), set before the epoch's first step. */
   schedule?: { lrAt(epoch: number): number; set(lr: number): Promise<void> };
   checkpoint?: string;
-  /** Kept in the checkpoint's metadata beside the epochs done. */
+  /** Kept in the checkpoint's metadata beside the epochs done and the history. */
   checkpointMetadata?: Record<string, string>;
+  /** The epochs of the runs this one resumes: kept with this run's in the checkpoint's history. */
+  earlierHistory?: EpochStats[];
+  /** The learning rate, recorded per epoch when no schedule or plateau sets it. */
+  learningRate?: () => Promise<number | undefined>;
   onProgress?: (p: Progress) => void;
   onEpoch?: (s: EpochStats) => void;
   onNote?: (message: string) => void;
@@ -128,6 +132,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled?.accuracy, seconds, examplesPerSecond: seen / seconds };
     if (o.reduceLr) stats.lr = await o.reduceLr.get();
     else if (scheduled !== undefined) stats.lr = scheduled;
+    else if (o.learningRate) stats.lr = await o.learningRate();
     const stopped = o.interrupted?.() ?? false;
     if (o.validation && !stopped) {
       const v = await evaluate(o.model, o.validation, o);
@@ -139,7 +144,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     o.onEpoch?.(stats);
     if (o.checkpoint) {
       const done = stopped ? epoch - 1 : epoch;
-      writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(done) }));
+      const whole = historyMetadata([...(o.earlierHistory ?? []), ...history], done);
+      writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(done), [HISTORY]: whole }));
       o.onCheckpoint?.(done);
     }
     if (stopped) return { history, stoppedEarly: false, interrupted: true, bestEpoch: best.epoch || undefined };
@@ -178,6 +184,8 @@ export interface Evaluation {
   confusion?: Confusion; // a classifier's
   /** Without a target: the mean squared difference between the output and the input, per element. */
   reconstructionMse?: number;
+  /** A regression's metrics (mse, mae) of the output against the target. */
+  metrics?: Record<string, number>;
 }
 
 /** The loss over a whole dataset, and a classifier's confusion matrix or a reconstruction's error. */
