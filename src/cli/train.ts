@@ -10,7 +10,8 @@ import { basename, resolve } from "node:path";
 import type { Compilation } from "../compiler.ts";
 import * as data from "../data/index.ts";
 import type { Dataset } from "../data/index.ts";
-import { fit, evaluate } from "../fit/loop.ts";
+import { fit, evaluate, type Regression } from "../fit/loop.ts";
+import { loadRegression, type RegressionTarget } from "../fit/regression-data.ts";
 import { loadGenerated, TrainError, type Backend } from "../fit/load-model.ts";
 import { perExample, type TrainableModel } from "../fit/model.ts";
 import { progressPrinter, duration } from "../fit/progress.ts";
@@ -84,13 +85,19 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const cls = programClass(loaded.cls, program);
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
   const reconstructs = cls.inputs.length === 1 && !target;
-  if (!reconstructs && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
-    throw new TrainError(`dnnc train trains classifiers (one input, and one i32 target of class labels) and models trained on their input alone (one input, no target); ${cls.name} has inputs ${names(cls.inputs)} and targets ${names(cls.targets ?? [])}`);
-  const classes = reconstructs ? undefined : modelClasses(cls, output);
+  const regresses = cls.inputs.length === 1 && !!target && cls.targets!.every((t) => t.dtype === "f32");
+  if (!reconstructs && !regresses && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
+    throw new TrainError(`dnnc train trains classifiers (one input, and one i32 target of class labels), regressions (one input, f32 targets) and models trained on their input alone (one input, no target); ${cls.name} has inputs ${names(cls.inputs)} and targets ${cls.targets?.map((t) => `${t.name}: ${t.dtype}`).join(", ") || "none"}`);
+  const classes = reconstructs || regresses ? undefined : modelClasses(cls, output);
+  const regressionTargets = regresses ? regressionTargetsOf(cls) : undefined;
+  if (regressionTargets && flags.classes) throw new TrainError(`--classes picks classes, and ${cls.name} is a regression (its targets are f32)`);
+  const regressionData = regressionTargets && loadRegression(o.data, o.testData, regressionTargets, flags.label, flags.limit);
   if (reconstructs && (output.dtype !== "f32" || perExample(output) !== perExample(input)))
     throw new TrainError(`${cls.name}'s train block has no target, so dnnc train measures how well its output ${output.name} reproduces its input ${input.name}: it must be f32 with as many values per example, but it is ${output.dtype}[${output.shape.join(", ")}] and the input f32[${input.shape.join(", ")}]`);
 
-  let { train: trainSet, test } = loadData(o, flags, classes === undefined ? undefined : { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
+  let { train: trainSet, test } = regressionData
+    ? { train: regressionData.train.features, test: regressionData.test?.features }
+    : loadData(o, flags, classes === undefined ? undefined : { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
   if (flags.classes) {
     trainSet = keepClasses(trainSet, flags.classes, classes ?? trainSet.classes.length, cls.name);
     test = test && keepClasses(test, flags.classes, classes ?? test.classes.length, cls.name);
@@ -100,7 +107,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   }
   if (classes !== undefined && trainSet.classes.length < classes)
     io.err(`note: ${trainSet.name} has ${trainSet.classes.length} classes and ${cls.name}'s output ${output.name} ${classes}: outputs ${trainSet.classes.length}${classes - trainSet.classes.length > 1 ? `–${classes - 1}` : ""} are never a target\n`);
-  if (flags.limit) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
+  if (flags.limit && !regressionData) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
   const want = perExample(input);
   if (want !== data.featureSize(trainSet))
     throw new TrainError(`${cls.name}'s input ${input.name} is f32[${input.shape.join(", ")}] (${want} values per example), but ${trainSet.name} has ${data.featureSize(trainSet)} per example (shape [${trainSet.shape.join(", ")}])`);
@@ -109,9 +116,12 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   if (stats && test) test = data.normalize(test, stats).dataset;
   const seed = flags.seed;
   const split = validationSplit(trainSet, flags.validationSplit, seed);
+  // The targets' values split with the same seed: the same examples as the features.
+  const valuesSplit = regressionData && validationSplit(regressionData.train.values, flags.validationSplit, seed);
 
   const created = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
   const model = programModel(created, program);
+  const regression: Regression | undefined = regressionTargets && { targets: regressionTargets, measured: measuredOutput(cls, regressionTargets[0]!, !!model.forward), train: valuesSplit!.train, ...(valuesSplit!.validation ? { validation: valuesSplit!.validation } : {}) };
   // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
   const resumed = o.resume ? await loadCheckpoint(o.resume, (b) => model.load(b)) : undefined;
   const done = resumed ? runEpochs(resumed, o.resume!) : 0;
@@ -167,7 +177,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
   try {
     const result = await fit({
-      model, input: input.name, target: target?.name, output: output.name, classes,
+      model, input: input.name, target: target?.name, output: output.name, classes, regression,
       train: split.train, validation: split.validation,
       firstEpoch: done + 1, epochs: epochCount, batchSize: flags.batch, seed,
       augment,
@@ -189,7 +199,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
       printer.note(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}`);
       return 130;
     }
-    const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch }) : undefined;
+    const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch, regression, values: regressionData?.test?.values }) : undefined;
     if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
     writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached), [HISTORY]: historyMetadata(history, reached) }));
     const seconds = (performance.now() - started) / 1000;
@@ -197,9 +207,10 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     const ending = result.stoppedEarly ? `stopped early after epoch ${reached} of ${epochCount}` : `finished: ${epochCount} epochs`;
     writeReport(ending, reached, { test: tested && test && { ...tested, examples: test.n }, reconstructions });
     if (tested?.confusion) printer.note(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples`);
-    else if (tested) printer.note(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
+    else if (tested?.metrics) printer.note(`test: MSE ${tested.metrics["mse"]!.toPrecision(4)}, MAE ${tested.metrics["mae"]!.toPrecision(4)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
+    else if (tested?.reconstructionMse !== undefined) printer.note(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
     printer.note(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}`);
-    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
+    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testMetrics: tested?.metrics, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
   } catch (e) {
     if (!(e instanceof DivergedError)) throw e;
     if (io.tty) io.err("\r\x1b[2K"); // the progress bar's line
@@ -279,6 +290,21 @@ function modelClasses(cls: TrainableClass, output: TensorSpec): number {
     throw new TrainError(`dnnc train trains classifiers: ${cls.name}'s output ${output.name} is f32[${output.shape.join(", ")}], and its last dimension must be the number of classes`);
   if (k > data.MAX_CLASSES) throw new TrainError(`${cls.name}'s output ${output.name} has ${k.toLocaleString("en-US")} classes; dnnc train handles at most ${data.MAX_CLASSES.toLocaleString("en-US")}`);
   return k;
+}
+
+/** A regression's targets and their values per example (numbers: the batch dimension is the only symbolic one). */
+function regressionTargetsOf(cls: TrainableClass): RegressionTarget[] {
+  return cls.targets!.map((t) => {
+    const size = perExample(t);
+    if (size === undefined) throw new TrainError(`${cls.name}'s target ${t.name} is f32[${t.shape.join(", ")}]: dnnc train reads a regression's targets from CSV columns, so only its first dimension may be symbolic`);
+    return { name: t.name, size };
+  });
+}
+
+/** The output a regression's MSE and MAE measure: the first with as many values per example as the first target. */
+function measuredOutput(cls: TrainableClass, first: RegressionTarget, forward: boolean): Regression["measured"] {
+  const i = cls.outputs.findIndex((out) => out.dtype === "f32" && perExample(out) === first.size);
+  return i === 0 || (i > 0 && forward) ? { output: cls.outputs[i]!.name, first: i === 0 } : undefined;
 }
 
 /** --classes: those of `d`'s classes, relabelled from 0; no more of them than the model has outputs. */
