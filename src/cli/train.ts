@@ -1,11 +1,14 @@
 // `dnnc train FILE`: compile, load a dataset, train with a live progress display, evaluate on
 // the test set, and leave a checkpoint and a report. It trains classifiers (an i32 target of class
-// labels) and models whose train block has no target, such as an autoencoder's loss of its output
-// against its input: those are fed the examples alone, and measured by their reconstruction MSE. Ctrl-C stops after the current batch and
-// writes the checkpoint; a second Ctrl-C exits at once. Flags, output paths and every label are
-// checked before training starts (exit 2); a run that goes non-finite stops with exit 1 and
-// leaves the last good checkpoint as it was.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// labels), regressions (f32 targets, their values from a CSV's last columns, measured by MSE and
+// MAE) and models whose train block has no target, such as an autoencoder's loss of its output
+// against its input: those are fed the examples alone, and measured by their reconstruction MSE.
+// The report is rewritten after every epoch, with the whole run's history (kept in the
+// checkpoint's metadata, so a --resume run shows the epochs before it too). Ctrl-C stops after
+// the current batch and writes the checkpoint and the report (exit 130); a second Ctrl-C exits at
+// once. Flags, output paths and every label are checked before training starts (exit 2); a run
+// that goes non-finite stops with exit 1 and leaves the last good checkpoint as it was.
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Compilation } from "../compiler.ts";
 import * as data from "../data/index.ts";
@@ -18,7 +21,6 @@ import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
 import { imageShape, type Reconstructions } from "../fit/report-images.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
-import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
 import { classifierClasses } from "../runtime/metrics.ts";
 import { COMMANDS, EPOCH, FIRST_LR, HISTORY, historyMetadata, readCommands, readHistory, writeCheckpoint } from "../fit/checkpoint.ts";
 import { dataLine, hyperparameters, modelSummary, optimizerSource, type RunDescription } from "../fit/run-description.ts";
@@ -26,6 +28,7 @@ import type { EpochStats } from "../fit/loop.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
 import { checkOutputPath, trainSettings, type TrainSettings } from "./train-flags.ts";
+import { chosenParameters, loadCheckpoint, parametersOf } from "./train-init.ts";
 import { chooseProgram, programClass, programModel } from "../fit/program.ts";
 
 export interface TrainOptions {
@@ -358,48 +361,6 @@ function runEpochs(bytes: Uint8Array, path: string): number {
 function cosineLr(initial: number, min: number, epochs: number): (epoch: number) => number {
   return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
-
-/** Reads a checkpoint into the model with `apply` and returns its bytes, or says in one line why it is refused (the model is left as it was). */
-async function loadCheckpoint(path: string, apply: (bytes: Uint8Array) => unknown): Promise<Uint8Array> {
-  if (!existsSync(path)) throw new TrainError(`cannot read checkpoint ${path}: no such file`);
-  try {
-    const bytes = readFileSync(path);
-    await apply(bytes);
-    return bytes;
-  } catch (e) {
-    throw new TrainError(`checkpoint ${path} refused: ${e instanceof Error ? e.message.replace(/^\w+\.load: /, "") : String(e)}`);
-  }
-}
-
-/** The parameters `params` that the checkpoint has under the same name and shape, as float32
- * (converted from the float types a model's load() takes), read by the generated modules' own
- * reader: for setParameters, so no optimizer state or step count comes from it, as fine-tuning
- * starts its own. Parameters it lacks keep their initial values and are listed in `fresh`. */
-function parametersOf(bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Record<string, Float32Array> {
-  const file = safetensorsRead("", bytes);
-  const values: Record<string, Float32Array> = Object.create(null);
-  for (const p of params) {
-    const t = file.tensors.get(p.name);
-    if (!t) fresh.push(`${p.name} (not in the checkpoint)`);
-    else if (!ST_FLOAT_DTYPES.includes(t.dtype) || t.shape.join(",") !== p.shape.join(",")) fresh.push(`${p.name} (the checkpoint's is ${t.dtype}[${t.shape.join(", ")}], this model's F32[${p.shape.join(", ")}])`);
-    else safetensorsCopy(file, t, (values[p.name] = new Float32Array(t.shape.reduce((a, d) => a * d, 1))));
-  }
-  return values;
-}
-
-/** The parameters named by --init-from-only's comma-separated patterns, each matching a whole
- * parameter name (`conv2d.kernel`) or a layer's (`conv2d`: all of that layer's parameters), `*`
- * for any run of characters. A pattern that matches nothing is a mistake, said with the names. */
-function chosenParameters(spec: string, cls: { name: string; parameters: readonly { name: string; shape: readonly (number | string)[] }[] }) {
-  const globs = spec.split(",").map((x) => x.trim()).filter(Boolean).map((p) => ({ p, re: new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`) }));
-  // A layer is any dotted prefix: `block` for block.conv2d.kernel, as `block.conv2d` is.
-  const matches = (re: RegExp, name: string) => re.test(name) || [...name.matchAll(/\./g)].some((m) => re.test(name.slice(0, m.index)));
-  for (const g of globs)
-    if (!cls.parameters.some((q) => matches(g.re, q.name))) throw new TrainError(`--init-from-only: '${g.p}' matches no parameter or layer of ${cls.name} (parameters: ${names(cls.parameters)})`);
-  return cls.parameters.filter((q) => globs.some((g) => matches(g.re, q.name)));
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 
 function augmentFor(s: data.AugmentSpec, d: Dataset, seed: number) {
   if (d.shape.length !== 3) throw new TrainError(`--augment works on images [height, width, channels]; ${d.name} has examples of shape [${d.shape.join(", ")}]`);
