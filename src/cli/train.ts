@@ -220,6 +220,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
     const kept = saved !== undefined ? `${checkpoint} keeps the weights of epoch ${saved}` : existsSync(checkpoint) ? `${checkpoint} is left as it was` : "no checkpoint was written";
     const rate = firstLr ? `; this run started at ${Number(firstLr.toPrecision(6))}` : "";
     io.err(`dnnc: training diverged: ${e.message}. Nothing was saved after it: ${kept}. Try a lower learning rate (--lr${rate}) or --normalize\n`);
+    writeReport(`diverged: ${e.message}`, saved ?? done);
     model.destroy?.();
     loaded.dispose();
     return 1;
