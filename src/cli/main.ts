@@ -246,7 +246,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       report(diagnostics, false, io);
       if (hasErrors(diagnostics)) return void (status = 1);
       const { train } = await import("./train.ts");
-      status = await train(file, compilation, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, columns: process.stderr.columns }, argv.slice(argv.indexOf("train") + 1));
+      status = await train(file, compilation, opts, { out: io.out, err: io.err, tty: !!process.stderr.isTTY, get columns() { return process.stderr.columns; } }, argv.slice(argv.indexOf("train") + 1));
     });
 
   program

@@ -1,28 +1,34 @@
 // `dnnc train FILE`: compile, load a dataset, train with a live progress display, evaluate on
 // the test set, and leave a checkpoint and a report. It trains classifiers (an i32 target of class
-// labels) and models whose train block has no target, such as an autoencoder's loss of its output
-// against its input: those are fed the examples alone, and measured by their reconstruction MSE. Ctrl-C stops after the current batch and
-// writes the checkpoint; a second Ctrl-C exits at once. Flags, output paths and every label are
-// checked before training starts (exit 2); a run that goes non-finite stops with exit 1 and
-// leaves the last good checkpoint as it was.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// labels), regressions (f32 targets, their values from a CSV's last columns, measured by MSE and
+// MAE) and models whose train block has no target, such as an autoencoder's loss of its output
+// against its input: those are fed the examples alone, and measured by their reconstruction MSE.
+// The report is rewritten after every epoch, with the whole run's history (kept in the
+// checkpoint's metadata, so a --resume run shows the epochs before it too). Ctrl-C stops after
+// the current batch and writes the checkpoint and the report (exit 130); a second Ctrl-C exits at
+// once. Flags, output paths and every label are checked before training starts (exit 2); a run
+// that goes non-finite stops with exit 1 and leaves the last good checkpoint as it was.
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Compilation } from "../compiler.ts";
 import * as data from "../data/index.ts";
 import type { Dataset } from "../data/index.ts";
-import { fit, evaluate } from "../fit/loop.ts";
+import { fit, evaluate, type Regression } from "../fit/loop.ts";
+import { loadRegression, type RegressionTarget } from "../fit/regression-data.ts";
 import { loadGenerated, TrainError, type Backend } from "../fit/load-model.ts";
 import { perExample, type TrainableModel } from "../fit/model.ts";
 import { progressPrinter, duration } from "../fit/progress.ts";
 import { htmlReport } from "../fit/report.ts";
 import { imageShape, type Reconstructions } from "../fit/report-images.ts";
 import { f32Entry, readMetadata, readSafetensors, scalarF32, withMetadata, writeSafetensors } from "../fit/safetensors.ts";
-import { safetensorsCopy, safetensorsRead, ST_FLOAT_DTYPES } from "../runtime/safetensors.ts";
 import { classifierClasses } from "../runtime/metrics.ts";
-import { EPOCH, FIRST_LR, writeCheckpoint } from "../fit/checkpoint.ts";
+import { COMMANDS, EPOCH, FIRST_LR, HISTORY, historyMetadata, readCommands, readHistory, writeCheckpoint } from "../fit/checkpoint.ts";
+import { dataLine, hyperparameters, modelSummary, optimizerSource, type RunDescription } from "../fit/run-description.ts";
+import type { EpochStats } from "../fit/loop.ts";
 import { DivergedError } from "../fit/diverged.ts";
 import type { TensorSpec, TrainableClass } from "../fit/model.ts";
 import { checkOutputPath, trainSettings, type TrainSettings } from "./train-flags.ts";
+import { chosenParameters, loadCheckpoint, parametersOf } from "./train-init.ts";
 import { chooseProgram, programClass, programModel } from "../fit/program.ts";
 
 export interface TrainOptions {
@@ -82,13 +88,19 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const cls = programClass(loaded.cls, program);
   const input = cls.inputs[0]!, target = cls.targets?.[0], output = cls.outputs[0]!;
   const reconstructs = cls.inputs.length === 1 && !target;
-  if (!reconstructs && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
-    throw new TrainError(`dnnc train trains classifiers (one input, and one i32 target of class labels) and models trained on their input alone (one input, no target); ${cls.name} has inputs ${names(cls.inputs)} and targets ${names(cls.targets ?? [])}`);
-  const classes = reconstructs ? undefined : modelClasses(cls, output);
+  const regresses = cls.inputs.length === 1 && !!target && cls.targets!.every((t) => t.dtype === "f32");
+  if (!reconstructs && !regresses && (cls.inputs.length !== 1 || !target || cls.targets!.length !== 1 || target.dtype !== "i32"))
+    throw new TrainError(`dnnc train trains classifiers (one input, and one i32 target of class labels), regressions (one input, f32 targets) and models trained on their input alone (one input, no target); ${cls.name} has inputs ${names(cls.inputs)} and targets ${cls.targets?.map((t) => `${t.name}: ${t.dtype}`).join(", ") || "none"}`);
+  const classes = reconstructs || regresses ? undefined : modelClasses(cls, output);
+  const regressionTargets = regresses ? regressionTargetsOf(cls) : undefined;
+  if (regressionTargets && flags.classes) throw new TrainError(`--classes picks classes, and ${cls.name} is a regression (its targets are f32)`);
+  const regressionData = regressionTargets && loadRegression(o.data, o.testData, regressionTargets, flags.label, flags.limit);
   if (reconstructs && (output.dtype !== "f32" || perExample(output) !== perExample(input)))
     throw new TrainError(`${cls.name}'s train block has no target, so dnnc train measures how well its output ${output.name} reproduces its input ${input.name}: it must be f32 with as many values per example, but it is ${output.dtype}[${output.shape.join(", ")}] and the input f32[${input.shape.join(", ")}]`);
 
-  let { train: trainSet, test } = loadData(o, flags, classes === undefined ? undefined : { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
+  let { train: trainSet, test } = regressionData
+    ? { train: regressionData.train.features, test: regressionData.test?.features }
+    : loadData(o, flags, classes === undefined ? undefined : { count: classes, why: `${cls.name}'s output ${output.name} has ${classes} classes` });
   if (flags.classes) {
     trainSet = keepClasses(trainSet, flags.classes, classes ?? trainSet.classes.length, cls.name);
     test = test && keepClasses(test, flags.classes, classes ?? test.classes.length, cls.name);
@@ -98,7 +110,7 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   }
   if (classes !== undefined && trainSet.classes.length < classes)
     io.err(`note: ${trainSet.name} has ${trainSet.classes.length} classes and ${cls.name}'s output ${output.name} ${classes}: outputs ${trainSet.classes.length}${classes - trainSet.classes.length > 1 ? `–${classes - 1}` : ""} are never a target\n`);
-  if (flags.limit) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
+  if (flags.limit && !regressionData) trainSet = data.subset(trainSet, Array.from({ length: Math.min(trainSet.n, flags.limit) }, (_, i) => i));
   const want = perExample(input);
   if (want !== data.featureSize(trainSet))
     throw new TrainError(`${cls.name}'s input ${input.name} is f32[${input.shape.join(", ")}] (${want} values per example), but ${trainSet.name} has ${data.featureSize(trainSet)} per example (shape [${trainSet.shape.join(", ")}])`);
@@ -107,9 +119,12 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   if (stats && test) test = data.normalize(test, stats).dataset;
   const seed = flags.seed;
   const split = validationSplit(trainSet, flags.validationSplit, seed);
+  // The targets' values split with the same seed: the same examples as the features.
+  const valuesSplit = regressionData && validationSplit(regressionData.train.values, flags.validationSplit, seed);
 
   const created = (await cls.create({ seed, ...loaded.createOptions, ...(flags.threads ? { threads: flags.threads, workerThreads: await import("node:worker_threads") } : {}) })) as TrainableModel;
   const model = programModel(created, program);
+  const regression: Regression | undefined = regressionTargets && { targets: regressionTargets, measured: measuredOutput(cls, regressionTargets[0]!, !!model.forward), train: valuesSplit!.train, ...(valuesSplit!.validation ? { validation: valuesSplit!.validation } : {}) };
   // A resumed run goes on from the epochs its checkpoint records, with the schedule's first rate.
   const resumed = o.resume ? await loadCheckpoint(o.resume, (b) => model.load(b)) : undefined;
   const done = resumed ? runEpochs(resumed, o.resume!) : 0;
@@ -128,53 +143,84 @@ export async function train(file: string, compiled: Compilation, o: TrainOptions
   const recorded = resumed ? Number(readMetadata(resumed)[FIRST_LR]) : NaN;
   const firstLr = flags.lr ?? (recorded > 0 && recorded <= Number.MAX_VALUE ? recorded : await lr.peek());
   const schedule = o.lrSchedule === "cosine" ? { lrAt: cosineLr(firstLr ?? (await lr.get()), flags.minLr, epochCount), set: lr.set } : undefined;
-  const runMetadata: Record<string, string> = firstLr ? { [FIRST_LR]: String(firstLr) } : {};
+  const earlier = resumed ? readHistory(readMetadata(resumed), done) : [];
+  const commands = [...(resumed ? readCommands(readMetadata(resumed)) : []), ["dnnc", "train", ...argv.map(shellWord)].join(" ")];
+  const runMetadata: Record<string, string> = { ...(firstLr ? { [FIRST_LR]: String(firstLr) } : {}), [COMMANDS]: JSON.stringify(commands) };
+  const { optimizer, clipNorm } = optimizerSource(compiled, compiledModel.name, program.name);
+  const run: RunDescription = {
+    commands, model: cls.name, summary: modelSummary(compiled, compiledModel),
+    hyperparameters: hyperparameters({
+      optimizer, clipNorm, lr: firstLr ?? undefined, batch: flags.batch, epochs: epochCount, seed, validationSplit: flags.validationSplit,
+      lrPolicy: o.lrSchedule === "cosine" ? `cosine to ${flags.minLr} over ${epochCount} epochs` : flags.reduceLr ? `× ${flags.reduceLrFactor} after ${flags.reduceLr} epochs without improvement, down to ${flags.minLr}` : "constant",
+      earlyStopping: flags.earlyStopping, augment: o.augment, normalize: o.normalize, backend, program: program.name,
+    }),
+    data: [
+      dataLine("training", split.train, classes !== undefined),
+      ...(split.validation ? [dataLine("validation", split.validation, classes !== undefined, ` (--validation-split ${flags.validationSplit}, seed ${seed})`)] : []),
+      ...(test ? [dataLine("test", test, classes !== undefined)] : []),
+    ],
+  };
+  // The report shows the whole run: the epochs of the runs this one resumes, then its own.
+  const history: EpochStats[] = [...earlier];
+  const title = `${cls.name} on ${trainSet.name}`;
+  const writeReport = (status: string, upTo: number, extra: Partial<Parameters<typeof htmlReport>[0]> = {}) =>
+    writeFileSync(reportPath, htmlReport({ title, run, status, history: history.filter((h) => h.epoch <= upTo), classes: trainSet.classes, seconds: (performance.now() - started) / 1000, ...extra }));
 
   const augment = flags.augment ? augmentFor(flags.augment, trainSet, seed) : undefined;
-  const printer = progressPrinter({ write: io.err, tty: io.tty, columns: io.columns });
+  const printer = progressPrinter({ write: io.err, tty: io.tty, columns: () => io.columns });
   let stop = 0;
   const onSigint = () => {
     if (++stop > 1) process.exit(130);
     printer.note("stopping after this batch (Ctrl-C again to quit at once)…");
   };
   process.on("SIGINT", onSigint);
-  io.err(`training ${cls.name}${program.name !== undefined ? ` (program ${program.name})` : ""} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend\n`);
+  printer.note(`training ${cls.name}${program.name !== undefined ? ` (program ${program.name})` : ""} on ${trainSet.name}: ${split.train.n.toLocaleString("en-US")} examples${split.validation ? `, ${split.validation.n.toLocaleString("en-US")} for validation` : ""}; ${backend} backend`);
   // Installed until the report is written: a Ctrl-C during the final test evaluation lets it
   // finish (it is short) rather than killing the process before the checkpoint and report.
   let saved: number | undefined; // the epochs the checkpoint written by this run holds
   try {
     const result = await fit({
-      model, input: input.name, target: target?.name, output: output.name, classes,
+      model, input: input.name, target: target?.name, output: output.name, classes, regression,
       train: split.train, validation: split.validation,
       firstEpoch: done + 1, epochs: epochCount, batchSize: flags.batch, seed,
       augment,
       earlyStopping: flags.earlyStopping ? { patience: flags.earlyStopping, restoreBest: true } : undefined,
       reduceLr: flags.reduceLr ? { patience: flags.reduceLr, factor: flags.reduceLrFactor, minLr: flags.minLr, get: lr.get, set: lr.set } : undefined,
-      schedule, checkpoint, checkpointMetadata: runMetadata,
-      onProgress: printer.progress, onEpoch: printer.epoch, onNote: printer.note, onCheckpoint: (epochs) => (saved = epochs),
+      schedule, checkpoint, checkpointMetadata: runMetadata, earlierHistory: earlier, learningRate: lr.peek,
+      onProgress: printer.progress, onNote: printer.note,
+      onEpoch: (s) => (history.push(s), printer.epoch(s)),
+      onCheckpoint: (epochs) => {
+        saved = epochs;
+        // After every epoch, so the report can be watched while the run goes on (Ctrl-C included).
+        if (stop === 0) writeReport(`epoch ${epochs} of ${epochCount} done, training`, epochs);
+      },
       interrupted: () => stop > 0,
     });
     const reached = result.history.at(-1)?.epoch ?? done + 1;
     if (result.interrupted) {
-      io.err(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}\n`);
+      writeReport(`interrupted in epoch ${reached} of ${epochCount} (resume with --resume ${checkpoint})`, reached - 1);
+      printer.note(`interrupted in epoch ${reached} of ${epochCount}: checkpoint with ${model.steps} steps written to ${checkpoint}; the same command with --resume ${checkpoint} goes on from epoch ${reached}`);
       return 130;
     }
-    const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch }) : undefined;
+    const tested = test ? await evaluate(model, test, { input: input.name, target: target?.name, classes, batchSize: flags.batch, regression, values: regressionData?.test?.values }) : undefined;
     if (tested && !Number.isFinite(tested.loss)) throw new DivergedError(`after the last epoch, the test loss is ${tested.loss}`);
-    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached) }));
+    writeCheckpoint(checkpoint, withMetadata(await model.save(), { ...runMetadata, [EPOCH]: String(reached), [HISTORY]: historyMetadata(history, reached) }));
     const seconds = (performance.now() - started) / 1000;
     const reconstructions = reconstructs && test ? await reconstructionsOf(model, input.name, test) : undefined;
-    writeFileSync(reportPath, htmlReport({ title: `${cls.name} on ${trainSet.name}`, command: ["dnnc", "train", ...argv].join(" "), history: result.history, test: tested && test && { ...tested, examples: test.n }, reconstructions, classes: trainSet.classes, seconds }));
-    if (tested?.confusion) io.err(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples\n`);
-    else if (tested) io.err(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples\n`);
-    io.err(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}\n`);
-    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
+    const ending = result.stoppedEarly ? `stopped early after epoch ${reached} of ${epochCount}` : `finished: ${epochCount} epochs`;
+    writeReport(ending, reached, { test: tested && test && { ...tested, examples: test.n }, reconstructions });
+    if (tested?.confusion) printer.note(`test: accuracy ${tested.confusion.accuracy.toFixed(4)}, loss ${tested.loss.toFixed(4)} on ${tested.confusion.total.toLocaleString("en-US")} examples`);
+    else if (tested?.metrics) printer.note(`test: MSE ${tested.metrics["mse"]!.toPrecision(4)}, MAE ${tested.metrics["mae"]!.toPrecision(4)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
+    else if (tested?.reconstructionMse !== undefined) printer.note(`test: reconstruction MSE ${tested.reconstructionMse!.toFixed(5)}, loss ${tested.loss.toFixed(4)} on ${test!.n.toLocaleString("en-US")} examples`);
+    printer.note(`${duration(seconds)} in all; checkpoint ${checkpoint}, report ${reportPath}`);
+    if (o.json) io.out(JSON.stringify({ model: cls.name, data: o.data, epochs: result.history.length, seconds, testAccuracy: tested?.confusion?.accuracy, testReconstructionMse: tested?.reconstructionMse, testMetrics: tested?.metrics, testLoss: tested?.loss, testExamples: test?.n, history: result.history }) + "\n");
   } catch (e) {
     if (!(e instanceof DivergedError)) throw e;
     if (io.tty) io.err("\r\x1b[2K"); // the progress bar's line
     const kept = saved !== undefined ? `${checkpoint} keeps the weights of epoch ${saved}` : existsSync(checkpoint) ? `${checkpoint} is left as it was` : "no checkpoint was written";
     const rate = firstLr ? `; this run started at ${Number(firstLr.toPrecision(6))}` : "";
     io.err(`dnnc: training diverged: ${e.message}. Nothing was saved after it: ${kept}. Try a lower learning rate (--lr${rate}) or --normalize\n`);
+    writeReport(`diverged: ${e.message}`, saved ?? done);
     model.destroy?.();
     loaded.dispose();
     return 1;
@@ -250,6 +296,21 @@ function modelClasses(cls: TrainableClass, output: TensorSpec): number {
   return k;
 }
 
+/** A regression's targets and their values per example (numbers: the batch dimension is the only symbolic one). */
+function regressionTargetsOf(cls: TrainableClass): RegressionTarget[] {
+  return cls.targets!.map((t) => {
+    const size = perExample(t);
+    if (size === undefined) throw new TrainError(`${cls.name}'s target ${t.name} is f32[${t.shape.join(", ")}]: dnnc train reads a regression's targets from CSV columns, so only its first dimension may be symbolic`);
+    return { name: t.name, size };
+  });
+}
+
+/** The output a regression's MSE and MAE measure: the first with as many values per example as the first target. */
+function measuredOutput(cls: TrainableClass, first: RegressionTarget, forward: boolean): Regression["measured"] {
+  const i = cls.outputs.findIndex((out) => out.dtype === "f32" && perExample(out) === first.size);
+  return i === 0 || (i > 0 && forward) ? { output: cls.outputs[i]!.name, first: i === 0 } : undefined;
+}
+
 /** --classes: those of `d`'s classes, relabelled from 0; no more of them than the model has outputs. */
 function keepClasses(d: Dataset, keep: number[], classes: number, model: string): Dataset {
   const unknown = keep.find((k) => k >= d.classes.length);
@@ -302,48 +363,6 @@ function cosineLr(initial: number, min: number, epochs: number): (epoch: number)
   return (epoch) => min + ((initial - min) * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2;
 }
 
-/** Reads a checkpoint into the model with `apply` and returns its bytes, or says in one line why it is refused (the model is left as it was). */
-async function loadCheckpoint(path: string, apply: (bytes: Uint8Array) => unknown): Promise<Uint8Array> {
-  if (!existsSync(path)) throw new TrainError(`cannot read checkpoint ${path}: no such file`);
-  try {
-    const bytes = readFileSync(path);
-    await apply(bytes);
-    return bytes;
-  } catch (e) {
-    throw new TrainError(`checkpoint ${path} refused: ${e instanceof Error ? e.message.replace(/^\w+\.load: /, "") : String(e)}`);
-  }
-}
-
-/** The parameters `params` that the checkpoint has under the same name and shape, as float32
- * (converted from the float types a model's load() takes), read by the generated modules' own
- * reader: for setParameters, so no optimizer state or step count comes from it, as fine-tuning
- * starts its own. Parameters it lacks keep their initial values and are listed in `fresh`. */
-function parametersOf(bytes: Uint8Array, params: readonly { name: string; shape: readonly (number | string)[] }[], fresh: string[]): Record<string, Float32Array> {
-  const file = safetensorsRead("", bytes);
-  const values: Record<string, Float32Array> = Object.create(null);
-  for (const p of params) {
-    const t = file.tensors.get(p.name);
-    if (!t) fresh.push(`${p.name} (not in the checkpoint)`);
-    else if (!ST_FLOAT_DTYPES.includes(t.dtype) || t.shape.join(",") !== p.shape.join(",")) fresh.push(`${p.name} (the checkpoint's is ${t.dtype}[${t.shape.join(", ")}], this model's F32[${p.shape.join(", ")}])`);
-    else safetensorsCopy(file, t, (values[p.name] = new Float32Array(t.shape.reduce((a, d) => a * d, 1))));
-  }
-  return values;
-}
-
-/** The parameters named by --init-from-only's comma-separated patterns, each matching a whole
- * parameter name (`conv2d.kernel`) or a layer's (`conv2d`: all of that layer's parameters), `*`
- * for any run of characters. A pattern that matches nothing is a mistake, said with the names. */
-function chosenParameters(spec: string, cls: { name: string; parameters: readonly { name: string; shape: readonly (number | string)[] }[] }) {
-  const globs = spec.split(",").map((x) => x.trim()).filter(Boolean).map((p) => ({ p, re: new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`) }));
-  // A layer is any dotted prefix: `block` for block.conv2d.kernel, as `block.conv2d` is.
-  const matches = (re: RegExp, name: string) => re.test(name) || [...name.matchAll(/\./g)].some((m) => re.test(name.slice(0, m.index)));
-  for (const g of globs)
-    if (!cls.parameters.some((q) => matches(g.re, q.name))) throw new TrainError(`--init-from-only: '${g.p}' matches no parameter or layer of ${cls.name} (parameters: ${names(cls.parameters)})`);
-  return cls.parameters.filter((q) => globs.some((g) => matches(g.re, q.name)));
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-
 function augmentFor(s: data.AugmentSpec, d: Dataset, seed: number) {
   if (d.shape.length !== 3) throw new TrainError(`--augment works on images [height, width, channels]; ${d.name} has examples of shape [${d.shape.join(", ")}]`);
   if (s.shift !== undefined && s.shift >= Math.min(d.shape[0]!, d.shape[1]!))
@@ -352,5 +371,8 @@ function augmentFor(s: data.AugmentSpec, d: Dataset, seed: number) {
   const f = data.augmenter(s, seed);
   return (x: Float32Array, batch: number, out: Float32Array) => f(x, batch, shape, out);
 }
+
+/** An argument as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
 
 const names = (xs: readonly { name: string }[]) => (xs.length ? xs.map((x) => x.name).join(", ") : "none");

@@ -4,7 +4,10 @@
 // non-finite loss (training or validation) or a step the model refuses as non-finite ends the run
 // with a DivergedError saying where, before anything is written for that epoch. A classifier is
 // fed its labels and measured by accuracy; a model whose train block has no target (an
-// autoencoder) is fed the inputs alone and measured by its reconstruction error.
+// autoencoder) is fed the inputs alone and measured by its reconstruction error. A regression
+// (f32 targets) is fed its targets' values from a dataset kept aligned with the features (the
+// same seeds shuffle both), and measured by the MSE and MAE of its first output against its first
+// target (regression-data.ts).
 // The learning rate changes only between epochs (a plateau, or a schedule): it is optimizer state
 // that is rewritten through save/load, cheap once per epoch, a GPU readback if done every step.
 import { batches } from "../data/batches.ts";
@@ -12,9 +15,10 @@ import { featureSize, type Dataset } from "../data/dataset.ts";
 import { ACCURACY_SAMPLE_EVERY, Confusion } from "../runtime/metrics.ts";
 import { epochSeed } from "../runtime/random-order.ts";
 import type { TrainableModel } from "./model.ts";
-import { EPOCH, writeCheckpoint } from "./checkpoint.ts";
+import { EPOCH, HISTORY, historyMetadata, writeCheckpoint } from "./checkpoint.ts";
 import { DivergedError, isNonFiniteStep, nonFiniteCause } from "./diverged.ts";
 import { withMetadata } from "./safetensors.ts";
+import type { RegressionTarget } from "./regression-data.ts";
 
 export interface EpochStats {
   epoch: number; // 1-based
@@ -22,6 +26,9 @@ export interface EpochStats {
   accuracy?: number; // a classifier's training accuracy, from the forward pass of one batch in ACCURACY_SAMPLE_EVERY
   valLoss?: number;
   valAccuracy?: number;
+  /** A regression's metrics by name (mse, mae), over the epoch's training batches and the validation set. */
+  metrics?: Record<string, number>;
+  valMetrics?: Record<string, number>;
   lr?: number;
   seconds: number;
   examplesPerSecond: number;
@@ -60,8 +67,14 @@ export interface FitOptions {
   /** A learning rate per epoch (1-based), set before the epoch's first step. */
   schedule?: { lrAt(epoch: number): number; set(lr: number): Promise<void> };
   checkpoint?: string;
-  /** Kept in the checkpoint's metadata beside the epochs done. */
+  /** Kept in the checkpoint's metadata beside the epochs done and the history. */
   checkpointMetadata?: Record<string, string>;
+  /** The epochs of the runs this one resumes: kept with this run's in the checkpoint's history. */
+  earlierHistory?: EpochStats[];
+  /** A regression's f32 targets and their values for the training and validation sets. */
+  regression?: Regression;
+  /** The learning rate, recorded per epoch when no schedule or plateau sets it. */
+  learningRate?: () => Promise<number | undefined>;
   onProgress?: (p: Progress) => void;
   onEpoch?: (s: EpochStats) => void;
   onNote?: (message: string) => void;
@@ -69,6 +82,14 @@ export interface FitOptions {
   onCheckpoint?: (epochsDone: number) => void;
   /** Polled between batches: true stops training after the current batch. */
   interrupted?: () => boolean;
+}
+
+export interface Regression {
+  targets: RegressionTarget[];
+  /** The output measured against the first target (the first with as many values per example); none when no output has. */
+  measured?: { output: string; first: boolean };
+  train: Dataset;
+  validation?: Dataset;
 }
 
 export interface FitResult {
@@ -94,17 +115,22 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     if (scheduled !== undefined) await o.schedule!.set(scheduled);
     let lossSum = 0, lossCount = 0, seen = 0, step = 0;
     const sampled = o.classes === undefined ? undefined : new Confusion(o.classes);
+    const errors = o.regression?.measured ? new RegressionErrors() : undefined;
+    // The targets' values, batched in the same order as the features (the same seed).
+    const values = o.regression && batches(o.regression.train, o.batchSize, { shuffle: true, seed: epochSeed(o.seed, epoch) });
     for (const b of batches(o.train, o.batchSize, { shuffle: true, seed: epochSeed(o.seed, epoch) })) {
+      const v = values?.next().value?.x;
       let x = b.x;
       if (o.augment) {
         const out = augmented?.length === b.x.length ? augmented : (augmented = new Float32Array(b.x.length));
         x = o.augment(b.x, b.size, out);
       }
       if (sampled && step % ACCURACY_SAMPLE_EVERY === 0) sampled.add(await o.model.predict({ [o.input]: x }), b.y, b.size);
+      if (errors && step % ACCURACY_SAMPLE_EVERY === 0) errors.add(await measuredOutput(o.model, o, x), v!, o.regression!.targets[0]!.size, o.regression!.targets);
       const where = `epoch ${epoch}, batch ${step + 1} of ${steps}`;
       let loss: number;
       try {
-        loss = await o.model.trainStep(feed(o, x, b.y));
+        loss = await o.model.trainStep(feed(o, x, b.y, v));
       } catch (e) {
         if (isNonFiniteStep(e)) throw new DivergedError(`${where}: ${nonFiniteCause(e)}`);
         throw e;
@@ -123,20 +149,24 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     }
     const seconds = (performance.now() - started) / 1000;
     const stats: EpochStats = { epoch, loss: lossSum / lossCount, accuracy: sampled?.accuracy, seconds, examplesPerSecond: seen / seconds };
+    if (errors) stats.metrics = errors.metrics();
     if (o.reduceLr) stats.lr = await o.reduceLr.get();
     else if (scheduled !== undefined) stats.lr = scheduled;
+    else if (o.learningRate) stats.lr = await o.learningRate();
     const stopped = o.interrupted?.() ?? false;
     if (o.validation && !stopped) {
-      const v = await evaluate(o.model, o.validation, o);
+      const v = await evaluate(o.model, o.validation, { ...o, values: o.regression?.validation });
       if (!Number.isFinite(v.loss)) throw new DivergedError(`epoch ${epoch}: the validation loss is ${v.loss}`);
       stats.valLoss = v.loss;
       stats.valAccuracy = v.confusion?.accuracy;
+      if (v.metrics) stats.valMetrics = v.metrics;
     }
     history.push(stats);
     o.onEpoch?.(stats);
     if (o.checkpoint) {
       const done = stopped ? epoch - 1 : epoch;
-      writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(done) }));
+      const whole = historyMetadata([...(o.earlierHistory ?? []), ...history], done);
+      writeCheckpoint(o.checkpoint, withMetadata(await o.model.save(), { ...o.checkpointMetadata, [EPOCH]: String(done), [HISTORY]: whole }));
       o.onCheckpoint?.(done);
     }
     if (stopped) return { history, stoppedEarly: false, interrupted: true, bestEpoch: best.epoch || undefined };
@@ -167,29 +197,77 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   return { history, stoppedEarly: false, interrupted: false, bestEpoch: best.epoch || undefined };
 }
 
-/** A training or evaluation batch: the input, and the labels where the train block has a target. */
-const feed = (o: Pick<FitOptions, "input" | "target">, x: Float32Array, y: Int32Array) => (o.target === undefined ? { [o.input]: x } : { [o.input]: x, [o.target]: y });
+/** A training or evaluation batch: the input, and the labels where the train block has a target,
+ * or a regression's values, split among its targets (each a copy: a batch's arrays are reused). */
+function feed(o: Pick<FitOptions, "input" | "target" | "regression">, x: Float32Array, y: Int32Array, values?: Float32Array): Record<string, Float32Array | Int32Array> {
+  if (o.regression && values) {
+    const batch: Record<string, Float32Array | Int32Array> = { [o.input]: x };
+    const width = o.regression.targets.reduce((a, t) => a + t.size, 0), n = values.length / width;
+    let at = 0;
+    for (const t of o.regression.targets) {
+      const out = (batch[t.name] = new Float32Array(n * t.size));
+      for (let i = 0; i < n; i++) for (let j = 0; j < t.size; j++) out[i * t.size + j] = values[i * width + at + j]!;
+      at += t.size;
+    }
+    return batch;
+  }
+  return o.target === undefined ? { [o.input]: x } : { [o.input]: x, [o.target]: y };
+}
+
+/** The output a regression measures, for the inputs `x`. */
+async function measuredOutput(model: TrainableModel, o: Pick<FitOptions, "input" | "regression">, x: Float32Array): Promise<Float32Array | Int32Array> {
+  const m = o.regression!.measured!;
+  if (m.first || !model.forward) return model.predict({ [o.input]: x });
+  return (await model.forward({ [o.input]: x }))[m.output]!;
+}
+
+/** Sums of squared and absolute differences of a regression's first output against its first target. */
+class RegressionErrors {
+  private squares = 0;
+  private absolutes = 0;
+  private count = 0;
+  /** `out`: the first output, `size` values per example; `values`: every target's, side by side. */
+  add(out: Float32Array | Int32Array, values: Float32Array, size: number, targets: RegressionTarget[]): void {
+    const width = targets.reduce((a, t) => a + t.size, 0), n = values.length / width;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < size; j++) {
+        const d = out[i * size + j]! - values[i * width + j]!;
+        (this.squares += d * d), (this.absolutes += Math.abs(d)), this.count++;
+      }
+  }
+  metrics(): Record<string, number> {
+    return { mse: this.squares / this.count, mae: this.absolutes / this.count };
+  }
+}
 
 export interface Evaluation {
   loss: number; // the train block's, in inference mode
   confusion?: Confusion; // a classifier's
   /** Without a target: the mean squared difference between the output and the input, per element. */
   reconstructionMse?: number;
+  /** A regression's metrics (mse, mae) of the output against the target. */
+  metrics?: Record<string, number>;
 }
 
 /** The loss over a whole dataset, and a classifier's confusion matrix or a reconstruction's error. */
-export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOptions, "input" | "target" | "classes" | "batchSize">): Promise<Evaluation> {
+export async function evaluate(model: TrainableModel, d: Dataset, o: Pick<FitOptions, "input" | "target" | "classes" | "batchSize" | "regression"> & { values?: Dataset }): Promise<Evaluation> {
   const confusion = o.classes === undefined ? undefined : new Confusion(o.classes);
+  const errors = o.regression?.measured ? new RegressionErrors() : undefined;
+  const values = o.values && batches(o.values, o.batchSize, { shuffle: false, seed: 0 });
+  const reconstructs = o.target === undefined && !o.regression;
   let lossSum = 0, squares = 0;
   for (const b of batches(d, o.batchSize, { shuffle: false, seed: 0 })) {
+    const v = values?.next().value?.x;
     const out = await model.predict({ [o.input]: b.x });
     confusion?.add(out, b.y, b.size);
-    if (o.target === undefined) for (let i = 0; i < b.x.length; i++) squares += (out[i]! - b.x[i]!) ** 2;
-    lossSum += (await model.evaluate(feed(o, b.x, b.y))) * b.size;
+    if (errors) errors.add(o.regression!.measured!.first ? out : await measuredOutput(model, o, b.x), v!, o.regression!.targets[0]!.size, o.regression!.targets);
+    if (reconstructs) for (let i = 0; i < b.x.length; i++) squares += (out[i]! - b.x[i]!) ** 2;
+    lossSum += (await model.evaluate(feed(o, b.x, b.y, v))) * b.size;
   }
   const result: Evaluation = { loss: lossSum / d.n };
   if (confusion) result.confusion = confusion;
-  if (o.target === undefined) result.reconstructionMse = squares / (d.n * featureSize(d));
+  if (errors) result.metrics = errors.metrics();
+  if (reconstructs) result.reconstructionMse = squares / (d.n * featureSize(d));
   return result;
 }
 

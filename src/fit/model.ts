@@ -13,6 +13,8 @@ export interface TrainableModel {
   trainStep(batch: Record<string, Tensor>): Maybe<number>;
   evaluate(batch: Record<string, Tensor>): Maybe<number>;
   predict(inputs: Record<string, Tensor>): Maybe<Float32Array>;
+  /** Every output by name (a regression measures one that is not the first). */
+  forward?(inputs: Record<string, Tensor>): Maybe<Record<string, Float32Array | Int32Array>>;
   getParameter(name: string): Maybe<Float32Array>;
   setParameter(name: string, values: ArrayLike<number>): Maybe<void>;
   setParameters(values: Record<string, ArrayLike<number>>): Maybe<void>;

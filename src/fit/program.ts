@@ -68,5 +68,6 @@ export function programModel(model: TrainableModel, p: ChosenProgram): Trainable
     },
   };
   if (model.destroy) view.destroy = () => model.destroy!();
+  if (model.forward) view.forward = (inputs) => model.forward!(inputs);
   return view;
 }

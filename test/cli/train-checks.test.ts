@@ -199,5 +199,9 @@ describe("a run that diverges", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/dnnc: training diverged: epoch 2, batch \d of 4: .*Nothing was saved after it: run\.safetensors is left as it was\./);
     expect(readFileSync(join(dir, "run.safetensors"))).toEqual(readFileSync(join(dir, "before.safetensors")));
+    // The report says so, and keeps the epoch done before (from the checkpoint's history).
+    const report = readFileSync(join(dir, "tiny.report.html"), "utf8");
+    expect(report).toMatch(/diverged: epoch 2, batch \d of 4/);
+    expect(report.match(/<tr><td>\d+<\/td>/g)).toEqual(["<tr><td>1</td>"]);
   }, TIMEOUT);
 });

@@ -177,10 +177,13 @@ describe("dnnc train", () => {
     expect(r.stderr).toMatch(message);
   }, TIMEOUT);
 
-  it("a model that is not a classifier over one input is refused by name", () => {
-    const r = dnnc(scratch(), "train", join(ROOT, "samples/backprop_221.dnn"));
+  it("a model over two inputs is refused by name", () => {
+    const dir = scratch();
+    const file = join(dir, "two.dnn");
+    writeFileSync(file, "import std.layers.{Dense}\nimport std.losses.{mse}\nimport std.optimizers.{adam}\n\nmodel Two {\n  input  a: f32[B, 4]\n  input  b: f32[B, 4]\n  output o: f32[B, 4]\n  o = (a + b) |> Dense(4)\n}\n\ntrain Two {\n  loss      = mse(o, a)\n  optimizer = adam()\n}\n");
+    const r = dnnc(dir, "train", file);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/dnnc train trains classifiers/);
+    expect(r.stderr).toMatch(/dnnc train trains classifiers \(one input, and one i32 target of class labels\), regressions \(one input, f32 targets\) and models trained on their input alone \(one input, no target\); Two has inputs a, b and targets none/);
   }, TIMEOUT);
 
   it("a model without a target must reproduce its input: an output of another size is refused by name", () => {
