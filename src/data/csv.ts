@@ -58,7 +58,7 @@ function labelByName(names: readonly string[]): number {
 }
 
 /** Positions of a line's fields: text (unquoted) and the 1-based column where each starts. */
-function splitLine(line: string, where: (col: number) => string): { cells: string[]; cols: number[] } {
+export function splitLine(line: string, where: (col: number) => string): { cells: string[]; cols: number[] } {
   if (!line.includes('"')) {
     const cells = line.split(",");
     const cols: number[] = [];

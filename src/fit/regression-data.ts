@@ -5,7 +5,7 @@
 // with the same seeds, so they stay aligned without the data layer knowing about targets.
 // Mistakes (a cell that is not a number, a short row) are errors at file:line:column.
 import { basename } from "node:path";
-import { gunzipIfNeeded, readDataFile, subset, type Dataset } from "../data/index.ts";
+import { gunzipIfNeeded, readDataFile, splitLine, subset, type Dataset } from "../data/index.ts";
 import { TrainError } from "./load-model.ts";
 
 export interface RegressionTarget {
@@ -28,8 +28,16 @@ export function loadRegressionCsv(path: string, columns: number, first?: number 
   const text = Buffer.from(gunzipIfNeeded(readDataFile(path))).toString("utf8").replace(/^\uFEFF/, "");
   const lines = text.split(/\r?\n/);
   while (lines.length && lines.at(-1)!.trim() === "") lines.pop();
-  const cells = (line: string) => line.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1").replace(/""/g, '"'));
-  const head = cells(lines[0] ?? "");
+  // The quoting rules of the classifiers' CSV (src/data/csv.ts), errors at file:line:column.
+  const split = (line: string, i: number) => {
+    try {
+      return splitLine(line, (col) => `${path}:${i + 1}:${col}`);
+    } catch (e) {
+      throw new TrainError((e as Error).message);
+    }
+  };
+  const cells = (line: string, i: number) => split(line, i).cells.map((c) => c.trim());
+  const head = cells(lines[0] ?? "", 0);
   const header = head.some((c) => !NUMBER.test(c));
   const width = head.length;
   let start = width - columns;
@@ -44,12 +52,14 @@ export function loadRegressionCsv(path: string, columns: number, first?: number 
   if (n === 0) throw new TrainError(`${path}: no examples`);
   const x = new Float32Array(n * features), v = new Float32Array(n * columns);
   rows.forEach((line, i) => {
-    const row = cells(line), at = i + (header ? 2 : 1);
+    const at = i + (header ? 2 : 1);
+    const { cells: row, cols } = split(line, at - 1);
     if (row.length !== width) throw new TrainError(`${path}:${at}:1: ${row.length} fields, expected ${width} as in the first line`);
     let f = 0;
-    row.forEach((c, j) => {
+    row.forEach((cell, j) => {
+      const c = cell.trim();
       const value = NUMBER.test(c) ? Number(c) : NaN;
-      if (!Number.isFinite(value) || Math.abs(value) > 3.4e38) throw new TrainError(`${path}:${at}:${column(line, j)}: ${JSON.stringify(c)} is not a number`);
+      if (!Number.isFinite(value) || Math.abs(value) > 3.4e38) throw new TrainError(`${path}:${at}:${cols[j]}: ${JSON.stringify(c)} is not a number`);
       if (j >= start && j < start + columns) v[i * columns + j - start] = value;
       else x[i * features + f++] = value;
     });
@@ -57,13 +67,6 @@ export function loadRegressionCsv(path: string, columns: number, first?: number 
   const name = basename(path);
   const y = new Int32Array(n); // no classes: every label is 0, and nothing reads them
   return { features: { name, x, y, n, shape: [features], classes: [] }, values: { name: `${name} targets`, x: v, y, n, shape: [columns], classes: [] } };
-}
-
-/** The 1-based character column where field `j` of `line` starts. */
-function column(line: string, j: number): number {
-  let at = 0;
-  for (let k = 0; k < j; k++) at = line.indexOf(",", at) + 1;
-  return at + 1;
 }
 
 /** The training and test files of a regression, `limit` examples of the training one at most. */
