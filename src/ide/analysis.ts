@@ -98,8 +98,9 @@ function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string)
     key,
     diagnostics: r.diagnostics,
     facts: new Moving([...sink.facts.values()], entry.path),
-    summary: new Moving(r.model?.summary ?? [], entry.path),
-    params: (r.model?.params ?? []).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
+    // A model with an error keeps what its forward elaborated: the layers an error does not touch.
+    summary: new Moving(r.model?.summary ?? r.partial.summary, entry.path),
+    params: (r.model?.params ?? r.partial.params).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
   };
 }
 

@@ -69,6 +69,8 @@ export const PARAMS: Readonly<Record<string, Check>> = {
   "textDocument/foldingRange": object({ textDocument }),
   "textDocument/semanticTokens/full": object({ textDocument }),
   "textDocument/formatting": object({ textDocument, options: object({ tabSize: uinteger, insertSpaces: boolean }) }),
+  "textDocument/inlayHint": object({ textDocument, range }),
+  "workspace/didChangeConfiguration": object({}),
   "textDocument/didOpen": object({ textDocument: object({ uri, languageId: string, version: integer, text: string }) }),
   "textDocument/didChange": object({ textDocument: object({ uri, version: integer }), contentChanges: arrayOf(contentChange) }),
   "textDocument/didClose": object({ textDocument }),

@@ -8,7 +8,7 @@
 // malformed params are answered with errors, before any of this (stdio.ts).
 import {
   TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
-  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
+  SemanticTokensBuilder, MarkupKind, InlayHintKind, DidChangeConfigurationNotification, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fsHost, type Host } from "../check/modules.ts";
@@ -21,6 +21,7 @@ import { signatureHelp } from "../ide/signature-help.ts";
 import { folds, outline, type OutlineItem } from "../ide/outline.ts";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "../ide/semantic-tokens.ts";
 import { format } from "../format/format.ts";
+import { DEFAULT_INLAY_HINTS, inlayHints, type InlayHintOptions } from "../ide/inlay-hints.ts";
 import { VERSION } from "../version.ts";
 import { crashDiagnostic, pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
 import { importedDiagnostics } from "./imported.ts";
@@ -113,7 +114,18 @@ export function startServer(connection: Connection = stdioConnection()): void {
     state.timer = setTimeout(guard("analysis", () => void current(uri), undefined), DEBOUNCE_MS);
   };
 
-  connection.onInitialize((): InitializeResult => ({
+  // Settings: `initializationOptions` at start, then `workspace/didChangeConfiguration`'s
+  // `settings.dnnc` (both shaped { inlayHints: { types, parameterCounts } }).
+  let hintOptions: InlayHintOptions = DEFAULT_INLAY_HINTS;
+  let refreshHints = false;
+  const configure = (settings: unknown) => {
+    const hints = (settings as { inlayHints?: Partial<Record<keyof InlayHintOptions, unknown>> } | undefined)?.inlayHints;
+    if (!hints || typeof hints !== "object") return;
+    const flag = (k: keyof InlayHintOptions) => (typeof hints[k] === "boolean" ? hints[k] : hintOptions[k]);
+    hintOptions = { types: flag("types"), parameterCounts: flag("parameterCounts") };
+  };
+
+  connection.onInitialize((p): InitializeResult => (configure(p.initializationOptions), (refreshHints = p.capabilities.workspace?.inlayHint?.refreshSupport === true), {
     serverInfo: { name: "dnnc", version: VERSION },
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -126,8 +138,14 @@ export function startServer(connection: Connection = stdioConnection()): void {
       foldingRangeProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
       documentFormattingProvider: true,
+      inlayHintProvider: true,
     },
   }));
+
+  connection.onNotification(DidChangeConfigurationNotification.type, guard("configuration", (p) => {
+    configure((p.settings as { dnnc?: unknown } | undefined)?.dnnc);
+    if (refreshHints) void connection.languages.inlayHint.refresh();
+  }, undefined));
 
   documents.onDidOpen(guard("open", (e) => void current(e.document.uri), undefined));
   documents.onDidChangeContent(guard("change", (e) => analyseSoon(e.document.uri), undefined));
@@ -210,6 +228,15 @@ export function startServer(connection: Connection = stdioConnection()): void {
     }
     return builder.build();
   }, { data: [] }));
+
+  connection.languages.inlayHint.on(guard("inlay hints", (p) => {
+    const a = current(p.textDocument.uri);
+    if (!a) return [];
+    const source = a.entry.source;
+    return inlayHints(a, source.offset(p.range.start), source.offset(p.range.end), hintOptions).map((h) => ({
+      position: source.position(h.offset), label: h.label, kind: h.kind === "type" ? InlayHintKind.Type : undefined, paddingLeft: h.paddingLeft,
+    }));
+  }, []));
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);
