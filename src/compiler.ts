@@ -112,7 +112,7 @@ export function dedupe(ds: Diagnostic[]): Diagnostic[] {
 
 function unknownModel(name: A.Ident, models: string[]): Diagnostic[] {
   const alt = didYouMean(name.name, models);
-  return [diagnostic("DNN0105", name.span, `no model \`${name.name}\` in this file`, alt ? { hint: `did you mean \`${alt}\`?` } : {})];
+  return [diagnostic("DNN0105", name.span, `no model \`${name.name}\` in this file`, alt ? { hint: `did you mean \`${alt}\`?`, suggestion: alt } : {})];
 }
 
 export { fsHost };

@@ -38,6 +38,7 @@ export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[]
       const alt = didYouMean(name, params.map((p) => p.name.name));
       el.error("DNN0203", a.name.span, `${what} has no parameter \`${name}\``, {
         hint: alt ? `did you mean \`${alt}\`?` : `its parameters are ${params.map((p) => `\`${p.name.name}\``).join(", ") || "none"}`,
+        ...(alt ? { suggestion: alt } : {}),
       });
       ok = false;
     } else if (bound.has(name)) {

@@ -125,7 +125,7 @@ export function bindModule(mod: Module): { diagnostics: Diagnostic[]; references
       case "name":
         if (!use(e, s)) {
           const alt = didYouMean(e.name, s.all());
-          out.push(diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}));
+          out.push(diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?`, suggestion: alt } : {}));
         }
         return;
       case "array": return e.elements.forEach((x) => expr(x, s));

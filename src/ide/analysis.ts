@@ -8,7 +8,7 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "../check/modules.ts";
-import { compileModel, dedupe, trainsWithoutModel } from "../compiler.ts";
+import { compileModel, dedupe, trainsWithoutModel, type CompiledModel } from "../compiler.ts";
 import { modelNameErrors } from "../check/model-names.ts";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
@@ -23,6 +23,8 @@ export interface ModelResult {
   facts: Moving<TypeFact>;
   summary: Moving<SummaryRow>;
   params: { name: string; size: number; trainable: boolean }[];
+  /** The model as compiled (unsimplified), when it compiled: a code lens costs it on request. */
+  compiled?: CompiledModel;
 }
 
 /** Spanned records moved past edits only when someone reads them: most edits are followed by
@@ -101,6 +103,7 @@ function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string)
     // A model with an error keeps what its forward elaborated: the layers an error does not touch.
     summary: new Moving(r.model?.summary ?? r.partial.summary, entry.path),
     params: (r.model?.params ?? r.partial.params).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
+    compiled: r.model,
   };
 }
 
@@ -134,6 +137,7 @@ function moved(r: ModelResult, c: TextChange, file: string): ModelResult | undef
     facts: r.facts.after(c),
     summary: r.summary.after(c),
     params: r.params,
+    compiled: r.compiled,
   };
   return lost ? undefined : result;
 }

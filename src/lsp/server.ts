@@ -8,7 +8,7 @@
 // malformed params are answered with errors, before any of this (stdio.ts).
 import {
   TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
-  SemanticTokensBuilder, MarkupKind, InlayHintKind, DidChangeConfigurationNotification, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
+  SemanticTokensBuilder, MarkupKind, InlayHintKind, ResponseError, DidChangeConfigurationNotification, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fsHost, type Host } from "../check/modules.ts";
@@ -26,6 +26,7 @@ import { VERSION } from "../version.ts";
 import { crashDiagnostic, pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
 import { importedDiagnostics } from "./imported.ts";
 import { stdioConnection } from "./stdio.ts";
+import { REFACTOR_CAPABILITIES, registerRefactors } from "./refactors.ts";
 
 /** How long after the last keystroke a document is re-analysed. */
 const DEBOUNCE_MS = 15;
@@ -53,10 +54,12 @@ export function startServer(connection: Connection = stdioConnection()): void {
   // Open documents take precedence over the disk, so an unsaved imported file is seen as typed.
   const host: Host = { read: (path) => documents.get(pathToUri(path))?.getText() ?? fsHost.read(path) };
 
-  const guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R) => (...args: A): R => {
+  /** `answers`: the handler's own errors (ResponseError: "cannot rename that") go to the client as errors. */
+  const guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R, answers = false) => (...args: A): R => {
     try {
       return f(...args);
     } catch (e) {
+      if (answers && e instanceof ResponseError) throw e;
       connection.console.error(`dnnc: ${what} failed: ${describeError(e)}`);
       return none;
     }
@@ -125,7 +128,9 @@ export function startServer(connection: Connection = stdioConnection()): void {
     hintOptions = { types: flag("types"), parameterCounts: flag("parameterCounts") };
   };
 
-  connection.onInitialize((p): InitializeResult => (configure(p.initializationOptions), (refreshHints = p.capabilities.workspace?.inlayHint?.refreshSupport === true), {
+  let roots: string[] = [];
+  connection.onInitialize((p): InitializeResult => (configure(p.initializationOptions), (refreshHints = p.capabilities.workspace?.inlayHint?.refreshSupport === true),
+  (roots = [...(p.workspaceFolders ?? []).map((f) => f.uri), ...(p.rootUri ? [p.rootUri] : [])].filter((u, i, all) => u.startsWith("file:") && all.indexOf(u) === i).map(uriToPath)), {
     serverInfo: { name: "dnnc", version: VERSION },
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -139,6 +144,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
       documentFormattingProvider: true,
       inlayHintProvider: true,
+      ...REFACTOR_CAPABILITIES,
     },
   }));
 
@@ -237,6 +243,8 @@ export function startServer(connection: Connection = stdioConnection()): void {
       position: source.position(h.offset), label: h.label, kind: h.kind === "type" ? InlayHintKind.Type : undefined, paddingLeft: h.paddingLeft,
     }));
   }, []));
+
+  registerRefactors({ connection, documents, host, current, guard, roots: () => roots });
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);

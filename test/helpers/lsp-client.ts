@@ -35,10 +35,10 @@ export class TestClient {
   }
 
   /** `init`: what the editor says of itself and its settings (none by default). */
-  static async start(init: { capabilities?: ClientCapabilities; initializationOptions?: unknown } = {}): Promise<TestClient> {
+  static async start(init: { capabilities?: ClientCapabilities; initializationOptions?: unknown; rootUri?: string } = {}): Promise<TestClient> {
     const proc = spawn(process.execPath, [resolve(ROOT, "bin/dnnc.js"), "lsp", "--stdio"], { cwd: ROOT });
     const c = new TestClient(proc);
-    await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: init.capabilities ?? {}, workspaceFolders: null, initializationOptions: init.initializationOptions });
+    await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: init.rootUri ?? pathToFileURL(ROOT).href, capabilities: init.capabilities ?? {}, workspaceFolders: null, initializationOptions: init.initializationOptions });
     await c.connection.sendNotification(InitializedNotification.type, {});
     return c;
   }
