@@ -31,9 +31,22 @@ export interface ModelResult {
  * no hover, and a large file's models hold thousands of facts. */
 export class Moving<T extends { span: Span }> {
   private moved: T[] | undefined;
-  constructor(private readonly base: T[], private readonly file: string, private readonly changes: TextChange[] = []) {}
+  constructor(private readonly base: T[], private readonly file: string, private readonly changes: TextChange[] = [], private runs?: Span[]) {}
   after(c: TextChange): Moving<T> {
-    return new Moving(this.base, this.file, [...this.changes, c]);
+    return new Moving(this.base, this.file, [...this.changes, c], this.runs);
+  }
+  /** Whether a record of this file may lie in [from, to], answered without moving the records:
+   * from the runs of overlapping records (a statement's, a definition's), moved past the edits.
+   * Inlay hints for one screen skip the models whose records all lie elsewhere: after an edit,
+   * moving every model's facts costs more than the hints. */
+  mayTouch(from: number, to: number): boolean {
+    const runs = (this.runs ??= runsOf(this.base, this.file));
+    for (const r of runs) {
+      let span: Span | undefined = r;
+      for (const c of this.changes) if (span) span = mapSpan(c, this.file, span);
+      if (!span || (span.end >= from && span.start <= to)) return true;
+    }
+    return false;
   }
   get(): T[] {
     return (this.moved ??= this.changes.length === 0 ? this.base : this.base.flatMap((x) => {
@@ -42,6 +55,18 @@ export class Moving<T extends { span: Span }> {
       return span ? [{ ...x, span }] : [];
     }));
   }
+}
+
+/** The spans of `file` merged where they overlap or touch, in order. */
+function runsOf(xs: { span: Span }[], file: string): Span[] {
+  const spans = xs.map((x) => x.span).filter((s) => s.file === file).sort((a, b) => a.start - b.start);
+  const runs: Span[] = [];
+  for (const s of spans) {
+    const last = runs[runs.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else runs.push({ file, start: s.start, end: s.end });
+  }
+  return runs;
 }
 
 export interface Analysis {

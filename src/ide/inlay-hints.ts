@@ -6,7 +6,7 @@
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { LayerRow } from "../check/context.ts";
-import type { Analysis } from "./analysis.ts";
+import type { Analysis, Moving } from "./analysis.ts";
 
 export interface InlayHintOptions {
   /** Inferred types of lets, pipeline stages and layer calls. */
@@ -32,12 +32,21 @@ const count = (n: number) => n.toLocaleString("en-US");
 /** The hints between `from` and `to` (offsets in the analysed text), in text order. */
 export function inlayHints(a: Analysis, from: number, to: number, options: InlayHintOptions = DEFAULT_INLAY_HINTS): InlayHintInfo[] {
   if (!options.types && !options.parameterCounts) return [];
+  // Only the models with records in range: after an edit, moving every model's facts past it
+  // costs more than the hints themselves (bench/lsp-latency.ts).
+  const near = <T extends { span: Span }>(m: Moving<T>): T[] => (m.mayTouch(from, to) ? m.get() : []);
   const types = new Map<string, string[]>();
-  for (const f of a.facts()) if (f.span.end >= from && f.span.start <= to) types.set(key(f.span), f.types);
+  for (const m of a.models.values())
+    for (const f of near(m.facts)) {
+      if (f.span.end < from || f.span.start > to) continue;
+      const k = key(f.span);
+      const seen = types.get(k);
+      types.set(k, seen ? [...new Set([...seen, ...f.types])] : f.types);
+    }
   // A layer defined in this file and applied twice has two rows at one span: its count shows only if they agree.
   const rows = new Map<string, LayerRow[]>();
   for (const m of a.models.values())
-    for (const r of m.summary.get()) if (r.kind === "layer" && r.span.file === a.path && r.span.end >= from && r.span.start <= to) rows.set(key(r.span), [...(rows.get(key(r.span)) ?? []), r]);
+    for (const r of near(m.summary)) if (r.kind === "layer" && r.span.file === a.path && r.span.end >= from && r.span.start <= to) rows.set(key(r.span), [...(rows.get(key(r.span)) ?? []), r]);
 
   const hints: InlayHintInfo[] = [];
   const seen = new Set<number>();
