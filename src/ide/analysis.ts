@@ -10,7 +10,7 @@ import { parse, type ParseResult } from "../syntax/parse.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "../check/modules.ts";
 import { compileModel, dedupe, trainsWithoutModel, type CompiledModel } from "../compiler.ts";
 import { modelNameErrors } from "../check/model-names.ts";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { appendAll, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
 import type { SummaryRow } from "../check/context.ts";
 import { diffTexts, mapSpan, type TextChange } from "./text-change.ts";
@@ -116,6 +116,18 @@ export function analyse(path: string, text: string, host: Host = fsHost, prev?: 
   let facts: TypeFact[] | undefined;
   const allFacts = () => (facts ??= [...models.values()].flatMap((m) => m.facts.get()).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end));
   return { path, text, parsed, program, entry, diagnostics, models, facts: allFacts, failures, contextKey };
+}
+
+/** The facts and layer rows of the models with records in [from, to] (others may be included;
+ * filter by span): a request about one place does not move every model's records past an edit. */
+export function recordsNear(a: Analysis, from: number, to: number): { facts: TypeFact[]; summary: SummaryRow[] } {
+  const facts: TypeFact[] = [];
+  const summary: SummaryRow[] = [];
+  for (const m of a.models.values()) {
+    if (m.facts.mayTouch(from, to)) appendAll(facts, m.facts.get());
+    if (m.summary.mayTouch(from, to)) appendAll(summary, m.summary.get());
+  }
+  return { facts, summary };
 }
 
 function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string): ModelResult {

@@ -1,10 +1,11 @@
-// Inlay hints in-process: after edits, the incremental analysis (models kept, their facts moved
-// lazily, models away from the requested range skipped) answers exactly what a fresh analysis of
-// the same text does, for every range.
+// Inlay hints (and hovers) in-process: after edits, the incremental analysis (models kept, their
+// facts moved lazily, models away from the requested place skipped) answers exactly what a fresh
+// analysis of the same text does, for every range.
 import { describe, expect, it } from "vitest";
 import { generate } from "../../bench/lib/gen-models.ts";
 import { analyse, type Analysis } from "../../src/ide/analysis.ts";
 import { inlayHints } from "../../src/ide/inlay-hints.ts";
+import { hover } from "../../src/ide/hover.ts";
 
 const FILE = "/virtual/workload.dnn";
 
@@ -32,6 +33,8 @@ describe("inlay hints after edits", () => {
         expect(inlayHints(a, from, to), `edit ${i}, ${from}–${to}`).toEqual(inlayHints(fresh, from, to));
       }
       expect(inlayHints(a, 0, text.length)).toEqual(inlayHints(fresh, 0, text.length));
+      // Hover reads the same records the same way.
+      for (let o = 0; o < text.length; o += 601) expect(hover(a, o), `edit ${i}, hover at ${o}`).toEqual(hover(fresh, o));
     }
   }, 60_000);
 });
