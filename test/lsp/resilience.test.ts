@@ -38,6 +38,8 @@ const BROKEN: Record<string, string> = {
   "a shape error in another model": IMPORTS + CNN + OTHER("y = x |> Dense(5)") + TRAIN,
   "a parse error in another model": IMPORTS + CNN + OTHER("y = x |> Dense(4") + TRAIN,
   "a broken model before this one": IMPORTS + "model Before {\n  input x: f32[B, 3]\n  outptu y: f32[B, 3]\n  y = x\n}\n\n" + CNN + OTHER("y = x |> Dense(4)") + TRAIN,
+  // On the blank line before the first let: every line keeps its number.
+  "an error on an earlier line of the same model": IMPORTS + CNN.replace("f32[B, 10]\n\n  let features", "f32[B, 10]\n  let bad = undefined_thing * 2.0\n  let features") + OTHER("y = x |> Dense(4)") + TRAIN,
   "an error on a later line of the same model": IMPORTS + CNN.replace("|> Dense(10)\n", "|> Dense(10)\n  let unused = logits @ logits\n") + OTHER("y = x |> Dense(4)") + TRAIN,
   "an error in the model's train block": IMPORTS + CNN + OTHER("y = x |> Dense(4)") + TRAIN.replace("lr: 0.001", "lr: learning_rate"),
   "an unknown name imported": IMPORTS.replace("{adam}", "{adam, adamw_typo}") + CNN + OTHER("y = x |> Dense(4)") + TRAIN,
@@ -50,8 +52,8 @@ const PLACES: [string, number][] = [
 ];
 
 function posIn(text: string, needle: string, k = 0) {
-  const o = text.indexOf(CNN.slice(0, 20)) + CNN.indexOf(needle);
-  if (CNN.indexOf(needle) < 0) throw new Error(`no ${needle}`);
+  const o = text.indexOf(needle, text.indexOf("model MnistCNN"));
+  if (CNN.indexOf(needle) < 0 || o < 0) throw new Error(`no ${needle}`);
   const before = text.slice(0, o + k);
   return { line: before.split("\n").length - 1, character: o + k - (before.lastIndexOf("\n") + 1) };
 }
@@ -95,7 +97,7 @@ describe("resilient analysis", () => {
       expect(broken.hovers).toEqual(clean.hovers);
       expect(broken.hints).toEqual(clean.hints);
       expect(broken.definition).toEqual(clean.definition);
-      // The broken model before MnistCNN is a name like any other.
-      expect(broken.completion.filter((l) => l !== "Before")).toEqual(clean.completion);
+      // The broken model before MnistCNN, and the broken let, are names like any other.
+      expect(broken.completion.filter((l) => l !== "Before" && l !== "bad")).toEqual(clean.completion);
     }, 30_000);
 });
