@@ -8,7 +8,7 @@ import type { Span } from "../syntax/source.ts";
 import type { CompiledModel } from "../model.ts";
 import { simplify } from "../passes/pipeline.ts";
 import { modelStats } from "../api/stats.ts";
-import type { Analysis, ModelResult } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
 
 export const DEFAULT_BATCH = 64;
 
@@ -17,7 +17,9 @@ export function modelLenses(a: Analysis): { model: string; span: Span }[] {
   return [...a.entry.models.values()].filter((d) => d.name.span.file === a.path).map((d) => ({ model: d.name.name, span: d.name.span }));
 }
 
-const costed = new WeakMap<ModelResult, Map<number, string>>();
+/** Keyed by the compiled model, which a kept model carries unchanged past edits elsewhere (its
+ * ModelResult is a new object after each): an editor resolves lenses again after every edit. */
+const costed = new WeakMap<CompiledModel, Map<number, string>>();
 const count = (n: number) => n.toLocaleString("en-US");
 const bytes = (v: number): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB` : `${v} B`);
 
@@ -27,8 +29,8 @@ export function modelLensTitle(a: Analysis, model: string, batch = DEFAULT_BATCH
   if (!r) return undefined;
   const params = r.params.reduce((s, p) => s + p.size, 0);
   if (!r.compiled) return `${count(params)} parameters so far · memory once the model checks`;
-  const cache = costed.get(r) ?? new Map<number, string>();
-  costed.set(r, cache);
+  const cache = costed.get(r.compiled) ?? new Map<number, string>();
+  costed.set(r.compiled, cache);
   let title = cache.get(batch);
   if (title === undefined) cache.set(batch, (title = costOf(r.compiled, batch)));
   return title;

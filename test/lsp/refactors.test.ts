@@ -153,6 +153,28 @@ describe("code lens", { timeout: 60_000 }, () => {
     expect(resolved.command!.title).toBe(`93,322 parameters · training peak ${(peak / 1e6).toFixed(1)} MB at B = 64`);
   });
 
+  it("an edit elsewhere does not cost a model again: its lens resolves from the cache", async () => {
+    const path = "samples/resnet_small.dnn";
+    const text = readFileSync(path, "utf8");
+    const uri = uriOf(path);
+    await client.open(uri, text);
+    const resolve = async () => {
+      const [lens] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }))!;
+      const t0 = performance.now();
+      const title = (await client.connection.sendRequest(CodeLensResolveRequest.type, lens!)).command!.title;
+      return { title, ms: performance.now() - t0 };
+    };
+    const first = await resolve();
+    expect(first.title).toMatch(/^176,938 parameters · training peak [\d.]+ MB at B = 64$/);
+    // A comment typed at the top: the model is kept, moved, and not costed again.
+    const next = client.nextDiagnostics(uri);
+    await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: "// a comment\n" }]);
+    await next;
+    const again = await resolve();
+    expect(again.title).toBe(first.title);
+    expect(again.ms).toBeLessThan(first.ms / 3);
+  });
+
   it("a model with an error: its parameters so far (both layers: the error is the output's type), no memory", async () => {
     const uri = "untitled:lens-broken.dnn";
     await client.open(uri, MODEL("import std.layers.{Dense}\n", "y = x |> Dense(4) |> Dense(5)"));
