@@ -23,17 +23,20 @@ const costed = new WeakMap<CompiledModel, Map<number, string>>();
 const count = (n: number) => n.toLocaleString("en-US");
 const bytes = (v: number): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB` : `${v} B`);
 
-/** The lens's text: `93,322 parameters · training peak 31.5 MB at B = 64`. */
-export function modelLensTitle(a: Analysis, model: string, batch = DEFAULT_BATCH): string | undefined {
+/** The lens's text: `93,322 parameters · training peak 31.5 MB at B = 64`. With `cost` false,
+ * a model not costed yet gets its parameter count and `pending: true` instead of waiting for it
+ * (a server that can ask the editor to refresh lenses costs it once typing pauses). */
+export function modelLensTitle(a: Analysis, model: string, batch = DEFAULT_BATCH, cost = true): { title: string; pending: boolean } | undefined {
   const r = a.models.get(model);
   if (!r) return undefined;
   const params = r.params.reduce((s, p) => s + p.size, 0);
-  if (!r.compiled) return `${count(params)} parameters so far · memory once the model checks`;
+  if (!r.compiled) return { title: `${count(params)} parameters so far · memory once the model checks`, pending: false };
   const cache = costed.get(r.compiled) ?? new Map<number, string>();
   costed.set(r.compiled, cache);
   let title = cache.get(batch);
+  if (title === undefined && !cost) return { title: `${count(params)} parameters · peak memory: costing…`, pending: true };
   if (title === undefined) cache.set(batch, (title = costOf(r.compiled, batch)));
-  return title;
+  return { title, pending: false };
 }
 
 /** Its default train step's peak; with only named programs (`train Gan.generator`), the largest of theirs. */

@@ -3,7 +3,7 @@
 // training memory. What they compute is src/ide/'s; this file turns it into the protocol's.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CodeActionKind, ResponseError, ErrorCodes, type CodeAction, type CodeLens, type Connection, type TextDocuments, type WorkspaceEdit } from "vscode-languageserver/node";
+import { CodeActionKind, CodeLensRefreshRequest, ResponseError, ErrorCodes, type CodeAction, type CodeLens, type Connection, type TextDocuments, type WorkspaceEdit } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Host } from "../check/modules.ts";
 import type { Analysis } from "../ide/analysis.ts";
@@ -12,6 +12,9 @@ import { prepareRename, rename } from "../ide/rename.ts";
 import { modelLenses, modelLensTitle } from "../ide/code-lens.ts";
 import { SourceFile } from "../syntax/source.ts";
 import { pathToUri, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
+
+/** How long resolve requests must pause before models are costed. */
+const COST_AFTER_MS = 300;
 
 export const REFACTOR_CAPABILITIES = {
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -29,9 +32,11 @@ export interface RefactorContext {
   guard: Guard;
   /** The workspace's folders, searched for files that import a renamed definition. */
   roots: () => string[];
+  /** Whether the client takes workspace/codeLens/refresh. */
+  canRefreshLenses: () => boolean;
 }
 
-export function registerRefactors({ connection, documents, host, current, guard, roots }: RefactorContext): void {
+export function registerRefactors({ connection, documents, host, current, guard, roots, canRefreshLenses }: RefactorContext): void {
   connection.onCodeAction(guard("code actions", (p) => {
     const a = current(p.textDocument.uri);
     if (!a) return [];
@@ -73,12 +78,32 @@ export function registerRefactors({ connection, documents, host, current, guard,
     return a ? modelLenses(a).map((l): CodeLens => ({ range: toRange(a.entry.source, l.span), data: { uri: p.textDocument.uri, model: l.model } })) : [];
   }, []));
 
+  // Costing a model takes up to hundreds of milliseconds, and an editor resolves lenses again
+  // after every edit: where the editor can be asked to refresh them, a model not costed yet is
+  // shown with its parameters alone, costed once resolve requests pause, then refreshed.
+  const waiting = new Map<string, Set<string>>();
+  let costTimer: NodeJS.Timeout | undefined;
+  const costWaiting = guard("costing models", () => {
+    costTimer = undefined;
+    for (const [uri, models] of waiting) {
+      const a = current(uri);
+      for (const m of models) if (a) modelLensTitle(a, m);
+    }
+    waiting.clear();
+    void connection.sendRequest(CodeLensRefreshRequest.type);
+  }, undefined);
+
   connection.onCodeLensResolve(guard("code lens", (lens: CodeLens) => {
     const { uri, model } = (lens.data ?? {}) as { uri?: string; model?: string };
     const a = uri ? current(uri) : undefined;
-    const title = a && model ? modelLensTitle(a, model) : undefined;
+    const shown = a && model ? modelLensTitle(a, model, undefined, !canRefreshLenses()) : undefined;
+    if (shown?.pending) {
+      waiting.set(uri!, (waiting.get(uri!) ?? new Set()).add(model!));
+      if (costTimer) clearTimeout(costTimer);
+      costTimer = setTimeout(costWaiting, COST_AFTER_MS);
+    }
     // A lens carries a command to be shown; this one does nothing when clicked.
-    return { ...lens, command: { title: title ?? "model", command: "" } };
+    return { ...lens, command: { title: shown?.title ?? "model", command: "" } };
   }, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title: "model", command: "" } }));
 }
 

@@ -129,7 +129,9 @@ export function startServer(connection: Connection = stdioConnection()): void {
   };
 
   let roots: string[] = [];
+  let refreshLenses = false;
   connection.onInitialize((p): InitializeResult => (configure(p.initializationOptions), (refreshHints = p.capabilities.workspace?.inlayHint?.refreshSupport === true),
+  (refreshLenses = p.capabilities.workspace?.codeLens?.refreshSupport === true),
   (roots = [...(p.workspaceFolders ?? []).map((f) => f.uri), ...(p.rootUri ? [p.rootUri] : [])].filter((u, i, all) => u.startsWith("file:") && all.indexOf(u) === i).map(uriToPath)), {
     serverInfo: { name: "dnnc", version: VERSION },
     capabilities: {
@@ -244,7 +246,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
     }));
   }, []));
 
-  registerRefactors({ connection, documents, host, current, guard, roots: () => roots });
+  registerRefactors({ connection, documents, host, current, guard, roots: () => roots, canRefreshLenses: () => refreshLenses });
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);

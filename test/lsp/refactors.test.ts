@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CodeActionRequest, PrepareRenameRequest, RenameRequest, CodeLensRequest, CodeLensResolveRequest,
+  CodeActionRequest, PrepareRenameRequest, RenameRequest, CodeLensRequest, CodeLensResolveRequest, CodeLensRefreshRequest,
   type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit,
 } from "vscode-languageserver-protocol/node";
 import { TestClient, uriOf } from "../helpers/lsp-client.ts";
@@ -173,6 +173,24 @@ describe("code lens", { timeout: 60_000 }, () => {
     const again = await resolve();
     expect(again.title).toBe(first.title);
     expect(again.ms).toBeLessThan(first.ms / 3);
+  });
+
+  it("a client that can refresh lenses gets the parameters at once, then a refresh, then the memory", async () => {
+    const refreshing = await TestClient.start({ capabilities: { workspace: { codeLens: { refreshSupport: true } } } });
+    try {
+      const refreshed = new Promise<void>((done) => refreshing.connection.onRequest(CodeLensRefreshRequest.type, () => done()));
+      const uri = uriOf("samples/mnist_cnn.dnn");
+      await refreshing.open(uri, readFileSync("samples/mnist_cnn.dnn", "utf8"));
+      const resolve = async () => {
+        const [lens] = (await refreshing.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }))!;
+        return (await refreshing.connection.sendRequest(CodeLensResolveRequest.type, lens!)).command!.title;
+      };
+      expect(await resolve()).toBe("93,322 parameters · peak memory: costing…");
+      await refreshed;
+      expect(await resolve()).toMatch(/^93,322 parameters · training peak [\d.]+ MB at B = 64$/);
+    } finally {
+      await refreshing.stop();
+    }
   });
 
   it("a model with an error: its parameters so far (both layers: the error is the output's type), no memory", async () => {
