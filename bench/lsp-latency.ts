@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpus, loadavg } from "node:os";
 import { generate } from "./lib/gen-models.ts";
+import { InlayHintRequest } from "vscode-languageserver-protocol/node";
 import { TestClient } from "../test/helpers/lsp-client.ts";
 
 const argv = process.argv.slice(2);
@@ -40,14 +41,46 @@ for (let i = 0; i < EDITS; i++) {
   samples.push(performance.now() - t0);
   if (d.diagnostics.some((x) => x.severity === 1)) throw new Error(`edit ${i} gave an error: ${d.diagnostics[0]!.message}`);
 }
+
+// Inlay hints (issue 23), as an editor asks for them: right after the edit, for the screen
+// around it (60 lines), so the clock includes re-analysing the edited model; then once more for
+// the whole file, the most a client asks for.
+const hintSamples: number[] = [];
+const wholeSamples: number[] = [];
+const lineCount = text.split("\n").length;
+for (let i = 0; i < EDITS; i++) {
+  const at = sites[(i * 104729) % sites.length]!;
+  const digit = String((Number(text[at]) % 9) + 1);
+  const pos = positionOf(text, at);
+  text = text.slice(0, at) + digit + text.slice(at + 1);
+  t0 = performance.now();
+  await client.change(uri, [{ range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: digit }]);
+  const screen = { start: { line: Math.max(0, pos.line - 30), character: 0 }, end: { line: pos.line + 30, character: 0 } };
+  const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: screen });
+  hintSamples.push(performance.now() - t0);
+  t0 = performance.now();
+  const all = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lineCount, character: 0 } } });
+  wholeSamples.push(performance.now() - t0);
+  if (i === 0 && (all ?? []).length < gen.layers) throw new Error(`only ${(all ?? []).length} inlay hints in the whole file (${hints?.length ?? 0} on screen)`);
+}
 await client.stop();
 
-samples.sort((a, b) => a - b);
-const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
-const result = { lines: gen.lines, models: gen.models, layers: gen.layers, edits: EDITS, openMs, medianMs: q(0.5), p95Ms: q(0.95), maxMs: samples[samples.length - 1], load: loadavg()[0], cpus: cpus().length, samplesMs: samples };
+const quantiles = (xs: number[]) => {
+  xs.sort((a, b) => a - b);
+  return (p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+};
+const q = quantiles(samples);
+const qh = quantiles(hintSamples);
+const qw = quantiles(wholeSamples);
+const result = {
+  lines: gen.lines, models: gen.models, layers: gen.layers, edits: EDITS, openMs, medianMs: q(0.5), p95Ms: q(0.95), maxMs: samples[samples.length - 1], load: loadavg()[0], cpus: cpus().length, samplesMs: samples,
+  inlayHints: { editToScreenMedianMs: qh(0.5), editToScreenP95Ms: qh(0.95), wholeFileMedianMs: qw(0.5), wholeFileP95Ms: qw(0.95) },
+};
 process.stdout.write(
   `language server, ${gen.lines}-line file (${gen.models} models, ${gen.layers} layers): first diagnostics ${openMs.toFixed(0)} ms after open\n` +
   `after a one-character edit (${EDITS} edits): median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${result.maxMs!.toFixed(1)} ms (target: < 100 ms)\n` +
+  `inlay hints for the 60 lines around an edit, sent with it: median ${qh(0.5).toFixed(1)} ms, p95 ${qh(0.95).toFixed(1)} ms (target: < 100 ms); ` +
+  `for the whole file, after: median ${qw(0.5).toFixed(1)} ms, p95 ${qw(0.95).toFixed(1)} ms\n` +
   `load average ${result.load.toFixed(2)} on ${result.cpus} CPUs\n`,
 );
 const out = join(dirname(fileURLToPath(import.meta.url)), "results");

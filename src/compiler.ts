@@ -48,12 +48,20 @@ export function trainsWithoutModel(entry: Module): Diagnostic[] {
   return entry.trains.flatMap((t) => (t.model.name && !entry.models.has(t.model.name) ? unknownModel(t.model, [...entry.models.keys()]) : []));
 }
 
+/** What elaborating a model's forward found, kept even when the model fails: an editor still
+ * shows the layers before an error, and every layer when the error is in the train block. */
+export interface ForwardPartial {
+  summary: CompiledModel["summary"];
+  params: CompiledModel["params"];
+}
+
 /** One model of a loaded file: its forward, init, training step and evaluation. Models are
  * independent of each other, so an editor recompiles only the one being edited. */
-export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce", time: PhaseTimer = untimed): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce", time: PhaseTimer = untimed): { model?: CompiledModel; diagnostics: Diagnostic[]; partial: ForwardPartial } {
   const diagnostics: Diagnostic[] = [];
   const fwd = time("forward: elaborate the model", () => forwardFn(decl, entry));
-  if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics };
+  const partial: ForwardPartial = { summary: fwd.el.summary, params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })) };
+  if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics, partial };
   const trainDecl = entry.trains.find((t) => t.model.name === name && !t.program);
   const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry)) : undefined;
   if (tr) appendAll(diagnostics, tr.el.diagnostics);
@@ -67,13 +75,13 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const states = [...(tr?.step?.states ?? []), ...programs.flatMap((p) => p.step?.states ?? [])];
   const init = failed ? undefined : time("init: parameter and state initialisers", () => initFn(fwd.el, [...specs, ...states]));
   appendAll(diagnostics, fwd.el.diagnostics);
-  if (!init) return { diagnostics };
+  if (!init) return { diagnostics, partial };
   const model: CompiledModel = {
     name,
     inputs: fwd.model.inputs,
     outputs: fwd.model.outputs.map(({ id: _id, ...o }) => o),
-    params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })),
-    summary: fwd.el.summary,
+    params: partial.params,
+    summary: partial.summary,
     forward: simplify(fwd.fn, after, time),
     init: simplify(init, after, time),
     indexRanges: [],
@@ -91,7 +99,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
     });
   const fns = [model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : []), ...(model.programs ?? []).flatMap((p) => [p.train.fn, ...(p.evaluate ? [p.evaluate] : [])])];
   model.indexRanges = time("index ranges of i32 inputs", () => indexRanges(fns));
-  return { model, diagnostics };
+  return { model, diagnostics, partial };
 }
 
 export function dedupe(ds: Diagnostic[]): Diagnostic[] {
@@ -104,7 +112,7 @@ export function dedupe(ds: Diagnostic[]): Diagnostic[] {
 
 function unknownModel(name: A.Ident, models: string[]): Diagnostic[] {
   const alt = didYouMean(name.name, models);
-  return [diagnostic("DNN0105", name.span, `no model \`${name.name}\` in this file`, alt ? { hint: `did you mean \`${alt}\`?` } : {})];
+  return [diagnostic("DNN0105", name.span, `no model \`${name.name}\` in this file`, alt ? { hint: `did you mean \`${alt}\`?`, suggestion: alt } : {})];
 }
 
 export { fsHost };

@@ -26,6 +26,10 @@ async function start() {
   const clientOptions = {
     documentSelector: [{ scheme: "file", language: "dnn" }, { scheme: "untitled", language: "dnn" }],
     outputChannel: output,
+    // The inlay-hint settings reach the server at start and, through the `dnnc` section's
+    // didChangeConfiguration, whenever they change (the server then asks VS Code to redraw them).
+    initializationOptions: hintSettings(),
+    synchronize: { configurationSection: "dnnc" },
   };
   // The id "dnnc" makes the client read the `dnnc.trace.server` setting.
   client = new LanguageClient("dnnc", "dnnc", serverOptions, clientOptions);
@@ -46,6 +50,12 @@ async function start() {
       )
       .then((choice) => choice === open && vscode.commands.executeCommand("workbench.action.openSettings", "dnnc.path"));
   }
+}
+
+/** `{ inlayHints: { types, parameterCounts } }`, as the server reads its settings. */
+function hintSettings() {
+  const config = vscode.workspace.getConfiguration("dnnc");
+  return { inlayHints: { types: config.get("inlayHints.types", true), parameterCounts: config.get("inlayHints.parameterCounts", true) } };
 }
 
 async function stop() {

@@ -40,6 +40,7 @@ export function bindArgs(el: ElabContext, params: A.Parameter[], args: CallArg[]
       const alt = likelyMeant(name, params, bound);
       el.error("DNN0203", a.name.span, `${what} has no parameter \`${name}\`${alt ? `; did you mean \`${alt}\`?` : ""}`, {
         hint: alt ? renamed(alt, a.value) : `its parameters are ${params.map((p) => `\`${p.name.name}\``).join(", ") || "none"}`,
+        ...(alt ? { suggestion: alt } : {}),
       });
       if (alt) misspelled.add(alt);
       ok = false;

@@ -112,8 +112,8 @@ export function bindModule(mod: Module, ctx: BindContext = {}): { diagnostics: D
   /** Set while reading a train block's loss, where an unknown name is most often its labels. */
   let inLoss = false;
   const unknownName = (e: A.Ident, s: Scope): Diagnostic => {
-    const hint = unknownNameHint(e.name, s.suggestionsFor(e.name), mod, ctx, inLoss);
-    return diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, hint ? { hint } : {});
+    const { hint, suggestion } = unknownNameHint(e.name, s.suggestionsFor(e.name), mod, ctx, inLoss);
+    return diagnostic("DNN0101", e.span, `unknown name \`${e.name}\``, { ...(hint ? { hint } : {}), ...(suggestion ? { suggestion } : {}) });
   };
   const unused: LetBinding[] = [];
   const finish = (s: Scope) => s.unused().forEach((u) => unused.push(u)); // no spread: a scope may hold 100,000 lets
@@ -294,17 +294,17 @@ const LITERAL_SPELLINGS: Record<string, string> = {
 
 /** The hint for an unknown name, most specific first: a literal spelled as in another language,
  * a close name in scope, a stdlib definition that was not imported, a train block's labels. */
-function unknownNameHint(name: string, candidates: string[], mod: Module, ctx: BindContext, inLoss: boolean): string | undefined {
+function unknownNameHint(name: string, candidates: string[], mod: Module, ctx: BindContext, inLoss: boolean): { hint?: string; suggestion?: string } {
   const literal = LITERAL_SPELLINGS[name.toLowerCase()];
-  if (literal && name !== name.toLowerCase()) return literal;
+  if (literal && name !== name.toLowerCase()) return { hint: literal };
   // Any one-letter name is one edit from any other: in a loss, a short unknown name (`y`) is
   // far more often the labels never declared than a misspelled input (`x`).
   const alt = inLoss && name.length <= 2 ? undefined : didYouMean(name, candidates);
-  if (alt) return `did you mean \`${alt}\`?`;
+  if (alt) return { hint: `did you mean \`${alt}\`?`, suggestion: alt };
   const home = ctx.stdlibHome?.(name);
-  if (home) return `\`${name}\` is in std.${home}: ${importAdding(mod, home, name)}`;
-  if (inLoss) return `declare it in the train block, with its type: \`target ${name}: i32[B]\` for class indices, \`target ${name}: f32[B, …]\` for values`;
-  return literal;
+  if (home) return { hint: `\`${name}\` is in std.${home}: ${importAdding(mod, home, name)}` };
+  if (inLoss) return { hint: `declare it in the train block, with its type: \`target ${name}: i32[B]\` for class indices, \`target ${name}: f32[B, …]\` for values` };
+  return literal ? { hint: literal } : {};
 }
 
 /** "add `import std.layers.{Dense}`", or the file's own import of that module with the name added. */

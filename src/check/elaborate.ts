@@ -122,11 +122,12 @@ export class Elaborator implements ElabContext {
     return this.expanding[this.expanding.length - 1]?.failed === true;
   }
 
-  error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Value {
+  error(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string; suggestion?: string } = {}): Value {
     const site = this.callSites[0];
     if (site && span.file !== this.entryFile)
-      // A mistake in how a library definition is used is shown where the user wrote the call.
-      extra = { ...extra, related: [{ span, message: "the check that failed is here" }, ...(extra.related ?? [])] }, (span = site);
+      // A mistake in how a library definition is used is shown where the user wrote the call
+      // (where the suggested text would not fit: it is dropped).
+      extra = { ...extra, related: [{ span, message: "the check that failed is here" }, ...(extra.related ?? [])], suggestion: undefined }, (span = site);
     this.diagnostics.push(diagnostic(code, span, message, extra));
     return POISON;
   }
@@ -175,7 +176,7 @@ export class Elaborator implements ElabContext {
         if (v?.kind === "intrinsic") return e.name === "training" ? { kind: "bool", value: this.training } : (initConstant(this, e.name, e.span) ?? v);
         if (v) return v;
         const alt = didYouMean(e.name, env.names());
-        return this.error("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {});
+        return this.error("DNN0101", e.span, `unknown name \`${e.name}\``, alt ? { hint: `did you mean \`${alt}\`?`, suggestion: alt } : {});
       }
       case "array": return { kind: "array", items: e.elements.map((x) => this.expr(x, env)), span: e.span };
       case "unary":

@@ -60,6 +60,7 @@ export function elaborateModelBody(el: ElabContext, model: A.ModelDecl, module: 
         const alt = didYouMean(name, [...declared.keys()]);
         el.error("DNN0404", item.name.span, `\`${name}\` is not a declared output of ${model.name.name}`, {
           hint: alt ? `did you mean the output \`${alt}\`?` : `declare it with \`output ${name}: f32[…]\`, or bind a local with \`let ${name} = …\``,
+          ...(alt ? { suggestion: alt } : {}),
         });
         continue;
       }

@@ -130,7 +130,7 @@ function importInto(mod: Module, imp: A.ImportDecl, host: Host, prog: Program): 
     if (!found) {
       const alt = didYouMean(n.name, [...target.scope.keys()]);
       prog.diagnostics.push(
-        diagnostic("DNN0103", n.span, `\`${n.name}\` is not defined in \`${imp.path.map((p) => p.name).join(".")}\``, alt ? { hint: `did you mean \`${alt}\`?` } : {}),
+        diagnostic("DNN0103", n.span, `\`${n.name}\` is not defined in \`${imp.path.map((p) => p.name).join(".")}\``, alt ? { hint: `did you mean \`${alt}\`?`, suggestion: alt } : {}),
       );
       mod.poisoned.add(n.name);
       continue;

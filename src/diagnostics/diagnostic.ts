@@ -16,13 +16,17 @@ export interface Diagnostic {
   span: Span;
   related: Related[];
   hint?: string;
+  /** What was most likely meant in place of the text at `span` (a "did you mean" hint's name),
+   * as data: an editor's quick fix replaces the span with it. */
+  suggestion?: string;
 }
 
-export function diagnostic(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
+export function diagnostic(code: Code, span: Span, message: string, extra: { related?: Related[]; hint?: string; suggestion?: string } = {}): Diagnostic {
   // The same span and label twice (x @ x) says nothing new.
   const related = (extra.related ?? []).filter((r, i, all) => all.findIndex((o) => o.span.file === r.span.file && o.span.start === r.span.start && o.span.end === r.span.end && o.message === r.message) === i);
   const d: Diagnostic = { code, severity: CODES[code].severity, message, span, related };
   if (extra.hint !== undefined) d.hint = extra.hint;
+  if (extra.suggestion !== undefined) d.suggestion = extra.suggestion;
   return d;
 }
 

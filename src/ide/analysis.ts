@@ -8,9 +8,9 @@ import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import { parse, type ParseResult } from "../syntax/parse.ts";
 import { fsHost, loadProgram, type Host, type Module, type Program } from "../check/modules.ts";
-import { compileModel, dedupe, trainsWithoutModel } from "../compiler.ts";
+import { compileModel, dedupe, trainsWithoutModel, type CompiledModel } from "../compiler.ts";
 import { modelNameErrors } from "../check/model-names.ts";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import { appendAll, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { FactSink, recordingFacts, type TypeFact } from "../check/facts.ts";
 import type { SummaryRow } from "../check/context.ts";
 import { diffTexts, mapSpan, type TextChange } from "./text-change.ts";
@@ -23,15 +23,30 @@ export interface ModelResult {
   facts: Moving<TypeFact>;
   summary: Moving<SummaryRow>;
   params: { name: string; size: number; trainable: boolean }[];
+  /** The model as compiled (unsimplified), when it compiled: a code lens costs it on request. */
+  compiled?: CompiledModel;
 }
 
 /** Spanned records moved past edits only when someone reads them: most edits are followed by
  * no hover, and a large file's models hold thousands of facts. */
 export class Moving<T extends { span: Span }> {
   private moved: T[] | undefined;
-  constructor(private readonly base: T[], private readonly file: string, private readonly changes: TextChange[] = []) {}
+  constructor(private readonly base: T[], private readonly file: string, private readonly changes: TextChange[] = [], private runs?: Span[]) {}
   after(c: TextChange): Moving<T> {
-    return new Moving(this.base, this.file, [...this.changes, c]);
+    return new Moving(this.base, this.file, [...this.changes, c], this.runs);
+  }
+  /** Whether a record of this file may lie in [from, to], answered without moving the records:
+   * from the runs of overlapping records (a statement's, a definition's), moved past the edits.
+   * Inlay hints for one screen skip the models whose records all lie elsewhere: after an edit,
+   * moving every model's facts costs more than the hints. */
+  mayTouch(from: number, to: number): boolean {
+    const runs = (this.runs ??= runsOf(this.base, this.file));
+    for (const r of runs) {
+      let span: Span | undefined = r;
+      for (const c of this.changes) if (span) span = mapSpan(c, this.file, span);
+      if (!span || (span.end >= from && span.start <= to)) return true;
+    }
+    return false;
   }
   get(): T[] {
     return (this.moved ??= this.changes.length === 0 ? this.base : this.base.flatMap((x) => {
@@ -40,6 +55,18 @@ export class Moving<T extends { span: Span }> {
       return span ? [{ ...x, span }] : [];
     }));
   }
+}
+
+/** The spans of `file` merged where they overlap or touch, in order. */
+function runsOf(xs: { span: Span }[], file: string): Span[] {
+  const spans = xs.map((x) => x.span).filter((s) => s.file === file).sort((a, b) => a.start - b.start);
+  const runs: Span[] = [];
+  for (const s of spans) {
+    const last = runs[runs.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else runs.push({ file, start: s.start, end: s.end });
+  }
+  return runs;
 }
 
 export interface Analysis {
@@ -91,6 +118,18 @@ export function analyse(path: string, text: string, host: Host = fsHost, prev?: 
   return { path, text, parsed, program, entry, diagnostics, models, facts: allFacts, failures, contextKey };
 }
 
+/** The facts and layer rows of the models with records in [from, to] (others may be included;
+ * filter by span): a request about one place does not move every model's records past an edit. */
+export function recordsNear(a: Analysis, from: number, to: number): { facts: TypeFact[]; summary: SummaryRow[] } {
+  const facts: TypeFact[] = [];
+  const summary: SummaryRow[] = [];
+  for (const m of a.models.values()) {
+    if (m.facts.mayTouch(from, to)) appendAll(facts, m.facts.get());
+    if (m.summary.mayTouch(from, to)) appendAll(summary, m.summary.get());
+  }
+  return { facts, summary };
+}
+
 function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string): ModelResult {
   const sink = new FactSink(entry.path);
   const r = recordingFacts(sink, () => compileModel(name, decl, entry, "none"));
@@ -98,8 +137,10 @@ function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string)
     key,
     diagnostics: r.diagnostics,
     facts: new Moving([...sink.facts.values()], entry.path),
-    summary: new Moving(r.model?.summary ?? [], entry.path),
-    params: (r.model?.params ?? []).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
+    // A model with an error keeps what its forward elaborated: the layers an error does not touch.
+    summary: new Moving(r.model?.summary ?? r.partial.summary, entry.path),
+    params: (r.model?.params ?? r.partial.params).map((p) => ({ name: p.name, size: p.shape.reduce<number>((a, d) => a * (d as number), 1), trainable: p.trainable })),
+    compiled: r.model,
   };
 }
 
@@ -133,6 +174,7 @@ function moved(r: ModelResult, c: TextChange, file: string): ModelResult | undef
     facts: r.facts.after(c),
     summary: r.summary.after(c),
     params: r.params,
+    compiled: r.compiled,
   };
   return lost ? undefined : result;
 }

@@ -67,5 +67,5 @@ function enclosingCall(tokens: IToken[]): CallContext | undefined {
   return undefined;
 }
 
-const HARD_KEYWORDS = new Set(["import", "model", "layer", "fn", "init", "optimizer", "train", "let", "if", "else", "true", "false"]);
+export const HARD_KEYWORDS = new Set(["import", "model", "layer", "fn", "init", "optimizer", "train", "let", "if", "else", "true", "false"]);
 const isName = (t: IToken): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.image) && !HARD_KEYWORDS.has(t.image);

@@ -25,8 +25,8 @@ export interface Completion {
   sortText?: string;
 }
 
-const TOP_KEYWORDS = ["model", "layer", "fn", "init", "optimizer", "train", "import"];
-const BLOCK_KEYWORDS = ["let", "input", "output", "param", "state", "target", "loss", "optimizer", "clip_norm", "trainable", "forward", "update", "if", "else", "training"];
+export const TOP_KEYWORDS = ["model", "layer", "fn", "init", "optimizer", "train", "import"];
+export const BLOCK_KEYWORDS = ["let", "input", "output", "param", "state", "target", "loss", "optimizer", "clip_norm", "trainable", "forward", "update", "if", "else", "training"];
 // Which stdlib module holds the things a position asks for.
 const ACTIVATIONS = new Set(["relu", "sigmoid", "tanh", "erf"]);
 
@@ -123,7 +123,7 @@ function namesInScope(a: Analysis, offset: number): Completion[] {
 }
 
 /** Adds `name` to the file's `import std.<module>.{…}`, or a new import line for it. */
-function importEdit(a: Analysis, module: string, name: string): { offset: number; text: string } {
+export function importEdit(a: Analysis, module: string, name: string): { offset: number; text: string } {
   const imports = a.parsed.ast.decls.filter((d): d is A.ImportDecl => d.kind === "import");
   const same = imports.find((d) => d.path.map((p) => p.name).join(".") === `std.${module}`);
   if (same) {

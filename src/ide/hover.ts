@@ -7,7 +7,7 @@ import type { Decl } from "../check/module.ts";
 import type { LayerRow } from "../check/context.ts";
 import { INTRINSIC_NAMES } from "../check/intrinsic-names.ts";
 import type { TypeFact } from "../check/facts.ts";
-import type { Analysis } from "./analysis.ts";
+import { recordsNear, type Analysis } from "./analysis.ts";
 import { builtinDoc } from "./builtins.ts";
 import { contains, sameSpan } from "./definitions.ts";
 import { findAt, smallest } from "./lookup.ts";
@@ -22,8 +22,10 @@ const count = (n: number) => n.toLocaleString("en-US");
 
 export function hover(a: Analysis, offset: number): HoverInfo | undefined {
   const found = findAt(a, offset);
-  const fact = smallest(a.facts().filter((f) => contains(f.span, offset)));
-  const rows = [...a.models.values()].flatMap((m) => m.summary.get()).filter((r): r is LayerRow => r.kind === "layer" && contains(r.span, offset));
+  const near = recordsNear(a, offset, offset);
+  // In text order, as Analysis.facts() gives them: of two equally small, the first.
+  const fact = smallest(near.facts.filter((f) => contains(f.span, offset)).sort((x, y) => x.span.start - y.span.start || y.span.end - x.span.end));
+  const rows = near.summary.filter((r): r is LayerRow => r.kind === "layer" && contains(r.span, offset));
   const row = smallest(rows);
 
   if (found?.decl) {
@@ -54,7 +56,7 @@ export function hover(a: Analysis, offset: number): HoverInfo | undefined {
 }
 
 function factAt(a: Analysis, span: Span): string[] | undefined {
-  return a.facts().find((f: TypeFact) => sameSpan(f.span, span))?.types;
+  return recordsNear(a, span.start, span.end).facts.find((f: TypeFact) => sameSpan(f.span, span))?.types;
 }
 
 function layerLine(row: LayerRow): string {

@@ -8,7 +8,7 @@
 // malformed params are answered with errors, before any of this (stdio.ts).
 import {
   TextDocuments, TextDocumentSyncKind, CompletionItemKind, SymbolKind, FoldingRangeKind,
-  SemanticTokensBuilder, MarkupKind, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
+  SemanticTokensBuilder, MarkupKind, InlayHintKind, ResponseError, DidChangeConfigurationNotification, type Connection, type CompletionItem, type Diagnostic as LspDiagnostic, type DocumentSymbol, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fsHost, type Host } from "../check/modules.ts";
@@ -21,10 +21,12 @@ import { signatureHelp } from "../ide/signature-help.ts";
 import { folds, outline, type OutlineItem } from "../ide/outline.ts";
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from "../ide/semantic-tokens.ts";
 import { format } from "../format/format.ts";
+import { DEFAULT_INLAY_HINTS, inlayHints, type InlayHintOptions } from "../ide/inlay-hints.ts";
 import { VERSION } from "../version.ts";
 import { crashDiagnostic, pathToUri, toLocation, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
 import { importedDiagnostics } from "./imported.ts";
 import { stdioConnection } from "./stdio.ts";
+import { REFACTOR_CAPABILITIES, registerRefactors } from "./refactors.ts";
 
 /** How long after the last keystroke a document is re-analysed. */
 const DEBOUNCE_MS = 15;
@@ -52,10 +54,12 @@ export function startServer(connection: Connection = stdioConnection()): void {
   // Open documents take precedence over the disk, so an unsaved imported file is seen as typed.
   const host: Host = { read: (path) => documents.get(pathToUri(path))?.getText() ?? fsHost.read(path) };
 
-  const guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R) => (...args: A): R => {
+  /** `answers`: the handler's own errors (ResponseError: "cannot rename that") go to the client as errors. */
+  const guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R, answers = false) => (...args: A): R => {
     try {
       return f(...args);
     } catch (e) {
+      if (answers && e instanceof ResponseError) throw e;
       connection.console.error(`dnnc: ${what} failed: ${describeError(e)}`);
       return none;
     }
@@ -113,7 +117,22 @@ export function startServer(connection: Connection = stdioConnection()): void {
     state.timer = setTimeout(guard("analysis", () => void current(uri), undefined), DEBOUNCE_MS);
   };
 
-  connection.onInitialize((): InitializeResult => ({
+  // Settings: `initializationOptions` at start, then `workspace/didChangeConfiguration`'s
+  // `settings.dnnc` (both shaped { inlayHints: { types, parameterCounts } }).
+  let hintOptions: InlayHintOptions = DEFAULT_INLAY_HINTS;
+  let refreshHints = false;
+  const configure = (settings: unknown) => {
+    const hints = (settings as { inlayHints?: Partial<Record<keyof InlayHintOptions, unknown>> } | undefined)?.inlayHints;
+    if (!hints || typeof hints !== "object") return;
+    const flag = (k: keyof InlayHintOptions) => (typeof hints[k] === "boolean" ? hints[k] : hintOptions[k]);
+    hintOptions = { types: flag("types"), parameterCounts: flag("parameterCounts") };
+  };
+
+  let roots: string[] = [];
+  let refreshLenses = false;
+  connection.onInitialize((p): InitializeResult => (configure(p.initializationOptions), (refreshHints = p.capabilities.workspace?.inlayHint?.refreshSupport === true),
+  (refreshLenses = p.capabilities.workspace?.codeLens?.refreshSupport === true),
+  (roots = [...(p.workspaceFolders ?? []).map((f) => f.uri), ...(p.rootUri ? [p.rootUri] : [])].filter((u, i, all) => u.startsWith("file:") && all.indexOf(u) === i).map(uriToPath)), {
     serverInfo: { name: "dnnc", version: VERSION },
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -126,8 +145,15 @@ export function startServer(connection: Connection = stdioConnection()): void {
       foldingRangeProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
       documentFormattingProvider: true,
+      inlayHintProvider: true,
+      ...REFACTOR_CAPABILITIES,
     },
   }));
+
+  connection.onNotification(DidChangeConfigurationNotification.type, guard("configuration", (p) => {
+    configure((p.settings as { dnnc?: unknown } | undefined)?.dnnc);
+    if (refreshHints) void connection.languages.inlayHint.refresh();
+  }, undefined));
 
   documents.onDidOpen(guard("open", (e) => void current(e.document.uri), undefined));
   documents.onDidChangeContent(guard("change", (e) => analyseSoon(e.document.uri), undefined));
@@ -210,6 +236,17 @@ export function startServer(connection: Connection = stdioConnection()): void {
     }
     return builder.build();
   }, { data: [] }));
+
+  connection.languages.inlayHint.on(guard("inlay hints", (p) => {
+    const a = current(p.textDocument.uri);
+    if (!a) return [];
+    const source = a.entry.source;
+    return inlayHints(a, source.offset(p.range.start), source.offset(p.range.end), hintOptions).map((h) => ({
+      position: source.position(h.offset), label: h.label, kind: h.kind === "type" ? InlayHintKind.Type : undefined, paddingLeft: h.paddingLeft,
+    }));
+  }, []));
+
+  registerRefactors({ connection, documents, host, current, guard, roots: () => roots, canRefreshLenses: () => refreshLenses });
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);

@@ -52,8 +52,10 @@ describe("editors/vscode/package.json", () => {
     expect(grammar.scopeName).toBe(json(grammar.path).scopeName);
   });
 
-  it("has the dnnc.path and dnnc.trace.server settings", () => {
+  it("has the dnnc.path, dnnc.trace.server and inlay-hint settings", () => {
     const settings = manifest.contributes.configuration.properties;
+    expect(settings["dnnc.inlayHints.types"]).toMatchObject({ type: "boolean", default: true });
+    expect(settings["dnnc.inlayHints.parameterCounts"]).toMatchObject({ type: "boolean", default: true });
     expect(settings["dnnc.path"]).toMatchObject({ type: "string", default: "dnnc" });
     expect(settings["dnnc.trace.server"]).toMatchObject({ enum: ["off", "messages", "verbose"], default: "off" });
   });
@@ -142,7 +144,7 @@ describe("editors/vscode/language-configuration.json", () => {
 interface Started {
   id: string;
   server: { command: string; args: string[]; transport?: number; options?: { shell?: boolean } };
-  client: { documentSelector: unknown; outputChannel?: { name: string } };
+  client: { documentSelector: unknown; outputChannel?: { name: string }; initializationOptions?: unknown; synchronize?: { configurationSection?: string } };
 }
 
 const EXTENSION = readFileSync(resolve(DIR, "extension.js"), "utf8");
@@ -169,6 +171,8 @@ function workspace(withDnnc: boolean): string {
 
 interface ActivateOptions {
   path?: string;
+  /** Other `dnnc.*` settings, by key. */
+  settings?: Record<string, unknown>;
   platform?: string;
   startFails?: boolean;
   folders?: string[];
@@ -193,7 +197,9 @@ async function activate(opts: ActivateOptions = {}) {
   const modules: Record<string, unknown> = {
     vscode: {
       workspace: {
-        getConfiguration: (section: string) => ({ get: (key: string, fallback: unknown) => (section === "dnnc" && key === "path" && opts.path !== undefined ? opts.path : fallback) }),
+        getConfiguration: (section: string) => ({
+          get: (key: string, fallback: unknown) => (section === "dnnc" && key === "path" && opts.path !== undefined ? opts.path : section === "dnnc" && opts.settings && key in opts.settings ? opts.settings[key] : fallback),
+        }),
         workspaceFolders: opts.folders?.map((fsPath) => ({ uri: { scheme: "file", fsPath } })),
         onDidChangeConfiguration: () => ({ dispose() {} }),
         onDidChangeWorkspaceFolders: () => ({ dispose() {} }),
@@ -246,6 +252,12 @@ describe("editors/vscode/extension.js", () => {
     expect(s!.server.options?.shell).toBe(false);
     expect(s!.client.documentSelector).toEqual([{ scheme: "file", language: "dnn" }, { scheme: "untitled", language: "dnn" }]);
     expect(s!.client.outputChannel?.name).toBe("dnnc");
+  });
+
+  it("passes the inlay-hint settings at start and keeps the server's `dnnc` section in step", async () => {
+    expect((await activate()).started[0]!.client).toMatchObject({ initializationOptions: { inlayHints: { types: true, parameterCounts: true } }, synchronize: { configurationSection: "dnnc" } });
+    const off = await activate({ settings: { "inlayHints.parameterCounts": false } });
+    expect(off.started[0]!.client.initializationOptions).toEqual({ inlayHints: { types: true, parameterCounts: false } });
   });
 
   it("runs the workspace's own node_modules/.bin/dnnc before the PATH's", async () => {

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
-  type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+  type ProtocolConnection, type ClientCapabilities, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from "vscode-languageserver-protocol/node";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -34,10 +34,11 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static async start(): Promise<TestClient> {
+  /** `init`: what the editor says of itself and its settings (none by default). */
+  static async start(init: { capabilities?: ClientCapabilities; initializationOptions?: unknown; rootUri?: string } = {}): Promise<TestClient> {
     const proc = spawn(process.execPath, [resolve(ROOT, "bin/dnnc.js"), "lsp", "--stdio"], { cwd: ROOT });
     const c = new TestClient(proc);
-    await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {}, workspaceFolders: null });
+    await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: init.rootUri ?? pathToFileURL(ROOT).href, capabilities: init.capabilities ?? {}, workspaceFolders: null, initializationOptions: init.initializationOptions });
     await c.connection.sendNotification(InitializedNotification.type, {});
     return c;
   }

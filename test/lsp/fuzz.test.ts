@@ -3,7 +3,10 @@
 // diagnostics the CLI gives for the final text.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HoverRequest, CompletionRequest, SignatureHelpRequest, DocumentSymbolRequest, SemanticTokensRequest, type Position } from "vscode-languageserver-protocol/node";
+import {
+  HoverRequest, CompletionRequest, SignatureHelpRequest, DocumentSymbolRequest, SemanticTokensRequest, InlayHintRequest, CodeActionRequest, CodeLensRequest,
+  CodeLensResolveRequest, PrepareRenameRequest, type Position,
+} from "vscode-languageserver-protocol/node";
 import { TestClient } from "../helpers/lsp-client.ts";
 import { mulberry32 } from "../../src/runtime/random-order.ts";
 import { compile } from "../../src/compiler.ts";
@@ -46,6 +49,11 @@ describe("edit fuzz", () => {
           client.connection.sendRequest(SignatureHelpRequest.type, doc),
           client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }),
           client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } }),
+          client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: new SourceFile(uri, text).position(text.length) } }),
+          client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } }),
+          client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }).then((ls) => Promise.all((ls ?? []).slice(0, 2).map((l) => client.connection.sendRequest(CodeLensResolveRequest.type, l)))),
+          // Refused (an error answer) where nothing can be renamed: that is an answer too.
+          client.connection.sendRequest(PrepareRenameRequest.type, doc).catch((e: Error) => e),
         ]);
         answered++;
         expect(client.exited).toBeUndefined();

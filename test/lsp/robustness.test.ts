@@ -83,6 +83,7 @@ describe("the protocol's order and params", () => {
   const REQUESTS = [
     "textDocument/hover", "textDocument/definition", "textDocument/references", "textDocument/completion", "textDocument/signatureHelp",
     "textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full", "textDocument/formatting",
+    "textDocument/inlayHint", "textDocument/codeAction", "textDocument/prepareRename", "textDocument/rename", "textDocument/codeLens",
   ];
   const errorOf = (m: Received) => [m.error?.code, m.result];
 
