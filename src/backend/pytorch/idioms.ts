@@ -35,8 +35,12 @@ const ELEMENTWISE_BINARY = new Set(["add", "sub", "mul", "div", "max", "min", "p
 /** The idioms of `fn` computing the nodes `roots`, the nodes of `given` supplied from elsewhere. */
 export function findIdioms(fn: Fn, roots: readonly number[], given: ReadonlySet<number>): Idioms {
   const idioms: Idioms = { calls: new Map(), aliases: new Map() };
+  // Uses count only from the nodes the roots need (a training step cut down to its loss has a backward that reads the same windows).
+  const needed = fn.nodes.map(() => false);
+  for (const r of roots) needed[r] = true;
+  for (let id = fn.nodes.length - 1; id >= 0; id--) if (needed[id] && !given.has(id)) for (const i of fn.nodes[id]!.inputs) needed[i] = true;
   const users = fn.nodes.map((): Node[] => []);
-  for (const n of fn.nodes) if (!given.has(n.id)) for (const i of n.inputs) users[i]!.push(n);
+  for (const n of fn.nodes) if (needed[n.id] && !given.has(n.id)) for (const i of n.inputs) users[i]!.push(n);
   const isRoot = new Set(roots);
   const only = (id: number, op: string): Node | undefined => (users[id]!.length === 1 && !isRoot.has(id) && users[id]![0]!.op === op ? users[id]![0] : undefined);
   const shapeOf = (id: number) => fn.nodes[id]!.shape;
