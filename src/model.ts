@@ -24,6 +24,17 @@ export interface CompiledTrainStep {
    * `init`: its declared initial value, as elaborated. */
   states: (StoredTensor & Pick<InitSpec, "init">)[];
   optimizer: string;
+  /** The optimizer as the train block wrote it (step/step.ts): the standard library's or not, its arguments, the clipping. */
+  rule: UpdateRule;
+}
+
+/** The optimizer of a train block as written: its declaration's source, its arguments' values (numbers and flags), the clipping. */
+export interface UpdateRule {
+  /** True when the optimizer is the standard library's (std.optimizers), whose update rules a backend may know. */
+  stdlib: boolean;
+  args: Record<string, number | boolean>;
+  /** Keras's global_clipnorm, where the block clips. */
+  clipNorm?: number;
 }
 
 /** A named training program, `train M.name { … }` (decision 0015): its own step, states and evaluation. */

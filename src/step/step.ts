@@ -9,18 +9,21 @@ import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
 import { replay } from "../ir/replay.ts";
 import { Elaborator } from "../check/elaborate.ts";
-import type { Module } from "../check/modules.ts";
+import { moduleFile, type Module } from "../check/modules.ts";
 import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
 import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train-block.ts";
 import { Env } from "../check/env.ts";
-import { FINITE_OUTPUT } from "../model.ts";
+import { FINITE_OUTPUT, type UpdateRule } from "../model.ts";
 
 export interface TrainStep {
   fn: Fn;
   targets: TensorInfo[];
   states: InitSpec[];
   optimizer: string;
+  /** How the update was made, for a backend that calls a framework's optimizer where its rule is the same (the PyTorch target's torch.optim.SGD). */
+  rule: UpdateRule;
 }
+
 
 /**
  * The step of `train M { … }` (the model's default program) or of a named program `train M.name
@@ -84,7 +87,10 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
     { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
-  return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name } };
+  const args: Record<string, number | boolean> = {};
+  for (const [k, v] of block.optimizer.args) if (v.kind === "number" || v.kind === "bool") args[k] = v.value;
+  const rule: UpdateRule = { stdlib: block.optimizer.module.path === moduleFile(["std", "optimizers"], ""), args, ...(block.clipNorm === undefined ? {} : { clipNorm: block.clipNorm }) };
+  return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name, rule } };
 }
 
 

@@ -1,5 +1,5 @@
 // The IR of every sample (init, forward and the training steps, after all simplification passes)
-// and the generated module of the smallest one, pinned as text: a change to elaboration,
+// and the generated module of the smallest one (and the PyTorch forward of mnist_cnn), pinned as text: a change to elaboration,
 // autodiff or a pass shows up here as a readable diff.
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,8 @@ import { emitModule } from "../helpers/targets.ts";
 import { expectGolden } from "./goldens.ts";
 import { printModule } from "../../src/backend/wasm/print.ts";
 import { gemmFuncs } from "../../src/backend/wasm/gemm.ts";
+import { pytorchTarget } from "../../src/backend/pytorch/target.ts";
+import { targetModels } from "../../src/backend/target.ts";
 
 const samples = readdirSync("samples").filter((f) => f.endsWith(".dnn"));
 
@@ -37,4 +39,13 @@ it("generated WGSL module for backprop_221 (runtime left out: it is src/runtime/
   const { module } = emitModule("wgsl", c.models, "backprop_221.dnn");
   const runtime = module.indexOf("// ---- runtime ----");
   expectGolden("test/golden/wgsl/backprop_221.ts.txt", module.slice(0, runtime) + module.slice(module.indexOf("// ---- models ----", runtime)));
+});
+
+it("the PyTorch target's forward for mnist_cnn: F.conv2d, F.max_pool2d and x @ w + b, not sliding windows", () => {
+  const c = compile("samples/mnist_cnn.dnn");
+  const init = pytorchTarget.emitPackage({ models: targetModels(c.models), sourceName: "mnist_cnn.dnn" }).files.find((f) => f.name === "__init__.py")!.contents;
+  const forward = /^ {4}def forward\(.*?^ {8}return [^\n]*\n/ms.exec(init)![0];
+  expect(forward).toContain("F.conv2d(");
+  expect(forward).not.toContain("rt.windows");
+  expectGolden("test/golden/pytorch/mnist_cnn.forward.py.txt", forward);
 });

@@ -9,7 +9,7 @@ import { addDim, subDim } from "../../ir/dim.ts";
 import { BINARY, type BinaryOp, type UnaryOp } from "../../ir/ops.ts";
 import { castTo, elemType, GraphBuilder, OnnxExportError } from "./graph.ts";
 import { lowerAvgPool, lowerConvolution, lowerGather, lowerMaxPool, lowerScan, lowerWindow } from "./lower-nn.ts";
-import { findPatterns, type Patterns } from "./patterns.ts";
+import { findPatterns, type Patterns } from "../../ir/patterns.ts";
 import { nodeNames } from "./node-names.ts";
 
 const UNARY_ONNX: Record<Exclude<UnaryOp, "nonfinite">, string> = {

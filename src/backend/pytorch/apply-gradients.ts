@@ -3,7 +3,8 @@
 // after the gradients (clipping, the finite check, the optimizer's rule with its hyperparameters
 // and states), rendered with each raw gradient read from the parameter's .grad. So a training loop
 // can let autograd (and DistributedDataParallel, which all-reduces .grad) make the gradients and
-// still update exactly as dnnc does. The raw gradients are found where the step checks them for
+// still update exactly as dnnc does; where torch.optim.SGD's update is the train block's
+// (torch-optim.ts), through it. The raw gradients are found where the step checks them for
 // finiteness ((finite) = [nonfinite(loss) + Σ sum(nonfinite(gradient))] == 0, step/step.ts); a
 // step of any other shape gets no apply_gradients (nothing is rendered that could be wrong).
 import type { CompiledModel } from "../../model.ts";
@@ -13,6 +14,7 @@ import { sameShape } from "../../ir/shape.ts";
 import { renderNodes } from "./render.ts";
 import { indent, pyString, userIdent } from "./python.ts";
 import { tensorKinds } from "./model-class.ts";
+import { torchSgd, torchSgdBody, translatedRuleComment } from "./torch-optim.ts";
 
 /** The loss node and each trainable parameter's raw gradient node, in the order of the parameters; undefined when the step is not of the expected shape. */
 export function rawGradients(m: CompiledModel): { loss: number; grads: number[] } | undefined {
@@ -59,6 +61,20 @@ export function movingStatisticRoots(m: CompiledModel): number[] {
 export function applyGradientsMethod(m: CompiledModel): string[] {
   const found = rawGradients(m);
   if (!m.train || !found) return [];
+  const sgd = torchSgd(m);
+  if (sgd)
+    return [
+      "@torch.no_grad()",
+      "def apply_gradients(self, loss):",
+      ...indent([
+        `"""The train block's update from the gradients in each parameter's .grad (training_loss(...).backward()'s,`,
+        "or DistributedDataParallel's average of them): dnnc's finite check, then torch.optim.SGD, whose update is the",
+        "train block's sgd, with its hyperparameters and dnnc's velocity states; and BatchNorm's moving statistics from",
+        "the last training_loss. Counts the step. A loss or gradient that is not finite changes nothing and raises",
+        'FloatingPointError."""',
+        ...torchSgdBody(sgd),
+      ]),
+    ];
   const fn = m.train.fn;
   const kinds = tensorKinds(m);
   const updated = new Set([...m.params.filter((_, i) => kinds[i] === "parameter").map((p) => p.name), ...m.train.states.map((s) => s.name)]);
@@ -84,6 +100,7 @@ export function applyGradientsMethod(m: CompiledModel): string[] {
       "grads = self.gradients()",
       ...(fn.args.some((a, i) => a.role === "step" && body.reads.includes(i)) ? ["step_number = torch.tensor(float(self.steps + 1), dtype=torch.float32, device=device)"] : []),
       ...[...new Set([...body.reads.filter((i) => fn.args[i]!.role === "param" || fn.args[i]!.role === "state").map((i) => fn.args[i]!.name), ...copies.map((o) => o.name)])].map((name) => `${userIdent(name)} = self.tensor(${pyString(name)})`),
+      ...translatedRuleComment(m),
       ...body.lines,
       `if float(${value.get(FINITE_OUTPUT)!}) == 0:`,
       `    raise FloatingPointError(f"update skipped: the loss ({float(loss)}) or a gradient is not finite")`,

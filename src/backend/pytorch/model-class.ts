@@ -8,7 +8,7 @@ import type { Fn } from "../../ir/ir.ts";
 import type { Dim } from "../../ir/shape.ts";
 import { renderFn } from "./render.ts";
 import { applyGradientsMethod } from "./apply-gradients.ts";
-import { statesConstant, trainingLossMethod, trainStates, trainStepMethod } from "./train-step.ts";
+import { programStepMethods, statesConstant, trainingLossMethod, trainStates, trainStepMethod } from "./train-step.ts";
 import { dimSymbols, indent, pyComment, pyDim, pyShape, pyString, torchDtype, userIdent } from "./python.ts";
 
 /** Something of a model the PyTorch target cannot express: the model, and what it is. */
@@ -77,7 +77,8 @@ export function modelClass(m: CompiledModel, sourceName: string): string[] {
       ...(states.length > 0 ? ["", ...initialValues(m, "initial_states", "Every optimizer state's initial value, in the order of STATES.", states)] : []),
       "",
       ...forward(m),
-      ...(states.length > 0 ? ["", ...trainStepMethod(m), "", ...trainingLossMethod(m)] : []),
+      ...(m.train ? ["", ...trainStepMethod(m), "", ...trainingLossMethod(m)] : []),
+      ...programStepMethods(m),
       ...(states.length > 0 && applyGradientsMethod(m).length > 0 ? ["", ...applyGradientsMethod(m)] : []),
     ]),
   ];

@@ -1,6 +1,8 @@
 // One IR function as Python statements over torch tensors, one statement per IR node, each
 // assigned to a local named after the node (`matmul_19`, as `dnnc compile --emit ir` prints
-// `%19 = matmul …`). Elementwise ops, reductions and the structural ops are one torch call each;
+// `%19 = matmul …`), but for the runs of nodes idioms.ts renders as one torch call (`conv_6 =
+// F.conv2d(…)`, `max_pool_26`, …) and the broadcasts torch does itself, which have no statement.
+// Elementwise ops, reductions and the structural ops are one torch call each;
 // the neural-network primitives, scan, iota and the counter-based random draws call the
 // package's _runtime.py (rt.windows, rt.gather, rt.scan, …), whose loops state each primitive's
 // meaning as the reference interpreter (src/ir/interpret.ts) does. A scan's body becomes a
@@ -8,6 +10,7 @@
 import type { Fn, Node } from "../../ir/ir.ts";
 import { addDim, subDim } from "../../ir/dim.ts";
 import type { BinaryOp, UnaryOp } from "../../ir/ops.ts";
+import { findIdioms } from "./idioms.ts";
 import { indent, pyComment, pyDim, pyFloat, pyInts, pyShape, torchDtype } from "./python.ts";
 
 const UNARY: Record<Exclude<UnaryOp, "neg" | "nonfinite">, string> = {
@@ -62,7 +65,8 @@ export function renderFn(fn: Fn, args: readonly string[], outputs: readonly numb
  * the nodes only it needs are left out. `reads` lists the arguments the statements read.
  */
 export function renderNodes(fn: Fn, args: readonly string[], roots: readonly number[], given: ReadonlyMap<number, string> = new Map()): Rendered & { reads: number[] } {
-  const live = liveNodes(fn, roots, given);
+  const idioms = findIdioms(fn, roots, new Set(given.keys()));
+  const live = liveNodes(fn, roots, given, (n) => idioms.calls.get(n.id)?.reads ?? (idioms.aliases.has(n.id) ? [idioms.aliases.get(n.id)!] : n.inputs));
   const reads: number[] = [];
   const values: string[] = [];
   const lines: string[] = [];
@@ -84,9 +88,20 @@ export function renderNodes(fn: Fn, args: readonly string[], roots: readonly num
       reads.push(n.index);
       continue;
     }
+    const alias = idioms.aliases.get(n.id);
+    if (alias !== undefined) {
+      values.push(values[alias]!);
+      continue;
+    }
+    if (heading) lines.push(heading), (heading = undefined);
+    const call = idioms.calls.get(n.id);
+    if (call) {
+      lines.push(`${call.local} = ${call.render((id) => values[id]!)}`);
+      values.push(call.local);
+      continue;
+    }
     const x = n.inputs.map((i) => values[i]!);
     const name = localName(n);
-    if (heading) lines.push(heading), (heading = undefined);
     if (n.op === "scan") lines.push(...scanBody(n, name));
     lines.push(`${name} = ${expression(n, x, fn, name)}`);
     values.push(name);
@@ -95,10 +110,10 @@ export function renderNodes(fn: Fn, args: readonly string[], roots: readonly num
 }
 
 /** Which nodes the roots depend on, short of the given ones (the init function also computes optimizer states, which a module's tensors leave out). */
-function liveNodes(fn: Fn, roots: readonly number[], given: ReadonlyMap<number, string>): boolean[] {
+function liveNodes(fn: Fn, roots: readonly number[], given: ReadonlyMap<number, string>, reads: (n: Node) => readonly number[]): boolean[] {
   const live = fn.nodes.map(() => false);
   for (const r of roots) live[r] = true;
-  for (let id = fn.nodes.length - 1; id >= 0; id--) if (live[id] && !given.has(id)) for (const i of fn.nodes[id]!.inputs) live[i] = true;
+  for (let id = fn.nodes.length - 1; id >= 0; id--) if (live[id] && !given.has(id)) for (const i of reads(fn.nodes[id]!)) live[i] = true;
   return live;
 }
 
@@ -134,7 +149,7 @@ function expression(n: Node, x: string[], fn: Fn, name: string): string {
       const after = n.shape.map((d, i) => subDim(subDim(d, from[i]!), n.before[i]!));
       return `rt.pad(${x[0]}, before=${pyShape(n.before)}, after=${pyShape(after)})`;
     }
-    case "matmul": return `torch.matmul(${x[0]}, ${x[1]})`;
+    case "matmul": return `${x[0]} @ ${x[1]}`;
     case "iota": return `rt.iota(${pyShape(n.shape)}, axis=${n.axis}, dtype=${torchDtype(n.dtype)}, device=device)`;
     case "random": return `rt.random(${x[0]}, ${pyShape(n.shape)}, ${JSON.stringify(n.dist)}, stream=${n.stream}, device=device)`;
     case "window": {

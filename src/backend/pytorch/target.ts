@@ -42,6 +42,7 @@ export const pytorchTarget: PackageTarget = {
       "Class names are the .dnn names with dnnc's escape (u_ and the name); MODELS maps each .dnn name to its class.",
       '"""',
       "import torch",
+      "import torch.nn.functional as F",
       "",
       "from . import _runtime as rt",
       "from ._runtime import TrainingLoss",

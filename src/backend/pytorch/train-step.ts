@@ -5,21 +5,35 @@
 // optimizer. Its states (the learning rate, each parameter's slots: `dense.kernel/adam.m`) are
 // non-persistent buffers of the module, kept beside the parameters and moved with them by .to(),
 // but not in state_dict(), whose keys stay the checkpoint's parameters; save() writes them too.
-// Named training programs (`train M.name`) are not rendered yet.
-import type { CompiledModel } from "../../model.ts";
+// Each named training program (`train M.name { … }`) is a method of its own, `train_step_<name>`,
+// its step function rendered the same way; its states (`<name>/lr`, `<name>/step`, its slots) are
+// buffers beside the default program's, and it counts its steps in its own `<name>/step` state, as
+// the TypeScript module's `train<Name>` does, leaving `model.steps` (the default program's) alone.
+import type { CompiledModel, CompiledTrainStep } from "../../model.ts";
 import { FINITE_OUTPUT } from "../../model.ts";
 import { renderFn, renderNodes } from "./render.ts";
 import { movingStatisticRoots } from "./apply-gradients.ts";
 import { indent, pyString, userIdent } from "./python.ts";
 import { PytorchTargetError } from "./model-class.ts";
 
-/** The default program's optimizer states, in the order the step takes and returns them. */
-export const trainStates = (m: CompiledModel): { name: string; shape: readonly (number | string)[] }[] => m.train?.states ?? [];
+/** Every program's optimizer states: the default program's, in the order its step takes and returns them, then each named program's. */
+export const trainStates = (m: CompiledModel): { name: string; shape: readonly (number | string)[] }[] => [...(m.train?.states ?? []), ...(m.programs ?? []).flatMap((p) => p.train.states)];
+
+/** The method of a named program: `train_step_<name>`, the name escaped where it is not plain ASCII. */
+export const programMethod = (name: string): string => `train_step_${/^[A-Za-z0-9_]+$/.test(name) ? name : userIdent(name)}`;
 
 /** The `train_step` method of `m`'s class, as lines; none without a train block. */
 export function trainStepMethod(m: CompiledModel): string[] {
-  const step = m.train;
-  if (!step) return [];
+  return m.train ? stepMethod(m, m.train) : [];
+}
+
+/** Each named program's `train_step_<name>` method, as lines. */
+export function programStepMethods(m: CompiledModel): string[] {
+  return (m.programs ?? []).flatMap((p) => ["", ...stepMethod(m, p.train, p.name)]);
+}
+
+/** The step method of one program (the default one where `program` is undefined). */
+function stepMethod(m: CompiledModel, step: CompiledTrainStep, program?: string): string[] {
   const fn = step.fn;
   const args = fn.args.map((a) => {
     switch (a.role) {
@@ -43,11 +57,12 @@ export function trainStepMethod(m: CompiledModel): string[] {
   const stored = new Set([...m.params.map((p) => p.name), ...step.states.map((s) => s.name)]);
   const updates = outputs.filter((o) => stored.has(o.name) && o.value !== userIdent(o.name));
   const dataArgs = fn.args.filter((a) => a.role === "input" || a.role === "target");
+  const which = program === undefined ? "the train block" : `the training program ${program.replace(/["\\]/g, "")} (\`train ${m.name.replace(/["\\]/g, "")}.${program.replace(/["\\]/g, "")}\`)`;
   return [
     "@torch.no_grad()",
-    `def train_step(self, ${dataArgs.map((a) => userIdent(a.name)).join(", ")}):`,
+    `def ${program === undefined ? "train_step" : programMethod(program)}(self, ${dataArgs.map((a) => userIdent(a.name)).join(", ")}):`,
     ...indent([
-      `"""One step of the train block on a batch (${dataArgs.map((a) => a.name).join(", ").replace(/["\\]/g, "")}): returns the loss as a float.`,
+      `"""One step of ${which} on a batch (${dataArgs.map((a) => a.name).join(", ").replace(/["\\]/g, "")}): returns the loss as a float.`,
       "",
       "The step is dnnc's own: the forward in training mode, the loss, the gradients as dnnc derives them and",
       "the optimizer's update, rendered op by op, so its result is the TypeScript module's trainStep's. It updates",
@@ -62,7 +77,8 @@ export function trainStepMethod(m: CompiledModel): string[] {
       `if float(${finite.value}) == 0:`,
       `    raise FloatingPointError(f"training step skipped: the loss ({float(${loss.value})}) or a gradient is not finite")`,
       ...updates.map((o) => `${userIdent(o.name)}.copy_(${o.value})`),
-      "self._set_steps(self.steps + 1)",
+      // A named program counts its steps in its own `<name>/step` state, which the step function updates.
+      ...(program === undefined ? ["self._set_steps(self.steps + 1)"] : []),
       `return float(${loss.value})`,
     ]),
   ];
@@ -115,13 +131,20 @@ function bindSizes(args: readonly { name: string; shape: readonly (number | stri
 /** The STATES constant (each optimizer state's name and shape) and, with a train block, BATCH (train_step's arguments by name). */
 export function statesConstant(m: CompiledModel): string[] {
   const states = trainStates(m);
-  if (states.length === 0 || !m.train) return ["STATES = ()"];
+  if (states.length === 0) return ["STATES = ()"];
   const shape = (s: readonly (number | string)[]) => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
-  const batch = m.train.fn.args.filter((a) => a.role === "input" || a.role === "target").map((a) => pyString(a.name));
+  const batchOf = (step: CompiledTrainStep) => {
+    const names = step.fn.args.filter((a) => a.role === "input" || a.role === "target").map((a) => pyString(a.name));
+    return `(${names.join(", ")}${names.length === 1 ? "," : ""})`;
+  };
+  const programs = m.programs ?? [];
   return [
     "STATES = (",
     ...indent(states.map((s) => `(${pyString(s.name)}, ${shape(s.shape)}),`)),
     ")",
-    `BATCH = (${batch.join(", ")}${batch.length === 1 ? "," : ""})  # train_step's arguments: the inputs and the training targets`,
+    ...(m.train ? [`BATCH = ${batchOf(m.train)}  # train_step's arguments: the inputs and the training targets`] : []),
+    ...(programs.length > 0
+      ? ["# Each named training program: its method and that method's arguments (the inputs and the program's targets).", "PROGRAMS = {", ...indent(programs.map((p) => `${pyString(p.name)}: (${pyString(programMethod(p.name))}, ${batchOf(p.train)}),`)), "}"]
+      : []),
   ];
 }

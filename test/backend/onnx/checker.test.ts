@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { exportModel } from "../../../src/api/export.ts";
 import { runFrontEnd } from "../../../src/api/compile.ts";
-import { findPatterns } from "../../../src/backend/onnx/patterns.ts";
+import { findPatterns } from "../../../src/ir/patterns.ts";
 
 // Every sample, and the fixture with a window of every kind (windows.test.ts).
 const SOURCES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/onnx/fixtures/windows.dnn"];

@@ -5,7 +5,7 @@
 // module under onnxruntime (compare.ts). checker.test.ts counts the nodes each pattern becomes.
 import { afterAll, expect, it } from "vitest";
 import { runFrontEnd } from "../../../src/api/compile.ts";
-import { findPatterns } from "../../../src/backend/onnx/patterns.ts";
+import { findPatterns } from "../../../src/ir/patterns.ts";
 import { expectExportMatches, GeneratedModules } from "./compare.ts";
 
 const PATH = "test/backend/onnx/fixtures/windows.dnn";

@@ -6,7 +6,8 @@
 // dropout): with them, half-batch losses averaged are the whole batch's. Needs PyTorch with
 // torch.distributed (Debian's python3-torch): without it every test fails saying how to install it.
 // Then the package's own entry point, `python -m <package>.train`, as torchrun runs it: two
-// processes train mlp_digits, stop, resume from their checkpoint, and reach the ts module's bar.
+// processes train mlp_digits, stop, resume from their checkpoint, and reach the ts module's bar; the
+// checkpoint, loaded into the ts and the WGSL module (Dawn on lavapipe), gives the same logits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { safetensorsCopy, safetensorsRead, safetensorsWriteEntries } from "../..
 import { noise } from "../../helpers/sample-values.ts";
 import { compileSample, importGenerated } from "../../helpers/compile-sample.ts";
 import { DIGITS_FILE, loadNamed } from "../../../src/data/builtin.ts";
+import { requireGpu } from "../../helpers/webgpu.ts";
 
 const PYTHON = "/usr/bin/python3";
 const DRIVER = fileURLToPath(new URL("./distributed_driver.py", import.meta.url));
@@ -79,7 +81,7 @@ describe("--target pytorch under DistributedDataParallel", () => {
 });
 
 describe("python -m <package>.train, two processes as torchrun starts them", () => {
-  it("trains mlp_digits to ≥ 95% on dnnc's digits test split, resumes from its checkpoint, and the checkpoint gives the ts module the same outputs", async () => {
+  it("trains mlp_digits to ≥ 95% on dnnc's digits test split, resumes from its checkpoint, and the checkpoint gives the ts and WGSL modules the same outputs", async () => {
     if (missing) throw new Error(missing);
     const dir = mkdtempSync(join(tmpdir(), "dnnc-ddp-train-"));
     dirs.push(dir);
@@ -103,8 +105,31 @@ describe("python -m <package>.train, two processes as torchrun starts them", () 
     expect(got.length).toBe(logits.length);
     const scale = Math.max(...Array.from(logits, Math.abs));
     for (let i = 0; i < logits.length; i++) if (!(Math.abs(got[i]! - logits[i]!) <= 1e-5 * scale)) expect.fail(`logits[${i}]: PyTorch ${got[i]}, ts module ${logits[i]}`);
+    // And in the WGSL module, on Node's WebGPU (Dawn; lavapipe without a GPU): the same logits.
+    const g = await requireGpu();
+    const wgsl = await compileSample("samples/mlp_digits.dnn", "wgsl");
+    dirs.push(wgsl.dir);
+    expect(wgsl.code, wgsl.stderr).toBe(0);
+    const Gpu = (await importGenerated<{ DigitsMLP: { create(o: { device: GPUDevice }): Promise<GpuDigits> } }>(wgsl.file)).DigitsMLP;
+    const onGpu = (await Gpu.create({ device: g.device })).load(new Uint8Array(readFileSync(checkpoint)));
+    try {
+      const gpuLogits = (await onGpu.forward({ x: test.x })).logits;
+      expect(gpuLogits.length).toBe(logits.length);
+      for (let i = 0; i < logits.length; i++) if (!(Math.abs(gpuLogits[i]! - got[i]!) <= 1e-5 * scale)) expect.fail(`logits[${i}]: PyTorch ${got[i]}, WGSL module ${gpuLogits[i]}`);
+      // The same predictions: the argmax of every example's logits.
+      const argmax = (l: Float32Array, e: number) => { let best = 0; for (let c = 1; c < 10; c++) if (l[e * 10 + c]! > l[e * 10 + best]!) best = c; return best; };
+      for (let e = 0; e < test.n; e++) expect(argmax(gpuLogits, e), `example ${e}`).toBe(argmax(got, e));
+    } finally {
+      onGpu.destroy();
+    }
   }, 600_000);
 });
+
+interface GpuDigits {
+  load(bytes: Uint8Array): GpuDigits;
+  forward(i: { x: Float32Array }): Promise<{ logits: Float32Array }>;
+  destroy(): void;
+}
 
 /**
  * Runs `python -m mlp_digits.train ARGS` as two processes with the environment torchrun gives its

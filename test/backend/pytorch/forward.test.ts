@@ -24,8 +24,12 @@ import { noise } from "../../helpers/sample-values.ts";
 
 const PYTHON = "/usr/bin/python3";
 const DRIVER = fileURLToPath(new URL("./forward_driver.py", import.meta.url));
-// Every sample, and a file whose names are Python keywords, builtins and the generator's own names.
-const FILES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/pytorch/fixtures/names.dnn"];
+// Every sample, a file whose names are Python keywords, builtins and the generator's own names, and
+// the ONNX export's file of every kind of window (strided, dilated, grouped, depthwise, transposed,
+// 1-D, "same" paddings both even and uneven, average poolings of both countings, one shared window):
+// what the package renders as F.conv2d, F.max_pool2d, F.avg_pool2d and torch.mean (idioms.ts) or
+// leaves as sliding windows.
+const FILES = [...readdirSync("samples").filter((f) => f.endsWith(".dnn")).sort().map((f) => `samples/${f}`), "test/backend/pytorch/fixtures/names.dnn", "test/backend/onnx/fixtures/windows.dnn"];
 const BATCHES = [1, 3, 8];
 const SEED = 1;
 const TOLERANCE = 1e-5;

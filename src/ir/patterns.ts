@@ -1,6 +1,8 @@
-// The IR's spellings of convolution and pooling (docs/decisions/0003), found so the export can
-// write ONNX's Conv, MaxPool, AveragePool and ReduceMean, which runtimes have fast kernels for,
-// instead of the window spelled out as slices (lower-nn.ts, still what every other window becomes):
+// The IR's spellings of convolution and pooling (docs/decisions/0003), found so a backend can
+// call a framework's convolution and pooling, which have fast kernels: the ONNX export writes Conv,
+// MaxPool, AveragePool and ReduceMean instead of the window spelled out as slices
+// (backend/onnx/lower-nn.ts), the PyTorch target F.conv2d, F.max_pool2d, F.avg_pool2d and torch.mean
+// (backend/pytorch/idioms.ts) instead of its sliding windows and matrix products:
 //   convolution:     window(x, fill 0) → reshape to [N·OH·OW, KH·KW·C] → matmul with [KH·KW·C, F]
 //   max pooling:     window(x, fill −∞) → reduce_max over the kernel axes [3, 4]
 //   average pooling: window(x, fill 0) → sum over [3, 4] → div by the count of each window: KH·KW
@@ -10,7 +12,7 @@
 // Only where the window (and the reshape, the sum) has no other use. A divisor is read through
 // the broadcasts and reshapes that lay it out, so it must be a `const` or a `literal` the
 // compiler wrote: the match is on values, never on what a node is named.
-import type { Fn, Node } from "../../ir/ir.ts";
+import type { Fn, Node } from "./ir.ts";
 
 type WindowNode = Extract<Node, { op: "window" }>;
 
@@ -33,10 +35,18 @@ export interface Patterns {
   absorbed: Set<number>;
 }
 
-export function findPatterns(fn: Fn): Patterns {
+/**
+ * The patterns of `fn` as computing the nodes `roots` (its outputs by default): a use counts only
+ * from a node those roots need, and a node of `given` (a value supplied from elsewhere, such as a
+ * gradient autograd computed) is not computed, so what it reads is not used through it.
+ */
+export function findPatterns(fn: Fn, roots: readonly number[] = fn.outputs.map((o) => o.id), given: ReadonlySet<number> = new Set()): Patterns {
+  const needed = fn.nodes.map(() => false);
+  for (const r of roots) needed[r] = true;
+  for (let id = fn.nodes.length - 1; id >= 0; id--) if (needed[id] && !given.has(id)) for (const i of fn.nodes[id]!.inputs) needed[i] = true;
   const uses = new Array<number>(fn.nodes.length).fill(0);
-  for (const n of fn.nodes) for (const i of n.inputs) uses[i]!++;
-  for (const o of fn.outputs) uses[o.id]!++;
+  for (const n of fn.nodes) if (needed[n.id] && !given.has(n.id)) for (const i of n.inputs) uses[i]!++;
+  for (const r of roots) uses[r]!++;
   const found: Patterns = { convolutions: new Map(), maxPools: new Map(), avgPools: new Map(), means: new Map(), absorbed: new Set() };
   // What each pattern's node reads in place of its IR inputs: the image (and a convolution's kernel).
   const reads = new Map<number, number[]>();
@@ -79,12 +89,12 @@ export function findPatterns(fn: Fn): Patterns {
   }
   // Whatever only the patterns' inner nodes read (the windows, sums, divisors) is absorbed.
   const live = new Set<number>();
-  const pending = fn.outputs.map((o) => o.id);
+  const pending = [...roots];
   while (pending.length > 0) {
     const id = pending.pop()!;
     if (live.has(id)) continue;
     live.add(id);
-    pending.push(...(reads.get(id) ?? fn.nodes[id]!.inputs));
+    if (!given.has(id)) pending.push(...(reads.get(id) ?? fn.nodes[id]!.inputs));
   }
   for (const n of fn.nodes) if (!live.has(n.id) && n.op !== "arg") found.absorbed.add(n.id);
   return found;
