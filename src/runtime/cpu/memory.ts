@@ -59,4 +59,23 @@ export function arenaViews(sizes: readonly number[], first: readonly number[], l
   return sizes.map((n, i) => arena.subarray(offsets[i]!, offsets[i]! + n));
 }
 
+/**
+ * Float64 sums of a reduction whose reduced loops run outside a kept one (BatchNorm's batch
+ * statistics and their gradients, a bias's gradient: a sum over B·H·W rows of channels). Folding
+ * each value into a float32 output element rounds every step, an error growing with the number of
+ * terms, which cancellation then makes relative: a float64 sum, rounded once, is the exact sum's
+ * float32 but in rare ties. One array for the whole module, grown on demand (steady-state
+ * training allocates nothing), zeroed over its first `n`: kernels run one at a time.
+ */
+let reductionSums = new Float64Array(0);
+
+export function zeroedSums(n: number): Float64Array {
+  if (reductionSums.length < n) {
+    memoryStats.allocations++;
+    memoryStats.bytes += 8 * n;
+    reductionSums = new Float64Array(n);
+  } else reductionSums.fill(0, 0, n);
+  return reductionSums;
+}
+
 // dnnc:helpers-end
