@@ -273,9 +273,9 @@ function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string
   }
   const o = `@${outK}@`;
   if (r.op === "reduce_max") return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]!`, `${out}[${o}]!`, "r")].map(fill))];
-  // A sum folds into float64 sums (the runtime's zeroedSums), rounded once into the output: folded
-  // into the float32 output, each term would round, and where the terms cancel (BatchNorm's
-  // gradients over B·H·W rows) those roundings are a large part of the sum.
+  // A sum folds into float64 sums (the runtime's zeroedSums), rounded once into the output, as the
+  // double local above and the wasm target's partial sums: folded into the float32 output, each of
+  // BatchNorm's 8192 rows would round, and that drift put ResNetSmall's step off the interpreter.
   const size = sizeExpr(r.shape);
   return [
     `const sums = zeroedSums(${size});`,

@@ -61,11 +61,11 @@ export function arenaViews(sizes: readonly number[], first: readonly number[], l
 
 /**
  * Float64 sums of a reduction whose reduced loops run outside a kept one (BatchNorm's batch
- * statistics and their gradients, a bias's gradient: a sum over B·H·W rows of channels). Folding
- * each value into a float32 output element rounds every step, an error growing with the number of
- * terms, which cancellation then makes relative: a float64 sum, rounded once, is the exact sum's
- * float32 but in rare ties. One array for the whole module, grown on demand (steady-state
- * training allocates nothing), zeroed over its first `n`: kernels run one at a time.
+ * statistics and their gradients, a bias's gradient: a sum over B·H·W rows of channels), rounded
+ * once into the output. Folded into a float32 output element, every step rounds: over 8192 rows a
+ * sum drifts by about 1e-6 of itself, enough to move a value that nearly cancels (x − mean) across
+ * a ReLU's kink. One array for the whole module, grown on demand (steady-state training
+ * allocates nothing), zeroed over its first `n`: kernels run one at a time.
  */
 let reductionSums = new Float64Array(0);
 
