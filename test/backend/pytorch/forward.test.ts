@@ -102,7 +102,7 @@ async function runSample(path: string, models: CompiledModel[]): Promise<{ runs:
     if (m.train) {
       // The same STEPS batches through the ts module's trainStep, and written for train_step.
       const batches = Array.from({ length: STEPS }, (_, k) => ({ ...randomInputs(m, TRAIN_BATCH, 100 + k), ...randomTargets(m, TRAIN_BATCH, 100 + k) }));
-      let firstExpected = new Uint8Array();
+      let firstExpected: Uint8Array = new Uint8Array();
       batches.forEach((batch, k) => {
         writeFileSync(join(dir, `${m.name}.step${k}.safetensors`), writeTensors([...m.inputs, ...m.train!.targets], batch, TRAIN_BATCH));
         model.trainStep(batch);
