@@ -272,7 +272,16 @@ function reduce(r: Node, loop: ElementLoop, mem: (id: number) => string): string
     return nest.render([...loop.lines, `const r = ${x};`, fold("acc", "acc", "r")].map(fill), around);
   }
   const o = `@${outK}@`;
-  return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]!`, `${out}[${o}]!`, "r")].map(fill))];
+  if (r.op === "reduce_max") return [`${out}.fill(${init});`, ...nest.render([...loop.lines, `const r = ${x};`, fold(`${out}[${o}]!`, `${out}[${o}]!`, "r")].map(fill))];
+  // A sum folds into float64 sums (the runtime's zeroedSums), rounded once into the output, as the
+  // double local above and the wasm target's partial sums: folded into the float32 output, each of
+  // BatchNorm's 8192 rows would round, and that drift put ResNetSmall's step off the interpreter.
+  const size = sizeExpr(r.shape);
+  return [
+    `const sums = zeroedSums(${size});`,
+    ...nest.render([...loop.lines, `const r = ${x};`, fold(`sums[${o}]!`, `sums[${o}]!`, "r")].map(fill)),
+    `for (let i = 0; i < ${size}; i++) ${out}[i] = sums[i]!;`,
+  ];
 }
 
 /** The product by the runtime's `gemm`, once per leading (batch) index. */

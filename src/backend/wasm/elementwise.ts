@@ -10,14 +10,15 @@
 // short sequences (transcendental.ts); a body with `random` is left to the TypeScript loop.
 // A reduction, with a prologue (max pooling's argmax mask, a bias's gradient behind a ReLU mask)
 // or without (max pooling over a view of its input, a sum over the batch), runs the same way where
-// the TypeScript loop folds each value into the output's memory (the output filled with the
-// identity first, by the call): a reduced axis outside a kept one. There each fold is one float32
-// operation on the output element, in the same order, so sums are bit for bit the TypeScript
-// loop's (maxima too, up to a zero's sign: max(−0, +0) is +0 here, the first of them there) — but
-// for a sum over the outermost loop (a bias's gradient over the batch), which no thread could
-// share in that order: it folds into float64 partial sums, one per block of that loop, that the
-// runtime adds in block order and rounds once (`partials`), the same on any number of threads and
-// nearer the exact sum than the loop's float32 fold. Where every
+// the TypeScript loop folds each value into memory: a reduced axis outside a kept one. A maximum
+// folds into the output (filled with the identity first, by the call), bit for bit the TypeScript
+// loop's up to a zero's sign (max(−0, +0) is +0 here, the first of them there). A sum over the
+// outermost loop (a bias's gradient over the batch, BatchNorm's statistics) folds into float64
+// partial sums, one per block of that loop, that the runtime adds in block order and rounds once
+// (`partials`), the same on any number of threads, as the TypeScript loop's float64 sums (but for
+// the order of the additions); a sum over a middle loop alone (kept loops outside and inside it)
+// folds into the float32 output, one rounding per value, where the TypeScript loop rounds once:
+// close, not equal. Where every
 // reduced axis is inside the kept ones (a softmax's row max and sum, layer-norm statistics), each
 // output element is reduced in locals and stored once (no fill), as the TypeScript loop's double
 // local: a sum in f64 lanes rounded once to float32 (the loop's value but for its summation
@@ -111,7 +112,7 @@ export interface ElementwisePlan {
    * A sum over the outer loop folded into memory: its output (an index into `arrays`). The runtime
    * runs a fixed number of blocks of that loop (threads take blocks), each folding into float64
    * partial sums, and adds them in block order, rounding once: the same sum on any number of
-   * threads, closer to the exact one than the TypeScript loop's float32 fold.
+   * threads, as close to the exact one as the TypeScript loop's float64 sums.
    */
   partials?: number;
 }

@@ -59,4 +59,23 @@ export function arenaViews(sizes: readonly number[], first: readonly number[], l
   return sizes.map((n, i) => arena.subarray(offsets[i]!, offsets[i]! + n));
 }
 
+/**
+ * Float64 sums of a reduction whose reduced loops run outside a kept one (BatchNorm's batch
+ * statistics and their gradients, a bias's gradient: a sum over B·H·W rows of channels), rounded
+ * once into the output. Folded into a float32 output element, every step rounds: over 8192 rows a
+ * sum drifts by about 1e-6 of itself, enough to move a value that nearly cancels (x − mean) across
+ * a ReLU's kink. One array for the whole module, grown on demand (steady-state training
+ * allocates nothing), zeroed over its first `n`: kernels run one at a time.
+ */
+let reductionSums = new Float64Array(0);
+
+export function zeroedSums(n: number): Float64Array {
+  if (reductionSums.length < n) {
+    memoryStats.allocations++;
+    memoryStats.bytes += 8 * n;
+    reductionSums = new Float64Array(n);
+  } else reductionSums.fill(0, 0, n);
+  return reductionSums;
+}
+
 // dnnc:helpers-end

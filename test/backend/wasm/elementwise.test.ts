@@ -5,10 +5,10 @@
 // a domain with no axis; the ops without a SIMD instruction (transcendental.ts) — recip, sign and
 // nonfinite bit for bit, exp, log, tanh, sigmoid, erf and pow within a few ulps — over NaN, ±0
 // and infinities, each row's tail on the vector code's splat.
-// Reductions with a prologue that the TypeScript loop folds into the output's memory (max
-// pooling's argmax, a reduced innermost axis outside a kept one) are the same bit for bit (one it
-// sums in a double local, the innermost axes reduced: rows.test.ts); a sum over the outermost axis
-// (a bias's gradient behind a mask) is summed in float64 and rounded once: the exact sum's float32.
+// Maxima that the TypeScript loop folds into the output's memory (max pooling's argmax, a reduced
+// innermost axis outside a kept one) are the same bit for bit (a row reduced in a double local,
+// the innermost axes reduced: rows.test.ts); a sum over the outermost axis (a bias's gradient
+// behind a mask) is summed in float64 and rounded once: the exact sum's float32.
 // Where the engine has no shared memory, the arrays are copied into the kernels' memory and back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Builder, type Fn } from "../../../src/ir/ir.ts";
