@@ -250,6 +250,25 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("graph")
+    .description("draw the model as a diagram: layers, branches and merges, the type on every edge, parameter counts")
+    .argument("<file>", ".dnn file with the model")
+    .requiredOption("-o, --out <file>", "the SVG or HTML file to write")
+    .option("--model <name>", "the model to draw, when the file has several")
+    .addOption(new Option("--format <format>", "svg (self-contained) or html (the SVG and a foldable list of layers); default from --out's extension").choices(["svg", "html"]))
+    .action(async (file: string, opts: import("./graph.ts").GraphOptions) => {
+      const { compilation, diagnostics } = runFrontEnd({ path: file, text: readSource(file) }, "none"); // unsimplified: the summary indexes its nodes
+      report(diagnostics, false, io);
+      if (hasErrors(diagnostics)) return void (status = 1);
+      const { writeGraph, GraphUsageError } = await import("./graph.ts");
+      try {
+        io.out(writeGraph(compilation, opts));
+      } catch (e) {
+        throw e instanceof GraphUsageError ? new UsageError(e.message) : e;
+      }
+    });
+
+  program
     .command("lsp")
     .description("run the language server (Language Server Protocol over standard input and output)")
     .option("--stdio", "talk over standard input and output (the default and only transport; editors pass it)")
