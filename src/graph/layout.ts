@@ -40,7 +40,8 @@ export function nodeLines(n: DiagramNode): string[] {
     case "merge": return [n.label];
     case "layer": {
       const params = n.reused ? "shared, reused" : `${(n.params ?? 0).toLocaleString("en-US")} params${n.frozen ? " · frozen" : n.trainable !== undefined && n.params !== undefined && n.trainable < n.params ? ` (${(n.params - n.trainable).toLocaleString("en-US")} not trained)` : ""}`;
-      return [`${n.label} (${n.layer})`, params];
+      // A group's title is one line: it must fit the gap above its first inner layer.
+      return n.group ? [`${n.label} (${n.layer}) · ${params}`] : [`${n.label} (${n.layer})`, params];
     }
   }
 }
@@ -49,12 +50,13 @@ export const textWidth = (s: string) => s.length * CHAR_WIDTH;
 
 export function layoutDiagram(diagram: Diagram): LaidOutDiagram {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
-  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 48, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of diagram.nodes) {
     if (n.group) {
-      // A cluster: dagre sizes it around its children; its title sits in the top padding.
-      g.setNode(n.id, { paddingTop: LINE_HEIGHT * 2 + PAD, paddingLeft: PAD, paddingRight: PAD, paddingBottom: PAD });
+      // A cluster: dagre sizes it around its children, leaving half a rank's gap above the
+      // first, where its one-line title goes (ranksep is chosen to fit it).
+      g.setNode(n.id, {});
     } else if (n.kind === "merge") {
       const d = Math.max(textWidth(n.label) + PAD * 2, 44);
       g.setNode(n.id, { width: d, height: 28 });
