@@ -1,6 +1,8 @@
 // `dnnc graph FILE --out FILE`: the model as a diagram (src/graph/), written as SVG or HTML.
 import { extname } from "node:path";
 import type { Compilation } from "../compiler.ts";
+import { runFrontEnd } from "../api/compile.ts";
+import type { Diagnostic } from "../api.ts";
 import { drawModel, type GraphFormat } from "../graph/index.ts";
 import { describeFsError, writeFileAtomically } from "./write-file.ts";
 
@@ -12,6 +14,27 @@ export interface GraphOptions {
 
 /** A mistake in the command line (no such model, a format the file name contradicts): exit 2. */
 export class GraphUsageError extends Error {}
+
+/** What the command needs of main.ts: printing, reporting diagnostics, its usage-error type (exit 2). */
+export interface GraphIo {
+  out(s: string): void;
+  report(diagnostics: Diagnostic[]): void;
+  usage(message: string): Error;
+}
+
+/** `dnnc graph`: compiles `text` without simplifying the forward (the summary's node ranges
+ * index it), writes the diagram; the exit status. */
+export function graphCommand(file: string, text: string, opts: GraphOptions, io: GraphIo): number {
+  const { compilation, diagnostics } = runFrontEnd({ path: file, text }, "none");
+  io.report(diagnostics);
+  if (diagnostics.some((d) => d.severity === "error")) return 1;
+  try {
+    io.out(writeGraph(compilation, opts));
+  } catch (e) {
+    throw e instanceof GraphUsageError ? io.usage(e.message) : e;
+  }
+  return 0;
+}
 
 /** Writes the diagram; returns the line to print. */
 export function writeGraph(compilation: Compilation, opts: GraphOptions): string {

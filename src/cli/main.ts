@@ -257,15 +257,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option("--model <name>", "the model to draw, when the file has several")
     .addOption(new Option("--format <format>", "svg (self-contained) or html (the SVG and a foldable list of layers); default from --out's extension").choices(["svg", "html"]))
     .action(async (file: string, opts: import("./graph.ts").GraphOptions) => {
-      const { compilation, diagnostics } = runFrontEnd({ path: file, text: readSource(file) }, "none"); // unsimplified: the summary indexes its nodes
-      report(diagnostics, false, io);
-      if (hasErrors(diagnostics)) return void (status = 1);
-      const { writeGraph, GraphUsageError } = await import("./graph.ts");
-      try {
-        io.out(writeGraph(compilation, opts));
-      } catch (e) {
-        throw e instanceof GraphUsageError ? new UsageError(e.message) : e;
-      }
+      const { graphCommand } = await import("./graph.ts");
+      status = graphCommand(file, readSource(file), opts, { out: io.out, report: (ds) => report(ds, false, io), usage: (m) => new UsageError(m) });
     });
 
   program
