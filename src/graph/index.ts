@@ -1,7 +1,8 @@
 // `dnnc graph`: a compiled model as a diagram — build (dataflow.ts), lay out (layout.ts),
 // render (render-svg.ts, render-html.ts). The compilation must keep the forward function
 // unsimplified (runFrontEnd(…, "none")): the summary's node ranges index its nodes.
-import type { Compilation, CompiledModel } from "../compiler.ts";
+import type { Compilation } from "../compiler.ts";
+import type { CompiledModel } from "../model.ts";
 import { buildDiagram, type Diagram } from "./dataflow.ts";
 import { layoutDiagram } from "./layout.ts";
 import { renderSvg } from "./render-svg.ts";

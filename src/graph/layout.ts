@@ -1,7 +1,7 @@
 // `dnnc graph`, second pass: positions for the diagram's boxes and edges, by dagre's layered
 // layout (decision 0018): data flows top to bottom, a layer that applies inner layers is a
 // cluster around them, and every edge label gets room of its own so types never sit on boxes.
-import dagre from "@dagrejs/dagre";
+import dagre, { type EdgeLabel, type NodeLabel } from "@dagrejs/dagre";
 import type { Diagram, DiagramEdge, DiagramNode } from "./dataflow.ts";
 
 export interface Box {
@@ -70,12 +70,12 @@ export function layoutDiagram(diagram: Diagram): LaidOutDiagram {
   dagre.layout(g);
   const boxes = new Map<string, Box>();
   for (const n of diagram.nodes) {
-    const b = g.node(n.id);
+    const b = g.node(n.id) as NodeLabel & Box;
     boxes.set(n.id, { x: b.x, y: b.y, width: b.width, height: b.height });
   }
   const edges = diagram.edges.map((edge) => {
-    const e = g.edge(edge.from, edge.to);
-    return { edge, points: (e.points ?? []).map((p) => ({ x: p.x, y: p.y })), label: { x: e.x ?? 0, y: e.y ?? 0 } };
+    const e = g.edge(edge.from, edge.to) as EdgeLabel;
+    return { edge, points: (e.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })), label: { x: e.x ?? 0, y: e.y ?? 0 } };
   });
   const graph = g.graph();
   return { diagram, width: graph.width ?? 0, height: graph.height ?? 0, boxes, edges };
