@@ -258,7 +258,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option("--format <format>", "svg (self-contained) or html (the SVG and a foldable list of layers); default from --out's extension").choices(["svg", "html"]))
     .action(async (file: string, opts: import("./graph.ts").GraphOptions) => {
       const { graphCommand } = await import("./graph.ts");
-      status = graphCommand(file, readSource(file), opts, { out: io.out, report: (ds) => report(ds, false, io), usage: (m) => new UsageError(m) });
+      status = graphCommand(file, readSource(file), opts, { err: io.err, report: (ds) => report(ds, false, io), outputError: (m) => new OutputError(m, 1) });
     });
 
   program

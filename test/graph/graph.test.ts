@@ -11,6 +11,7 @@ import type { CompiledModel } from "../../src/compiler.ts";
 import { showShape } from "../../src/ir/shape.ts";
 import { diagramOf, drawModel, layoutDiagram } from "../../src/graph/index.ts";
 import { main } from "../../src/cli/main.ts";
+import { graph } from "../../src/api.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const sample = (name: string) => join(ROOT, "samples", `${name}.dnn`);
@@ -168,7 +169,7 @@ describe("dnnc graph: the command", () => {
   it("writes an SVG, or HTML for an .html file", async () => {
     const svgPath = join(dir, "resnet.svg");
     const r = await run("graph", sample("resnet_small"), "--out", svgPath);
-    expect(r).toMatchObject({ status: 0, err: "" });
+    expect(r).toMatchObject({ status: 0, err: `wrote ${svgPath} (model ResNetSmall, svg)\n` });
     const svg = readFileSync(svgPath, "utf8");
     expect(svg.startsWith("<svg xmlns=")).toBe(true);
     expect(wellFormedXml(svg)).toBeUndefined();
@@ -182,11 +183,24 @@ describe("dnnc graph: the command", () => {
     expect(readFileSync(join(dir, "x.html"), "utf8").startsWith("<svg")).toBe(true);
   });
 
-  it("an unknown --model or a missing --out is a usage error, without a stack trace", async () => {
+  it("an unknown or unnamed --model is a diagnostic (exit 1), a missing --out a usage error (exit 2)", async () => {
     const r = await run("graph", sample("mlp_digits"), "--model", "Nope", "--out", join(dir, "n.svg"));
-    expect(r.status).toBe(2);
-    expect(r.err).toContain("no model Nope in this file (it has DigitsMLP)");
+    expect(r.status).toBe(1);
+    expect(r.err).toContain("error[DNN0105]: no model `Nope` in this file");
     expect(r.err).not.toMatch(/\n\s+at /);
+    const several = await run("graph", sample("gan"), "--out", join(dir, "g.svg"));
+    expect(several.status).toBe(1);
+    expect(several.err).toContain("DNN0760");
+    expect((await run("graph", sample("gan"), "--model", "Gan", "--out", join(dir, "g.svg"))).status).toBe(0);
     expect((await run("graph", sample("mlp_digits"))).status).toBe(2);
+  });
+
+  it("the API's graph() draws the same SVG, and refuses an unknown format with a TypeError", () => {
+    const { compilation, model } = compiled("mnist_cnn");
+    const r = graph({ path: sample("mnist_cnn") });
+    expect(r).toMatchObject({ ok: true, model: "MnistCNN", diagnostics: [] });
+    expect(r.text).toBe(drawModel(compilation, model, "svg"));
+    expect(graph({ path: sample("mnist_cnn"), format: "html" }).text).toMatch(/^<!doctype html>/);
+    expect(() => graph({ path: sample("mnist_cnn"), format: "png" as "svg" })).toThrow(TypeError);
   });
 });
