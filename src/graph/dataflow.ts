@@ -136,11 +136,17 @@ export function buildDiagram(model: string, rows: readonly SummaryRow[], forward
     return sources.get(start)!;
   };
 
-  // A leaf layer's inputs: the values its nodes read from before it began.
+  // A leaf layer's inputs: the values its nodes read from before it began. A layer that hands
+  // on its input unchanged (Dropout at inference) made no nodes: its input is its result, and
+  // the layers after it read that value through it.
   for (const { row, node } of layers) {
     if (node.group || !row.nodes) continue;
-    const { start, end } = row.nodes;
+    const { start, end, out } = row.nodes;
     for (let i = start; i < end; i++) for (const input of forward.nodes[i]!.inputs) if (input < start) for (const f of resolve(input)) addEdge(f, node.id);
+    if (out !== undefined && out < start) {
+      for (const f of resolve(out)) addEdge(f, node.id);
+      sources.set(out, [node.id]);
+    }
   }
   for (const o of forward.outputs) {
     const n = forward.nodes[o.id]!;

@@ -40,8 +40,9 @@ export function nodeLines(n: DiagramNode): string[] {
     case "merge": return [n.label];
     case "layer": {
       const params = n.reused ? "shared, reused" : `${(n.params ?? 0).toLocaleString("en-US")} params${n.frozen ? " · frozen" : n.trainable !== undefined && n.params !== undefined && n.trainable < n.params ? ` (${(n.params - n.trainable).toLocaleString("en-US")} not trained)` : ""}`;
-      // A group's title is one line: it must fit the gap above its first inner layer.
-      return n.group ? [`${n.label} (${n.layer}) · ${params}`] : [`${n.label} (${n.layer})`, params];
+      // A group's title is one line (the gap above its first inner layer) and no wider than
+      // needed: how much of it is not trained or frozen, its inner layers and its style say.
+      return n.group ? [`${n.label} (${n.layer}) · ${n.reused ? "shared, reused" : `${(n.params ?? 0).toLocaleString("en-US")} params`}`] : [`${n.label} (${n.layer})`, params];
     }
   }
 }

@@ -67,7 +67,7 @@ function wellFormedXml(xml: string): string | undefined {
 }
 
 describe("dnnc graph: the diagram matches the model", () => {
-  for (const name of ["mlp_digits", "mnist_cnn", "resnet_small"]) {
+  for (const name of ["mlp_digits", "mnist_cnn", "resnet_small", "transfer", "sort_transformer", "vit_fashion", "lstm_fashion", "autoencoder_fashion", "regularized_mlp"]) {
     it(`${name}: one box per layer row, summary types on every edge, every layer fed`, () => {
       const { compilation, model } = compiled(name);
       const svg = drawModel(compilation, model, "svg");
@@ -203,4 +203,13 @@ describe("dnnc graph: the command", () => {
     expect(graph({ path: sample("mnist_cnn"), format: "html" }).text).toMatch(/^<!doctype html>/);
     expect(() => graph({ path: sample("mnist_cnn"), format: "png" as "svg" })).toThrow(TypeError);
   });
+});
+
+describe("dnnc graph: the docs' pictures", () => {
+  for (const name of ["mnist_cnn", "resnet_small", "transfer"]) {
+    it(`docs/images/graph-${name}.svg is what dnnc graph draws today (regenerate: dnnc graph samples/${name}.dnn --out docs/images/graph-${name}.svg)`, () => {
+      const { compilation, model } = compiled(name);
+      expect(readFileSync(join(ROOT, "docs", "images", `graph-${name}.svg`), "utf8")).toBe(drawModel(compilation, model, "svg"));
+    });
+  }
 });
