@@ -55,11 +55,18 @@ function renderNode(n: DiagramNode, b: Box): string {
   const y = b.y - b.height / 2;
   const attrs = `class="${classes}" data-id="${esc(n.id)}" data-kind="${n.kind}" data-type="${esc(n.type)}"${n.params !== undefined ? ` data-params="${n.params}"` : ""}`;
   const rect = `<rect x="${num(x)}" y="${num(y)}" width="${num(b.width)}" height="${num(b.height)}" rx="${n.kind === "merge" ? 14 : 4}"/>`;
-  const lines = nodeLines(n);
+  const lines = n.group ? [groupTitle(n, b)] : nodeLines(n);
   const text = n.group
     ? lines.map((l, i) => `<text x="${num(x + 8)}" y="${num(y + LINE_HEIGHT * (i + 1))}"${i > 0 ? ` class="muted"` : ""}>${esc(l)}</text>`)
     : lines.map((l, i) => `<text x="${num(b.x - textWidth(l) / 2)}" y="${num(b.y - ((lines.length - 1) * LINE_HEIGHT) / 2 + i * LINE_HEIGHT + FONT_SIZE / 3)}"${i > 0 ? ` class="muted"` : ""}>${esc(l)}</text>`);
   return `<g ${attrs}>${rect}${text.join("")}</g>`;
+}
+
+/** A group's title, shortened until it fits its box (dagre sizes a cluster by its children alone). */
+function groupTitle(n: DiagramNode, b: Box): string {
+  const full = nodeLines(n)[0]!;
+  const params = n.reused ? "shared, reused" : `${(n.params ?? 0).toLocaleString("en-US")} params`;
+  return [full, `${n.label} · ${params}`].find((t) => textWidth(t) <= b.width - 16) ?? n.label;
 }
 
 /** The model's parameters: each top-level layer's count includes its inner layers'. */
