@@ -16,6 +16,8 @@ export { check, compile, SIDECAR_HEADER } from "./api/compile.ts";
 export { exportModel, EXPORT_FORMATS as exportFormats } from "./api/export.ts";
 export type { ExportFormat, ExportOptions, ExportResult } from "./api/export.ts";
 export { importOnnx } from "./api/import.ts";
+export { graph, GRAPH_FORMATS as graphFormats } from "./api/graph.ts";
+export type { GraphFormat, GraphOptions, GraphResult } from "./api/graph.ts";
 export type { ImportOptions, ImportResult } from "./api/import.ts";
 export { convertPytorchWeights, formatReport as formatWeightsReport, WeightsError } from "./api/weights.ts";
 export type { PytorchWeightsOptions, PytorchWeightsResult, WeightsReport, MatchedLayer, UnmatchedLayer } from "./api/weights.ts";

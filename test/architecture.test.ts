@@ -56,8 +56,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   ide: ["source", "syntax", "diagnostics", "ir", "check", "model", "compiler", "passes", "api"],
   lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version"],
   version: [],
+  // `dnnc graph`: a compiled model's summary rows and unsimplified forward as a diagram (dagre lays it out).
+  graph: ["ir", "model", "type:check", "type:compiler"],
   // The library's entry (src/api.ts and src/api/): the driver and a target behind plain options and results.
-  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "import", "targets", "format", "version", "weights"],
+  api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "import", "targets", "format", "version", "weights", "graph"],
   // The bundler plugins see only the library's API, as a user's plugin would.
   plugins: ["api"],
   cli: ["*"],

@@ -9,7 +9,7 @@ import type { CompiledModel } from "../model.ts";
 import type { Span } from "../syntax/source.ts";
 
 /** What the request does with the model, for the messages: "export", "convert the weights of". */
-export type ModelPurpose = "export" | "convert the weights of";
+export type ModelPurpose = "export" | "convert the weights of" | "draw";
 
 export function chooseModel(compilation: Compilation, request: { path: string; model?: string }, purpose: ModelPurpose): { model: CompiledModel } | { refusal: Diagnostic } {
   const models = compilation.models;

@@ -48,6 +48,9 @@ export interface LayerRow {
   /** A shared layer's instance: "first" where it was made, "again" at each later application
    * (which creates no parameters). */
   shared?: "first" | "again";
+  /** The forward builder's nodes this application made, [start, end), and its result's node:
+   * where `dnnc graph` finds which layer feeds which (graph/dataflow.ts). */
+  nodes?: { start: number; end: number; out?: number };
 }
 
 /** A shared layer applied again (check/shared-layer.ts). */

@@ -39,11 +39,13 @@ export function asInstance(el: ElabContext, layer: LayerValue, instance: string,
   const row: LayerRow = { kind: "layer", depth: el.layerDepth, instance, layer: layer.decl.name.name, span, shape: [], dtype: "f32", params: 0, trainable: 0 };
   el.summary.push(row);
   const before = el.params.length;
+  const start = el.b.fn.nodes.length;
   if (layer.frozen) el.frozen++;
   el.layerDepth++;
   try {
     const out = body();
     if (out.kind === "tensor") [row.shape, row.dtype] = [out.shape, out.dtype];
+    row.nodes = { start, end: el.b.fn.nodes.length, ...(out.kind === "tensor" ? { out: out.id } : {}) };
     for (const p of el.params.slice(before)) {
       const n = size(p.shape) as number;
       row.params += n;

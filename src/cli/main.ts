@@ -250,6 +250,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command("graph")
+    .description("draw the model as a diagram: layers, branches and merges, the type on every edge, parameter counts")
+    .argument("<file>", ".dnn file with the model")
+    .requiredOption("-o, --out <file>", "the SVG or HTML file to write")
+    .option("--model <name>", "the model to draw, when the file has several")
+    .addOption(new Option("--format <format>", "svg (self-contained) or html (the SVG and a foldable list of layers); default from --out's extension").choices(["svg", "html"]))
+    .action(async (file: string, opts: import("./graph.ts").GraphOptions) => {
+      const { graphCommand } = await import("./graph.ts");
+      status = graphCommand(file, readSource(file), opts, { err: io.err, report: (ds) => report(ds, false, io), outputError: (m) => new OutputError(m, 1) });
+    });
+
+  program
     .command("lsp")
     .description("run the language server (Language Server Protocol over standard input and output)")
     .option("--stdio", "talk over standard input and output (the default and only transport; editors pass it)")

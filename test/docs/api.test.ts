@@ -42,6 +42,8 @@ describe("docs/api.md", () => {
       ["src/api/export.ts", "ExportResult"],
       ["src/api/import.ts", "ImportOptions"],
       ["src/api/import.ts", "ImportResult"],
+      ["src/api/graph.ts", "GraphOptions"],
+      ["src/api/graph.ts", "GraphResult"],
       ["src/api.ts", "FormatOptions"],
       ["src/api.ts", "FormatResult"],
       ["src/plugins/vite.ts", "DnncViteOptions"],
