@@ -39,6 +39,8 @@ export interface Diagnostic {
   related: { message: string; location: Location }[];
   /** What to do about it, when the compiler knows. */
   hint?: string;
+  /** The name a "did you mean" hint proposes, as data: what replaces the diagnostic's range to fix it. */
+  suggestion?: string;
 }
 
 type SourceLookup = (path: string) => SourceFile | undefined;
@@ -57,6 +59,7 @@ export function publicDiagnostics(ds: readonly InternalDiagnostic[], sources: So
   return ds.map((d) => {
     const out: Diagnostic = { code: d.code, title: CODES[d.code].title, severity: d.severity, message: d.message, location: locationOf(d.span, sources), related: d.related.map((r) => ({ message: r.message, location: locationOf(r.span, sources) })) };
     if (d.hint !== undefined) out.hint = d.hint;
+    if (d.suggestion !== undefined) out.suggestion = d.suggestion;
     return out;
   });
 }
@@ -81,7 +84,7 @@ function internalOf(ds: readonly Diagnostic[]): { diagnostics: InternalDiagnosti
     return src.span(src.offset({ line: l.line - 1, character: l.column - 1 }), src.offset({ line: l.endLine - 1, character: l.endColumn - 1 }));
   };
   const diagnostics = ds.map((d) => {
-    const i = internalDiagnostic(d.code, span(d.location), d.message, { related: d.related.map((r) => ({ span: span(r.location), message: r.message })), ...(d.hint !== undefined ? { hint: d.hint } : {}) });
+    const i = internalDiagnostic(d.code, span(d.location), d.message, { related: d.related.map((r) => ({ span: span(r.location), message: r.message })), ...(d.hint !== undefined ? { hint: d.hint } : {}), ...(d.suggestion !== undefined ? { suggestion: d.suggestion } : {}) });
     i.severity = d.severity;
     return i;
   });

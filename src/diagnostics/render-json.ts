@@ -24,6 +24,8 @@ export interface JsonDiagnostic {
   range: JsonRange;
   related?: JsonRelated[];
   hint?: string;
+  /** The name a "did you mean" hint proposes, as data: what an editor's quick fix puts in the range. */
+  suggestion?: string;
 }
 
 function range(span: Span, sources: SourceLookup): JsonRange {
@@ -37,6 +39,7 @@ export function toJson(d: Diagnostic, sources: SourceLookup): JsonDiagnostic {
   const j: JsonDiagnostic = { file: d.span.file, code: d.code, severity: d.severity, message: d.message, range: range(d.span, sources) };
   if (d.related.length > 0) j.related = d.related.map((r) => ({ file: r.span.file, message: r.message, range: range(r.span, sources) }));
   if (d.hint !== undefined) j.hint = d.hint;
+  if (d.suggestion !== undefined) j.suggestion = d.suggestion;
   return j;
 }
 

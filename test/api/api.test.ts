@@ -191,8 +191,11 @@ describe("diagnostics", () => {
 
   it("a hint is carried; a range over several lines keeps its end, and is underlined to the end of its first line", () => {
     const [hinted] = check({ path: "m.dnn", text: MLP.replace("x |> Dense(3)", "x |> Dense(3, activaton: relu)") }).diagnostics;
-    expect(hinted).toMatchObject({ code: "DNN0203", hint: expect.stringMatching(/activation/) });
+    expect(hinted).toMatchObject({ code: "DNN0203", hint: expect.stringMatching(/activation/), suggestion: "activation" });
     expect(formatDiagnostics([hinted!])).toMatch(/= hint: .*activation/);
+    // The suggestion, as data, survives `check --json` and the API's JSON round trip.
+    expect(diagnosticsAsJson([hinted!])[0]).toMatchObject({ suggestion: "activation" });
+    expect(diagnosticsAsJson(JSON.parse(JSON.stringify([hinted])) as Diagnostic[])[0]).toMatchObject({ suggestion: "activation" });
     const long: Diagnostic = { code: "DNN0002", title: "syntax error", severity: "error", message: "m", location: { file: "a.dnn", line: 2, column: 3, endLine: 4, endColumn: 2, offset: 12, length: 20, lineText: "  abc" }, related: [] };
     expect(diagnosticsAsJson([long])[0]!.range).toEqual({ start: { line: 1, character: 2 }, end: { line: 3, character: 1 } });
     expect(formatDiagnostics([long])).toContain("2 |   abc\n  |   ^^^\n");
