@@ -1,4 +1,4 @@
-// How deeply an expression nests, measured as the AST is built (build-ast.ts), so that the
+// How deeply an expression nests, measured as the AST is built (build-expr.ts), so that the
 // checker and the editor tools, which recurse once per level, never meet more than they can walk.
 import type * as A from "./ast.ts";
 

@@ -2,7 +2,7 @@
 // `x |> f |> …` are as long as the user makes them (a generated file may have 100,000 terms),
 // and one stack frame per operator exhausts Node's stack at a few thousand. Every pass that
 // walks expressions goes through the operator nodes (unary, binary, pipe) with these loops and
-// recurses only into the other kinds, whose nesting the parser bounds (build-ast.ts).
+// recurses only into the other kinds, whose nesting the parser bounds (build-expr.ts).
 import type * as A from "./ast.ts";
 
 export type OperatorExpr = Extract<A.Expr, { kind: "unary" | "binary" | "pipe" }>;
