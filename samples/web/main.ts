@@ -9,7 +9,7 @@
 import { drawChart, type Series } from "./chart.ts";
 import { drawingPad } from "./draw.ts";
 import { createModel, loadDigits, message, type Backend, type DigitsModel } from "./model.ts";
-import { createBars, showInput, showPrediction, softmax } from "./prediction.ts";
+import { clearBars, createBars, showInput, showPrediction, softmax } from "./prediction.ts";
 
 /** What the page reports; `fallback` says why it trained on the CPU (the wgsl module's error, or "?backend=wasm"). */
 export type DnncResult =
@@ -101,7 +101,7 @@ function enableDrawing(model: DigitsModel): void {
   $<HTMLButtonElement>("clear").onclick = () => {
     pad.clear();
     showInput(input, pad.pixels());
-    createBars($("bars"));
+    clearBars(bars);
     predicted.textContent = "";
   };
   $("draw").classList.remove("waiting");

@@ -11,7 +11,6 @@ export function softmax(logits: Float32Array): number[] {
 
 /** Ten rows, one per digit: its name, a bar as wide as its probability, the percentage. */
 export function createBars(container: HTMLElement): HTMLElement[] {
-  container.replaceChildren();
   return Array.from({ length: 10 }, (_, digit) => {
     const row = document.createElement("div");
     row.className = "bar";
@@ -33,6 +32,16 @@ export function showPrediction(bars: readonly HTMLElement[], probabilities: read
     row.querySelector(".value")!.textContent = `${(p * 100).toFixed(1)}%`;
   });
   return best;
+}
+
+/** Empties the bars: no probabilities, none marked. */
+export function clearBars(bars: readonly HTMLElement[]): void {
+  for (const row of bars) {
+    delete row.dataset.probability;
+    row.classList.remove("best");
+    (row.querySelector(".fill") as HTMLElement).style.width = "0";
+    row.querySelector(".value")!.textContent = "";
+  }
 }
 
 /** Draws the model's 8×8 input (0..16 per block) on `canvas`, dark where the count is high. */

@@ -1,7 +1,8 @@
-// samples/web end to end: serve.ts compiles samples/mlp_digits.dnn for WebGPU and WebAssembly and
-// serves the page; headless chromium trains DigitsMLP in it on WebGPU (SwiftShader), and, launched
-// without WebGPU, on the page's WebAssembly fallback; the tests read the accuracy the page reports
-// on the held-out digits. Without a browser (or, for the first, an adapter) a test fails, saying why.
+// samples/web end to end: build.ts bundles the page with samples/mlp_digits.dnn compiled by the
+// esbuild plugin for WebGPU and WebAssembly, and serve.ts serves it; headless chromium trains
+// DigitsMLP in it on WebGPU (SwiftShader), and, launched without WebGPU, on the page's WebAssembly
+// fallback; the tests read the accuracy the page reports on the held-out digits (the chart, the
+// drawing pad and the diagram: showcase.test.ts). Without a browser (or, for the first, an adapter) a test fails, saying why.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,11 +104,13 @@ describe("samples/web: DigitsMLP trained in chromium without WebGPU, on the WebA
 });
 
 describe("samples/web's page", () => {
-  it("imports nothing but the generated modules, whose own types it uses", () => {
-    const source = readFileSync("samples/web/main.ts", "utf8");
-    const imported = [...source.matchAll(/(?:from|import\()\s*"([^"]+)"/g)].map((m) => m[1]);
-    expect(imported).toEqual(["./generated/mlp_digits.wgsl.ts", "./generated/mlp_digits.wgsl.ts", "./generated/mlp_digits.wasm.ts"]);
-    expect(source).toMatch(/model\.fit\(digits, \{/);
+  it("takes the model from samples/mlp_digits.dnn through the bundler plugin, and imports nothing else but its own files", () => {
+    const files = ["main.ts", "model.ts", "chart.ts", "draw.ts", "prediction.ts", "gpu-model.ts", "cpu-model.ts"];
+    const imported = files.flatMap((file) => [...readFileSync(`samples/web/${file}`, "utf8").matchAll(/(?:from|import\()\s*"([^"]+)"/g)].map((m) => m[1]!));
+    expect(new Set(imported.filter((path) => !/^\.\/[\w-]+\.ts$/.test(path)))).toEqual(new Set(["../mlp_digits.dnn", "./gpu-model.js", "./cpu-model.js"]));
+    expect(readFileSync("samples/web/main.ts", "utf8")).toMatch(/model\.fit\(digits, \{/);
+    // The two model modules: the same import, compiled for WebGPU and for the CPU.
+    expect(readFileSync("samples/web/build.ts", "utf8")).toMatch(/dnnc\(\{ target: "wgsl" \}\)[\s\S]*dnnc\(\{ target: "wasm", declarations: false \}\)/);
   });
 
   it("typechecks for the browser (samples/web/tsconfig.json)", () => {
