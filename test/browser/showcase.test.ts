@@ -27,6 +27,12 @@ const RECORD_CHART_UPDATES = `
     window.chartUpdates.push([epoch, chart.querySelectorAll("circle.loss").length, chart.querySelectorAll("circle.accuracy").length]);
   }).observe(document, { childList: true, subtree: true });`;
 
+/** Run in the page (a string: this project's types have no DOM): the legend's entries' boxes and the plot's top. */
+const LEGEND_AND_PLOT = `(() => {
+  const box = (e) => { const { x, y, width, height } = e.getBBox(); return { x, y, width, height }; };
+  return { frameTop: box(document.querySelector("#chart .frame")).y, entries: [...document.querySelectorAll("#chart text.legend")].map(box) };
+})()`;
+
 let served: Served;
 beforeAll(async () => void (served = await serveDigits()), 60_000);
 afterAll(async () => served?.close());
@@ -52,14 +58,7 @@ async function trainedPage(browser: WebgpuPage | string): Promise<{ page: Webgpu
   expect(titles.at(-1)).toBe(`epoch ${EPOCHS}: training loss ${result.finalLoss.toFixed(4)}`);
   expect(await page.locator("#chart polyline.accuracy").getAttribute("points")).toMatch(/^([\d.]+,[\d.]+ ){2}[\d.]+,[\d.]+$/);
   // The legend's two entries sit side by side above the plot, overlapping neither each other nor it.
-  const legend = await page.evaluate(() => {
-    const box = (e: Element) => {
-      const { x, y, width, height } = (e as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }).getBBox();
-      return { x, y, width, height };
-    };
-    const frame = box(document.querySelector("#chart .frame")!);
-    return { frameTop: frame.y, entries: [...document.querySelectorAll("#chart text.legend")].map(box) };
-  });
+  const legend = (await page.evaluate(LEGEND_AND_PLOT)) as { frameTop: number; entries: { x: number; y: number; width: number; height: number }[] };
   expect(legend.entries).toHaveLength(2);
   for (const e of legend.entries) expect(e.y + e.height).toBeLessThanOrEqual(legend.frameTop);
   expect(legend.entries[0]!.x + legend.entries[0]!.width).toBeLessThan(legend.entries[1]!.x);
