@@ -84,6 +84,7 @@ export function renderKernelOutlines(outlines: readonly KernelOutline[]): string
 }
 
 export const KERNEL_STYLE = `
+.op > rect { fill: #f6f8fa; stroke: #6e7781; }
 .kernel > rect { fill: none; stroke-width: 1.4; stroke-dasharray: 5 2; }
 .kernel > text { font-size: ${TAG_SIZE}px; font-weight: bold; }
 `;

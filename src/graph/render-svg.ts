@@ -14,7 +14,6 @@ text { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .group > rect { fill: #f6f8fa; fill-opacity: 0.5; stroke: #8c959f; stroke-dasharray: 6 4; }
 .input > rect, .output > rect { fill: #dafbe1; stroke: #1a7f37; }
 .merge > rect { fill: #fff8c5; stroke: #9a6700; }
-.op > rect { fill: #f6f8fa; stroke: #6e7781; }
 .edge path { fill: none; stroke: #57606a; stroke-width: 1.2; }
 .edge text { fill: #57606a; font-size: ${FONT_SIZE - 1}px; }
 .caption > rect { fill: #ffffff; stroke: #8c959f; }
