@@ -19,7 +19,6 @@ import { fuse } from "../schedule/fuse.ts";
 import type { KernelKind } from "../schedule/kernel.ts";
 import { kernelCosts } from "../schedule/stats.ts";
 import { trainStepFn } from "../step/step.ts";
-import { fileStart } from "../api/choose-model.ts";
 import { buildDiagram, type Diagram } from "./dataflow.ts";
 
 export interface DrawnKernel {
@@ -131,7 +130,8 @@ function functionOf(compilation: Compilation, model: CompiledModel, fnName: stri
   const entry = [...compilation.program.modules.values()].find((m) => m.models.has(model.name));
   if (!names.includes(fnName) || !entry) {
     const alt = didYouMean(fnName, names);
-    const at = fileStart(entry?.path ?? "");
+    // The request names no place in the file: the diagnostic points at its start, as chooseModel's do.
+    const at = { file: entry?.path ?? "", start: 0, end: 0 };
     return {
       refusal: diagnostic("DNN0790", at, `model \`${model.name}\` has no function \`${fnName}\` to draw the kernels of`, {
         hint: `${alt ? `did you mean \`${alt}\`? ` : ""}its functions: ${names.join(", ")}${model.train ? "" : " (a train block adds train_step)"}`,
