@@ -1,6 +1,8 @@
 // "dnnc: Show Diagram" (and "… with Fused Kernels"): the model of a .dnn file as the language
 // server draws it — the `dnnc.graph` command, through workspace/executeCommand, on the document's
 // current text — in a webview beside the editor, drawn again each time that document is saved.
+// In a file of several models it draws the one the cursor is in (the server picks it from the
+// position), and keeps drawing that one on save.
 // The webview runs no script and loads nothing: its content security policy allows only the
 // page's own <style> elements, by a nonce made for each drawing. `vscode` and the client are
 // passed in, so that tests run this file without VS Code.
@@ -36,7 +38,7 @@ const describeDiagnostic = (d) => `${d.severity}[${d.code}]${d.location ? ` line
  * undefined while there is none. Returns the open views, by document URI and kind, for tests.
  */
 function registerDiagramView(vscode, client, subscriptions) {
-  /** @type {Map<string, { panel: any, document: any, kernels: boolean, drawing: number }>} */
+  /** @type {Map<string, { panel: any, document: any, kernels: boolean, drawing: number, model?: string, position?: any }>} */
   const views = new Map();
 
   const draw = async (view) => {
@@ -50,8 +52,9 @@ function registerDiagramView(vscode, client, subscriptions) {
       try {
         const result = await running.sendRequest("workspace/executeCommand", {
           command: "dnnc.graph",
-          arguments: [{ uri: view.document.uri.toString(), format: "html", kernels: view.kernels }],
+          arguments: [{ uri: view.document.uri.toString(), format: "html", kernels: view.kernels, ...(view.model ? { model: view.model } : view.position ? { position: view.position } : {}) }],
         });
+        if (result && result.ok && drawing === view.drawing) view.model = result.model;
         html = result && result.ok ? securePage(result.text, nonce) : messagePage("The file cannot be drawn", ((result && result.diagnostics) || []).filter((d) => d.severity === "error").map(describeDiagnostic), nonce);
       } catch (e) {
         html = messagePage("No diagram", [`The language server failed to draw it: ${e instanceof Error ? e.message : e}`], nonce);
@@ -64,18 +67,25 @@ function registerDiagramView(vscode, client, subscriptions) {
     subscriptions.push(
       vscode.commands.registerCommand(command, async (uri) => {
         // From the editor's title bar the file's URI is passed; from the palette, the active editor's.
-        const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor && vscode.window.activeTextEditor.document;
+        const editor = vscode.window.activeTextEditor;
+        const document = uri ? await vscode.workspace.openTextDocument(uri) : editor && editor.document;
         if (!document || document.languageId !== "dnn") {
           void vscode.window.showErrorMessage("dnnc: open a .dnn file to see its diagram.");
           return;
         }
         const key = `${kernels ? "kernels" : "diagram"} ${document.uri.toString()}`;
         let view = views.get(key);
-        if (view) view.panel.reveal(vscode.ViewColumn.Beside, true);
+        // The model at the cursor, when the command comes from the file's own editor.
+        const at = editor && editor.document.uri.toString() === document.uri.toString() && editor.selection ? editor.selection.active : undefined;
+        const position = at && { line: at.line, character: at.character };
+        if (view) {
+          view.panel.reveal(vscode.ViewColumn.Beside, true);
+          Object.assign(view, { model: undefined, position });
+        }
         else {
           const name = document.uri.path.split("/").pop();
           const panel = vscode.window.createWebviewPanel("dnnc.diagram", `${kernels ? "Kernels" : "Diagram"}: ${name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
-          view = { panel, document, kernels, drawing: 0 };
+          view = { panel, document, kernels, drawing: 0, model: undefined, position };
           views.set(key, view);
           panel.onDidDispose(() => views.delete(key));
         }

@@ -61,6 +61,7 @@ const contentChange: Check = (v, at) => (typeof v === "object" && v !== null && 
 export const GRAPH_COMMAND_ARGUMENT: Check = object({
   uri,
   model: optional(string),
+  position: optional(position),
   format: optional((v, at) => (v === "svg" || v === "html" ? undefined : `${at} must be "svg" or "html", ${describe(v)}`)),
   kernels: optional((v, at) => (typeof v === "boolean" || typeof v === "string" ? undefined : `${at} must be true, false or a function's name, ${describe(v)}`)),
 });

@@ -249,7 +249,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
   }, []));
 
   registerRefactors({ connection, documents, host, current, guard, roots: () => roots, canRefreshLenses: () => refreshLenses });
-  registerDiagram({ connection, documents, host, guard });
+  registerDiagram({ connection, documents, host, current, guard });
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);

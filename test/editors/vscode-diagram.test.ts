@@ -35,7 +35,7 @@ interface Panel {
 const documentOf = (uri: string) => ({ uri: { toString: () => uri, path: new URL(uri).pathname }, languageId: "dnn" });
 
 /** extension.js activated against the stand-ins: what it registered, and what it asked the server. */
-async function activate(opts: { activeUri?: string; serverDown?: boolean } = {}) {
+async function activate(opts: { activeUri?: string; cursor?: { line: number; character: number }; serverDown?: boolean } = {}) {
   const commands = new Map<string, (...args: unknown[]) => Promise<void>>();
   const saves: ((d: unknown) => Promise<unknown>)[] = [];
   const panels: Panel[] = [];
@@ -58,7 +58,7 @@ async function activate(opts: { activeUri?: string; serverDown?: boolean } = {})
       openTextDocument: async (uri: { toString(): string }) => documentOf(uri.toString()),
     },
     window: {
-      activeTextEditor: opts.activeUri ? { document: documentOf(opts.activeUri) } : undefined,
+      activeTextEditor: opts.activeUri ? { document: documentOf(opts.activeUri), selection: opts.cursor && { active: opts.cursor } } : undefined,
       showErrorMessage: async (message: string) => void errors.push(message),
       createOutputChannel: (name: string) => ({ name, dispose() {} }),
       createWebviewPanel: (viewType: string, title: string, column: unknown, options: Panel["options"]) => {
@@ -166,6 +166,20 @@ describe("dnnc: Show Diagram", () => {
     expect(page).toContain("The file cannot be drawn");
     expect(page).toMatch(/error\[DNN0304\] line \d+: /);
     expect(page).toMatch(CSP);
+  });
+
+  it("in a file of several models, draws the one at the cursor, and that one again on save", async () => {
+    const gan = uriOf("samples/gan.dnn");
+    const text = readFileSync("samples/gan.dnn", "utf8");
+    await server.open(gan, text);
+    const line = text.slice(0, text.indexOf("model Discriminator")).split("\n").length;
+    const x = await activate({ activeUri: gan, cursor: { line, character: 2 } });
+    await x.commands.get("dnnc.showDiagram")!();
+    expect(x.requests[0]!.params).toEqual({ command: "dnnc.graph", arguments: [{ uri: gan, format: "html", kernels: false, position: { line, character: 2 } }] });
+    expect(x.panels[0]!.webview.html).toContain("<h1>Discriminator</h1>");
+    await x.save(gan);
+    expect(x.requests[1]!.params).toEqual({ command: "dnnc.graph", arguments: [{ uri: gan, format: "html", kernels: false, model: "Discriminator" }] });
+    expect(x.panels[0]!.webview.html).toContain("<h1>Discriminator</h1>");
   });
 
   it("a file of another language, or no server, says so rather than drawing", async () => {

@@ -56,6 +56,20 @@ describe("dnnc.graph (workspace/executeCommand)", () => {
     expect((await draw({ uri, kernels: "train_step" })).text).toContain("kernels of train_step at B = 1:");
   });
 
+  it("in a file of several models, draws the one at the position given (the cursor), or the one named", async () => {
+    const uri = uriOf(sample("gan"));
+    const text = readFileSync(sample("gan"), "utf8");
+    await client.open(uri, text);
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length - 1;
+    expect((await draw({ uri })).diagnostics.map((d) => d.code)).toEqual(["DNN0760"]);
+    expect(await draw({ uri, position: { line: lineOf("model Discriminator") + 2, character: 4 } })).toMatchObject({ ok: true, model: "Discriminator" });
+    // In a train block: its model. The name given wins over the position.
+    expect((await draw({ uri, position: { line: lineOf("train Gan.generator") + 1, character: 2 } })).model).toBe("Gan");
+    expect((await draw({ uri, model: "Generator", position: { line: lineOf("model Discriminator"), character: 0 } })).model).toBe("Generator");
+    // Outside every model (the file's opening comment), none is picked.
+    expect((await draw({ uri, position: { line: 0, character: 0 } })).diagnostics.map((d) => d.code)).toEqual(["DNN0760"]);
+  });
+
   it("a file with errors, or a function the model lacks, is not ok, with the diagnostics", async () => {
     const uri = "untitled:broken.dnn";
     await client.open(uri, readFileSync("test/fixtures/shape_error.dnn", "utf8"));
@@ -78,6 +92,7 @@ describe("dnnc.graph (workspace/executeCommand)", () => {
     expect(bad.code).toBe(-32602);
     expect(bad.message).toContain('arguments[0].format must be "svg" or "html", not "png"');
     expect((await refused(draw({ format: "svg" }))).message).toContain("arguments[0].uri is missing");
+    expect((await refused(draw({ uri: uriOf(sample("mnist_cnn")), position: { line: -1, character: 0 } }))).message).toContain("arguments[0].position.line must be an integer from 0");
     expect((await refused(draw({ uri: "untitled:never-opened.dnn" }))).message).toContain("untitled:never-opened.dnn is not open");
     const other = await refused(client.connection.sendRequest(ExecuteCommandRequest.type, { command: "dnnc.nothing", arguments: [] }));
     expect(other.message).toContain("unknown command dnnc.nothing");
