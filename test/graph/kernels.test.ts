@@ -157,3 +157,9 @@ describe("dnnc graph --kernels: the command", () => {
     expect(alone.err).toContain("give --kernels too");
   });
 });
+
+describe("dnnc graph --kernels: the docs' picture", () => {
+  it("docs/images/graph-kernels-mnist_cnn.svg is what dnnc graph draws today (regenerate: dnnc graph samples/mnist_cnn.dnn --kernels --out docs/images/graph-kernels-mnist_cnn.svg)", () => {
+    expect(readFileSync(join(ROOT, "docs", "images", "graph-kernels-mnist_cnn.svg"), "utf8")).toBe(graph({ path: sample("mnist_cnn"), kernels: true }).text);
+  });
+});
