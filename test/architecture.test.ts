@@ -54,10 +54,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   format: ["grammar", "source", "syntax", "diagnostics"],
   // A model's code lens shows the costs `dnnc compile` prints: api/stats.ts over the simplified functions (passes).
   ide: ["source", "syntax", "diagnostics", "ir", "check", "model", "compiler", "passes", "api"],
-  lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version"],
+  // The diagram command (lsp/diagram.ts) answers what the API's graph() draws.
+  lsp: ["source", "syntax", "diagnostics", "check", "format", "ide", "version", "api"],
   version: [],
-  // `dnnc graph`: a compiled model's summary rows and unsimplified forward as a diagram (dagre lays it out).
-  graph: ["ir", "model", "type:check", "type:compiler"],
+  // `dnnc graph`: a compiled model's summary rows and unsimplified forward as a diagram (dagre lays it out);
+  // --kernels elaborates a training step again (step), simplifies and fuses it as compile does (passes, schedule).
+  graph: ["diagnostics", "ir", "model", "check", "passes", "schedule", "step", "type:compiler"],
   // The library's entry (src/api.ts and src/api/): the driver and a target behind plain options and results.
   api: ["source", "syntax", "diagnostics", "ir", "check", "passes", "model", "compiler", "schedule", "backend", "backend/onnx", "import", "targets", "format", "version", "weights", "graph"],
   // The bundler plugins see only the library's API, as a user's plugin would.

@@ -1,11 +1,12 @@
 // The VS Code client for `dnnc lsp`. CommonJS, bundled with vscode-languageclient into
 // dist/extension.js by build.mjs (`npm run build`; `vsce package` runs it): everything the editor
-// shows comes from the language server.
+// shows comes from the language server, the model's diagram too (diagram-view.js).
 "use strict";
 const fs = require("fs");
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
 const { serverCommand } = require("./server-command.js");
+const { registerDiagramView } = require("./diagram-view.js");
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -75,6 +76,8 @@ async function activate(context) {
     // A folder added or removed may change which dnnc the default `dnnc.path` finds.
     vscode.workspace.onDidChangeWorkspaceFolders(() => stop().then(start)),
   );
+  // The diagram asks whichever client is running when it is drawn.
+  registerDiagramView(vscode, () => client, context.subscriptions);
   await start();
 }
 

@@ -9,6 +9,9 @@ export interface GraphOptions {
   out: string;
   model?: string;
   format?: GraphFormat;
+  /** --kernels: outline the fused kernels of --function (the forward by default). */
+  kernels?: boolean;
+  function?: string;
 }
 
 /** What the command needs of main.ts: printing, reporting diagnostics, its output-error type. */
@@ -18,12 +21,13 @@ export interface GraphIo {
   outputError(message: string): Error;
 }
 
-/** `dnnc graph`: the exit status. An unknown or unnamed model is a diagnostic (DNN0105,
- * DNN0760), reported as a file's errors are, as `dnnc export` does. */
+/** `dnnc graph`: the exit status. An unknown or unnamed model, or a function it lacks, is a
+ * diagnostic (DNN0105, DNN0760, DNN0790), reported as a file's errors are, as `dnnc export` does. */
 export function graphCommand(file: string, text: string, opts: GraphOptions, io: GraphIo): number {
   // Without --format, the output file's extension says which: .html → html, anything else → svg.
   const format: GraphFormat = opts.format ?? (/^\.html?$/i.test(extname(opts.out)) ? "html" : "svg");
-  const r = graph({ path: file, text, format, ...(opts.model === undefined ? {} : { model: opts.model }) });
+  const kernels = opts.kernels ? (opts.function ?? "forward") : undefined;
+  const r = graph({ path: file, text, format, ...(opts.model === undefined ? {} : { model: opts.model }), ...(kernels === undefined ? {} : { kernels }) });
   io.report(r.diagnostics);
   if (!r.ok) return 1;
   try {
@@ -31,6 +35,6 @@ export function graphCommand(file: string, text: string, opts: GraphOptions, io:
   } catch (e) {
     throw io.outputError(`cannot write ${opts.out}: ${describeFsError(e)}`);
   }
-  io.err(`wrote ${opts.out} (model ${r.model}, ${format})\n`);
+  io.err(`wrote ${opts.out} (model ${r.model}${kernels === undefined ? "" : `, kernels of ${kernels}`}, ${format})\n`);
   return 0;
 }

@@ -179,7 +179,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .requiredOption("-o, --out <file>", "the SVG or HTML file to write")
     .option("--model <name>", "the model to draw, when the file has several")
     .addOption(new Option("--format <format>", "svg (self-contained) or html (the SVG and a foldable list of layers); default from --out's extension").choices(["svg", "html"]))
+    .option("--kernels", "outline the kernels the compiler fuses the function into, each over the layers it computes, with its cost")
+    .option("--function <name>", "with --kernels: the function whose kernels to draw (forward, the default; train_step; train_step_<program>)")
     .action(async (file: string, opts: import("./graph.ts").GraphOptions) => {
+      if (opts.function !== undefined && !opts.kernels) throw new UsageError("--function names the function whose kernels --kernels draws: give --kernels too");
       const { graphCommand } = await import("./graph.ts");
       status = graphCommand(file, readSource(file), opts, { err: io.err, report: (ds) => report(ds, false, io), outputError: (m) => new OutputError(m, 1) });
     });

@@ -86,6 +86,9 @@ export const CODES = {
 
   // 077x–078x: what a target cannot express (`dnnc compile --target`).
   DNN0770: { severity: "error", title: "not expressible by the PyTorch target" },
+
+  // 079x: what `dnnc graph` is asked for, beyond the model.
+  DNN0790: { severity: "error", title: "no such function to draw" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -3,17 +3,18 @@
 // builder's nodes each application made) and the unsimplified forward function — not from the
 // source text. Operations between layers (a residual `+`, a concat) that combine two branches
 // become merge nodes; other operations between layers (x / 16.0, a reshape) are folded into the
-// edge they sit on.
+// edge they sit on, unless the caller asks to see them (`shown`: an operation a fused kernel
+// computes on its own, which `--kernels` must have a box to draw over).
 import type { Fn } from "../ir/ir.ts";
 import { showShape, type Shape } from "../ir/shape.ts";
 import type { LayerRow, SummaryRow } from "../check/context.ts";
 
-export type DiagramNodeKind = "input" | "layer" | "merge" | "output";
+export type DiagramNodeKind = "input" | "layer" | "merge" | "op" | "output";
 
 export interface DiagramNode {
   id: string;
   kind: DiagramNodeKind;
-  /** An instance name (dense_1), an input or output name, or a merge's operation (add). */
+  /** An instance name (dense_1), an input or output name, or a merge's or op's operation (add). */
   label: string;
   /** The layer's type (Dense), for a layer. */
   layer?: string;
@@ -50,7 +51,9 @@ const typeString = (dtype: string, shape: Shape) => `${dtype}${showShape(shape)}
 /** Merge nodes are named by what they do; an unknown op keeps its IR name. */
 const MERGE_NAMES: Record<string, string> = { add: "add", sub: "subtract", mul: "multiply", div: "divide", concat: "concat", matmul: "matmul", max: "maximum", min: "minimum" };
 
-export function buildDiagram(model: string, rows: readonly SummaryRow[], forward: Fn, caption: string[] = []): Diagram {
+/** `shown`: IR nodes of `forward` between layers to draw as "op" boxes of their own rather than
+ * fold into an edge (graph/kernels.ts names those a kernel computes alone). */
+export function buildDiagram(model: string, rows: readonly SummaryRow[], forward: Fn, caption: string[] = [], shown: ReadonlySet<number> = new Set()): Diagram {
   const nodes: DiagramNode[] = [];
   const edges: DiagramEdge[] = [];
   const edgeKeys = new Set<string>();
@@ -118,7 +121,7 @@ export function buildDiagram(model: string, rows: readonly SummaryRow[], forward
       if (sources.has(id)) { work.pop(); continue; }
       const owner = ownerOf.get(id);
       const n = forward.nodes[id]!;
-      if (owner !== undefined || n.op === "arg" || n.inputs.length === 0) {
+      if (owner !== undefined || n.op === "arg" || (n.inputs.length === 0 && !shown.has(id))) {
         sources.set(id, owner !== undefined ? [owner] : []);
         work.pop();
         continue;
@@ -127,9 +130,10 @@ export function buildDiagram(model: string, rows: readonly SummaryRow[], forward
       if (pending.length > 0) { work.push(...pending); continue; }
       work.pop();
       const from = [...new Set(n.inputs.flatMap((i) => sources.get(i)!))];
-      if (from.length < 2) { sources.set(id, from); continue; }
+      if (from.length < 2 && !shown.has(id)) { sources.set(id, from); continue; }
       const parent = innermostGroup(id);
-      const merge = add({ id: `merge${id}`, kind: "merge", label: MERGE_NAMES[n.op] ?? n.op, type: typeString(n.dtype, n.shape), ...(parent ? { parent } : {}) });
+      const kind = from.length < 2 ? "op" : "merge";
+      const merge = add({ id: `${kind}${id}`, kind, label: MERGE_NAMES[n.op] ?? n.op, type: typeString(n.dtype, n.shape), ...(parent ? { parent } : {}) });
       for (const f of from) addEdge(f, merge.id);
       sources.set(id, [merge.id]);
     }

@@ -4,7 +4,8 @@ import type { Diagram, DiagramNode } from "./dataflow.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-export function renderHtml(diagram: Diagram, svg: string): string {
+/** `kernels`: the legend of `--kernels` (render-kernels.ts), listed after the layers. */
+export function renderHtml(diagram: Diagram, svg: string, kernels: readonly string[] = []): string {
   const children = new Map<string | undefined, DiagramNode[]>();
   for (const n of diagram.nodes) if (n.kind === "layer") children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
   const item = (n: DiagramNode): string => {
@@ -29,7 +30,7 @@ ul { list-style: none; padding-left: 1.2em; }
 ${svg}</div>
 <h2>Layers</h2>
 <ul>${(children.get(undefined) ?? []).map(item).join("")}</ul>
-</body>
+${kernels.length > 0 ? `<h2>Kernels</h2>\n<details open><summary>${esc(kernels[0]!.replace(/:$/, ""))}</summary><ul>${kernels.slice(1).map((k) => `<li><code>${esc(k.trim())}</code></li>`).join("")}</ul></details>\n` : ""}</body>
 </html>
 `;
 }

@@ -20,7 +20,8 @@ text { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .muted { fill: #57606a; }
 `;
 
-export function renderSvg(laid: LaidOutDiagram): string {
+/** `overlay`: drawn above the groups and beneath the edges and boxes (the kernels' outlines), with its style. */
+export function renderSvg(laid: LaidOutDiagram, overlay: { shapes: readonly string[]; style: string } = { shapes: [], style: "" }): string {
   const { diagram } = laid;
   const caption = [`model ${diagram.model} · ${totalParams(diagram.nodes).toLocaleString("en-US")} params`, ...diagram.caption];
   const captionWidth = Math.max(...caption.map(textWidth)) + 20;
@@ -30,9 +31,10 @@ export function renderSvg(laid: LaidOutDiagram): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`diagram of model ${diagram.model}`)}">`);
   out.push(`<title>${esc(diagram.model)}</title>`);
-  out.push(`<defs><style>${STYLE}</style><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a"/></marker></defs>`);
+  out.push(`<defs><style>${STYLE}${overlay.style}</style><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a"/></marker></defs>`);
   // Groups first (outer before inner, as the diagram lists them), so their boxes lie beneath.
   for (const n of diagram.nodes) if (n.group) out.push(renderNode(n, laid.boxes.get(n.id)!));
+  out.push(...overlay.shapes);
   for (const { edge, points, label } of laid.edges) {
     const d = points.map((p, i) => `${i === 0 ? "M" : "L"} ${num(p.x)} ${num(p.y)}`).join(" ");
     out.push(
@@ -54,7 +56,7 @@ function renderNode(n: DiagramNode, b: Box): string {
   const x = b.x - b.width / 2;
   const y = b.y - b.height / 2;
   const attrs = `class="${classes}" data-id="${esc(n.id)}" data-kind="${n.kind}" data-type="${esc(n.type)}"${n.params !== undefined ? ` data-params="${n.params}"` : ""}`;
-  const rect = `<rect x="${num(x)}" y="${num(y)}" width="${num(b.width)}" height="${num(b.height)}" rx="${n.kind === "merge" ? 14 : 4}"/>`;
+  const rect = `<rect x="${num(x)}" y="${num(y)}" width="${num(b.width)}" height="${num(b.height)}" rx="${n.kind === "merge" || n.kind === "op" ? 14 : 4}"/>`;
   const lines = n.group ? [groupTitle(n, b)] : nodeLines(n);
   const text = n.group
     ? lines.map((l, i) => `<text x="${num(x + 8)}" y="${num(y + LINE_HEIGHT * (i + 1))}"${i > 0 ? ` class="muted"` : ""}>${esc(l)}</text>`)

@@ -57,6 +57,15 @@ const textDocument = object({ uri });
 const atPosition = object({ textDocument, position });
 const contentChange: Check = (v, at) => (typeof v === "object" && v !== null && "range" in v ? object({ range, text: string }) : object({ text: string }))(v, at);
 
+/** The one argument of the `dnnc.graph` command (lsp/diagram.ts): which document, and how to draw it. */
+export const GRAPH_COMMAND_ARGUMENT: Check = object({
+  uri,
+  model: optional(string),
+  position: optional(position),
+  format: optional((v, at) => (v === "svg" || v === "html" ? undefined : `${at} must be "svg" or "html", ${describe(v)}`)),
+  kernels: optional((v, at) => (typeof v === "boolean" || typeof v === "string" ? undefined : `${at} must be true, false or a function's name, ${describe(v)}`)),
+});
+
 /** Every method the server handles that takes params, with their shape. */
 export const PARAMS: Readonly<Record<string, Check>> = {
   initialize: object({ processId: optional(nullable(integer)), capabilities: anyObject, rootUri: optional(nullable(string)), trace: optional(string) }),
@@ -76,6 +85,7 @@ export const PARAMS: Readonly<Record<string, Check>> = {
   "textDocument/codeLens": object({ textDocument }),
   "codeLens/resolve": object({ range }),
   "workspace/didChangeConfiguration": object({}),
+  "workspace/executeCommand": object({ command: string, arguments: optional(arrayOf((_v, _at) => undefined)) }),
   "textDocument/didOpen": object({ textDocument: object({ uri, languageId: string, version: integer, text: string }) }),
   "textDocument/didChange": object({ textDocument: object({ uri, version: integer }), contentChanges: arrayOf(contentChange) }),
   "textDocument/didClose": object({ textDocument }),

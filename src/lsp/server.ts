@@ -27,6 +27,7 @@ import { crashDiagnostic, pathToUri, toLocation, toLspDiagnostic, toRange, uriTo
 import { importedDiagnostics } from "./imported.ts";
 import { stdioConnection } from "./stdio.ts";
 import { REFACTOR_CAPABILITIES, registerRefactors } from "./refactors.ts";
+import { DIAGRAM_CAPABILITIES, registerDiagram } from "./diagram.ts";
 
 /** How long after the last keystroke a document is re-analysed. */
 const DEBOUNCE_MS = 15;
@@ -147,6 +148,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
       documentFormattingProvider: true,
       inlayHintProvider: true,
       ...REFACTOR_CAPABILITIES,
+      ...DIAGRAM_CAPABILITIES,
     },
   }));
 
@@ -247,6 +249,7 @@ export function startServer(connection: Connection = stdioConnection()): void {
   }, []));
 
   registerRefactors({ connection, documents, host, current, guard, roots: () => roots, canRefreshLenses: () => refreshLenses });
+  registerDiagram({ connection, documents, host, current, guard });
 
   connection.onDocumentFormatting(guard("formatting", (p) => {
     const doc = documents.get(p.textDocument.uri);

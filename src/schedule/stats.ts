@@ -21,7 +21,17 @@ export interface ScheduleStats {
   argumentBytes: number;
 }
 
-export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>>): ScheduleStats {
+/** What one kernel costs: its arithmetic and the bytes it reads and writes (a scan's body's, per
+ * step, included), and what its scan bodies add to the function's counts and arena. */
+export interface KernelCost {
+  flops: number;
+  bytesMoved: number;
+  /** A scan's body: its primitives, kernels and arena, which the function's figures include. */
+  nested: { primitives: number; kernels: number; arenaBytes: number };
+}
+
+/** Each kernel's cost, in the schedule's order: `dnnc graph --kernels` labels kernels with them. */
+export function kernelCosts(s: Schedule, dims: Readonly<Record<string, number>>): KernelCost[] {
   const fn = s.fn;
   const num = (d: Dim) => {
     const v = evalDim(d, dims);
@@ -37,12 +47,10 @@ export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>
     if (v === undefined) sizes.set(shape, (v = num(size(n.shape))));
     return v;
   };
-  let flops = 0;
-  let bytesMoved = 0;
-  let primitives = fn.nodes.filter((n) => n.op !== "arg").length;
-  let kernels = s.kernels.length;
-  let nestedArena = 0;
-  for (const k of s.kernels) {
+  return s.kernels.map((k) => {
+    let flops = 0;
+    let bytesMoved = 0;
+    const nested = { primitives: 0, kernels: 0, arenaBytes: 0 };
     const ids = [...(k.head !== undefined ? [k.head] : []), ...k.body];
     const inKernel = new Set(ids);
     const reads = new Set<number>();
@@ -55,22 +63,34 @@ export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>
         const steps = num(fn.nodes[n.inputs[1]!]!.shape[n.axis]!);
         flops += steps * body.flops;
         bytesMoved += steps * body.bytesMoved;
-        primitives += body.primitives;
-        kernels += body.kernels;
-        nestedArena += body.arenaBytes;
+        nested.primitives += body.primitives;
+        nested.kernels += body.kernels;
+        nested.arenaBytes += body.arenaBytes;
       }
       for (const x of n.inputs) if (!inKernel.has(x) && s.storage[x] !== "scalar") reads.add(s.base[x]!);
     }
     for (const r of reads) if (fn.nodes[r]!.op !== "arg" || fn.args[(fn.nodes[r] as { index: number }).index]!.role !== "seed") bytesMoved += 4 * elements(fn.nodes[r]!);
     for (const w of k.stores) bytesMoved += 4 * elements(fn.nodes[w]!);
-  }
-  const argumentBytes = fn.args.reduce((acc, a) => acc + (a.role === "seed" ? 0 : 4 * num(size(a.shape))), 0);
+    return { flops, bytesMoved, nested };
+  });
+}
+
+export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>>): ScheduleStats {
+  const fn = s.fn;
+  const costs = kernelCosts(s, dims);
+  const sum = (f: (c: KernelCost) => number) => costs.reduce((acc, c) => acc + f(c), 0);
+  const argumentBytes = fn.args.reduce((acc, a) => {
+    if (a.role === "seed") return acc;
+    const v = evalDim(size(a.shape), dims);
+    if (v === undefined) throw new Error(`no value for a symbol of ${size(a.shape)}`);
+    return acc + 4 * v;
+  }, 0);
   return {
-    primitives,
-    kernels,
-    flops,
-    bytesMoved,
-    arenaBytes: 4 * arenaSize(planBuffers(s), dims) + nestedArena,
+    primitives: fn.nodes.filter((n) => n.op !== "arg").length + sum((c) => c.nested.primitives),
+    kernels: s.kernels.length + sum((c) => c.nested.kernels),
+    flops: sum((c) => c.flops),
+    bytesMoved: sum((c) => c.bytesMoved),
+    arenaBytes: 4 * arenaSize(planBuffers(s), dims) + sum((c) => c.nested.arenaBytes),
     argumentBytes,
   };
 }

@@ -19,6 +19,9 @@
 //
 // A section saying `> Reported by \`dnnc compile --target NAME\`` is a code of a package target
 // (DNN077x): its examples check cleanly, and are then given to that target, which reports it.
+//
+// A code of what `dnnc graph` is asked (DNN079x) says `> Reported by \`dnnc graph\` with options
+// \`{…}\`` (graph()'s options as JSON): both of its examples are drawn with those options.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +30,9 @@ import { compile } from "../../src/compiler.ts";
 import { CODES, type Code } from "../../src/diagnostics/codes.ts";
 import { renderTextAll } from "../../src/diagnostics/render-text.ts";
 import { exportFile } from "../../src/api/export.ts";
+import { runFrontEnd } from "../../src/api/compile.ts";
+import { chooseModel } from "../../src/api/choose-model.ts";
+import { drawKernels } from "../../src/graph/index.ts";
 import { generateOrProblems } from "../../src/api/compile.ts";
 import { isPackageTargetName, type PackageTargetName } from "../../src/backend/targets.ts";
 import { safetensorsWrite } from "../../src/runtime/safetensors.ts";
@@ -48,6 +54,7 @@ interface Section {
   importReport?: boolean; // "Reported by `dnnc import`": about an ONNX file, its example a report
   exportOptions?: ExportRequest; // from a "Reported by `dnnc export`" note
   target?: PackageTargetName; // from a "Reported by `dnnc compile --target …`" note
+  graphOptions?: { model?: string; kernels: string }; // from a "Reported by `dnnc graph`" note
 }
 
 /** exportModel's options as a section writes them: `weights` maps each parameter to a shape (a checkpoint of zeros). */
@@ -97,6 +104,8 @@ function sections(markdown: string): Section[] {
     if (note) current.reportedAs = note[1]!;
     const exported = /^> Reported by `dnnc export` with options `(\{.*\})`/.exec(text);
     if (exported) current.exportOptions = JSON.parse(exported[1]!) as ExportRequest;
+    const drawn = /^> Reported by `dnnc graph` with options `(\{.*\})`/.exec(text);
+    if (drawn) current.graphOptions = JSON.parse(drawn[1]!) as Section["graphOptions"];
     const byTarget = /^> Reported by `dnnc compile --target (\w+)`/.exec(text);
     if (byTarget && isPackageTargetName(byTarget[1]!)) current.target = byTarget[1];
   });
@@ -107,9 +116,9 @@ function sections(markdown: string): Section[] {
 const all = sections(doc);
 const documented = new Map(all.map((s) => [s.code, s]));
 
-async function check(code: string, text: string, request?: ExportRequest, target?: PackageTargetName) {
+async function check(code: string, text: string, request?: ExportRequest, target?: PackageTargetName, drawing?: Section["graphOptions"]) {
   const path = join(ROOT, "docs", "diagnostics", `${code}.dnn`);
-  const result = request ? exported(path, text, request) : compile(path, text);
+  const result = request ? exported(path, text, request) : drawing ? drawn(path, text, drawing) : compile(path, text);
   const diagnostics = [...result.diagnostics];
   if (target && diagnostics.length === 0) diagnostics.push(...(await generateOrProblems(target, result.models, path)).problems);
   const lookup = (p: string) => result.program.sources.get(p);
@@ -121,6 +130,17 @@ function exported(path: string, text: string, request: ExportRequest) {
   const weights = request.weights && safetensorsWrite(Object.entries(request.weights).map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) })), {});
   const r = exportFile({ path, text, ...(request.model === undefined ? {} : { model: request.model }), ...(weights ? { weights, weightsPath: "checkpoint.safetensors" } : {}) });
   return { program: r.compilation.program, models: r.compilation.models, diagnostics: r.diagnostics };
+}
+
+/** The example drawn as `dnnc graph --kernels` draws it: the file's diagnostics, then the request's. */
+function drawn(path: string, text: string, request: NonNullable<Section["graphOptions"]>) {
+  const { compilation } = runFrontEnd({ path, text }, "none");
+  const chosen = chooseModel(compilation, { path, ...(request.model === undefined ? {} : { model: request.model }) }, "draw");
+  const refusal = "refusal" in chosen ? chosen.refusal : (() => {
+    const r = drawKernels(compilation, chosen.model, "svg", request.kernels);
+    return "refusal" in r ? r.refusal : undefined;
+  })();
+  return { program: compilation.program, models: compilation.models, diagnostics: [...compilation.diagnostics, ...(refusal ? [refusal] : [])] };
 }
 
 describe("docs/diagnostics.md", () => {
@@ -153,7 +173,7 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the failing example reports exactly one diagnostic, with this code", async () => {
-      const { diagnostics, rendered } = await check(s.code, s.failing ?? "", s.exportOptions, s.target);
+      const { diagnostics, rendered } = await check(s.code, s.failing ?? "", s.exportOptions, s.target, s.graphOptions);
       const expected = (s.reportedAs ?? s.code) as Code;
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toHaveLength(1);
       const d = diagnostics[0]!;
@@ -166,11 +186,11 @@ describe("docs/diagnostics.md", () => {
     });
 
     it("the report matches test/golden/catalogue", async () => {
-      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), (await check(s.code, s.failing ?? "", s.exportOptions, s.target)).rendered);
+      expectGolden(join(ROOT, "test", "golden", "catalogue", `${s.code}.txt`), (await check(s.code, s.failing ?? "", s.exportOptions, s.target, s.graphOptions)).rendered);
     });
 
     it("the fix compiles cleanly", async () => {
-      const { diagnostics, rendered } = await check(s.code, s.fix ?? "", s.exportOptions, s.target);
+      const { diagnostics, rendered } = await check(s.code, s.fix ?? "", s.exportOptions, s.target, s.graphOptions);
       expect(diagnostics.map((d) => `${d.severity}[${d.code}]: ${d.message}`), rendered).toEqual([]);
     });
   });

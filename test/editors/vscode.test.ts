@@ -74,7 +74,7 @@ describe("editors/vscode/package.json", () => {
     expect(all).not.toHaveProperty("vscode-languageclient");
     // The .vsix holds the bundle, not the sources or node_modules it was built from.
     const ignored = readFileSync(resolve(DIR, ".vscodeignore"), "utf8").split("\n");
-    expect(ignored).toEqual(expect.arrayContaining(["node_modules/**", "extension.js", "server-command.js"]));
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules/**", "extension.js", "server-command.js", "diagram-view.js"]));
   });
 });
 
@@ -203,12 +203,14 @@ async function activate(opts: ActivateOptions = {}) {
         workspaceFolders: opts.folders?.map((fsPath) => ({ uri: { scheme: "file", fsPath } })),
         onDidChangeConfiguration: () => ({ dispose() {} }),
         onDidChangeWorkspaceFolders: () => ({ dispose() {} }),
+        // The diagram view's (test/editors/vscode-diagram.test.ts checks it).
+        onDidSaveTextDocument: () => ({ dispose() {} }),
       },
       window: {
         showErrorMessage: async (message: string) => void errors.push(message),
         createOutputChannel: (name: string) => ({ name, dispose() {} }),
       },
-      commands: { executeCommand: async () => {} },
+      commands: { executeCommand: async () => {}, registerCommand: () => ({ dispose() {} }) },
     },
     // The real module's enum, for code that uses it.
     "vscode-languageclient/node": { LanguageClient, TransportKind: { stdio: 0, ipc: 1, pipe: 2, socket: 3 } },
@@ -232,17 +234,17 @@ async function activate(opts: ActivateOptions = {}) {
 const commandLine = (s: Started) => [s.server.command, ...s.server.args, ...(s.server.transport === 0 ? ["--stdio"] : [])];
 
 describe("editors/vscode/extension.js", () => {
-  it("is a CommonJS script that requires vscode, vscode-languageclient/node, fs and its own server-command.js", () => {
+  it("is a CommonJS script that requires vscode, vscode-languageclient/node, fs and its own server-command.js and diagram-view.js", () => {
     expect(() => new vm.Script(EXTENSION, { filename: "extension.js" })).not.toThrow();
     expect(EXTENSION).toMatch(/module\.exports\s*=/);
     expect(EXTENSION).not.toMatch(/^\s*(import|export)\s/m);
     const requires = [...EXTENSION.matchAll(/\brequire\(\s*(["'])(.*?)\1\s*\)/g)].map((m) => m[2]);
-    expect(new Set(requires)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js"]));
+    expect(new Set(requires)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js", "./diagram-view.js"]));
   });
 
   it("starts `dnnc lsp --stdio` for dnn files and unsaved dnn documents", async () => {
     const { started, errors, required } = await activate();
-    expect(new Set(required)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js"]));
+    expect(new Set(required)).toEqual(new Set(["fs", "vscode", "vscode-languageclient/node", "./server-command.js", "./diagram-view.js"]));
     expect(errors).toEqual([]);
     expect(started).toHaveLength(1);
     const [s] = started;
@@ -328,7 +330,7 @@ describe("editors/vscode/build.mjs", () => {
     const result = await build({ ...BUILD.OPTIONS, write: false, sourcemap: false, metafile: true, plugins: [standIn] });
     const out = result.outputFiles!.find((f) => f.path === BUILD.OPTIONS.outfile)!;
     const bundled = Object.keys(result.metafile!.inputs);
-    expect(bundled).toEqual(expect.arrayContaining([expect.stringMatching(/extension\.js$/), expect.stringMatching(/server-command\.js$/)]));
+    expect(bundled).toEqual(expect.arrayContaining([expect.stringMatching(/extension\.js$/), expect.stringMatching(/server-command\.js$/), expect.stringMatching(/diagram-view\.js$/)]));
     const external = Object.values(result.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
     expect(external.filter((p) => p !== "vscode" && !builtinModules.includes(p.replace(/^node:/, "")))).toEqual([]);
     const local = workspace(true);

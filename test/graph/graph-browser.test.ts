@@ -44,6 +44,15 @@ describe("dnnc graph in chromium", () => {
     });
   }
 
+  it("with --kernels (the training step's, with the loss's operations as boxes): every label lies inside its box", async () => {
+    const r = graph({ path: join(ROOT, "samples", "mlp_digits.dnn"), format: "html", kernels: "train_step" });
+    expect(r.ok).toBe(true);
+    await page.page.setContent(r.text!);
+    const measured = (await page.page.evaluate(MEASURE)) as { nodes: number; outside: string[] };
+    expect(measured.nodes).toBeGreaterThan(8);
+    expect(measured.outside).toEqual([]);
+  });
+
   it("resnet_small's HTML folds each residual block's layers in a <details>", async () => {
     const r = graph({ path: join(ROOT, "samples", "resnet_small.dnn"), format: "html" });
     await page.page.setContent(r.text!);

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
-  type ProtocolConnection, type ClientCapabilities, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+  type ProtocolConnection, type ClientCapabilities, type InitializeResult, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from "vscode-languageserver-protocol/node";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -20,6 +20,8 @@ export class TestClient {
   /** The last diagnostics published for each document. */
   readonly latest = new Map<string, PublishDiagnosticsParams>();
   exited: number | null | undefined;
+  /** What the server answered to initialize: its capabilities. */
+  initialized?: InitializeResult;
 
   private constructor(readonly proc: ChildProcessWithoutNullStreams) {
     this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
@@ -38,7 +40,7 @@ export class TestClient {
   static async start(init: { capabilities?: ClientCapabilities; initializationOptions?: unknown; rootUri?: string } = {}): Promise<TestClient> {
     const proc = spawn(process.execPath, [resolve(ROOT, "bin/dnnc.js"), "lsp", "--stdio"], { cwd: ROOT });
     const c = new TestClient(proc);
-    await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: init.rootUri ?? pathToFileURL(ROOT).href, capabilities: init.capabilities ?? {}, workspaceFolders: null, initializationOptions: init.initializationOptions });
+    c.initialized = await c.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: init.rootUri ?? pathToFileURL(ROOT).href, capabilities: init.capabilities ?? {}, workspaceFolders: null, initializationOptions: init.initializationOptions });
     await c.connection.sendNotification(InitializedNotification.type, {});
     return c;
   }

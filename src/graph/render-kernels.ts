@@ -1,0 +1,115 @@
+// `dnnc graph --kernels`, drawn: each kernel a coloured outline around the boxes it computes,
+// named in a band at its top (k3) with the details in its tooltip and in the caption's legend.
+// A kernel often covers several layers (a convolution's matmul with its bias, the batch norm
+// after it and the residual add), and a layer several kernels (its window copy, its matmul): the
+// relation is not a tree, so kernels cannot be dagre clusters. Instead each kernel gets a level
+// — those covering fewer boxes inside, further out those around them — and every box keeps free
+// room for the outlines of its kernels (layoutDiagram's `reserve`), one band per level.
+import type { Diagram } from "./dataflow.ts";
+import type { DrawnKernel, KernelOverlay } from "./kernels.ts";
+import type { Box, LaidOutDiagram } from "./layout.ts";
+
+/** Height of one level's band: room for a kernel's name above the outline inside it. */
+const BAND = 14;
+const TAG_SIZE = 10;
+/** Outline colours, cycled by kernel number: distinct on white, dark enough for the names. */
+const COLOURS = ["#cf222e", "#8250df", "#1a7f37", "#bc4c00", "#0550ae", "#bf3989", "#4d2d00", "#116329"];
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const num = (n: number) => (Math.round(n * 10) / 10).toString();
+
+/** Each drawn kernel's level: 0 around its boxes alone, one more than any smaller kernel sharing a box. */
+export function kernelLevels(kernels: readonly DrawnKernel[]): Map<string, number> {
+  const levels = new Map<string, number>();
+  const highest = new Map<string, number>(); // box → the highest level around it so far
+  const order = kernels.filter((k) => k.covers.length > 0).sort((a, b) => a.covers.length - b.covers.length);
+  for (const k of order) {
+    const level = Math.max(-1, ...k.covers.map((c) => highest.get(c) ?? -1)) + 1;
+    levels.set(k.name, level);
+    for (const c of k.covers) highest.set(c, level);
+  }
+  return levels;
+}
+
+/** The room each box keeps free for its kernels' outlines (layoutDiagram's `reserve`). */
+export function kernelReserve(kernels: readonly DrawnKernel[], levels: ReadonlyMap<string, number>): Map<string, number> {
+  const reserve = new Map<string, number>();
+  for (const k of kernels) for (const c of k.covers) reserve.set(c, Math.max(reserve.get(c) ?? 0, BAND * (levels.get(k.name)! + 1) + 2));
+  return reserve;
+}
+
+export interface KernelOutline {
+  kernel: DrawnKernel;
+  level: number;
+  /** One rectangle around all its boxes, or one around each where that would enclose another box. */
+  rects: Box[];
+}
+
+/** Where each kernel's outline goes, once the boxes are laid out. */
+export function kernelOutlines(laid: LaidOutDiagram, overlay: KernelOverlay, levels: ReadonlyMap<string, number>): KernelOutline[] {
+  const { diagram, boxes } = laid;
+  const leaves = diagram.nodes.filter((n) => !n.group);
+  const out: KernelOutline[] = [];
+  for (const kernel of overlay.kernels) {
+    if (kernel.covers.length === 0) continue;
+    const level = levels.get(kernel.name)!;
+    const pad = BAND * (level + 1);
+    const grow = (b: Box): Box => ({ x: b.x, y: b.y, width: b.width + 2 * pad, height: b.height + 2 * pad });
+    const mine = kernel.covers.map((id) => boxes.get(id)!);
+    const l = Math.min(...mine.map((b) => b.x - b.width / 2));
+    const r = Math.max(...mine.map((b) => b.x + b.width / 2));
+    const t = Math.min(...mine.map((b) => b.y - b.height / 2));
+    const bottom = Math.max(...mine.map((b) => b.y + b.height / 2));
+    const whole: Box = grow({ x: (l + r) / 2, y: (t + bottom) / 2, width: r - l, height: bottom - t });
+    const covers = new Set(kernel.covers);
+    const encloses = leaves.some((n) => !covers.has(n.id) && overlaps(whole, boxes.get(n.id)!));
+    out.push({ kernel, level, rects: mine.length === 1 || !encloses ? [whole] : mine.map(grow) });
+  }
+  return out;
+}
+
+const overlaps = (a: Box, b: Box) => Math.abs(a.x - b.x) * 2 < a.width + b.width && Math.abs(a.y - b.y) * 2 < a.height + b.height;
+
+/** The outlines as SVG, outer levels first so that inner ones lie on top; drawn beneath edges and boxes. */
+export function renderKernelOutlines(outlines: readonly KernelOutline[]): string[] {
+  return [...outlines]
+    .sort((a, b) => b.level - a.level)
+    .map(({ kernel, rects }) => {
+      const colour = COLOURS[Number(kernel.name.slice(1)) % COLOURS.length]!;
+      const shapes = rects.map((b) => `<rect x="${num(b.x - b.width / 2)}" y="${num(b.y - b.height / 2)}" width="${num(b.width)}" height="${num(b.height)}" rx="6" stroke="${colour}"/>`);
+      const first = rects[0]!;
+      const tag = `<text x="${num(first.x - first.width / 2 + 5)}" y="${num(first.y - first.height / 2 + TAG_SIZE + 1)}" style="fill: ${colour}">${esc(kernel.name)}</text>`;
+      return `<g class="kernel" data-kernel="${esc(kernel.name)}" data-kernel-kind="${kernel.kind}" data-covers="${esc(kernel.covers.join(" "))}" data-flops="${kernel.flops}" data-bytes="${kernel.bytesMoved}"><title>${esc(describeKernel(kernel))}</title>${shapes.join("")}${tag}</g>`;
+    });
+}
+
+export const KERNEL_STYLE = `
+.op > rect { fill: #f6f8fa; stroke: #6e7781; }
+.kernel > rect { fill: none; stroke-width: 1.4; stroke-dasharray: 5 2; }
+.kernel > text { font-size: ${TAG_SIZE}px; font-weight: bold; }
+`;
+
+/** One kernel in words: `k3 matmul · 983 kFLOP, 309 kB moved`. */
+export function describeKernel(k: DrawnKernel): string {
+  return `${k.name} ${k.kind} · ${quantity(k.flops)}FLOP, ${quantity(k.bytesMoved)}B moved`;
+}
+
+/** The caption's legend: each drawn kernel with what it computes and costs; the training
+ * step's backward and update kernels, which compute no box, counted by section. */
+export function kernelLegend(diagram: Diagram, overlay: KernelOverlay): string[] {
+  const label = new Map(diagram.nodes.map((n) => [n.id, n.label]));
+  const sizes = Object.keys(overlay.sizes);
+  const at = sizes.length > 0 ? ` at ${sizes.map((x) => `${x} = ${overlay.sizes[x]}`).join(", ")}` : "";
+  const lines = [`${overlay.kernels.length} kernels of ${overlay.fn}${at}:`];
+  for (const k of overlay.kernels) if (k.covers.length > 0) lines.push(`  ${describeKernel(k)} · ${k.covers.map((c) => label.get(c)).join(", ")}`);
+  const apart = new Map<string, DrawnKernel[]>();
+  for (const k of overlay.kernels) if (k.covers.length === 0) apart.set(k.section, [...(apart.get(k.section) ?? []), k]);
+  for (const [section, ks] of apart)
+    lines.push(`  ${section.replace(/:.*$/, "")}: ${ks.length} more kernel${ks.length === 1 ? "" : "s"} computing no layer's forward, ${quantity(ks.reduce((a, k) => a + k.flops, 0))}FLOP`);
+  return lines;
+}
+
+/** 983040 → "983.0 k", as `dnnc compile` prints costs. */
+function quantity(v: number): string {
+  return v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${v} `;
+}
