@@ -9,7 +9,9 @@
 // The predicates understood are the ones editors share: #eq?, #not-eq?, #any-of?, #not-any-of?,
 // #match? and #not-match? (POSIX extended regular expressions); any other is a query error, so a
 // query cannot pass here while using something the test never evaluates.
-// Usage: parse [--query QUERY_FILE] SOURCE_FILE
+// With `--tokens` it also prints `token START END TYPE` (byte offsets) for every leaf, comments
+// included, for comparing with the compiler's lexer.
+// Usage: parse [--tokens] [--query QUERY_FILE] SOURCE_FILE
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,6 +56,17 @@ static int report_errors(TSNode node) {
   uint32_t count = ts_node_child_count(node);
   for (uint32_t i = 0; i < count; i++) found += report_errors(ts_node_child(node, i));
   return found;
+}
+
+// The leaves, in order: the tokens as the parser saw them.
+static void print_tokens(TSNode node) {
+  uint32_t count = ts_node_child_count(node);
+  if (count == 0) {
+    if (ts_node_end_byte(node) > ts_node_start_byte(node))  // not a MISSING (zero-width) node
+      printf("token %u %u %s\n", ts_node_start_byte(node), ts_node_end_byte(node), ts_node_type(node));
+    return;
+  }
+  for (uint32_t i = 0; i < count; i++) print_tokens(ts_node_child(node, i));
 }
 
 static char *node_text(TSNode node, const char *source) {
@@ -162,13 +175,18 @@ static void run_query(const char *query_path, TSNode root, const char *source) {
 
 int main(int argc, char **argv) {
   const char *query_path = NULL;
+  bool tokens = false;
   int arg = 1;
-  if (argc == 4 && strcmp(argv[1], "--query") == 0) {
-    query_path = argv[2];
-    arg = 3;
+  if (arg < argc && strcmp(argv[arg], "--tokens") == 0) {
+    tokens = true;
+    arg++;
+  }
+  if (arg + 1 < argc && strcmp(argv[arg], "--query") == 0) {
+    query_path = argv[arg + 1];
+    arg += 2;
   }
   if (arg != argc - 1) {
-    fprintf(stderr, "usage: parse [--query QUERY_FILE] SOURCE_FILE\n");
+    fprintf(stderr, "usage: parse [--tokens] [--query QUERY_FILE] SOURCE_FILE\n");
     return 3;
   }
   uint32_t length;
@@ -184,6 +202,7 @@ int main(int argc, char **argv) {
   char *sexp = ts_node_string(root);
   printf("tree %s\n", sexp);
   free(sexp);
+  if (tokens) print_tokens(root);
   int errors = report_errors(root);
   if (query_path) run_query(query_path, root, source);
   ts_tree_delete(tree);
