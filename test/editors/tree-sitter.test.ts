@@ -178,6 +178,18 @@ describe("syntax", () => {
     );
   });
 
+  it("a file cut or broken anywhere still parses to the end (no crash, no endless zero-width token)", () => {
+    const text = readFileSync(resolve(ROOT, "stdlib/layers.dnn"), "utf8");
+    const step = Math.ceil(text.length / 40);
+    for (let cut = step; cut < text.length; cut += step) {
+      for (const broken of [text.slice(0, cut), `${text.slice(0, cut)}(\n[ ${text.slice(cut)}`]) {
+        const parsed = run({ text: broken });
+        expect([0, 1], `cut at ${cut}`).toContain(parsed.status);
+        expect(parsed.tree).toMatch(/^\((source_file|ERROR) /); // a root that is all error is still a tree
+      }
+    }
+  }, 60_000);
+
   it("a broken file has ERROR nodes and fails", () => {
     const parsed = run({ text: "model M {\n  input x f32[B, 3]\n  y = x +\n}\n" });
     expect(parsed.status).toBe(1);
