@@ -49,7 +49,7 @@ interface Parsed {
 
 /** The driver's report on `file` (a path from the repository root, or text to write to a file). */
 function run(file: string | { text: string }, options: { query?: string; tokens?: boolean } = {}): Parsed {
-  let path = typeof file === "string" ? resolve(ROOT, file) : join(tmp, "input.dnn");
+  const path = typeof file === "string" ? resolve(ROOT, file) : join(tmp, "input.dnn");
   if (typeof file !== "string") writeFileSync(path, file.text);
   const args = [...(options.tokens ? ["--tokens"] : []), ...(options.query ? ["--query", resolve(DIR, options.query)] : []), path];
   const r = spawnSync(driver, args, { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20 });
