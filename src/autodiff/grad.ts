@@ -11,8 +11,13 @@ import { NN_VJP } from "./vjp-nn.ts";
 // the table must not be built while the modules are still loading.
 let rules: Record<OpName, Rule> | undefined;
 
-/** With `seed` (the adjoint of `loss`, same shape), a vector-Jacobian product of any output. */
-export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: number): number[] {
+/**
+ * With `seed` (the adjoint of `loss`, same shape), a vector-Jacobian product of any output.
+ * With `origins`, each node appended is noted there (origins[id] = i) with the node i whose
+ * adjoint or VJP it computes, the parameter's for the sum of a parameter's adjoints: so a
+ * reader (`dnnc graph --kernels`) can tell which layer a backward node belongs to.
+ */
+export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: number, origins?: number[]): number[] {
   const nodes = b.fn.nodes;
   if (seed === undefined && b.node(loss).shape.length !== 0) throw new IrError(`grad: loss must be a scalar, found ${showShape(b.node(loss).shape)}`);
   const end = nodes.length; // nodes appended below are backward nodes, never differentiated
@@ -23,15 +28,22 @@ export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: nu
   for (let i = loss; i >= 0; i--) if (needed.has(i)) for (const x of nodes[i]!.inputs) if (fromWrt.has(x)) needed.add(x);
 
   const adjoints = new Map<number, number[]>([[loss, [seed ?? b.const(1)]]]);
+  const note = (i: number, from: number) => {
+    if (origins) for (let j = from; j < nodes.length; j++) origins[j] = i;
+  };
   for (let i = loss; i >= 0; i--) {
     const contributions = adjoints.get(i);
     if (!contributions || !needed.has(i) || i >= end) continue;
     const n = nodes[i]!;
     if (n.op === "arg") continue;
+    const from = nodes.length;
     const g = contributions.reduce((acc, x) => b.binary("add", acc, x));
     adjoints.set(i, [g]);
     const want = n.inputs.map((x) => needed.has(x) && nodes[x]!.dtype === "f32");
-    if (!want.some(Boolean)) continue;
+    if (!want.some(Boolean)) {
+      note(i, from);
+      continue;
+    }
     const ins = vjpRules()[n.op](b, n, g, want);
     n.inputs.forEach((x, k) => {
       const gx = ins[k];
@@ -44,11 +56,14 @@ export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: nu
       if (list) list.push(gx);
       else adjoints.set(x, [gx]);
     });
+    note(i, from);
   }
   return wrt.map((w) => {
+    const from = nodes.length;
     const list = adjoints.get(w);
-    if (!list) return b.broadcast(b.const(0), b.node(w).shape);
-    return list.reduce((acc, x) => b.binary("add", acc, x));
+    const gw = list ? list.reduce((acc, x) => b.binary("add", acc, x)) : b.broadcast(b.const(0), b.node(w).shape);
+    note(w, from);
+    return gw;
   });
 }
 

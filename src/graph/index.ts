@@ -9,6 +9,7 @@ import { layoutDiagram } from "./layout.ts";
 import { renderSvg } from "./render-svg.ts";
 import { renderHtml } from "./render-html.ts";
 import { kernelDiagram, kernelFunctions } from "./kernels.ts";
+import { kernelLanes } from "./render-kernel-lanes.ts";
 import { KERNEL_STYLE, kernelLegend, kernelLevels, kernelOutlines, kernelReserve, renderKernelOutlines } from "./render-kernels.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 
@@ -36,8 +37,9 @@ export function drawKernels(compilation: Compilation, model: CompiledModel, form
   const legend = kernelLegend(drawn.diagram, overlay);
   const diagram = { ...drawn.diagram, caption: [...drawn.diagram.caption, ...legend] };
   const levels = kernelLevels(overlay.kernels);
-  const laid = layoutDiagram(diagram, kernelReserve(overlay.kernels, levels));
-  const svg = renderSvg(laid, { shapes: renderKernelOutlines(kernelOutlines(laid, overlay, levels)), style: KERNEL_STYLE });
+  const reserve = kernelReserve(overlay.kernels, levels);
+  const laid = layoutDiagram(diagram, reserve, kernelLanes(diagram, overlay.kernels, reserve));
+  const svg = renderSvg(laid, { shapes: renderKernelOutlines(kernelOutlines(laid, overlay, levels, reserve)), style: KERNEL_STYLE });
   return { text: format === "svg" ? svg : renderHtml(drawn.diagram, svg, legend) };
 }
 

@@ -6,6 +6,9 @@
 // the simplified function, which elaborated node it was made from: that node's layer (or merge)
 // is what the kernel computing it covers. A kernel computing only operations between layers
 // (x / 16.0 before the first Dense) gets a box of its own for one of them, so it is drawn too.
+// A training step's backward and update nodes stand for the node they were made for, as
+// autodiff and the step record it (trainStepFn's `origins`): a gradient kernel covers the layers
+// whose gradients it computes, an update kernel the layers whose parameters it updates.
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { didYouMean } from "../check/suggest.ts";
 import type { Compilation } from "../compiler.ts";
@@ -25,15 +28,27 @@ export interface DrawnKernel {
   /** As `--emit kernels` numbers it: k0, k1, … */
   name: string;
   kind: KernelKind;
-  /** The diagram's boxes whose IR nodes it computes, in the diagram's order; empty for a
-   * kernel of the training step's backward pass or update, which compute no layer's forward. */
+  /** The diagram's boxes whose IR nodes it computes, in the diagram's order. A backward or
+   * update kernel's are the boxes of the forward nodes and parameters its nodes were made for
+   * (the layers whose gradients it computes or whose parameters it updates); one made for no
+   * box (`apart`) is put on the loss's box. */
   covers: string[];
   /** The function's section it ends in: "forward" for an inference function; for a training
    * step "forward and loss", "backward: …" or "update: …", as `--emit ir` heads them. */
   section: string;
+  /** Its section's part of the step: how it is drawn (an outline, or a chip beside its boxes). */
+  phase: Phase;
+  /** A backward or update kernel that computes no layer's gradient or update: the loss's own
+   * operations' (those without a box), or the whole step's (global norm, finite-step flag). */
+  apart: boolean;
   flops: number;
   bytesMoved: number;
 }
+
+export type Phase = "forward" | "backward" | "update";
+
+/** Where a training step's no-layer kernels are drawn: beside its loss. */
+export const LOSS_BOX = "output:loss";
 
 export interface KernelOverlay {
   /** The function drawn: forward, train_step, train_step_<program>. */
@@ -57,7 +72,7 @@ export function kernelFunctions(model: CompiledModel): string[] {
 export function kernelDiagram(compilation: Compilation, model: CompiledModel, fnName: string, caption: string[]): { diagram: Diagram; overlay: KernelOverlay } | { refusal: Diagnostic } {
   const subject = functionOf(compilation, model, fnName);
   if ("refusal" in subject) return subject;
-  const { rows, fn, view, unused } = subject;
+  const { rows, fn, view, unused, madeFor } = subject;
   // A section at every node, after the function's own (a training step's three): through the
   // passes, each lands where the first node made from its node did.
   const own = fn.sections ?? [];
@@ -89,7 +104,9 @@ export function kernelDiagram(compilation: Compilation, model: CompiledModel, fn
     // constant, shared by CSE, may come from anywhere): they say nothing of what a kernel computes.
     const computed = nodesOf[k]!.filter((id) => schedule.storage[id] !== "scalar" && schedule.storage[id] !== "recomputed");
     for (const id of computed.length > 0 ? computed : nodesOf[k]!) {
-      const o = origin[id]!;
+      // A backward or update node stands for the forward node (or parameter) it was made for.
+      const o = madeFor ? madeFor[origin[id]!]! : origin[id]!;
+      if (o < 0) continue;
       const box = layerOwner.get(o) ?? [`merge${o}`, `op${o}`].find((x) => ids.has(x));
       if (box) hit.add(box);
     }
@@ -107,11 +124,18 @@ export function kernelDiagram(compilation: Compilation, model: CompiledModel, fn
     shown.add(origin[k.stores.length > 0 ? k.stores[k.stores.length - 1]! : nodesOf[i]![nodesOf[i]!.length - 1]!]!);
   });
   if (shown.size > 0) diagram = buildDiagram(model.name, rows, view, caption, shown);
-  const kernels = schedule.kernels.map((k, i): DrawnKernel => ({ name: `k${i}`, kind: k.kind, covers: covered(diagram, i), section: sectionOf(i), flops: costs[i]!.flops, bytesMoved: costs[i]!.bytesMoved }));
+  const kernels = schedule.kernels.map((_, i): DrawnKernel => {
+    const section = sectionOf(i);
+    const phase = phaseOf(section);
+    const covers = covered(diagram, i);
+    const apart = phase !== "forward" && covers.length === 0;
+    return { name: `k${i}`, kind: schedule.kernels[i]!.kind, covers: apart ? [LOSS_BOX] : covers, section, phase, apart, flops: costs[i]!.flops, bytesMoved: costs[i]!.bytesMoved };
+  });
   return { diagram, overlay: { fn: fnName, kernels, sizes } };
 }
 
 const isForward = (section: string) => section === "forward" || section === "forward and loss";
+const phaseOf = (section: string): Phase => (isForward(section) ? "forward" : section.startsWith("backward") ? "backward" : "update");
 
 interface Subject {
   /** The summary rows whose node ranges index `fn`. */
@@ -122,6 +146,10 @@ interface Subject {
   view: Fn;
   /** States the step leaves out of its signature (step.ts removes them before the passes). */
   unused: Set<string>;
+  /** A training step's: for each node of `fn`, itself for a forward node; for a backward or update
+   * node the forward node or parameter it was made for (trainStepFn's `origins`), -1 for one
+   * made for the whole step. */
+  madeFor?: Int32Array;
 }
 
 /** The elaborated function named `fnName`, with the layer rows that index it. */
@@ -146,10 +174,13 @@ function functionOf(compilation: Compilation, model: CompiledModel, fnName: stri
   const train = entry.trains.find((t) => t.model.name === model.name && t.program?.name === program)!;
   // Elaborated again as compile() did: the compiled step has been through dead-code elimination
   // already, and the layer rows of its elaboration are not kept.
-  const { el, step } = trainStepFn(train, decl, entry);
+  const origins: number[] = [];
+  const { el, step } = trainStepFn(train, decl, entry, origins);
   if (!step) throw new Error(`dnnc: the training step of ${model.name} failed to elaborate again`);
   const fn = el.b.fn;
   const kept = new Set(step.fn.args.map((a) => a.name));
   const loss = fn.outputs.find((o) => o.name === "loss")!;
-  return { rows: el.summary, fn, view: { ...fn, outputs: [loss] }, unused: new Set(fn.args.filter((a) => !kept.has(a.name)).map((a) => a.name)) };
+  const backward = fn.sections![1]!.start;
+  const madeFor = Int32Array.from(fn.nodes, (_, i) => (i < backward ? i : (origins[i] ?? -1)));
+  return { rows: el.summary, fn, view: { ...fn, outputs: [loss] }, unused: new Set(fn.args.filter((a) => !kept.has(a.name)).map((a) => a.name)), madeFor };
 }

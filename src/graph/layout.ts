@@ -50,10 +50,18 @@ export function nodeLines(n: DiagramNode): string[] {
 
 export const textWidth = (s: string) => s.length * CHAR_WIDTH;
 
+/** A leaf node's box, [width, height], as drawn. */
+export function boxSize(n: DiagramNode): [number, number] {
+  const lines = nodeLines(n);
+  return n.kind === "merge" || n.kind === "op" ? [Math.max(textWidth(n.label) + PAD * 2, 44), 28] : [Math.max(...lines.map(textWidth)) + PAD * 2, lines.length * LINE_HEIGHT + PAD];
+}
+
 /** `reserve`: room to keep free around a node's box, by node id (the kernels drawn around it by
  * `--kernels`): dagre lays the node out that much larger, the box is drawn at its own size, and
- * its edges are cut back to it, so the rings sit in space no other box or edge label takes. */
-export function layoutDiagram(diagram: Diagram, reserve: ReadonlyMap<string, number> = new Map()): LaidOutDiagram {
+ * its edges are cut back to it, so the rings sit in space no other box or edge label takes.
+ * `lanes`: more room to keep free on each side of it, beyond the reserve (a training step's
+ * backward and update kernels, drawn beside it). */
+export function layoutDiagram(diagram: Diagram, reserve: ReadonlyMap<string, number> = new Map(), lanes: ReadonlyMap<string, number> = new Map()): LaidOutDiagram {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
   g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 48, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -63,10 +71,9 @@ export function layoutDiagram(diagram: Diagram, reserve: ReadonlyMap<string, num
       // first, where its one-line title goes (ranksep is chosen to fit it).
       g.setNode(n.id, {});
     } else {
-      const lines = nodeLines(n);
-      const [width, height] = n.kind === "merge" || n.kind === "op" ? [Math.max(textWidth(n.label) + PAD * 2, 44), 28] : [Math.max(...lines.map(textWidth)) + PAD * 2, lines.length * LINE_HEIGHT + PAD];
+      const [width, height] = boxSize(n);
       const r = reserve.get(n.id) ?? 0;
-      g.setNode(n.id, { width: width + 2 * r, height: height + 2 * r });
+      g.setNode(n.id, { width: width + 2 * r + 2 * (lanes.get(n.id) ?? 0), height: height + 2 * r });
     }
   }
   for (const n of diagram.nodes) if (n.parent) g.setParent(n.id, n.parent);
@@ -76,13 +83,14 @@ export function layoutDiagram(diagram: Diagram, reserve: ReadonlyMap<string, num
   for (const n of diagram.nodes) {
     const b = g.node(n.id) as NodeLabel & Box;
     const r = n.group ? 0 : (reserve.get(n.id) ?? 0);
-    boxes.set(n.id, { x: b.x, y: b.y, width: b.width - 2 * r, height: b.height - 2 * r });
+    const lane = n.group ? 0 : (lanes.get(n.id) ?? 0);
+    boxes.set(n.id, { x: b.x, y: b.y, width: b.width - 2 * r - 2 * lane, height: b.height - 2 * r });
   }
   const edges = diagram.edges.map((edge) => {
     const e = g.edge(edge.from, edge.to) as EdgeLabel;
     const points = (e.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
     // dagre ends an edge at the reserved room's border: it is drawn on to the box itself.
-    if (points.length >= 2 && reserve.size > 0) {
+    if (points.length >= 2 && (reserve.size > 0 || lanes.size > 0)) {
       points[0] = borderPoint(boxes.get(edge.from)!, points[1]!);
       points[points.length - 1] = borderPoint(boxes.get(edge.to)!, points[points.length - 2]!);
     }

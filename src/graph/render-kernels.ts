@@ -4,10 +4,12 @@
 // after it and the residual add), and a layer several kernels (its window copy, its matmul): the
 // relation is not a tree, so kernels cannot be dagre clusters. Instead each kernel gets a level
 // — those covering fewer boxes inside, further out those around them — and every box keeps free
-// room for the outlines of its kernels (layoutDiagram's `reserve`), one band per level.
+// room for the outlines of its kernels (layoutDiagram's `reserve`), one band per level. A
+// training step's backward and update kernels are chips beside the boxes (render-kernel-lanes.ts).
 import type { Diagram } from "./dataflow.ts";
-import type { DrawnKernel, KernelOverlay } from "./kernels.ts";
+import type { DrawnKernel, KernelOverlay, Phase } from "./kernels.ts";
 import type { Box, LaidOutDiagram } from "./layout.ts";
+import { CHIP_TEXT_SIZE, kernelChips } from "./render-kernel-lanes.ts";
 
 /** Height of one level's band: room for a kernel's name above the outline inside it. */
 const BAND = 14;
@@ -18,11 +20,11 @@ const COLOURS = ["#cf222e", "#8250df", "#1a7f37", "#bc4c00", "#0550ae", "#bf3989
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const num = (n: number) => (Math.round(n * 10) / 10).toString();
 
-/** Each drawn kernel's level: 0 around its boxes alone, one more than any smaller kernel sharing a box. */
+/** Each forward kernel's level: 0 around its boxes alone, one more than any smaller kernel sharing a box. */
 export function kernelLevels(kernels: readonly DrawnKernel[]): Map<string, number> {
   const levels = new Map<string, number>();
   const highest = new Map<string, number>(); // box → the highest level around it so far
-  const order = kernels.filter((k) => k.covers.length > 0).sort((a, b) => a.covers.length - b.covers.length);
+  const order = kernels.filter((k) => k.phase === "forward" && k.covers.length > 0).sort((a, b) => a.covers.length - b.covers.length);
   for (const k of order) {
     const level = Math.max(-1, ...k.covers.map((c) => highest.get(c) ?? -1)) + 1;
     levels.set(k.name, level);
@@ -34,24 +36,30 @@ export function kernelLevels(kernels: readonly DrawnKernel[]): Map<string, numbe
 /** The room each box keeps free for its kernels' outlines (layoutDiagram's `reserve`). */
 export function kernelReserve(kernels: readonly DrawnKernel[], levels: ReadonlyMap<string, number>): Map<string, number> {
   const reserve = new Map<string, number>();
-  for (const k of kernels) for (const c of k.covers) reserve.set(c, Math.max(reserve.get(c) ?? 0, BAND * (levels.get(k.name)! + 1) + 2));
+  for (const k of kernels) if (k.phase === "forward") for (const c of k.covers) reserve.set(c, Math.max(reserve.get(c) ?? 0, BAND * (levels.get(k.name)! + 1) + 2));
   return reserve;
 }
 
 export interface KernelOutline {
   kernel: DrawnKernel;
   level: number;
-  /** One rectangle around all its boxes, or one around each where that would enclose another box. */
+  /** A forward kernel's: one rectangle around all its boxes, or one around each where that
+   * would enclose another box. A backward or update kernel's: its chips, one beside each box. */
   rects: Box[];
 }
 
 /** Where each kernel's outline goes, once the boxes are laid out. */
-export function kernelOutlines(laid: LaidOutDiagram, overlay: KernelOverlay, levels: ReadonlyMap<string, number>): KernelOutline[] {
+export function kernelOutlines(laid: LaidOutDiagram, overlay: KernelOverlay, levels: ReadonlyMap<string, number>, reserve: ReadonlyMap<string, number>): KernelOutline[] {
   const { diagram, boxes } = laid;
   const leaves = diagram.nodes.filter((n) => !n.group);
+  const chips = kernelChips(laid, overlay.kernels, reserve);
   const out: KernelOutline[] = [];
   for (const kernel of overlay.kernels) {
     if (kernel.covers.length === 0) continue;
+    if (kernel.phase !== "forward") {
+      out.push({ kernel, level: 0, rects: chips.get(kernel.name)! });
+      continue;
+    }
     const level = levels.get(kernel.name)!;
     const pad = BAND * (level + 1);
     const grow = (b: Box): Box => ({ x: b.x, y: b.y, width: b.width + 2 * pad, height: b.height + 2 * pad });
@@ -76,10 +84,15 @@ export function renderKernelOutlines(outlines: readonly KernelOutline[]): string
     .sort((a, b) => b.level - a.level)
     .map(({ kernel, rects }) => {
       const colour = COLOURS[Number(kernel.name.slice(1)) % COLOURS.length]!;
-      const shapes = rects.map((b) => `<rect x="${num(b.x - b.width / 2)}" y="${num(b.y - b.height / 2)}" width="${num(b.width)}" height="${num(b.height)}" rx="6" stroke="${colour}"/>`);
+      const chip = kernel.phase !== "forward";
+      const shapes = rects.map((b) => `<rect x="${num(b.x - b.width / 2)}" y="${num(b.y - b.height / 2)}" width="${num(b.width)}" height="${num(b.height)}" rx="${chip ? 3 : 6}" stroke="${colour}"/>`);
       const first = rects[0]!;
-      const tag = `<text x="${num(first.x - first.width / 2 + 5)}" y="${num(first.y - first.height / 2 + TAG_SIZE + 1)}" style="fill: ${colour}">${esc(kernel.name)}</text>`;
-      return `<g class="kernel" data-kernel="${esc(kernel.name)}" data-kernel-kind="${kernel.kind}" data-covers="${esc(kernel.covers.join(" "))}" data-flops="${kernel.flops}" data-bytes="${kernel.bytesMoved}"><title>${esc(describeKernel(kernel))}</title>${shapes.join("")}${tag}</g>`;
+      // An outline is named once, in its top band; each chip bears its kernel's name.
+      const tags = chip
+        ? rects.map((b) => `<text x="${num(b.x)}" y="${num(b.y + CHIP_TEXT_SIZE / 3)}" text-anchor="middle" style="fill: ${colour}">${esc(kernel.name)}</text>`)
+        : [`<text x="${num(first.x - first.width / 2 + 5)}" y="${num(first.y - first.height / 2 + TAG_SIZE + 1)}" style="fill: ${colour}">${esc(kernel.name)}</text>`];
+      const apart = kernel.apart ? ` data-apart="true"` : "";
+      return `<g class="kernel${chip ? ` ${kernel.phase}` : ""}" data-kernel="${esc(kernel.name)}" data-kernel-kind="${kernel.kind}" data-phase="${kernel.phase}"${apart} data-covers="${esc(kernel.covers.join(" "))}" data-flops="${kernel.flops}" data-bytes="${kernel.bytesMoved}"><title>${esc(describeKernel(kernel))}</title>${shapes.join("")}${tags.join("")}</g>`;
     });
 }
 
@@ -87,6 +100,9 @@ export const KERNEL_STYLE = `
 .op > rect { fill: #f6f8fa; stroke: #6e7781; }
 .kernel > rect { fill: none; stroke-width: 1.4; stroke-dasharray: 5 2; }
 .kernel > text { font-size: ${TAG_SIZE}px; font-weight: bold; }
+.kernel.backward > rect { fill: #fff8f0; stroke-width: 1; stroke-dasharray: 2 1.5; }
+.kernel.update > rect { fill: #f6f0ff; stroke-width: 1; stroke-dasharray: none; }
+.kernel.backward > text, .kernel.update > text { font-size: ${CHIP_TEXT_SIZE}px; }
 `;
 
 /** One kernel in words: `k3 matmul · 983 kFLOP, 309 kB moved`. */
@@ -94,18 +110,28 @@ export function describeKernel(k: DrawnKernel): string {
   return `${k.name} ${k.kind} · ${quantity(k.flops)}FLOP, ${quantity(k.bytesMoved)}B moved`;
 }
 
-/** The caption's legend: each drawn kernel with what it computes and costs; the training
- * step's backward and update kernels, which compute no box, counted by section. */
+const BESIDE: Record<Exclude<Phase, "forward">, string> = {
+  backward: "dashed chips left of the layers whose gradients they compute",
+  update: "chips right of the layers whose parameters they update",
+};
+
+/** The caption's legend: each forward kernel with what it computes and costs; a training step's
+ * backward and update kernels counted by phase (each chip's tooltip has its costs), and by name
+ * those of them that belong to no layer, put beside the loss. */
 export function kernelLegend(diagram: Diagram, overlay: KernelOverlay): string[] {
   const label = new Map(diagram.nodes.map((n) => [n.id, n.label]));
   const sizes = Object.keys(overlay.sizes);
   const at = sizes.length > 0 ? ` at ${sizes.map((x) => `${x} = ${overlay.sizes[x]}`).join(", ")}` : "";
   const lines = [`${overlay.kernels.length} kernels of ${overlay.fn}${at}:`];
-  for (const k of overlay.kernels) if (k.covers.length > 0) lines.push(`  ${describeKernel(k)} · ${k.covers.map((c) => label.get(c)).join(", ")}`);
-  const apart = new Map<string, DrawnKernel[]>();
-  for (const k of overlay.kernels) if (k.covers.length === 0) apart.set(k.section, [...(apart.get(k.section) ?? []), k]);
-  for (const [section, ks] of apart)
-    lines.push(`  ${section.replace(/:.*$/, "")}: ${ks.length} more kernel${ks.length === 1 ? "" : "s"} computing no layer's forward, ${quantity(ks.reduce((a, k) => a + k.flops, 0))}FLOP`);
+  for (const k of overlay.kernels) if (k.phase === "forward") lines.push(`  ${describeKernel(k)} · ${k.covers.map((c) => label.get(c)).join(", ")}`);
+  for (const phase of ["backward", "update"] as const) {
+    const ks = overlay.kernels.filter((k) => k.phase === phase);
+    if (ks.length === 0) continue;
+    lines.push(`  ${phase}: ${ks.length} kernel${ks.length === 1 ? "" : "s"}, ${quantity(ks.reduce((a, k) => a + k.flops, 0))}FLOP, as ${BESIDE[phase]}`);
+    const apart = ks.filter((k) => k.apart);
+    if (apart.length > 0) lines.push(`    beside the loss, ${apart.length} computing no layer's ${phase === "backward" ? "gradient" : "update"} (the loss's own operations', or the whole step's: global norm, finite-step check):`);
+    for (const k of apart) lines.push(`      ${describeKernel(k)}`);
+  }
   return lines;
 }
 

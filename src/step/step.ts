@@ -30,8 +30,13 @@ export interface TrainStep {
  * { … }` (decision 0015): the same function, but a named program's states are named `<name>/…`
  * and it counts its own steps in one of them, `<name>/step`, where the default program reads the
  * model's step count (the `step` argument).
+ *
+ * With `origins` (`dnnc graph --kernels`), each backward and update node is noted there with the
+ * node it was made for: origins[id] is the forward node whose VJP it computes (autodiff's own
+ * record), or the parameter (its argument) whose gradient it clips, checks or updates. Nodes made
+ * for the whole step (the global norm, the finite-step flag, the learning rate) are not noted.
  */
-export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module): { el: Elaborator; step?: TrainStep } {
+export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module, origins?: number[]): { el: Elaborator; step?: TrainStep } {
   const program = train.program?.name;
   const el = new Elaborator(new Builder(program ? `train_step_${program}` : "train_step"));
   el.training = true;
@@ -46,25 +51,27 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   // Only the program's own parameters get gradients, states and updates; the others come back as they were.
   const params = block.trainable ?? el.params.filter((p) => p.trainable);
   const backward = el.b.fn.nodes.length;
-  const raw = grad(el.b, block.loss.id, params.map((p) => p.id));
-  const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm);
+  const raw = grad(el.b, block.loss.id, params.map((p) => p.id), undefined, origins);
+  // The i-th parameter's part of a step made by `make`, noted as made for it.
+  const forParam = <T>(i: number, make: () => T): T => madeFor(el.b, origins, params[i]!.id, make);
+  const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm, forParam);
 
   const update = el.b.fn.nodes.length;
-  const ok = finiteFlag(el.b, block.loss.id, raw);
+  const ok = finiteFlag(el.b, block.loss.id, raw, forParam);
   const when = (id: number, then: number, otherwise: number) => el.b.select(el.b.broadcast(ok, el.b.node(id).shape), then, otherwise);
   // The optimizer reads each gradient through the flag (zero on a skipped step; exactly the
   // gradient otherwise), so that its update is computed after the flag, in the kernel that also
   // selects the new state, rather than in the gradient's own loop with every new value stored
   // to be selected later.
-  const gated = grads.map((g) => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape)));
+  const gated = grads.map((g, i) => forParam(i, () => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape))));
   const lr = learningRate(el, block.optimizer, prefix);
-  const updates = params.map((p, i) => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id, prefix));
+  const updates = params.map((p, i) => forParam(i, () => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id, prefix)));
   if (updates.some((u) => !u)) return { el };
   const guarded = (next: number, old: number) => (next === old ? old : when(old, next, old));
-  const next = new Map(params.map((p, i) => [p.name, guarded(updates[i]!.param, p.id)]));
+  const next = new Map(params.map((p, i) => [p.name, forParam(i, () => guarded(updates[i]!.param, p.id))]));
   el.b.output("loss", block.loss.id);
   // Frozen parameters come back unchanged; layer states take the value their forward assigned.
-  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? guarded(el.stateUpdates.get(p.name) ?? p.id, p.id));
+  for (const p of el.params) el.b.output(p.name, next.get(p.name) ?? madeFor(el.b, origins, p.id, () => guarded(el.stateUpdates.get(p.name) ?? p.id, p.id)));
   const unused = new Set<string>();
   const states: InitSpec[] = [];
   // A program's step count is kept only where something reads it (Adam's bias correction, training noise).
@@ -77,10 +84,11 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   // generated modules pass and receive them positionally.
   if (lr && read.has(lr.id)) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
   else if (lr) unused.add(lr.spec.name);
-  for (const u of updates)
+  updates.forEach((u, i) => {
     for (const s of u!.states)
       if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
-      else (el.b.output(s.spec.name, guarded(s.id, s.arg)), states.push(s.spec));
+      else (el.b.output(s.spec.name, forParam(i, () => guarded(s.id, s.arg))), states.push(s.spec));
+  });
   el.b.output(FINITE_OUTPUT, ok);
   el.b.fn.sections = [
     { name: "forward and loss", start: 0 },
@@ -122,8 +130,8 @@ export function withoutGuard(fn: Fn): Fn {
  * GradScaler skips such a step (docs/decisions/0008). The gradients checked are the raw ones,
  * before clipping (which would turn an infinite gradient into NaN and zeros).
  */
-function finiteFlag(b: Builder, loss: number, grads: readonly number[]): number {
-  const bad = grads.map((g) => b.reduce("sum", b.unary("nonfinite", g), b.node(g).shape.map((_, i) => i)));
+function finiteFlag(b: Builder, loss: number, grads: readonly number[], forParam: PerParam): number {
+  const bad = grads.map((g, i) => forParam(i, () => b.reduce("sum", b.unary("nonfinite", g), b.node(g).shape.map((_, i) => i))));
   const total = bad.reduce((acc, n) => b.binary("add", acc, n), b.unary("nonfinite", loss));
   return b.binary("cmpeq", total, b.const(0));
 }
@@ -158,11 +166,22 @@ function stepCounter(el: Elaborator, name: string, module: Module, train: A.Trai
  * (tf.clip_by_global_norm, Keras's `global_clipnorm`): the step keeps its direction and its
  * length is at most `clip`.
  */
-function clipByGlobalNorm(b: Builder, grads: readonly number[], clip: number): number[] {
-  const squares = grads.map((g) => b.reduce("sum", b.binary("mul", g, g), b.node(g).shape.map((_, i) => i)));
+function clipByGlobalNorm(b: Builder, grads: readonly number[], clip: number, forParam: PerParam): number[] {
+  const squares = grads.map((g, i) => forParam(i, () => b.reduce("sum", b.binary("mul", g, g), b.node(g).shape.map((_, i) => i))));
   const norm = b.unary("sqrt", squares.reduce((acc, s) => b.binary("add", acc, s)));
   const limit = b.const(clip);
   const scale = b.binary("div", limit, b.binary("max", norm, limit));
   const spread = (shape: Shape) => b.broadcast(b.reshape(scale, shape.map(() => 1)), shape);
-  return grads.map((g) => b.binary("mul", g, spread(b.node(g).shape)));
+  return grads.map((g, i) => forParam(i, () => b.binary("mul", g, spread(b.node(g).shape))));
+}
+
+/** Runs `make` for the i-th parameter's part of the step (trainStepFn's `forParam`). */
+type PerParam = <T>(i: number, make: () => T) => T;
+
+/** `make()`, with the nodes it appends noted in `origins` (where asked) as made for node `owner`. */
+function madeFor<T>(b: Builder, origins: number[] | undefined, owner: number, make: () => T): T {
+  const from = b.fn.nodes.length;
+  const made = make();
+  if (origins) for (let j = from; j < b.fn.nodes.length; j++) origins[j] ??= owner;
+  return made;
 }
