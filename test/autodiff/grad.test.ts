@@ -317,3 +317,42 @@ describe("finite-difference coverage", () => {
     expect(new Set(Object.keys(VJP).filter((op) => VJP[op as OpName] === none))).toEqual(new Set(NON_DIFFERENTIABLE));
   });
 });
+
+describe("autodiff's origins: the forward node each backward node was made for", () => {
+  it("notes every node grad appends with the node whose adjoint or VJP it computes, and changes nothing else", () => {
+    // A dense layer and a loss: y = relu(x @ w + b), loss = sum(y * y).
+    const build = () => {
+      const b = new Builder("t");
+      const x = b.arg("x", "input", [2, 3]);
+      const w = b.arg("w", "param", [3, 4]);
+      const bias = b.arg("b", "param", [4]);
+      const mm = b.matmul(x, w);
+      const pre = b.binary("add", mm, b.broadcast(b.reshape(bias, [1, 4]), [2, 4]));
+      const y = b.unary("relu", pre);
+      const loss = b.reduce("sum", b.binary("mul", y, y), [0, 1]);
+      return { b, w, bias, mm, y, loss };
+    };
+    const plain = build();
+    grad(plain.b, plain.loss, [plain.w, plain.bias]);
+    const traced = build();
+    const origins: number[] = [];
+    const end = traced.b.fn.nodes.length;
+    const gs = grad(traced.b, traced.loss, [traced.w, traced.bias], undefined, origins);
+    // Asking for origins builds the same graph.
+    expect(traced.b.fn.nodes).toEqual(plain.b.fn.nodes);
+    // Every backward node but the seed (made before any node is differentiated) is noted, with a forward node.
+    const noted = traced.b.fn.nodes.slice(end).map((n) => origins[n.id]);
+    expect(noted.filter((o) => o === undefined).length).toBe(1);
+    for (const o of noted) if (o !== undefined) expect(o).toBeLessThan(end);
+    // The weight's gradient (xᵀ @ g) is the matmul's VJP; relu's mask is relu's.
+    expect(origins[gs[0]!]).toBe(traced.mm);
+    const nodes = traced.b.fn.nodes;
+    const weightGrad = nodes[gs[0]!]!;
+    expect(weightGrad.op).toBe("matmul");
+    expect(nodes.slice(end).filter((n) => n.op === "select").map((n) => origins[n.id])).toEqual([traced.y]);
+    // The bias's gradient: the sum over the batch (the broadcast's VJP) reshaped back (the reshape's).
+    const biasGrad = nodes[gs[1]!]!;
+    expect([nodes[origins[biasGrad.id]!]!.op, nodes[origins[biasGrad.inputs[0]!]!]!.op]).toEqual(["reshape", "broadcast"]);
+    expect(origins.length).toBe(nodes.length);
+  });
+});

@@ -1,7 +1,9 @@
 // dnnc graph --kernels: the outlines drawn are the kernels of the schedule `dnnc compile --emit
 // kernels` prints (same number, same kinds, same costs), each around the boxes whose IR nodes it
 // computes (checked against what a ResNet's layers must fuse into), never around a box it does
-// not compute, with the boxes still apart; an unknown function is DNN0790.
+// not compute, with the boxes still apart; a training step's backward and update kernels are
+// chips beside the layers whose gradients they compute and parameters they update; an unknown
+// function is DNN0790.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +22,7 @@ const sample = (name: string) => join(ROOT, "samples", `${name}.dnn`);
 interface Rect { l: number; r: number; t: number; b: number }
 interface Drawn {
   nodes: Map<string, { kind: string; label: string; rect: Rect }>;
-  kernels: { name: string; kind: string; covers: string[]; flops: number; bytes: number; rects: Rect[] }[];
+  kernels: { name: string; kind: string; phase: string; apart: boolean; covers: string[]; flops: number; bytes: number; rects: Rect[] }[];
 }
 
 const rectOf = (attrs: string): Rect => {
@@ -33,15 +35,30 @@ function readSvg(svg: string): Drawn {
   const nodes = new Map<string, { kind: string; label: string; rect: Rect }>();
   for (const m of svg.matchAll(/<g class="node ([^"]*)" data-id="([^"]*)"[^>]*><rect ([^>]*)\/>(?:<text[^>]*>([^<]*)<\/text>)?/g))
     if (!m[1]!.split(" ").includes("group")) nodes.set(m[2]!, { kind: m[1]!.split(" ")[0]!, label: m[4] ?? "", rect: rectOf(m[3]!) });
-  const kernels = [...svg.matchAll(/<g class="kernel" data-kernel="(k\d+)" data-kernel-kind="(\w+)" data-covers="([^"]*)" data-flops="(\d+)" data-bytes="(\d+)"><title>[^<]*<\/title>((?:<rect [^>]*\/>)+)/g)].map((m) => ({
+  const kernels = [...svg.matchAll(/<g class="kernel(?: backward| update)?" data-kernel="(k\d+)" data-kernel-kind="(\w+)" data-phase="(\w+)"( data-apart="true")? data-covers="([^"]*)" data-flops="(\d+)" data-bytes="(\d+)"><title>[^<]*<\/title>((?:<rect [^>]*\/>)+)/g)].map((m) => ({
     name: m[1]!,
     kind: m[2]!,
-    covers: m[3]!.split(" "),
-    flops: Number(m[4]),
-    bytes: Number(m[5]),
-    rects: [...m[6]!.matchAll(/<rect ([^>]*)\/>/g)].map((r) => rectOf(r[1]!)),
+    phase: m[3]!,
+    apart: m[4] !== undefined,
+    covers: m[5]!.split(" "),
+    flops: Number(m[6]),
+    bytes: Number(m[7]),
+    rects: [...m[8]!.matchAll(/<rect ([^>]*)\/>/g)].map((r) => rectOf(r[1]!)),
   }));
   return { nodes, kernels: kernels.sort((a, b) => Number(a.name.slice(1)) - Number(b.name.slice(1))) };
+}
+
+/** Whether `chip` lies in the lane of box `id`: on its side (backward left, update right), level
+ * with the box and its forward rings (no further above or below it than its outlines reach
+ * beside it), with no other box between. */
+function beside(nodes: Drawn["nodes"], kernels: Drawn["kernels"], id: string, chip: Rect, phase: string): boolean {
+  const box = nodes.get(id)!.rect;
+  const around = kernels.filter((k) => k.phase === "forward" && k.covers.includes(id)).flatMap((k) => k.rects.filter((r) => inside(box, r)));
+  const rings = Math.max(0, ...around.map((r) => Math.min(box.l - r.l, r.r - box.r))) + 2;
+  if (chip.t < box.t - rings || chip.b > box.b + rings) return false;
+  const [l, r] = phase === "backward" ? [chip.r, box.l] : [box.r, chip.l];
+  if (l > r) return false;
+  return ![...nodes.values()].some((n) => n.rect !== box && n.rect.l < r && n.rect.r > l && n.rect.t < chip.b && n.rect.b > chip.t);
 }
 
 const inside = (a: Rect, b: Rect) => a.l >= b.l && a.r <= b.r && a.t >= b.t && a.b <= b.b;
@@ -69,15 +86,18 @@ describe("dnnc graph --kernels: the schedule's kernels, over what they compute",
         const schedule = emitted(name, fn);
         const all = graph({ path: sample(name), kernels: fn }).text!;
         expect(all).toContain(`${schedule.kinds.length} kernels of ${fn} at B = 1:`);
-        // A forward's kernels all compute something drawn; a step's backward and update are counted.
-        if (fn === "forward") expect(kernels.map((k) => k.kind)).toEqual(schedule.kinds);
-        else for (const k of kernels) expect(k.kind).toBe(schedule.kinds[Number(k.name.slice(1))]);
-        const notDrawn = [...all.matchAll(/(\d+) more kernels? computing no layer's forward/g)].reduce((a, m) => a + Number(m[1]), 0);
-        expect(kernels.length + notDrawn).toBe(schedule.kinds.length);
-        if (fn === "forward") expect(kernels.reduce((a, k) => a + k.flops, 0)).toBe(schedule.flops);
-        for (const k of kernels) {
+        // Every kernel is drawn, a step's backward and update too: the costs add up to the schedule's.
+        expect(kernels.map((k) => k.kind)).toEqual(schedule.kinds);
+        expect(kernels.reduce((a, k) => a + k.flops, 0)).toBe(schedule.flops);
+        if (fn === "forward") expect(kernels.every((k) => k.phase === "forward")).toBe(true);
+        for (const k of kernels.filter((k) => k.phase === "forward")) {
           for (const c of k.covers) expect(k.rects.some((r) => inside(nodes.get(c)!.rect, r)), `${k.name} around ${c}`).toBe(true);
           for (const [id, n] of nodes) if (!k.covers.includes(id)) for (const r of k.rects) expect(overlap(n.rect, r), `${k.name} encloses ${id} (${n.label}), which it does not compute`).toBe(false);
+        }
+        for (const k of kernels.filter((k) => k.phase !== "forward")) {
+          expect(k.rects.length, `${k.name}: a chip beside each of its boxes`).toBe(k.covers.length);
+          for (const c of k.covers) expect(k.rects.some((r) => beside(nodes, kernels, c, r, k.phase)), `${k.name} beside ${c} (${nodes.get(c)!.label})`).toBe(true);
+          for (const [id, n] of nodes) for (const r of k.rects) expect(overlap(n.rect, r), `${k.name}'s chip on ${id} (${n.label})`).toBe(false);
         }
         const boxes = [...nodes.entries()];
         for (const [i, [a, p]] of boxes.entries()) for (const [b, q] of boxes.slice(i + 1)) expect(overlap(p.rect, q.rect), `${a} and ${b} overlap`).toBe(false);
@@ -114,6 +134,33 @@ describe("dnnc graph --kernels: the schedule's kernels, over what they compute",
     expect(of(merges[merges.length - 1]!)[0]!.covers.map(label)).toContain("global_avg_pool2d");
     expect(kernels[kernels.length - 1]!.covers.map(label)).toEqual(["dense"]);
   });
+
+  for (const name of ["mlp_digits", "resnet_small"])
+    it(`${name} train_step: each Dense and Conv2D has its weight's gradient (a matmul) beside it and its update; few kernels are left to the loss, named`, () => {
+      const { nodes, kernels } = drawn(name, "train_step");
+      const layers = [...nodes.entries()].filter(([, n]) => /\((Dense|Conv2D)\)$/.test(n.label));
+      expect(layers.length).toBe(name === "mlp_digits" ? 2 : 16);
+      for (const [id, n] of layers) {
+        const of = (phase: string) => kernels.filter((k) => k.phase === phase && k.covers.includes(id));
+        expect(of("backward").some((k) => k.kind === "matmul"), `${n.label}: its weight's gradient`).toBe(true);
+        expect(of("update").length, `${n.label}: its update`).toBeGreaterThan(0);
+      }
+      // Matrix products are the layers' alone (the loss has none): each backward one is beside a layer.
+      for (const k of kernels.filter((k) => k.phase === "backward" && k.kind === "matmul")) expect(k.covers.some((c) => nodes.get(c)!.kind === "layer"), k.name).toBe(true);
+      // The update's kernels are beside the parameters' layers, but one: the finite-step flag, fused
+      // with the loss's own first gradient (its mean's), beside that operation of the loss.
+      const offLayers = kernels.filter((k) => k.phase === "update" && !k.apart && !k.covers.some((c) => nodes.get(c)!.kind === "layer"));
+      expect(offLayers.map((k) => k.covers.map((c) => nodes.get(c)!.label))).toEqual([["divide"]]);
+      // What is left beside the loss is a few kernels, each named in the legend.
+      const apart = kernels.filter((k) => k.apart);
+      expect(apart.length).toBeLessThanOrEqual(3);
+      const svg = graph({ path: sample(name), kernels: "train_step" }).text!;
+      if (apart.length > 0) expect(svg).toContain(`beside the loss, ${apart.length} computing no layer's gradient`);
+      for (const k of apart) {
+        expect(k.covers).toEqual(["output:loss"]);
+        expect(svg).toMatch(new RegExp(`<text [^>]*>\\s*${k.name} ${k.kind} · `));
+      }
+    });
 
   it("HTML lists the kernels after the layers", () => {
     const r = graph({ path: sample("mlp_digits"), format: "html", kernels: true });
