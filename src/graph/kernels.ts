@@ -38,9 +38,10 @@ export interface DrawnKernel {
   section: string;
   /** Its section's part of the step: how it is drawn (an outline, or a chip beside its boxes). */
   phase: Phase;
-  /** A backward or update kernel that computes no layer's gradient or update: the loss's own
-   * operations' (those without a box), or the whole step's (global norm, finite-step flag). */
-  apart: boolean;
+  /** Why a backward or update kernel computes no layer's gradient or update, if it does not:
+   * "loss", it computes gradients of the loss's own operations that have no box; "step", it
+   * computes for the whole step (the global gradient norm, the finite-step flag). */
+  apart: false | "loss" | "step";
   flops: number;
   bytesMoved: number;
 }
@@ -128,7 +129,7 @@ export function kernelDiagram(compilation: Compilation, model: CompiledModel, fn
     const section = sectionOf(i);
     const phase = phaseOf(section);
     const covers = covered(diagram, i);
-    const apart = phase !== "forward" && covers.length === 0;
+    const apart = phase === "forward" || covers.length > 0 ? false : nodesOf[i]!.some((id) => madeFor![origin[id]!]! >= 0) ? "loss" : "step";
     return { name: `k${i}`, kind: schedule.kernels[i]!.kind, covers: apart ? [LOSS_BOX] : covers, section, phase, apart, flops: costs[i]!.flops, bytesMoved: costs[i]!.bytesMoved };
   });
   return { diagram, overlay: { fn: fnName, kernels, sizes } };

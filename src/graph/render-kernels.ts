@@ -91,7 +91,7 @@ export function renderKernelOutlines(outlines: readonly KernelOutline[]): string
       const tags = chip
         ? rects.map((b) => `<text x="${num(b.x)}" y="${num(b.y + CHIP_TEXT_SIZE / 3)}" text-anchor="middle" style="fill: ${colour}">${esc(kernel.name)}</text>`)
         : [`<text x="${num(first.x - first.width / 2 + 5)}" y="${num(first.y - first.height / 2 + TAG_SIZE + 1)}" style="fill: ${colour}">${esc(kernel.name)}</text>`];
-      const apart = kernel.apart ? ` data-apart="true"` : "";
+      const apart = kernel.apart ? ` data-apart="${kernel.apart}"` : "";
       return `<g class="kernel${chip ? ` ${kernel.phase}` : ""}" data-kernel="${esc(kernel.name)}" data-kernel-kind="${kernel.kind}" data-phase="${kernel.phase}"${apart} data-covers="${esc(kernel.covers.join(" "))}" data-flops="${kernel.flops}" data-bytes="${kernel.bytesMoved}"><title>${esc(describeKernel(kernel))}</title>${shapes.join("")}${tags.join("")}</g>`;
     });
 }
@@ -109,6 +109,11 @@ export const KERNEL_STYLE = `
 export function describeKernel(k: DrawnKernel): string {
   return `${k.name} ${k.kind} · ${quantity(k.flops)}FLOP, ${quantity(k.bytesMoved)}B moved`;
 }
+
+const APART = {
+  loss: "gradients of operations of the loss without a box of their own",
+  step: "made for the whole step (global gradient norm, finite-step check)",
+};
 
 const BESIDE: Record<Exclude<Phase, "forward">, string> = {
   backward: "dashed chips left of the layers whose gradients they compute",
@@ -129,8 +134,8 @@ export function kernelLegend(diagram: Diagram, overlay: KernelOverlay): string[]
     if (ks.length === 0) continue;
     lines.push(`  ${phase}: ${ks.length} kernel${ks.length === 1 ? "" : "s"}, ${quantity(ks.reduce((a, k) => a + k.flops, 0))}FLOP, as ${BESIDE[phase]}`);
     const apart = ks.filter((k) => k.apart);
-    if (apart.length > 0) lines.push(`    beside the loss, ${apart.length} computing no layer's ${phase === "backward" ? "gradient" : "update"} (the loss's own operations', or the whole step's: global norm, finite-step check):`);
-    for (const k of apart) lines.push(`      ${describeKernel(k)}`);
+    if (apart.length > 0) lines.push(`    beside the loss, ${apart.length} of no layer's ${phase === "backward" ? "gradient" : "update"}:`);
+    for (const k of apart) lines.push(`      ${describeKernel(k)}: ${APART[k.apart as "loss" | "step"]}`);
   }
   return lines;
 }

@@ -22,7 +22,7 @@ const sample = (name: string) => join(ROOT, "samples", `${name}.dnn`);
 interface Rect { l: number; r: number; t: number; b: number }
 interface Drawn {
   nodes: Map<string, { kind: string; label: string; rect: Rect }>;
-  kernels: { name: string; kind: string; phase: string; apart: boolean; covers: string[]; flops: number; bytes: number; rects: Rect[] }[];
+  kernels: { name: string; kind: string; phase: string; apart?: string; covers: string[]; flops: number; bytes: number; rects: Rect[] }[];
 }
 
 const rectOf = (attrs: string): Rect => {
@@ -35,11 +35,11 @@ function readSvg(svg: string): Drawn {
   const nodes = new Map<string, { kind: string; label: string; rect: Rect }>();
   for (const m of svg.matchAll(/<g class="node ([^"]*)" data-id="([^"]*)"[^>]*><rect ([^>]*)\/>(?:<text[^>]*>([^<]*)<\/text>)?/g))
     if (!m[1]!.split(" ").includes("group")) nodes.set(m[2]!, { kind: m[1]!.split(" ")[0]!, label: m[4] ?? "", rect: rectOf(m[3]!) });
-  const kernels = [...svg.matchAll(/<g class="kernel(?: backward| update)?" data-kernel="(k\d+)" data-kernel-kind="(\w+)" data-phase="(\w+)"( data-apart="true")? data-covers="([^"]*)" data-flops="(\d+)" data-bytes="(\d+)"><title>[^<]*<\/title>((?:<rect [^>]*\/>)+)/g)].map((m) => ({
+  const kernels = [...svg.matchAll(/<g class="kernel(?: backward| update)?" data-kernel="(k\d+)" data-kernel-kind="(\w+)" data-phase="(\w+)"(?: data-apart="(loss|step)")? data-covers="([^"]*)" data-flops="(\d+)" data-bytes="(\d+)"><title>[^<]*<\/title>((?:<rect [^>]*\/>)+)/g)].map((m) => ({
     name: m[1]!,
     kind: m[2]!,
     phase: m[3]!,
-    apart: m[4] !== undefined,
+    apart: m[4],
     covers: m[5]!.split(" "),
     flops: Number(m[6]),
     bytes: Number(m[7]),
@@ -155,12 +155,28 @@ describe("dnnc graph --kernels: the schedule's kernels, over what they compute",
       const apart = kernels.filter((k) => k.apart);
       expect(apart.length).toBeLessThanOrEqual(3);
       const svg = graph({ path: sample(name), kernels: "train_step" }).text!;
-      if (apart.length > 0) expect(svg).toContain(`beside the loss, ${apart.length} computing no layer's gradient`);
+      for (const [phase, what] of [["backward", "gradient"], ["update", "update"]]) {
+        const n = apart.filter((k) => k.phase === phase).length;
+        if (n > 0) expect(svg).toContain(`beside the loss, ${n} of no layer's ${what}:`);
+      }
       for (const k of apart) {
         expect(k.covers).toEqual(["output:loss"]);
-        expect(svg).toMatch(new RegExp(`<text [^>]*>\\s*${k.name} ${k.kind} · `));
+        expect(svg).toMatch(new RegExp(`<text [^>]*>\\s*${k.name} ${k.kind} · [^<]*: ${k.apart === "loss" ? "gradients of operations of the loss" : "made for the whole step"}`));
       }
     });
+
+  it("mlp_digits with clip_norm: the global norm's kernels are the whole step's, beside the loss; each gradient's scaling beside its layer", () => {
+    const text = readFileSync(sample("mlp_digits"), "utf8").replace("optimizer = adam(lr: 0.003)", "optimizer = adam(lr: 0.003)\n  clip_norm = 1.0");
+    const r = graph({ path: sample("mlp_digits"), text, kernels: "train_step" });
+    expect(r.diagnostics).toEqual([]);
+    const { kernels } = readSvg(r.text!);
+    const m = compile(sample("mlp_digits"), text).models[0]!;
+    expect(kernels.reduce((a, k) => a + k.flops, 0)).toBe(scheduleStats(fuse(m.train!.fn), { B: 1 }).flops);
+    // The norm adds every gradient's squares: somewhere a kernel made for the step alone.
+    expect(kernels.some((k) => k.apart === "step")).toBe(true);
+    expect(kernels.filter((k) => k.apart).length).toBeLessThanOrEqual(4);
+    expect(r.text).toMatch(/made for the whole step \(global gradient norm, finite-step check\)/);
+  });
 
   it("HTML lists the kernels after the layers", () => {
     const r = graph({ path: sample("mlp_digits"), format: "html", kernels: true });
