@@ -120,8 +120,14 @@ export function readEntry(path: string, host: Host): string | InternalDiagnostic
 function modelInfo(m: CompiledModel, c: Compilation): ModelInfo {
   const file = m.summary.find((row) => row.kind === "binding")?.span.file;
   const source = file === undefined ? undefined : c.program.sources.get(file);
-  const summary = printSummary(m.name, m.summary, m.params.map((p) => ({ size: size(p.shape) as number, trainable: p.trainable })), source);
-  return { ...modelApi(m), summary };
+  // Laid out when first read: `dnnc check` without --shapes never reads it.
+  let summary: string | undefined;
+  return {
+    ...modelApi(m),
+    get summary() {
+      return (summary ??= printSummary(m.name, m.summary, m.params.map((p) => ({ size: size(p.shape) as number, trainable: p.trainable })), source));
+    },
+  };
 }
 
 /** Checks a .dnn file and what it imports: syntax, names, types and shapes. Generates nothing. */
