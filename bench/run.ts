@@ -32,7 +32,8 @@ const STRICT = new Set(["check-speed", "compile-speed", "startup"]);
 const failed: string[] = [];
 for (const name of benches) {
   process.stdout.write(`\n=== ${name} ===\n`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(BENCH, `${name}.ts`), ...passed], { stdio: "inherit" });
+  const strict = STRICT.has(name) && !passed.includes("--strict") ? ["--strict"] : [];
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(BENCH, `${name}.ts`), ...passed, ...strict], { stdio: "inherit" });
   if (r.status !== 0) failed.push(`${name} (exit ${r.status ?? r.signal})`);
 }
 if (failed.length) {

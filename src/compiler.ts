@@ -17,6 +17,15 @@ export type { CompiledModel };
 export type PhaseTimer = <T>(phase: string, f: () => T) => T;
 const untimed: PhaseTimer = (_phase, f) => f();
 
+/**
+ * What a compilation is for. `"code"` (the default): everything a backend reads. `"check"`: only
+ * what diagnostics and a model's API description need — the same diagnostics, but no `evaluate`
+ * function for a default train block (nothing a check reports reads it; a named program's is
+ * still made, as its `evaluate<Name>` method is part of the API) and no index ranges (`[]`: they
+ * are range checks for generated code). `dnnc check`, the API's `check()` and the editor ask for it.
+ */
+export type Purpose = "code" | "check";
+
 export interface Compilation {
   program: Program;
   models: CompiledModel[];
@@ -24,8 +33,9 @@ export interface Compilation {
 }
 
 /** `after`: the last simplification pass to run (see passes/pipeline.ts); all of them by default.
- * `time`: every step below runs inside it, named, so a benchmark accounts for all of compile(). */
-export function compile(path: string, text?: string, host: Host = fsHost, after: PassName | "none" = "dce", time: PhaseTimer = untimed): Compilation {
+ * `time`: every step below runs inside it, named, so a benchmark accounts for all of compile().
+ * `purpose`: see Purpose. */
+export function compile(path: string, text?: string, host: Host = fsHost, after: PassName | "none" = "dce", time: PhaseTimer = untimed, purpose: Purpose = "code"): Compilation {
   const { program, entry } = time("load: read + parse + bind (file and stdlib)", () => loadProgram(path, text ?? host.read(path) ?? "", host));
   const diagnostics = [...program.diagnostics];
   const models: CompiledModel[] = [];
@@ -36,7 +46,7 @@ export function compile(path: string, text?: string, host: Host = fsHost, after:
     appendAll(diagnostics, modelNameErrors(entry));
   });
   for (const [name, decl] of entry.models) {
-    const r = compileModel(name, decl, entry, after, time);
+    const r = compileModel(name, decl, entry, after, time, purpose);
     appendAll(diagnostics, r.diagnostics);
     if (r.model) models.push(r.model);
   }
@@ -57,7 +67,7 @@ export interface ForwardPartial {
 
 /** One model of a loaded file: its forward, init, training step and evaluation. Models are
  * independent of each other, so an editor recompiles only the one being edited. */
-export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce", time: PhaseTimer = untimed): { model?: CompiledModel; diagnostics: Diagnostic[]; partial: ForwardPartial } {
+export function compileModel(name: string, decl: A.ModelDecl, entry: Module, after: PassName | "none" = "dce", time: PhaseTimer = untimed, purpose: Purpose = "code"): { model?: CompiledModel; diagnostics: Diagnostic[]; partial: ForwardPartial } {
   const diagnostics: Diagnostic[] = [];
   const fwd = time("forward: elaborate the model", () => forwardFn(decl, entry));
   const partial: ForwardPartial = { summary: fwd.el.summary, params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })) };
@@ -88,7 +98,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   };
   if (tr?.step) {
     model.train = { ...tr.step, fn: simplify(tr.step.fn, after, time) };
-    const evaluate = time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
+    const evaluate = purpose === "check" ? undefined : time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
     if (evaluate) model.evaluate = simplify(evaluate, after, time);
   }
   if (programs.length > 0)
@@ -97,6 +107,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
       const evaluate = time(`evaluate ${d.program!.name}: the loss alone, inference mode`, () => lossFn(d, decl, entry));
       return { name: d.program!.name, train: { ...p.step!, fn: simplify(p.step!.fn, after, time) }, ...(evaluate ? { evaluate: simplify(evaluate, after, time) } : {}) };
     });
+  if (purpose === "check") return { model, diagnostics, partial };
   const fns = [model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : []), ...(model.programs ?? []).flatMap((p) => [p.train.fn, ...(p.evaluate ? [p.evaluate] : [])])];
   model.indexRanges = time("index ranges of i32 inputs", () => indexRanges(fns));
   return { model, diagnostics, partial };

@@ -22,10 +22,17 @@ export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: nu
   if (seed === undefined && b.node(loss).shape.length !== 0) throw new IrError(`grad: loss must be a scalar, found ${showShape(b.node(loss).shape)}`);
   const end = nodes.length; // nodes appended below are backward nodes, never differentiated
 
-  const fromWrt = new Set(wrt);
-  for (let i = 0; i <= loss; i++) if (nodes[i]!.inputs.some((x) => fromWrt.has(x))) fromWrt.add(i);
-  const needed = new Set<number>([loss]);
-  for (let i = loss; i >= 0; i--) if (needed.has(i)) for (const x of nodes[i]!.inputs) if (fromWrt.has(x)) needed.add(x);
+  // Marks by node id (every node read here is at most `loss`): flags in typed arrays rather than
+  // sets, as a check differentiates every train step and these loops visit the whole forward.
+  const fromWrt = new Uint8Array(loss + 1);
+  for (const w of wrt) if (w <= loss) fromWrt[w] = 1;
+  for (let i = 0; i <= loss; i++) {
+    if (fromWrt[i]) continue;
+    for (const x of nodes[i]!.inputs) if (fromWrt[x]) fromWrt[i] = 1;
+  }
+  const needed = new Uint8Array(loss + 1);
+  needed[loss] = 1;
+  for (let i = loss; i >= 0; i--) if (needed[i]) for (const x of nodes[i]!.inputs) if (fromWrt[x]) needed[x] = 1;
 
   const adjoints = new Map<number, number[]>([[loss, [seed ?? b.const(1)]]]);
   const note = (i: number, from: number) => {
@@ -33,13 +40,13 @@ export function grad(b: Builder, loss: number, wrt: readonly number[], seed?: nu
   };
   for (let i = loss; i >= 0; i--) {
     const contributions = adjoints.get(i);
-    if (!contributions || !needed.has(i) || i >= end) continue;
+    if (!contributions || !needed[i] || i >= end) continue;
     const n = nodes[i]!;
     if (n.op === "arg") continue;
     const from = nodes.length;
     const g = contributions.reduce((acc, x) => b.binary("add", acc, x));
     adjoints.set(i, [g]);
-    const want = n.inputs.map((x) => needed.has(x) && nodes[x]!.dtype === "f32");
+    const want = n.inputs.map((x) => needed[x] === 1 && nodes[x]!.dtype === "f32");
     if (!want.some(Boolean)) {
       note(i, from);
       continue;

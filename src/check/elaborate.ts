@@ -7,7 +7,7 @@ import type { Span } from "../syntax/source.ts";
 import { diagnostic, type Diagnostic, type Related } from "../diagnostics/diagnostic.ts";
 import type { Code } from "../diagnostics/codes.ts";
 import { Builder, type BinaryOp, type DType, type Node } from "../ir/ir.ts";
-import { broadcastShapes, showShape } from "../ir/shape.ts";
+import { broadcastShapes, sameShape, showShape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import { bindArgs, fitsKind } from "./bind.ts";
 import type { CallArg, ElabContext, InitContext, ParamSpec, Reuse, SummaryRow } from "./context.ts";
@@ -245,7 +245,7 @@ export class Elaborator implements ElabContext {
   elementwise(op: BinaryOp, a: Tensor, b: Tensor, opSpan: Span, span: Span): Value {
     if (a.dtype !== b.dtype)
       return this.error("DNN0201", opSpan, `cannot combine ${tensorType(a.dtype, a.shape)} and ${tensorType(b.dtype, b.shape)}`, { hint: "convert integers with `float(x)`" });
-    const shape = broadcastShapes(a.shape, b.shape);
+    const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
     if (!shape)
       return this.error("DNN0303", opSpan, `shapes ${showShape(a.shape)} and ${showShape(b.shape)} do not broadcast`, {
         related: [

@@ -3,9 +3,12 @@
 import { Command, CommanderError, Option } from "commander";
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
-import { check, compile, diagnosticsAsJson, formatDiagnostics, type CompiledModelInfo, type CompileOptions, type CompileResult, type Diagnostic, type FunctionStats } from "../api.ts";
+// From the API's own modules, not its index (../api.ts): the index re-exports the graph, ONNX and
+// weights APIs (dagre, protobuf readers: a third of the JavaScript `check` loaded at every start).
+import { check, compile, runFrontEnd, type CompiledModelInfo, type CompileOptions, type CompileResult } from "../api/compile.ts";
+import { diagnosticsAsJson, formatDiagnostics, type Diagnostic } from "../api/diagnostics.ts";
+import type { FunctionStats } from "../api/stats.ts";
 import { JavaScriptOutputError } from "../backend/javascript.ts";
-import { runFrontEnd } from "../api/compile.ts";
 import type { CompiledModel } from "../compiler.ts";
 import { compileTargetChoices, isPackageTargetName, isTargetName, PACKAGE_TARGET_NAMES, targetChoices, TARGET_NAMES } from "../backend/targets.ts";
 import { printFn } from "../ir/print.ts";

@@ -54,8 +54,23 @@ export function addDim(a: Dim, b: Dim, sign = 1): Dim {
 
 export const subDim = (a: Dim, b: Dim): Dim => addDim(a, b, -1);
 
+// Products met before, by operand: a check sizes the same few symbolic shapes (B·64, B·T·128)
+// for every reshape and parameter, and multiplying polynomials builds and sorts text each time.
+const products = new Map<Dim, Map<Dim, Dim>>();
+
 export function mulDim(a: Dim, b: Dim): Dim {
   if (typeof a === "number" && typeof b === "number") return a * b;
+  let row = products.get(a);
+  if (!row) {
+    if (products.size >= 4096) products.clear(); // a long-running editor session stays bounded
+    products.set(a, (row = new Map()));
+  }
+  let product = row.get(b);
+  if (product === undefined) row.set(b, (product = multiply(a, b)));
+  return product;
+}
+
+function multiply(a: Dim, b: Dim): Dim {
   const p: Poly = new Map();
   for (const [ma, ka] of parse(a))
     for (const [mb, kb] of parse(b)) {

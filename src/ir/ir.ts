@@ -1,6 +1,6 @@
 // The tensor IR: a closed set of primitives in an SSA graph. Every pass and backend handles
 // exactly this list; layers, activations, losses and optimizers are compositions of it.
-import { broadcastShapes, sameShape, showShape, size, type Dim, type Shape } from "./shape.ts";
+import { broadcastsTo, sameShape, showShape, size, type Dim, type Shape } from "./shape.ts";
 import { addDim, fitsWithin } from "./dim.ts";
 import { isReduction, type BinaryOp, type OpName, type ReductionOp, type UnaryOp } from "./ops.ts";
 
@@ -205,10 +205,14 @@ export class Builder {
   broadcast(x: number, shape: Shape): number {
     const n = this.node(x);
     if (sameShape(n.shape, shape)) return x;
-    const b = broadcastShapes(n.shape, shape);
-    if (!b || !sameShape(b, shape)) throw new IrError(`broadcast: ${showShape(n.shape)} to ${showShape(shape)}`);
-    const padded = this.reshape(x, [...Array<Dim>(shape.length - n.shape.length).fill(1), ...n.shape]);
-    if (sameShape(this.node(padded).shape, shape)) return padded;
+    if (!broadcastsTo(n.shape, shape)) throw new IrError(`broadcast: ${showShape(n.shape)} to ${showShape(shape)}`);
+    // Checked without building the broadcast shape or the padded one when no padding is needed:
+    // every elementwise operator of the language broadcasts, so this runs for most nodes.
+    let padded = x;
+    if (n.shape.length < shape.length) {
+      padded = this.reshape(x, [...Array<Dim>(shape.length - n.shape.length).fill(1), ...n.shape]);
+      if (sameShape(this.node(padded).shape, shape)) return padded;
+    }
     return this.push({ op: "broadcast" }, [padded], shape, n.dtype);
   }
 

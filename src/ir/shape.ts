@@ -28,4 +28,13 @@ export function broadcastShapes(a: Shape, b: Shape): Dim[] | undefined {
   return out;
 }
 
+/** Whether `a` broadcasts to exactly `target` (NumPy rules): `broadcastShapes(a, target)` equals
+ * `target`, decided without building it. */
+export function broadcastsTo(a: Shape, target: Shape): boolean {
+  const lead = target.length - a.length;
+  if (lead < 0) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 1 && a[i] !== target[lead + i]) return false;
+  return true;
+}
+
 export const normAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);

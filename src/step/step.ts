@@ -79,14 +79,15 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   else if (counter) unused.add(counter.spec.name);
   // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
   // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
-  const read = new Set(el.b.fn.nodes.flatMap((n) => n.inputs));
+  const read = new Uint8Array(el.b.fn.nodes.length); // 1 where some node reads the id
+  for (const n of el.b.fn.nodes) for (const x of n.inputs) read[x] = 1;
   // States in the order of their arguments (the learning rate's was made first): the
   // generated modules pass and receive them positionally.
-  if (lr && read.has(lr.id)) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
+  if (lr && read[lr.id]) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
   else if (lr) unused.add(lr.spec.name);
   updates.forEach((u, i) => {
     for (const s of u!.states)
-      if (s.id === s.arg && !read.has(s.arg)) unused.add(s.spec.name);
+      if (s.id === s.arg && !read[s.arg]) unused.add(s.spec.name);
       else (el.b.output(s.spec.name, forParam(i, () => guarded(s.id, s.arg))), states.push(s.spec));
   });
   el.b.output(FINITE_OUTPUT, ok);
