@@ -214,7 +214,12 @@ const TRAINED = FILES.flatMap((path) => runFrontEnd({ path }, "dce").compilation
  * trainStep, are compared after one step only; their train_step is also held to the IR's step
  * run by the float64 reference interpreter (10 interpreted ResNet steps would take minutes).
  */
-const CHAOTIC = new Set(["ResNetSmall"]);
+// FashionResNet (SGD, lr 0.05, momentum 0.9) joined it on an AMD EPYC with AVX-512: there the
+// rendered train_step's first kernel agrees with autograd's and the ts module's after one step and
+// is 3e-4 of the largest value from both after ten, where on the machine before (same torch 1.13)
+// all three agreed to 1e-4 after ten. The compiled code is the same on both machines, so the
+// difference is in torch's CPU kernels' rounding, amplified as ResNetSmall's is.
+const CHAOTIC = new Set(["ResNetSmall", "FashionResNet"]);
 
 describe("--target pytorch training", () => {
   it.each(TRAINED)(`%s, %s: training_loss, backward() and apply_gradients equal train_step to 1e-4, after one step and (unless chaotic) after ${STEPS}`, async (path, _name, m) => {
