@@ -73,7 +73,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const partial: ForwardPartial = { summary: fwd.el.summary, params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })) };
   if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics, partial };
   const trainDecl = entry.trains.find((t) => t.model.name === name && !t.program);
-  const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry)) : undefined;
+  const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry, undefined, fwd)) : undefined;
   if (tr) appendAll(diagnostics, tr.el.diagnostics);
   if (tr?.step) appendAll(diagnostics, stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   // Named programs (`train M.name { … }`): each a step of its own, with states named `name/…`.

@@ -29,7 +29,17 @@ export class Elaborator implements ElabContext {
   readonly instanceCounts = new Map<string, number>();
   initContext: InitContext | undefined;
   /** True while elaborating the training step: `training` is true and layers update their state. */
-  training = false;
+  get training(): boolean {
+    this.readTraining = true;
+    return this.inTraining;
+  }
+  set training(on: boolean) {
+    this.inTraining = on;
+  }
+  private inTraining = false;
+  /** Whether anything elaborated so far depended on the mode (`training`, a state assignment,
+   * training noise): when not, a model elaborates to the same nodes in either mode. */
+  readTraining = false;
   /** Depth of `frozen(…)` layer applications being elaborated: their parameters are not trained. */
   frozen = 0;
   layerDepth = 0;

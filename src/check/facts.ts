@@ -54,3 +54,8 @@ function showValue(v: Value): string {
     default: return describe(v);
   }
 }
+
+/** Whether values are being recorded for an editor: work that skips elaboration must not skip their facts. */
+export function isRecordingFacts(): boolean {
+  return active !== undefined;
+}

@@ -10,7 +10,8 @@ import { withoutDeadCode } from "../passes/dce.ts";
 import { replay } from "../ir/replay.ts";
 import { Elaborator } from "../check/elaborate.ts";
 import { moduleFile, type Module } from "../check/modules.ts";
-import { elaborateModel, type InitSpec, type TensorInfo } from "../check/program.ts";
+import { elaborateModel, type InitSpec, type ModelElaboration, type TensorInfo } from "../check/program.ts";
+import { isRecordingFacts } from "../check/facts.ts";
 import { applyOptimizer, elaborateTrainBlock, type TrainBlock } from "../check/train-block.ts";
 import { Env } from "../check/env.ts";
 import { FINITE_OUTPUT, type UpdateRule } from "../model.ts";
@@ -36,14 +37,16 @@ export interface TrainStep {
  * record), or the parameter (its argument) whose gradient it clips, checks or updates. Nodes made
  * for the whole step (the global norm, the finite-step flag, the learning rate) are not noted.
  */
-export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module, origins?: number[]): { el: Elaborator; step?: TrainStep } {
+export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module, origins?: number[], forward?: Forward): { el: Elaborator; step?: TrainStep } {
   const program = train.program?.name;
-  const el = new Elaborator(new Builder(program ? `train_step_${program}` : "train_step"));
-  el.training = true;
+  const name = program ? `train_step_${program}` : "train_step";
   const prefix = program ? `${program}/` : "";
+  const derived = !program && forward ? continuing(forward, name) : undefined;
+  const el = derived?.el ?? new Elaborator(new Builder(name));
+  el.training = true;
   // Made first, so that it is the first state argument (states are passed in argument order).
   const counter = program ? stepCounter(el, `${prefix}step`, module, train) : undefined;
-  const m = elaborateModel(el, model, module);
+  const m = derived?.model ?? elaborateModel(el, model, module);
   if (!m) return { el };
   const block = elaborateTrainBlock(el, train, m);
   if (!block) return { el };
@@ -185,4 +188,36 @@ function madeFor<T>(b: Builder, origins: number[] | undefined, owner: number, ma
   const made = make();
   if (origins) for (let j = from; j < b.fn.nodes.length; j++) origins[j] ??= owner;
   return made;
+}
+
+/** A model's inference-mode elaboration: its forward function, and the elaborator that made it. */
+export interface Forward {
+  el: Elaborator;
+  fn?: Fn;
+  model?: ModelElaboration;
+}
+
+/**
+ * The training step's elaborator, continuing where the forward function's ended: its nodes,
+ * parameters and bookkeeping, as if the model had been elaborated again in training mode —
+ * which gives the same nodes when the elaboration read nothing that depends on the mode
+ * (`Elaborator.readTraining`: no `training`, no state assignment, no training noise). Undefined
+ * otherwise, and for a forward that reported a diagnostic or ran in an editor (which records
+ * each value as it is elaborated): the model is then elaborated again.
+ */
+function continuing(forward: Forward, name: string): { el: Elaborator; model: ModelElaboration } | undefined {
+  const { el: fwd, fn, model } = forward;
+  if (!fn || !model || fwd.readTraining || fwd.diagnostics.length > 0 || isRecordingFacts()) return undefined;
+  const el = new Elaborator(new Builder(name));
+  // Node and argument objects are shared, as Builder.extend shares them: no pass changes a node.
+  for (const a of fn.args) el.b.fn.args.push(a);
+  for (const n of fn.nodes) el.b.fn.nodes.push(n);
+  for (const p of fwd.params) el.params.push(p);
+  for (const r of fwd.summary) el.summary.push(r);
+  for (const [k, v] of fwd.instanceCounts) el.instanceCounts.set(k, v);
+  for (const [k, v] of fwd.stateUpdates) el.stateUpdates.set(k, v);
+  for (const [k, v] of fwd.noGradient) el.noGradient.set(k, v);
+  el.entryFile = fwd.entryFile;
+  el.root = fwd.root;
+  return { el, model };
 }
