@@ -1,7 +1,7 @@
 // The syntactic grammar of .dnn: chevrotain rules that build a concrete syntax tree (CST).
 // Rules carry no actions; src/syntax/build-ast.ts turns the CST into the AST. Keeping the
 // grammar free of actions is what lets grammar/generate.ts print it as EBNF and diagrams.
-import { CstParser, type CstNode, type IOrAlt, type IRecognitionException } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken } from "chevrotain";
 import * as T from "./tokens.ts";
 
 // `true` in the built package (scripts/build.mjs defines it); undeclared when run from the sources.
@@ -18,6 +18,22 @@ export class DnnParser extends CstParser {
     // and columns too was a tenth of parsing a long file.
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", skipValidations: SKIP_GRAMMAR_CHECKS });
     this.performSelfAnalysis();
+  }
+
+  /** The text the tokens were read from (set with `input`): tokens carry offsets only, so a
+   * line break between two tokens is looked for in the text between them. */
+  text = "";
+
+  /** Whether nothing but spaces and comments on one line stands between `a` and `b`; false for
+   * a token recovery inserted or the file's end (no offsets), as `startLine === endLine` was. */
+  private onOneLine(a: IToken, b: IToken): boolean {
+    const from = a.endOffset, to = b.startOffset;
+    if (from === undefined || !Number.isFinite(from) || !Number.isFinite(to)) return false;
+    for (let i = from + 1; i < to; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10 || c === 13) return false; // chevrotain's line terminators: \n, \r, \r\n
+    }
+    return true;
   }
 
   file = this.RULE("file", () => {
@@ -403,7 +419,7 @@ export class DnnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ifExpr) },
     ]));
     this.MANY((this.postfixSuffixes ??= {
-      GATE: () => this.LA(1).tokenType === T.Dot || this.LA(1).startLine === this.LA(0).endLine,
+      GATE: () => this.LA(1).tokenType === T.Dot || this.onOneLine(this.LA(0), this.LA(1)),
       DEF: () =>
       this.OR2((this.postfixSuffixAlts ??= [
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: "suffixes" }) },

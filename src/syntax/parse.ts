@@ -1,7 +1,7 @@
 // Source text → AST plus syntax diagnostics. Never throws: the lexer skips what it cannot
 // match, the parser recovers (token insertion/deletion, re-sync), and nesting deeper than
 // MAX_NESTING is cut off before the recursive-descent parser could exhaust the stack.
-import { Lexer, type IToken, type IRecognitionException } from "chevrotain";
+import { Lexer, type IToken, type IRecognitionException, type TokenType } from "chevrotain";
 import { allTokens } from "../../grammar/tokens.ts";
 import { DnnParser, SKIP_GRAMMAR_CHECKS } from "../../grammar/parser.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -14,7 +14,17 @@ import { SourceFile } from "./source.ts";
 const MAX_NESTING = 48;
 const MAX_SYNTAX_ERRORS = 50;
 
-const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: SKIP_GRAMMAR_CHECKS });
+// Tokens carry offsets only: nothing reads a token's line or column (SourceFile maps offsets to
+// positions when a diagnostic is shown; the formatter has its own lexer), and counting line
+// breaks in every whitespace token was over half of lexing. chevrotain's "onlyOffset" tokens
+// lack `endOffset`, which the parser's node locations (and so every span) are made from, so
+// this lexer's tokens get it back: `createTokenInstance` is what tokenizeInternal calls for
+// each token, with the image's length last. `ensureOptimizations` holds chevrotain to its
+// first-character dispatch: a token pattern it cannot analyse is an error, not a slow lexer.
+const lexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: !SKIP_GRAMMAR_CHECKS, skipValidations: SKIP_GRAMMAR_CHECKS });
+(lexer as unknown as { createTokenInstance: (...args: never[]) => IToken }).createTokenInstance = (
+  image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType, _line: number, _column: number, length: number,
+): IToken => ({ image, startOffset, endOffset: startOffset + length - 1, tokenTypeIdx, tokenType }) as IToken;
 let parser: DnnParser | undefined; // built once: chevrotain's self-analysis is the slow part
 
 export interface ParseResult {
@@ -50,6 +60,7 @@ export function parse(path: string, text: string): ParseResult {
   }
 
   parser ??= new DnnParser();
+  parser.text = text;
   parser.input = tokens;
   const cst = parser.file();
   // Past a nesting cut the parser sees the file end early: what it then misses is not the user's mistake.
