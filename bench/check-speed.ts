@@ -36,17 +36,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { findSourceMap } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { generate } from "./lib/gen-models.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { commandLine } from "./lib/args.ts";
 import { childCpu, cpuNow, quantile } from "./lib/timing.ts";
-import { compile, fsHost, type Purpose } from "../src/compiler.ts";
-import type { PassName } from "../src/passes/pipeline.ts";
+import { compile, fsHost } from "../src/compiler.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
 // @ts-expect-error plain JavaScript next to the command, without declarations
 import { builtIsCurrent } from "../bin/built.mjs";
+import { AS_CHECK, AS_CODE, BETWEEN, firstCallsInFreshProcesses, phasesOnce, type Phases } from "./lib/check-phases.ts";
 import { renderTextAll } from "../src/diagnostics/render-text.ts";
 import { parse } from "../src/syntax/parse.ts";
 
@@ -55,17 +55,11 @@ const RESULTS = join(ROOT, "bench", "results");
 // Issue 25's targets: compile() of the workload warm (CPU median) and as a fresh process's first
 // call, and `dnnc check FILE` as a user runs it (a fresh process of the built command).
 const TARGETS = { warmMedianMs: 150, firstCallMs: 500, cliCheckMs: 800, scaling20k: 12 };
-// compile() as a check runs it (src/api/compile.ts, check()): the measured configuration.
-const AS_CHECK = { after: "none" as PassName | "none", purpose: "check" as Purpose };
-// …and as code generation runs it (`dnnc compile`, the API's compile()): reported beside it.
-const AS_CODE = { after: "dce" as PassName | "none", purpose: "code" as Purpose };
 const LINES = 2000;
 const LAYERS = 200;
 
 const { flag, option, string: stringOption, fail } = commandLine("check-speed");
 
-/** The phase line for the CPU time between compile()'s named steps (phasesOnce). */
-const BETWEEN = "between steps: bookkeeping, and V8's GC and JIT threads";
 
 // Internal: `--cold-phases FILE` times the phases of one check in this fresh process, prints
 // them as JSON and exits (the parent runs it to see where a cold process spends its time).
@@ -147,36 +141,6 @@ for (let i = 0; i < RUNS; i++) {
 // by pass), in CPU time (steadier than wall time on a busy machine). The steps' sum is printed
 // beside the whole run and beside compile()'s median: a gap would be work no step names.
 
-interface Phases {
-  [phase: string]: number;
-}
-
-/** `cold`: the first check in this process; the parser is built (once per process) on its own line. */
-function phasesOnce(file: string, text: string, as: typeof AS_CHECK, cold = false): Phases {
-  const p: Phases = {};
-  // The CPU time between one step's end and the next's start is charged to a line of its own:
-  // compile()'s few lines of bookkeeping between its steps, and what V8's background threads
-  // (concurrent marking and sweeping, concurrent optimisation) spent meanwhile — process CPU
-  // time counts every thread, and that work lands between the steps out of all proportion
-  // (3–77 ms a run at load 3–5; 3–5 ms with --single-threaded-gc --no-concurrent-recompilation).
-  let last = cpuNow();
-  const lap = <T>(name: string, f: () => T): T => {
-    const t0 = cpuNow();
-    p[BETWEEN] = (p[BETWEEN] ?? 0) + t0 - last;
-    const v = f();
-    last = cpuNow();
-    p[name] = (p[name] ?? 0) + last - t0;
-    return v;
-  };
-  if (cold) lap("build the parser (chevrotain self-analysis, once)", () => parse("empty.dnn", ""));
-  compile(file, text, fsHost, as.after, lap, as.purpose);
-  p[BETWEEN] = (p[BETWEEN] ?? 0) + cpuNow() - last;
-  // Last, so it prints after the compiler's own steps.
-  const between = p[BETWEEN]!;
-  delete p[BETWEEN];
-  p[BETWEEN] = between;
-  return p;
-}
 
 // Per phased run, the share of its CPU time inside a named step (medians of the steps need not
 // add up to the median of the whole, so the share is taken run by run).
@@ -215,21 +179,12 @@ let coldPhases: { totalMs: number; phases: Phases } | undefined;
 // loading the package are the command's, timed below). Without a current build, this process's
 // first call (the sources through tsx, slower: tsx's naming of every closure) stands in.
 const builtPackage = builtIsCurrent(new URL("../", import.meta.url)) as boolean;
-function firstCallsInFreshProcesses(n: number): number[] {
-  const script = `const { check } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "api.mjs")).href)});
-const text = (await import("node:fs")).readFileSync(${JSON.stringify(file)}, "utf8");
-const u0 = process.cpuUsage(); const r = check({ path: ${JSON.stringify(file)}, text }); const u = process.cpuUsage(u0);
-if (!r.ok) process.exit(1);
-process.stdout.write(JSON.stringify((u.user + u.system) / 1000));`;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-    if (r.status !== 0) fail(`the fresh-process check() failed: ${r.stderr.slice(0, 1000)}`);
-    out.push(Number(r.stdout));
-  }
-  return out;
+let freshFirst: number[] | undefined;
+try {
+  if (builtPackage) freshFirst = firstCallsInFreshProcesses(ROOT, file, CLI_RUNS);
+} catch (e) {
+  fail(e instanceof Error ? e.message : String(e));
 }
-const freshFirst = builtPackage ? firstCallsInFreshProcesses(CLI_RUNS) : undefined;
 const firstCallMs = freshFirst ? quantile(freshFirst, 0.5) : firstCpu;
 
 // Scaling: the workload generated at ten times the length (20,000 lines, 2,000 layers), checked

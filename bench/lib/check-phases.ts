@@ -1,0 +1,64 @@
+// The pieces of bench/check-speed.ts that time compile() from the inside: the two configurations
+// it is measured in, one run with each of its named steps timed (and the CPU time between them on
+// a line of its own), and the built package's first check() in fresh processes.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { cpuNow } from "./timing.ts";
+import { compile, fsHost, type Purpose } from "../../src/compiler.ts";
+import type { PassName } from "../../src/passes/pipeline.ts";
+import { parse } from "../../src/syntax/parse.ts";
+
+// compile() as a check runs it (src/api/compile.ts, check()): the measured configuration.
+export const AS_CHECK = { after: "none" as PassName | "none", purpose: "check" as Purpose };
+// …and as code generation runs it (`dnnc compile`, the API's compile()): reported beside it.
+export const AS_CODE = { after: "dce" as PassName | "none", purpose: "code" as Purpose };
+
+/** The phase line for the CPU time between compile()'s named steps (phasesOnce). */
+export const BETWEEN = "between steps: bookkeeping, and V8's GC and JIT threads";
+
+export interface Phases {
+  [phase: string]: number;
+}
+
+/** `cold`: the first check in this process; the parser is built (once per process) on its own line. */
+export function phasesOnce(file: string, text: string, as: typeof AS_CHECK, cold = false): Phases {
+  const p: Phases = {};
+  // The CPU time between one step's end and the next's start is charged to a line of its own:
+  // compile()'s few lines of bookkeeping between its steps, and what V8's background threads
+  // (concurrent marking and sweeping, concurrent optimisation) spent meanwhile — process CPU
+  // time counts every thread, and that work lands between the steps out of all proportion
+  // (3–77 ms a run at load 3–5; 3–5 ms with --single-threaded-gc --no-concurrent-recompilation).
+  let last = cpuNow();
+  const lap = <T>(name: string, f: () => T): T => {
+    const t0 = cpuNow();
+    p[BETWEEN] = (p[BETWEEN] ?? 0) + t0 - last;
+    const v = f();
+    last = cpuNow();
+    p[name] = (p[name] ?? 0) + last - t0;
+    return v;
+  };
+  if (cold) lap("build the parser (chevrotain self-analysis, once)", () => parse("empty.dnn", ""));
+  compile(file, text, fsHost, as.after, lap, as.purpose);
+  p[BETWEEN] = (p[BETWEEN] ?? 0) + cpuNow() - last;
+  // Last, so it prints after the compiler's own steps.
+  const between = p[BETWEEN]!;
+  delete p[BETWEEN];
+  p[BETWEEN] = between;
+  return p;
+}
+
+export function firstCallsInFreshProcesses(root: string, file: string, n: number): number[] {
+  const script = `const { check } = await import(${JSON.stringify(pathToFileURL(join(root, "dist", "api.mjs")).href)});
+const text = (await import("node:fs")).readFileSync(${JSON.stringify(file)}, "utf8");
+const u0 = process.cpuUsage(); const r = check({ path: ${JSON.stringify(file)}, text }); const u = process.cpuUsage(u0);
+if (!r.ok) process.exit(1);
+process.stdout.write(JSON.stringify((u.user + u.system) / 1000));`;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`the fresh-process check() failed: ${r.stderr.slice(0, 1000)}`);
+    out.push(Number(r.stdout));
+  }
+  return out;
+}
