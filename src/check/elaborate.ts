@@ -17,7 +17,7 @@ import { callIntrinsic, initConstant } from "./intrinsics.ts";
 import { applyLayerValue } from "./apply.ts";
 import { checkReturn, matchParam } from "./types.ts";
 import { didYouMean } from "./suggest.ts";
-import { POISON, describe, tensorType, type Tensor, type Value } from "./values.ts";
+import { POISON, describe, rectangularNumbers, tensorType, type Tensor, type Value } from "./values.ts";
 import { noteValue } from "./facts.ts";
 import { elaborateIndex } from "./index-expr.ts";
 import { isOperator, operandsOf, type OperatorExpr } from "../syntax/operators.ts";
@@ -220,8 +220,7 @@ export class Elaborator implements ElabContext {
     return { kind: "tensor", id, dtype: n.dtype, shape: n.shape, origin };
   }
 
-  /** A compile-time number used as a tensor: an f32 scalar constant. */
-  /** `like: "i32"`: a whole number becomes an i32 scalar, so it combines with i32 tensors (`y - 1`). */
+  /** A compile-time number used as a tensor: an f32 scalar constant; with `like: "i32"` a whole number becomes an i32 scalar, so it combines with i32 tensors (`y - 1`). */
   asTensor(v: Value, span: Span, what: string, like?: DType): Tensor | undefined {
     if (v.kind === "tensor") return v;
     if (v.kind === "number") return this.tensor(this.b.const(v.value, like === "i32" && v.isInt ? "i32" : "f32"), span);
@@ -233,22 +232,10 @@ export class Elaborator implements ElabContext {
   }
 
   arrayLiteral(v: Extract<Value, { kind: "array" }>): Tensor | undefined {
-    const data: number[] = [];
-    const shapeOf = (x: Value): number[] | undefined => {
-      if (x.kind === "number") return (data.push(x.value), []);
-      if (x.kind !== "array") return undefined;
-      const inner = x.items.map(shapeOf);
-      if (inner.some((s) => s === undefined)) return undefined;
-      const first = inner[0] ?? [];
-      if (inner.some((s) => s!.length !== first.length || s!.some((d, i) => d !== first[i]))) return undefined;
-      return [x.items.length, ...first];
-    };
-    const shape = shapeOf(v);
-    if (!shape) {
-      this.error("DNN0306", v.span, "array literal must be rectangular and contain only numbers");
-      return undefined;
-    }
-    return this.tensor(this.b.literal(data, shape), v.span);
+    const numbers = rectangularNumbers(v);
+    if (numbers) return this.tensor(this.b.literal(numbers.data, numbers.shape), v.span);
+    this.error("DNN0306", v.span, "array literal must be rectangular and contain only numbers");
+    return undefined;
   }
 
   /** Binary elementwise op with NumPy broadcasting; both shapes are named on failure. */

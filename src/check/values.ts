@@ -78,3 +78,19 @@ export function describe(v: Value): string {
 /** A value usable where a function of tensors is expected (activation: relu). */
 export const isCallable = (v: Value): boolean =>
   v.kind === "intrinsic" || v.kind === "layer" || (v.kind === "decl" && (v.decl.kind === "fn" || v.decl.kind === "layer" || v.decl.kind === "model"));
+
+/** An array literal's numbers in row-major order and its shape; undefined unless it is rectangular and holds only numbers. */
+export function rectangularNumbers(v: Extract<Value, { kind: "array" }>): { data: number[]; shape: number[] } | undefined {
+  const data: number[] = [];
+  const shapeOf = (x: Value): number[] | undefined => {
+    if (x.kind === "number") return (data.push(x.value), []);
+    if (x.kind !== "array") return undefined;
+    const inner = x.items.map(shapeOf);
+    if (inner.some((s) => s === undefined)) return undefined;
+    const first = inner[0] ?? [];
+    if (inner.some((s) => s!.length !== first.length || s!.some((d, i) => d !== first[i]))) return undefined;
+    return [x.items.length, ...first];
+  };
+  const shape = shapeOf(v);
+  return shape && { data, shape };
+}

@@ -2,7 +2,6 @@
 // whole run's history across --resume (kept in the checkpoint's metadata), rendered in headless
 // chromium and inspected there: one point per epoch, round axis ticks, titles and legends that
 // overlap nothing, and the run's command, hyperparameters, data and model.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import { readMetadata } from "../../src/fit/safetensors.ts";
 import { htmlReport } from "../../src/fit/report.ts";
 import { lineChart } from "../../src/fit/report-charts.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../helpers/browser.ts";
-import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
+import { dnncIn, interruptTraining, ROOT } from "../helpers/dnnc-cli.ts";
 
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
 const TIMEOUT = 120_000;
@@ -96,23 +95,11 @@ describe("the training report in chromium", () => {
 
   it("is written after each epoch and on Ctrl-C (exit 130), and after --resume shows the whole run", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dnnc-report-test-"));
-    const child = spawn(process.execPath, [join(ROOT, "bin/dnnc.js"), "train", MLP, "--epochs", "100000", "--checkpoint", "run.safetensors", "--report", "run.html"], { cwd: dir });
-    let stderr = "";
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    try {
-      await new Promise<void>((done) =>
-        child.stderr.on("data", (d: Buffer) => {
-          stderr += d.toString();
-          if (/epoch 2: loss/.test(stderr)) done();
-        }),
-      );
+    const { code } = await interruptTraining(dir, [MLP, "--epochs", "100000", "--checkpoint", "run.safetensors", "--report", "run.html"], 2, () =>
       // Written after each epoch, before the run ends.
-      expect(readFileSync(join(dir, "run.html"), "utf8")).toMatch(/epoch \d+ of 100000 done, training/);
-      child.kill("SIGINT");
-      expect(await exited).toBe(130);
-    } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
+      expect(readFileSync(join(dir, "run.html"), "utf8")).toMatch(/epoch \d+ of 100000 done, training/),
+    );
+    expect(code).toBe(130);
     const done = Number(readMetadata(readFileSync(join(dir, "run.safetensors")))["dnnc.train.epoch"]);
     expect(done).toBeGreaterThanOrEqual(2);
     const stopped = readFileSync(join(dir, "run.html"), "utf8");

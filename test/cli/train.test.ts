@@ -1,13 +1,12 @@
 // `dnnc train` as a user runs it: a child process in a scratch directory, the digits set (in
 // the repository), checkpoints that load again, an interrupted run that leaves one, and
 // refused checkpoints that say which tensor and which shape.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readMetadata, readSafetensors, withMetadata, writeSafetensors } from "../../src/fit/safetensors.ts";
-import { dnncIn, ROOT } from "../helpers/dnnc-cli.ts";
+import { dnncIn, interruptTraining, ROOT } from "../helpers/dnnc-cli.ts";
 
 const MLP = join(ROOT, "samples/mlp_digits.dnn");
 const TIMEOUT = 120_000;
@@ -47,21 +46,8 @@ describe("dnnc train", () => {
 
   it("Ctrl-C stops after the current batch and leaves a checkpoint that loads", async () => {
     const dir = scratch();
-    const child = spawn(process.execPath, [join(ROOT, "bin/dnnc.js"), "train", MLP, "--epochs", "100000", "--checkpoint", "stopped.safetensors"], { cwd: dir });
-    let stderr = "";
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    try {
-      await new Promise<void>((done) =>
-        child.stderr.on("data", (d: Buffer) => {
-          stderr += d.toString();
-          if (/epoch 2: loss/.test(stderr)) done();
-        }),
-      );
-      child.kill("SIGINT");
-      expect(await exited).toBe(130);
-    } finally {
-      if (child.exitCode === null) child.kill("SIGKILL"); // never leave a training process behind
-    }
+    const { code, stderr } = await interruptTraining(dir, [MLP, "--epochs", "100000", "--checkpoint", "stopped.safetensors"], 2);
+    expect(code).toBe(130);
     const m = /interrupted in epoch (\d+) of 100000: checkpoint with \d+ steps written to stopped\.safetensors; the same command with --resume stopped\.safetensors goes on from epoch (\d+)/.exec(stderr);
     expect(m, stderr).not.toBeNull();
     const epoch = Number(m![1]);

@@ -63,18 +63,14 @@ export function applyGradientsMethod(m: CompiledModel): string[] {
   if (!m.train || !found) return [];
   const sgd = torchSgd(m);
   if (sgd)
-    return [
-      "@torch.no_grad()",
-      "def apply_gradients(self, loss):",
-      ...indent([
-        `"""The train block's update from the gradients in each parameter's .grad (training_loss(...).backward()'s,`,
-        "or DistributedDataParallel's average of them): dnnc's finite check, then torch.optim.SGD, whose update is the",
+    return method(
+      [
+        "dnnc's finite check, then torch.optim.SGD, whose update is the",
         "train block's sgd, with its hyperparameters and dnnc's velocity states; and BatchNorm's moving statistics from",
-        "the last training_loss. Counts the step. A loss or gradient that is not finite changes nothing and raises",
-        'FloatingPointError."""',
-        ...torchSgdBody(sgd),
-      ]),
-    ];
+        "the last training_loss.",
+      ],
+      torchSgdBody(sgd),
+    );
   const fn = m.train.fn;
   const kinds = tensorKinds(m);
   const updated = new Set([...m.params.filter((_, i) => kinds[i] === "parameter").map((p) => p.name), ...m.train.states.map((s) => s.name)]);
@@ -86,15 +82,13 @@ export function applyGradientsMethod(m: CompiledModel): string[] {
   if (body.reads.some((i) => fn.args[i]!.role === "input" || fn.args[i]!.role === "target")) return [];
   const value = new Map(outputs.map((o, i) => [o.name, body.outputs[i]!]));
   const copies = outputs.filter((o) => o.name !== FINITE_OUTPUT && value.get(o.name) !== userIdent(o.name));
-  return [
-    "@torch.no_grad()",
-    "def apply_gradients(self, loss):",
-    ...indent([
-      `"""The train block's update from the gradients in each parameter's .grad (training_loss(...).backward()'s,`,
-      "or DistributedDataParallel's average of them): dnnc's clipping, finite check and optimizer rule with its",
+  return method(
+    [
+      "dnnc's clipping, finite check and optimizer rule with its",
       "hyperparameters and states, as train_step applies them, and BatchNorm's moving statistics from the last",
-      "training_loss. Counts the step. A loss or gradient that is not finite changes nothing and raises",
-      'FloatingPointError."""',
+      "training_loss.",
+    ],
+    [
       "device = loss.device",
       "loss = loss.detach()",
       "grads = self.gradients()",
@@ -107,6 +101,23 @@ export function applyGradientsMethod(m: CompiledModel): string[] {
       ...copies.map((o) => `${userIdent(o.name)}.copy_(${value.get(o.name)!})`),
       "self._apply_moving_statistics()",
       "self._set_steps(self.steps + 1)",
+    ],
+  );
+}
+
+/** The method with its docstring: `what` continues "…average of them): " and ends its last line before "Counts the step". */
+function method(what: string[], body: string[]): string[] {
+  const last = what.length - 1;
+  return [
+    "@torch.no_grad()",
+    "def apply_gradients(self, loss):",
+    ...indent([
+      `"""The train block's update from the gradients in each parameter's .grad (training_loss(...).backward()'s,`,
+      `or DistributedDataParallel's average of them): ${what[0]}`,
+      ...what.slice(1, last),
+      `${what[last]} Counts the step. A loss or gradient that is not finite changes nothing and raises`,
+      'FloatingPointError."""',
+      ...body,
     ]),
   ];
 }
