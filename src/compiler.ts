@@ -18,13 +18,17 @@ export type PhaseTimer = <T>(phase: string, f: () => T) => T;
 const untimed: PhaseTimer = (_phase, f) => f();
 
 /**
- * What a compilation is for. `"code"` (the default): everything a backend reads. `"check"`: only
- * what diagnostics and a model's API description need — the same diagnostics, but no `evaluate`
- * function for a default train block (nothing a check reports reads it; a named program's is
- * still made, as its `evaluate<Name>` method is part of the API) and no index ranges (`[]`: they
- * are range checks for generated code). `dnnc check`, the API's `check()` and the editor ask for it.
+ * What a compilation is for; each reports the same diagnostics. `"code"` (the default):
+ * everything a backend reads. `"editor"`: what the language server shows — no `evaluate`
+ * function for a default train block (nothing an editor or a check reports reads it; a named
+ * program's is still made, as its `evaluate<Name>` method is part of the API) and no index
+ * ranges (`[]`: they are range checks for generated code), but the full training step, whose
+ * memory a code lens shows. `"check"` (`dnnc check`, the API's `check()`): only what diagnostics
+ * and a model's API description need — as "editor", and the training step's gradients are not
+ * derived: the optimizer runs over stand-ins (see StepOptions in step/step.ts), so its `fn` is
+ * not a step to run or cost. Differentiating was most of a check's training steps.
  */
-export type Purpose = "code" | "check";
+export type Purpose = "code" | "editor" | "check";
 
 export interface Compilation {
   program: Program;
@@ -73,12 +77,14 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   const partial: ForwardPartial = { summary: fwd.el.summary, params: fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable })) };
   if (!fwd.fn || !fwd.model) return { diagnostics: fwd.el.diagnostics, partial };
   const trainDecl = entry.trains.find((t) => t.model.name === name && !t.program);
-  const tr = trainDecl ? time("train step: elaborate loss + autodiff + optimizer", () => trainStepFn(trainDecl, decl, entry, undefined, fwd)) : undefined;
+  const standInGradients = purpose === "check";
+  const stepPhase = standInGradients ? "train step: elaborate loss + optimizer (stand-in gradients)" : "train step: elaborate loss + autodiff + optimizer";
+  const tr = trainDecl ? time(stepPhase, () => trainStepFn(trainDecl, decl, entry, { forward: fwd, standInGradients })) : undefined;
   if (tr) appendAll(diagnostics, tr.el.diagnostics);
   if (tr?.step) appendAll(diagnostics, stateNameClashes(fwd.el.params, tr.step.states, tr.step.optimizer));
   // Named programs (`train M.name { … }`): each a step of its own, with states named `name/…`.
   const programDecls = entry.trains.filter((t) => t.model.name === name && t.program);
-  const programs = programDecls.map((d) => time(`train program ${d.program!.name}: elaborate loss + autodiff + optimizer`, () => trainStepFn(d, decl, entry)));
+  const programs = programDecls.map((d) => time(`train program ${d.program!.name}: ${stepPhase.slice("train step: ".length)}`, () => trainStepFn(d, decl, entry, { standInGradients })));
   for (const p of programs) appendAll(diagnostics, p.el.diagnostics);
   const specs = fwd.el.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, env: p.initEnv, span: p.span }));
   const failed = (trainDecl && !tr?.step) || programs.some((p) => !p.step);
@@ -98,7 +104,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
   };
   if (tr?.step) {
     model.train = { ...tr.step, fn: simplify(tr.step.fn, after, time) };
-    const evaluate = purpose === "check" ? undefined : time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
+    const evaluate = purpose !== "code" ? undefined : time("evaluate: the loss alone, inference mode", () => lossFn(trainDecl!, decl, entry));
     if (evaluate) model.evaluate = simplify(evaluate, after, time);
   }
   if (programs.length > 0)
@@ -107,7 +113,7 @@ export function compileModel(name: string, decl: A.ModelDecl, entry: Module, aft
       const evaluate = time(`evaluate ${d.program!.name}: the loss alone, inference mode`, () => lossFn(d, decl, entry));
       return { name: d.program!.name, train: { ...p.step!, fn: simplify(p.step!.fn, after, time) }, ...(evaluate ? { evaluate: simplify(evaluate, after, time) } : {}) };
     });
-  if (purpose === "check") return { model, diagnostics, partial };
+  if (purpose !== "code") return { model, diagnostics, partial };
   const fns = [model.forward, ...(model.train ? [model.train.fn] : []), ...(model.evaluate ? [model.evaluate] : []), ...(model.programs ?? []).flatMap((p) => [p.train.fn, ...(p.evaluate ? [p.evaluate] : [])])];
   model.indexRanges = time("index ranges of i32 inputs", () => indexRanges(fns));
   return { model, diagnostics, partial };

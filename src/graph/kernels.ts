@@ -176,7 +176,7 @@ function functionOf(compilation: Compilation, model: CompiledModel, fnName: stri
   // Elaborated again as compile() did: the compiled step has been through dead-code elimination
   // already, and the layer rows of its elaboration are not kept.
   const origins: number[] = [];
-  const { el, step } = trainStepFn(train, decl, entry, origins);
+  const { el, step } = trainStepFn(train, decl, entry, { origins });
   if (!step) throw new Error(`dnnc: the training step of ${model.name} failed to elaborate again`);
   const fn = el.b.fn;
   const kept = new Set(step.fn.args.map((a) => a.name));

@@ -132,7 +132,7 @@ export function recordsNear(a: Analysis, from: number, to: number): { facts: Typ
 
 function checkModel(name: string, decl: A.ModelDecl, entry: Module, key: string): ModelResult {
   const sink = new FactSink(entry.path);
-  const r = recordingFacts(sink, () => compileModel(name, decl, entry, "none", undefined, "check"));
+  const r = recordingFacts(sink, () => compileModel(name, decl, entry, "none", undefined, "editor"));
   return {
     key,
     diagnostics: r.diagnostics,

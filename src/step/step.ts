@@ -37,7 +37,9 @@ export interface TrainStep {
  * record), or the parameter (its argument) whose gradient it clips, checks or updates. Nodes made
  * for the whole step (the global norm, the finite-step flag, the learning rate) are not noted.
  */
-export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module, origins?: number[], forward?: Forward): { el: Elaborator; step?: TrainStep } {
+export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Module, options: StepOptions = {}): { el: Elaborator; step?: TrainStep } {
+  const { origins, forward } = options;
+  const derive = !options.standInGradients;
   const program = train.program?.name;
   const name = program ? `train_step_${program}` : "train_step";
   const prefix = program ? `${program}/` : "";
@@ -54,19 +56,20 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   // Only the program's own parameters get gradients, states and updates; the others come back as they were.
   const params = block.trainable ?? el.params.filter((p) => p.trainable);
   const backward = el.b.fn.nodes.length;
-  const raw = grad(el.b, block.loss.id, params.map((p) => p.id), undefined, origins);
+  const raw = derive ? grad(el.b, block.loss.id, params.map((p) => p.id), undefined, origins) : params.map((p) => el.b.arg(`∂${p.name}`, "seed", p.shape));
   // The i-th parameter's part of a step made by `make`, noted as made for it.
   const forParam = <T>(i: number, make: () => T): T => madeFor(el.b, origins, params[i]!.id, make);
-  const grads = block.clipNorm === undefined ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm, forParam);
+  const grads = block.clipNorm === undefined || !derive ? raw : clipByGlobalNorm(el.b, raw, block.clipNorm, forParam);
 
   const update = el.b.fn.nodes.length;
-  const ok = finiteFlag(el.b, block.loss.id, raw, forParam);
-  const when = (id: number, then: number, otherwise: number) => el.b.select(el.b.broadcast(ok, el.b.node(id).shape), then, otherwise);
+  // No guard over stand-in gradients: it reports nothing, and nothing runs such a step.
+  const ok = derive ? finiteFlag(el.b, block.loss.id, raw, forParam) : undefined;
+  const when = (id: number, then: number, otherwise: number) => (ok === undefined ? then : el.b.select(el.b.broadcast(ok, el.b.node(id).shape), then, otherwise));
   // The optimizer reads each gradient through the flag (zero on a skipped step; exactly the
   // gradient otherwise), so that its update is computed after the flag, in the kernel that also
   // selects the new state, rather than in the gradient's own loop with every new value stored
   // to be selected later.
-  const gated = grads.map((g, i) => forParam(i, () => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape))));
+  const gated = ok === undefined ? grads : grads.map((g, i) => forParam(i, () => when(g, g, el.b.broadcast(el.b.const(0), el.b.node(g).shape))));
   const lr = learningRate(el, block.optimizer, prefix);
   const updates = params.map((p, i) => forParam(i, () => applyOptimizer(el, block.optimizer, p, gated[i]!, step, lr?.id, prefix)));
   if (updates.some((u) => !u)) return { el };
@@ -93,16 +96,18 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
       if (s.id === s.arg && !read[s.arg]) unused.add(s.spec.name);
       else (el.b.output(s.spec.name, forParam(i, () => guarded(s.id, s.arg))), states.push(s.spec));
   });
-  el.b.output(FINITE_OUTPUT, ok);
+  if (ok !== undefined) el.b.output(FINITE_OUTPUT, ok);
   el.b.fn.sections = [
     { name: "forward and loss", start: 0 },
-    { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward },
+    derive
+      ? { name: `backward: gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"}${block.clipNorm === undefined ? "" : `, clipped to global norm ${block.clipNorm}`}`, start: backward }
+      : { name: `stand-in gradients of ${params.length} trainable parameter${params.length === 1 ? "" : "s"} (a check's step: not derived)`, start: backward },
     { name: `update: ${block.optimizer.decl.name.name}`, start: update },
   ];
   const args: Record<string, number | boolean> = {};
   for (const [k, v] of block.optimizer.args) if (v.kind === "number" || v.kind === "bool") args[k] = v.value;
   const rule: UpdateRule = { stdlib: block.optimizer.module.path === moduleFile(["std", "optimizers"], ""), args, ...(block.clipNorm === undefined ? {} : { clipNorm: block.clipNorm }) };
-  return { el, step: { fn: unused.size > 0 ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name, rule } };
+  return { el, step: { fn: unused.size > 0 && derive ? withoutDeadCode(el.b.fn, unused) : el.b.fn, targets: block.targets, states, optimizer: block.optimizer.decl.name.name, rule } };
 }
 
 
@@ -188,6 +193,22 @@ function madeFor<T>(b: Builder, origins: number[] | undefined, owner: number, ma
   const made = make();
   if (origins) for (let j = from; j < b.fn.nodes.length; j++) origins[j] ??= owner;
   return made;
+}
+
+export interface StepOptions {
+  /** Filled with the node each backward and update node was made for (see trainStepFn). */
+  origins?: number[];
+  /** The model's inference-mode elaboration, continued from where the mode does not matter. */
+  forward?: Forward;
+  /**
+   * A check's step (Purpose "check", compiler.ts): the optimizer's rule runs over stand-in
+   * gradients (`seed` arguments `∂name`, each of its parameter's shape) instead of derived ones,
+   * with no clipping and no finite-step guard. Differentiation is total over the primitives and
+   * reports nothing, and the rule's diagnostics and states depend only on each gradient's shape
+   * and type, so a check reports exactly what code generation does; but its function is not a
+   * step to run.
+   */
+  standInGradients?: boolean;
 }
 
 /** A model's inference-mode elaboration: its forward function, and the elaborator that made it. */

@@ -31,7 +31,7 @@ function steps(body: string) {
   const forward = forwardFn(decl, entry);
   expect(forward.el.diagnostics).toEqual([]);
   const fresh = trainStepFn(train, decl, entry);
-  const derived = trainStepFn(train, decl, entry, undefined, forward);
+  const derived = trainStepFn(train, decl, entry, { forward });
   return { readTraining: forward.el.readTraining, fresh: printFn(fresh.step!.fn), derived: printFn(derived.step!.fn), states: [fresh.step!.states, derived.step!.states].map((s) => s.map((x) => x.name)) };
 }
 
