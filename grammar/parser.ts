@@ -16,7 +16,9 @@ export class DnnParser extends CstParser {
   constructor() {
     // Only offsets: the AST builder reads nothing else of a node's location, and tracking lines
     // and columns too was a tenth of parsing a long file.
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", skipValidations: SKIP_GRAMMAR_CHECKS });
+    // Two tokens decide every alternative (chevrotain's validation, run from the sources, says
+    // so); each token more made building the parser's lookahead functions slower.
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "onlyOffset", skipValidations: SKIP_GRAMMAR_CHECKS });
     this.performSelfAnalysis();
   }
 

@@ -98,6 +98,7 @@ const DIRECTION_NAMES: Record<number, string> = {
 
 function textDirectionWarnings(source: SourceFile, tokens: IToken[], comments: IToken[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (!HAS_TEXT_DIRECTION.test(source.text)) return out; // one scan of the text; almost every file
   const scan = (t: IToken, where: string) => {
     for (const m of t.image.matchAll(TEXT_DIRECTION)) {
       const code = m[0].charCodeAt(0);
