@@ -3,7 +3,7 @@
 // applications after the first reuse its instance (shared-layer.ts).
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { showShape } from "../ir/shape.ts";
+import { sameShape, showShape } from "../ir/shape.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { applyLayer } from "./layers.ts";
 import { applyModel } from "./nested-model.ts";
@@ -20,7 +20,7 @@ export function applyLayerValue(el: ElabContext, layer: LayerValue, input: CallA
     if (out.kind !== "tensor") return out;
     // Each output is the next application's input: the block must keep its input's type.
     const v = x.value;
-    if (v.kind === "tensor" && (v.dtype !== out.dtype || showShape(v.shape) !== showShape(out.shape)))
+    if (v.kind === "tensor" && (v.dtype !== out.dtype || !sameShape(v.shape, out.shape)))
       return el.error("DNN0419", span, `\`repeat\` applies ${layer.decl.name.name} to its own output, so it must keep its input's type: it maps ${tensorType(v.dtype, v.shape)} to ${tensorType(out.dtype, out.shape)}`, {
         related: [{ span: layer.span, message: `this ${layer.decl.kind} gives ${tensorType(out.dtype, out.shape)}` }],
         hint: "apply the block that changes the type once, before the repeat, then repeat a block that keeps it",

@@ -357,7 +357,7 @@ export class Elaborator implements ElabContext {
     const v = this.asTensor(this.expr(a.value, env), a.value.span, `the new value of \`${a.name.name}\``);
     if (!v) return;
     const shape = broadcastShapes(v.shape, p.shape);
-    if (!shape || showShape(shape) !== showShape(p.shape))
+    if (!shape || !sameShape(shape, p.shape))
       return void this.error("DNN0301", a.value.span, `the new value of \`${a.name.name}\` is ${tensorType(v.dtype, v.shape)}, but the state is ${tensorType("f32", p.shape)}`, { related: [{ span: p.span, message: "declared here" }] });
     if (this.training) this.stateUpdates.set(p.name, this.b.broadcast(v.id, p.shape));
   }

@@ -6,7 +6,7 @@
 import type { Span } from "../syntax/source.ts";
 import { Builder, windowCount, type Window } from "../ir/ir.ts";
 import { mulDim } from "../ir/dim.ts";
-import { normAxis, showShape, type Dim } from "../ir/shape.ts";
+import { normAxis, sameShape, showShape, type Dim } from "../ir/shape.ts";
 import type { Args, Impl } from "./args.ts";
 import type { CallArg, ElabContext } from "./context.ts";
 import { Env } from "./env.ts";
@@ -196,7 +196,7 @@ function scan(el: ElabContext, a: Args, span: Span): Value {
     return el.error("DNN0408", cellArg.span, `the cell of \`scan\` cannot create parameters (it applies a layer); pass the parameters in as arguments`);
   }
   if (result.kind === "poison") return POISON;
-  if (result.kind !== "tensor" || result.dtype !== init.dtype || showShape(result.shape) !== showShape(init.shape))
+  if (result.kind !== "tensor" || result.dtype !== init.dtype || !sameShape(result.shape, init.shape))
     return el.error("DNN0301", span, `the cell of \`scan\` must return the carry's type ${tensorType(init.dtype, init.shape)}, found ${describe(result)}`, {
       related: [{ span: init.origin, message: `the carry is ${tensorType(init.dtype, init.shape)}` }],
     });

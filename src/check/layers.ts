@@ -5,7 +5,7 @@
 // shared(…) value's later applications, whose parameters are the first's (shared-layer.ts).
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
-import { showShape, size, type Shape } from "../ir/shape.ts";
+import { sameShape, showShape, size, type Shape } from "../ir/shape.ts";
 import { Env } from "./env.ts";
 import type { CallArg, ElabContext, LayerRow, Reuse } from "./context.ts";
 import { checkReturn, evalType, matchParam } from "./types.ts";
@@ -117,7 +117,7 @@ export function declareParam(el: ElabContext, p: A.ParamDecl, env: Env, name: st
 /** A parameter of a shared layer applied again: the one its first application made. */
 function reuseParam(el: ElabContext, r: Reuse, name: string, shape: Shape, p: A.ParamDecl): Tensor | undefined {
   const made = r.params.get(name);
-  if (made && showShape(made.shape) === showShape(shape)) return el.noted(p.name.span, el.tensor(made.id, p.span)) as Tensor;
+  if (made && sameShape(made.shape, shape)) return el.noted(p.name.span, el.tensor(made.id, p.span)) as Tensor;
   const need = made ? `\`${name}\` to be ${tensorType("f32", shape)}, not ${tensorType("f32", made.shape)}` : `a parameter \`${name}\` its first application did not make`;
   return void el.error("DNN0418", r.span, `\`${r.instance}\` is shared and was built for ${r.firstInput}; applied to ${r.input} here, it would need ${need}`, {
     related: [

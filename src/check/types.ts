@@ -4,7 +4,7 @@ import { operatorLeaves } from "../syntax/operators.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Span } from "../syntax/source.ts";
 import type { DType } from "../ir/ir.ts";
-import { showShape, type Dim, type Shape } from "../ir/shape.ts";
+import { sameShape, showShape, type Dim, type Shape } from "../ir/shape.ts";
 import { solveFor } from "../ir/dim.ts";
 import { KNOWN_KINDS } from "./kinds.ts";
 import type { Env } from "./env.ts";
@@ -76,7 +76,7 @@ export function checkReturn(el: ElabContext, t: A.TypeRef, v: Value, env: Env, o
   if (!want) return POISON;
   const tensor = el.asTensor(v, span, `the result of ${owner}`);
   if (!tensor) return POISON;
-  if (tensor.dtype !== want.dtype || showShape(tensor.shape) !== showShape(want.shape))
+  if (tensor.dtype !== want.dtype || !sameShape(tensor.shape, want.shape))
     return el.error("DNN0301", span, `${owner} declares that it returns ${tensorType(want.dtype, want.shape)}, but its body gives ${tensorType(tensor.dtype, tensor.shape)}`, {
       related: [{ span: t.span, message: "return type declared here" }],
     });

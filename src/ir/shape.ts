@@ -9,7 +9,13 @@ export type Shape = readonly Dim[];
 export const showDim = (d: Dim): string => String(d);
 export const showShape = (s: Shape): string => `[${s.map(showDim).join(", ")}]`;
 
-export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+/** Dims are canonical (dim.ts), so shapes are equal exactly when their dims are ===. A loop, not
+ * `every`: it runs for nearly every node made, and on cold code the closure was the cost. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** The number of elements, canonical: 2·B·32 → "64*B" (see dim.ts), so sizes compare with ===. */
 export const size = (s: Shape): Dim => productDim(s);

@@ -3,7 +3,7 @@
 // updated states out, so the caller owns it and a step is a pure function. A step whose loss or
 // a gradient is not finite returns every state unchanged and says so in its last output.
 import type * as A from "../syntax/ast.ts";
-import { Builder, type Fn } from "../ir/ir.ts";
+import { Builder, type Fn, type Node } from "../ir/ir.ts";
 import type { Shape } from "../ir/shape.ts";
 import { grad } from "../autodiff/grad.ts";
 import { withoutDeadCode } from "../passes/dce.ts";
@@ -85,8 +85,7 @@ export function trainStepFn(train: A.TrainDecl, model: A.ModelDecl, module: Modu
   else if (counter) unused.add(counter.spec.name);
   // A state the update neither reads nor changes (plain SGD's velocity, RMSprop's momentum
   // buffer without momentum) stays at its initial value forever: it leaves the step's signature.
-  const read = new Uint8Array(el.b.fn.nodes.length); // 1 where some node reads the id
-  for (const n of el.b.fn.nodes) for (const x of n.inputs) read[x] = 1;
+  const read = readIds(el.b.fn.nodes);
   // States in the order of their arguments (the learning rate's was made first): the
   // generated modules pass and receive them positionally.
   if (lr && read[lr.id]) (el.b.output(lr.spec.name, lr.id), states.push(lr.spec));
@@ -211,6 +210,18 @@ export interface StepOptions {
   standInGradients?: boolean;
 }
 
+/** 1 at every id some node reads. Indexed loops over every node of the step: a check runs this
+ * once per model, on cold code, where for-of allocated an iterator result per node and input
+ * (a twentieth of a fresh process's first check's allocation). */
+function readIds(nodes: readonly Node[]): Uint8Array {
+  const read = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const inputs = nodes[i]!.inputs;
+    for (let j = 0; j < inputs.length; j++) read[inputs[j]!] = 1;
+  }
+  return read;
+}
+
 /** A model's inference-mode elaboration: its forward function, and the elaborator that made it. */
 export interface Forward {
   el: Elaborator;
@@ -231,8 +242,9 @@ function continuing(forward: Forward, name: string): { el: Elaborator; model: Mo
   if (!fn || !model || fwd.readTraining || fwd.diagnostics.length > 0 || isRecordingFacts()) return undefined;
   const el = new Elaborator(new Builder(name));
   // Node and argument objects are shared, as Builder.extend shares them: no pass changes a node.
-  for (const a of fn.args) el.b.fn.args.push(a);
-  for (const n of fn.nodes) el.b.fn.nodes.push(n);
+  // Indexed loops: a check runs this cold, where for-of allocates an iterator result per node.
+  for (let i = 0; i < fn.args.length; i++) el.b.fn.args.push(fn.args[i]!);
+  for (let i = 0; i < fn.nodes.length; i++) el.b.fn.nodes.push(fn.nodes[i]!);
   for (const p of fwd.params) el.params.push(p);
   for (const r of fwd.summary) el.summary.push(r);
   for (const [k, v] of fwd.instanceCounts) el.instanceCounts.set(k, v);

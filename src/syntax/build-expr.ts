@@ -90,6 +90,10 @@ export abstract class ExprBuilder {
   private buildExpr(n: CstNode | undefined, owner?: CstNode): A.Expr {
     if (!n) return { kind: "error", span: this.nodeSpan(owner) };
     const c = n.children;
+    // Most expressions are one operand: every rule of the chain expr → arith → operand → postfix
+    // holds just the next, and is passed through (the caller's expr() measures what comes back).
+    const only = passThrough(n);
+    if (only) return this.buildExpr(only, n);
     switch (n.name) {
       case "expr": {
         let acc = this.expr(this.node(c, "head"), n);
@@ -123,7 +127,7 @@ export abstract class ExprBuilder {
       }
       case "postfix": {
         let acc = this.atom(n);
-        for (const s of this.nodes(c, "suffixes")) acc = this.measured(this.suffix(acc, s));
+        if (c.suffixes) for (const s of this.nodes(c, "suffixes")) acc = this.measured(this.suffix(acc, s));
         return acc;
       }
       case "ifExpr": {
@@ -218,6 +222,18 @@ export abstract class ExprBuilder {
     if (arr) return this.expr(arr);
     return { kind: "error", span };
   }
+}
+
+/** The one child a node of the operand chain holds when it adds nothing to it: an `expr` without
+ * pipe stages, an `arith` without operators, an `operand` without signs or exponents. */
+function passThrough(n: CstNode): CstNode | undefined {
+  const c = n.children;
+  let only: CstElement[] | undefined;
+  if (n.name === "expr") only = c.stages === undefined ? c.head : undefined;
+  else if (n.name === "arith") only = c.ops === undefined ? c.operands : undefined;
+  else if (n.name === "operand") only = c.signs === undefined && c.exponents === undefined ? c.base : undefined;
+  const e = only?.length === 1 ? only[0] : undefined;
+  return e && !isToken(e) ? e : undefined;
 }
 
 const ATOM_TOKENS = ["IntLiteral", "FloatLiteral", "StringLiteral", "True", "False", "Identifier"] as const;

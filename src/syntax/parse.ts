@@ -2,7 +2,7 @@
 // match, the parser recovers (token insertion/deletion, re-sync), and nesting deeper than
 // MAX_NESTING is cut off before the recursive-descent parser could exhaust the stack.
 import { Lexer, type IToken, type IRecognitionException, type TokenType } from "chevrotain";
-import { allTokens } from "../../grammar/tokens.ts";
+import { allTokens, FloatLiteral, IntLiteral, LBrace, LBracket, LParen, RBrace, RBracket, RParen, StringLiteral } from "../../grammar/tokens.ts";
 import { DnnParser, SKIP_GRAMMAR_CHECKS } from "../../grammar/parser.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
@@ -79,7 +79,7 @@ export function parse(path: string, text: string): ParseResult {
   attachDocs(decls, comments, source);
   appendAll(diagnostics, textDirectionWarnings(source, lexed.tokens, comments));
   for (const t of lexed.tokens) {
-    if ((t.tokenType.name === "IntLiteral" || t.tokenType.name === "FloatLiteral") && !Number.isFinite(Math.fround(Number(t.image))))
+    if ((t.tokenType === IntLiteral || t.tokenType === FloatLiteral) && !Number.isFinite(Math.fround(Number(t.image))))
       diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));
   }
   return { ast: { path, decls }, source, diagnostics, comments };
@@ -109,7 +109,7 @@ function textDirectionWarnings(source: SourceFile, tokens: IToken[], comments: I
     }
   };
   for (const c of comments) if (HAS_TEXT_DIRECTION.test(c.image)) scan(c, "comment");
-  for (const t of tokens) if (t.tokenType.name === "StringLiteral" && HAS_TEXT_DIRECTION.test(t.image)) scan(t, "string");
+  for (const t of tokens) if (t.tokenType === StringLiteral && HAS_TEXT_DIRECTION.test(t.image)) scan(t, "string");
   return out;
 }
 
@@ -126,10 +126,10 @@ function mergeLexErrors(errors: { offset: number; length: number }[]): { offset:
 function nestingCutoff(tokens: IToken[]): number | undefined {
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const n = tokens[i]!.tokenType.name;
-    if (n === "LParen" || n === "LBracket" || n === "LBrace") {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen || type === LBracket || type === LBrace) {
       if (++depth > MAX_NESTING) return i;
-    } else if (n === "RParen" || n === "RBracket" || n === "RBrace") depth = Math.max(0, depth - 1);
+    } else if (type === RParen || type === RBracket || type === RBrace) depth = Math.max(0, depth - 1);
   }
   return undefined;
 }
