@@ -33,7 +33,6 @@
 // target is missed (the default only reports it: shared machines are noisy; `npm run bench` passes it).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { findSourceMap } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,12 +40,14 @@ import { performance } from "node:perf_hooks";
 import { generate } from "./lib/gen-models.ts";
 import { pinToOneCpu } from "./lib/pin.ts";
 import { commandLine } from "./lib/args.ts";
-import { childCpu, cpuNow, quantile } from "./lib/timing.ts";
+import { cpuNow, quantile } from "./lib/timing.ts";
 import { compile, fsHost } from "../src/compiler.ts";
 import { hasErrors } from "../src/diagnostics/diagnostic.ts";
 // @ts-expect-error plain JavaScript next to the command, without declarations
 import { builtIsCurrent } from "../bin/built.mjs";
 import { AS_CHECK, AS_CODE, BETWEEN, firstCallsInFreshProcesses, phasesOnce, type FirstCall, type Phases } from "./lib/check-phases.ts";
+import { freshSeries, runNode } from "./lib/fresh-process.ts";
+import { profileRuns, type ProfileSummary } from "./lib/cpu-profile.ts";
 import { renderTextAll } from "../src/diagnostics/render-text.ts";
 import { parse } from "../src/syntax/parse.ts";
 
@@ -211,39 +212,12 @@ for (let i = 0; i < 5; i++) {
 
 // ---- optional CPU profile ------------------------------------------------------------------
 
-let profileSummary: { byFile: { file: string; ms: number; share: number }[]; byFunction: { fn: string; ms: number; share: number }[] } | undefined;
-if (flag("--profile")) profileSummary = await profile(Math.min(RUNS, 20));
+let profileSummary: ProfileSummary | undefined;
+if (flag("--profile")) profileSummary = await profileRuns(() => compile(file, gen.text), Math.min(RUNS, 20), ROOT, join(dir, "check-speed.cpuprofile"));
 
 // ---- 3. the command, in fresh processes ----------------------------------------------------
 
-/** `node SCRIPT …args` in a fresh process: wall time and, on Linux, its CPU time. */
-function run(script: string, argv: string[]): { ms: number; cpuMs?: number; status: number | null; stderr: string } {
-  const c0 = childCpu();
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [script, ...argv], { cwd: ROOT, encoding: "utf8" });
-  const ms = performance.now() - t0;
-  const c1 = childCpu();
-  return { ms, cpuMs: c0 === undefined || c1 === undefined ? undefined : c1 - c0, status: r.status, stderr: r.stderr + r.stdout };
-}
-
-/** `[script, ...args]` run CLI_RUNS times; it must succeed. */
-function cliSeriesOf([script, ...argv]: string[]) {
-  const runs: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < CLI_RUNS; i++) {
-    const r = run(script!, argv);
-    if (r.status !== 0) fail(`\`${relative(ROOT, script!)} ${argv.join(" ")}\` exited ${r.status}:\n${r.stderr.slice(0, 2000)}`);
-    runs.push(r.ms);
-    if (r.cpuMs !== undefined) cpu.push(r.cpuMs);
-  }
-  return {
-    first: runs[0]!,
-    median: quantile(runs, 0.5),
-    runs: runs.map(round),
-    cpuMedian: cpu.length ? quantile(cpu, 0.5) : null,
-    cpuRuns: cpu.map(round),
-  };
-}
+const cliSeriesOf = (command: string[]) => freshSeries(ROOT, command, CLI_RUNS, fail);
 const cliSeries = (argv: string[]) => cliSeriesOf([join(ROOT, "bin", "dnnc.js"), ...argv]);
 
 /** TypeScript for tsc to check: the module dnnc generates for the digits MLP, ~2,000 lines. */
@@ -252,7 +226,7 @@ function tscWorkload(): { paths: string[]; lines: number } {
   let lines = 0;
   for (const sample of ["mlp_digits"]) {
     const out = join(dir, `tsc-${sample}`);
-    const r = run(join(ROOT, "bin", "dnnc.js"), ["compile", join(ROOT, "samples", `${sample}.dnn`), "--target", "ts", "--out", out]);
+    const r = runNode(ROOT, join(ROOT, "bin", "dnnc.js"), ["compile", join(ROOT, "samples", `${sample}.dnn`), "--target", "ts", "--out", out]);
     if (r.status !== 0) fail(`compiling samples/${sample}.dnn failed: ${r.stderr}`);
     const path = join(out, `${sample}.ts`);
     paths.push(path);
@@ -422,48 +396,3 @@ function ms(x: number): string {
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)} %`;
 }
-
-async function profile(runs: number) {
-  const { Session } = await import("node:inspector/promises");
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 100 });
-  await session.post("Profiler.start");
-  for (let i = 0; i < runs; i++) compile(file, gen.text);
-  const { profile } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
-  session.disconnect();
-  writeFileSync(join(dir, "check-speed.cpuprofile"), JSON.stringify(profile));
-
-  // Self time per node = samples hitting it × the average interval.
-  const hits = new Map<number, number>();
-  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-  const totalMs = (profile.endTime - profile.startTime) / 1000;
-  const perSample = totalMs / profile.samples.length;
-  const byFile = new Map<string, number>();
-  const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const n = hits.get(node.id) ?? 0;
-    if (!n) continue;
-    const { url, functionName, lineNumber, columnNumber } = node.callFrame;
-    const where = url ? relative(ROOT, url.startsWith("file://") ? fileURLToPath(url.split("?")[0]!) : url) : `(${functionName || "native"})`;
-    byFile.set(where, (byFile.get(where) ?? 0) + n * perSample);
-    // tsx emits each module on one line: map the function's position back through its source map.
-    let line = lineNumber + 1;
-    const entry = (url ? findSourceMap(url.split("?")[0]!)?.findEntry(lineNumber, columnNumber) : undefined) as { originalLine?: number } | undefined;
-    if (typeof entry?.originalLine === "number") line = entry.originalLine + 1;
-    const fn = `${functionName || "(anonymous)"}  ${where}${url ? `:${line}` : ""}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + n * perSample);
-  }
-  const rank = <K extends string>(m: Map<string, number>, key: K) =>
-    [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ [key]: k, ms: v / runs, share: v / totalMs }) as { [P in K]: string } & { ms: number; share: number });
-  return { byFile: rank(byFile, "file"), byFunction: rank(byFunction, "fn") };
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
-  samples: number[];
-  startTime: number;
-  endTime: number;
-}
-
