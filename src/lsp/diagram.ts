@@ -6,13 +6,12 @@
 // that model, so a file of several models draws the one being edited. A file
 // with errors, or a model or function it lacks, is `ok: false` with the diagnostics (an editor
 // shows them where the picture would be); arguments of the wrong shape are InvalidParams.
-import { ErrorCodes, ResponseError, type Connection, type TextDocuments } from "vscode-languageserver/node";
-import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { Host } from "../check/modules.ts";
+import { ErrorCodes, ResponseError } from "vscode-languageserver/node";
 import type { Analysis } from "../ide/analysis.ts";
 import { graph, type GraphFormat, type GraphResult } from "../api/graph.ts";
 import { uriToPath } from "./convert.ts";
 import { GRAPH_COMMAND_ARGUMENT } from "./params.ts";
+import type { ServiceContext } from "./service-context.ts";
 
 export const GRAPH_COMMAND = "dnnc.graph";
 
@@ -27,18 +26,7 @@ export interface GraphCommandArgument {
   kernels?: boolean | string;
 }
 
-type Guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R, answers?: boolean) => (...args: A) => R;
-
-export interface DiagramContext {
-  connection: Connection;
-  documents: TextDocuments<TextDocument>;
-  host: Host;
-  /** The document's analysis, up to date with its text (server.ts). */
-  current: (uri: string) => Analysis | undefined;
-  guard: Guard;
-}
-
-export function registerDiagram({ connection, documents, host, current, guard }: DiagramContext): void {
+export function registerDiagram({ connection, documents, host, current, guard }: ServiceContext): void {
   connection.onExecuteCommand(guard("execute command", (p): GraphResult | null => {
     if (p.command !== GRAPH_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${p.command}: this server runs ${GRAPH_COMMAND}`);
     const arg = p.arguments?.[0];

@@ -12,6 +12,7 @@ import { prepareRename, rename } from "../ide/rename.ts";
 import { modelLenses, modelLensTitle } from "../ide/code-lens.ts";
 import { SourceFile } from "../syntax/source.ts";
 import { pathToUri, toLspDiagnostic, toRange, uriToPath } from "./convert.ts";
+import type { ServiceContext } from "./service-context.ts";
 
 /** How long resolve requests must pause before models are costed. */
 const COST_AFTER_MS = 300;
@@ -22,14 +23,7 @@ export const REFACTOR_CAPABILITIES = {
   codeLensProvider: { resolveProvider: true },
 };
 
-type Guard = <A extends unknown[], R>(what: string, f: (...args: A) => R, none: R, answers?: boolean) => (...args: A) => R;
-
-export interface RefactorContext {
-  connection: Connection;
-  documents: TextDocuments<TextDocument>;
-  host: Host;
-  current: (uri: string) => Analysis | undefined;
-  guard: Guard;
+export interface RefactorContext extends ServiceContext {
   /** The workspace's folders, searched for files that import a renamed definition. */
   roots: () => string[];
   /** Whether the client takes workspace/codeLens/refresh. */

@@ -33,11 +33,7 @@ export interface KernelCost {
 /** Each kernel's cost, in the schedule's order: `dnnc graph --kernels` labels kernels with them. */
 export function kernelCosts(s: Schedule, dims: Readonly<Record<string, number>>): KernelCost[] {
   const fn = s.fn;
-  const num = (d: Dim) => {
-    const v = evalDim(d, dims);
-    if (v === undefined) throw new Error(`no value for a symbol of ${d}`);
-    return v;
-  };
+  const num = (d: Dim) => valueOf(d, dims);
   // Sizes by shape: multiplying out a symbolic size is string arithmetic, and a long program has
   // tens of thousands of nodes but few distinct shapes.
   const sizes = new Map<string, number>();
@@ -75,16 +71,18 @@ export function kernelCosts(s: Schedule, dims: Readonly<Record<string, number>>)
   });
 }
 
+/** `d` with every symbol given its size in `dims`: the figures are for one set of sizes. */
+function valueOf(d: Dim, dims: Readonly<Record<string, number>>): number {
+  const v = evalDim(d, dims);
+  if (v === undefined) throw new Error(`no value for a symbol of ${d}`);
+  return v;
+}
+
 export function scheduleStats(s: Schedule, dims: Readonly<Record<string, number>>): ScheduleStats {
   const fn = s.fn;
   const costs = kernelCosts(s, dims);
   const sum = (f: (c: KernelCost) => number) => costs.reduce((acc, c) => acc + f(c), 0);
-  const argumentBytes = fn.args.reduce((acc, a) => {
-    if (a.role === "seed") return acc;
-    const v = evalDim(size(a.shape), dims);
-    if (v === undefined) throw new Error(`no value for a symbol of ${size(a.shape)}`);
-    return acc + 4 * v;
-  }, 0);
+  const argumentBytes = fn.args.reduce((acc, a) => (a.role === "seed" ? acc : acc + 4 * valueOf(size(a.shape), dims)), 0);
   return {
     primitives: fn.nodes.filter((n) => n.op !== "arg").length + sum((c) => c.nested.primitives),
     kernels: s.kernels.length + sum((c) => c.nested.kernels),
