@@ -7,6 +7,7 @@ import { DnnParser, SKIP_GRAMMAR_CHECKS } from "../../grammar/parser.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
 import { AstBuilder } from "./build-ast.ts";
+import { fastDecls } from "./fast-parse.ts";
 import { SourceFile } from "./source.ts";
 
 // Each bracket level costs ~60 stack frames in the parser, and error recovery inside deep
@@ -40,7 +41,18 @@ export function lex(text: string): { tokens: IToken[]; comments: IToken[] } {
   return { tokens: lexed.tokens, comments: lexed.groups["comments"] ?? [] };
 }
 
+/** `text` parsed: by the fast path (src/syntax/fast-parse.ts) when it reads the whole file,
+ * else by chevrotain's parser and the CST → AST builder, the reference (decision 0021). */
 export function parse(path: string, text: string): ParseResult {
+  return parseWith(path, text, true);
+}
+
+/** `text` parsed by the reference parser alone: what the fast path must equal (tests). */
+export function parseReference(path: string, text: string): ParseResult {
+  return parseWith(path, text, false);
+}
+
+function parseWith(path: string, text: string, fastPath: boolean): ParseResult {
   const source = new SourceFile(path, text);
   const diagnostics: Diagnostic[] = [];
   const lexed = lexer.tokenize(text);
@@ -59,22 +71,7 @@ export function parse(path: string, text: string): ParseResult {
     tokens = tokens.slice(0, cut);
   }
 
-  parser ??= new DnnParser();
-  parser.text = text;
-  parser.input = tokens;
-  const cst = parser.file();
-  // Past a nesting cut the parser sees the file end early: what it then misses is not the user's mistake.
-  const syntaxErrors = cut === undefined ? parser.errors : parser.errors.filter((e) => e.token.tokenType.name !== "EOF");
-  for (const e of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(source, e));
-  if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
-    const last = syntaxErrors[MAX_SYNTAX_ERRORS]!.token;
-    const at = Number.isFinite(last.startOffset) ? last.startOffset : text.length;
-    diagnostics.push(diagnostic("DNN0002", source.span(at, at), `${syntaxErrors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
-  }
-
-  const builder = new AstBuilder(source);
-  const decls = builder.file(cst);
-  appendAll(diagnostics, builder.diagnostics);
+  const decls = (fastPath && cut === undefined ? fastDecls(source, tokens) : undefined) ?? referenceDecls(source, tokens, cut !== undefined, diagnostics);
   const comments = lexed.groups["comments"] ?? [];
   attachDocs(decls, comments, source);
   appendAll(diagnostics, textDirectionWarnings(source, lexed.tokens, comments));
@@ -83,6 +80,27 @@ export function parse(path: string, text: string): ParseResult {
       diagnostics.push(diagnostic("DNN0003", source.span(t.startOffset, t.startOffset + t.image.length), `number ${t.image.length > 20 ? t.image.slice(0, 20) + "…" : t.image} is too large for a 32-bit float`));
   }
   return { ast: { path, decls }, source, diagnostics, comments };
+}
+
+/** The declarations chevrotain's parser and the AST builder read from `tokens`, with their
+ * diagnostics added to `diagnostics`; `cut`: the tokens stop at a nesting cut-off. */
+function referenceDecls(source: SourceFile, tokens: IToken[], cut: boolean, diagnostics: Diagnostic[]): Decl[] {
+  parser ??= new DnnParser();
+  parser.text = source.text;
+  parser.input = tokens;
+  const cst = parser.file();
+  // Past a nesting cut the parser sees the file end early: what it then misses is not the user's mistake.
+  const syntaxErrors = cut ? parser.errors.filter((e) => e.token.tokenType.name !== "EOF") : parser.errors;
+  for (const e of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(source, e));
+  if (syntaxErrors.length > MAX_SYNTAX_ERRORS) {
+    const last = syntaxErrors[MAX_SYNTAX_ERRORS]!.token;
+    const at = Number.isFinite(last.startOffset) ? last.startOffset : source.text.length;
+    diagnostics.push(diagnostic("DNN0002", source.span(at, at), `${syntaxErrors.length - MAX_SYNTAX_ERRORS} more syntax errors not shown`));
+  }
+  const builder = new AstBuilder(source);
+  const decls = builder.file(cst);
+  appendAll(diagnostics, builder.diagnostics);
+  return decls;
 }
 
 // Characters that change the direction text is displayed in. Inside a comment or a string they
