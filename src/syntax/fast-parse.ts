@@ -11,10 +11,12 @@ import type { IToken, TokenType } from "chevrotain";
 import * as T from "../../grammar/tokens.ts";
 import type * as A from "./ast.ts";
 import type { SourceFile, Span } from "./source.ts";
+import { nestingCutoff } from "./nesting.ts";
 import { FastExprParser, GIVE_UP, NAMES, type Statement } from "./fast-expr.ts";
 
 /** The declarations in `tokens`, or undefined where the reference parser must read them. */
 export function fastDecls(source: SourceFile, tokens: IToken[]): A.Decl[] | undefined {
+  if (nestingCutoff(tokens) !== undefined) return undefined; // DNN0005, and the reference's cut-off
   try {
     return new FastParser(source, tokens).file();
   } catch (e) {

@@ -1,5 +1,8 @@
-// How deeply an expression nests, measured as the AST is built (build-expr.ts), so that the
-// checker and the editor tools, which recurse once per level, never meet more than they can walk.
+// How deeply an expression nests, measured as the AST is built (build-expr.ts, fast-expr.ts), so
+// that the checker and the editor tools, which recurse once per level, never meet more than they
+// can walk; and how deeply brackets nest, cut off before either parser recurses into them.
+import type { IToken } from "chevrotain";
+import { LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "../../grammar/tokens.ts";
 import type * as A from "./ast.ts";
 
 // How deep expressions may nest through calls, indexing, arrays and `else if`. Brackets are
@@ -47,4 +50,20 @@ function bodyDepth(b: A.Body, known: Map<A.Expr, number>): number {
   let d = depthOf(b.value, known);
   for (const l of b.lets) d = Math.max(d, depthOf(l.value, known));
   return d;
+}
+
+// Each bracket level costs ~60 stack frames in the parser, and error recovery inside deep
+// nesting adds thousands more; 48 levels leave a wide margin on Node's default stack.
+export const MAX_NESTING = 48;
+
+/** The index of the first token nested deeper than MAX_NESTING brackets, if there is one. */
+export function nestingCutoff(tokens: IToken[]): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LParen || type === LBracket || type === LBrace) {
+      if (++depth > MAX_NESTING) return i;
+    } else if (type === RParen || type === RBracket || type === RBrace) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }

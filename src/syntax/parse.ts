@@ -2,17 +2,15 @@
 // match, the parser recovers (token insertion/deletion, re-sync), and nesting deeper than
 // MAX_NESTING is cut off before the recursive-descent parser could exhaust the stack.
 import { Lexer, type IToken, type IRecognitionException, type TokenType } from "chevrotain";
-import { allTokens, FloatLiteral, IntLiteral, LBrace, LBracket, LParen, RBrace, RBracket, RParen, StringLiteral } from "../../grammar/tokens.ts";
+import { allTokens, FloatLiteral, IntLiteral, StringLiteral } from "../../grammar/tokens.ts";
 import { DnnParser, SKIP_GRAMMAR_CHECKS } from "../../grammar/parser.ts";
 import { diagnostic, appendAll, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { FileAst, Decl } from "./ast.ts";
 import { AstBuilder } from "./build-ast.ts";
+import { MAX_NESTING, nestingCutoff } from "./nesting.ts";
 import { fastDecls } from "./fast-parse.ts";
 import { SourceFile } from "./source.ts";
 
-// Each bracket level costs ~60 stack frames in the parser, and error recovery inside deep
-// nesting adds thousands more; 48 levels leave a wide margin on Node's default stack.
-const MAX_NESTING = 48;
 const MAX_SYNTAX_ERRORS = 50;
 
 // Tokens carry offsets only: nothing reads a token's line or column (SourceFile maps offsets to
@@ -141,16 +139,6 @@ function mergeLexErrors(errors: { offset: number; length: number }[]): { offset:
   return merged.slice(0, MAX_SYNTAX_ERRORS);
 }
 
-function nestingCutoff(tokens: IToken[]): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const type = tokens[i]!.tokenType;
-    if (type === LParen || type === LBracket || type === LBrace) {
-      if (++depth > MAX_NESTING) return i;
-    } else if (type === RParen || type === RBracket || type === RBrace) depth = Math.max(0, depth - 1);
-  }
-  return undefined;
-}
 
 function syntaxDiagnostic(source: SourceFile, e: IRecognitionException): Diagnostic {
   const t = e.token;
