@@ -238,6 +238,6 @@ function passThrough(n: CstNode): CstNode | undefined {
 
 const ATOM_TOKENS = ["IntLiteral", "FloatLiteral", "StringLiteral", "True", "False", "Identifier"] as const;
 
-function unquote(image: string): string {
+export function unquote(image: string): string {
   return image.slice(1, -1).replace(/\\(.)/g, (_, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
 }
