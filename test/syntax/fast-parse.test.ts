@@ -68,12 +68,17 @@ interface Edge {
   name: string;
   text: string;
   codes: string[];
+  /** Why the fast path may give up on this diagnostic-free text (it must read the others). */
+  mayGiveUp?: string;
 }
 
 const N = 10_000;
 const EDGES: Edge[] = [
   // Soft keywords are names wherever a name may stand: the fast path must not treat them as keywords there.
-  { name: "`input = 3` in a model (an assignment to a name `input`)", text: "model M {\n  input = 3\n}\n", codes: [] },
+  {
+    name: "`input = 3` in a model (an assignment to a name `input`)", text: "model M {\n  input = 3\n}\n", codes: [],
+    mayGiveUp: "a soft keyword not followed by a name could start either item; fast-parse.ts leaves that to the reference by design",
+  },
   { name: "`let target = 1` in a train block", text: "train M {\n  let target = 1\n  loss = target\n}\n", codes: [] },
   { name: "a parameter named `loss`", text: "fn f(loss: f32[B], state) = loss + state\n", codes: [] },
   { name: "soft keywords as call arguments, members and named arguments", text: "fn f(x) = g(input: x.output, param)[update] |> forward\n", codes: [] },
@@ -91,6 +96,16 @@ const EDGES: Edge[] = [
   { name: "`-x ^ 2 ^ 3` and `- - x`", text: "fn g(x) = -x ^ 2 ^ 3 + - - x\n", codes: [] },
   // A parenthesized operand's span is the parentheses' inside; the binary's starts at `a`.
   { name: "`(a) + b` spans", text: "fn g(a, b) = (a) + b * (a - b) @ a / b\n", codes: [] },
+  // Parentheses: an operand's span is the inside, but a sign's, a slice's, an argument's, a
+  // dim's and a statement's span run to the closing parenthesis (the reference's CST node ends there).
+  { name: "spans around parentheses: signs, exponents, pipes", text: "fn g(a, f) = -(a) + (a) ^ (a) * -(a)[0] ^ -(a) |> (f) |> (f)(a)\n", codes: [] },
+  { name: "spans around parentheses: slices, arguments, dims, arrays", text: "fn g(a: f32[(B), 2 * (n)], f) = a[(1):(2), (1), :(1):(2), (1)::(2)] + f((a), n: (a)) + [(1), []]\n", codes: [] },
+  { name: "spans around parentheses: statements", text: "fn g(x) {\n  let a: f32[(B)] = (x)\n  a = (a)\n  (a)\n}\ntrain M {\n  loss = (x)\n  clip_norm = -(1)\n}\n", codes: [] },
+  { name: "every soft keyword as a parameter and a member name", text: "fn f(input, output, param, state, forward, update, target, loss, clip_norm, trainable) = input.output + param[state] + forward(update: target) |> loss.clip_norm + trainable\n", codes: [] },
+  { name: "`fn` as a type name", text: "fn g(g: fn = relu, h: fn) = g\n", codes: [] },
+  { name: "an `if` as an operand, called, with `else` on the next line", text: "fn g(a, f, h) = 1 + if a {f} else {h}(1) * if a {1}\n else if a {2}\n else {3}\n", codes: [] },
+  { name: "member chains across lines, after calls and indexing", text: "fn g(x, f) = f(x)\n  .y + x . output + f(x).input[0]\n  .z\n", codes: [] },
+  { name: "layer items in any order (items sorted by position, forwards apart)", text: "layer L {\n  let a = 1\n  forward(x) = x\n  param w: f32[1]\n  state s: f32[1] = (0)\n  forward(y) = y\n  forward(z) = z\n}\n", codes: [] },
   { name: "`if a {1} else if b {2} else {3}`", text: "fn g(a, b) = if a {1} else if b {2} else {3}\n", codes: [] },
   { name: "an if with lets in its blocks", text: "fn g(a) = if a { let b = 1\n b } else { let c = 2\n c = 3\n c }\n", codes: [] },
   { name: "slices `a[:, 1:, ::2, ...]` and the rest", text: "fn g(a, i) = a[:, 1:, ::2, ...] + a[i, 1:2, :3, 1:2:3, ::-1, :4:, 1::2, :]\n", codes: [] },
@@ -129,11 +144,11 @@ const EDGES: Edge[] = [
 ];
 
 describe("edge cases", () => {
-  it.each(EDGES)("$name", ({ name, text, codes }) => {
+  it.each(EDGES)("$name", ({ name, text, codes, mayGiveUp }) => {
     const o = expectAgreement(name, text);
     expect(codesOf(o)).toEqual(codes);
     if (codes.some((c) => ["DNN0002", "DNN0005", "DNN0420"].includes(c))) expect(o.fast, "the fast path must give up").toBeUndefined();
-    else expect(o.fast, "the fast path must read it (it gave up)").toBeDefined();
+    else if (!mayGiveUp) expect(o.fast, "the fast path must read it (it gave up)").toBeDefined();
   }, 30_000);
 
   it("the comparison sees what toEqual would not: property order and a key holding undefined", () => {
@@ -168,7 +183,7 @@ interface Tally {
 }
 
 function agreesRecording(tally: Tally, text: string): boolean {
-  const o = compareParsers(FILE, text);
+  const o = compareParsers(FILE, text, false);
   const problem = disagreement(o);
   if (problem) throw new Error(`${problem}\ninput (JSON): ${JSON.stringify(text.length > 2000 ? text.slice(0, 2000) + "…" : text)}`);
   tally.runs++;
@@ -189,7 +204,7 @@ const newTally = (): Tally => ({ runs: 0, clean: 0, fastRead: 0, gaveUpOnClean: 
 const source = fc.nat({ max: SOURCES.length - 1 });
 
 describe("random inputs: parse() equals parseReference()", () => {
-  it(`${MUTATION_RUNS} token-level mutations of the corpus (delete, duplicate, swap, insert a token; a line break or a space between two)`, () => {
+  it(`${MUTATION_RUNS} token-level mutations of the corpus (delete, duplicate, swap, insert, replace a token; a line break or a space between two)`, () => {
     const t = newTally();
     fc.assert(fc.property(source, fc.array(tokenEdit, { minLength: 1, maxLength: 3 }), (s, edits) => agreesRecording(t, applyTokenEdits(SOURCES[s]!.text, edits))), { numRuns: MUTATION_RUNS });
     report("token mutations", t);
@@ -219,6 +234,7 @@ describe("random inputs: parse() equals parseReference()", () => {
     expect(applyTokenEdits(text, [{ op: "line-break", i: 9 }])).toBe("fn f(x) = a.b\n(x) // c\n  + 1\n");
     expect(applyTokenEdits(text, [{ op: "same-line", i: 12 }])).toBe("fn f(x) = a.b(x) + 1\n"); // the comment goes with the line break
     expect(applyTokenEdits("x-y", [{ op: "insert", i: 1, image: "z", gap: "" }])).toBe("x z-y");
+    expect(applyTokenEdits("x-y", [{ op: "replace", i: 1, image: "z" }])).toBe("x z y");
     expect(applyTokenEdits("a/b", [{ op: "insert", i: 2, image: "/", gap: "" }])).toBe("a/ /b"); // not a `//` comment
     expect(applyTokenEdits("a b", [{ op: "delete", i: 1 }, { op: "delete", i: 0 }])).toBe(" ");
   });

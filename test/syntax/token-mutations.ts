@@ -51,6 +51,7 @@ export type TokenEdit =
   | { op: "duplicate"; i: number }
   | { op: "swap"; i: number }
   | { op: "insert"; i: number; image: string; gap: string }
+  | { op: "replace"; i: number; image: string }
   | { op: "line-break"; i: number }
   | { op: "same-line"; i: number };
 
@@ -65,6 +66,8 @@ export const tokenEdit: fc.Arbitrary<TokenEdit> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant("duplicate" as const), i }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("swap" as const), i }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("insert" as const), i, image: wellFormedToken, gap: fc.constantFrom(" ", "\n", "") }) },
+  // A name replaced by a soft keyword (`x` → `target`) or a number by a name often stays valid.
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("replace" as const), i, image: wellFormedToken }) },
   { weight: 2, arbitrary: lineEdit },
 );
 
@@ -88,6 +91,10 @@ export function applyTokenEdit(t: Tokenized, e: TokenEdit): Tokenized {
       else return { pieces, tail: gone!.gap + t.tail };
       break;
     }
+    case "replace":
+      pieces[k] = { ...pieces[k]!, image: e.image, touched: true };
+      if (pieces[k + 1]) pieces[k + 1]!.touched = true;
+      break;
     case "duplicate":
       pieces.splice(k + 1, 0, { gap: " ", image: pieces[k]!.image, touched: true });
       if (pieces[k + 2]) pieces[k + 2]!.touched = true;
