@@ -67,7 +67,7 @@ const { flag, option, string: stringOption, fail } = commandLine("check-speed");
 const coldFile = stringOption("--cold-phases");
 if (coldFile) {
   const t0 = cpuNow();
-  const phases = phasesOnce(coldFile, readFileSync(coldFile, "utf8"), AS_CHECK, true);
+  const phases = phasesOnce(coldFile, readFileSync(coldFile, "utf8"), AS_CHECK);
   process.stdout.write(JSON.stringify({ totalMs: cpuNow() - t0, phases }) + "\n");
   process.exit(0);
 }

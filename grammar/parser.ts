@@ -1,6 +1,9 @@
 // The syntactic grammar of .dnn: chevrotain rules that build a concrete syntax tree (CST).
 // Rules carry no actions; src/syntax/build-ast.ts turns the CST into the AST. Keeping the
 // grammar free of actions is what lets grammar/generate.ts print it as EBNF and diagrams.
+// This is the reference reading of the language. parse() first tries a hand-written fast path
+// (src/syntax/fast-parse.ts, decision 0021) that must read every rule here the same way: a rule
+// changed here is changed there, or the fast path gives up on it (test/syntax/fast-parse.test.ts).
 import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken } from "chevrotain";
 import * as T from "./tokens.ts";
 

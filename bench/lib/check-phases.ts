@@ -7,7 +7,6 @@ import { pathToFileURL } from "node:url";
 import { cpuNow } from "./timing.ts";
 import { compile, fsHost, type Purpose } from "../../src/compiler.ts";
 import type { PassName } from "../../src/passes/pipeline.ts";
-import { parse } from "../../src/syntax/parse.ts";
 
 // compile() as a check runs it (src/api/compile.ts, check()): the measured configuration.
 export const AS_CHECK = { after: "none" as PassName | "none", purpose: "check" as Purpose };
@@ -21,8 +20,9 @@ export interface Phases {
   [phase: string]: number;
 }
 
-/** `cold`: the first check in this process; the parser is built (once per process) on its own line. */
-export function phasesOnce(file: string, text: string, as: typeof AS_CHECK, cold = false): Phases {
+/** One compile() of `file`, each named step timed. The first in a process is its cold run: a
+ * valid file never builds chevrotain's parser (the fast path reads it, decision 0021). */
+export function phasesOnce(file: string, text: string, as: typeof AS_CHECK): Phases {
   const p: Phases = {};
   // The CPU time between one step's end and the next's start is charged to a line of its own:
   // compile()'s few lines of bookkeeping between its steps, and what V8's background threads
@@ -38,7 +38,6 @@ export function phasesOnce(file: string, text: string, as: typeof AS_CHECK, cold
     p[name] = (p[name] ?? 0) + last - t0;
     return v;
   };
-  if (cold) lap("build the parser (chevrotain self-analysis, once)", () => parse("empty.dnn", ""));
   compile(file, text, fsHost, as.after, lap, as.purpose);
   p[BETWEEN] = (p[BETWEEN] ?? 0) + cpuNow() - last;
   // Last, so it prints after the compiler's own steps.
