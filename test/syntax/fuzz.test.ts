@@ -7,10 +7,10 @@
 import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { TokenType } from "chevrotain";
-import { allTokens, keywords } from "../../grammar/tokens.ts";
+import { keywords } from "../../grammar/tokens.ts";
 import { CODES } from "../../src/diagnostics/codes.ts";
 import { parse, type ParseResult } from "../../src/syntax/parse.ts";
+import { KEYWORDS, PUNCTUATION, SCALE, token, tokenSoup } from "./token-arbitraries.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const FILE = "fuzz.dnn";
@@ -53,45 +53,6 @@ function holds(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The language's tokens, taken from grammar/tokens.ts so new keywords and operators join the soup.
-
-const patternOf = (t: TokenType): RegExp | undefined => (t.PATTERN instanceof RegExp ? t.PATTERN : undefined);
-
-/** Tokens with a single spelling (keywords, punctuation): the pattern's source, unescaped, is that spelling. */
-const FIXED_TOKENS: string[] = allTokens.flatMap((t) => {
-  const re = patternOf(t);
-  if (!re || t.GROUP !== undefined) return []; // whitespace and comments are generated separately
-  const spelling = re.source.replace(/\\(.)/g, "$1");
-  const whole = new RegExp(`^(?:${re.source})$`);
-  return whole.test(spelling) ? [spelling] : []; // `[A-Za-z_]…`, `\d+` and the like do not match their own source
-});
-const KEYWORDS = keywords.map((k) => patternOf(k)!.source);
-const PUNCTUATION = FIXED_TOKENS.filter((s) => !KEYWORDS.includes(s));
-// Names the checker knows, so soups sometimes look like real code.
-const NAMES = ["x", "y", "B", "n", "f32", "i32", "int", "float", "std", "layers", "Dense", "relu", "sigmoid", "zeros", "mean", "sum", "lr", "_", "modelx"];
-
-const identifier = fc.oneof(fc.constantFrom(...NAMES), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/));
-const number = fc.oneof(
-  fc.nat().map(String),
-  fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }).map(String), // 1e+300, 5e-324, 0.5 …
-  fc.constantFrom("0", "1.", ".5", "1e3", "2.5E-7", "1e999999", "00012", "9".repeat(400), "1e", "1.2.3", "..."),
-);
-const stringLit = fc.string({ maxLength: 8 }).map((s) => `"${s.replace(/["\\\n\r]/g, "")}"`);
-const oddity = fc.constantFrom('"unterminated', "#", "$", "\\", "'", "`", "\0", "\u00a0", "\u{1f600}", "//", "// a comment", "/*", "|", ">", "<-", "\ufeff");
-const token = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...KEYWORDS) },
-  { weight: 6, arbitrary: fc.constantFrom(...PUNCTUATION) },
-  { weight: 4, arbitrary: identifier },
-  { weight: 2, arbitrary: number },
-  { weight: 1, arbitrary: stringLit },
-  { weight: 1, arbitrary: oddity },
-);
-const separator = fc.constantFrom("", " ", " ", " ", "\n", "\n  ", "\t", "\r\n", "  ");
-const tokenSoup = fc
-  .array(fc.tuple(token, separator), { maxLength: 200 })
-  .map((parts) => parts.map(([t, s]) => t + s).join(""));
-
-// ---------------------------------------------------------------------------------------------
 // Real sources and the edits applied to them.
 
 const SOURCES: { name: string; text: string }[] = ["samples", "stdlib"].flatMap((dir) =>
@@ -101,7 +62,6 @@ const SOURCES: { name: string; text: string }[] = ["samples", "stdlib"].flatMap(
     .map((f) => ({ name: `${dir}/${f}`, text: readFileSync(new URL(`${dir}/${f}`, ROOT), "utf8") })),
 );
 
-const SCALE = Math.max(1, Number(process.env["DNNC_FUZZ_SCALE"] ?? 1) || 1);
 const STRING_RUNS = 500 * SCALE;
 const SOUP_RUNS = 500 * SCALE;
 const MUTATION_RUNS = 1001 * SCALE;
