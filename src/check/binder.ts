@@ -267,6 +267,8 @@ export function bindModule(mod: Module, ctx: BindContext = {}): { diagnostics: D
     const outer = model && { scope: model, owner: `model ${t.model.name}` };
     for (const tg of t.targets) define(tg.name, s, "a target", "DNN0412", where, outer), dims(tg.type, s);
     for (const l of t.lets) expr(l.value, s), dims(l.type, s), declare(l.name, s, "DNN0412", where, outer);
+    for (const r of t.repeated ?? [])
+      out.push(diagnostic("DNN0407", r.span, `\`${where}\` gives \`${r.name}\` twice`, { related: [{ span: r.first, message: "first declared here" }], hint: "keep one: only the first would be used" }));
     // Without its model the loss is not checked (DNN0105), so its lets would all look unused.
     if (model) {
       inLoss = true;

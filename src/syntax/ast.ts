@@ -162,6 +162,9 @@ export interface TrainDecl {
   clipNorm?: { value: Expr; span: Span };
   /** `trainable = params("gen*")`: the parameters the program trains; every trainable one without it. */
   trainable?: { value: Expr; span: Span };
+  /** Items given again after the first (a second `loss = …`): an error (DNN0407), kept for the
+   * binder to report; only the first of each is read. */
+  repeated?: { name: "loss" | "optimizer" | "clip_norm" | "trainable"; span: Span; first: Span }[];
   span: Span;
 }
 

@@ -181,6 +181,12 @@ export class AstBuilder extends ExprBuilder {
     if (clip) d.clipNorm = { value: this.expr(this.node(clip.children, "value"), clip), span: this.nodeSpan(clip) };
     const trainable = this.node(c, "trainableDecl");
     if (trainable) d.trainable = { value: this.expr(this.node(trainable.children, "value"), trainable), span: this.nodeSpan(trainable) };
+    const repeated: NonNullable<A.TrainDecl["repeated"]> = [];
+    for (const [rule, name] of TRAIN_VALUE_ITEMS) {
+      const [first, ...more] = this.nodes(c, rule);
+      for (const m of more) repeated.push({ name, span: this.nodeSpan(m), first: this.nodeSpan(first) });
+    }
+    if (repeated.length) d.repeated = repeated.sort((a, b) => a.span.start - b.span.start);
     return d;
   }
 
@@ -212,3 +218,6 @@ export class AstBuilder extends ExprBuilder {
     return t;
   }
 }
+
+/** A train block's `name = value` items: the rule of each, and its name as written. */
+const TRAIN_VALUE_ITEMS = [["lossDecl", "loss"], ["optimizerAssign", "optimizer"], ["clipNormDecl", "clip_norm"], ["trainableDecl", "trainable"]] as const;

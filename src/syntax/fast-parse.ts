@@ -109,11 +109,7 @@ class FastParser extends FastExprParser {
     const name = this.expectIdent();
     this.expect(T.Colon);
     const type = this.type();
-    let init: A.Expr | undefined;
-    if (this.at(T.Equals)) {
-      this.pos++;
-      init = this.expr();
-    }
+    const init = this.optional(T.Equals) ? this.expr() : undefined;
     const d: A.ParamDecl = { kind: "param", state, name, type, span: this.spanFrom(from) };
     if (init) d.init = init;
     return d;
@@ -154,9 +150,7 @@ class FastParser extends FastExprParser {
   }
 
   private returnType(): A.TypeRef | undefined {
-    if (!this.at(T.Arrow)) return undefined;
-    this.pos++;
-    return this.type();
+    return this.optional(T.Arrow) ? this.type() : undefined;
   }
 
   private fnDecl(): A.FnDecl {
@@ -212,8 +206,9 @@ class FastParser extends FastExprParser {
     this.expect(T.LBrace);
     const targets: A.InputDecl[] = [];
     const lets: A.LetDecl[] = [];
-    // Of each `x = …` item the reference keeps the first (the checker reads one of each).
+    // Of each `x = …` item the first is read; the binder reports the others (DNN0407).
     const valued: Partial<Record<"loss" | "optimizer" | "clipNorm" | "trainable", { value: A.Expr; span: Span }>> = {};
+    const repeated: NonNullable<A.TrainDecl["repeated"]> = [];
     while (!this.at(T.RBrace)) {
       const t = this.la(1);
       if (t === T.Target) {
@@ -225,8 +220,10 @@ class FastParser extends FastExprParser {
         if (!key) throw GIVE_UP;
         const s = this.pos++;
         this.expect(T.Equals);
-        const value = this.expr();
-        valued[key] ??= { value, span: this.spanFrom(s) };
+        const item = { value: this.expr(), span: this.spanFrom(s) };
+        const first = valued[key];
+        if (first) repeated.push({ name: key === "clipNorm" ? "clip_norm" : key, span: item.span, first: first.span });
+        else valued[key] = item;
       }
     }
     this.pos++;
@@ -235,6 +232,7 @@ class FastParser extends FastExprParser {
     if (valued.optimizer) d.optimizer = valued.optimizer;
     if (valued.clipNorm) d.clipNorm = valued.clipNorm;
     if (valued.trainable) d.trainable = valued.trainable;
+    if (repeated.length) d.repeated = repeated;
     return d;
   }
 }

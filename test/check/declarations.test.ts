@@ -62,6 +62,15 @@ const cases: Record<string, Case> = {
     code: "DNN0407", message: /`x` is declared twice in model M: it is already an input$/,
     text: M("  input ‹x›: f32[B, 4]\n  output y: f32[B, 4]\n  let «x» = 2.0\n  y = x * x"),
   },
+  // Only the first of each `name = value` item is read: a second one must not pass silently.
+  "train block: a loss given twice": {
+    code: "DNN0407", message: /`train M` gives `loss` twice$/,
+    text: `${IMPORTS}${M("  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x")}\ntrain M {\n  target t: f32[B, 4]\n  ‹loss = mse(y, t)›\n  optimizer = sgd()\n  «loss = mse(y, t) * 2.0»\n}\n`,
+  },
+  "train program: clip_norm given twice": {
+    code: "DNN0407", message: /`train M.tune` gives `clip_norm` twice$/,
+    text: `${IMPORTS}${M("  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x")}\ntrain M.tune {\n  target t: f32[B, 4]\n  loss = mse(y, t)\n  ‹clip_norm = 1.0›\n  optimizer = sgd()\n  «clip_norm = 2.0»\n}\n`,
+  },
   "train block: a target declared twice": {
     code: "DNN0412", message: /`t` is declared twice in train M: it is already a target$/,
     text: train(M("  input x: f32[B, 4]\n  output y: f32[B, 4]\n  y = x"), "  target ‹t›: f32[B, 4]\n  target «t»: f32[B, 4]"),
