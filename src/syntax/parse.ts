@@ -139,7 +139,6 @@ function mergeLexErrors(errors: { offset: number; length: number }[]): { offset:
   return merged.slice(0, MAX_SYNTAX_ERRORS);
 }
 
-
 function syntaxDiagnostic(source: SourceFile, e: IRecognitionException): Diagnostic {
   const t = e.token;
   const atEnd = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset);
