@@ -3,7 +3,7 @@
 // rule or alternative added to the grammar is generated without anyone writing a generator for
 // it. Each walk records which rules and which alternatives it produced (coverage).
 import {
-  Alternation, NonTerminal, Option, Repetition, RepetitionMandatory, RepetitionMandatoryWithSeparator,
+  Alternation, Alternative, NonTerminal, Option, Repetition, RepetitionMandatory, RepetitionMandatoryWithSeparator,
   RepetitionWithSeparator, Rule, Terminal, type IProduction, type TokenType,
 } from "chevrotain";
 import { DnnParser } from "../../grammar/parser.ts";
@@ -128,7 +128,7 @@ export function generateProgram(startRule: string, seed: number): Program {
         j = pick(rnd, lens.flatMap((l, i) => (l === best ? [i] : [])));
       } else j = Math.floor(rnd() * p.definition.length);
       covered.add(`${ALTERNATION_NAMES.get(p)} option ${j}`);
-      for (const c of p.definition[j]!.definition) walk(c, depth);
+      for (const c of (p.definition[j] as Alternative).definition) walk(c, depth);
     } else if (p instanceof Option) {
       if (!deep && rnd() < 0.5) for (const c of p.definition) walk(c, depth);
     } else if (p instanceof Repetition || p instanceof RepetitionMandatory) {
