@@ -8,6 +8,7 @@ import {
 } from "chevrotain";
 import { DnnParser } from "../../grammar/parser.ts";
 import { keywords } from "../../grammar/tokens.ts";
+import { mulberry32 } from "../../src/runtime/random-order.ts";
 
 export const RULES: Record<string, Rule> = new DnnParser().getGAstProductions();
 
@@ -48,17 +49,8 @@ for (let changed = true; changed; ) {
   }
 }
 
-/** A small seeded generator (mulberry32): fast-check supplies the seed, so failures replay and shrink by seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the runtime's mulberry32): fast-check supplies the seed, so failures replay and shrink by seed. */
+export const random = mulberry32;
 
 const SPELLINGS = new Map<string, string>(); // token name → its one spelling, from its pattern
 function fixedSpelling(t: TokenType): string | undefined {
