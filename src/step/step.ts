@@ -25,7 +25,6 @@ export interface TrainStep {
   rule: UpdateRule;
 }
 
-
 // Joined once: a path join per train step was ~10 ms of a fresh process's first check (57 models).
 let stdlibOptimizers: string | undefined;
 

@@ -79,7 +79,9 @@ export class FastExprParser {
     return true;
   }
 
-  /** Records `e`'s nesting depth, as the reference builder does; past MAX_EXPR_DEPTH it reports DNN0005. */
+  /** Records the nesting depth of `e`, a node just made of measured children (leaves are depth 0,
+   * as in the reference builder); past MAX_EXPR_DEPTH the reference reports DNN0005. Every node
+   * with children is made through here, once, so no result needs measuring again. */
   private measured<E extends A.Expr>(e: E): E {
     const depth = nestingDepth(e, this.depths);
     if (depth > MAX_EXPR_DEPTH) throw GIVE_UP;
@@ -149,7 +151,7 @@ export class FastExprParser {
   private dim(): A.Dim {
     const from = this.pos;
     if (this.optional(T.Ellipsis)) return { kind: "ellipsis", span: this.spanFrom(from) };
-    const expr = this.measured(this.arith());
+    const expr = this.arith();
     return { kind: "expr", expr, span: this.spanFrom(from) };
   }
 
@@ -178,21 +180,21 @@ export class FastExprParser {
   protected expr(): A.Expr {
     let acc = this.arith();
     while (this.optional(T.Pipe)) {
-      const stage = this.measured(this.arith());
-      acc = this.measured({ kind: "pipe", input: this.measured(acc), stage, span: this.src.span(acc.span.start, Math.max(acc.span.end, stage.span.end)) });
+      const stage = this.arith();
+      acc = this.measured({ kind: "pipe", input: acc, stage, span: this.src.span(acc.span.start, Math.max(acc.span.end, stage.span.end)) });
     }
-    return this.measured(acc);
+    return acc;
   }
 
   /** Operands and `+ - * / @` as a flat list, grouped by precedence as the reference does. */
   private arith(): A.Expr {
     const first = this.operand();
     if (!ARITH_OPS.has(this.la(1)!)) return first;
-    const operands = [this.measured(first)];
+    const operands = [first];
     const ops: IToken[] = [];
     while (ARITH_OPS.has(this.la(1)!)) {
       ops.push(this.tokens[this.pos++]!);
-      operands.push(this.measured(this.operand()));
+      operands.push(this.operand());
     }
     return groupByPrecedence(operands, ops, (op, left, right) =>
       this.measured({ kind: "binary", op: op.image as A.BinaryOp, left, right, opSpan: this.tokSpan(op), span: this.src.span(left.span.start, Math.max(right.span.end, left.span.end)) }),
@@ -208,7 +210,7 @@ export class FastExprParser {
     while (this.at(T.Caret)) {
       carets.push(this.tokens[this.pos++]!);
       const s = this.signs();
-      exponents.push({ signs: s, operand: this.measured(this.postfix()) });
+      exponents.push({ signs: s, operand: this.postfix() });
     }
     if (signs.length === 0 && exponents.length === 0) return base;
     const end = this.lastEnd(); // the reference's spans reach the operand's last token (a `)` too)
@@ -218,8 +220,7 @@ export class FastExprParser {
       if (acc) operand = this.measured({ kind: "binary", op: "^", left: operand, right: acc, opSpan: this.tokSpan(carets[i + 1]!), span: this.src.span(operand.span.start, Math.max(operand.span.end, end)) });
       acc = this.negated(operand, exponents[i]!.signs, end);
     }
-    const b = this.measured(base);
-    const value = acc ? this.measured({ kind: "binary", op: "^", left: b, right: acc, opSpan: this.tokSpan(carets[0]!), span: this.src.span(b.span.start, Math.max(b.span.end, end)) }) : b;
+    const value = acc ? this.measured({ kind: "binary", op: "^", left: base, right: acc, opSpan: this.tokSpan(carets[0]!), span: this.src.span(base.span.start, Math.max(base.span.end, end)) }) : base;
     return this.negated(value, signs, end);
   }
 
@@ -320,11 +321,11 @@ export class FastExprParser {
   private indexItem(): A.IndexItem {
     const from = this.pos;
     if (this.optional(T.Ellipsis)) return { kind: "ellipsis", span: this.spanFrom(from) };
-    const start = this.at(T.Colon) ? undefined : this.measured(this.arith());
+    const start = this.at(T.Colon) ? undefined : this.arith();
     if (start && !this.at(T.Colon)) return { kind: "at", index: start, span: this.spanFrom(from) };
     this.pos++;
-    const end = ARITH_FIRST.has(this.la(1)!) ? this.measured(this.arith()) : undefined;
-    const step = this.optional(T.Colon) && ARITH_FIRST.has(this.la(1)!) ? this.measured(this.arith()) : undefined;
+    const end = ARITH_FIRST.has(this.la(1)!) ? this.arith() : undefined;
+    const step = this.optional(T.Colon) && ARITH_FIRST.has(this.la(1)!) ? this.arith() : undefined;
     const slice: A.IndexItem = { kind: "slice", span: this.spanFrom(from) };
     if (start) slice.start = start;
     if (end) slice.end = end;

@@ -28,6 +28,14 @@ export function fastDecls(source: SourceFile, tokens: IToken[]): A.Decl[] | unde
 // A module path's segments may be any word (pathSegment).
 const WORDS = new Set<TokenType>([...NAMES, ...T.hardKeywords]);
 
+/** A train block's `name = value` items: the TrainDecl field each fills, and its name as written. */
+const TRAIN_VALUE_ITEMS = new Map<TokenType, { field: "loss" | "optimizer" | "clipNorm" | "trainable"; name: NonNullable<A.TrainDecl["repeated"]>[number]["name"] }>([
+  [T.Loss, { field: "loss", name: "loss" }],
+  [T.Optimizer, { field: "optimizer", name: "optimizer" }],
+  [T.ClipNorm, { field: "clipNorm", name: "clip_norm" }],
+  [T.Trainable, { field: "trainable", name: "trainable" }],
+]);
+
 class FastParser extends FastExprParser {
   file(): A.Decl[] {
     const decls: A.Decl[] = [];
@@ -216,14 +224,14 @@ class FastParser extends FastExprParser {
         targets.push(this.ioDecl(T.Target, "target"));
       } else if (t === T.Let) lets.push(this.letDecl());
       else {
-        const key = t === T.Loss ? "loss" : t === T.Optimizer ? "optimizer" : t === T.ClipNorm ? "clipNorm" : t === T.Trainable ? "trainable" : undefined;
-        if (!key) throw GIVE_UP;
+        const which = TRAIN_VALUE_ITEMS.get(t!);
+        if (!which) throw GIVE_UP;
         const s = this.pos++;
         this.expect(T.Equals);
         const item = { value: this.expr(), span: this.spanFrom(s) };
-        const first = valued[key];
-        if (first) repeated.push({ name: key === "clipNorm" ? "clip_norm" : key, span: item.span, first: first.span });
-        else valued[key] = item;
+        const first = valued[which.field];
+        if (first) repeated.push({ name: which.name, span: item.span, first: first.span });
+        else valued[which.field] = item;
       }
     }
     this.pos++;
